@@ -1,0 +1,47 @@
+import { expect, type Page } from "@playwright/test";
+
+/**
+ * Stripe's hosted Checkout page. The local emulator renders the same field ids and labels as
+ * Stripe's real page in test mode, so this one object drives both.
+ */
+export class StripeCheckoutPage {
+  constructor(readonly page: Page) {}
+
+  async waitUntilLoaded(): Promise<void> {
+    await expect(this.page.locator("#cardNumber")).toBeVisible({ timeout: 30_000 });
+  }
+
+  async fillCard(card: { number: string; expiry?: string; cvc?: string; name?: string; email?: string }): Promise<void> {
+    const email = this.page.locator("#email");
+    if (await email.isEditable().catch(() => false)) await email.fill(card.email ?? "buyer@example.com");
+    await this.page.locator("#cardNumber").fill(card.number);
+    await this.page.locator("#cardExpiry").fill(card.expiry ?? "12 / 34");
+    await this.page.locator("#cardCvc").fill(card.cvc ?? "123");
+    await this.page.locator("#billingName").fill(card.name ?? "Test Buyer");
+  }
+
+  async pay(): Promise<void> {
+    await this.page.locator('[data-testid="hosted-payment-submit-button"]').click();
+  }
+
+  async payWith(cardNumber: string): Promise<void> {
+    await this.waitUntilLoaded();
+    await this.fillCard({ number: cardNumber });
+    await this.pay();
+  }
+
+  /** Stripe's own error text next to the card field (e.g. "Your card was declined."). */
+  async expectCardError(message: string | RegExp): Promise<void> {
+    await expect(this.page.getByText(message)).toBeVisible();
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.locator('[data-testid="business-link"]').click();
+  }
+}
+
+export const TEST_CARDS = {
+  success: "4242 4242 4242 4242",
+  declined: "4000 0000 0000 0002",
+  insufficientFunds: "4000 0000 0000 9995",
+} as const;

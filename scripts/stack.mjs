@@ -1,0 +1,79 @@
+// Starts Tally with everything it needs on this machine:
+//   node scripts/stack.mjs dev     → next dev   (npm run dev)
+//   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
+// With no real STRIPE_SECRET_KEY it also starts the local Stripe emulator and points the app at it.
+// The database is migrated first (embedded PGlite by default, DATABASE_URL when set).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import net from "node:net";
+
+const mode = process.argv[2] === "start" ? "start" : "dev";
+const port = process.env.PORT ?? "3000";
+/** @type {NodeJS.ProcessEnv} */
+const env = { ...process.env, PORT: port };
+/** @type {import("node:child_process").ChildProcess[]} */
+const children = [];
+
+/** @param {string} p @returns {Promise<boolean>} */
+function isPortFree(p) {
+  return new Promise((resolve) => {
+    const srv = net.createServer().once("error", () => resolve(false)).once("listening", () => srv.close(() => resolve(true)));
+    srv.listen(Number(p), "127.0.0.1");
+  });
+}
+
+/** @param {string} cmd @param {string[]} args */
+function run(cmd, args, opts = {}) {
+  const child = spawn(cmd, args, { stdio: "inherit", env, ...opts });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`[tally] ${cmd} ${args.join(" ")} exited (${signal ?? code}); stopping.`);
+      shutdown(code ?? 1);
+    }
+  });
+  return child;
+}
+
+let shuttingDown = false;
+function shutdown(code = 0) {
+  shuttingDown = true;
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 300).unref();
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+const useEmulator = !env.STRIPE_SECRET_KEY;
+if (useEmulator) {
+  const emulatorPort = env.STRIPE_EMULATOR_PORT ?? "12111";
+  env.STRIPE_EMULATOR_PORT = emulatorPort;
+  env.STRIPE_API_URL ??= `http://127.0.0.1:${emulatorPort}`;
+  env.STRIPE_WEBHOOK_URL ??= `http://127.0.0.1:${port}/api/stripe/webhook`;
+  env.STRIPE_WEBHOOK_SECRET ??= "whsec_tally_local_emulator_secret";
+  if (mode === "dev") {
+    mkdirSync(".data", { recursive: true });
+    env.STRIPE_EMULATOR_STATE_FILE ??= ".data/stripe-emulator.json";
+  }
+  if (await isPortFree(emulatorPort)) {
+    run(process.execPath, ["--import", "tsx", "tools/stripe-emulator/src/main.ts"]);
+  } else {
+    console.log(`[tally] Port ${emulatorPort} is busy: assuming a Stripe emulator is already running there.`);
+  }
+  console.log(`[tally] Stripe: local emulator at ${env.STRIPE_API_URL} (test mode, no real payments).`);
+} else {
+  console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
+}
+
+const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env });
+if (migrated.status !== 0) {
+  shutdown(1);
+} else {
+  const nextBin = "node_modules/next/dist/bin/next";
+  if (mode === "start" && !existsSync(`${process.env.NEXT_DIST_DIR || ".next"}/BUILD_ID`)) {
+    console.error("[tally] No production build: run `npm run build` first.");
+    shutdown(1);
+  } else {
+    run(process.execPath, [nextBin, mode, "--port", port]);
+  }
+}

@@ -1,0 +1,89 @@
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+const isProduction = process.env.NODE_ENV === "production";
+const DEV_AUTH_SECRET = "tally-dev-only-secret-do-not-use-in-production";
+
+/** @param {number} fallback */
+const int = (fallback) => z.coerce.number().int().nonnegative().default(fallback);
+/** @param {number} fallback */
+const positiveInt = (fallback) => z.coerce.number().int().positive().default(fallback);
+/** @param {string} fallback */
+const rateLimit = (fallback) =>
+  z
+    .string()
+    .regex(/^\d{1,7}\/\d{1,7}$/, 'expected "<count>/<seconds>", e.g. "30/60"')
+    .default(fallback)
+    .transform((v) => {
+      const [limit, seconds] = v.split("/").map(Number);
+      return { limit: /** @type {number} */ (limit), windowSeconds: /** @type {number} */ (seconds) };
+    });
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+
+/**
+ * Every setting the server reads, validated once. Defaults make `npm run dev` work with
+ * no keys: embedded PGlite, the local Stripe emulator and the offline demo chat model.
+ */
+export const env = createEnv({
+  server: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    APP_URL: z.string().url().default("http://localhost:3000"),
+
+    AUTH_SECRET: isProduction ? z.string().min(32) : z.string().min(1).default(DEV_AUTH_SECRET),
+    AUTH_GITHUB_ID: optionalString,
+    AUTH_GITHUB_SECRET: optionalString,
+    AUTH_GOOGLE_ID: optionalString,
+    AUTH_GOOGLE_SECRET: optionalString,
+
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    PGLITE_DATA_DIR: z.string().default(".data/pglite"),
+
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    /** Base URL of the local Stripe emulator; when set, the Stripe SDK talks to it instead of Stripe. */
+    STRIPE_API_URL: optionalString.pipe(z.string().url().optional()),
+    STRIPE_PRICE_STARTER: z.string().default("price_starter"),
+    STRIPE_PRICE_PRO: z.string().default("price_pro"),
+    STRIPE_PRICE_ENTERPRISE: z.string().default("price_enterprise"),
+    PRICE_STARTER_CENTS: positiveInt(500),
+    PRICE_PRO_CENTS: positiveInt(1500),
+    PRICE_ENTERPRISE_CENTS: positiveInt(5000),
+    BILLING_CURRENCY: z.string().length(3).toLowerCase().default("usd"),
+
+    CREDITS_STARTER: positiveInt(50_000),
+    CREDITS_PRO: positiveInt(200_000),
+    CREDITS_ENTERPRISE: positiveInt(1_000_000),
+    SIGNUP_BONUS_CREDITS: int(10_000),
+
+    OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
+    OPENAI_API_KEY: optionalString,
+    CHAT_MODEL: z.string().default("demo"),
+    CHAT_MAX_OUTPUT_TOKENS: positiveInt(1024),
+    CREDITS_PER_1K_INPUT_TOKENS: int(100),
+    CREDITS_PER_1K_OUTPUT_TOKENS: int(300),
+    HOLD_TTL_SECONDS: positiveInt(600),
+
+    REDIS_URL: optionalString,
+    /** Abuse limits, as "<count>/<seconds>" fixed windows shared by every app instance. */
+    RATE_LIMIT_SIGNIN_PER_EMAIL: rateLimit("10/900"),
+    RATE_LIMIT_SIGNIN_PER_IP: rateLimit("50/900"),
+    RATE_LIMIT_SIGNUP_PER_IP: rateLimit("10/3600"),
+    RATE_LIMIT_CHAT_PER_USER: rateLimit("30/60"),
+    RATE_LIMIT_CHECKOUT_PER_USER: rateLimit("10/600"),
+  },
+  client: {},
+  experimental__runtimeEnv: {},
+  skipValidation: !!process.env.SKIP_ENV_VALIDATION,
+  emptyStringAsUndefined: true,
+});
+
+if (!isProduction && env.AUTH_SECRET === DEV_AUTH_SECRET && process.env.NODE_ENV !== "test") {
+  console.warn("[tally] AUTH_SECRET is not set: using the development default. Never do this in production.");
+}

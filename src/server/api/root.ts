@@ -1,0 +1,17 @@
+import { authRouter } from "~/server/api/routers/auth";
+import { billingRouter } from "~/server/api/routers/billing";
+import { chatRouter } from "~/server/api/routers/chat";
+import { creditsRouter } from "~/server/api/routers/credits";
+import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  credits: creditsRouter,
+  billing: billingRouter,
+  chat: chatRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Server-side caller, used by React Server Components and tests. */
+export const createCaller = createCallerFactory(appRouter);

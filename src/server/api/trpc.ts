@@ -1,0 +1,63 @@
+/**
+ * tRPC setup: the request context, the error shape and the two kinds of procedure.
+ * Domain errors thrown by src/server/<domain> are mapped to tRPC codes in one place here,
+ * so routers stay thin and every "too few credits" becomes PAYMENT_REQUIRED.
+ */
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError, z } from "zod";
+
+import { getSessionUserId } from "~/server/auth/session";
+import { InsufficientCreditsError } from "~/server/credits/errors";
+import { db, type Db } from "~/server/db";
+import { DomainError } from "~/server/errors";
+
+export interface Context {
+  db: Db;
+  userId: string | null;
+  headers: Headers;
+}
+
+export async function createTRPCContext(opts: { headers: Headers }): Promise<Context> {
+  const userId = await getSessionUserId();
+  return { db, userId, headers: opts.headers };
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        domainCode: error.cause instanceof DomainError ? error.cause.code : null,
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+
+/** Turns domain errors into tRPC errors; everything else passes through untouched. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof InsufficientCreditsError) {
+      throw new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
+    }
+    if (cause instanceof DomainError) {
+      throw new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});

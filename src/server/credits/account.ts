@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+
+import type { CreditLedger, LedgerReason } from "~/generated/prisma/client";
+import type { Tx } from "~/server/database/transaction";
+import { logEvent } from "~/server/log";
+
+import { AccountNotFoundError, InvalidAmountError, LedgerRefConflictError } from "./errors";
+
+export interface LedgerRef {
+  refType: string;
+  refId: string;
+}
+
+export interface LedgerWrite extends LedgerRef {
+  userId: string;
+  /** Signed: positive adds credits, negative removes them. */
+  amount: number;
+  reason: LedgerReason;
+  note?: string | null;
+}
+
+export interface LedgerResult {
+  entry: CreditLedger;
+  /** false when the ref had already been written: nothing changed this time. */
+  created: boolean;
+}
+
+export interface LockedAccount {
+  userId: string;
+  balance: number;
+  heldCredits: number;
+}
+
+export function assertCreditAmount(amount: number, { allowZero = false } = {}): void {
+  if (!Number.isSafeInteger(amount) || (allowZero ? amount < 0 : amount <= 0) || amount > 2_000_000_000) {
+    throw new InvalidAmountError(amount);
+  }
+}
+
+/** Locks the account row for the rest of the transaction: every balance change goes through here. */
+export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
+  const rows = await tx.$queryRaw<{ balance: number; heldCredits: number }[]>`
+    SELECT balance, "heldCredits" FROM "User" WHERE id = ${userId} FOR UPDATE`;
+  const row = rows[0];
+  if (!row) throw new AccountNotFoundError(userId);
+  return { userId, balance: Number(row.balance), heldCredits: Number(row.heldCredits) };
+}
+
+/** The entry already written for `ref`, checked to belong to `userId`. */
+export async function findEntry(tx: Tx, userId: string, ref: LedgerRef): Promise<CreditLedger | null> {
+  const existing = await tx.creditLedger.findUnique({ where: { refType_refId: { refType: ref.refType, refId: ref.refId } } });
+  if (existing && existing.userId !== userId) throw new LedgerRefConflictError(ref.refType, ref.refId);
+  return existing;
+}
+
+/**
+ * Appends a ledger row and moves the account balance with it. The caller holds the account
+ * lock (from lockAccount) and has checked the ref is new; the unique (refType, refId) index
+ * is the final word, so a duplicate can never add a second row or move the balance twice.
+ */
+export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerWrite): Promise<LedgerResult> {
+  const balanceAfter = account.balance + write.amount;
+  const inserted = await tx.$queryRaw<CreditLedger[]>`
+    INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId", note)
+    VALUES (${randomUUID()}, ${write.userId}, ${write.amount}, ${balanceAfter}, ${write.reason}::"LedgerReason",
+            ${write.refType}, ${write.refId}, ${write.note ?? null})
+    ON CONFLICT ("refType", "refId") DO NOTHING
+    RETURNING *`;
+  const entry = inserted[0];
+  if (!entry) {
+    const existing = await findEntry(tx, write.userId, write);
+    if (!existing) throw new LedgerRefConflictError(write.refType, write.refId);
+    return { entry: existing, created: false };
+  }
+  await tx.$executeRaw`UPDATE "User" SET balance = ${balanceAfter}, "updatedAt" = now() WHERE id = ${write.userId}`;
+  account.balance = balanceAfter;
+  logEvent("ledger_write", {
+    userId: write.userId,
+    entryId: entry.id,
+    amount: write.amount,
+    balanceAfter,
+    reason: write.reason,
+    ref: `${write.refType}:${write.refId}`,
+  });
+  return { entry, created: true };
+}

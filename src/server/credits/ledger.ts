@@ -1,0 +1,83 @@
+/**
+ * The credit ledger: every change to a balance is one append-only row, written in the same
+ * transaction that moves the balance on the account row. Each write carries a ref
+ * (refType + refId) that is unique in the database, so retries and races never double-count.
+ */
+import type { LedgerReason } from "~/generated/prisma/client";
+import { inTransaction, type DbOrTx } from "~/server/database/transaction";
+
+import { appendEntry, assertCreditAmount, findEntry, lockAccount, type LedgerRef, type LedgerResult } from "./account";
+import { AccountNotFoundError, InsufficientCreditsError } from "./errors";
+
+export interface CreditChange extends LedgerRef {
+  userId: string;
+  /** Always positive; the operation decides the sign. */
+  amount: number;
+  note?: string | null;
+}
+
+/** Adds credits. Idempotent by ref: a repeat returns the first entry and adds nothing. */
+export async function grant(db: DbOrTx, input: CreditChange & { reason: LedgerReason }): Promise<LedgerResult> {
+  assertCreditAmount(input.amount);
+  return inTransaction(db, async (tx) => {
+    const account = await lockAccount(tx, input.userId);
+    const existing = await findEntry(tx, input.userId, input);
+    if (existing) return { entry: existing, created: false };
+    return appendEntry(tx, account, { ...input, amount: input.amount });
+  });
+}
+
+/**
+ * Removes credits the user chose to spend: never below zero and never into credits held by
+ * in-flight work. Too few → InsufficientCreditsError. Idempotent by ref.
+ */
+export async function spend(db: DbOrTx, input: CreditChange & { reason?: LedgerReason }): Promise<LedgerResult> {
+  assertCreditAmount(input.amount);
+  return inTransaction(db, async (tx) => {
+    const account = await lockAccount(tx, input.userId);
+    const existing = await findEntry(tx, input.userId, input);
+    if (existing) return { entry: existing, created: false };
+    const spendable = account.balance - account.heldCredits;
+    if (spendable < input.amount) throw new InsufficientCreditsError(input.amount, Math.max(spendable, 0));
+    return appendEntry(tx, account, { ...input, reason: input.reason ?? "chat_usage", amount: -input.amount });
+  });
+}
+
+/**
+ * Takes back credits after money went back to the payer (refund, dispute). Unlike spend it
+ * may leave the balance negative: the user then cannot spend until they top up.
+ */
+export async function clawback(db: DbOrTx, input: CreditChange & { reason: "refund" | "dispute" | "adjustment" }): Promise<LedgerResult> {
+  assertCreditAmount(input.amount);
+  return inTransaction(db, async (tx) => {
+    const account = await lockAccount(tx, input.userId);
+    const existing = await findEntry(tx, input.userId, input);
+    if (existing) return { entry: existing, created: false };
+    return appendEntry(tx, account, { ...input, amount: -input.amount });
+  });
+}
+
+/** Operator correction with a required note; signed amount. */
+export async function adjust(db: DbOrTx, input: Omit<CreditChange, "amount"> & { amount: number; note: string }): Promise<LedgerResult> {
+  assertCreditAmount(Math.abs(input.amount));
+  return inTransaction(db, async (tx) => {
+    const account = await lockAccount(tx, input.userId);
+    const existing = await findEntry(tx, input.userId, input);
+    if (existing) return { entry: existing, created: false };
+    return appendEntry(tx, account, { ...input, reason: "adjustment" });
+  });
+}
+
+export interface Balance {
+  balance: number;
+  held: number;
+  /** What the user can commit right now; never negative. */
+  spendable: number;
+}
+
+/** O(1): reads the account row, never sums the ledger. */
+export async function getBalance(db: DbOrTx, userId: string): Promise<Balance> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { balance: true, heldCredits: true } });
+  if (!user) throw new AccountNotFoundError(userId);
+  return { balance: user.balance, held: user.heldCredits, spendable: Math.max(user.balance - user.heldCredits, 0) };
+}

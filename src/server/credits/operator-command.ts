@@ -1,0 +1,101 @@
+/**
+ * The operator's credits command (`npm run credits -- …`). Parses argv, writes ledger rows
+ * through the same functions as the app, and returns the lines to print.
+ */
+import { randomUUID } from "node:crypto";
+
+import type { DbOrTx } from "~/server/database/transaction";
+import { DomainError } from "~/server/errors";
+
+import { adjust, getBalance, grant } from "./ledger";
+import { history } from "./history";
+import { releaseStaleHolds } from "./holds";
+
+export const CREDITS_USAGE = `Usage:
+  npm run credits -- show <email>
+  npm run credits -- grant <email> <amount> --reason "<why>" [--ref <id>]
+  npm run credits -- adjust <email> <+/-amount> --reason "<why>" [--ref <id>]
+  npm run credits -- release-stale-holds
+--ref makes the command idempotent: repeating it with the same ref changes nothing.`;
+
+export class UsageError extends DomainError {
+  constructor(message: string) {
+    super("usage", `${message}\n\n${CREDITS_USAGE}`);
+  }
+}
+
+function parseAmount(raw: string | undefined, { signed }: { signed: boolean }): number {
+  if (raw === undefined || !(signed ? /^[+-]?\d{1,10}$/ : /^\d{1,10}$/).test(raw)) {
+    throw new UsageError(`Amount must be a whole number${signed ? " (may start with + or -)" : ""}: ${raw ?? "(missing)"}`);
+  }
+  const n = Number(raw);
+  if (n === 0) throw new UsageError("Amount must not be zero.");
+  return n;
+}
+
+async function findUserId(db: DbOrTx, email: string | undefined): Promise<string> {
+  if (!email) throw new UsageError("Missing <email>.");
+  const user = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+  if (!user) throw new UsageError(`No user with email ${email}.`);
+  return user.id;
+}
+
+// Hand-rolled because node's parseArgs reads a negative amount ("-30") as an option.
+function parseArgv(argv: string[]): { values: { reason?: string; ref?: string }; positionals: string[] } {
+  const values: { reason?: string; ref?: string } = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    const option = /^--(reason|ref)(?:=(.*))?$/.exec(token);
+    if (option) {
+      const value = option[2] ?? argv[++i];
+      if (value === undefined) throw new UsageError(`--${option[1]} needs a value.`);
+      values[option[1] as "reason" | "ref"] = value;
+    } else if (token.startsWith("--")) {
+      throw new UsageError(`Unknown option: ${token}`);
+    } else {
+      positionals.push(token);
+    }
+  }
+  return { values, positionals };
+}
+
+export async function runCreditsCommand(db: DbOrTx, argv: string[]): Promise<string[]> {
+  const { values, positionals } = parseArgv(argv);
+  const [command, email, amountRaw] = positionals;
+
+  switch (command) {
+    case "show": {
+      const userId = await findUserId(db, email);
+      const b = await getBalance(db, userId);
+      const recent = await history(db, userId, { limit: 10 });
+      return [
+        `${email}: balance ${b.balance}, held ${b.held}, spendable ${b.spendable}`,
+        ...recent.items.map((e) => `  ${e.createdAt.toISOString()}  ${String(e.amount).padStart(9)}  → ${e.balanceAfter}  ${e.reason}  ${e.refType}:${e.refId}${e.note ? `  (${e.note})` : ""}`),
+      ];
+    }
+    case "grant":
+    case "adjust": {
+      const reason = values.reason?.trim();
+      if (!reason) throw new UsageError("--reason is required.");
+      const userId = await findUserId(db, email);
+      const amount = parseAmount(amountRaw, { signed: command === "adjust" });
+      const ref = { refType: "operator", refId: values.ref ?? randomUUID() };
+      const result =
+        command === "grant"
+          ? await grant(db, { userId, amount, reason: "adjustment", note: reason, ...ref })
+          : await adjust(db, { userId, amount, note: reason, ...ref });
+      return [
+        result.created
+          ? `${command === "grant" ? "Granted" : "Adjusted"} ${result.entry.amount} credits to ${email}; balance now ${result.entry.balanceAfter} (ref ${ref.refId}).`
+          : `Nothing changed: ref ${ref.refId} was already applied (entry ${result.entry.id}).`,
+      ];
+    }
+    case "release-stale-holds": {
+      const n = await releaseStaleHolds(db);
+      return [`Released ${n} stale hold(s).`];
+    }
+    default:
+      throw new UsageError(command ? `Unknown command: ${command}` : "Missing command.");
+  }
+}

@@ -1,0 +1,2 @@
+// Server tests import modules guarded by "server-only"; vitest aliases it to an empty module.
+export {};

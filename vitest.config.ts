@@ -1,0 +1,38 @@
+import path from "node:path";
+
+import { defineConfig } from "vitest/config";
+
+const alias = {
+  "~": path.resolve(import.meta.dirname, "src"),
+  "server-only": path.resolve(import.meta.dirname, "tests/helpers/empty-module.ts"),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    env: { NODE_ENV: "test", SKIP_ENV_VALIDATION: "" },
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "server",
+          environment: "node",
+          include: ["tests/**/*.test.ts", "tools/**/*.test.ts"],
+          setupFiles: ["tests/helpers/setup-server.ts"],
+        },
+      },
+      {
+        resolve: { alias },
+        esbuild: { jsx: "automatic" },
+        test: {
+          name: "ui",
+          environment: "jsdom",
+          include: ["tests/**/*.test.tsx"],
+          setupFiles: ["tests/helpers/setup-ui.ts"],
+        },
+      },
+    ],
+  },
+});

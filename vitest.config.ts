@@ -12,7 +12,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { NODE_ENV: "test", SKIP_ENV_VALIDATION: "" },
+    // The app-wide database (used by code paths without an injected one, e.g. rate limits) is a throwaway.
+    env: { NODE_ENV: "test", SKIP_ENV_VALIDATION: "", PGLITE_DATA_DIR: "memory://", TALLY_LOG: "silent" },
     projects: [
       {
         resolve: { alias },
@@ -21,6 +22,8 @@ export default defineConfig({
           environment: "node",
           include: ["tests/**/*.test.ts", "tools/**/*.test.ts"],
           setupFiles: ["tests/helpers/setup-server.ts"],
+          // next-auth imports "next/server" without an extension; inlining lets Vite resolve it.
+          server: { deps: { inline: ["next-auth"] } },
         },
       },
       {

@@ -1,0 +1,89 @@
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import type { Adapter, AdapterUser } from "next-auth/adapters";
+import { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { z } from "zod";
+
+import { env } from "~/env";
+import { db } from "~/server/db";
+import { clientIp } from "~/server/rate-limit";
+import { RateLimitedError } from "~/server/rate-limit/rate-limit";
+
+import { createAccount } from "./accounts";
+import { verifyCredentials } from "./credentials";
+
+class RateLimitedSignIn extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const credentialsInput = z.object({
+  email: z.string().trim().email().max(254),
+  password: z.string().min(1).max(128),
+});
+
+export const oauthProviders = {
+  github: Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET),
+  google: Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET),
+};
+
+// OAuth sign-ups go through createAccount too, so they get the signup bonus exactly once.
+function adapter(): Adapter {
+  const base = PrismaAdapter(db as never);
+  return {
+    ...base,
+    createUser: async (user) =>
+      (await createAccount(db, {
+        email: user.email,
+        name: user.name,
+        image: user.image,
+        emailVerified: user.emailVerified,
+      })) as AdapterUser,
+  };
+}
+
+export const authConfig = {
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/auth", error: "/auth" },
+  adapter: adapter(),
+  providers: [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(raw, request) {
+        const parsed = credentialsInput.safeParse(raw);
+        if (!parsed.success) return null;
+        try {
+          return await verifyCredentials(db, { ...parsed.data, ip: clientIp(request.headers) });
+        } catch (error) {
+          if (error instanceof RateLimitedError) throw new RateLimitedSignIn();
+          throw error;
+        }
+      },
+    }),
+    ...(oauthProviders.github ? [GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET, allowDangerousEmailAccountLinking: false })] : []),
+    ...(oauthProviders.google ? [Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET })] : []),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+    // Only same-site redirects after sign-in/out: no open redirect through callbackUrl.
+    redirect({ url, baseUrl }) {
+      if (url.startsWith("/") && !url.startsWith("//") && !url.startsWith("/\\")) return `${baseUrl}${url}`;
+      try {
+        if (new URL(url).origin === baseUrl) return url;
+      } catch {
+        // not a URL: fall through
+      }
+      return baseUrl;
+    },
+  },
+} satisfies NextAuthConfig;

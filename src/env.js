@@ -68,6 +68,8 @@ export const env = createEnv({
     CHAT_MAX_OUTPUT_TOKENS: positiveInt(1024),
     CREDITS_PER_1K_INPUT_TOKENS: int(100),
     CREDITS_PER_1K_OUTPUT_TOKENS: int(300),
+    /** Delay between the offline demo model's tokens (ms); 0 in tests so suites stay fast. */
+    CHAT_DEMO_DELAY_MS: int(process.env.NODE_ENV === "test" ? 0 : 30),
     HOLD_TTL_SECONDS: positiveInt(600),
 
     REDIS_URL: optionalString,

@@ -46,6 +46,8 @@ function adapter(): Adapter {
 export const authConfig = {
   secret: env.AUTH_SECRET,
   trustHost: true,
+  // Session cookies are always HttpOnly + SameSite=Lax; Secure (and __Secure- prefixed) whenever the app is served over HTTPS.
+  useSecureCookies: env.APP_URL.startsWith("https://"),
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
   pages: { signIn: "/auth", error: "/auth" },
   adapter: adapter(),

@@ -1,7 +1,9 @@
 import { z } from "zod";
 
-import { notImplemented } from "~/server/api/not-implemented";
+import { env } from "~/env";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
+import { billingProducts, confirmCheckout, createCheckout, getStripe, listPurchases } from "~/server/billing";
+import { limit, RULES } from "~/server/rate-limit";
 
 export const packIdSchema = z.enum(["starter", "pro", "enterprise"]);
 export type PackId = z.infer<typeof packIdSchema>;
@@ -29,17 +31,22 @@ export interface PurchaseOut {
 }
 
 export const billingRouter = createTRPCRouter({
-  products: publicProcedure.query(
-    async (): Promise<{ products: ProductOut[]; mode: "emulator" | "test" | "live" }> => notImplemented(),
-  ),
+  products: publicProcedure.query(async (): Promise<{ products: ProductOut[]; mode: "emulator" | "test" | "live" }> => billingProducts()),
   checkout: protectedProcedure
     .input(z.object({ packId: packIdSchema }))
-    .mutation(async (): Promise<{ checkoutUrl: string }> => notImplemented()),
+    .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
+      await limit(RULES.checkoutPerUser, ctx.userId);
+      const { checkoutUrl } = await createCheckout({ db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL }, ctx.userId, input.packId);
+      return { checkoutUrl };
+    }),
   /** Called on return from Checkout: fulfils the session if paid (idempotent), returns its state. */
   confirm: protectedProcedure
     .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]{1,250}$/) }))
-    .mutation(async (): Promise<{ status: PurchaseStatus; credited: boolean; credits: number }> => notImplemented()),
+    .mutation(
+      async ({ ctx, input }): Promise<{ status: PurchaseStatus; credited: boolean; credits: number }> =>
+        confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
+    ),
   purchases: protectedProcedure
     .input(z.object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
-    .query(async (): Promise<{ items: PurchaseOut[]; nextCursor: string | null }> => notImplemented()),
+    .query(async ({ ctx, input }): Promise<{ items: PurchaseOut[]; nextCursor: string | null }> => listPurchases(ctx.db, ctx.userId, input)),
 });

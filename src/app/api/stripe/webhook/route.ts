@@ -1,0 +1,18 @@
+import { handleWebhookRequest, stripeSettingsFrom } from "~/server/billing";
+import { db } from "~/server/db";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+function webhookSecret(): string | undefined {
+  try {
+    return stripeSettingsFrom().webhookSecret;
+  } catch {
+    return undefined; // production without Stripe keys: answered with 503
+  }
+}
+
+/** Stripe → app. Verified against the raw body; see src/server/billing/webhook-request.ts. */
+export async function POST(req: Request): Promise<Response> {
+  return handleWebhookRequest(req, { db, webhookSecret: webhookSecret() });
+}

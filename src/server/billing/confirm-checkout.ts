@@ -1,0 +1,45 @@
+import Stripe from "stripe";
+
+import type { PurchaseStatus } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
+
+import { CheckoutSessionForbiddenError, CheckoutSessionNotFoundError, CheckoutSessionRejectedError } from "./errors";
+import { fulfilCheckoutSession } from "./fulfil-checkout-session";
+import { findPack, packsFrom, type Pack } from "./packs";
+
+export interface ConfirmResult {
+  status: PurchaseStatus;
+  /** Whether this session's credits are on the account (now or from an earlier delivery). */
+  credited: boolean;
+  credits: number;
+}
+
+async function retrieveSession(stripe: Stripe, sessionId: string): Promise<Stripe.Checkout.Session> {
+  try {
+    return await stripe.checkout.sessions.retrieve(sessionId);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) throw new CheckoutSessionNotFoundError(sessionId);
+    throw error;
+  }
+}
+
+/**
+ * The success page's "did my payment land?": asks Stripe, never the browser, and fulfils
+ * through the same function as the webhook so credits appear even when the webhook is late.
+ */
+export async function confirmCheckout(deps: { db: Db; stripe: Stripe; packs?: Pack[] }, userId: string, sessionId: string): Promise<ConfirmResult> {
+  const session = await retrieveSession(deps.stripe, sessionId);
+  if (session.client_reference_id !== userId || session.metadata?.userId !== userId) throw new CheckoutSessionForbiddenError();
+  const recorded = await deps.db.purchase.findUnique({ where: { id: session.id }, select: { userId: true } });
+  if (recorded && recorded.userId !== userId) throw new CheckoutSessionForbiddenError();
+
+  const packs = deps.packs ?? packsFrom();
+  const result = await fulfilCheckoutSession(deps.db, session, packs);
+  if (result.kind === "refused") throw new CheckoutSessionRejectedError(result.reason);
+  if (result.kind === "unknown_user") throw new CheckoutSessionForbiddenError();
+
+  const purchase = await deps.db.purchase.findUnique({ where: { id: session.id } });
+  const credits = purchase?.credits ?? findPack(session.metadata?.packId, packs)?.credits ?? 0;
+  const fallback: PurchaseStatus = session.status === "expired" ? "expired" : "pending";
+  return { status: purchase?.status ?? fallback, credited: Boolean(purchase?.creditedAt), credits };
+}

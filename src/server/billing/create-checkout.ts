@@ -1,0 +1,57 @@
+import { randomUUID } from "node:crypto";
+
+import type Stripe from "stripe";
+
+import type { Db } from "~/server/db";
+import { logEvent } from "~/server/log";
+
+import { ensureStripeCustomer } from "./customers";
+import { UnknownPackError } from "./errors";
+import { findPack, packsFrom, type Pack } from "./packs";
+
+export interface CheckoutDeps {
+  db: Db;
+  stripe: Stripe;
+  /** Public base URL from config; never taken from request headers. */
+  appUrl: string;
+  packs?: Pack[];
+}
+
+/** Starts a Stripe Checkout Session for one pack and records it as a pending purchase. */
+export async function createCheckout(deps: CheckoutDeps, userId: string, packId: string): Promise<{ checkoutUrl: string; sessionId: string }> {
+  const pack = findPack(packId, deps.packs ?? packsFrom());
+  if (!pack) throw new UnknownPackError(packId);
+  const customer = await ensureStripeCustomer(deps.db, deps.stripe, userId);
+  const base = deps.appUrl.replace(/\/+$/, "");
+
+  const session = await deps.stripe.checkout.sessions.create(
+    {
+      mode: "payment",
+      customer,
+      line_items: [{ price: pack.priceId, quantity: 1 }],
+      client_reference_id: userId,
+      metadata: { userId, packId: pack.id, credits: String(pack.credits) },
+      success_url: `${base}/billing?success=1&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${base}/billing?canceled=1`,
+    },
+    // One key per click: the SDK's own retries of this request reuse it and cannot open a second session.
+    { idempotencyKey: `checkout:${userId}:${randomUUID()}` },
+  );
+  if (!session.url) throw new Error(`Checkout session ${session.id} has no url.`);
+
+  await deps.db.purchase.createMany({
+    data: [
+      {
+        id: session.id,
+        userId,
+        packId: pack.id,
+        credits: pack.credits,
+        amountTotal: session.amount_total ?? pack.unitAmount,
+        currency: session.currency ?? pack.currency,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  logEvent("checkout_created", { userId, sessionId: session.id, packId: pack.id });
+  return { checkoutUrl: session.url, sessionId: session.id };
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run stripe:reconcile`: credits paid Checkout Sessions whose webhook never arrived.
+ * Safe to run any time and repeatedly: it only ever calls fulfilCheckoutSession.
+ */
+import type Stripe from "stripe";
+
+import type { Db } from "~/server/db";
+
+import { fulfilCheckoutSession } from "./fulfil-checkout-session";
+import type { Pack } from "./packs";
+
+export interface ReconcileReport {
+  lines: string[];
+  fulfilled: number;
+  alreadyCredited: number;
+  skipped: number;
+}
+
+export async function reconcileCheckoutSessions(
+  deps: { db: Db; stripe: Stripe; packs?: Pack[] },
+  opts: { days: number; now?: Date },
+): Promise<ReconcileReport> {
+  const since = Math.floor((opts.now ?? new Date()).getTime() / 1000) - Math.round(opts.days * 86_400);
+  const report: ReconcileReport = { lines: [], fulfilled: 0, alreadyCredited: 0, skipped: 0 };
+
+  for await (const session of deps.stripe.checkout.sessions.list({ created: { gte: since }, limit: 100 })) {
+    if (session.payment_status !== "paid") {
+      if (session.status === "expired") {
+        await deps.db.purchase.updateMany({ where: { id: session.id, status: "pending" }, data: { status: "expired" } });
+      }
+      report.skipped += 1;
+      report.lines.push(`skipped   ${session.id}  (${session.status ?? "unknown"}, ${session.payment_status})`);
+      continue;
+    }
+    const result = await fulfilCheckoutSession(deps.db, session, deps.packs);
+    switch (result.kind) {
+      case "credited":
+        report.fulfilled += 1;
+        report.lines.push(`fulfilled ${session.id}  +${result.purchase.credits} credits to ${result.purchase.userId}`);
+        break;
+      case "already_credited":
+        report.alreadyCredited += 1;
+        report.lines.push(`ok        ${session.id}  already credited`);
+        break;
+      default:
+        report.skipped += 1;
+        report.lines.push(`skipped   ${session.id}  (${result.kind === "refused" ? `refused: ${result.reason}` : result.kind})`);
+    }
+  }
+  report.lines.push(`${report.fulfilled} fulfilled, ${report.alreadyCredited} already credited, ${report.skipped} skipped`);
+  return report;
+}

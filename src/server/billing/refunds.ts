@@ -1,0 +1,91 @@
+/**
+ * Money going back to the payer takes its credits back. Each charge.refunded carries the
+ * charge's cumulative amount_refunded, so the target clawback is a pure function of it; only
+ * the delta over what was already clawed back is written, under a ref unique to that refund
+ * state. Duplicates and out-of-order partial refunds therefore never double-count.
+ */
+import type Stripe from "stripe";
+
+import type { Purchase } from "~/generated/prisma/client";
+import { clawback } from "~/server/credits";
+import { lockAccount } from "~/server/credits/account";
+import { inTransaction, type Tx } from "~/server/database/transaction";
+import type { Db } from "~/server/db";
+import { logEvent } from "~/server/log";
+
+import { idOf } from "./fulfil-checkout-session";
+
+export type ClawbackOutcome = "clawed_back" | "nothing_to_claw_back" | "no_purchase" | "invalid_amounts";
+
+/** Locks the owner's account, then returns the purchase as of now (lock order: account → purchase, as in fulfilment). */
+async function lockPurchase(tx: Tx, paymentIntentId: string): Promise<Purchase | null> {
+  const found = await tx.purchase.findUnique({ where: { paymentIntentId }, select: { userId: true } });
+  if (!found) return null;
+  await lockAccount(tx, found.userId);
+  return tx.purchase.findUnique({ where: { paymentIntentId } });
+}
+
+export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<ClawbackOutcome> {
+  const paymentIntentId = idOf(charge.payment_intent);
+  if (!paymentIntentId) return "no_purchase";
+  const { amount, amount_refunded: refunded } = charge;
+  if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(refunded) || amount <= 0 || refunded < 0 || refunded > amount) {
+    return "invalid_amounts";
+  }
+
+  return inTransaction(db, async (tx) => {
+    const purchase = await lockPurchase(tx, paymentIntentId);
+    if (!purchase) return "no_purchase";
+    const target = purchase.creditedAt ? Math.floor((purchase.credits * refunded) / amount) : 0;
+    const delta = target - purchase.creditsClawedBack;
+    if (delta > 0) {
+      await clawback(tx, {
+        userId: purchase.userId,
+        amount: delta,
+        reason: "refund",
+        refType: "stripe_refund",
+        refId: `${charge.id}:${refunded}`,
+        note: `refund of ${purchase.id}`,
+      });
+    }
+    const amountRefunded = Math.max(purchase.amountRefunded, refunded);
+    await tx.purchase.update({
+      where: { id: purchase.id },
+      data: {
+        amountRefunded,
+        creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
+        ...(purchase.status === "disputed" ? {} : { status: amountRefunded >= amount ? "refunded" : "partially_refunded" }),
+      },
+    });
+    logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) });
+    return delta > 0 ? "clawed_back" : "nothing_to_claw_back";
+  });
+}
+
+/** A dispute takes back whatever credits of the purchase are still with the user. */
+export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<ClawbackOutcome> {
+  const paymentIntentId = idOf(dispute.payment_intent);
+  if (!paymentIntentId) return "no_purchase";
+
+  return inTransaction(db, async (tx) => {
+    const purchase = await lockPurchase(tx, paymentIntentId);
+    if (!purchase) return "no_purchase";
+    const remaining = purchase.creditedAt ? purchase.credits - purchase.creditsClawedBack : 0;
+    if (remaining > 0) {
+      await clawback(tx, {
+        userId: purchase.userId,
+        amount: remaining,
+        reason: "dispute",
+        refType: "stripe_dispute",
+        refId: dispute.id,
+        note: `dispute of ${purchase.id}`,
+      });
+    }
+    await tx.purchase.update({
+      where: { id: purchase.id },
+      data: { status: "disputed", creditsClawedBack: Math.max(purchase.creditsClawedBack, purchase.creditedAt ? purchase.credits : 0) },
+    });
+    logEvent("purchase_disputed", { purchaseId: purchase.id, disputeId: dispute.id, clawedBack: Math.max(remaining, 0) });
+    return remaining > 0 ? "clawed_back" : "nothing_to_claw_back";
+  });
+}

@@ -1,62 +1,84 @@
 import { z } from "zod";
 
-import { notImplemented } from "~/server/api/not-implemented";
-import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "~/server/api/trpc";
+import { text, recordId } from "~/server/api/validation";
+import {
+  chatConfigFromEnv,
+  chatRateLimitStore,
+  createConversation,
+  deleteConversation,
+  getChatModel,
+  listConversations,
+  listMessages,
+  renameConversation,
+  sendMessage,
+  type ChatConfig,
+  type ChatDeps,
+  type ChatModel,
+  type ChatStreamEvent,
+  type ConversationView,
+  type MessageView,
+} from "~/server/chat";
+
+export type { ChatStreamEvent } from "~/server/chat";
 
 export const MAX_MESSAGE_CHARS = 8000;
 export const MAX_TITLE_CHARS = 120;
 
-const id = z.string().min(1).max(64);
+export type ConversationOut = ConversationView;
+export type MessageOut = MessageView;
 
-export interface ConversationOut {
-  id: string;
-  title: string;
-  updatedAt: Date;
+export interface ChatRouterOptions {
+  /** Which model answers; default: from env (OpenAI-compatible endpoint, else the Demo model). */
+  model?: () => ChatModel;
+  config?: () => ChatConfig;
 }
 
-export interface MessageOut {
-  id: string;
-  role: "user" | "assistant";
-  content: string;
-  status: "streaming" | "complete" | "stopped" | "error";
-  creditsCharged: number | null;
-  createdAt: Date;
-}
+let envModel: ChatModel | undefined;
+const modelFromEnv = () => (envModel ??= getChatModel());
 
-/** What `chat.send` streams, in order: one start, any number of deltas, then exactly one done. */
-export type ChatStreamEvent =
-  | { type: "start"; userMessageId: string; assistantMessageId: string; conversationId: string }
-  | { type: "delta"; text: string }
-  | {
-      type: "done";
-      status: "complete" | "stopped" | "error";
-      usage: { inputTokens: number; outputTokens: number };
-      creditsCharged: number;
-      error?: string;
-    };
+export function createChatRouter(options: ChatRouterOptions = {}) {
+  const model = options.model ?? modelFromEnv;
+  const config = options.config ?? chatConfigFromEnv;
+  const depsFor = (ctx: Context): ChatDeps => ({
+    db: ctx.db,
+    model: model(),
+    config: config(),
+    rateLimitStore: chatRateLimitStore(ctx.db),
+    maxTitleChars: MAX_TITLE_CHARS,
+  });
 
-export const chatRouter = createTRPCRouter({
-  model: publicProcedure.query(async (): Promise<{ id: string; label: string; demo: boolean }> => notImplemented()),
-  listConversations: protectedProcedure.query(async (): Promise<ConversationOut[]> => notImplemented()),
-  createConversation: protectedProcedure
-    .input(z.object({ title: z.string().trim().min(1).max(MAX_TITLE_CHARS).optional() }).default({}))
-    .mutation(async (): Promise<ConversationOut> => notImplemented()),
-  renameConversation: protectedProcedure
-    .input(z.object({ id, title: z.string().trim().min(1).max(MAX_TITLE_CHARS) }))
-    .mutation(async (): Promise<ConversationOut> => notImplemented()),
-  deleteConversation: protectedProcedure.input(z.object({ id })).mutation(async (): Promise<{ id: string }> => notImplemented()),
-  messages: protectedProcedure
-    .input(z.object({ conversationId: id }))
-    .query(async (): Promise<MessageOut[]> => notImplemented()),
-  /**
-   * Sends a user message and streams the assistant's reply. Aborting the request (the
-   * client's stop button) stops generation; the usage so far is charged and the rest released.
-   * Too few credits for the worst-case cost → PAYMENT_REQUIRED before any model call.
-   */
-  send: protectedProcedure
-    .input(z.object({ conversationId: id, content: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }))
-    .mutation(async function* (): AsyncGenerator<ChatStreamEvent, void, unknown> {
-      notImplemented();
-      yield* [];
+  return createTRPCRouter({
+    model: publicProcedure.query((): { id: string; label: string; demo: boolean } => {
+      const { id, label, demo } = model();
+      return { id, label, demo };
     }),
-});
+    listConversations: protectedProcedure.query(({ ctx }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId)),
+    createConversation: protectedProcedure
+      .input(z.object({ title: text({ max: MAX_TITLE_CHARS }).optional() }).default({}))
+      .mutation(({ ctx, input }): Promise<ConversationOut> => createConversation(ctx.db, ctx.userId, input.title)),
+    renameConversation: protectedProcedure
+      .input(z.object({ id: recordId, title: text({ max: MAX_TITLE_CHARS }) }))
+      .mutation(({ ctx, input }): Promise<ConversationOut> => renameConversation(ctx.db, ctx.userId, input.id, input.title)),
+    deleteConversation: protectedProcedure
+      .input(z.object({ id: recordId }))
+      .mutation(({ ctx, input }): Promise<{ id: string }> => deleteConversation(ctx.db, ctx.userId, input.id)),
+    messages: protectedProcedure
+      .input(z.object({ conversationId: recordId }))
+      .query(({ ctx, input }): Promise<MessageOut[]> => listMessages(ctx.db, ctx.userId, input.conversationId)),
+    /**
+     * Sends a user message and streams the assistant's reply. Refusals (NOT_FOUND,
+     * TOO_MANY_REQUESTS, PAYMENT_REQUIRED) reject the call itself, before any stream or model
+     * call; the resolved value is the event stream. Aborting the request (the client's stop
+     * button) stops generation; the usage so far is charged and the rest released.
+     */
+    send: protectedProcedure
+      .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncGenerator<ChatStreamEvent, void, unknown>> => {
+        const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, signal });
+        return run.events;
+      }),
+  });
+}
+
+export const chatRouter = createChatRouter();

@@ -1,0 +1,184 @@
+/**
+ * One assistant reply, from the model call to its settlement. The run starts at once and does
+ * not depend on anyone reading its events: whether the stream ends, the user stops it (request
+ * aborted), the reader goes away or the model fails, the `finally` settles the hold with the
+ * usage so far and writes the final message, on the app's database handle (never the request).
+ */
+import { streamText } from "ai";
+
+import { HoldNotActiveError, release, settle } from "~/server/credits";
+import { inTransaction } from "~/server/database/transaction";
+import type { Db } from "~/server/db";
+import { logEvent } from "~/server/log";
+
+import type { ChatConfig } from "./config";
+import { createEventChannel } from "./event-channel";
+import type { ChatStreamEvent, ReplyStatus } from "./events";
+import { creditsFor, type TokenUsage } from "./metering";
+import type { ChatModel } from "./models";
+import type { Prompt } from "./prompt";
+import { countTokens } from "./tokens";
+
+export const CHAT_REF_TYPE = "chat_message";
+
+export interface ReplyRunInput {
+  db: Db;
+  model: ChatModel;
+  config: ChatConfig;
+  userId: string;
+  holdId: string;
+  assistantMessageId: string;
+  prompt: Prompt;
+  estimatedInputTokens: number;
+  start: Extract<ChatStreamEvent, { type: "start" }>;
+  /** The request's signal: aborting it is the user's stop button. */
+  signal?: AbortSignal;
+}
+
+export interface ReplyOutcome {
+  status: ReplyStatus;
+  content: string;
+  usage: TokenUsage;
+  creditsCharged: number;
+  error?: string;
+}
+
+export interface ReplyRun {
+  events: AsyncGenerator<ChatStreamEvent, void, unknown>;
+  /** Resolves once the reply is settled and its message written. */
+  settled: Promise<ReplyOutcome>;
+}
+
+interface Generated {
+  status: ReplyStatus;
+  text: string;
+  reported: { inputTokens?: number; outputTokens?: number } | null;
+  error?: string;
+}
+
+async function generate(input: ReplyRunInput, signal: AbortSignal, onDelta: (text: string) => void): Promise<Generated> {
+  const out: Generated = { status: "complete", text: "", reported: null };
+  try {
+    const result = streamText({
+      model: input.model.model,
+      system: input.prompt.system,
+      messages: input.prompt.messages,
+      maxOutputTokens: input.config.maxOutputTokens,
+      abortSignal: signal,
+      onError: () => {}, // surfaced as an "error" part below
+    });
+    for await (const part of result.fullStream) {
+      if (part.type === "text-delta" && part.text) {
+        out.text += part.text;
+        onDelta(part.text);
+      } else if (part.type === "finish") {
+        out.reported = { inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens };
+      } else if (part.type === "abort") {
+        out.status = "stopped";
+      } else if (part.type === "error") {
+        if (signal.aborted) out.status = "stopped";
+        else {
+          out.status = "error";
+          out.error = "model_error";
+          logEvent("chat_model_error", { messageId: input.assistantMessageId, error: String((part.error as Error)?.message ?? part.error) }, "warn");
+        }
+      }
+    }
+  } catch (error) {
+    out.status = signal.aborted ? "stopped" : "error";
+    if (out.status === "error") {
+      out.error = "model_error";
+      logEvent("chat_model_error", { messageId: input.assistantMessageId, error: String((error as Error)?.message ?? error) }, "warn");
+    }
+  }
+  // Stopped replies never get the provider's final usage chunk.
+  if (out.status !== "complete" && out.reported?.outputTokens === undefined) out.reported = null;
+  return out;
+}
+
+/** Provider-reported usage when there is some, else our own count; nothing generated → nothing used. */
+function usageOf(g: Generated, estimatedInputTokens: number): TokenUsage {
+  if (!g.reported && g.text === "") return { inputTokens: 0, outputTokens: 0 };
+  return {
+    inputTokens: g.reported?.inputTokens ?? estimatedInputTokens,
+    outputTokens: g.reported?.outputTokens ?? countTokens(g.text),
+  };
+}
+
+async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
+  const cost = creditsFor(usage, input.config);
+  return inTransaction(input.db, async (tx) => {
+    let charged = 0;
+    try {
+      if (cost > 0) {
+        const res = await settle(tx, {
+          holdId: input.holdId,
+          cost,
+          refType: CHAT_REF_TYPE,
+          refId: input.assistantMessageId,
+          note: `${usage.inputTokens} input + ${usage.outputTokens} output tokens`,
+        });
+        charged = res.charged;
+      } else {
+        await release(tx, input.holdId);
+      }
+    } catch (error) {
+      // The sweep released the hold of a reply that outlived HOLD_TTL_SECONDS: nothing to charge.
+      if (!(error instanceof HoldNotActiveError)) throw error;
+      logEvent("chat_hold_gone", { messageId: input.assistantMessageId, holdId: input.holdId }, "warn");
+    }
+    await tx.message.updateMany({
+      where: { id: input.assistantMessageId },
+      data: { content: g.text, status: g.status, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, creditsCharged: charged },
+    });
+    return charged;
+  });
+}
+
+async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await settleReply(input, g, usage);
+    } catch (error) {
+      logEvent("chat_settle_failed", { messageId: input.assistantMessageId, attempt, error: String(error) }, "error");
+      // After the last attempt the hold stays active until the stale-hold sweep releases it.
+      if (attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+export function startReplyRun(input: ReplyRunInput): ReplyRun {
+  const channel = createEventChannel<ChatStreamEvent>();
+  const stop = new AbortController();
+  const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+  channel.push(input.start);
+
+  const settled = (async (): Promise<ReplyOutcome> => {
+    let g: Generated = { status: "error", text: "", reported: null, error: "model_error" };
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+    let charged = 0;
+    try {
+      g = await generate(input, signal, (text) => channel.push({ type: "delta", text }));
+      usage = usageOf(g, input.estimatedInputTokens);
+      charged = await settleWithRetry(input, g, usage);
+      logEvent("chat_reply_settled", { userId: input.userId, messageId: input.assistantMessageId, status: g.status, ...usage, charged });
+    } catch {
+      g = { ...g, status: "error", error: "settle_failed" };
+    } finally {
+      channel.push({ type: "done", status: g.status, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) });
+      channel.close();
+    }
+    return { status: g.status, content: g.text, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) };
+  })();
+
+  async function* events(): AsyncGenerator<ChatStreamEvent, void, unknown> {
+    try {
+      yield* channel.drain();
+    } finally {
+      // The reader left (client gone or stopped): stop generating; the run still settles.
+      stop.abort();
+    }
+  }
+  return { events: events(), settled };
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
+
+import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
+import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
+import { createUser } from "../helpers/users";
+import { checkoutSession, deliver, stripeEvent } from "./stripe-fixtures";
+
+describeEachDb("checkout fulfilment: exactly once", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind, { poolSize: 20 });
+  });
+  afterAll(() => t.close());
+
+  const balance = async (userId: string) => (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
+  const purchaseRows = (sessionId: string) => t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } });
+
+  it("50 concurrent deliveries of the same checkout.session.completed → one ledger row, credited once", async () => {
+    const u = await createUser(t.db);
+    const session = checkoutSession(u.id, "pro");
+    const event = stripeEvent("checkout.session.completed", session);
+    const results = await Promise.all(Array.from({ length: 50 }, () => deliver(t.db, event)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(results.filter((r) => r.body.outcome === "credited")).toHaveLength(1);
+    expect(await purchaseRows(session.id)).toBe(1);
+    expect(await balance(u.id)).toBe(200_000);
+    const purchase = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    expect(purchase).toMatchObject({ userId: u.id, status: "paid", packId: "pro", credits: 200_000, paymentIntentId: session.payment_intent });
+    expect(purchase.creditedAt).toBeInstanceOf(Date);
+    expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: "credited" });
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("the same session in different events (completed + async_payment_succeeded, any order) → once", async () => {
+    const u = await createUser(t.db);
+    const session = checkoutSession(u.id);
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session))).body.outcome).toBe("credited");
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("already_credited");
+    expect(await purchaseRows(session.id)).toBe(1);
+    expect(await balance(u.id)).toBe(50_000);
+  });
+
+  it("unpaid completed → pending, no credits, until async_payment_succeeded", async () => {
+    const u = await createUser(t.db);
+    const unpaid = checkoutSession(u.id, "starter", { payment_status: "unpaid" });
+    await t.db.purchase.create({ data: { id: unpaid.id, userId: u.id, packId: "starter", credits: 50_000, amountTotal: 500, currency: "usd" } });
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", unpaid))).body.outcome).toBe("not_paid");
+    expect(await balance(u.id)).toBe(0);
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("pending");
+
+    const paid = { ...unpaid, payment_status: "paid" as const };
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", paid))).body.outcome).toBe("credited");
+    expect(await balance(u.id)).toBe(50_000);
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("paid");
+  });
+
+  it("async_payment_failed → purchase failed, no credits; expired → expired", async () => {
+    const u = await createUser(t.db);
+    const failed = checkoutSession(u.id, "starter", { payment_status: "unpaid" });
+    const expired = checkoutSession(u.id, "pro", { payment_status: "unpaid", status: "expired" });
+    for (const s of [failed, expired]) {
+      await t.db.purchase.create({ data: { id: s.id, userId: u.id, packId: "starter", credits: 50_000, amountTotal: 500, currency: "usd" } });
+    }
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_failed", failed))).body.outcome).toBe("failed");
+    expect((await deliver(t.db, stripeEvent("checkout.session.expired", expired))).body.outcome).toBe("expired");
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("failed");
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
+    expect(await balance(u.id)).toBe(0);
+    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
+  });
+
+  it("a duplicate delivery of a processed event id short-circuits", async () => {
+    const u = await createUser(t.db);
+    const event = stripeEvent("checkout.session.completed", checkoutSession(u.id));
+    await deliver(t.db, event);
+    const before = await snapshot(t.db);
+    expect((await deliver(t.db, event)).body.outcome).toBe("credited"); // the recorded outcome, not a second credit
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+});
+
+describeEachDb("checkout fulfilment: abuse is refused", (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    ["amount below the pack price", { amount_total: 1 }, "refused:amount_mismatch"],
+    ["another currency", { currency: "eur" }, "refused:amount_mismatch"],
+    ["credits metadata inflated", { metadataPatch: { credits: "1000000" } }, "refused:credits_mismatch"],
+    ["unknown pack", { metadataPatch: { packId: "mega" } }, "refused:unknown_pack"],
+    ["client_reference_id ≠ metadata.userId", { client_reference_id: "someone-else" }, "refused:user_mismatch"],
+    ["subscription mode", { mode: "subscription" }, "refused:not_payment_mode"],
+  ] as const)("%s → no credits, outcome recorded", async (_label, patch, expected) => {
+    const u = await createUser(t.db);
+    const base = checkoutSession(u.id);
+    const { metadataPatch, ...fields } = patch as { metadataPatch?: Record<string, string> } & Record<string, unknown>;
+    const session = { ...base, ...fields, metadata: { ...base.metadata, ...metadataPatch } };
+    const event = stripeEvent("checkout.session.completed", session);
+    const res = await deliver(t.db, event);
+    expect(res).toEqual({ status: 200, body: { received: true, outcome: expected } });
+    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
+    expect(await t.db.purchase.count({ where: { id: session.id } })).toBe(0);
+    expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: expected });
+  });
+
+  it("unknown user → ignored, nothing credited, no crash", async () => {
+    const session = checkoutSession("user-that-does-not-exist");
+    const before = await snapshot(t.db);
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("unknown_user");
+    expect({ ...(await snapshot(t.db)), events: before.events }).toEqual(before);
+  });
+
+  it("a session id reused for another user → refused, the owner keeps the purchase", async () => {
+    const owner = await createUser(t.db);
+    const thief = await createUser(t.db);
+    const original = checkoutSession(owner.id);
+    await fulfilCheckoutSession(t.db, original);
+    const reused = checkoutSession(thief.id, "starter", { id: original.id });
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", reused))).body.outcome).toBe("refused:session_user_mismatch");
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: thief.id } })).balance).toBe(0);
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: original.id } })).userId).toBe(owner.id);
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import Stripe from "stripe";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+
+import { CHECKOUT_REF_TYPE, setStripeClientForTests } from "~/server/billing";
+
+import { snapshot } from "../helpers/db-snapshot";
+import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
+import { callerFor, outcome } from "../helpers/trpc";
+import { createUser } from "../helpers/users";
+import { checkoutSession, deliver, stripeEvent } from "./stripe-fixtures";
+
+/** Stands in for Stripe's sessions.retrieve (the emulator suite covers the real SDK path). */
+function fakeStripe(sessions: Map<string, Stripe.Checkout.Session>): Stripe {
+  return {
+    checkout: {
+      sessions: {
+        retrieve: async (id: string) => {
+          const s = sessions.get(id);
+          if (!s) throw new Stripe.errors.StripeInvalidRequestError({ message: `No such checkout.session: '${id}'`, statusCode: 404, type: "invalid_request_error" });
+          return structuredClone(s);
+        },
+      },
+    },
+  } as unknown as Stripe;
+}
+
+describeEachDb("billing.confirm", (kind) => {
+  let t: TestDb;
+  const sessions = new Map<string, Stripe.Checkout.Session>();
+  beforeAll(async () => {
+    t = await createTestDb(kind, { poolSize: 20 });
+    setStripeClientForTests(fakeStripe(sessions));
+  });
+  afterEach(() => sessions.clear());
+  afterAll(async () => {
+    setStripeClientForTests(null);
+    await t.close();
+  });
+  const balance = async (userId: string) => (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
+
+  it("credits a paid session of the caller and says so; a repeat changes nothing", async () => {
+    const u = await createUser(t.db);
+    const s = checkoutSession(u.id, "pro");
+    sessions.set(s.id, s);
+    const caller = callerFor(t.db, u.id);
+    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
+    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
+    expect(await balance(u.id)).toBe(200_000);
+  });
+
+  it("an unpaid session → pending, nothing credited", async () => {
+    const u = await createUser(t.db);
+    const s = checkoutSession(u.id, "starter", { payment_status: "unpaid", status: "open" });
+    sessions.set(s.id, s);
+    expect(await callerFor(t.db, u.id).billing.confirm({ sessionId: s.id })).toEqual({ status: "pending", credited: false, credits: 50_000 });
+    expect(await balance(u.id)).toBe(0);
+  });
+
+  it("another user's session id → FORBIDDEN, nothing credited to anyone", async () => {
+    const owner = await createUser(t.db);
+    const other = await createUser(t.db);
+    const s = checkoutSession(owner.id);
+    sessions.set(s.id, s);
+    const before = await snapshot(t.db);
+    expect(await outcome(callerFor(t.db, other.id), "billing.confirm", { sessionId: s.id })).toBe("FORBIDDEN");
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("a session Stripe does not know → NOT_FOUND; a tampered session → refused", async () => {
+    const u = await createUser(t.db);
+    expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: "cs_test_missing" })).toBe("NOT_FOUND");
+    const cheap = checkoutSession(u.id, "enterprise", { amount_total: 500 });
+    sessions.set(cheap.id, cheap);
+    expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: cheap.id })).toBe("UNPROCESSABLE_CONTENT");
+    expect(await balance(u.id)).toBe(0);
+  });
+
+  it("without a session → UNAUTHORIZED", async () => {
+    expect(await outcome(callerFor(t.db, null), "billing.confirm", { sessionId: "cs_test_x" })).toBe("UNAUTHORIZED");
+  });
+
+  it("webhook completed and confirm racing → credited once", async () => {
+    const u = await createUser(t.db);
+    const s = checkoutSession(u.id, "enterprise");
+    sessions.set(s.id, s);
+    const caller = callerFor(t.db, u.id);
+    const event = stripeEvent("checkout.session.completed", s);
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => caller.billing.confirm({ sessionId: s.id })),
+      ...Array.from({ length: 10 }, () => deliver(t.db, event)),
+    ]);
+    expect(results.length).toBe(20);
+    expect(await t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: s.id } })).toBe(1);
+    expect(await balance(u.id)).toBe(1_000_000);
+  });
+});

@@ -2,33 +2,62 @@
 // STRIPE_SECRET_KEY is set), and two `next start` instances of the production build on it.
 // Started by Playwright's webServer; stops its children when Playwright stops it.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 import pg from "pg";
 
-import { E2E, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
+import { E2E, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `tally_e2e_${Date.now()}`;
+const distDir = process.env.NEXT_DIST_DIR || ".next";
+const nextBin = "node_modules/next/dist/bin/next";
+
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
+let stopping = false;
 const stop = () => {
+  stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
 };
 process.on("SIGINT", () => (stop(), process.exit(0)));
 process.on("SIGTERM", () => (stop(), process.exit(0)));
 process.on("exit", stop);
 
+/** A new database per run. Leftovers of earlier runs are dropped only when over an hour old, so a parallel run keeps its own. */
 async function freshDatabase() {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  const old = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'tally_e2e_%'");
-  for (const { datname } of old.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  const old = await admin.query("SELECT datname FROM pg_database WHERE datname ~ '^tally_e2e_[0-9]+$'");
+  for (const { datname } of old.rows) {
+    if (Date.now() - Number(datname.slice("tally_e2e_".length)) > 3_600_000) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
   await admin.query(`CREATE DATABASE "${dbName}"`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   return url.toString();
+}
+
+/** @param {string} path @returns {number} newest mtime under path (files only). */
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** The build exists and no source it was built from changed since. */
+function buildIsCurrent() {
+  const buildId = join(distDir, "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const sources = ["src", "messages", "public", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+  return statSync(buildId).mtimeMs > Math.max(...sources.map(newestMtime));
 }
 
 const databaseUrl = await freshDatabase();
@@ -40,38 +69,58 @@ const base = {
   AUTH_SECRET: process.env.AUTH_SECRET ?? "tally-e2e-auth-secret-0123456789abcdef0123",
   TALLY_LOG: process.env.TALLY_LOG ?? "silent",
   CHAT_DEMO_DELAY_MS: process.env.CHAT_DEMO_DELAY_MS ?? "15",
+  // Every journey signs up and signs in from 127.0.0.1; the real limits are tested by the server suites.
+  RATE_LIMIT_SIGNIN_PER_EMAIL: "1000/60",
+  RATE_LIMIT_SIGNIN_PER_IP: "100000/60",
+  RATE_LIMIT_SIGNUP_PER_IP: "100000/60",
+  RATE_LIMIT_CHAT_PER_USER: "1000/60",
+  RATE_LIMIT_CHECKOUT_PER_USER: "1000/60",
 };
+// The limits live in the database unless REDIS_URL is set; a shared Redis would carry counts across runs.
+delete base.REDIS_URL;
 if (!realStripe) {
+  // A production build refuses to fake payments without a key, so the emulator gets a test key of its own.
   Object.assign(base, {
+    STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
     STRIPE_API_URL: emulatorUrl,
-    STRIPE_WEBHOOK_SECRET: "whsec_tally_e2e_secret",
+    STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
   });
 }
 
 const migrate = spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env: base });
 if (migrate.status !== 0) process.exit(1);
 
-if (process.env.TALLY_E2E_PREBUILT !== "1" || !existsSync(`${process.env.NEXT_DIST_DIR || ".next"}/BUILD_ID`)) {
-  const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: base });
+const prebuilt = process.env.TALLY_E2E_PREBUILT === "1" && existsSync(join(distDir, "BUILD_ID"));
+if (!prebuilt && !buildIsCurrent()) {
+  console.log(`[e2e] building the app into ${distDir}`);
+  const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: base });
   if (build.status !== 0) process.exit(1);
 }
 
 /** @param {string} name @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function start(name, args, env) {
   const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"], env });
-  child.on("exit", (code) => console.error(`[e2e] ${name} exited with ${code}`));
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    // One dead part makes every journey fail for the wrong reason: stop now so Playwright says so.
+    console.error(`[e2e] ${name} exited (${signal ?? code}); stopping the stack.`);
+    stop();
+    process.exit(1);
+  });
   children.push(child);
 }
 
 if (!realStripe) {
   start("stripe-emulator", ["--import", "tsx", "tools/stripe-emulator/src/main.ts"], {
     ...base,
+    NODE_ENV: "development",
     STRIPE_EMULATOR_PORT: String(E2E.emulatorPort),
+    // Both app instances share the database, so one webhook endpoint serves purchases made on either.
     STRIPE_WEBHOOK_URL: `${appUrl}/api/stripe/webhook`,
-    STRIPE_WEBHOOK_SECRET: base.STRIPE_WEBHOOK_SECRET,
+    STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
+    STRIPE_EMULATOR_STATE_FILE: "",
   });
 }
-const nextBin = "node_modules/next/dist/bin/next";
 start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, APP_URL: appUrl, PORT: String(E2E.appPort) });
 start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "--hostname", "127.0.0.1"], {
   ...base,
@@ -81,6 +130,9 @@ start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "-
 });
 
 mkdirSync("e2e/.artifacts", { recursive: true });
-writeFileSync(E2E.stateFile, JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, emulatorUrl: realStripe ? null : emulatorUrl }, null, 2));
+writeFileSync(
+  E2E.stateFile,
+  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
+);
 console.log(`[e2e] stack on ${appUrl} and ${lowBonusUrl}; database ${dbName}${realStripe ? "; real Stripe test mode" : `; emulator ${emulatorUrl}`}`);
 await new Promise(() => {});

@@ -1,0 +1,24 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+
+import { BillingView } from "~/components/billing/billing-view";
+
+import { currentUser } from "../_lib/current-user";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("billing");
+  return { title: t("title") };
+}
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+// Same shape billing.confirm accepts; anything else is ignored rather than sent.
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+
+export default async function BillingPage({ searchParams }: { searchParams: SearchParams }) {
+  if (!(await currentUser())) redirect("/auth?callbackUrl=/billing");
+  const params = await searchParams;
+  const sessionId = typeof params.session_id === "string" && SESSION_ID.test(params.session_id) ? params.session_id : null;
+  return <BillingView success={params.success === "1"} canceled={params.canceled === "1"} sessionId={sessionId} />;
+}

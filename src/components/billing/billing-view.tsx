@@ -1,0 +1,68 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+
+import { api } from "~/trpc/react";
+
+import { BillingBanner } from "./billing-banner";
+import { LedgerHistory } from "./ledger-history";
+import { PackList, PackListSkeleton } from "./pack-list";
+import { PurchaseHistory } from "./purchase-history";
+import { SpentChart } from "./spent-chart";
+import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
+
+export interface BillingViewProps {
+  success: boolean;
+  canceled: boolean;
+  sessionId: string | null;
+  confirmation?: ConfirmationOptions;
+}
+
+export function BillingView({ success, canceled, sessionId, confirmation }: BillingViewProps) {
+  const t = useTranslations("billing");
+  const products = api.billing.products.useQuery();
+  const confirmState = usePurchaseConfirmation(success ? sessionId : null, confirmation);
+  const [checkoutFailed, setCheckoutFailed] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
+
+  const returnBanner = (() => {
+    if (dismissed) return null;
+    const dismiss = () => setDismissed(true);
+    if (canceled) return <BillingBanner tone="warning" testId="billing-canceled" onDismiss={dismiss}>{t("canceled")}</BillingBanner>;
+    if (!success) return null;
+    // A success redirect without a session id cannot be confirmed; the webhook still credits it.
+    if (!sessionId || confirmState === "credited")
+      return <BillingBanner tone="success" testId="billing-success" onDismiss={dismiss}>{t("success")}</BillingBanner>;
+    if (confirmState === "confirming") return <BillingBanner tone="info" testId="billing-pending">{t("pending")}</BillingBanner>;
+    if (confirmState === "slow") return <BillingBanner tone="warning" testId="billing-pending">{t("pendingSlow")}</BillingBanner>;
+    if (confirmState === "failed") return <BillingBanner tone="error" testId="billing-error">{t("failed")}</BillingBanner>;
+    return <BillingBanner tone="error" testId="billing-error">{t("error")}</BillingBanner>;
+  })();
+
+  return (
+    <div>
+      <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
+      <p className="mt-1 mb-6 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
+
+      {returnBanner}
+      {(checkoutFailed || products.isError) && (
+        <BillingBanner tone="error" testId="billing-error" onDismiss={checkoutFailed ? () => setCheckoutFailed(false) : undefined}>
+          {t("error")}
+        </BillingBanner>
+      )}
+
+      {products.isPending ? (
+        <PackListSkeleton />
+      ) : products.data?.products.length ? (
+        <PackList products={products.data.products} onError={() => setCheckoutFailed(true)} />
+      ) : products.data ? (
+        <p className="text-gray-500 dark:text-gray-400">{t("noProducts")}</p>
+      ) : null}
+
+      <PurchaseHistory />
+      <SpentChart />
+      <LedgerHistory />
+    </div>
+  );
+}

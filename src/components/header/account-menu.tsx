@@ -1,0 +1,78 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useEffect, useId, useRef, useState } from "react";
+
+export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
+  const t = useTranslations("header");
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  const menuId = useId();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const label = name ?? email ?? t("account");
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (e: PointerEvent) => {
+      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") {
+        setOpen(false);
+        buttonRef.current?.focus();
+      }
+    };
+    document.addEventListener("pointerdown", onPointer);
+    document.addEventListener("keydown", onKey);
+    return () => {
+      document.removeEventListener("pointerdown", onPointer);
+      document.removeEventListener("keydown", onKey);
+    };
+  }, [open]);
+
+  async function doSignOut() {
+    setSigningOut(true);
+    await signOut({ redirect: false });
+    router.replace("/");
+    router.refresh();
+  }
+
+  return (
+    <div ref={rootRef} className="relative shrink-0">
+      <button
+        ref={buttonRef}
+        type="button"
+        data-testid="account-menu"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls={menuId}
+        aria-label={t("account")}
+        onClick={() => setOpen((o) => !o)}
+        className="inline-flex h-9 w-9 items-center justify-center rounded-full bg-blue-600 text-sm font-semibold text-white uppercase hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
+      >
+        {label.trim().charAt(0) || "?"}
+      </button>
+      {open && (
+        <div
+          id={menuId}
+          className="absolute right-0 z-40 mt-2 w-64 max-w-[calc(100vw-1.5rem)] rounded-lg border border-gray-200 bg-white p-2 shadow-lg dark:border-gray-700 dark:bg-gray-900"
+        >
+          {email && <p className="truncate px-2 py-1.5 text-sm text-gray-600 dark:text-gray-300">{t("signedInAs", { email })}</p>}
+          <button
+            type="button"
+            data-testid="sign-out"
+            disabled={signingOut}
+            onClick={doSignOut}
+            className="w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-100 dark:hover:bg-gray-800"
+          >
+            {t("signOut")}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

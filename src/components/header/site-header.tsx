@@ -1,0 +1,56 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+
+import type { CurrentUser } from "~/app/_lib/current-user";
+import { ThemeToggle } from "~/components/theme/theme-toggle";
+
+import { AccountMenu } from "./account-menu";
+import { CreditsDisplay } from "./credits-display";
+import { LocaleSwitcher } from "./locale-switcher";
+import { NavLinks } from "./nav-links";
+import { TestModeBadge } from "./test-mode-badge";
+
+/**
+ * One row on wide screens; two rows below `sm` (brand, badge and tools / nav and balance),
+ * arranged with `order` so the markup stays in one place and fits 360 px.
+ */
+export async function SiteHeader({ user }: { user: CurrentUser | null }) {
+  const t = await getTranslations();
+  return (
+    <header className="sticky top-0 z-30 border-b border-gray-200 bg-white/90 backdrop-blur dark:border-gray-800 dark:bg-gray-950/90">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-2 gap-y-2 px-3 py-2 sm:gap-x-3 sm:px-6">
+        <Link href="/" className="order-1 text-lg font-bold tracking-tight text-gray-900 dark:text-white">
+          {t("common.appName")}
+        </Link>
+        <div className="order-6 sm:order-2">
+          <NavLinks />
+        </div>
+        <div aria-hidden className="order-3 hidden flex-1 sm:block" />
+        <div className="order-2 sm:order-4">
+          <TestModeBadge />
+        </div>
+        <div aria-hidden className="order-3 flex-1 sm:hidden" />
+        <div className="order-8 sm:order-5">
+          <CreditsDisplay signedIn={!!user} />
+        </div>
+        <div className="order-4 flex items-center gap-1 sm:order-6 sm:gap-2">
+          <LocaleSwitcher />
+          <ThemeToggle />
+          {user ? (
+            <AccountMenu email={user.email} name={user.name} />
+          ) : (
+            <Link
+              href="/auth"
+              data-testid="sign-in-link"
+              className="inline-flex h-9 shrink-0 items-center rounded-md bg-blue-600 px-3 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700"
+            >
+              {t("header.signIn")}
+            </Link>
+          )}
+        </div>
+        <div aria-hidden className="order-5 h-0 basis-full sm:hidden" />
+        <div aria-hidden className="order-7 flex-1 sm:hidden" />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Runs the billing flow against the bundled Stripe emulator: the official SDK talks to it over
+ * HTTP, and the emulator's signed webhooks reach the app's webhook logic through a tiny local
+ * server bound to the suite's test database.
+ */
+import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+import type Stripe from "stripe";
+
+import { createStripeClient, EMULATOR_SECRET_KEY, handleWebhookRequest } from "~/server/billing";
+import type { Db } from "~/server/db";
+
+import { SECRET } from "./stripe-fixtures";
+
+interface EmulatorHandle {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+type StartEmulator = (opts: { port: number; webhookSecret: string; webhookUrl?: string; retryDelaysMs?: number[] }) => Promise<EmulatorHandle>;
+
+const EMULATOR_ENTRY = path.resolve(import.meta.dirname, "../../tools/stripe-emulator/src/index.ts");
+export const emulatorAvailable = existsSync(EMULATOR_ENTRY);
+
+async function loadEmulator(): Promise<StartEmulator> {
+  const mod = (await import(/* @vite-ignore */ EMULATOR_ENTRY)) as { startStripeEmulator: StartEmulator };
+  return mod.startStripeEmulator;
+}
+
+function webhookForwarder(db: () => Db): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET }).then(async (response) => {
+        res.writeHead(response.status, { "content-type": "application/json" });
+        res.end(await response.text());
+      });
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stripe/webhook` }));
+  });
+}
+
+export interface EmulatorRig {
+  url: string;
+  stripe: Stripe;
+  /** Test-only control endpoints (pay, deliver, dispute…). */
+  control<T = unknown>(pathname: string, body?: unknown): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** An emulator instance; with `webhooks: false` no event ever reaches the app (the "lost webhook" case). */
+export async function startRig(db: () => Db, opts: { webhooks: boolean }): Promise<EmulatorRig> {
+  const start = await loadEmulator();
+  const forwarder = opts.webhooks ? await webhookForwarder(db) : null;
+  const emulator = await start({ port: 0, webhookSecret: SECRET, ...(forwarder ? { webhookUrl: forwarder.url } : {}), retryDelaysMs: [10, 20] });
+  const stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: emulator.url });
+  return {
+    url: emulator.url,
+    stripe,
+    async control<T>(pathname: string, body?: unknown) {
+      const res = await fetch(`${emulator.url}${pathname}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+    async close() {
+      await emulator.close();
+      await new Promise<void>((resolve) => (forwarder ? forwarder.server.close(() => resolve()) : resolve()));
+    },
+  };
+}

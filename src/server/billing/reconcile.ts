@@ -6,14 +6,26 @@ import type Stripe from "stripe";
 
 import type { Db } from "~/server/db";
 
-import { fulfilCheckoutSession } from "./fulfil-checkout-session";
+import { fulfilCheckoutSession, idOf } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
+import { applyChargeRefund } from "./refunds";
 
 export interface ReconcileReport {
   lines: string[];
   fulfilled: number;
   alreadyCredited: number;
   skipped: number;
+  refundsApplied: number;
+}
+
+/** Refunds whose charge.refunded webhook was lost (or arrived before fulfilment) are applied from the charge's current state. */
+async function catchUpRefund(deps: { db: Db; stripe: Stripe }, paymentIntentId: string): Promise<boolean> {
+  const intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId);
+  const chargeId = idOf(intent.latest_charge);
+  if (!chargeId) return false;
+  const charge = await deps.stripe.charges.retrieve(chargeId);
+  if (charge.amount_refunded <= 0) return false;
+  return (await applyChargeRefund(deps.db, charge)) === "clawed_back";
 }
 
 export async function reconcileCheckoutSessions(
@@ -21,7 +33,7 @@ export async function reconcileCheckoutSessions(
   opts: { days: number; now?: Date },
 ): Promise<ReconcileReport> {
   const since = Math.floor((opts.now ?? new Date()).getTime() / 1000) - Math.round(opts.days * 86_400);
-  const report: ReconcileReport = { lines: [], fulfilled: 0, alreadyCredited: 0, skipped: 0 };
+  const report: ReconcileReport = { lines: [], fulfilled: 0, alreadyCredited: 0, skipped: 0, refundsApplied: 0 };
 
   for await (const session of deps.stripe.checkout.sessions.list({ created: { gte: since }, limit: 100 })) {
     if (session.payment_status !== "paid") {
@@ -45,6 +57,12 @@ export async function reconcileCheckoutSessions(
       default:
         report.skipped += 1;
         report.lines.push(`skipped   ${session.id}  (${result.kind === "refused" ? `refused: ${result.reason}` : result.kind})`);
+        continue;
+    }
+    const paymentIntentId = result.purchase.paymentIntentId;
+    if (paymentIntentId && (await catchUpRefund(deps, paymentIntentId))) {
+      report.refundsApplied += 1;
+      report.lines.push(`refund    ${session.id}  missed refund applied`);
     }
   }
   report.lines.push(`${report.fulfilled} fulfilled, ${report.alreadyCredited} already credited, ${report.skipped} skipped`);

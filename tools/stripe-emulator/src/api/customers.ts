@@ -1,0 +1,48 @@
+import { z } from "zod";
+
+import { stripeErrors } from "../errors";
+import { newId, nowSeconds } from "../ids";
+import type { Customer } from "../objects";
+import { expandParam, idParam, metadataParam, parseParams } from "../params";
+import { api } from "../router";
+
+const createParams = z
+  .object({
+    email: z.string().max(512).optional(),
+    name: z.string().max(256).optional(),
+    description: z.string().max(350).optional(),
+    phone: z.string().max(20).optional(),
+    metadata: metadataParam.optional(),
+    expand: expandParam,
+  })
+  .strict();
+
+export const customerRoutes = [
+  api("POST", "/v1/customers", (ctx, req) => {
+    const params = parseParams(createParams, req.body);
+    const customer: Customer = {
+      id: newId("cus", 14),
+      object: "customer",
+      address: null,
+      balance: 0,
+      created: nowSeconds(),
+      currency: null,
+      description: params.description ?? null,
+      email: params.email ?? null,
+      livemode: false,
+      metadata: params.metadata ?? {},
+      name: params.name ?? null,
+      phone: params.phone ?? null,
+    };
+    ctx.store.state.customers[customer.id] = customer;
+    ctx.store.save();
+    return customer;
+  }),
+  api("GET", "/v1/customers/:id", (ctx, req) => {
+    parseParams(z.object({ expand: expandParam }).strict(), req.query);
+    const id = parseParams(idParam, req.params.id);
+    const customer = ctx.store.state.customers[id];
+    if (!customer) throw stripeErrors.noSuch("customer", id);
+    return customer;
+  }),
+];

@@ -1,0 +1,203 @@
+/** The Stripe-shaped objects the emulator stores and returns (only the fields a Stripe client reads). */
+export type Metadata = Record<string, string>;
+
+export interface PriceConfig {
+  id: string;
+  unitAmount: number;
+  currency: string;
+  productName: string;
+}
+
+export interface Customer {
+  id: string;
+  object: "customer";
+  address: null;
+  balance: number;
+  created: number;
+  currency: string | null;
+  description: string | null;
+  email: string | null;
+  livemode: false;
+  metadata: Metadata;
+  name: string | null;
+  phone: string | null;
+}
+
+export interface LineItem {
+  id: string;
+  object: "item";
+  amount_discount: number;
+  amount_subtotal: number;
+  amount_tax: number;
+  amount_total: number;
+  currency: string;
+  description: string;
+  price: ReturnType<typeof priceObject>;
+  quantity: number;
+}
+
+export interface CustomerDetails {
+  address: null;
+  email: string | null;
+  name: string | null;
+  phone: null;
+  tax_exempt: "none";
+  tax_ids: [];
+}
+
+export interface CheckoutSession {
+  id: string;
+  object: "checkout.session";
+  amount_subtotal: number;
+  amount_total: number;
+  cancel_url: string | null;
+  client_reference_id: string | null;
+  created: number;
+  currency: string;
+  customer: string | null;
+  customer_creation: "if_required" | null;
+  customer_details: CustomerDetails | null;
+  customer_email: string | null;
+  expires_at: number;
+  livemode: false;
+  locale: string | null;
+  metadata: Metadata;
+  mode: "payment";
+  payment_intent: string | null;
+  payment_method_types: string[];
+  payment_status: "unpaid" | "paid" | "no_payment_required";
+  status: "open" | "complete" | "expired";
+  success_url: string | null;
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
+  ui_mode: "hosted";
+  url: string | null;
+}
+
+export interface PaymentIntent {
+  id: string;
+  object: "payment_intent";
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  canceled_at: number | null;
+  created: number;
+  currency: string;
+  customer: string | null;
+  description: string | null;
+  last_payment_error: { code: string; message: string; type: "card_error" } | null;
+  latest_charge: string | null;
+  livemode: false;
+  metadata: Metadata;
+  payment_method_types: string[];
+  receipt_email: string | null;
+  status: "processing" | "succeeded" | "requires_payment_method" | "canceled";
+}
+
+export interface Charge {
+  id: string;
+  object: "charge";
+  amount: number;
+  amount_captured: number;
+  amount_refunded: number;
+  billing_details: { email: string | null; name: string | null };
+  captured: boolean;
+  created: number;
+  currency: string;
+  customer: string | null;
+  disputed: boolean;
+  livemode: false;
+  metadata: Metadata;
+  paid: boolean;
+  payment_intent: string;
+  payment_method_details: { type: string; card?: { brand: string; last4: string } };
+  receipt_email: string | null;
+  refunded: boolean;
+  status: "succeeded" | "failed";
+}
+
+export interface Refund {
+  id: string;
+  object: "refund";
+  amount: number;
+  charge: string;
+  created: number;
+  currency: string;
+  metadata: Metadata;
+  payment_intent: string;
+  reason: string | null;
+  status: "succeeded";
+}
+
+export interface Dispute {
+  id: string;
+  object: "dispute";
+  amount: number;
+  charge: string;
+  created: number;
+  currency: string;
+  is_charge_refundable: boolean;
+  livemode: false;
+  metadata: Metadata;
+  payment_intent: string;
+  reason: string;
+  status: "needs_response";
+}
+
+export interface EventRequest {
+  id: string | null;
+  idempotency_key: string | null;
+}
+
+export interface StripeEvent {
+  id: string;
+  object: "event";
+  api_version: string;
+  created: number;
+  data: { object: object; previous_attributes?: object };
+  livemode: false;
+  pending_webhooks: number;
+  request: EventRequest;
+  type: string;
+}
+
+export const productIdOf = (price: PriceConfig) => `prod_${price.id.replace(/^price_/, "")}`;
+
+export function priceObject(price: PriceConfig) {
+  return {
+    id: price.id,
+    object: "price" as const,
+    active: true,
+    billing_scheme: "per_unit" as const,
+    created: 1700000000,
+    currency: price.currency,
+    livemode: false as const,
+    lookup_key: null,
+    metadata: {} as Metadata,
+    nickname: null,
+    product: productIdOf(price),
+    recurring: null,
+    tax_behavior: "unspecified" as const,
+    type: "one_time" as const,
+    unit_amount: price.unitAmount,
+    unit_amount_decimal: String(price.unitAmount),
+  };
+}
+
+export function productObject(price: PriceConfig) {
+  return {
+    id: productIdOf(price),
+    object: "product" as const,
+    active: true,
+    created: 1700000000,
+    default_price: price.id,
+    description: null,
+    livemode: false as const,
+    metadata: {} as Metadata,
+    name: price.productName,
+    type: "service" as const,
+  };
+}
+
+export function listObject<T>(url: string, data: T[], hasMore: boolean) {
+  return { object: "list" as const, data, has_more: hasMore, url };
+}

@@ -1,0 +1,207 @@
+import { chargeCard, type CardResult } from "./cards";
+import { emitEvent, type EmulatorContext } from "./context";
+import { stripeErrors } from "./errors";
+import { newId, nowSeconds } from "./ids";
+import type { Charge, CheckoutSession, Dispute, EventRequest, Metadata, PaymentIntent, Refund } from "./objects";
+
+/** What happens to money: paying a session (card or delayed), settling, expiring, refunding, disputing. */
+
+export interface PayInput {
+  card?: string;
+  email?: string;
+  name?: string;
+  delayed?: boolean;
+}
+
+export type PayResult = { ok: true; session: CheckoutSession } | { ok: false; error: Extract<CardResult, { ok: false }> };
+
+export function expireIfDue(ctx: EmulatorContext, session: CheckoutSession): CheckoutSession {
+  if (session.status === "open" && nowSeconds() >= session.expires_at) expireSession(ctx, session);
+  return session;
+}
+
+export function expireSession(ctx: EmulatorContext, session: CheckoutSession): CheckoutSession {
+  if (session.status !== "open") {
+    throw stripeErrors.invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
+  }
+  session.status = "expired";
+  session.url = null;
+  emitEvent(ctx, "checkout.session.expired", session);
+  ctx.store.save();
+  return session;
+}
+
+function assertOpen(ctx: EmulatorContext, session: CheckoutSession): void {
+  expireIfDue(ctx, session);
+  if (session.status !== "open") {
+    throw stripeErrors.invalid(`This Checkout Session is no longer active (status "${session.status}").`, { code: "checkout_session_inactive" });
+  }
+}
+
+function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
+  const charge: Charge = {
+    id: newId("ch"),
+    object: "charge",
+    amount: intent.amount,
+    amount_captured: intent.amount,
+    amount_refunded: 0,
+    billing_details: { email: session.customer_details?.email ?? null, name: session.customer_details?.name ?? null },
+    captured: true,
+    created: nowSeconds(),
+    currency: intent.currency,
+    customer: intent.customer,
+    disputed: false,
+    livemode: false,
+    metadata: {},
+    paid: true,
+    payment_intent: intent.id,
+    payment_method_details: method,
+    receipt_email: session.customer_details?.email ?? null,
+    refunded: false,
+    status: "succeeded",
+  };
+  ctx.store.state.charges[charge.id] = charge;
+  intent.latest_charge = charge.id;
+  intent.amount_received = intent.amount;
+  intent.status = "succeeded";
+  return charge;
+}
+
+export function paySession(ctx: EmulatorContext, session: CheckoutSession, input: PayInput): PayResult {
+  assertOpen(ctx, session);
+  let card: Extract<CardResult, { ok: true }> | undefined;
+  if (!input.delayed) {
+    const result = chargeCard(input.card ?? "4242 4242 4242 4242");
+    if (!result.ok) return { ok: false, error: result };
+    card = result;
+  }
+  const customerEmail = session.customer ? (ctx.store.state.customers[session.customer]?.email ?? null) : null;
+  session.customer_details = {
+    address: null,
+    email: session.customer_email ?? customerEmail ?? input.email ?? null,
+    name: input.name ?? null,
+    phone: null,
+    tax_exempt: "none",
+    tax_ids: [],
+  };
+  const intent: PaymentIntent = {
+    id: newId("pi"),
+    object: "payment_intent",
+    amount: session.amount_total,
+    amount_capturable: 0,
+    amount_received: 0,
+    canceled_at: null,
+    created: nowSeconds(),
+    currency: session.currency,
+    customer: session.customer,
+    description: null,
+    last_payment_error: null,
+    latest_charge: null,
+    livemode: false,
+    metadata: {},
+    payment_method_types: card ? ["card"] : ["customer_balance"],
+    receipt_email: session.customer_details.email,
+    status: "processing",
+  };
+  ctx.store.state.paymentIntents[intent.id] = intent;
+  session.payment_intent = intent.id;
+  session.status = "complete";
+  session.url = null;
+  if (card) {
+    const charge = createCharge(ctx, intent, session, { type: "card", card: { brand: card.brand, last4: card.last4 } });
+    session.payment_status = "paid";
+    emitEvent(ctx, "charge.succeeded", charge);
+    emitEvent(ctx, "payment_intent.succeeded", intent);
+  } else {
+    emitEvent(ctx, "payment_intent.processing", intent);
+  }
+  emitEvent(ctx, "checkout.session.completed", session);
+  ctx.store.save();
+  return { ok: true, session };
+}
+
+/** Settles a delayed payment: the bank transfer arrived (succeeded) or bounced. */
+export function settleDelayedPayment(ctx: EmulatorContext, session: CheckoutSession, succeeded: boolean): CheckoutSession {
+  const intent = session.payment_intent ? ctx.store.state.paymentIntents[session.payment_intent] : undefined;
+  if (session.status !== "complete" || session.payment_status !== "unpaid" || intent?.status !== "processing") {
+    throw stripeErrors.invalid("This Checkout Session has no delayed payment waiting to be settled.");
+  }
+  if (succeeded) {
+    const charge = createCharge(ctx, intent, session, { type: "customer_balance" });
+    session.payment_status = "paid";
+    emitEvent(ctx, "charge.succeeded", charge);
+    emitEvent(ctx, "payment_intent.succeeded", intent);
+    emitEvent(ctx, "checkout.session.async_payment_succeeded", session);
+  } else {
+    intent.status = "requires_payment_method";
+    intent.last_payment_error = { type: "card_error", code: "payment_method_provider_decline", message: "The bank transfer failed." };
+    emitEvent(ctx, "payment_intent.payment_failed", intent);
+    emitEvent(ctx, "checkout.session.async_payment_failed", session);
+  }
+  ctx.store.save();
+  return session;
+}
+
+const money = (amount: number, currency: string) =>
+  new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amount / 100);
+
+export function createRefund(
+  ctx: EmulatorContext,
+  charge: Charge,
+  input: { amount?: number; reason?: string; metadata?: Metadata },
+  request: EventRequest,
+): Refund {
+  const refundable = charge.amount - charge.amount_refunded;
+  if (refundable <= 0) throw stripeErrors.invalid(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
+  const amount = input.amount ?? refundable;
+  if (amount > refundable) {
+    throw stripeErrors.invalid(
+      `Refund amount (${money(amount, charge.currency)}) is greater than unrefunded amount on charge (${money(refundable, charge.currency)})`,
+      { param: "amount" },
+    );
+  }
+  const refund: Refund = {
+    id: newId("re"),
+    object: "refund",
+    amount,
+    charge: charge.id,
+    created: nowSeconds(),
+    currency: charge.currency,
+    metadata: input.metadata ?? {},
+    payment_intent: charge.payment_intent,
+    reason: input.reason ?? null,
+    status: "succeeded",
+  };
+  ctx.store.state.refunds[refund.id] = refund;
+  const previous = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+  charge.amount_refunded += amount;
+  charge.refunded = charge.amount_refunded === charge.amount;
+  emitEvent(ctx, "refund.created", refund, { request });
+  emitEvent(ctx, "charge.refunded", charge, { previous, request });
+  ctx.store.save();
+  return refund;
+}
+
+export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: number, reason = "fraudulent"): Dispute {
+  if (charge.disputed) throw stripeErrors.invalid(`Charge ${charge.id} is already disputed.`);
+  const dispute: Dispute = {
+    id: newId("dp"),
+    object: "dispute",
+    amount: amount ?? charge.amount - charge.amount_refunded,
+    charge: charge.id,
+    created: nowSeconds(),
+    currency: charge.currency,
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: charge.payment_intent,
+    reason,
+    status: "needs_response",
+  };
+  if (dispute.amount <= 0 || dispute.amount > charge.amount) throw stripeErrors.invalidParam("amount", "Dispute amount must be between 1 and the charge amount.");
+  ctx.store.state.disputes[dispute.id] = dispute;
+  charge.disputed = true;
+  emitEvent(ctx, "charge.dispute.created", dispute);
+  ctx.store.save();
+  return dispute;
+}

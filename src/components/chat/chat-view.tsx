@@ -1,0 +1,191 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useEffect, useRef, useState } from "react";
+
+import { isPaymentRequired } from "~/trpc/query-client";
+import { api } from "~/trpc/react";
+
+import { Composer } from "./composer";
+import { ConversationList } from "./conversation-list";
+import { MessageBubble } from "./message-bubble";
+import { ModelLabel } from "./model-label";
+import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
+import { useChatStream, type SendInput } from "./use-chat-stream";
+
+type Failure = { input: SendInput; kind: "send" | "rate" };
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { data?: { code?: string } } | null)?.data?.code;
+}
+
+export function ChatView() {
+  const t = useTranslations("chat");
+  const utils = api.useUtils();
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [draft, setDraft] = useState("");
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [showList, setShowList] = useState(false);
+  const unsent = useUnsentMessage();
+
+  const conversations = api.chat.listConversations.useQuery();
+  const list = conversations.data ?? [];
+  const currentId = activeId && list.some((c) => c.id === activeId) ? activeId : (list[0]?.id ?? null);
+  const messages = api.chat.messages.useQuery({ conversationId: currentId ?? "" }, { enabled: !!currentId });
+
+  const create = api.chat.createConversation.useMutation({
+    onSuccess: (c) => {
+      void utils.chat.listConversations.invalidate();
+      setActiveId(c.id);
+    },
+  });
+  const rename = api.chat.renameConversation.useMutation({ onSettled: () => utils.chat.listConversations.invalidate() });
+  const remove = api.chat.deleteConversation.useMutation({
+    onSuccess: ({ id }) => {
+      if (id === activeId) setActiveId(null);
+      return utils.chat.listConversations.invalidate();
+    },
+  });
+
+  const { send, stop, live, isSending } = useChatStream({
+    onStarted: (input) => {
+      setDraft((d) => (d.trim() === input.content.trim() ? "" : d));
+      clearUnsent();
+    },
+    onError: (input, error) => {
+      if (isPaymentRequired(error)) {
+        // The paywall opens from the global handler; here we only make sure the text survives.
+        saveUnsent({ conversationId: input.conversationId, content: input.content });
+        return;
+      }
+      setFailure({ input, kind: errorCode(error) === "TOO_MANY_REQUESTS" ? "rate" : "send" });
+    },
+  });
+
+  async function sendContent(content: string, conversationId: string | null) {
+    const text = content.trim();
+    if (!text || isSending) return;
+    setFailure(null);
+    let target = conversationId && list.some((c) => c.id === conversationId) ? conversationId : currentId;
+    if (!target) {
+      try {
+        target = (await create.mutateAsync({})).id;
+      } catch {
+        setFailure({ input: { conversationId: "", content: text }, kind: "send" });
+        return;
+      }
+    }
+    setActiveId(target);
+    send({ conversationId: target, content: text });
+  }
+
+  const serverMessages = messages.data ?? [];
+  const liveHere = live && live.conversationId === currentId ? live : null;
+  const last = serverMessages[serverMessages.length - 1];
+  const previousUser = [...serverMessages].reverse().find((m) => m.role === "user");
+  const replyFailed = !liveHere && !isSending && last?.role === "assistant" && last.status === "error" && previousUser;
+
+  const endRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    endRef.current?.scrollIntoView?.({ block: "end" });
+  }, [serverMessages.length, liveHere?.assistantText, currentId]);
+
+  return (
+    <div className="relative -mx-3 -my-6 flex h-[calc(100dvh-7.5rem)] min-h-[28rem] sm:mx-0 sm:my-0 sm:h-[calc(100dvh-7rem)] sm:rounded-xl sm:border sm:border-gray-200 sm:dark:border-gray-800">
+      <aside
+        className={`${showList ? "flex" : "hidden"} absolute inset-x-0 top-[2.75rem] bottom-0 z-20 w-full flex-col border-r border-gray-200 bg-white md:static md:flex md:h-auto md:w-64 md:shrink-0 dark:border-gray-800 dark:bg-gray-950`}
+      >
+        <ConversationList
+          conversations={list}
+          loading={conversations.isPending}
+          activeId={currentId}
+          creating={create.isPending}
+          onSelect={(id) => {
+            setActiveId(id);
+            setShowList(false);
+          }}
+          onNew={() => {
+            create.mutate({});
+            setShowList(false);
+          }}
+          onRename={(id, title) => rename.mutate({ id, title })}
+          onDelete={(id) => remove.mutate({ id })}
+        />
+      </aside>
+
+      <section className="flex min-w-0 flex-1 flex-col">
+        <div className="flex items-center justify-between gap-2 border-b border-gray-200 px-3 py-2 dark:border-gray-800">
+          <button
+            type="button"
+            onClick={() => setShowList((s) => !s)}
+            aria-expanded={showList}
+            className="rounded-md px-2 py-1 text-sm font-medium text-gray-700 hover:bg-gray-100 md:hidden dark:text-gray-200 dark:hover:bg-gray-800"
+          >
+            {showList ? t("hideConversations") : t("showConversations")}
+          </button>
+          <h1 className="hidden truncate text-sm font-medium md:block">
+            {list.find((c) => c.id === currentId)?.title || t("untitled")}
+          </h1>
+          <ModelLabel />
+        </div>
+
+        <div className="flex-1 overflow-y-auto px-3 py-4" aria-live="polite">
+          {serverMessages.length === 0 && !liveHere && !messages.isFetching ? (
+            <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-empty">
+              <h2 className="text-lg font-semibold">{t("emptyTitle")}</h2>
+              <p className="mt-1 text-sm text-gray-500 dark:text-gray-400">{t("emptyBody")}</p>
+            </div>
+          ) : (
+            <ol className="space-y-3">
+              {serverMessages.map((m) => (
+                <MessageBubble key={m.id} role={m.role} content={m.content} status={m.status} creditsCharged={m.creditsCharged} />
+              ))}
+              {liveHere && (
+                <>
+                  <MessageBubble role="user" content={liveHere.userContent} status={liveHere.status === "sending" ? "sending" : "complete"} />
+                  <MessageBubble role="assistant" content={liveHere.assistantText} status={liveHere.status} />
+                </>
+              )}
+            </ol>
+          )}
+          {messages.isError && <p className="mt-3 text-sm text-red-600 dark:text-red-400">{t("loadError")}</p>}
+          <div ref={endRef} />
+        </div>
+
+        {(failure || replyFailed) && (
+          <div role="alert" className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+            <span>{failure ? (failure.kind === "rate" ? t("rateLimited") : t("sendError")) : t("replyError")}</span>
+            <button
+              type="button"
+              data-testid="chat-retry"
+              onClick={() =>
+                failure
+                  ? void sendContent(failure.input.content, failure.input.conversationId || null)
+                  : previousUser && void sendContent(previousUser.content, currentId)
+              }
+              className="rounded bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-700"
+            >
+              {t("retry")}
+            </button>
+          </div>
+        )}
+
+        {unsent && !isSending && (
+          <div className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="chat-unsent">
+            <span className="min-w-0 flex-1">{t("unsentNotice")}</span>
+            <button
+              type="button"
+              data-testid="chat-resend"
+              onClick={() => void sendContent(unsent.content, unsent.conversationId)}
+              className="rounded bg-amber-600 px-3 py-1 font-medium text-white hover:bg-amber-700"
+            >
+              {t("resend")}
+            </button>
+          </div>
+        )}
+
+        <Composer value={draft} onChange={setDraft} sending={isSending} onStop={stop} onSend={() => void sendContent(draft, currentId)} />
+      </section>
+    </div>
+  );
+}

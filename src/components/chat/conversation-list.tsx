@@ -1,0 +1,140 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+
+import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
+import type { ConversationOut } from "~/server/api/routers/chat";
+
+export function ConversationList({
+  conversations,
+  loading,
+  activeId,
+  onSelect,
+  onNew,
+  onRename,
+  onDelete,
+  creating,
+}: {
+  conversations: ConversationOut[];
+  loading: boolean;
+  activeId: string | null;
+  onSelect: (id: string) => void;
+  onNew: () => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+  creating: boolean;
+}) {
+  const t = useTranslations("chat");
+  return (
+    <div className="flex h-full flex-col">
+      <button
+        type="button"
+        data-testid="new-conversation"
+        onClick={onNew}
+        disabled={creating}
+        className="m-3 rounded-md bg-blue-600 px-3 py-2 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60"
+      >
+        + {t("newConversation")}
+      </button>
+      <h2 className="sr-only">{t("conversations")}</h2>
+      {loading ? (
+        <div aria-hidden className="mx-3 space-y-2">
+          {[0, 1, 2].map((i) => (
+            <div key={i} className="h-8 animate-pulse rounded bg-gray-100 dark:bg-gray-800" />
+          ))}
+        </div>
+      ) : conversations.length === 0 ? (
+        <p className="px-4 text-sm text-gray-500 dark:text-gray-400">{t("noConversations")}</p>
+      ) : (
+        <ul className="flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
+          {conversations.map((c) => (
+            <ConversationItem
+              key={c.id}
+              conversation={c}
+              active={c.id === activeId}
+              onSelect={() => onSelect(c.id)}
+              onRename={(title) => onRename(c.id, title)}
+              onDelete={() => onDelete(c.id)}
+            />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ConversationItem({
+  conversation,
+  active,
+  onSelect,
+  onRename,
+  onDelete,
+}: {
+  conversation: ConversationOut;
+  active: boolean;
+  onSelect: () => void;
+  onRename: (title: string) => void;
+  onDelete: () => void;
+}) {
+  const t = useTranslations("chat");
+  const tc = useTranslations("common");
+  const [mode, setMode] = useState<"view" | "rename" | "delete">("view");
+  const [title, setTitle] = useState(conversation.title);
+  const shownTitle = conversation.title || t("untitled");
+
+  function saveRename(e: FormEvent) {
+    e.preventDefault();
+    const next = title.trim();
+    if (next && next !== conversation.title) onRename(next);
+    setMode("view");
+  }
+
+  const iconButton = "rounded p-1 text-xs text-gray-500 hover:bg-gray-200 hover:text-gray-900 dark:text-gray-400 dark:hover:bg-gray-700 dark:hover:text-white";
+
+  return (
+    <li data-testid="conversation-item" data-active={active || undefined} className={`group rounded-md ${active ? "bg-gray-200 dark:bg-gray-800" : "hover:bg-gray-100 dark:hover:bg-gray-900"}`}>
+      {mode === "rename" ? (
+        <form onSubmit={saveRename} className="flex gap-1 p-1">
+          <input
+            autoFocus
+            aria-label={t("renameLabel")}
+            data-testid="conversation-title-input"
+            value={title}
+            maxLength={MAX_TITLE_CHARS}
+            onChange={(e) => setTitle(e.target.value)}
+            onKeyDown={(e) => e.key === "Escape" && setMode("view")}
+            className="min-w-0 flex-1 rounded border border-gray-300 bg-white px-2 py-1 text-sm dark:border-gray-600 dark:bg-gray-900"
+          />
+          <button type="submit" data-testid="conversation-rename-save" className="rounded bg-blue-600 px-2 text-xs font-medium text-white">
+            {tc("save")}
+          </button>
+        </form>
+      ) : mode === "delete" ? (
+        <div className="flex flex-wrap items-center gap-1 p-2 text-sm">
+          <span className="flex-1">{t("deleteConfirm")}</span>
+          <button type="button" data-testid="conversation-delete-confirm" onClick={onDelete} className="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-700">
+            {tc("delete")}
+          </button>
+          <button type="button" onClick={() => setMode("view")} className="rounded px-2 py-1 text-xs hover:bg-gray-200 dark:hover:bg-gray-700">
+            {tc("cancel")}
+          </button>
+        </div>
+      ) : (
+        <div className="flex items-center">
+          <button type="button" onClick={onSelect} aria-current={active || undefined} className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm">
+            {shownTitle}
+          </button>
+          <div className="flex shrink-0 gap-0.5 pr-1 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+            <button type="button" data-testid="conversation-rename" aria-label={`${t("rename")}: ${shownTitle}`} title={t("rename")} onClick={() => { setTitle(conversation.title); setMode("rename"); }} className={iconButton}>
+              <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 20h4L19 9l-4-4L4 16v4z" /></svg>
+            </button>
+            <button type="button" data-testid="conversation-delete" aria-label={`${t("delete")}: ${shownTitle}`} title={t("delete")} onClick={() => setMode("delete")} className={iconButton}>
+              <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" /></svg>
+            </button>
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+
+import { Markdown } from "./markdown";
+
+export type BubbleStatus = "sending" | "streaming" | "complete" | "stopped" | "error";
+
+export function MessageBubble({
+  role,
+  content,
+  status,
+  creditsCharged,
+}: {
+  role: "user" | "assistant";
+  content: string;
+  status: BubbleStatus;
+  creditsCharged?: number | null;
+}) {
+  const t = useTranslations("chat");
+  const isUser = role === "user";
+  return (
+    <li data-testid="chat-message" data-role={role} data-status={status} className={`flex ${isUser ? "justify-end" : "justify-start"}`}>
+      <div
+        className={`max-w-[min(42rem,88%)] rounded-2xl px-4 py-2.5 ${
+          isUser ? "bg-blue-600 text-white" : "bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-gray-100"
+        }`}
+      >
+        <span className="sr-only">{isUser ? t("you") : t("assistant")}: </span>
+        {isUser ? (
+          <p className="break-words whitespace-pre-wrap">{content}</p>
+        ) : content ? (
+          <Markdown>{content}</Markdown>
+        ) : status === "sending" || status === "streaming" ? (
+          <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
+        ) : null}
+        {!isUser && (status === "stopped" || status === "error" || (creditsCharged ?? 0) > 0) && (
+          <p className="mt-1 flex flex-wrap gap-x-2 text-xs text-gray-500 dark:text-gray-400">
+            {status === "stopped" && <span>{t("stopped")}</span>}
+            {status === "error" && <span className="text-red-600 dark:text-red-400">{t("replyError")}</span>}
+            {(creditsCharged ?? 0) > 0 && <span>{t("charged", { count: creditsCharged ?? 0 })}</span>}
+          </p>
+        )}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useCallback, useRef, useState } from "react";
+
+import type { ChatStreamEvent } from "~/server/api/routers/chat";
+import { api } from "~/trpc/react";
+
+export interface LiveExchange {
+  conversationId: string;
+  userContent: string;
+  assistantText: string;
+  status: "sending" | "streaming" | "complete" | "stopped" | "error";
+  error?: string;
+}
+
+export interface SendInput {
+  conversationId: string;
+  content: string;
+}
+
+type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
+
+/**
+ * Sends one message and follows the streamed reply. Runs inside a react-query mutation so the
+ * global cache handler sees a PAYMENT_REQUIRED rejection (and opens the paywall) like any other.
+ * `onStarted` fires once the server accepted the message (credits reserved).
+ */
+export function useChatStream({ onStarted, onError }: { onStarted: (input: SendInput) => void; onError: (input: SendInput, error: unknown) => void }) {
+  const utils = api.useUtils();
+  const controllerRef = useRef<AbortController | null>(null);
+  const [live, setLive] = useState<LiveExchange | null>(null);
+
+  const mutation = useMutation({
+    mutationFn: async (input: SendInput): Promise<DoneEvent | null> => {
+      const controller = new AbortController();
+      controllerRef.current = controller;
+      setLive({ conversationId: input.conversationId, userContent: input.content, assistantText: "", status: "sending" });
+      try {
+        const events = await utils.client.chat.send.mutate(input, { signal: controller.signal });
+        for await (const event of events) {
+          if (event.type === "start") {
+            setLive((l) => l && { ...l, status: "streaming" });
+            onStarted(input);
+          } else if (event.type === "delta") {
+            setLive((l) => l && { ...l, assistantText: l.assistantText + event.text });
+          } else {
+            setLive((l) => l && { ...l, status: event.status, error: event.error });
+            return event;
+          }
+        }
+        return null;
+      } catch (error) {
+        // The stop button: the server saves what was generated and charges only that.
+        if (controller.signal.aborted) {
+          setLive((l) => l && { ...l, status: "stopped" });
+          return null;
+        }
+        throw error;
+      } finally {
+        controllerRef.current = null;
+      }
+    },
+    onError: (error, input) => {
+      setLive(null);
+      onError(input, error);
+    },
+    onSettled: async (_data, _error, input) => {
+      await Promise.all([
+        utils.chat.messages.invalidate({ conversationId: input.conversationId }),
+        utils.chat.listConversations.invalidate(),
+        utils.credits.balance.invalidate(),
+      ]);
+      // The persisted messages are loaded now; drop the live copy so nothing shows twice.
+      setLive(null);
+    },
+  });
+
+  const stop = useCallback(() => controllerRef.current?.abort(), []);
+
+  return { send: mutation.mutate, stop, live, isSending: mutation.isPending };
+}

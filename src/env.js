@@ -79,6 +79,9 @@ export const env = createEnv({
     RATE_LIMIT_SIGNUP_PER_IP: rateLimit("10/3600"),
     RATE_LIMIT_CHAT_PER_USER: rateLimit("30/60"),
     RATE_LIMIT_CHECKOUT_PER_USER: rateLimit("10/600"),
+
+    /** "1" only while `npm run bench` runs the server: enables the bare reference routes under /api/bench and /bench. */
+    TALLY_BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
   },
   client: {},
   experimental__runtimeEnv: {},

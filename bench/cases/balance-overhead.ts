@@ -1,0 +1,69 @@
+// Case 1 — what tRPC costs on the hottest read: credits.balance vs the same work in a bare
+// route handler, vs a constant route (framework floor), vs a raw pg query loop (database floor).
+import type { BenchCase, BenchContext } from "../lib/context";
+import { warmupSec } from "../lib/context";
+import { balanceOf } from "../lib/ledger-checks";
+import { httpMeasurable, measureInterleaved } from "../lib/load";
+import { pgLoopMeasurable } from "../lib/pg-loop";
+import { atLeast, fmt, type CaseReport } from "../lib/report";
+import { signUpAndSignIn } from "../lib/session";
+import { trpcQuery, trpcQueryUrl } from "../lib/trpc-http";
+
+interface BalanceOut {
+  balance: number;
+  held: number;
+  spendable: number;
+}
+
+async function checkRoutes(ctx: BenchContext, report: CaseReport, cookie: string, expected: number): Promise<void> {
+  const base = ctx.server.baseUrl;
+  const viaTrpc = await trpcQuery<BalanceOut>(base, "credits.balance", cookie);
+  report.check("tRPC credits.balance returns the account's balance", viaTrpc.balance === expected, `${viaTrpc.balance} vs ${expected}`);
+  const bare = (await (await fetch(`${base}/api/bench/balance`, { headers: { cookie } })).json()) as BalanceOut;
+  report.check("bare route returns the same balance", bare.balance === expected && bare.spendable === viaTrpc.spendable);
+  const anonTrpc = await fetch(trpcQueryUrl(base, "credits.balance"));
+  const anonBare = await fetch(`${base}/api/bench/balance`);
+  report.check("both refuse a request without a session (401)", anonTrpc.status === 401 && anonBare.status === 401, `${anonTrpc.status}/${anonBare.status}`);
+  const constant = await fetch(`${base}/api/bench/constant`);
+  report.check("constant route answers", constant.ok);
+}
+
+export const balanceOverhead: BenchCase = {
+  id: "1",
+  title: "Balance read overhead",
+  async run(ctx, report) {
+    const user = await signUpAndSignIn(ctx.server.baseUrl, "balance");
+    const expected = await balanceOf(ctx.sql, user.userId);
+    await checkRoutes(ctx, report, user.cookie, expected);
+
+    const { connections } = ctx.opts;
+    const headers = { cookie: user.cookie };
+    const items = [
+      httpMeasurable({ name: "trpc", url: trpcQueryUrl(ctx.server.baseUrl, "credits.balance"), headers, connections }),
+      httpMeasurable({ name: "bare", url: `${ctx.server.baseUrl}/api/bench/balance`, headers, connections }),
+      httpMeasurable({ name: "constant", url: `${ctx.server.baseUrl}/api/bench/constant`, connections }),
+      pgLoopMeasurable("pg", {
+        url: ctx.database.url,
+        sql: `SELECT balance, "heldCredits" FROM "User" WHERE id = $1`,
+        params: [user.userId],
+        concurrency: connections,
+        poolSize: 10,
+      }),
+    ];
+    const m = await measureInterleaved(items, { runs: ctx.opts.runs, durationSec: ctx.opts.durationSec, warmupSec: warmupSec(ctx) });
+    const trpc = m.get("trpc")!;
+    const bare = m.get("bare")!;
+    const constant = m.get("constant")!;
+    const pg = m.get("pg")!;
+
+    for (const [name, s] of m) report.check(`${name}: no errors or non-2xx under load`, s.failures === 0, `${s.failures} failed`);
+
+    const line = (s: typeof trpc) => `${fmt.rate(s.reqPerSec, "req/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
+    const overhead = trpc.reqPerSec / bare.reqPerSec;
+    const target = atLeast(overhead, 0.8, "tRPC's per-request work (router lookup, superjson, response shaping) is a large share when the handler itself is this cheap");
+    report.row("tRPC credits.balance", line(trpc), { ratio: `${fmt.ratio(overhead)} of bare`, target: "≥ 0.80× bare", result: target.text });
+    report.row("bare route (same session + query)", line(bare), { ratio: `${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} of constant` });
+    report.row("constant route (framework floor)", line(constant));
+    report.row("raw pg loop (database floor)", line(pg), { ratio: `tRPC = ${fmt.ratio(trpc.reqPerSec / pg.reqPerSec)} of it` });
+  },
+};

@@ -1,0 +1,163 @@
+// Case 3 — many spenders at once, on one account (row-lock contention) and on separate
+// accounts, through the real `spend()`; a raw-SQL transaction of the same shape is the floor.
+import { randomUUID } from "node:crypto";
+
+import pg from "pg";
+
+import { grant, InsufficientCreditsError, spend } from "~/server/credits";
+import { createDbHandle, type Db } from "~/server/database/create-client";
+
+import type { BenchCase, BenchContext } from "../lib/context";
+import { balanceMismatches, balanceOf } from "../lib/ledger-checks";
+import { measureInterleaved, type LoadStats, type Measurable } from "../lib/load";
+import { atLeast, fmt, type CaseReport } from "../lib/report";
+import { mean, percentile } from "../lib/stats";
+
+const SPENDERS = 20;
+const START_BALANCE = 1_000_000_000;
+
+async function createFundedUser(ctx: BenchContext, label: string, credits: number): Promise<string> {
+  const user = await ctx.db.user.create({ data: { email: `bench-${label}-${randomUUID()}@example.test` } });
+  await grant(ctx.db, { userId: user.id, amount: credits, reason: "adjustment", refType: "bench_seed", refId: user.id });
+  return user.id;
+}
+
+/** `SPENDERS` loops calling `spendOnce(worker, i)` for the given time; counts successes. */
+function spendLoop(name: string, spendOnce: (worker: number, i: number) => Promise<void>, counts: Map<string, number>): Measurable {
+  return {
+    name,
+    async run(durationSec) {
+      const latencies: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      const end = started + durationSec * 1000;
+      await Promise.all(
+        Array.from({ length: SPENDERS }, async (_, worker) => {
+          for (let i = 0; performance.now() < end; i++) {
+            const t0 = performance.now();
+            try {
+              await spendOnce(worker, i);
+              latencies.push(performance.now() - t0);
+            } catch {
+              failures++;
+            }
+          }
+        }),
+      );
+      counts.set(name, (counts.get(name) ?? 0) + latencies.length);
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        reqPerSec: latencies.length / seconds,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        meanMs: latencies.length ? mean(latencies) : NaN,
+        total: latencies.length,
+        failures,
+      } satisfies LoadStats;
+    },
+  };
+}
+
+/** The floor: the same lock → insert → update transaction in hand-written SQL over plain pg. */
+async function rawSpend(pool: pg.Pool, userId: string, refId: string): Promise<void> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    const { rows } = await c.query<{ balance: number }>(`SELECT balance FROM "User" WHERE id = $1 FOR UPDATE`, [userId]);
+    const after = Number(rows[0]!.balance) - 1;
+    await c.query(
+      `INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId") VALUES ($1, $2, -1, $3, 'chat_usage', 'bench_raw', $4)`,
+      [randomUUID(), userId, after, refId],
+    );
+    await c.query(`UPDATE "User" SET balance = $1, "updatedAt" = now() WHERE id = $2`, [after, userId]);
+    await c.query("COMMIT");
+  } catch (error) {
+    await c.query("ROLLBACK");
+    throw error;
+  } finally {
+    c.release();
+  }
+}
+
+async function checkNoLostUpdates(ctx: BenchContext, report: CaseReport, label: string, userIds: string[], spends: number, refType: string): Promise<void> {
+  const r = await ctx.sql.query<{ n: string; balance: string }>(
+    `SELECT COUNT(*) AS n, (SELECT SUM(balance) FROM "User" WHERE id = ANY($1)) AS balance
+       FROM "CreditLedger" WHERE "userId" = ANY($1) AND "refType" = $2`,
+    [userIds, refType],
+  );
+  const rows = Number(r.rows[0]!.n);
+  const balance = Number(r.rows[0]!.balance);
+  const expected = START_BALANCE * userIds.length - spends;
+  report.check(`${label}: every acknowledged spend has one ledger row (${spends.toLocaleString("en-US")})`, rows === spends, `${rows} rows`);
+  report.check(`${label}: no lost updates (balance == start − spends)`, balance === expected, `${balance} vs ${expected}`);
+  const mismatches = await balanceMismatches(ctx.sql, userIds);
+  report.check(`${label}: balance == sum(ledger)`, mismatches.length === 0, mismatches.slice(0, 3).join("; "));
+}
+
+/** Never below zero, never twice: 5 credits, 20 racing spends of 1, one spend repeated. */
+async function checkRaceSafety(ctx: BenchContext, db: Db, report: CaseReport): Promise<void> {
+  const userId = await createFundedUser(ctx, "race", 5);
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: SPENDERS }, (_, i) => spend(db, { userId, amount: 1, refType: "bench_race", refId: `${userId}:${i}` })),
+  );
+  const ok = outcomes.filter((o) => o.status === "fulfilled").length;
+  const refused = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof InsufficientCreditsError).length;
+  report.check("5 credits, 20 racing spends: exactly 5 succeed, 15 get InsufficientCredits, balance 0", ok === 5 && refused === 15 && (await balanceOf(ctx.sql, userId)) === 0, `${ok} ok, ${refused} refused`);
+
+  let replayOk = false;
+  try {
+    const again = await spend(db, { userId, amount: 1, refType: "bench_race", refId: `${userId}:0` });
+    replayOk = !again.created && (await balanceOf(ctx.sql, userId)) === 0;
+  } catch {
+    replayOk = false;
+  }
+  report.check("a repeated spend ref changes nothing", replayOk);
+}
+
+export const spendContention: BenchCase = {
+  id: "3",
+  title: "Spend contention",
+  async run(ctx, report) {
+    const handle = createDbHandle({ databaseUrl: ctx.database.url, poolSize: SPENDERS });
+    const rawPool = new pg.Pool({ connectionString: ctx.database.url, max: SPENDERS });
+    try {
+      const one = await createFundedUser(ctx, "one", START_BALANCE);
+      const raw = await createFundedUser(ctx, "raw", START_BALANCE);
+      const many = await Promise.all(Array.from({ length: SPENDERS }, (_, i) => createFundedUser(ctx, `many${i}`, START_BALANCE)));
+      const db = handle.db;
+      let run = 0;
+      const counts = new Map<string, number>();
+      const ref = (worker: number, i: number) => `${run}:${worker}:${i}`;
+      const items = [
+        spendLoop("one", (w, i) => spend(db, { userId: one, amount: 1, refType: "bench_spend", refId: `one:${ref(w, i)}` }).then(() => undefined), counts),
+        spendLoop("many", (w, i) => spend(db, { userId: many[w]!, amount: 1, refType: "bench_spend", refId: `many:${ref(w, i)}` }).then(() => undefined), counts),
+        spendLoop("raw", (w, i) => rawSpend(rawPool, raw, `raw:${ref(w, i)}`), counts),
+      ];
+      // Each measured run (and the warm-up) needs fresh refs, or spends would be idempotent no-ops.
+      const withRunCounter = items.map((item) => ({ name: item.name, run: (d: number) => (run++, item.run(d)) }));
+      const m = await measureInterleaved(withRunCounter, { runs: ctx.opts.runs, durationSec: ctx.opts.durationSec, warmupSec: ctx.opts.quick ? 0.3 : 1 });
+      for (const [name, s] of m) report.check(`${name}: no failed spends`, s.failures === 0, `${s.failures} failed`);
+
+      await checkNoLostUpdates(ctx, report, "one account", [one], counts.get("one") ?? 0, "bench_spend");
+      await checkNoLostUpdates(ctx, report, `${SPENDERS} accounts`, many, counts.get("many") ?? 0, "bench_spend");
+      await checkNoLostUpdates(ctx, report, "raw floor", [raw], counts.get("raw") ?? 0, "bench_raw");
+      await checkRaceSafety(ctx, db, report);
+
+      const oneS = m.get("one")!;
+      const manyS = m.get("many")!;
+      const rawS = m.get("raw")!;
+      const target = atLeast(oneS.reqPerSec, 1000, "every spend holds the account's row lock for a whole Prisma interactive transaction (5 round trips); spends on one account are serial by design");
+      const line = (s: typeof oneS) => `${fmt.rate(s.reqPerSec, "spends/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
+      report.row(`spend(), ${SPENDERS} spenders on one account`, line(oneS), {
+        ratio: `${fmt.ratio(oneS.reqPerSec / rawS.reqPerSec)} of raw SQL`,
+        target: "≥ 1,000 spends/s",
+        result: target.text,
+      });
+      report.row(`spend(), ${SPENDERS} spenders on ${SPENDERS} accounts`, line(manyS), { ratio: `one account = ${fmt.ratio(oneS.reqPerSec / manyS.reqPerSec)} of it` });
+      report.row("raw SQL transaction, one account (floor)", line(rawS));
+    } finally {
+      await rawPool.end();
+      await handle.close();
+    }
+  },
+};

@@ -1,0 +1,139 @@
+// Case 4 — a storm of signed Stripe webhooks: unique paid sessions plus duplicates (same event
+// redelivered, or a second event for the same session), shuffled, at 50 concurrency. Every
+// session must be credited exactly once. Reference: the same requests with a bad signature
+// (route + body read + HMAC check, no database).
+import Stripe from "stripe";
+
+import { packsFrom } from "~/server/billing/packs";
+
+import { runWithConcurrency, type PoolStats } from "../lib/concurrent";
+import type { BenchCase, BenchContext } from "../lib/context";
+import { balanceMismatches } from "../lib/ledger-checks";
+import { atLeast, fmt, type CaseReport } from "../lib/report";
+import { BENCH_WEBHOOK_SECRET } from "../lib/server";
+import { median, shuffle } from "../lib/stats";
+
+const USERS = 100;
+const REF_TYPE = "stripe_checkout_session"; // CHECKOUT_REF_TYPE in src/server/billing
+
+interface Delivery {
+  payload: string;
+  eventId: string;
+}
+
+function checkoutEvent(eventId: string, type: string, sessionId: string, userId: string, pack: ReturnType<typeof packsFrom>[number]): string {
+  return JSON.stringify({
+    id: eventId,
+    object: "event",
+    type,
+    api_version: "2025-01-01",
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: sessionId,
+        object: "checkout.session",
+        mode: "payment",
+        payment_status: "paid",
+        status: "complete",
+        client_reference_id: userId,
+        metadata: { userId, packId: pack.id, credits: String(pack.credits) },
+        amount_total: pack.unitAmount,
+        currency: pack.currency,
+        payment_intent: `pi_${sessionId}`,
+      },
+    },
+  });
+}
+
+/** Users and pending purchases straight in the database, then 2×`unique` shuffled deliveries. */
+async function prepareRun(ctx: BenchContext, run: number, userIds: string[], unique: number): Promise<{ deliveries: Delivery[]; sessionIds: string[] }> {
+  const pack = packsFrom()[0]!;
+  const sessions = Array.from({ length: unique }, (_, i) => ({ id: `cs_bench_${run}_${i}`, userId: userIds[i % userIds.length]! }));
+  await ctx.db.purchase.createMany({
+    data: sessions.map((s) => ({ id: s.id, userId: s.userId, packId: pack.id, credits: pack.credits, amountTotal: pack.unitAmount, currency: pack.currency })),
+  });
+  const deliveries: Delivery[] = [];
+  sessions.forEach((s, i) => {
+    const eventId = `evt_bench_${run}_${i}`;
+    const payload = checkoutEvent(eventId, "checkout.session.completed", s.id, s.userId, pack);
+    deliveries.push({ payload, eventId });
+    // Half the duplicates are Stripe redelivering the same event, half a second event for the session.
+    if (i % 2 === 0) deliveries.push({ payload, eventId });
+    else deliveries.push({ payload: checkoutEvent(`${eventId}_again`, "checkout.session.async_payment_succeeded", s.id, s.userId, pack), eventId: `${eventId}_again` });
+  });
+  return { deliveries: shuffle(deliveries), sessionIds: sessions.map((s) => s.id) };
+}
+
+async function send(baseUrl: string, deliveries: Delivery[], secret: string, expectStatus: number, bad: { count: number }): Promise<PoolStats> {
+  return runWithConcurrency(deliveries, 50, async (d) => {
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload: d.payload, secret });
+    const res = await fetch(`${baseUrl}/api/stripe/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: d.payload,
+    });
+    await res.arrayBuffer();
+    if (res.status !== expectStatus) bad.count++;
+  });
+}
+
+async function checkExactlyOnce(ctx: BenchContext, report: CaseReport, userIds: string[], sessionIds: string[], eventIds: Set<string>, perSessionCredits: number): Promise<void> {
+  const rows = await ctx.sql.query<{ refId: string; n: string }>(
+    `SELECT "refId", COUNT(*) AS n FROM "CreditLedger" WHERE "refType" = $1 AND "refId" = ANY($2) GROUP BY "refId"`,
+    [REF_TYPE, sessionIds],
+  );
+  const once = rows.rows.filter((r) => Number(r.n) === 1).length;
+  report.check(`each of ${sessionIds.length.toLocaleString("en-US")} paid sessions credited exactly once`, once === sessionIds.length && rows.rows.length === sessionIds.length, `${once} once, ${rows.rows.length} credited`);
+  const paid = await ctx.db.purchase.count({ where: { id: { in: sessionIds }, status: "paid", creditedAt: { not: null } } });
+  report.check("every purchase is marked paid", paid === sessionIds.length, `${paid}`);
+  const events = await ctx.db.stripeEvent.count({ where: { id: { in: [...eventIds] } } });
+  report.check("every distinct event id recorded once", events === eventIds.size, `${events} of ${eventIds.size}`);
+  const total = await ctx.sql.query<{ s: string }>(`SELECT SUM(balance) AS s FROM "User" WHERE id = ANY($1)`, [userIds]);
+  report.check("users hold exactly sessions × pack credits", Number(total.rows[0]!.s) === sessionIds.length * perSessionCredits, `${total.rows[0]!.s}`);
+  const mismatches = await balanceMismatches(ctx.sql, userIds);
+  report.check("balance == sum(ledger) for every buyer", mismatches.length === 0, mismatches.slice(0, 3).join("; "));
+}
+
+export const webhookStorm: BenchCase = {
+  id: "4",
+  title: "Webhook storm",
+  async run(ctx, report) {
+    const unique = ctx.opts.quick ? 100 : 500;
+    if (ctx.opts.quick) report.note("quick mode sends 200 events (100 unique + 100 duplicates) per run; full mode 1,000");
+    const users = await Promise.all(Array.from({ length: USERS }, (_, i) => ctx.db.user.create({ data: { email: `bench-buyer${i}-${Date.now()}@example.test` } })));
+    const userIds = users.map((u) => u.id);
+    const allSessions: string[] = [];
+    const allEvents = new Set<string>();
+    const real: PoolStats[] = [];
+    const floor: PoolStats[] = [];
+    const rejectedBad = { count: 0 };
+    const wrongStatus = { count: 0 };
+
+    const warm = await prepareRun(ctx, 0, userIds, 10);
+    await send(ctx.server.baseUrl, warm.deliveries, BENCH_WEBHOOK_SECRET, 200, wrongStatus);
+    allSessions.push(...warm.sessionIds);
+    warm.deliveries.forEach((d) => allEvents.add(d.eventId));
+
+    for (let run = 1; run <= ctx.opts.runs; run++) {
+      const { deliveries, sessionIds } = await prepareRun(ctx, run, userIds, unique);
+      real.push(await send(ctx.server.baseUrl, deliveries, BENCH_WEBHOOK_SECRET, 200, wrongStatus));
+      floor.push(await send(ctx.server.baseUrl, deliveries, "whsec_not_the_server_secret", 400, rejectedBad));
+      allSessions.push(...sessionIds);
+      deliveries.forEach((d) => allEvents.add(d.eventId));
+    }
+    report.check("every signed event answered 200", wrongStatus.count === 0, `${wrongStatus.count} did not`);
+    report.check("every badly signed event answered 400 and wrote nothing", rejectedBad.count === 0, `${rejectedBad.count} did not`);
+    await checkExactlyOnce(ctx, report, userIds, allSessions, allEvents, packsFrom()[0]!.credits);
+
+    const rate = median(real.map((r) => r.perSec));
+    const floorRate = median(floor.map((r) => r.perSec));
+    const outcome = atLeast(rate, 200, "each event is a few sequential transactions (event lookup, grant with row lock, purchase upsert, event insert)");
+    report.row(`${(2 * unique).toLocaleString("en-US")} signed events, 50 concurrent`, `${fmt.rate(rate, "events/s")} · p50 ${fmt.ms(median(real.map((r) => r.p50)))} · p99 ${fmt.ms(median(real.map((r) => r.p99)))}`, {
+      ratio: `${fmt.ratio(rate / floorRate)} of bad-signature floor`,
+      target: "≥ 200 events/s",
+      result: outcome.text,
+    });
+    report.row("same requests, bad signature (floor)", `${fmt.rate(floorRate, "req/s")} · p50 ${fmt.ms(median(floor.map((r) => r.p50)))}`);
+  },
+};

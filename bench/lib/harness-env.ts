@@ -1,0 +1,10 @@
+// Imported first by run.ts, before any app module reads src/env.js in this process: the
+// harness calls domain code directly (spends, chat) and must not be slowed by abuse limits
+// or flood its own output with ledger logs.
+const HIGH_LIMIT = "1000000/60";
+for (const name of ["SIGNIN_PER_EMAIL", "SIGNIN_PER_IP", "SIGNUP_PER_IP", "CHAT_PER_USER", "CHECKOUT_PER_USER"]) {
+  process.env[`RATE_LIMIT_${name}`] = HIGH_LIMIT;
+}
+process.env.TALLY_LOG = "silent";
+
+export {};

@@ -1,0 +1,77 @@
+import autocannon from "autocannon";
+
+import { median } from "./stats";
+
+/** One load run's figures; latencies in ms. */
+export interface LoadStats {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  meanMs: number;
+  total: number;
+  /** Transport errors + timeouts + non-2xx answers: any of these fails the correctness check. */
+  failures: number;
+}
+
+export interface Measurable {
+  name: string;
+  run(durationSec: number): Promise<LoadStats>;
+}
+
+export interface HttpTarget {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  connections: number;
+}
+
+export function httpMeasurable(target: HttpTarget): Measurable {
+  return {
+    name: target.name,
+    async run(durationSec) {
+      const r = await autocannon({
+        url: target.url,
+        connections: target.connections,
+        duration: durationSec,
+        headers: target.headers,
+        timeout: 30,
+      });
+      return {
+        reqPerSec: r["2xx"] / r.duration,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        meanMs: r.latency.mean,
+        total: r["2xx"],
+        failures: r.errors + r.timeouts + r.non2xx,
+      };
+    },
+  };
+}
+
+export type Medians = LoadStats & { runs: number };
+
+/**
+ * Runs every measurable `runs` times, interleaved (A B C A B C …) so slow phases of a noisy
+ * machine hit all of them alike, and returns each one's median figures. A short warm-up
+ * first loads each route's code and fills the connection pools.
+ */
+export async function measureInterleaved(items: Measurable[], opts: { runs: number; durationSec: number; warmupSec: number }): Promise<Map<string, Medians>> {
+  for (const item of items) if (opts.warmupSec > 0) await item.run(opts.warmupSec);
+  const samples = new Map<string, LoadStats[]>(items.map((i) => [i.name, []]));
+  for (let run = 0; run < opts.runs; run++) {
+    for (const item of items) samples.get(item.name)!.push(await item.run(opts.durationSec));
+  }
+  const out = new Map<string, Medians>();
+  for (const [name, list] of samples) {
+    out.set(name, {
+      reqPerSec: median(list.map((s) => s.reqPerSec)),
+      p50: median(list.map((s) => s.p50)),
+      p99: median(list.map((s) => s.p99)),
+      meanMs: median(list.map((s) => s.meanMs)),
+      total: list.reduce((n, s) => n + s.total, 0),
+      failures: list.reduce((n, s) => n + s.failures, 0),
+      runs: list.length,
+    });
+  }
+  return out;
+}

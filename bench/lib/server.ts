@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync } from "node:fs";
+
+import { DIST_DIR } from "./build";
+import { freePort } from "./ports";
+import { treeRssMb } from "./process-memory";
+
+export const BENCH_AUTH_SECRET = "tally-bench-auth-secret-0123456789abcdef-0123";
+export const BENCH_WEBHOOK_SECRET = "whsec_tally_bench_secret_0123456789";
+
+const HIGH_LIMIT = "1000000/60";
+
+export interface BenchServer {
+  baseUrl: string;
+  pid: number;
+  env: Record<string, string>;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+/** `next start` of the production build on loopback, against `databaseUrl`, with limits out of the way. */
+export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: DIST_DIR,
+    PORT: String(port),
+    APP_URL: baseUrl,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: BENCH_AUTH_SECRET,
+    // Billing refuses to run in production without a key; nothing here ever reaches Stripe:
+    // the API URL is a closed loopback port and webhooks are signed by the harness itself.
+    STRIPE_SECRET_KEY: "sk_test_tally_bench_unused",
+    STRIPE_API_URL: "http://127.0.0.1:9",
+    STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+    TALLY_BENCH_ROUTES: "1",
+    RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
+    RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,
+    RATE_LIMIT_SIGNUP_PER_IP: HIGH_LIMIT,
+    RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,
+    RATE_LIMIT_CHECKOUT_PER_USER: HIGH_LIMIT,
+    CHAT_DEMO_DELAY_MS: "0",
+    ...extraEnv,
+  };
+  mkdirSync("bench/out", { recursive: true });
+  const log = createWriteStream("bench/out/server.log", { flags: "a" });
+  await new Promise((r) => log.once("open", r));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    // Its own process group, so stop() ends next-server and anything it forked.
+    { env: { ...process.env, ...env }, stdio: ["ignore", log, log], detached: true },
+  );
+  const pid = child.pid!;
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+
+  const stop = async () => {
+    if (exited) return;
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    const killTimer = setTimeout(() => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exitedPromise;
+    clearTimeout(killTimer);
+    log.end();
+  };
+
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (exited) throw new Error("next start exited during startup (see bench/out/server.log)");
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error("next start did not become healthy within 90 s (see bench/out/server.log)");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { baseUrl, pid, env, rssMb: () => treeRssMb(pid), stop };
+}

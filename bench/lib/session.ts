@@ -1,0 +1,37 @@
+import { randomBytes } from "node:crypto";
+
+export interface BenchUser {
+  userId: string;
+  email: string;
+  /** Cookie header value carrying the next-auth session. */
+  cookie: string;
+}
+
+function cookiePairs(res: Response): string[] {
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
+}
+
+/** Signs up through `auth.signUp` and signs in through next-auth's credentials callback, like a browser. */
+export async function signUpAndSignIn(baseUrl: string, label: string): Promise<BenchUser> {
+  const email = `bench-${label}-${randomBytes(4).toString("hex")}@example.test`;
+  const password = `Bench-${randomBytes(9).toString("base64url")}`;
+  const signUp = await fetch(`${baseUrl}/api/trpc/auth.signUp`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ json: { email, password } }),
+  });
+  if (!signUp.ok) throw new Error(`auth.signUp answered ${signUp.status}: ${await signUp.text()}`);
+  const userId = ((await signUp.json()) as { result: { data: { json: { userId: string } } } }).result.data.json.userId;
+
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const signIn = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookiePairs(csrf).join("; ") },
+    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${baseUrl}/` }).toString(),
+  });
+  const session = cookiePairs(signIn).find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
+  if (!session) throw new Error(`sign-in gave no session cookie (status ${signIn.status})`);
+  return { userId, email, cookie: session };
+}

@@ -1,0 +1,96 @@
+// npm run bench [-- --quick] [--reuse-build] [--only=1,3] [--runs=N] [--duration=S]
+// Builds (or reuses) the production app, starts it on loopback against a fresh PostgreSQL
+// database, runs the cases, prints one table and (full runs) writes bench/results.md.
+// Exits non-zero when a correctness check fails; speed targets never fail the run.
+import "./lib/harness-env";
+
+import pg from "pg";
+
+import { createDbHandle } from "~/server/database/create-client";
+
+import { balanceOverhead } from "./cases/balance-overhead";
+import { chatMetering } from "./cases/chat-metering";
+import { o1Balance } from "./cases/o1-balance";
+import { pageWeight } from "./cases/page-weight";
+import { spendContention } from "./cases/spend-contention";
+import { webhookStorm } from "./cases/webhook-storm";
+import { ensureBuild } from "./lib/build";
+import { cleanupOnSignals, onCleanup, runCleanup } from "./lib/cleanup";
+import type { BenchCase, BenchContext } from "./lib/context";
+import { createBenchDatabase } from "./lib/database";
+import { machineDetails } from "./lib/machine";
+import { parseOptions } from "./lib/options";
+import { CaseReport, fmt } from "./lib/report";
+import { writeResults } from "./lib/results-file";
+import { startServer } from "./lib/server";
+import { failureLines, noteLines, textTable } from "./lib/table";
+
+const CASES: BenchCase[] = [balanceOverhead, o1Balance, spendContention, webhookStorm, chatMetering, pageWeight];
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2));
+  cleanupOnSignals();
+  const machine = machineDetails();
+  const started = Date.now();
+  console.log(`[bench] ${opts.quick ? "quick (correctness checks, short loads)" : "full"} run`);
+
+  const build = ensureBuild(opts.reuseBuild);
+  console.log(`[bench] production build: ${build}`);
+  const database = await createBenchDatabase();
+  onCleanup("drop database", () => database.drop());
+  console.log(`[bench] database ${database.name} migrated`);
+  const server = await startServer(database.url);
+  onCleanup("stop server", () => server.stop());
+  console.log(`[bench] next start on ${server.baseUrl} (pid ${server.pid})`);
+  const handle = createDbHandle({ databaseUrl: database.url, poolSize: 10 });
+  onCleanup("close harness db", () => handle.close());
+  const sql = new pg.Pool({ connectionString: database.url, max: 4 });
+  onCleanup("close harness pool", () => sql.end());
+  const ctx: BenchContext = { opts, server, database, db: handle.db, sql };
+
+  const memory = new CaseReport("7", "Memory");
+  const idleRss = server.rssMb();
+  memory.row("server RSS after start (reference)", fmt.mb(idleRss));
+  const reports: CaseReport[] = [];
+  for (const c of CASES) {
+    if (opts.only && !opts.only.has(c.id)) continue;
+    const report = new CaseReport(c.id, c.title);
+    reports.push(report);
+    const t0 = Date.now();
+    console.log(`[bench] case ${c.id}: ${c.title}…`);
+    try {
+      await c.run(ctx, report);
+    } catch (error) {
+      report.check("case ran to completion", false, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    const rss = server.rssMb();
+    memory.row(`server RSS after case ${c.id}`, fmt.mb(rss), { ratio: `${fmt.ratio(rss / idleRss)} of start` });
+    memory.check(`server alive after case ${c.id}`, rss > 0);
+    console.log(`[bench] case ${c.id} done in ${((Date.now() - t0) / 1000).toFixed(1)} s${report.failed.length ? ` — ${report.failed.length} check(s) FAILED` : ""}`);
+  }
+  reports.push(memory);
+
+  console.log(`\n${textTable(reports)}\n`);
+  for (const n of noteLines(reports)) console.log(`note: ${n}`);
+  const failures = failureLines(reports);
+  for (const f of failures) console.error(`FAILED: ${f}`);
+
+  const elapsed = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  if (!opts.quick && !opts.only) {
+    writeResults("bench/results.md", reports, opts, machine, [`production build ${build}; whole run took ${elapsed}`]);
+    console.log("[bench] wrote bench/results.md");
+  }
+  console.log(`[bench] ${failures.length ? `${failures.length} correctness check(s) failed` : "all correctness checks passed"} (${elapsed})`);
+  return failures.length ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    await runCleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await runCleanup();
+    process.exit(1);
+  });

@@ -56,7 +56,7 @@ export const controlRoutes = [
   route("control", "GET", "/_emulator/health", () => ok({ ok: true })),
   route("control", "POST", "/_emulator/checkout/sessions/:id/pay", (ctx, req) => {
     const body = parseParams(payBody, req.body);
-    const result = paySession(ctx, findSession(ctx, req.params.id), body);
+    const result = paySession(ctx, findSession(ctx, req.params.id), { email: "buyer@example.com", name: "Test Buyer", ...body });
     if (result.ok) return ok(result.session);
     const error = stripeErrors.card(result.error.code, result.error.message, result.error.declineCode);
     return { status: error.status, json: { error: error.body } };

@@ -20,6 +20,19 @@ export class StripeCheckoutPage {
     await this.page.locator("#billingName").fill(card.name ?? "Test Buyer");
   }
 
+  /**
+   * A payment that settles later (the emulator's "Bank transfer (delayed)" option): Checkout
+   * completes with payment_status "unpaid" and async_payment_succeeded/failed follows.
+   */
+  async payDelayed(): Promise<void> {
+    await this.waitUntilLoaded();
+    await this.page.locator("#payment-method-delayed").check();
+    const email = this.page.locator("#email");
+    if (await email.isEditable().catch(() => false)) await email.fill("buyer@example.com");
+    await this.page.locator("#billingName").fill("Test Buyer");
+    await this.pay();
+  }
+
   async pay(): Promise<void> {
     await this.page.locator('[data-testid="hosted-payment-submit-button"]').click();
   }

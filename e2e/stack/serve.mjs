@@ -68,6 +68,7 @@ const base = {
   DATABASE_URL: databaseUrl,
   AUTH_SECRET: process.env.AUTH_SECRET ?? "tally-e2e-auth-secret-0123456789abcdef0123",
   TALLY_LOG: process.env.TALLY_LOG ?? "silent",
+  NEXT_TELEMETRY_DISABLED: "1",
   CHAT_DEMO_DELAY_MS: process.env.CHAT_DEMO_DELAY_MS ?? "15",
   // Every journey signs up and signs in from 127.0.0.1; the real limits are tested by the server suites.
   RATE_LIMIT_SIGNIN_PER_EMAIL: "1000/60",

@@ -1,0 +1,23 @@
+import { expect, type Page } from "@playwright/test";
+
+import { AuthPage, PASSWORD, uniqueEmail } from "../pages/auth.page";
+import { Header } from "../pages/header.page";
+
+export interface Account {
+  email: string;
+  password: string;
+}
+
+/**
+ * Signs up a brand-new account through the /auth page of whichever instance the page's baseURL
+ * points at, and waits until the header shows its balance.
+ */
+export async function signUpNewUser(page: Page, opts: { prefix?: string; callbackUrl?: string } = {}): Promise<Account> {
+  const account = { email: uniqueEmail(opts.prefix), password: PASSWORD };
+  const auth = new AuthPage(page);
+  await auth.gotoSignUp(opts.callbackUrl);
+  await auth.signUp(account.email, account.password);
+  await expect(page).not.toHaveURL(/\/auth(\?|$)/);
+  await expect(new Header(page).balance()).toBeVisible();
+  return account;
+}

@@ -49,10 +49,8 @@ if (!emulatorAvailable) {
       const purchases = await t.db.purchase.findMany({ where: { userId: u.id } });
       expect(purchases).toHaveLength(5);
       expect(purchases.every((p) => p.status === "pending" && p.credits === 200_000 && p.amountTotal === 1500 && p.currency === "usd")).toBe(true);
-      for (const { checkoutUrl } of urls) {
-        const id = sessionIdOf(checkoutUrl) || purchases[0]!.id;
-        expect(purchases.map((p) => p.id)).toContain(id);
-      }
+      expect(new Set(urls.map(({ checkoutUrl }) => sessionIdOf(checkoutUrl)))).toEqual(new Set(purchases.map((p) => p.id)));
+      expect(urls.every(({ checkoutUrl }) => checkoutUrl.startsWith(rig.url))).toBe(true);
       const session = await rig.stripe.checkout.sessions.retrieve(purchases[0]!.id, { expand: ["line_items"] });
       expect(session).toMatchObject({
         mode: "payment",
@@ -81,6 +79,23 @@ if (!emulatorAvailable) {
       await vi.waitFor(async () => expect(await balance(u.id)).toBe(50_000), { timeout: 10_000, interval: 50 });
       expect(await callerFor(t.db, u.id).billing.confirm({ sessionId })).toEqual({ status: "paid", credited: true, credits: 50_000 });
       expect(await balance(u.id)).toBe(50_000);
+    });
+
+    it("the completed webhook, its redeliveries and confirm racing → credited once", async () => {
+      const u = await createUser(t.db);
+      const sessionId = await checkoutFor(u.id, "enterprise");
+      await rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242" });
+      const events = await rig.stripe.events.list({ type: "checkout.session.completed", limit: 100 });
+      const event = events.data.find((e) => (e.data.object as { id: string }).id === sessionId);
+      expect(event).toBeDefined();
+      const caller = callerFor(t.db, u.id);
+      await Promise.all([
+        rig.control(`/_emulator/events/${event!.id}/deliver`, { times: 5 }),
+        ...Array.from({ length: 5 }, () => caller.billing.confirm({ sessionId })),
+      ]);
+      await vi.waitFor(async () => expect(await balance(u.id)).toBe(1_000_000), { timeout: 10_000, interval: 50 });
+      expect(await t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } })).toBe(1);
+      expect(await balance(u.id)).toBe(1_000_000);
     });
 
     it("a declined card credits nothing", async () => {

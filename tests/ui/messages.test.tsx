@@ -49,8 +49,8 @@ function placeholders(message: string): string[] {
   return [...found].sort();
 }
 
-// Strings that are rightly the same in every language (brand names).
-const SAME_EVERYWHERE = new Set(["common.appName"]);
+// Strings that are rightly the same in every language: the brand name, and a counter made only of placeholders.
+const SAME_EVERYWHERE = new Set(["common.appName", "chat.charCount"]);
 
 const en = flatten(load("en"));
 

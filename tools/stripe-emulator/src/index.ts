@@ -45,7 +45,7 @@ const intFromEnv = (value: string | undefined, fallback: number) => {
 };
 
 /** The app's three packs, configured by the same variables the app reads. */
-export function defaultPricesFromEnv(env: NodeJS.ProcessEnv = process.env): PriceConfig[] {
+export function defaultPricesFromEnv(env: Record<string, string | undefined> = process.env): PriceConfig[] {
   const currency = (env.BILLING_CURRENCY ?? "usd").toLowerCase();
   return [
     { id: env.STRIPE_PRICE_STARTER ?? "price_starter", unitAmount: intFromEnv(env.PRICE_STARTER_CENTS, 500), currency, productName: "Starter pack" },

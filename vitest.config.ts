@@ -20,6 +20,9 @@ export default defineConfig({
         test: {
           name: "server",
           environment: "node",
+          // Inline projects do not inherit the root test options; the root timeouts are meant for these suites.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           include: ["tests/**/*.test.ts", "tools/**/*.test.ts"],
           setupFiles: ["tests/helpers/setup-server.ts"],
           // next-auth imports "next/server" without an extension; inlining lets Vite resolve it.

@@ -3,32 +3,15 @@
  * HTTP, and the emulator's signed webhooks reach the app's webhook logic through a tiny local
  * server bound to the suite's test database.
  */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-
 import type Stripe from "stripe";
 
 import { createStripeClient, EMULATOR_SECRET_KEY, handleWebhookRequest } from "~/server/billing";
 import type { Db } from "~/server/db";
 
+import { startStripeEmulator } from "../../tools/stripe-emulator/src/index";
 import { SECRET } from "./stripe-fixtures";
-
-interface EmulatorHandle {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-type StartEmulator = (opts: { port: number; webhookSecret: string; webhookUrl?: string; retryDelaysMs?: number[] }) => Promise<EmulatorHandle>;
-
-const EMULATOR_ENTRY = path.resolve(import.meta.dirname, "../../tools/stripe-emulator/src/index.ts");
-export const emulatorAvailable = existsSync(EMULATOR_ENTRY);
-
-async function loadEmulator(): Promise<StartEmulator> {
-  const mod = (await import(/* @vite-ignore */ EMULATOR_ENTRY)) as { startStripeEmulator: StartEmulator };
-  return mod.startStripeEmulator;
-}
 
 function webhookForwarder(db: () => Db): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -59,9 +42,8 @@ export interface EmulatorRig {
 
 /** An emulator instance; with `webhooks: false` no event ever reaches the app (the "lost webhook" case). */
 export async function startRig(db: () => Db, opts: { webhooks: boolean }): Promise<EmulatorRig> {
-  const start = await loadEmulator();
   const forwarder = opts.webhooks ? await webhookForwarder(db) : null;
-  const emulator = await start({ port: 0, webhookSecret: SECRET, ...(forwarder ? { webhookUrl: forwarder.url } : {}), retryDelaysMs: [10, 20] });
+  const emulator = await startStripeEmulator({ port: 0, webhookSecret: SECRET, ...(forwarder ? { webhookUrl: forwarder.url } : {}), retryDelaysMs: [10, 20] });
   const stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: emulator.url });
   return {
     url: emulator.url,

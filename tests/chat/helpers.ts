@@ -1,4 +1,5 @@
 import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from "@ai-sdk/provider";
+import { TRPCError } from "@trpc/server";
 
 import { createChatRouter } from "~/server/api/routers/chat";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
@@ -105,5 +106,17 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000)
   while (!(await check())) {
     if (Date.now() > until) throw new Error("timed out waiting");
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The tRPC error code a call (drained if it streams) failed with, or "OK". */
+export async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    const result = await call;
+    if (result && typeof result === "object" && Symbol.asyncIterator in result) await drain(result as AsyncIterable<ChatStreamEvent>);
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCError) return error.code;
+    throw error;
   }
 }

@@ -172,13 +172,18 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     return { status: g.status, content: g.text, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) };
   })();
 
-  async function* events(): AsyncGenerator<ChatStreamEvent, void, unknown> {
-    try {
-      yield* channel.drain();
-    } finally {
-      // The reader left (client gone or stopped): stop generating; the run still settles.
-      stop.abort();
-    }
-  }
-  return { events: events(), settled };
+  const events = channel.drain();
+  // The reader leaving (client gone, stop) stops generation; the run still settles. Hooked on
+  // return/throw rather than a `finally`, which would not run if the reader leaves before its first read.
+  const drainReturn = events.return.bind(events);
+  const drainThrow = events.throw.bind(events);
+  events.return = (value) => {
+    stop.abort();
+    return drainReturn(value);
+  };
+  events.throw = (error) => {
+    stop.abort();
+    return drainThrow(error);
+  };
+  return { events, settled };
 }

@@ -60,7 +60,10 @@ export const balanceOverhead: BenchCase = {
 
     const line = (s: typeof trpc) => `${fmt.rate(s.reqPerSec, "req/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
     const overhead = trpc.reqPerSec / bare.reqPerSec;
-    const target = atLeast(overhead, 0.8, "tRPC's per-request work (router lookup, superjson, response shaping) is a large share when the handler itself is this cheap");
+    const target = atLeast(overhead, 0.8, "tRPC per-request work, see notes");
+    if (!target.met) {
+      report.note("per request tRPC adds the fetch adapter, context creation, procedure lookup, two middlewares (domain errors, auth) and superjson on the way out; with a handler this cheap that share is visible");
+    }
     report.row("tRPC credits.balance", line(trpc), { ratio: `${fmt.ratio(overhead)} of bare`, target: "≥ 0.80× bare", result: target.text });
     report.row("bare route (same session + query)", line(bare), { ratio: `${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} of constant` });
     report.row("constant route (framework floor)", line(constant));

@@ -12,6 +12,12 @@ import { route, type Reply } from "./router";
 
 const ok = (json: unknown): Reply => ({ status: 200, json });
 
+/** Answers after the first delivery attempt of the events the action caused, so tests need not poll. */
+async function afterDeliveries(ctx: EmulatorContext, reply: Reply): Promise<Reply> {
+  await ctx.webhooks.idle();
+  return reply;
+}
+
 const payBody = z
   .object({ card: z.string().optional(), email: z.string().optional(), name: z.string().optional(), delayed: z.boolean().optional() })
   .strict();
@@ -57,20 +63,22 @@ export const controlRoutes = [
   route("control", "POST", "/_emulator/checkout/sessions/:id/pay", (ctx, req) => {
     const body = parseParams(payBody, req.body);
     const result = paySession(ctx, findSession(ctx, req.params.id), { email: "buyer@example.com", name: "Test Buyer", ...body });
-    if (result.ok) return ok(result.session);
+    if (result.ok) return afterDeliveries(ctx, ok(result.session));
     const error = stripeErrors.card(result.error.code, result.error.message, result.error.declineCode);
     return { status: error.status, json: { error: error.body } };
   }),
   route("control", "POST", "/_emulator/checkout/sessions/:id/async_result", (ctx, req) => {
     const { succeeded } = parseParams(asyncBody, req.body);
-    return ok(settleDelayedPayment(ctx, findSession(ctx, req.params.id), succeeded));
+    return afterDeliveries(ctx, ok(settleDelayedPayment(ctx, findSession(ctx, req.params.id), succeeded)));
   }),
-  route("control", "POST", "/_emulator/checkout/sessions/:id/expire", (ctx, req) => ok(expireSession(ctx, findSession(ctx, req.params.id)))),
+  route("control", "POST", "/_emulator/checkout/sessions/:id/expire", (ctx, req) =>
+    afterDeliveries(ctx, ok(expireSession(ctx, findSession(ctx, req.params.id)))),
+  ),
   route("control", "POST", "/_emulator/charges/:id/dispute", (ctx, req) => {
     const body = parseParams(disputeBody, req.body);
     const charge = ctx.store.state.charges[req.params.id ?? ""];
     if (!charge) throw stripeErrors.noSuch("charge", req.params.id ?? "");
-    return ok(createDispute(ctx, charge, body.amount, body.reason));
+    return afterDeliveries(ctx, ok(createDispute(ctx, charge, body.amount, body.reason)));
   }),
   route("control", "POST", "/_emulator/events/deliver", async (ctx, req) => {
     const body = parseParams(deliverManyBody, req.body);

@@ -44,6 +44,11 @@ export class WebhookDispatcher {
     return this.track(this.attempt(event, true));
   }
 
+  /** Resolves once every attempt now in flight has answered (scheduled retries are not awaited). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   forget(): void {
     this.attemptsByEvent = new Map();
   }

@@ -145,6 +145,16 @@ describe("stripe emulator events and webhooks", () => {
     expect((await rig.control("/_emulator/events/deliver", { ids: [] })).status).toBe(400);
   });
 
+  it("control actions answer only after the first delivery attempt of the events they caused", async () => {
+    const receiver = await startReceiver(() => 503);
+    rig = await startRig({ receiver, retryDelaysMs: [60_000] });
+    const session = await rig.newSession();
+    await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, {});
+    expect(receiver.received.map((r) => r.event.type).sort()).toEqual(["charge.succeeded", "checkout.session.completed", "payment_intent.succeeded"]);
+    const deliveries = (await rig.control<{ data: { status: number }[] }>("/_emulator/deliveries")).body.data;
+    expect(deliveries.map((d) => d.status)).toEqual([503, 503, 503]);
+  });
+
   it("stores events without a webhook URL and refuses manual delivery there", async () => {
     rig = await startRig({ receiver: null });
     const session = await rig.newSession();

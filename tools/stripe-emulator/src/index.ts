@@ -55,6 +55,7 @@ export function defaultPricesFromEnv(env: Record<string, string | undefined> = p
 }
 
 const EXPIRY_SWEEP_MS = 60_000;
+const MAX_RECORDED_DELIVERIES = 5000;
 
 export async function startStripeEmulator(opts: EmulatorOptions): Promise<RunningEmulator> {
   const host = opts.host ?? "127.0.0.1";
@@ -65,6 +66,8 @@ export async function startStripeEmulator(opts: EmulatorOptions): Promise<Runnin
     retryDelaysMs: opts.retryDelaysMs ?? [1000, 5000, 30000, 120000],
     record: (attempt) => {
       store.state.deliveries.push(attempt);
+      // A long dev session must not grow the state file without bound.
+      if (store.state.deliveries.length > MAX_RECORDED_DELIVERIES) store.state.deliveries.splice(0, store.state.deliveries.length - MAX_RECORDED_DELIVERIES);
       store.save();
     },
     settled: (eventId, delivered) => {

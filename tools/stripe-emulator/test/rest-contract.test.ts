@@ -61,6 +61,8 @@ describe("stripe emulator REST contract (official SDK)", () => {
     expect(expanded.line_items?.object).toBe("list");
     expect(expanded.line_items?.data[0]).toMatchObject({ quantity: 2, amount_total: 1000, price: { id: "price_starter", unit_amount: 500 } });
     expect(expanded.payment_intent).toBeNull();
+    const badExpand = await rig.stripe.checkout.sessions.retrieve(session.id, { expand: ["nope"] }).catch((e: unknown) => e);
+    expect(badExpand).toMatchObject({ statusCode: 400, param: "expand", message: "This property cannot be expanded (nope)." });
 
     await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, { card: "4242424242424242" });
     const paid = await rig.stripe.checkout.sessions.retrieve(session.id, { expand: ["payment_intent"] });
@@ -150,6 +152,15 @@ describe("stripe emulator REST contract (official SDK)", () => {
     const before = await rig.stripe.checkout.sessions.list({ limit: 100 });
     await rig.newSession({ line_items: [{ price: "price_pro", quantity: 1 }, { price: "price_nope", quantity: 1 }] }).catch(() => undefined);
     await rig.newSession({ customer: "cus_missing" }).catch(() => undefined);
+    const soon = Math.floor(Date.now() / 1000) + 60;
+    expect(await rig.newSession({ expires_at: soon }).catch((e: unknown) => e)).toMatchObject({ statusCode: 400, param: "expires_at" });
+    const customer = await rig.stripe.customers.create({});
+    expect(await rig.newSession({ customer: customer.id, customer_email: "x@example.com" }).catch((e: unknown) => e)).toMatchObject({
+      statusCode: 400,
+      param: "customer_email",
+    });
+    expect(await rig.newSession({ mode: "subscription" }).catch((e: unknown) => e)).toMatchObject({ statusCode: 400, param: "mode" });
+    expect(await rig.newSession({ success_url: "not a url" }).catch((e: unknown) => e)).toMatchObject({ statusCode: 400, param: "success_url" });
     const after = await rig.stripe.checkout.sessions.list({ limit: 100 });
     expect(after.data.map((s) => s.id)).toEqual(before.data.map((s) => s.id));
   });

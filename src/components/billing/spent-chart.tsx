@@ -53,7 +53,7 @@ export function SpentChart() {
                   formatter={(value) => [format.number(Number(value)), t("spent")]}
                   contentStyle={{ borderRadius: 8, fontSize: 12 }}
                 />
-                <Bar dataKey="spent" fill="#3b82f6" radius={[3, 3, 0, 0]} />
+                <Bar dataKey="spent" fill="#3b82f6" radius={[3, 3, 0, 0]} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
           </>

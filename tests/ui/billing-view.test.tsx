@@ -1,0 +1,164 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { BillingView } from "~/components/billing/billing-view";
+import { navigateTo } from "~/lib/navigate";
+
+import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
+
+vi.mock("~/lib/navigate", () => ({ navigateTo: vi.fn() }));
+
+beforeAll(() => {
+  // jsdom has no layout; the chart's ResponsiveContainer needs the observer to exist.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+beforeEach(() => vi.mocked(navigateTo).mockReset());
+
+const products = {
+  mode: "emulator",
+  products: [
+    { id: "starter", credits: 50000, unitAmount: 500, currency: "usd" },
+    { id: "pro", credits: 200000, unitAmount: 1500, currency: "usd" },
+    { id: "enterprise", credits: 1000000, unitAmount: 5000, currency: "usd" },
+  ],
+};
+
+function base(overrides: Handlers = {}): Handlers {
+  return {
+    "billing.products": () => products,
+    "billing.purchases": () => ({ items: [], nextCursor: null }),
+    "credits.history": () => ({ items: [], nextCursor: null }),
+    "credits.spentPerDay": () => [{ day: "2026-01-01", spent: 0 }],
+    "credits.balance": () => ({ balance: 10, held: 0, spendable: 10 }),
+    ...overrides,
+  };
+}
+
+const view = (props: Partial<React.ComponentProps<typeof BillingView>> = {}) => (
+  <BillingView success={false} canceled={false} sessionId={null} confirmation={{ attempts: 4, intervalMs: 5 }} {...props} />
+);
+
+describe("billing page", () => {
+  it("shows pack cards with prices and credits formatted for the locale", async () => {
+    const { unmount } = renderApp(view(), { handlers: base() });
+    const pro = await screen.findByTestId("pack-pro");
+    expect(pro).toHaveTextContent("$15.00");
+    expect(pro).toHaveTextContent("200,000 credits");
+    expect(screen.getByTestId("pack-enterprise")).toHaveTextContent("1,000,000 credits");
+    unmount();
+
+    renderApp(view(), { handlers: base(), locale: "de", messages: await loadMessages("de") });
+    const de = await screen.findByTestId("pack-pro");
+    expect(de.textContent).toMatch(/15,00\s\$/);
+    expect(de).toHaveTextContent("200.000 Guthabenpunkte");
+    expect(within(de).getByRole("button")).toHaveTextContent("Kaufen");
+  });
+
+  it("Purchase shows a loading state and goes to the Checkout URL", async () => {
+    let resolve!: (v: unknown) => void;
+    const { calls } = renderApp(view(), { handlers: base({ "billing.checkout": () => new Promise((r) => (resolve = r)) }) });
+    const button = await screen.findByTestId("purchase-starter");
+    await userEvent.click(button);
+    await waitFor(() => expect(button).toHaveTextContent("Redirecting…"));
+    expect(screen.getByTestId("purchase-pro")).toBeDisabled();
+    resolve({ checkoutUrl: "https://checkout.stripe.com/c/pay/cs_test_1" });
+    await waitFor(() => expect(navigateTo).toHaveBeenCalledWith("https://checkout.stripe.com/c/pay/cs_test_1"));
+    expect(calls.find((c) => c.path === "billing.checkout")?.input).toEqual({ packId: "starter" });
+  });
+
+  it("a failed checkout shows the translated error banner and re-enables the buttons", async () => {
+    renderApp(view(), {
+      handlers: base({ "billing.checkout": () => Promise.reject(trpcError("TOO_MANY_REQUESTS", 429)) }),
+      locale: "fr",
+      messages: await loadMessages("fr"),
+    });
+    await userEvent.click(await screen.findByTestId("purchase-pro"));
+    expect(await screen.findByTestId("billing-error")).toHaveTextContent("Une erreur s'est produite. Veuillez réessayer.");
+    expect(screen.getByTestId("purchase-pro")).toBeEnabled();
+    expect(navigateTo).not.toHaveBeenCalled();
+  });
+
+  it("?success=1 confirms the session, polls until credited, then shows success and refreshes balance and history", async () => {
+    let confirms = 0;
+    const { calls } = renderApp(view({ success: true, sessionId: "cs_test_abc" }), {
+      handlers: base({
+        "billing.confirm": () => {
+          confirms++;
+          return confirms < 3 ? { status: "pending", credited: false, credits: 0 } : { status: "paid", credited: true, credits: 50000 };
+        },
+      }),
+    });
+    expect(screen.getByTestId("billing-pending")).toBeInTheDocument();
+    expect(await screen.findByTestId("billing-success")).toHaveTextContent("Purchase successful! Credits have been added to your account.");
+    expect(calls.filter((c) => c.path === "billing.confirm").map((c) => c.input)).toEqual([
+      { sessionId: "cs_test_abc" },
+      { sessionId: "cs_test_abc" },
+      { sessionId: "cs_test_abc" },
+    ]);
+    await waitFor(() => {
+      const after = calls.slice(calls.findLastIndex((c) => c.path === "billing.confirm"));
+      expect(after.map((c) => c.path)).toEqual(expect.arrayContaining(["credits.history", "billing.purchases"]));
+    });
+  });
+
+  it("keeps a pending notice (never a false success) when the purchase does not get credited in time", async () => {
+    renderApp(view({ success: true, sessionId: "cs_test_slow" }), {
+      handlers: base({ "billing.confirm": () => ({ status: "pending", credited: false, credits: 0 }) }),
+    });
+    await waitFor(() => expect(screen.getByTestId("billing-pending")).toHaveTextContent("still being processed"));
+    expect(screen.queryByTestId("billing-success")).not.toBeInTheDocument();
+  });
+
+  it("a confirm error shows the error banner", async () => {
+    renderApp(view({ success: true, sessionId: "cs_test_err" }), {
+      handlers: base({ "billing.confirm": () => Promise.reject(trpcError("NOT_FOUND", 404)) }),
+    });
+    expect(await screen.findByTestId("billing-error")).toHaveTextContent("An error occurred. Please try again.");
+    expect(screen.queryByTestId("billing-success")).not.toBeInTheDocument();
+  });
+
+  it("?canceled=1 shows the canceled banner and confirms nothing", async () => {
+    const { calls } = renderApp(view({ canceled: true }), { handlers: base() });
+    expect(screen.getByTestId("billing-canceled")).toHaveTextContent("Purchase was canceled.");
+    await screen.findByTestId("pack-starter");
+    expect(calls.some((c) => c.path === "billing.confirm")).toBe(false);
+  });
+
+  it("lists purchases with status and ledger rows with translated reasons", async () => {
+    const createdAt = new Date("2026-01-02T10:00:00Z");
+    renderApp(view(), {
+      locale: "es",
+      messages: await loadMessages("es"),
+      handlers: base({
+        "billing.purchases": () => ({
+          items: [{ id: "p1", packId: "pro", credits: 200000, amountTotal: 1500, amountRefunded: 0, currency: "usd", status: "paid", createdAt, creditedAt: createdAt }],
+          nextCursor: null,
+        }),
+        "credits.history": () => ({
+          items: [
+            { id: "l2", amount: -45, balanceAfter: 209955, reason: "chat_usage", refType: "message", refId: "m", note: null, createdAt },
+            { id: "l1", amount: 200000, balanceAfter: 210000, reason: "purchase", refType: "purchase", refId: "p1", note: null, createdAt },
+          ],
+          nextCursor: null,
+        }),
+      }),
+    });
+    const row = await screen.findByTestId("purchase-row");
+    expect(row).toHaveAttribute("data-status", "paid");
+    expect(row).toHaveTextContent("Profesional");
+    expect(row).toHaveTextContent("Pagado");
+    const ledger = await screen.findAllByTestId("ledger-row");
+    expect(ledger.map((r) => [r.dataset.reason, r.dataset.amount])).toEqual([
+      ["chat_usage", "-45"],
+      ["purchase", "200000"],
+    ]);
+    expect(ledger[0]).toHaveTextContent("Uso del chat");
+    expect(ledger[1]).toHaveTextContent("Compra de créditos");
+    expect(screen.getByTestId("spent-chart")).toHaveTextContent("Créditos gastados por día");
+  });
+});

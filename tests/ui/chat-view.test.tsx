@@ -1,0 +1,93 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import { ChatView } from "~/components/chat/chat-view";
+import { UNSENT_KEY } from "~/components/chat/unsent-message";
+import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
+import { onPaymentRequired } from "~/trpc/paywall-events";
+
+import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
+
+const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z") };
+
+async function* reply(text: string[]) {
+  yield { type: "start", userMessageId: "u1", assistantMessageId: "a1", conversationId: "c1" };
+  for (const t of text) yield { type: "delta", text: t };
+  yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 2 }, creditsCharged: 3 };
+}
+
+function handlers(send: Handlers[string]): Handlers {
+  return {
+    "chat.listConversations": () => [conversation],
+    "chat.messages": () => [],
+    "chat.model": () => ({ id: "demo", label: "Demo", demo: true }),
+    "credits.balance": () => ({ balance: 0, held: 0, spendable: 0 }),
+    "chat.send": send,
+  };
+}
+
+beforeEach(() => localStorage.clear());
+
+describe("chat page", () => {
+  it("labels the demo model and limits input to 8000 characters with a clear message", async () => {
+    expect(MAX_MESSAGE_CHARS).toBe(8000);
+    renderApp(<ChatView />, { handlers: handlers(() => reply([])) });
+    expect(await screen.findByTestId("chat-model")).toHaveTextContent("Demo model");
+    const input = screen.getByTestId("chat-input");
+    await userEvent.click(input);
+    await userEvent.paste("x".repeat(MAX_MESSAGE_CHARS + 5));
+    expect(screen.getByTestId("chat-too-long")).toHaveTextContent("at most 8,000 characters. Shorten it by 5.");
+    expect(screen.getByTestId("chat-send")).toBeDisabled();
+  });
+
+  it("streams the reply into the assistant message and clears the composer", async () => {
+    const { calls } = renderApp(<ChatView />, { handlers: handlers(() => reply(["Hel", "lo **you**"])) });
+    await screen.findByTestId("conversation-item");
+    await userEvent.type(screen.getByTestId("chat-input"), "Hi there");
+    await userEvent.click(screen.getByTestId("chat-send"));
+    await waitFor(() => expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c1", content: "Hi there" }));
+    await waitFor(() => expect(screen.getByTestId("chat-input")).toHaveValue(""));
+    // The live copy is replaced by the persisted messages once they are refetched.
+    await waitFor(() => expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThanOrEqual(2));
+  });
+
+  it("PAYMENT_REQUIRED opens the paywall via the global handler and keeps the message for one-click resend", async () => {
+    const paywall = vi.fn();
+    const off = onPaymentRequired(paywall);
+    let allow = false;
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers(() => (allow ? reply(["ok"]) : Promise.reject(trpcError("PAYMENT_REQUIRED", 402)))),
+    });
+    await screen.findByTestId("conversation-item");
+    await userEvent.type(screen.getByTestId("chat-input"), "Please keep me");
+    await userEvent.click(screen.getByTestId("chat-send"));
+
+    await waitFor(() => expect(paywall).toHaveBeenCalledTimes(1));
+    expect(screen.getByTestId("chat-input")).toHaveValue("Please keep me");
+    expect(JSON.parse(localStorage.getItem(UNSENT_KEY) ?? "null")).toEqual({ conversationId: "c1", content: "Please keep me" });
+    const resend = await screen.findByTestId("chat-resend");
+
+    allow = true;
+    await userEvent.click(resend);
+    await waitFor(() => expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(2));
+    expect(calls.filter((c) => c.path === "chat.send")[1]?.input).toEqual({ conversationId: "c1", content: "Please keep me" });
+    await waitFor(() => expect(localStorage.getItem(UNSENT_KEY)).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId("chat-resend")).not.toBeInTheDocument());
+    off();
+  });
+
+  it("restores an unsent message after coming back (e.g. from /billing) and other errors offer Retry", async () => {
+    localStorage.setItem(UNSENT_KEY, JSON.stringify({ conversationId: "c1", content: "from before" }));
+    const { calls } = renderApp(<ChatView />, { handlers: handlers(() => Promise.reject(trpcError("INTERNAL_SERVER_ERROR", 500))) });
+    await screen.findByTestId("conversation-item");
+    await userEvent.click(await screen.findByTestId("chat-resend"));
+    expect(await screen.findByTestId("chat-retry")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("chat-retry"));
+    await waitFor(() => expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(2));
+    expect(calls.filter((c) => c.path === "chat.send").map((c) => c.input)).toEqual([
+      { conversationId: "c1", content: "from before" },
+      { conversationId: "c1", content: "from before" },
+    ]);
+  });
+});

@@ -1,0 +1,50 @@
+import { screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { CreditsDisplay } from "~/components/header/credits-display";
+
+import { loadMessages, renderApp } from "./helpers/render-app";
+
+const balance = () => ({ balance: 1234567, held: 0, spendable: 1234567 });
+
+describe("CreditsDisplay", () => {
+  it("shows the balance formatted for en with the raw number in data-balance", async () => {
+    renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": balance } });
+    const el = await screen.findByTestId("credits-balance");
+    expect(el).toHaveAttribute("data-balance", "1234567");
+    expect(el).toHaveTextContent("1,234,567");
+  });
+
+  it.each([
+    ["de", "1.234.567"],
+    ["fr", "1\u202f234\u202f567"],
+    ["ja", "1,234,567"],
+  ] as const)("formats for %s", async (locale, text) => {
+    renderApp(<CreditsDisplay signedIn />, { locale, messages: await loadMessages(locale), handlers: { "credits.balance": balance } });
+    const el = await screen.findByTestId("credits-balance");
+    expect(el.textContent).toContain(text);
+    expect(el).toHaveAttribute("data-balance", "1234567");
+  });
+
+  it("shows a fixed-size skeleton (no testid, no number) while loading", () => {
+    renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": () => new Promise(() => {}) } });
+    expect(screen.getByTestId("credits-balance-loading")).toBeInTheDocument();
+    expect(screen.queryByTestId("credits-balance")).not.toBeInTheDocument();
+  });
+
+  it("renders nothing and asks nothing when signed out", async () => {
+    const { container, calls } = renderApp(<CreditsDisplay signedIn={false} />, { handlers: { "credits.balance": balance } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(container).toBeEmptyDOMElement();
+    expect(calls).toEqual([]);
+  });
+
+  it("updates when credits.balance is invalidated (after a reply or a purchase)", async () => {
+    let current = 100;
+    const { queryClient } = renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": () => ({ balance: current, held: 0, spendable: current }) } });
+    expect(await screen.findByTestId("credits-balance")).toHaveAttribute("data-balance", "100");
+    current = 50100;
+    await queryClient.invalidateQueries();
+    await waitFor(() => expect(screen.getByTestId("credits-balance")).toHaveAttribute("data-balance", "50100"));
+  });
+});

@@ -31,7 +31,7 @@ export interface PurchaseOut {
 }
 
 export const billingRouter = createTRPCRouter({
-  products: publicProcedure.query(async (): Promise<{ products: ProductOut[]; mode: "emulator" | "test" | "live" }> => billingProducts()),
+  products: publicProcedure.query(async (): Promise<{ products: ProductOut[]; mode: "emulator" | "test" | "live" | "unavailable" }> => billingProducts()),
   checkout: protectedProcedure
     .input(z.object({ packId: packIdSchema }))
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {

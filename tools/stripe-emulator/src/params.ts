@@ -3,7 +3,11 @@ import { z } from "zod";
 import { stripeErrors } from "./errors";
 
 /** zod building blocks for form-encoded params (every value arrives as a string) and their Stripe error mapping. */
-export const intParam = z.union([z.number().int(), z.string().regex(/^-?\d+$/, "Invalid integer").transform(Number)]);
+const INVALID_INTEGER = "Invalid integer";
+export const intParam = z.preprocess(
+  (value) => (typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value),
+  z.number({ error: INVALID_INTEGER }).int(INVALID_INTEGER),
+);
 export const positiveIntParam = intParam.pipe(z.number().int().positive());
 export const boolParam = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
 export const idParam = z.string().min(1).max(255);
@@ -51,8 +55,10 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.o
   if (valueAt(input, issue.path) === undefined) throw stripeErrors.missingParam(param);
   if (issue.code === "invalid_type" && issue.expected === "array") throw stripeErrors.invalidParam(param, `Invalid array: ${param}`);
   if (issue.code === "invalid_type" && issue.expected === "object") throw stripeErrors.invalidParam(param, `Invalid hash: ${param}`);
-  const integer = issue.message === "Invalid integer" || (issue.code === "invalid_union" && /^-?\d*\.?\d*$/.test(String(valueAt(input, issue.path))));
-  throw stripeErrors.invalidParam(param, `Invalid ${param}: ${issue.message}`, integer ? "parameter_invalid_integer" : undefined);
+  if (issue.message === INVALID_INTEGER) {
+    throw stripeErrors.invalidParam(param, `Invalid integer: ${String(valueAt(input, issue.path))}`, "parameter_invalid_integer");
+  }
+  throw stripeErrors.invalidParam(param, `Invalid ${param}: ${issue.message}`);
 }
 
 export function inRange(value: number, range: Range | undefined): boolean {

@@ -184,6 +184,11 @@ describe("stripe emulator REST contract (official SDK)", () => {
     expect(conflict.status).toBe(400);
     expect(((await conflict.json()) as { error: { type: string } }).error.type).toBe("invalid_request_error");
 
+    const badInteger = await post("mode=payment&line_items[0][price]=price_pro&line_items[0][quantity]=two");
+    expect(await badInteger.json()).toEqual({
+      error: { type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid integer: two", param: "line_items[0][quantity]" },
+    });
+
     const noKey = await fetch(`${rig.emulator.url}/v1/customers`, { method: "POST" });
     expect(noKey.status).toBe(401);
     expect(((await noKey.json()) as { error: { message: string } }).error.message).toMatch(/did not provide an API key/);

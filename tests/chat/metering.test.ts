@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
 import { chatConfigFromEnv, creditsFor, getChatModel, worstCaseCredits, type ChatStreamEvent } from "~/server/chat";
-import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
+import { buildPrompt, estimatePromptTokens, HISTORY_MAX_MESSAGES } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
@@ -120,6 +120,37 @@ describeEachDb("chat metering", (kind) => {
     expect(message.status).toBe("stopped");
     expect(message.outputTokens).toBeLessThan(200);
     expect((await expectClean(u.id)).balance).toBe(10_000 - message.creditsCharged!);
+  });
+
+  it("a reader that leaves before its first read still stops and settles the reply", async () => {
+    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }));
+    const events = (await chat.send({ conversationId: conv.id, content: QUESTION })) as AsyncGenerator<ChatStreamEvent>;
+    await events.return(undefined);
+    await waitFor(async () => (await t.db.creditHold.count({ where: { userId: u.id, status: "active" } })) === 0);
+    const message = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
+    expect(message.status).toBe("stopped");
+    expect((await expectClean(u.id)).balance).toBe(10_000 - message.creditsCharged!);
+  });
+
+  it("the prompt carries a bounded history that starts with a user turn", async () => {
+    const model = new ScriptedModel({ chunks: ["ok"], usage: { inputTokens: 1, outputTokens: 1 } });
+    const { chat, conv } = await setup(100_000, model);
+    const base = Date.now() - 60_000;
+    await t.db.message.createMany({
+      data: Array.from({ length: 41 }, (_, i) => ({
+        conversationId: conv.id,
+        role: i % 2 === 0 ? ("user" as const) : ("assistant" as const),
+        content: `turn ${i}`,
+        createdAt: new Date(base + i * 10),
+      })),
+    });
+    await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
+    const prompt = model.calls[0]!.prompt;
+    expect(prompt[0]!.role).toBe("system");
+    expect(prompt[1]!.role).toBe("user");
+    expect(prompt.length - 2).toBeLessThanOrEqual(HISTORY_MAX_MESSAGES);
+    const last = prompt.at(-1)!;
+    expect(last.role === "user" && last.content[0]).toMatchObject({ type: "text", text: QUESTION });
   });
 
   it("a stream nobody reads still completes and settles", async () => {

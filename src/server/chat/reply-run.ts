@@ -72,7 +72,8 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, onDelta: (tex
         out.text += part.text;
         onDelta(part.text);
       } else if (part.type === "finish") {
-        out.reported = { inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens };
+        const { inputTokens, outputTokens } = part.totalUsage;
+        if (inputTokens !== undefined || outputTokens !== undefined) out.reported = { inputTokens, outputTokens };
       } else if (part.type === "abort") {
         out.status = "stopped";
       } else if (part.type === "error") {

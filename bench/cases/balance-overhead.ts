@@ -2,6 +2,7 @@
 // route handler, vs a constant route (framework floor), vs a raw pg query loop (database floor).
 import type { BenchCase, BenchContext } from "../lib/context";
 import { warmupSec } from "../lib/context";
+import { checkRoutesGated } from "../lib/gate-check";
 import { balanceOf } from "../lib/ledger-checks";
 import { httpMeasurable, measureInterleaved } from "../lib/load";
 import { pgLoopMeasurable } from "../lib/pg-loop";
@@ -35,6 +36,7 @@ export const balanceOverhead: BenchCase = {
     const user = await signUpAndSignIn(ctx.server.baseUrl, "balance");
     const expected = await balanceOf(ctx.sql, user.userId);
     await checkRoutes(ctx, report, user.cookie, expected);
+    await checkRoutesGated(report);
 
     const { connections } = ctx.opts;
     const headers = { cookie: user.cookie };

@@ -1,20 +1,25 @@
-// Case 5 — what metering costs a chat reply: the real sendMessage() (reserve the worst case,
-// write both messages, stream, settle) vs the same demo model streamed bare with streamText
-// (no credits, no database), in this process, at the same concurrency.
+// Case 5 — what metering costs a chat reply, measured twice:
+//  - in process: the real sendMessage() (reserve the worst case, write both messages, stream,
+//    settle) vs the same demo model streamed bare with streamText (no credits, no database);
+//  - over HTTP: chat.send through the browser's tRPC stream link vs a bare bench route streaming
+//    the same model behind the same session check.
 import { streamText } from "ai";
 
 import { grant } from "~/server/credits";
 import { chatConfigFromEnv, chatRateLimitStore, createConversation, sendMessage, type ChatDeps } from "~/server/chat";
 import { DemoLanguageModel } from "~/server/chat/demo-model";
 import { buildPrompt } from "~/server/chat/prompt";
+import { countTokens } from "~/server/chat/tokens";
 
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
 import { atMost, fmt, type CaseReport } from "../lib/report";
+import { BENCH_DEMO_DELAY_MS } from "../lib/server";
+import { signUpAndSignIn } from "../lib/session";
 import { mean, median } from "../lib/stats";
+import { trpcClient } from "../lib/trpc-client";
 
 const CHATS = 20;
-const DEMO_DELAY_MS = 5;
 const QUESTION = "How do prepaid credits stay exact when many replies stream at once?";
 
 interface Reply {
@@ -29,36 +34,92 @@ interface RunStats {
   replies: number;
 }
 
-async function metered(deps: ChatDeps, userId: string): Promise<Reply> {
-  const conversation = await createConversation(deps.db, userId);
+type Variant = () => Promise<Reply>;
+
+async function timed(start: () => Promise<AsyncIterable<{ delta?: string; doneTokens?: number }>>): Promise<Reply> {
   const t0 = performance.now();
-  const run = await sendMessage(deps, { userId, conversationId: conversation.id, content: QUESTION });
   let ttft = NaN;
   let tokens = 0;
-  for await (const event of run.events) {
-    if (event.type === "delta" && Number.isNaN(ttft)) ttft = performance.now() - t0;
-    if (event.type === "done") {
-      if (event.status !== "complete") throw new Error(`reply ended ${event.status}`);
-      tokens = event.usage.outputTokens;
-    }
+  for await (const piece of await start()) {
+    if (piece.delta && Number.isNaN(ttft)) ttft = performance.now() - t0;
+    if (piece.doneTokens !== undefined) tokens = piece.doneTokens;
   }
   return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
 }
 
-async function bare(deps: ChatDeps): Promise<Reply> {
+function inProcessMetered(deps: ChatDeps, userId: string): Variant {
+  return async () => {
+    const conversation = await createConversation(deps.db, userId);
+    return timed(async () => {
+      const run = await sendMessage(deps, { userId, conversationId: conversation.id, content: QUESTION });
+      return (async function* () {
+        for await (const e of run.events) {
+          if (e.type === "delta") yield { delta: e.text };
+          if (e.type === "done") {
+            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
+            yield { doneTokens: e.usage.outputTokens };
+          }
+        }
+      })();
+    });
+  };
+}
+
+function inProcessBare(deps: ChatDeps): Variant {
   const prompt = buildPrompt([], QUESTION);
-  const t0 = performance.now();
-  const result = streamText({ model: deps.model.model, system: prompt.system, messages: prompt.messages, maxOutputTokens: deps.config.maxOutputTokens });
-  let ttft = NaN;
-  let tokens = 0;
-  for await (const part of result.fullStream) {
-    if (part.type === "text-delta" && Number.isNaN(ttft)) ttft = performance.now() - t0;
-    if (part.type === "finish") tokens = part.totalUsage.outputTokens ?? 0;
-  }
-  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
+  return () =>
+    timed(async () => {
+      const result = streamText({ model: deps.model.model, system: prompt.system, messages: prompt.messages, maxOutputTokens: deps.config.maxOutputTokens });
+      return (async function* () {
+        for await (const part of result.fullStream) {
+          if (part.type === "text-delta") yield { delta: part.text };
+          if (part.type === "finish") yield { doneTokens: part.totalUsage.outputTokens ?? 0 };
+        }
+      })();
+    });
 }
 
-async function loop(durationSec: number, once: () => Promise<Reply>): Promise<RunStats> {
+function httpMetered(baseUrl: string, cookie: string): Variant {
+  const client = trpcClient(baseUrl, cookie);
+  return async () => {
+    const conversation = await client.chat.createConversation.mutate({});
+    return timed(async () => {
+      const events = await client.chat.send.mutate({ conversationId: conversation.id, content: QUESTION });
+      return (async function* () {
+        for await (const e of events) {
+          if (e.type === "delta") yield { delta: e.text };
+          if (e.type === "done") {
+            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
+            yield { doneTokens: e.usage.outputTokens };
+          }
+        }
+      })();
+    });
+  };
+}
+
+function httpBare(baseUrl: string, cookie: string): Variant {
+  return () =>
+    timed(async () => {
+      const res = await fetch(`${baseUrl}/api/bench/chat`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: JSON.stringify({ content: QUESTION }),
+      });
+      if (!res.ok || !res.body) throw new Error(`bench chat route answered ${res.status}`);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      return (async function* () {
+        let text = "";
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          text += r.value;
+          yield { delta: r.value };
+        }
+        yield { doneTokens: countTokens(text) };
+      })();
+    });
+}
+
+async function loop(durationSec: number, once: Variant): Promise<RunStats> {
   const replies: Reply[] = [];
   const end = performance.now() + durationSec * 1000;
   await Promise.all(
@@ -68,18 +129,39 @@ async function loop(durationSec: number, once: () => Promise<Reply>): Promise<Ru
   );
   return {
     ttftMs: median(replies.map((r) => r.ttftMs)),
-    // Per reply: tokens over the whole reply (settlement included for the metered one).
+    // Per reply: its tokens over its whole duration (settlement included for the metered ones).
     tokensPerSec: mean(replies.map((r) => r.tokens / (r.totalMs / 1000))),
     replies: replies.length,
   };
 }
 
-async function checkSettled(ctx: BenchContext, report: CaseReport, userId: string, replies: number): Promise<void> {
+/** Interleaved runs of a metered and a bare variant; medians. */
+async function compare(ctx: BenchContext, metered: Variant, bare: Variant): Promise<{ on: RunStats; off: RunStats; meteredReplies: number }> {
+  const on: RunStats[] = [];
+  const off: RunStats[] = [];
+  const warm = ctx.opts.quick ? 0.3 : 1;
+  let meteredReplies = (await loop(warm, metered)).replies;
+  await loop(warm, bare);
+  for (let run = 0; run < ctx.opts.runs; run++) {
+    const m = await loop(ctx.opts.durationSec, metered);
+    meteredReplies += m.replies;
+    on.push(m);
+    off.push(await loop(ctx.opts.durationSec, bare));
+  }
+  const med = (list: RunStats[]): RunStats => ({
+    ttftMs: median(list.map((r) => r.ttftMs)),
+    tokensPerSec: median(list.map((r) => r.tokensPerSec)),
+    replies: list.reduce((n, r) => n + r.replies, 0),
+  });
+  return { on: med(on), off: med(off), meteredReplies };
+}
+
+async function checkSettled(ctx: BenchContext, report: CaseReport, label: string, userId: string, replies: number): Promise<void> {
   const holds = await ctx.db.creditHold.groupBy({ by: ["status"], where: { userId }, _count: true });
   const active = holds.find((h) => h.status === "active")?._count ?? 0;
   const settled = holds.find((h) => h.status === "settled")?._count ?? 0;
-  report.check("no hold left active after the replies", active === 0, `${active} active`);
-  report.check(`every metered reply settled once (${replies})`, settled === replies, `${settled} settled`);
+  report.check(`${label}: no hold left active after the replies`, active === 0, `${active} active`);
+  report.check(`${label}: every metered reply settled once (${replies})`, settled === replies, `${settled} settled`);
   const charges = await ctx.sql.query<{ n: string; charged: string; ledger: string }>(
     `SELECT COUNT(*) AS n, SUM(m."creditsCharged") AS charged,
             (SELECT -SUM(amount) FROM "CreditLedger" WHERE "userId" = $1 AND reason = 'chat_usage') AS ledger
@@ -88,9 +170,19 @@ async function checkSettled(ctx: BenchContext, report: CaseReport, userId: strin
     [userId],
   );
   const row = charges.rows[0]!;
-  report.check("credits charged on messages == chat_usage in the ledger", Number(row.n) === replies && row.charged === row.ledger, `${row.n} msgs, ${row.charged} vs ${row.ledger}`);
+  report.check(`${label}: credits charged on messages == chat_usage in the ledger`, Number(row.n) === replies && row.charged === row.ledger, `${row.n} msgs, ${row.charged} vs ${row.ledger}`);
   const mismatches = await balanceMismatches(ctx.sql, [userId]);
-  report.check("balance == sum(ledger)", mismatches.length === 0, mismatches.join("; "));
+  report.check(`${label}: balance == sum(ledger)`, mismatches.length === 0, mismatches.join("; "));
+}
+
+function rows(report: CaseReport, label: string, on: RunStats, off: RunStats): void {
+  const why = "reserve before the first token, see notes";
+  const ttft = atMost(on.ttftMs / off.ttftMs, 1.1, why);
+  const tps = atMost(off.tokensPerSec / on.tokensPerSec, 1.1, why);
+  report.row(`${label}: time to first token, metered`, fmt.ms(on.ttftMs), { ratio: `${fmt.ratio(on.ttftMs / off.ttftMs)} of bare`, target: "≤ 1.10×", result: ttft.text });
+  report.row(`${label}: time to first token, bare`, fmt.ms(off.ttftMs));
+  report.row(`${label}: tokens/s per reply, metered`, fmt.rate(on.tokensPerSec, "tok/s"), { ratio: `bare = ${fmt.ratio(off.tokensPerSec / on.tokensPerSec)} of it`, target: "≤ 1.10×", result: tps.text });
+  report.row(`${label}: tokens/s per reply, bare`, fmt.rate(off.tokensPerSec, "tok/s"));
 }
 
 export const chatMetering: BenchCase = {
@@ -101,40 +193,24 @@ export const chatMetering: BenchCase = {
     await grant(ctx.db, { userId: user.id, amount: 1_000_000_000, reason: "adjustment", refType: "bench_seed", refId: user.id });
     const deps: ChatDeps = {
       db: ctx.db,
-      model: { model: new DemoLanguageModel({ delayMs: DEMO_DELAY_MS }), id: "demo", label: "Demo model", demo: true },
+      model: { model: new DemoLanguageModel({ delayMs: BENCH_DEMO_DELAY_MS }), id: "demo", label: "Demo model", demo: true },
       config: chatConfigFromEnv(),
       rateLimitStore: chatRateLimitStore(ctx.db),
       maxTitleChars: 120,
     };
-    report.note(`${CHATS} concurrent chats against the demo model at ${DEMO_DELAY_MS} ms/token, in the harness process`);
+    const local = await compare(ctx, inProcessMetered(deps, user.id), inProcessBare(deps));
+    await checkSettled(ctx, report, "in process", user.id, local.meteredReplies);
+    rows(report, "in process", local.on, local.off);
 
-    let meteredReplies = 0;
-    const on: RunStats[] = [];
-    const off: RunStats[] = [];
-    const warm = ctx.opts.quick ? 0.3 : 1;
-    meteredReplies += (await loop(warm, () => metered(deps, user.id))).replies;
-    await loop(warm, () => bare(deps));
-    for (let run = 0; run < ctx.opts.runs; run++) {
-      const m = await loop(ctx.opts.durationSec, () => metered(deps, user.id));
-      meteredReplies += m.replies;
-      on.push(m);
-      off.push(await loop(ctx.opts.durationSec, () => bare(deps)));
-    }
-    await checkSettled(ctx, report, user.id, meteredReplies);
+    const web = await signUpAndSignIn(ctx.server.baseUrl, "chat");
+    await grant(ctx.db, { userId: web.userId, amount: 1_000_000_000, reason: "adjustment", refType: "bench_seed", refId: web.userId });
+    const http = await compare(ctx, httpMetered(ctx.server.baseUrl, web.cookie), httpBare(ctx.server.baseUrl, web.cookie));
+    await checkSettled(ctx, report, "over HTTP", web.userId, http.meteredReplies);
+    rows(report, "over HTTP", http.on, http.off);
 
-    const ttftOn = median(on.map((r) => r.ttftMs));
-    const ttftOff = median(off.map((r) => r.ttftMs));
-    const tpsOn = median(on.map((r) => r.tokensPerSec));
-    const tpsOff = median(off.map((r) => r.tokensPerSec));
-    const why = "reserve before the first token, see notes";
+    report.note(`${CHATS} concurrent chats, demo model at ${BENCH_DEMO_DELAY_MS} ms/token; "bare" streams the same model with no credits, messages or tRPC`);
     report.note(
       "before the first token sendMessage checks the conversation, counts the rate limit, sweeps stale holds, loads history and commits the worst-case hold + both messages in one transaction; the reply ends only after the settle transaction. The bare model does none of this, so the ratio is the full price of never streaming an unpaid token",
     );
-    const ttft = atMost(ttftOn / ttftOff, 1.1, why);
-    const tps = atMost(tpsOff / tpsOn, 1.1, why);
-    report.row("time to first token, metered", fmt.ms(ttftOn), { ratio: `${fmt.ratio(ttftOn / ttftOff)} of bare`, target: "≤ 1.10×", result: ttft.text });
-    report.row("time to first token, bare model", fmt.ms(ttftOff));
-    report.row("tokens/s per reply, metered", fmt.rate(tpsOn, "tok/s"), { ratio: `bare = ${fmt.ratio(tpsOff / tpsOn)} of it`, target: "≤ 1.10×", result: tps.text });
-    report.row("tokens/s per reply, bare model", fmt.rate(tpsOff, "tok/s"));
   },
 };

@@ -3,6 +3,7 @@
 import { gzipSync } from "node:zlib";
 
 import type { BenchCase } from "../lib/context";
+import { checkPageGated } from "../lib/gate-check";
 import { fmt } from "../lib/report";
 import { signUpAndSignIn } from "../lib/session";
 
@@ -41,6 +42,7 @@ export const pageWeight: BenchCase = {
       return { status: res.status, kb: bytes / 1024, scripts: sources.length };
     };
 
+    await checkPageGated(report);
     const ref = await weigh(REFERENCE);
     report.check("reference page renders with its scripts", ref.status === 200 && ref.scripts > 0, `status ${ref.status}, ${ref.scripts} scripts`);
     report.row(`${REFERENCE} (reference)`, `${fmt.kb(ref.kb)} gz · ${ref.scripts} scripts`);

@@ -6,5 +6,9 @@ for (const name of ["SIGNIN_PER_EMAIL", "SIGNIN_PER_IP", "SIGNUP_PER_IP", "CHAT_
   process.env[`RATE_LIMIT_${name}`] = HIGH_LIMIT;
 }
 process.env.TALLY_LOG = "silent";
+// This process signs nothing; a fixed secret only keeps src/env.js from warning about the dev default.
+process.env.AUTH_SECRET = "tally-bench-harness-process-secret-0000000000";
+// The gate check imports the bench routes here and expects them switched off.
+delete process.env.TALLY_BENCH_ROUTES;
 
 export {};

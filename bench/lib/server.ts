@@ -7,6 +7,8 @@ import { treeRssMb } from "./process-memory";
 
 export const BENCH_AUTH_SECRET = "tally-bench-auth-secret-0123456789abcdef-0123";
 export const BENCH_WEBHOOK_SECRET = "whsec_tally_bench_secret_0123456789";
+/** Per-token delay of the offline demo model, in the server and in case 5's in-process model. */
+export const BENCH_DEMO_DELAY_MS = 5;
 
 const HIGH_LIMIT = "1000000/60";
 
@@ -40,7 +42,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     RATE_LIMIT_SIGNUP_PER_IP: HIGH_LIMIT,
     RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,
     RATE_LIMIT_CHECKOUT_PER_USER: HIGH_LIMIT,
-    CHAT_DEMO_DELAY_MS: "0",
+    CHAT_DEMO_DELAY_MS: String(BENCH_DEMO_DELAY_MS),
     ...extraEnv,
   };
   mkdirSync("bench/out", { recursive: true });

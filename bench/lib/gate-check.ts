@@ -1,0 +1,30 @@
+import type { CaseReport } from "./report";
+
+/**
+ * The bench reference routes must not exist in a normal server. This process runs without
+ * TALLY_BENCH_ROUTES, so calling the handlers here shows what any other server answers.
+ */
+export async function checkRoutesGated(report: CaseReport): Promise<void> {
+  const [constant, balance, chat] = await Promise.all([
+    import("~/app/api/bench/constant/route"),
+    import("~/app/api/bench/balance/route"),
+    import("~/app/api/bench/chat/route"),
+  ]);
+  const statuses = [
+    constant.GET().status,
+    (await balance.GET()).status,
+    (await chat.POST(new Request("http://127.0.0.1/api/bench/chat", { method: "POST", body: "{}" }))).status,
+  ];
+  report.check("bench routes answer 404 without TALLY_BENCH_ROUTES=1", statuses.every((s) => s === 404), statuses.join("/"));
+}
+
+export async function checkPageGated(report: CaseReport): Promise<void> {
+  const page = await import("~/app/bench/reference/page");
+  let digest: string | undefined;
+  try {
+    page.default();
+  } catch (error) {
+    digest = (error as { digest?: string }).digest;
+  }
+  report.check("/bench/reference is notFound() without TALLY_BENCH_ROUTES=1", digest?.endsWith(";404") === true, String(digest));
+}

@@ -22,7 +22,9 @@ async function expectTranslated(locator: Locator, locale: Locale, key: string, v
   await expect(locator, `${locale} ${key}`).toContainText(expected);
   const english = message("en", key, values);
   if (locale !== "en" && english !== expected) {
-    expect(await locator.innerText(), `${locale} ${key} must not show English`).not.toContain(english);
+    // As a whole word: Spanish "Cancelar" is not English "Cancel".
+    const escaped = english.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(await locator.innerText(), `${locale} ${key} must not show English`).not.toMatch(new RegExp(`(?<!\\p{L})${escaped}(?!\\p{L})`, "u"));
   }
 }
 

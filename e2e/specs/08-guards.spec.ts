@@ -13,7 +13,8 @@ async function signOut(page: Page) {
 /** Aborts and records every request that would leave for evil.example. */
 async function watchEvilRequests(page: Page): Promise<string[]> {
   const seen: string[] = [];
-  await page.route(/evil\.example/, (route) => {
+  // By host: the app's own /auth?callbackUrl=…evil.example URL must still load.
+  await page.route((url) => url.hostname.endsWith("evil.example"), (route) => {
     seen.push(route.request().url());
     return route.abort();
   });

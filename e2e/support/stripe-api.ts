@@ -12,12 +12,18 @@ export function stripeApi(): Stripe {
   return new Stripe(EMULATOR_SECRET_KEY, { host: url.hostname, port: Number(url.port), protocol: "http", maxNetworkRetries: 1 });
 }
 
-/** Every event about one Checkout Session (any type), oldest first. */
+/**
+ * Every event about one purchase, oldest first: the Checkout Session's own events and those of its
+ * payment intent and charge (payment_intent.succeeded, charge.succeeded, charge.refunded…).
+ */
 export async function eventsForSession(stripe: Stripe, sessionId: string): Promise<Stripe.Event[]> {
+  const session = await stripe.checkout.sessions.retrieve(sessionId);
+  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
   const events: Stripe.Event[] = [];
   for await (const event of stripe.events.list({ limit: 100 })) {
-    const object = event.data.object as { id?: string; object?: string };
-    if (object.object === "checkout.session" && object.id === sessionId) events.push(event);
+    const object = event.data.object as { id?: string; payment_intent?: string | null };
+    const ids = [object.id, object.payment_intent];
+    if (ids.includes(sessionId) || (paymentIntent && ids.includes(paymentIntent))) events.push(event);
   }
   return events.sort((a, b) => a.created - b.created);
 }

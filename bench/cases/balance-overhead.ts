@@ -26,7 +26,8 @@ async function checkRoutes(ctx: BenchContext, report: CaseReport, cookie: string
   const anonBare = await fetch(`${base}/api/bench/balance`);
   report.check("both refuse a request without a session (401)", anonTrpc.status === 401 && anonBare.status === 401, `${anonTrpc.status}/${anonBare.status}`);
   const constant = await fetch(`${base}/api/bench/constant`);
-  report.check("constant route answers", constant.ok);
+  const session = await fetch(`${base}/api/bench/session`, { headers: { cookie } });
+  report.check("constant and session-only routes answer", constant.ok && session.ok, `${constant.status}/${session.status}`);
 }
 
 export const balanceOverhead: BenchCase = {
@@ -43,6 +44,7 @@ export const balanceOverhead: BenchCase = {
     const items = [
       httpMeasurable({ name: "trpc", url: trpcQueryUrl(ctx.server.baseUrl, "credits.balance"), headers, connections }),
       httpMeasurable({ name: "bare", url: `${ctx.server.baseUrl}/api/bench/balance`, headers, connections }),
+      httpMeasurable({ name: "session", url: `${ctx.server.baseUrl}/api/bench/session`, headers, connections }),
       httpMeasurable({ name: "constant", url: `${ctx.server.baseUrl}/api/bench/constant`, connections }),
       pgLoopMeasurable("pg", {
         url: ctx.database.url,
@@ -55,6 +57,7 @@ export const balanceOverhead: BenchCase = {
     const m = await measureInterleaved(items, { runs: ctx.opts.runs, durationSec: ctx.opts.durationSec, warmupSec: warmupSec(ctx) });
     const trpc = m.get("trpc")!;
     const bare = m.get("bare")!;
+    const session = m.get("session")!;
     const constant = m.get("constant")!;
     const pg = m.get("pg")!;
 
@@ -66,8 +69,12 @@ export const balanceOverhead: BenchCase = {
     if (!target.met) {
       report.note("per request tRPC adds the fetch adapter, context creation, procedure lookup, two middlewares (domain errors, auth) and superjson on the way out; with a handler this cheap that share is visible");
     }
+    report.note(
+      `where the bare route's time goes: constant route ${fmt.rate(constant.reqPerSec, "req/s")} → + session check (next-auth JWT cookie decode) ${fmt.ratio(session.reqPerSec / constant.reqPerSec)} → + balance query ${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} → + tRPC ${fmt.ratio(trpc.reqPerSec / constant.reqPerSec)}`,
+    );
     report.row("tRPC credits.balance", line(trpc), { ratio: `${fmt.ratio(overhead)} of bare`, target: "≥ 0.80× bare", result: target.text });
     report.row("bare route (same session + query)", line(bare), { ratio: `${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} of constant` });
+    report.row("session check only (no query)", line(session), { ratio: `${fmt.ratio(session.reqPerSec / constant.reqPerSec)} of constant` });
     report.row("constant route (framework floor)", line(constant));
     report.row("raw pg loop (database floor)", line(pg), { ratio: `tRPC = ${fmt.ratio(trpc.reqPerSec / pg.reqPerSec)} of it` });
   },

@@ -5,13 +5,15 @@ import type { CaseReport } from "./report";
  * TALLY_BENCH_ROUTES, so calling the handlers here shows what any other server answers.
  */
 export async function checkRoutesGated(report: CaseReport): Promise<void> {
-  const [constant, balance, chat] = await Promise.all([
+  const [constant, session, balance, chat] = await Promise.all([
     import("~/app/api/bench/constant/route"),
+    import("~/app/api/bench/session/route"),
     import("~/app/api/bench/balance/route"),
     import("~/app/api/bench/chat/route"),
   ]);
   const statuses = [
     constant.GET().status,
+    (await session.GET()).status,
     (await balance.GET()).status,
     (await chat.POST(new Request("http://127.0.0.1/api/bench/chat", { method: "POST", body: "{}" }))).status,
   ];

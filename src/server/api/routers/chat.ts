@@ -22,8 +22,10 @@ import {
 
 export type { ChatStreamEvent } from "~/server/chat";
 
-export const MAX_MESSAGE_CHARS = 8000;
-export const MAX_TITLE_CHARS = 120;
+// One definition, shared with the browser's composer (src/lib holds no server code).
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from "~/lib/chat-limits";
+
+export { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS };
 
 export type ConversationOut = ConversationView;
 export type MessageOut = MessageView;

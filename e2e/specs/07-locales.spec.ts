@@ -72,5 +72,7 @@ for (const locale of LOCALES) {
     await page.getByTestId("paywall-cancel").click();
     await expect(paywall).toBeHidden();
     await expectTranslated(page.getByTestId("chat-unsent"), locale, "chat.unsentNotice");
+    // The conversation the refused message opened has no title yet: it reads "New conversation" in this locale.
+    await expectTranslated(page.getByTestId("conversation-item").first(), locale, "chat.untitled");
   });
 }

@@ -1,0 +1,158 @@
+// npx tsx scripts/load-invariants.ts [--quick] [--duration=S] [--users=N] [--rebuild]
+// A bounded loopback load run with money invariants: the production build (bench/lib launcher)
+// on a fresh PostgreSQL database (TEST_POSTGRES_URL), the Stripe emulator in-process, N users
+// (default 20) signing up, chatting, buying and receiving duplicate webhooks at once for ~30 s
+// (--quick: ~10 s). Then: no 5xx, no negative spendable balance, balance == sum(ledger) and
+// held == sum(active holds) for every user, every paid session credited exactly once, nothing
+// credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
+import { existsSync, readFileSync, statSync } from "node:fs";
+
+import pg from "pg";
+import Stripe from "stripe";
+
+import { ensureBuild } from "../bench/lib/build";
+import { cleanupOnSignals, onCleanup, runCleanup } from "../bench/lib/cleanup";
+import { createBenchDatabase } from "../bench/lib/database";
+import { freePort } from "../bench/lib/ports";
+import { startServer } from "../bench/lib/server";
+import { invariantViolations } from "../tests/load/invariants";
+import { LoadStats } from "../tests/load/load-stats";
+import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
+import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
+
+const WEBHOOK_SECRET = "whsec_tally_load_invariants_secret";
+const STRIPE_KEY = "sk_test_tally_load_invariants";
+const SERVER_LOG = "bench/out/server.log";
+
+function option(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+}
+
+function boundedInt(value: string | undefined, fallback: number, min: number, max: number): number {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer in [${min}, ${max}], got ${value}`);
+  return n;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return check();
+}
+
+/** Error-level structured log lines the server wrote since `offset`. */
+function serverErrorLines(offset: number): string[] {
+  const text = readFileSync(SERVER_LOG, "utf8").slice(offset);
+  return text.split("\n").filter((line) => line.startsWith("{") && line.includes('"level":"error"'));
+}
+
+async function main(): Promise<number> {
+  const quick = process.argv.includes("--quick");
+  const durationSec = boundedInt(option("duration"), quick ? 10 : 30, 1, 300);
+  const users = boundedInt(option("users"), 20, 1, 50);
+  cleanupOnSignals();
+  console.log(`[load] ${users} users for ${durationSec} s against the production build`);
+  // NEXT_DIST_DIR: an already built side folder (the bench launcher only builds `.next`).
+  const distDir = process.env.NEXT_DIST_DIR;
+  if (distDir && !existsSync(`${distDir}/BUILD_ID`)) throw new Error(`no production build in ${distDir} (NEXT_DIST_DIR)`);
+  console.log(`[load] production build: ${distDir ? `${distDir} (NEXT_DIST_DIR)` : ensureBuild(!process.argv.includes("--rebuild"))}`);
+
+  const database = await createBenchDatabase();
+  onCleanup("drop database", () => database.drop());
+  const emulatorPort = await freePort();
+  const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+  const server = await startServer(database.url, {
+    STRIPE_SECRET_KEY: STRIPE_KEY,
+    STRIPE_API_URL: emulatorUrl,
+    STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    TALLY_BENCH_ROUTES: "0",
+    TALLY_LOG: "",
+    ...(distDir ? { NEXT_DIST_DIR: distDir } : {}),
+  });
+  onCleanup("stop server", () => server.stop());
+  const logOffset = statSync(SERVER_LOG).size;
+  const emulator = await startStripeEmulator({
+    port: emulatorPort,
+    webhookSecret: WEBHOOK_SECRET,
+    webhookUrl: `${server.baseUrl}/api/stripe/webhook`,
+    retryDelaysMs: [200, 1000, 3000],
+  });
+  onCleanup("stop emulator", () => emulator.close());
+  console.log(`[load] app ${server.baseUrl} (pid ${server.pid}), emulator ${emulator.url}, database ${database.name}`);
+
+  const stats = new LoadStats();
+  globalThis.fetch = stats.countingFetch(globalThis.fetch, { app: server.baseUrl, emulator: emulator.url });
+  const target: TrafficTarget = { appUrl: server.baseUrl, emulatorUrl: emulator.url, emulatorKey: STRIPE_KEY, stats, opened: { userIds: [], sessions: new Map() } };
+
+  const started = Date.now();
+  const deadline = started + durationSec * 1000;
+  // Bounded: every user stops starting work at the deadline; a hard cap catches a hung request.
+  const hardCap = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), (durationSec + 60) * 1000).unref());
+  const finished = await Promise.race([Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline))), hardCap]);
+  if (finished === "timeout") stats.harnessErrors.push("traffic did not finish within 60 s after the deadline");
+  console.log(`[load] traffic done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for replies and webhooks to settle`);
+
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  onCleanup("close pool", () => sql.end());
+  const settled = await waitUntil(async () => {
+    const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
+    return Number(r.rows[0]!.n) === 0;
+  }, 30_000);
+  if (!settled) console.log("[load] some replies never settled (reported below)");
+
+  // The emulator is the source of truth for what was paid.
+  const stripe = new Stripe(STRIPE_KEY, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
+  const packCredits = new Map<string, number>();
+  const products = (await (await fetch(`${server.baseUrl}/api/trpc/billing.products`)).json()) as {
+    result: { data: { json: { products: { id: string; credits: number }[] } } };
+  };
+  for (const p of products.result.data.json.products) packCredits.set(p.id, p.credits);
+  const paidSessions = new Map<string, number>();
+  const unpaidSessions: string[] = [];
+  for await (const s of stripe.checkout.sessions.list({ limit: 100 })) {
+    if (s.payment_status === "paid") paidSessions.set(s.id, packCredits.get(s.metadata?.packId ?? "") ?? -1);
+    else unpaidSessions.push(s.id);
+  }
+  const violations = await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 });
+  for (const [id, s] of target.opened.sessions) {
+    if ((s.outcome === "paid") !== paidSessions.has(id)) violations.push(`session ${id}: harness expected ${s.outcome}, emulator says ${paidSessions.has(id) ? "paid" : "unpaid"}`);
+  }
+
+  const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: { eventId: string; status: number | null; manual: boolean }[] };
+  const failedDeliveries = deliveries.data.filter((d) => d.status === null || d.status >= 300);
+  for (const d of failedDeliveries) stats.serverErrors.push(`webhook delivery of ${d.eventId}${d.manual ? " (redelivery)" : ""} → ${d.status ?? "connection error"}`);
+  const errorLogs = serverErrorLines(logOffset);
+
+  const ledgerRows = await sql.query<{ reason: string; n: string }>(`SELECT reason, COUNT(*) AS n FROM "CreditLedger" GROUP BY reason ORDER BY reason`);
+  console.log("\n━━━ load with invariants");
+  for (const line of stats.summary()) console.log(line);
+  console.log(`webhooks   ${deliveries.data.length} deliveries (${deliveries.data.filter((d) => d.manual).length} forced duplicates), ${failedDeliveries.length} not 2xx`);
+  console.log(`sessions   ${paidSessions.size} paid, ${unpaidSessions.length} unpaid (declined or abandoned)`);
+  console.log(`ledger     ${ledgerRows.rows.map((r) => `${r.reason}=${r.n}`).join(" ")}`);
+
+  const problems = [
+    ...stats.serverErrors.map((e) => `5xx/server error: ${e}`),
+    ...stats.harnessErrors.map((e) => `harness: ${e}`),
+    ...errorLogs.slice(0, 20).map((l) => `server error log: ${l}`),
+    ...violations,
+  ];
+  if (stats.counters.users !== users) problems.push(`only ${stats.counters.users} of ${users} users signed up`);
+  if (stats.counters.paid === 0 || stats.counters.chatsCompleted === 0) problems.push("the run paid nothing or completed no chat: too short to prove anything");
+  for (const p of problems.slice(0, 50)) console.error(`VIOLATION ${p}`);
+  console.log(problems.length === 0 ? "[load] all invariants hold" : `[load] ${problems.length} violation(s)`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+main()
+  .then(async (code) => {
+    await runCleanup();
+    process.exit(code);
+  })
+  .catch(async (error: unknown) => {
+    console.error(`[load] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await runCleanup();
+    process.exit(1);
+  });

@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
 
 import { AuthPage, PASSWORD, uniqueEmail } from "../pages/auth.page";
+import { BillingPage } from "../pages/billing.page";
+import { ChatPage } from "../pages/chat.page";
 import { Header } from "../pages/header.page";
 import { ledgerRows } from "../support/billing";
-import { expectStreamedReply, recordReplyText, sendMessage } from "../support/chat";
+import { expectStreamedReply, recordReplyText } from "../support/chat";
 import { screenshot } from "../support/screenshots";
 
 test.describe("journey 1: sign up, chat, and the balance follows the ledger", () => {
@@ -22,8 +24,9 @@ test.describe("journey 1: sign up, chat, and the balance follows the ledger", ()
 
     await recordReplyText(page);
     const question = "How do credits work in Tally?";
-    await sendMessage(page, question);
-    await expect(page.getByTestId("chat-message").filter({ hasText: question })).toBeVisible();
+    const chat = new ChatPage(page);
+    await chat.send(question);
+    await expect(chat.messages("user").filter({ hasText: question })).toBeVisible();
     const reply = await expectStreamedReply(page);
     expect(reply).toContain(question);
 
@@ -41,7 +44,7 @@ test.describe("journey 1: sign up, chat, and the balance follows the ledger", ()
     expect(10_000 + newest!.amount).toBe(balanceAfterChat);
     await header.expectBalance(balanceAfterChat);
     // The spent-per-day chart counts the same credits.
-    await expect(page.getByTestId("spent-chart")).toHaveAttribute("data-total", String(-newest!.amount));
+    await expect(new BillingPage(page).chart()).toHaveAttribute("data-total", String(-newest!.amount));
 
     await screenshot(page, "billing-light");
     await page.getByTestId("theme-toggle").click();

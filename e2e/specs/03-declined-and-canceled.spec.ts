@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 
+import { BillingPage } from "../pages/billing.page";
 import { Header } from "../pages/header.page";
 import { TEST_CARDS } from "../pages/stripe-checkout.page";
 import { signUpNewUser } from "../support/accounts";
@@ -23,6 +24,7 @@ test.describe("journey 3: a declined card and a canceled checkout add no credits
 
     await checkout.cancel();
     await expect(page).toHaveURL((url) => url.pathname === "/billing" && url.searchParams.get("canceled") === "1");
+    await new BillingPage(page).expectCanceled();
     await expect(page.getByTestId("billing-canceled")).toContainText(message("en", "billing.canceled"));
     await expect(page.getByTestId("billing-success")).toHaveCount(0);
 
@@ -37,7 +39,7 @@ test.describe("journey 3: a declined card and a canceled checkout add no credits
     await screenshot(page, "checkout");
     await checkout.cancel();
 
-    await expect(page.getByTestId("billing-canceled")).toBeVisible();
+    await new BillingPage(page).expectCanceled();
     await screenshot(page, "billing-canceled");
     await new Header(page).expectBalance(10_000);
     expect(await ledgerRows(page)).toEqual([{ reason: "signup_bonus", amount: 10_000 }]);

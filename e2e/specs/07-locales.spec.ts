@@ -1,7 +1,8 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 
+import { ChatPage } from "../pages/chat.page";
+import { Paywall } from "../pages/paywall.page";
 import { signUpNewUser } from "../support/accounts";
-import { sendMessage } from "../support/chat";
 import { LOCALES, formatNumber, message, type Locale } from "../support/messages";
 import { screenshot } from "../support/screenshots";
 import { E2E, lowBonusUrl } from "../stack/config.mjs";
@@ -58,9 +59,10 @@ for (const locale of LOCALES) {
     // Paywall: the 50-credit account cannot afford a reply.
     await page.getByTestId("nav-chat").click();
     await expect(page).toHaveURL((url) => url.pathname === "/chat");
-    await sendMessage(page, "こんにちは / hello / 你好");
-    const paywall = page.getByTestId("paywall");
-    await expect(paywall).toBeVisible();
+    const chat = new ChatPage(page);
+    await chat.send("こんにちは / hello / 你好");
+    await new Paywall(page).expectOpen();
+    const paywall = new Paywall(page).dialog();
     await expect(page.getByRole("dialog", { name: message(locale, "paywall.title") })).toBeVisible();
     await expectTranslated(paywall, locale, "paywall.title");
     await expectTranslated(paywall, locale, "paywall.prompt");
@@ -69,10 +71,10 @@ for (const locale of LOCALES) {
     await expectNoRawKeys(page);
     await screenshot(page, `locale-${locale}-paywall`);
 
-    await page.getByTestId("paywall-cancel").click();
-    await expect(paywall).toBeHidden();
+    await new Paywall(page).cancel();
+    await new Paywall(page).expectClosed();
     await expectTranslated(page.getByTestId("chat-unsent"), locale, "chat.unsentNotice");
     // The conversation the refused message opened has no title yet: it reads "New conversation" in this locale.
-    await expectTranslated(page.getByTestId("conversation-item").first(), locale, "chat.untitled");
+    await expectTranslated(chat.conversations().first(), locale, "chat.untitled");
   });
 }

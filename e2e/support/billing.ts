@@ -1,10 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 
+import { BillingPage, type PackId } from "../pages/billing.page";
 import { StripeCheckoutPage, TEST_CARDS } from "../pages/stripe-checkout.page";
 
 import { sessionIdFromUrl } from "./stripe-api";
-
-export type PackId = "starter" | "pro" | "enterprise";
 
 export interface LedgerRow {
   reason: string;
@@ -13,8 +12,9 @@ export interface LedgerRow {
 
 /** Clicks a pack's Purchase button on /billing and waits for Stripe's (or the emulator's) checkout page. */
 export async function startCheckout(page: Page, pack: PackId = "starter"): Promise<StripeCheckoutPage> {
-  if (new URL(page.url()).pathname !== "/billing") await page.goto("/billing");
-  await page.getByTestId(`purchase-${pack}`).click();
+  const billing = new BillingPage(page);
+  if (new URL(page.url()).pathname !== "/billing") await billing.goto();
+  await billing.purchase(pack);
   const checkout = new StripeCheckoutPage(page);
   await checkout.waitUntilLoaded();
   return checkout;
@@ -31,10 +31,9 @@ export async function buyPack(page: Page, pack: PackId = "starter", card: string
 
 /** The ledger as /billing shows it, newest first (waits until the list has loaded). */
 export async function ledgerRows(page: Page): Promise<LedgerRow[]> {
-  await expect(page.getByTestId("ledger-row").first()).toBeVisible();
-  return page
-    .getByTestId("ledger-row")
-    .evaluateAll((rows) => rows.map((r) => ({ reason: r.getAttribute("data-reason") ?? "", amount: Number(r.getAttribute("data-amount")) })));
+  const rows = new BillingPage(page).ledgerRows();
+  await expect(rows.first()).toBeVisible();
+  return rows.evaluateAll((els) => els.map((r) => ({ reason: r.getAttribute("data-reason") ?? "", amount: Number(r.getAttribute("data-amount")) })));
 }
 
 /** Purchase statuses as /billing lists them, newest first ([] when there are none). */
@@ -42,5 +41,5 @@ export async function purchaseStatuses(page: Page): Promise<string[]> {
   // Loaded means rows or the "no purchases" line; the skeleton has neither.
   const section = page.locator('section[aria-labelledby="purchases-title"]');
   await expect(section.locator('[data-testid="purchase-row"], p')).not.toHaveCount(0);
-  return section.getByTestId("purchase-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status") ?? ""));
+  return new BillingPage(page).purchaseRows().evaluateAll((els) => els.map((r) => r.getAttribute("data-status") ?? ""));
 }

@@ -31,6 +31,3 @@ export async function recordReplyText(page: Page): Promise<void> {
 export async function recordedReplyTexts(page: Page): Promise<string[]> {
   return page.evaluate(() => window.__tallyReplySnapshots ?? []);
 }
-
-export const assistantMessages = (page: Page) => page.locator(ASSISTANT);
-export const userMessages = (page: Page) => page.locator('[data-testid="chat-message"][data-role="user"]');

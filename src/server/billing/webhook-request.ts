@@ -55,15 +55,29 @@ function looksLikeEvent(event: unknown): event is Stripe.Event {
   );
 }
 
+/** PostgreSQL text cannot hold NUL: a payload with one anywhere could only fail later, as a 500 retried for days. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+  return false;
+}
+
 export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Promise<Response> {
   if (!deps.webhookSecret) {
     logEvent("stripe_webhook_rejected", { reason: "not_configured" }, "error");
     return json(503, { error: "billing_not_configured" });
   }
   const body = await readBounded(req, MAX_WEBHOOK_BYTES);
-  if (body === null) return json(413, { error: "payload_too_large" });
+  if (body === null) {
+    logEvent("stripe_webhook_rejected", { reason: "payload_too_large" }, "warn");
+    return json(413, { error: "payload_too_large" });
+  }
   const signature = req.headers.get("stripe-signature");
-  if (!signature) return json(400, { error: "missing_signature" });
+  if (!signature) {
+    logEvent("stripe_webhook_rejected", { reason: "missing_signature" }, "warn");
+    return json(400, { error: "missing_signature" });
+  }
 
   let event: Stripe.Event;
   try {
@@ -73,7 +87,7 @@ export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Pro
     logEvent("stripe_webhook_rejected", { reason }, "warn");
     return json(400, { error: reason });
   }
-  if (!looksLikeEvent(event)) {
+  if (!looksLikeEvent(event) || containsNul(event)) {
     logEvent("stripe_webhook_rejected", { reason: "invalid_payload" }, "warn");
     return json(400, { error: "invalid_payload" });
   }

@@ -7,7 +7,8 @@ import type { DbOrTx } from "~/server/database/transaction";
 
 import { ConversationNotFoundError } from "./errors";
 
-export const DEFAULT_TITLE = "New conversation";
+/** Untitled until the first message names it; the UI shows "New conversation" in the reader's own locale. */
+export const DEFAULT_TITLE = "";
 export const MAX_LISTED_CONVERSATIONS = 100;
 export const MAX_LISTED_MESSAGES = 500;
 

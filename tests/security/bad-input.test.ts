@@ -6,21 +6,9 @@ import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome, procedurePaths, type Caller } from "../helpers/trpc";
 import { createUser } from "../helpers/users";
+import { NO_INPUT, VALID_INPUTS } from "./procedure-samples";
 
-/** A valid input for every procedure that takes one; the suite breaks each field in turn. */
-const VALID: Record<string, Record<string, unknown>> = {
-  "auth.signUp": { email: "bad-input@test.local", password: "a perfectly fine passphrase", name: "Bad Input" },
-  "credits.history": { limit: 10 },
-  "credits.spentPerDay": { days: 30 },
-  "billing.checkout": { packId: "starter" },
-  "billing.confirm": { sessionId: "cs_test_abc123" },
-  "billing.purchases": { limit: 10 },
-  "chat.createConversation": { title: "A title" },
-  "chat.renameConversation": { id: "conversation-1", title: "A title" },
-  "chat.deleteConversation": { id: "conversation-1" },
-  "chat.messages": { conversationId: "conversation-1" },
-  "chat.send": { conversationId: "conversation-1", content: "Hello" },
-};
+const VALID = VALID_INPUTS;
 
 const HUGE = "x".repeat(100_000);
 /** Values no field of any procedure accepts. */
@@ -42,8 +30,35 @@ const BAD_NUMBERS: [string, unknown][] = [
 const BAD_STRINGS: [string, unknown][] = [
   ["a number", 42],
   ["an empty string", ""],
+  ["only whitespace", " \t\n "],
   ["a NUL byte", "ab\u0000cd"],
+  ["an escape character", "ab\u001bcd"],
+  ["a lone surrogate", "ab\uD800cd"],
+  ["a lone low surrogate", "\uDC00abc"],
 ];
+
+/** One past each field's bound; AT_MAX is the bound itself, which must pass validation. */
+const OVER_MAX: Record<string, Record<string, unknown>> = {
+  "auth.signUp": { email: `${"a".repeat(248)}@x.io`.padStart(255, "a"), password: "Ab1!".repeat(32) + "x", name: "n".repeat(81) },
+  "credits.history": { limit: 101, cursor: "c".repeat(65) },
+  "credits.spentPerDay": { days: 91 },
+  "billing.confirm": { sessionId: `cs_${"a".repeat(251)}` },
+  "billing.purchases": { limit: 101, cursor: "c".repeat(256) },
+  "chat.createConversation": { title: "t".repeat(121) },
+  "chat.renameConversation": { id: "i".repeat(65), title: "t".repeat(121) },
+  "chat.deleteConversation": { id: "i".repeat(65) },
+  "chat.messages": { conversationId: "i".repeat(65) },
+  "chat.send": { conversationId: "i".repeat(65), content: "m".repeat(8001) },
+};
+const AT_MAX: Record<string, Record<string, unknown>> = {
+  "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: "Ab1!".repeat(32), name: "n".repeat(80) },
+  "credits.history": { limit: 100 },
+  "credits.spentPerDay": { days: 90 },
+  "billing.purchases": { limit: 100 },
+  "chat.createConversation": { title: "😀".repeat(60) },
+  "chat.renameConversation": { id: "i".repeat(64), title: "t".repeat(120) },
+  "chat.send": { conversationId: "i".repeat(64), content: "m".repeat(8000) },
+};
 
 function casesFor(path: string): [string, unknown][] {
   const valid = VALID[path]!;
@@ -54,6 +69,8 @@ function casesFor(path: string): [string, unknown][] {
   for (const [field, value] of Object.entries(valid)) {
     const variants = [...ALWAYS_BAD, ...(typeof value === "number" ? BAD_NUMBERS : BAD_STRINGS)];
     for (const [label, bad] of variants) cases.push([`${field} = ${label}`, { ...valid, [field]: bad }]);
+    const over = OVER_MAX[path]?.[field];
+    if (over !== undefined) cases.push([`${field} one past its bound`, { ...valid, [field]: over }]);
     const { [field]: _omitted, ...missing } = valid;
     // Optional fields may be omitted; required ones may not. Both must leave no trace when invalid.
     if (!(path === "auth.signUp" && field === "name") && !(path === "chat.createConversation" && field === "title") && typeof value !== "number") {
@@ -65,8 +82,7 @@ function casesFor(path: string): [string, unknown][] {
 
 describe("bad-input table covers every procedure that takes input", () => {
   it("has a valid sample for each such procedure", () => {
-    const noInput = new Set(["credits.balance", "billing.products", "chat.model", "chat.listConversations", "auth.providers"]);
-    expect(procedurePaths().filter((p) => !noInput.has(p)).sort()).toEqual(Object.keys(VALID).sort());
+    expect(procedurePaths().filter((p) => !NO_INPUT.has(p)).sort()).toEqual(Object.keys(VALID).sort());
   });
 });
 
@@ -93,4 +109,11 @@ describeEachDb("bad input", (kind) => {
       expect(await snapshot(t.db)).toEqual(before);
     });
   }
+
+  it("values exactly at each bound pass validation (the bounds are where the table says)", async () => {
+    const codes = Object.fromEntries(
+      await Promise.all(Object.entries(AT_MAX).map(async ([path, patch]) => [path, await outcome(caller, path, { ...VALID[path], ...patch })] as const)),
+    );
+    for (const [path, code] of Object.entries(codes)) expect(code, path).not.toBe("BAD_REQUEST");
+  });
 });

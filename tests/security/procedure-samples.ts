@@ -1,0 +1,20 @@
+/** A valid input for every tRPC procedure that takes one; the security suites break or misuse each in turn. */
+export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
+  "auth.signUp": { email: "bad-input@test.local", password: "a perfectly fine passphrase", name: "Bad Input" },
+  "credits.history": { limit: 10 },
+  "credits.spentPerDay": { days: 30 },
+  "billing.checkout": { packId: "starter" },
+  "billing.confirm": { sessionId: "cs_test_abc123" },
+  "billing.purchases": { limit: 10 },
+  "chat.createConversation": { title: "A title" },
+  "chat.renameConversation": { id: "conversation-1", title: "A title" },
+  "chat.deleteConversation": { id: "conversation-1" },
+  "chat.messages": { conversationId: "conversation-1" },
+  "chat.send": { conversationId: "conversation-1", content: "Hello" },
+};
+
+/** Procedures that take no input. */
+export const NO_INPUT = new Set(["credits.balance", "billing.products", "chat.model", "chat.listConversations", "auth.providers"]);
+
+/** Procedures anyone may call (tests/auth/protected-procedures.test.ts keeps the same list). */
+export const PUBLIC_PROCEDURES = new Set(["auth.signUp", "auth.providers", "billing.products", "chat.model"]);

@@ -6,6 +6,7 @@ const config = [
     ignores: [
       "node_modules/**",
       ".next/**",
+      ".next-*/**",
       "src/generated/**",
       "next-env.d.ts",
       "test-results/**",

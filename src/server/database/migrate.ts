@@ -22,7 +22,8 @@ export interface MigrateResult {
 
 export class MigrationError extends Error {}
 
-export const DEFAULT_MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
+// turbopackIgnore: read at run time from the deployed project, not traced into the server bundle.
+export const DEFAULT_MIGRATIONS_DIR = path.join(/* turbopackIgnore: true */ process.cwd(), "prisma", "migrations");
 
 // Prisma's own advisory-lock key, so this runner and `prisma migrate deploy` exclude each other.
 const PRISMA_ADVISORY_LOCK = 72707369;

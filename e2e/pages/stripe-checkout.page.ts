@@ -18,6 +18,9 @@ export class StripeCheckoutPage {
     await this.page.locator("#cardExpiry").fill(card.expiry ?? "12 / 34");
     await this.page.locator("#cardCvc").fill(card.cvc ?? "123");
     await this.page.locator("#billingName").fill(card.name ?? "Test Buyer");
+    // Stripe's real page asks for a postal code for some countries; the emulator never does.
+    const postal = this.page.locator("#billingPostalCode");
+    if (await postal.isVisible().catch(() => false)) await postal.fill("10001");
   }
 
   /**

@@ -49,6 +49,29 @@ function serverErrorLines(offset: number): string[] {
   return text.split("\n").filter((line) => line.startsWith("{") && line.includes('"level":"error"'));
 }
 
+/** The production server's real response headers (the unit suite checks securityHeaders() itself). */
+async function securityHeaderProblems(appUrl: string, emulatorUrl: string): Promise<string[]> {
+  const res = await fetch(`${appUrl}/auth`, { redirect: "manual" });
+  const csp = new Map(
+    (res.headers.get("content-security-policy") ?? "").split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? "", v] as const),
+  );
+  const problems: string[] = [];
+  const expect = (ok: boolean, what: string) => ok || problems.push(`security header: ${what}`);
+  expect(csp.get("frame-ancestors")?.join(" ") === "'none'", "CSP frame-ancestors is not 'none'");
+  expect(csp.get("default-src")?.join(" ") === "'self'", "CSP default-src is not 'self'");
+  expect(!csp.get("script-src")?.includes("'unsafe-eval'"), "CSP script-src allows 'unsafe-eval' in production");
+  // Checkout is a top-level navigation (not a form post), so the Stripe/emulator origins may appear in form-action at most.
+  const formAction = csp.get("form-action") ?? [];
+  expect(formAction.includes("'self'") && formAction.every((s) => ["'self'", "https://checkout.stripe.com", emulatorUrl].includes(s)), `CSP form-action is ${formAction.join(" ")}`);
+  const elsewhere = [...csp.entries()].filter(([k, v]) => k !== "form-action" && v.some((s) => s.includes("stripe.com") || s === emulatorUrl));
+  expect(elsewhere.length === 0, `Stripe origins outside form-action: ${elsewhere.map(([k]) => k).join(", ")}`);
+  expect(res.headers.get("x-content-type-options") === "nosniff", "X-Content-Type-Options is not nosniff");
+  expect(res.headers.get("referrer-policy") === "strict-origin-when-cross-origin", "Referrer-Policy missing");
+  expect(res.headers.get("strict-transport-security") === null, "HSTS sent over plain http");
+  expect(res.headers.get("x-powered-by") === null, "X-Powered-By is sent");
+  return problems;
+}
+
 async function main(): Promise<number> {
   const quick = process.argv.includes("--quick");
   const durationSec = boundedInt(option("duration"), quick ? 10 : 30, 1, 300);
@@ -82,6 +105,8 @@ async function main(): Promise<number> {
   });
   onCleanup("stop emulator", () => emulator.close());
   console.log(`[load] app ${server.baseUrl} (pid ${server.pid}), emulator ${emulator.url}, database ${database.name}`);
+
+  const headerProblems = await securityHeaderProblems(server.baseUrl, emulator.url);
 
   const stats = new LoadStats();
   globalThis.fetch = stats.countingFetch(globalThis.fetch, { app: server.baseUrl, emulator: emulator.url });
@@ -138,6 +163,7 @@ async function main(): Promise<number> {
     ...stats.harnessErrors.map((e) => `harness: ${e}`),
     ...errorLogs.slice(0, 20).map((l) => `server error log: ${l}`),
     ...violations,
+    ...headerProblems,
   ];
   if (stats.counters.users !== users) problems.push(`only ${stats.counters.users} of ${users} users signed up`);
   if (stats.counters.paid === 0 || stats.counters.chatsCompleted === 0) problems.push("the run paid nothing or completed no chat: too short to prove anything");

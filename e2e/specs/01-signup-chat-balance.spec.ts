@@ -46,6 +46,14 @@ test.describe("journey 1: sign up, chat, and the balance follows the ledger", ()
     // The spent-per-day chart counts the same credits.
     await expect(new BillingPage(page).chart()).toHaveAttribute("data-total", String(-newest!.amount));
 
+    // The reply itself names the same charge.
+    const charged = -newest!.amount;
+    await page.getByTestId("nav-chat").click();
+    await expect(chat.messages("assistant").last()).toContainText(`${charged.toLocaleString("en-US")} ${charged === 1 ? "credit" : "credits"}`);
+
+    await page.getByTestId("nav-billing").click();
+    await expect(page).toHaveURL(/\/billing$/);
+    await expect(new BillingPage(page).ledgerRows().first()).toBeVisible();
     await screenshot(page, "billing-light");
     await page.getByTestId("theme-toggle").click();
     await expect(page.locator("html")).toHaveClass(/\bdark\b/);

@@ -31,6 +31,11 @@ test.describe("journey 2: the paywall, a purchase, and the unsent message", () =
     await expect(dialog).toContainText(message("en", "paywall.prompt"));
     // Focus moves into the dialog.
     await expect.poll(() => dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    // Focus is trapped: tabbing never leaves the dialog.
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press("Tab");
+      expect(await dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    }
     await screenshot(page, "paywall");
 
     await page.keyboard.press("Escape");

@@ -9,7 +9,7 @@ import { message } from "../support/messages";
 import { screenshot } from "../support/screenshots";
 
 test.describe("journey 3: a declined card and a canceled checkout add no credits", () => {
-  test("declined card 4000 0000 0000 0002 shows Stripe's decline message; cancel returns with the canceled banner", async ({ page }) => {
+  test("declined card 4000 0000 0000 0002 (then 9995) shows Stripe's decline message; cancel returns with the canceled banner", async ({ page }) => {
     await signUpNewUser(page, { prefix: "declined", callbackUrl: "/billing" });
     const header = new Header(page);
     await header.expectBalance(10_000);
@@ -20,6 +20,10 @@ test.describe("journey 3: a declined card and a canceled checkout add no credits
     await checkout.expectCardError("Your card was declined.");
     await screenshot(page, "checkout-declined");
     // Still on the checkout page: a decline never sends the buyer back as if it had worked.
+    expect(new URL(page.url()).pathname).not.toBe("/billing");
+    await checkout.fillCard({ number: TEST_CARDS.insufficientFunds });
+    await checkout.pay();
+    await checkout.expectCardError("Your card has insufficient funds.");
     expect(new URL(page.url()).pathname).not.toBe("/billing");
 
     await checkout.cancel();

@@ -36,6 +36,10 @@ async function expectNoRawKeys(page: Page) {
 for (const locale of LOCALES) {
   test(`${locale}: billing page and paywall in ${locale}, numbers formatted for ${locale}`, async ({ page, context }) => {
     await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: lowBonusUrl }]);
+    // The sign-up page speaks the locale too.
+    await page.goto("/auth?mode=signup");
+    await expectTranslated(page.getByRole("heading", { level: 1 }), locale, "auth.title");
+    await expectTranslated(page.getByTestId("auth-submit"), locale, "auth.submitSignUp");
     await signUpNewUser(page, { prefix: `locale-${locale.toLowerCase()}`, callbackUrl: "/billing" });
     await expect(page.locator("html")).toHaveAttribute("lang", locale);
 

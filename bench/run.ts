@@ -4,6 +4,8 @@
 // Exits non-zero when a correctness check fails; speed targets never fail the run.
 import "./lib/harness-env";
 
+import os from "node:os";
+
 import pg from "pg";
 
 import { createDbHandle } from "~/server/database/create-client";
@@ -76,8 +78,11 @@ async function main(): Promise<number> {
   for (const f of failures) console.error(`FAILED: ${f}`);
 
   const elapsed = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  const loadAtEnd = os.loadavg().map((n) => n.toFixed(2)).join(" / ");
   if (!opts.quick && !opts.only) {
-    writeResults("bench/results.md", reports, opts, machine, [`production build ${build}; whole run took ${elapsed}`]);
+    writeResults("bench/results.md", reports, opts, machine, [
+      `production build ${build}; whole run took ${elapsed}; load average (1/5/15 min) at the end: ${loadAtEnd} — other work shared the 2 cores, so read ratios, not absolute figures`,
+    ]);
     console.log("[bench] wrote bench/results.md");
   }
   console.log(`[bench] ${failures.length ? `${failures.length} correctness check(s) failed` : "all correctness checks passed"} (${elapsed})`);

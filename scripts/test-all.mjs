@@ -1,7 +1,8 @@
 // npm test — every check the project has, in order, with one summary at the end:
 //   typecheck → lint → production build → vitest (server + UI, PGlite and PostgreSQL)
-//   → Playwright end-to-end (against the build) → benchmark harness (--quick).
-// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint build unit e2e bench).
+//   → 30 s load run with invariants (against the build, PostgreSQL) → Playwright end-to-end
+//   (against the build) → benchmark harness (--quick).
+// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint build unit load e2e bench).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -58,6 +59,7 @@ for (const f of ["vitest.json", "playwright.json"]) rmSync(`.data/test-reports/$
 step("unit", node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.data/test-reports/vitest.json"], {
   TALLY_STATIC_SCAN: built && want("build") ? "1" : "",
 });
+step("load", node, ["--import", "tsx", "scripts/load-invariants.ts"]);
 step("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: ".data/test-reports/playwright.json", TALLY_E2E_PREBUILT: built && want("build") ? "1" : "" });
 step("bench", node, ["--import", "tsx", "bench/run.ts", "--quick"]);
 

@@ -20,8 +20,13 @@ export function runCleanup(): Promise<void> {
 }
 
 export function cleanupOnSignals(): void {
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // `on`, not `once`: signal-exit (loaded by a dependency) re-raises the signal when it finds
+    // itself the only listener left, which would kill us before the cleanup finishes.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`\n[bench] ${signal}: cleaning up…`);
       void runCleanup().finally(() => process.exit(130));
     });

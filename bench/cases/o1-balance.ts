@@ -85,22 +85,22 @@ export const o1Balance: BenchCase = {
     );
     for (const [name, s] of m) report.check(`${name}: no errors or non-2xx under load`, s.failures === 0, `${s.failures} failed`);
 
-    const bigLabel = `${(bigRows / 1000).toLocaleString("en-US")}k`;
+    const bigLabel = bigRows.toLocaleString("en-US");
     const noise = m.get("balance-small-again")!.meanMs / m.get("balance-small")!.meanMs;
     const compare = (what: string, a: Medians, b: Medians) => {
       const ratio = b.meanMs / a.meanMs;
       const why = Math.abs(ratio - 1) <= Math.abs(noise - 1) + 0.2 ? "within this run's noise, see A/A" : "grows with the ledger: check the query plan";
       const outcome = atMost(ratio, 1.2, why);
-      report.row(`${what}, 1k rows`, `mean ${fmt.ms(a.meanMs)} · p50 ${fmt.ms(a.p50)} · p99 ${fmt.ms(a.p99)}`);
+      report.row(`${what}, 1,000 rows`, `mean ${fmt.ms(a.meanMs)} · p50 ${fmt.ms(a.p50)} · p99 ${fmt.ms(a.p99)}`);
       report.row(`${what}, ${bigLabel} rows`, `mean ${fmt.ms(b.meanMs)} · p50 ${fmt.ms(b.p50)} · p99 ${fmt.ms(b.p99)}`, {
-        ratio: `${fmt.ratio(ratio)} of 1k`,
+        ratio: `${fmt.ratio(ratio)} of 1,000`,
         target: "≤ 1.20×",
         result: outcome.text,
       });
     };
     compare("balance latency", m.get("balance-small")!, m.get("balance-big")!);
     compare("history page 1 latency", m.get("history-small")!, m.get("history-big")!);
-    report.row("A/A: 1k-row balance measured twice (noise)", `mean ${fmt.ms(m.get("balance-small-again")!.meanMs)}`, { ratio: `${fmt.ratio(noise)} of first` });
+    report.row("A/A: 1,000-row balance measured twice (noise)", `mean ${fmt.ms(m.get("balance-small-again")!.meanMs)}`, { ratio: `${fmt.ratio(noise)} of first` });
     report.note("balance reads one User row by primary key and history page 1 is a range scan on the (userId, createdAt desc, id desc) index, so neither should depend on ledger size; the A/A row shows how much this machine's noise alone moves such a ratio");
   },
 };

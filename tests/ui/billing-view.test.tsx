@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
+import { CreditsDisplay } from "~/components/header/credits-display";
 import { navigateTo } from "~/lib/navigate";
 
 import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
@@ -104,6 +105,34 @@ describe("billing page", () => {
       const after = calls.slice(calls.findLastIndex((c) => c.path === "billing.confirm"));
       expect(after.map((c) => c.path)).toEqual(expect.arrayContaining(["credits.history", "billing.purchases"]));
     });
+  });
+
+  it("the header balance shows the credit even when its first load read the balance before the credit committed", async () => {
+    let balanceCalls = 0;
+    let credited = false;
+    renderApp(
+      <>
+        <CreditsDisplay signedIn />
+        {view({ success: true, sessionId: "cs_test_race" })}
+      </>,
+      {
+        handlers: base({
+          // The first load is answered late with what the database held when it was read: the old balance.
+          "credits.balance": () => {
+            balanceCalls++;
+            if (balanceCalls === 1) return new Promise((r) => setTimeout(() => r({ balance: 10, held: 0, spendable: 10 }), 100));
+            const balance = credited ? 50_010 : 10;
+            return { balance, held: 0, spendable: balance };
+          },
+          "billing.confirm": () => {
+            credited = true;
+            return { status: "paid", credited: true, credits: 50000 };
+          },
+        }),
+      },
+    );
+    expect(await screen.findByTestId("billing-success")).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("credits-balance")).toHaveAttribute("data-balance", "50010"), { timeout: 3000 });
   });
 
   it("keeps a pending notice (never a false success) when the purchase does not get credited in time", async () => {

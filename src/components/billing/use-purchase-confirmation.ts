@@ -40,11 +40,14 @@ export function usePurchaseConfirmation(sessionId: string | null, { attempts = 1
         if (cancelled) return;
         if (result.credited) {
           setState("credited");
-          await Promise.all([
-            utils.credits.balance.invalidate(),
-            utils.credits.history.invalidate(),
-            utils.billing.purchases.invalidate(),
-          ]);
+          // Cancel first: a first load still in flight may have read the balance before the credit
+          // committed, and invalidating a query that has no data yet would only wait for that answer.
+          await Promise.all(
+            [utils.credits.balance, utils.credits.history, utils.billing.purchases].map(async (query) => {
+              await query.cancel();
+              await query.invalidate();
+            }),
+          );
           return;
         }
         if (FAILED.has(result.status)) {

@@ -10,7 +10,9 @@ import net from "node:net";
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
 /** @type {NodeJS.ProcessEnv} */
-const env = { ...process.env, PORT: port };
+const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
+// Checkout's success/cancel URLs are built from APP_URL: follow the port unless it is set explicitly.
+env.APP_URL ??= `http://localhost:${port}`;
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
 

@@ -3,120 +3,24 @@
 //    settle) vs the same demo model streamed bare with streamText (no credits, no database);
 //  - over HTTP: chat.send through the browser's tRPC stream link vs a bare bench route streaming
 //    the same model behind the same session check.
-import { streamText } from "ai";
-
 import { grant } from "~/server/credits";
-import { chatConfigFromEnv, chatRateLimitStore, createConversation, sendMessage, type ChatDeps } from "~/server/chat";
+import { chatConfigFromEnv, chatRateLimitStore, type ChatDeps } from "~/server/chat";
 import { DemoLanguageModel } from "~/server/chat/demo-model";
-import { buildPrompt } from "~/server/chat/prompt";
-import { countTokens } from "~/server/chat/tokens";
 
+import { httpBare, httpMetered, inProcessBare, inProcessMetered, type Reply, type Variant } from "../lib/chat-variants";
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
 import { atMost, fmt, type CaseReport } from "../lib/report";
 import { BENCH_DEMO_DELAY_MS } from "../lib/server";
 import { signUpAndSignIn } from "../lib/session";
 import { mean, median } from "../lib/stats";
-import { trpcClient } from "../lib/trpc-client";
 
 const CHATS = 20;
-const QUESTION = "How do prepaid credits stay exact when many replies stream at once?";
-
-interface Reply {
-  ttftMs: number;
-  totalMs: number;
-  tokens: number;
-}
 
 interface RunStats {
   ttftMs: number;
   tokensPerSec: number;
   replies: number;
-}
-
-type Variant = () => Promise<Reply>;
-
-async function timed(start: () => Promise<AsyncIterable<{ delta?: string; doneTokens?: number }>>): Promise<Reply> {
-  const t0 = performance.now();
-  let ttft = NaN;
-  let tokens = 0;
-  for await (const piece of await start()) {
-    if (piece.delta && Number.isNaN(ttft)) ttft = performance.now() - t0;
-    if (piece.doneTokens !== undefined) tokens = piece.doneTokens;
-  }
-  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
-}
-
-function inProcessMetered(deps: ChatDeps, userId: string): Variant {
-  return async () => {
-    const conversation = await createConversation(deps.db, userId);
-    return timed(async () => {
-      const run = await sendMessage(deps, { userId, conversationId: conversation.id, content: QUESTION });
-      return (async function* () {
-        for await (const e of run.events) {
-          if (e.type === "delta") yield { delta: e.text };
-          if (e.type === "done") {
-            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
-            yield { doneTokens: e.usage.outputTokens };
-          }
-        }
-      })();
-    });
-  };
-}
-
-function inProcessBare(deps: ChatDeps): Variant {
-  const prompt = buildPrompt([], QUESTION);
-  return () =>
-    timed(async () => {
-      const result = streamText({ model: deps.model.model, system: prompt.system, messages: prompt.messages, maxOutputTokens: deps.config.maxOutputTokens });
-      return (async function* () {
-        for await (const part of result.fullStream) {
-          if (part.type === "text-delta") yield { delta: part.text };
-          if (part.type === "finish") yield { doneTokens: part.totalUsage.outputTokens ?? 0 };
-        }
-      })();
-    });
-}
-
-function httpMetered(baseUrl: string, cookie: string): Variant {
-  const client = trpcClient(baseUrl, cookie);
-  return async () => {
-    const conversation = await client.chat.createConversation.mutate({});
-    return timed(async () => {
-      const events = await client.chat.send.mutate({ conversationId: conversation.id, content: QUESTION });
-      return (async function* () {
-        for await (const e of events) {
-          if (e.type === "delta") yield { delta: e.text };
-          if (e.type === "done") {
-            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
-            yield { doneTokens: e.usage.outputTokens };
-          }
-        }
-      })();
-    });
-  };
-}
-
-function httpBare(baseUrl: string, cookie: string): Variant {
-  return () =>
-    timed(async () => {
-      const res = await fetch(`${baseUrl}/api/bench/chat`, {
-        method: "POST",
-        headers: { cookie, "content-type": "application/json" },
-        body: JSON.stringify({ content: QUESTION }),
-      });
-      if (!res.ok || !res.body) throw new Error(`bench chat route answered ${res.status}`);
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      return (async function* () {
-        let text = "";
-        for (let r = await reader.read(); !r.done; r = await reader.read()) {
-          text += r.value;
-          yield { delta: r.value };
-        }
-        yield { doneTokens: countTokens(text) };
-      })();
-    });
 }
 
 async function loop(durationSec: number, once: Variant): Promise<RunStats> {
@@ -176,9 +80,8 @@ async function checkSettled(ctx: BenchContext, report: CaseReport, label: string
 }
 
 function rows(report: CaseReport, label: string, on: RunStats, off: RunStats): void {
-  const why = "reserve before the first token, see notes";
-  const ttft = atMost(on.ttftMs / off.ttftMs, 1.1, why);
-  const tps = atMost(off.tokensPerSec / on.tokensPerSec, 1.1, why);
+  const ttft = atMost(on.ttftMs / off.ttftMs, 1.1, "reserve before the first token, see notes");
+  const tps = atMost(off.tokensPerSec / on.tokensPerSec, 1.1, "settle before the stream ends, see notes");
   report.row(`${label}: time to first token, metered`, fmt.ms(on.ttftMs), { ratio: `${fmt.ratio(on.ttftMs / off.ttftMs)} of bare`, target: "≤ 1.10×", result: ttft.text });
   report.row(`${label}: time to first token, bare`, fmt.ms(off.ttftMs));
   report.row(`${label}: tokens/s per reply, metered`, fmt.rate(on.tokensPerSec, "tok/s"), { ratio: `bare = ${fmt.ratio(off.tokensPerSec / on.tokensPerSec)} of it`, target: "≤ 1.10×", result: tps.text });

@@ -1,0 +1,102 @@
+// The four ways case 5 produces a reply, each timed the same way: time to the first text
+// piece, and tokens over the whole reply.
+import { streamText } from "ai";
+
+import { createConversation, sendMessage, type ChatDeps } from "~/server/chat";
+import { buildPrompt } from "~/server/chat/prompt";
+import { countTokens } from "~/server/chat/tokens";
+
+import { trpcClient } from "./trpc-client";
+
+const QUESTION = "How do prepaid credits stay exact when many replies stream at once?";
+
+export interface Reply {
+  ttftMs: number;
+  totalMs: number;
+  tokens: number;
+}
+
+export type Variant = () => Promise<Reply>;
+
+async function timed(start: () => Promise<AsyncIterable<{ delta?: string; doneTokens?: number }>>): Promise<Reply> {
+  const t0 = performance.now();
+  let ttft = NaN;
+  let tokens = 0;
+  for await (const piece of await start()) {
+    if (piece.delta && Number.isNaN(ttft)) ttft = performance.now() - t0;
+    if (piece.doneTokens !== undefined) tokens = piece.doneTokens;
+  }
+  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
+}
+
+export function inProcessMetered(deps: ChatDeps, userId: string): Variant {
+  return async () => {
+    const conversation = await createConversation(deps.db, userId);
+    return timed(async () => {
+      const run = await sendMessage(deps, { userId, conversationId: conversation.id, content: QUESTION });
+      return (async function* () {
+        for await (const e of run.events) {
+          if (e.type === "delta") yield { delta: e.text };
+          if (e.type === "done") {
+            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
+            yield { doneTokens: e.usage.outputTokens };
+          }
+        }
+      })();
+    });
+  };
+}
+
+export function inProcessBare(deps: ChatDeps): Variant {
+  const prompt = buildPrompt([], QUESTION);
+  return () =>
+    timed(async () => {
+      const result = streamText({ model: deps.model.model, system: prompt.system, messages: prompt.messages, maxOutputTokens: deps.config.maxOutputTokens });
+      return (async function* () {
+        for await (const part of result.fullStream) {
+          if (part.type === "text-delta") yield { delta: part.text };
+          if (part.type === "finish") yield { doneTokens: part.totalUsage.outputTokens ?? 0 };
+        }
+      })();
+    });
+}
+
+export function httpMetered(baseUrl: string, cookie: string): Variant {
+  const client = trpcClient(baseUrl, cookie);
+  return async () => {
+    const conversation = await client.chat.createConversation.mutate({});
+    return timed(async () => {
+      const events = await client.chat.send.mutate({ conversationId: conversation.id, content: QUESTION });
+      return (async function* () {
+        for await (const e of events) {
+          if (e.type === "delta") yield { delta: e.text };
+          if (e.type === "done") {
+            if (e.status !== "complete") throw new Error(`reply ended ${e.status}`);
+            yield { doneTokens: e.usage.outputTokens };
+          }
+        }
+      })();
+    });
+  };
+}
+
+export function httpBare(baseUrl: string, cookie: string): Variant {
+  return () =>
+    timed(async () => {
+      const res = await fetch(`${baseUrl}/api/bench/chat`, {
+        method: "POST",
+        headers: { cookie, "content-type": "application/json" },
+        body: JSON.stringify({ content: QUESTION }),
+      });
+      if (!res.ok || !res.body) throw new Error(`bench chat route answered ${res.status}`);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      return (async function* () {
+        let text = "";
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          text += r.value;
+          yield { delta: r.value };
+        }
+        yield { doneTokens: countTokens(text) };
+      })();
+    });
+}

@@ -13,7 +13,7 @@ import type { Db } from "~/server/db";
 import { startStripeEmulator } from "../../tools/stripe-emulator/src/index";
 import { SECRET } from "./stripe-fixtures";
 
-function webhookForwarder(db: () => Db): Promise<{ server: Server; url: string }> {
+function webhookForwarder(db: () => Db, stripe: () => Stripe): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -21,7 +21,7 @@ function webhookForwarder(db: () => Db): Promise<{ server: Server; url: string }
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: "POST", headers, body: Buffer.concat(chunks) });
-      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET }).then(async (response) => {
+      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET, stripe }).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" });
         res.end(await response.text());
       });
@@ -42,9 +42,11 @@ export interface EmulatorRig {
 
 /** An emulator instance; with `webhooks: false` no event ever reaches the app (the "lost webhook" case). */
 export async function startRig(db: () => Db, opts: { webhooks: boolean }): Promise<EmulatorRig> {
-  const forwarder = opts.webhooks ? await webhookForwarder(db) : null;
+  // The forwarder needs the client, which needs the emulator's URL: hand it over once both exist.
+  const client: { stripe?: Stripe } = {};
+  const forwarder = opts.webhooks ? await webhookForwarder(db, () => client.stripe!) : null;
   const emulator = await startStripeEmulator({ port: 0, webhookSecret: SECRET, ...(forwarder ? { webhookUrl: forwarder.url } : {}), retryDelaysMs: [10, 20] });
-  const stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: emulator.url });
+  const stripe = (client.stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: emulator.url }));
   return {
     url: emulator.url,
     stripe,

@@ -20,6 +20,8 @@ export interface WebhookDeps {
   webhookSecret: string | undefined;
   toleranceSeconds?: number;
   packs?: Pack[];
+  /** The Stripe client, for the few events that must ask Stripe (a refund that overtook its purchase). */
+  stripe?: () => Stripe;
 }
 
 function json(status: number, body: Record<string, unknown>): Response {
@@ -93,7 +95,7 @@ export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Pro
   }
 
   try {
-    const result = await handleStripeEvent(deps.db, event, deps.packs);
+    const result = await handleStripeEvent(deps.db, event, { packs: deps.packs, stripe: deps.stripe });
     return json(200, { received: true, outcome: result.outcome });
   } catch (error) {
     logEvent("stripe_webhook_failed", { eventId: event.id, type: event.type, error: (error as Error).name }, "error");

@@ -1,4 +1,4 @@
-import { handleWebhookRequest, stripeSettingsFrom } from "~/server/billing";
+import { getStripe, handleWebhookRequest, stripeSettingsFrom } from "~/server/billing";
 import { db } from "~/server/db";
 
 export const runtime = "nodejs";
@@ -14,5 +14,5 @@ function webhookSecret(): string | undefined {
 
 /** Stripe → app. Verified against the raw body; see src/server/billing/webhook-request.ts. */
 export async function POST(req: Request): Promise<Response> {
-  return handleWebhookRequest(req, { db, webhookSecret: webhookSecret() });
+  return handleWebhookRequest(req, { db, webhookSecret: webhookSecret(), stripe: getStripe });
 }

@@ -1,0 +1,21 @@
+/**
+ * A refund or dispute can reach the app before the purchase it reverses was fulfilled (the
+ * purchase's own webhook late or lost). Then the clawback finds no purchase, and crediting the
+ * session later would hand out credits for money already returned. So the purchase is fulfilled
+ * first, from Stripe's own record of the session, and the clawback applied on top.
+ */
+import type Stripe from "stripe";
+
+import type { Db } from "~/server/db";
+
+import { fulfilCheckoutSession } from "./fulfil-checkout-session";
+import type { Pack } from "./packs";
+
+/** Fulfils the Checkout Session that created `paymentIntentId`; false when it is not one of ours. */
+export async function fulfilByPaymentIntent(db: Db, stripe: Stripe, paymentIntentId: string, packs?: Pack[]): Promise<boolean> {
+  const { data } = await stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1 });
+  const session = data[0];
+  if (!session) return false;
+  const result = await fulfilCheckoutSession(db, session, packs);
+  return result.kind === "credited" || result.kind === "already_credited";
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { CreditLedger, LedgerReason } from "~/generated/prisma/client";
-import type { Tx } from "~/server/database/transaction";
+import { onCommit, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
 import { AccountNotFoundError, InvalidAmountError, LedgerRefConflictError } from "./errors";
@@ -74,13 +74,14 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
   }
   await tx.$executeRaw`UPDATE "User" SET balance = ${balanceAfter}, "updatedAt" = now() WHERE id = ${write.userId}`;
   account.balance = balanceAfter;
-  logEvent("ledger_write", {
+  const fields = {
     userId: write.userId,
     entryId: entry.id,
     amount: write.amount,
     balanceAfter,
     reason: write.reason,
     ref: `${write.refType}:${write.refId}`,
-  });
+  };
+  onCommit(tx, () => logEvent("ledger_write", fields));
   return { entry, created: true };
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { CreditHold, CreditLedger } from "~/generated/prisma/client";
-import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
+import { inTransaction, onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
 import { appendEntry, assertCreditAmount, lockAccount, type LedgerRef } from "./account";
@@ -38,7 +38,7 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
         expiresAt: new Date(Date.now() + input.ttlSeconds * 1000),
       },
     });
-    logEvent("hold_reserved", { userId: input.userId, holdId: hold.id, amount: input.amount, ref: `${input.refType}:${input.refId}` });
+    onCommit(tx, () => logEvent("hold_reserved", { userId: input.userId, holdId: hold.id, amount: input.amount, ref: `${input.refType}:${input.refId}` }));
     return hold;
   });
 }
@@ -107,7 +107,7 @@ export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
     if (!hold) return false;
     await lockAccount(tx, hold.userId);
     await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" - ${hold.amount}, "updatedAt" = now() WHERE id = ${hold.userId}`;
-    logEvent("hold_released", { userId: hold.userId, holdId, amount: hold.amount });
+    onCommit(tx, () => logEvent("hold_released", { userId: hold.userId, holdId, amount: hold.amount }));
     return true;
   });
 }

@@ -9,11 +9,29 @@ export type DbOrTx = Db | Tx;
 // transactions queue for a pool connection or a row lock well beyond Prisma's 2 s default.
 const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
 
+/** Work to run once the transaction a write belongs to has committed (e.g. its log line). */
+const afterCommit = new WeakMap<Tx, (() => void)[]>();
+
 /** Runs `fn` in a transaction: a new one on a client, or the caller's when given a transaction. */
-export function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   // A transaction client still exposes $transaction, but only the root client can disconnect.
-  if (typeof (db as Partial<Db>).$disconnect === "function") {
-    return (db as Db).$transaction(fn, TX_OPTIONS);
-  }
-  return fn(db as Tx);
+  if (typeof (db as Partial<Db>).$disconnect !== "function") return fn(db as Tx);
+  let committed: (() => void)[] = [];
+  const result = await (db as Db).$transaction((tx) => {
+    committed = [];
+    afterCommit.set(tx, committed);
+    return fn(tx);
+  }, TX_OPTIONS);
+  for (const run of committed) run();
+  return result;
+}
+
+/**
+ * Runs `run` after the transaction `tx` commits, and never if it rolls back. For a transaction
+ * not opened by inTransaction (its commit cannot be observed here) it runs at once.
+ */
+export function onCommit(tx: Tx, run: () => void): void {
+  const pending = afterCommit.get(tx);
+  if (pending) pending.push(run);
+  else run();
 }

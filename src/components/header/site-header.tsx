@@ -26,10 +26,10 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
           <NavLinks />
         </div>
         <div aria-hidden className="order-3 hidden flex-1 sm:block" />
-        <div className="order-2 sm:order-4">
+        {/* Below sm it also fills the first row, pushing the tools right; a long badge truncates instead of wrapping the row. */}
+        <div className="order-2 flex min-w-0 flex-1 basis-0 sm:order-4 sm:flex-none sm:basis-auto">
           <TestModeBadge />
         </div>
-        <div aria-hidden className="order-3 flex-1 sm:hidden" />
         <div className="order-8 sm:order-5">
           <CreditsDisplay signedIn={!!user} />
         </div>

@@ -13,7 +13,7 @@ export function TestModeBadge() {
     <span
       data-testid="test-mode-badge"
       title={t("testModeHint")}
-      className="inline-flex shrink-0 items-center rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-amber-800 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+      className="block max-w-full truncate rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium whitespace-nowrap text-amber-800 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
     >
       {t("testMode")}
     </span>

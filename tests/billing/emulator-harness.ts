@@ -6,9 +6,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
+import { afterAll, beforeAll } from "vitest";
 
-import { createStripeClient, EMULATOR_SECRET_KEY, handleWebhookRequest } from "~/server/billing";
+import { createStripeClient, EMULATOR_SECRET_KEY, handleWebhookRequest, setStripeClientForTests } from "~/server/billing";
 import type { Db } from "~/server/db";
+import { databaseStore } from "~/server/rate-limit";
+
+import { createTestDb, type TestDb, type TestDbKind } from "../helpers/test-db";
 
 import { startStripeEmulator } from "../../tools/stripe-emulator/src/index";
 import { SECRET } from "./stripe-fixtures";
@@ -64,4 +68,33 @@ export async function startRig(db: () => Db, opts: { webhooks: boolean }): Promi
       await new Promise<void>((resolve) => (forwarder ? forwarder.server.close(() => resolve()) : resolve()));
     },
   };
+}
+
+const globalLimits = globalThis as unknown as { tallyRateLimitStore?: unknown };
+
+export interface EmulatorSuite {
+  /** Set once the suite's beforeAll has run. */
+  t: TestDb;
+  rig: EmulatorRig;
+}
+
+/**
+ * A describe block's setup: a fresh database of `kind`, an emulator rig, and the app's Stripe
+ * client and rate-limit store (which billing.checkout uses) pointed at them; undone afterwards.
+ */
+export function useEmulatorSuite(kind: TestDbKind, opts: { webhooks: boolean; poolSize?: number }): EmulatorSuite {
+  const suite = {} as EmulatorSuite;
+  beforeAll(async () => {
+    suite.t = await createTestDb(kind, opts.poolSize ? { poolSize: opts.poolSize } : {});
+    globalLimits.tallyRateLimitStore = databaseStore(suite.t.db);
+    suite.rig = await startRig(() => suite.t.db, { webhooks: opts.webhooks });
+    setStripeClientForTests(suite.rig.stripe);
+  });
+  afterAll(async () => {
+    setStripeClientForTests(null);
+    delete globalLimits.tallyRateLimitStore;
+    await suite.rig?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }

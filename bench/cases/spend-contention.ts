@@ -9,9 +9,8 @@ import { createDbHandle, type Db } from "~/server/database/create-client";
 
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches, balanceOf } from "../lib/ledger-checks";
-import { measureInterleaved, type LoadStats, type Measurable } from "../lib/load";
+import { measureInterleaved, statsFromLatencies, type Measurable } from "../lib/load";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
-import { mean, percentile } from "../lib/stats";
 
 const SPENDERS = 20;
 const START_BALANCE = 1_000_000_000;
@@ -46,14 +45,7 @@ function spendLoop(name: string, spendOnce: (worker: number, i: number) => Promi
       );
       counts.set(name, (counts.get(name) ?? 0) + latencies.length);
       const seconds = (performance.now() - started) / 1000;
-      return {
-        reqPerSec: latencies.length / seconds,
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        meanMs: latencies.length ? mean(latencies) : NaN,
-        total: latencies.length,
-        failures,
-      } satisfies LoadStats;
+      return statsFromLatencies(latencies, seconds, failures);
     },
   };
 }

@@ -1,6 +1,6 @@
 import autocannon from "autocannon";
 
-import { median } from "./stats";
+import { mean, median, percentile } from "./stats";
 
 /** One load run's figures; latencies in ms. */
 export interface LoadStats {
@@ -11,6 +11,18 @@ export interface LoadStats {
   total: number;
   /** Transport errors + timeouts + non-2xx answers: any of these fails the correctness check. */
   failures: number;
+}
+
+/** LoadStats from latencies collected by an in-process loop that ran for `seconds`. */
+export function statsFromLatencies(latencies: number[], seconds: number, failures: number): LoadStats {
+  return {
+    reqPerSec: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    meanMs: latencies.length ? mean(latencies) : NaN,
+    total: latencies.length,
+    failures,
+  };
 }
 
 export interface Measurable {

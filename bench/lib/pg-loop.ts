@@ -1,7 +1,6 @@
 import pg from "pg";
 
-import type { LoadStats, Measurable } from "./load";
-import { mean, percentile } from "./stats";
+import { statsFromLatencies, type Measurable } from "./load";
 
 /**
  * The database floor: `concurrency` callers issuing one query over a pool as large as the
@@ -35,14 +34,7 @@ export function pgLoopMeasurable(name: string, opts: { url: string; sql: string;
         await pool.end();
       }
       const seconds = (performance.now() - started) / 1000;
-      return {
-        reqPerSec: latencies.length / seconds,
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        meanMs: latencies.length ? mean(latencies) : NaN,
-        total: latencies.length,
-        failures,
-      } satisfies LoadStats;
+      return statsFromLatencies(latencies, seconds, failures);
     },
   };
 }

@@ -101,6 +101,17 @@ export async function migrate(runner: SqlRunner, migrations: MigrationFile[]): P
       const id = randomUUID();
       await runner.exec("BEGIN");
       try {
+        // The advisory lock does not exclude clients that share one PGlite session through its
+        // owner; their transactions do, so a migration applied meanwhile is seen here.
+        const meanwhile = await runner.query(
+          `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+          [m.name],
+        );
+        if (meanwhile.length > 0) {
+          await runner.exec("COMMIT");
+          result.alreadyApplied.push(m.name);
+          continue;
+        }
         await runner.exec(m.sql);
         await runner.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)

@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
@@ -8,6 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "~/generated/prisma/client";
 
 import { loadMigrations, migrate } from "./migrate";
+import { openEmbedded, type EmbeddedAccess } from "./open-embedded";
 import { pgliteRunner } from "./runners";
 
 export type Db = PrismaClient;
@@ -25,14 +24,16 @@ export interface DbHandle {
   db: Db;
   kind: "postgres" | "pglite";
   close(): Promise<void>;
-  /** PGlite only: the embedded instance (tests use it to inject faults). */
+  /** In-memory PGlite only: the embedded instance. */
   pglite?: PGlite;
 }
 
 /**
  * Opens the database lazily: nothing touches the disk or network until the first query,
- * so importing this during `next build` is harmless. The embedded PGlite database applies
- * pending migrations on first open; PostgreSQL is migrated explicitly (`npm run db:migrate`).
+ * so importing this during `next build` is harmless. PostgreSQL is migrated explicitly
+ * (`npm run db:migrate`). An embedded PGlite directory is opened by exactly one process
+ * (see open-embedded.ts): when its owner runs (the dev stack), this connects to it over the
+ * PostgreSQL protocol; otherwise this process owns it and applies pending migrations on open.
  */
 export function createDbHandle(target: DbTarget): DbHandle {
   if (target.databaseUrl) {
@@ -42,8 +43,37 @@ export function createDbHandle(target: DbTarget): DbHandle {
   }
 
   const dir = target.pgliteDir ?? ".data/pglite";
-  if (!dir.includes("://")) mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
+  if (dir.includes("://")) return inProcessPglite(new PGlite(dir));
+
+  let opened: Promise<{ adapter: SqlDriverAdapterFactory; access: EmbeddedAccess }> | undefined;
+  const open = async () => {
+    const access = await openEmbedded(dir);
+    if (access.via === "owner") return { access, adapter: new PrismaPg({ connectionString: access.url, max: target.poolSize ?? 10 }) };
+    await migrate(pgliteRunner(access.pglite), await loadMigrations());
+    return { access, adapter: new PrismaPGlite(access.pglite) };
+  };
+  const adapter: SqlDriverAdapterFactory = {
+    provider: "postgres",
+    adapterName: "tally-embedded",
+    async connect() {
+      opened ??= open();
+      return (await opened).adapter.connect();
+    },
+  };
+  const db = new PrismaClient({ adapter });
+  return {
+    db,
+    kind: "pglite",
+    async close() {
+      await db.$disconnect();
+      const access = opened && (await opened.catch(() => undefined))?.access;
+      if (access?.via === "direct") await access.close();
+    },
+  };
+}
+
+/** A PGlite instance private to this process (memory://), migrated on first use. */
+function inProcessPglite(pglite: PGlite): DbHandle {
   const inner = new PrismaPGlite(pglite);
   let ready: Promise<unknown> | undefined;
   const adapter: SqlDriverAdapterFactory = {

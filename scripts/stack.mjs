@@ -2,7 +2,8 @@
 //   node scripts/stack.mjs dev     → next dev   (npm run dev)
 //   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
 // With no real STRIPE_SECRET_KEY it also starts the local Stripe emulator and points the app at it.
-// The database is migrated first (embedded PGlite by default, DATABASE_URL when set).
+// The database is migrated first: DATABASE_URL when set, else the embedded PGlite directory, which
+// gets one owner process (scripts/pglite-owner.ts) shared by the app and the operator commands.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
@@ -39,9 +40,14 @@ function run(cmd, args, opts = {}) {
 
 let shuttingDown = false;
 function shutdown(code = 0) {
+  if (shuttingDown) return;
   shuttingDown = true;
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 300).unref();
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of running) c.kill("SIGTERM");
+  // Wait for the children (the database owner closes PGlite cleanly), but not forever.
+  const exited = running.map((c) => new Promise((resolve) => c.once("exit", resolve)));
+  void Promise.all(exited).then(() => process.exit(code));
+  setTimeout(() => process.exit(code), 10_000).unref();
 }
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
@@ -67,8 +73,35 @@ if (useEmulator) {
   console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
 }
 
-const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env });
-if (migrated.status !== 0) {
+/**
+ * The embedded database (a PGlite directory) gets one owner process that every other process —
+ * the app and `npm run credits`, `db:migrate`, `stripe:reconcile` — reaches over the PostgreSQL
+ * protocol: two processes opening the directory themselves would corrupt it.
+ * Resolves once it serves (it migrates first); false when it could not start.
+ * @returns {Promise<boolean>}
+ */
+function startDatabaseOwner() {
+  return new Promise((resolve) => {
+    const owner = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
+    children.push(owner);
+    owner.once("message", () => resolve(true));
+    owner.on("exit", (code, signal) => {
+      resolve(false);
+      if (!shuttingDown) {
+        console.error(`[tally] the database owner exited (${signal ?? code}); stopping.`);
+        shutdown(code ?? 1);
+      }
+    });
+  });
+}
+
+function migrateOnce() {
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env }).status === 0;
+}
+
+const embedded = !env.DATABASE_URL && !(env.PGLITE_DATA_DIR ?? "").includes("://");
+const databaseReady = embedded ? await startDatabaseOwner() : migrateOnce();
+if (!databaseReady) {
   shutdown(1);
 } else {
   const nextBin = "node_modules/next/dist/bin/next";

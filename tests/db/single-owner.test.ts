@@ -174,6 +174,27 @@ describe("one owner per embedded database", () => {
   );
 
   it(
+    "the app refuses a directory held by a live process that does not share it, and opens it once that process is gone",
+    async () => {
+      const dir = path.join(root, "held");
+      const holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      writeFileSync(ownerFileFor(dir), JSON.stringify({ pid: holder.pid, command: "npm run credits", port: null, startedAt: "" }));
+      const app = createDbHandle({ pgliteDir: dir });
+      try {
+        await expect(app.db.user.count()).rejects.toThrow(`is open in pid ${holder.pid} (npm run credits)`);
+        holder.kill("SIGKILL");
+        await exited(holder);
+        expect(await app.db.user.count()).toBe(0);
+        expect(readOwner(ownerFileFor(dir))?.pid).toBe(process.pid);
+      } finally {
+        holder.kill("SIGKILL");
+        await app.close();
+      }
+    },
+    SLOW,
+  );
+
+  it(
     "the owner file of a process that died is taken over",
     async () => {
       const dir = path.join(root, "stale");

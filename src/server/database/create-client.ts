@@ -49,14 +49,23 @@ export function createDbHandle(target: DbTarget): DbHandle {
   const open = async () => {
     const access = await openEmbedded(dir);
     if (access.via === "owner") return { access, adapter: new PrismaPg({ connectionString: access.url, max: target.poolSize ?? 10 }) };
-    await migrate(pgliteRunner(access.pglite), await loadMigrations());
+    try {
+      await migrate(pgliteRunner(access.pglite), await loadMigrations());
+    } catch (error) {
+      await access.close();
+      throw error;
+    }
     return { access, adapter: new PrismaPGlite(access.pglite) };
   };
   const adapter: SqlDriverAdapterFactory = {
     provider: "postgres",
     adapterName: "tally-embedded",
     async connect() {
-      opened ??= open();
+      // A busy directory fails this request, not every later one: the next query tries again.
+      opened ??= open().catch((error: unknown) => {
+        opened = undefined;
+        throw error;
+      });
       return (await opened).adapter.connect();
     },
   };

@@ -66,3 +66,31 @@ describe("PGlite wire server", () => {
     expect((await b.query("SELECT count(*)::int AS n FROM t WHERE v = 43")).rows[0]).toEqual({ n: 1 });
   });
 });
+
+describe("PGlite wire server with a password", () => {
+  let pglite: PGlite;
+  let server: PgliteWireServer;
+  beforeAll(async () => {
+    pglite = new PGlite("memory://");
+    server = await servePgliteOverTcp(pglite, { password: "s3cret-Pa55" });
+  });
+  afterAll(async () => {
+    await server.close();
+    await pglite.close();
+  });
+  const connect = async (auth: string) => {
+    const c = new pg.Client({ connectionString: `postgres://${auth}@127.0.0.1:${server.port}/postgres` });
+    try {
+      await c.connect();
+      return (await c.query<{ one: number }>("SELECT 1 AS one")).rows[0]!.one;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
+
+  it("lets in only a client that knows it", async () => {
+    await expect(connect("postgres:wrong")).rejects.toThrow("password authentication failed");
+    await expect(connect("postgres:s3cret-Pa55x")).rejects.toThrow("password authentication failed");
+    expect(await connect("postgres:s3cret-Pa55")).toBe(1);
+  });
+});

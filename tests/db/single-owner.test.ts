@@ -2,7 +2,7 @@
 // stack's owner process serves it and the app and every operator command connect to that owner;
 // anything that would open the directory a second time is refused with a message naming the owner.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -89,7 +89,9 @@ describe("one owner per embedded database", () => {
       const dir = path.join(root, "shared");
       const env = { PGLITE_DATA_DIR: dir, STRIPE_API_URL: emulator.url };
       let owner = await startOwner(dir);
-      expect(readOwner(ownerFileFor(dir))).toMatchObject({ pid: owner.child.pid, port: owner.port });
+      expect(readOwner(ownerFileFor(dir))).toMatchObject({ pid: owner.child.pid, port: owner.port, password: expect.any(String) as string });
+      // The port answers anyone on the host; the password to use it is readable by this user only.
+      expect(statSync(ownerFileFor(dir)).mode & 0o077).toBe(0);
 
       // The app's side: the same createDbHandle the Next server uses, reaching the owner.
       let app = createDbHandle({ pgliteDir: dir });

@@ -8,12 +8,12 @@ import { acquireOwnership, describeThisProcess, ownerFileFor, type PgliteOwner }
 /** How this process reaches an embedded database directory: through its running owner, or by owning it. */
 export type EmbeddedAccess =
   | { via: "owner"; url: string; owner: PgliteOwner }
-  | { via: "direct"; pglite: PGlite; publishPort(port: number): void; close(): Promise<void> };
+  | { via: "direct"; pglite: PGlite; publish(port: number, password: string): void; close(): Promise<void> };
 
 export class EmbeddedDatabaseBusyError extends Error {}
 
-export function ownerUrl(port: number): string {
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+export function ownerUrl(port: number, password: string | null): string {
+  return `postgres://postgres${password ? `:${encodeURIComponent(password)}` : ""}@127.0.0.1:${port}/postgres`;
 }
 
 function answers(port: number): Promise<boolean> {
@@ -43,7 +43,7 @@ export async function openEmbedded(dir: string, opts: { command?: string; waitMs
   if (dir.includes("://")) {
     // memory:// and friends live inside this process: nobody else can open them.
     const pglite = new PGlite(dir);
-    return { via: "direct", pglite, publishPort: () => undefined, close: () => pglite.close() };
+    return { via: "direct", pglite, publish: () => undefined, close: () => pglite.close() };
   }
   const deadline = Date.now() + (opts.waitMs ?? 5_000);
   for (;;) {
@@ -56,7 +56,7 @@ export async function openEmbedded(dir: string, opts: { command?: string; waitMs
         return {
           via: "direct",
           pglite,
-          publishPort: got.publishPort,
+          publish: got.publish,
           async close() {
             try {
               await pglite.close();
@@ -71,7 +71,7 @@ export async function openEmbedded(dir: string, opts: { command?: string; waitMs
       }
     }
     const { owner } = got;
-    if (owner.port !== null && (await answers(owner.port))) return { via: "owner", url: ownerUrl(owner.port), owner };
+    if (owner.port !== null && (await answers(owner.port))) return { via: "owner", url: ownerUrl(owner.port, owner.password), owner };
     if (Date.now() >= deadline) throw new EmbeddedDatabaseBusyError(busyMessage(dir, owner));
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,10 +12,12 @@ export interface PgliteOwner {
   command: string;
   /** 127.0.0.1 port of the owner's PostgreSQL-protocol server; null when it does not share. */
   port: number | null;
+  /** The password that server asks for: the file is readable by its user only, the port by anyone on the host. */
+  password: string | null;
   startedAt: string;
 }
 
-export type Acquired = { acquired: true; file: string; publishPort(port: number): void; release(): void };
+export type Acquired = { acquired: true; file: string; publish(port: number, password: string): void; release(): void };
 export type Refused = { acquired: false; owner: PgliteOwner };
 
 export function ownerFileFor(dir: string): string {
@@ -47,15 +49,26 @@ export function readOwner(file: string): PgliteOwner | null {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
-  const parsed = JSON.parse(text) as Partial<PgliteOwner>;
-  if (typeof parsed.pid !== "number") throw new Error(`${file} is not a PGlite owner file (no pid).`);
-  return { pid: parsed.pid, command: String(parsed.command ?? "unknown"), port: typeof parsed.port === "number" ? parsed.port : null, startedAt: String(parsed.startedAt ?? "") };
+  let parsed: Partial<PgliteOwner> = {};
+  try {
+    parsed = JSON.parse(text) as Partial<PgliteOwner>;
+  } catch {
+    // reported below
+  }
+  if (typeof parsed.pid !== "number") throw new Error(`${file} is not a PGlite owner file: remove it if no Tally process is running.`);
+  return {
+    pid: parsed.pid,
+    command: String(parsed.command ?? "unknown"),
+    port: typeof parsed.port === "number" ? parsed.port : null,
+    password: typeof parsed.password === "string" ? parsed.password : null,
+    startedAt: String(parsed.startedAt ?? ""),
+  };
 }
 
 /** Writes `content` to `file` only if it does not exist: link(2) of a complete temp file is atomic and never half-written. */
 function createExclusive(file: string, content: string): boolean {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  writeFileSync(tmp, content);
+  writeFileSync(tmp, content, { mode: 0o600 });
   try {
     linkSync(tmp, file);
     return true;
@@ -100,7 +113,7 @@ function removeStale(file: string, stalePid: number): void {
  */
 export function acquireOwnership(dir: string, command = describeThisProcess()): Acquired | Refused {
   const file = ownerFileFor(dir);
-  const me: PgliteOwner = { pid: process.pid, command, port: null, startedAt: new Date().toISOString() };
+  const me: PgliteOwner = { pid: process.pid, command, port: null, password: null, startedAt: new Date().toISOString() };
   for (let attempt = 0; attempt < 20; attempt++) {
     if (createExclusive(file, JSON.stringify(me))) {
       const release = () => {
@@ -111,9 +124,9 @@ export function acquireOwnership(dir: string, command = describeThisProcess()): 
       return {
         acquired: true,
         file,
-        publishPort(port) {
+        publish(port, password) {
           const tmp = `${file}.${process.pid}.tmp`;
-          writeFileSync(tmp, JSON.stringify({ ...me, port }));
+          writeFileSync(tmp, JSON.stringify({ ...me, port, password }), { mode: 0o600 });
           renameSync(tmp, file);
         },
         release,

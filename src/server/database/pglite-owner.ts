@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 import { loadMigrations, migrate } from "./migrate";
 import { EmbeddedDatabaseBusyError, openEmbedded } from "./open-embedded";
 import { servePgliteOverTcp } from "./pglite-wire-server";
@@ -11,7 +13,7 @@ export interface RunningOwner {
 
 /**
  * Makes this process the one owner of the PGlite directory `dir`: opens and migrates it, serves
- * it over the PostgreSQL protocol on 127.0.0.1 and records the port in the owner file, so the
+ * it over the PostgreSQL protocol on 127.0.0.1 and records port and password in the owner file, so the
  * app and every operator command reach the same instance instead of opening the files again.
  */
 export async function startPgliteOwner(dir: string, opts: { port?: number; command?: string } = {}): Promise<RunningOwner> {
@@ -24,8 +26,9 @@ export async function startPgliteOwner(dir: string, opts: { port?: number; comma
   }
   try {
     await migrate(pgliteRunner(access.pglite), await loadMigrations());
-    const server = await servePgliteOverTcp(access.pglite, { port: opts.port });
-    access.publishPort(server.port);
+    const password = randomBytes(24).toString("base64url");
+    const server = await servePgliteOverTcp(access.pglite, { port: opts.port, password });
+    access.publish(server.port, password);
     let stopping: Promise<void> | undefined;
     return {
       port: server.port,

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 
 import type { PGlite } from "@electric-sql/pglite";
@@ -21,6 +22,23 @@ const GSSENC_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
 const ROLLBACK = queryMessage("ROLLBACK");
+const ASK_CLEARTEXT_PASSWORD = Uint8Array.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]);
+const MAX_STARTUP_LENGTH = 10_000;
+
+function fatal(code: string, message: string): Buffer {
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, "utf8");
+  const msg = Buffer.alloc(5 + fields.length);
+  msg.write("E", 0, "latin1");
+  msg.writeInt32BE(4 + fields.length, 1);
+  fields.copy(msg, 5);
+  return msg;
+}
+
+function samePassword(message: Buffer, password: string): boolean {
+  const given = message.subarray(5, message.length - 1); // 'p' len <password> \0
+  const expected = Buffer.from(password, "utf8");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 function queryMessage(sql: string): Uint8Array {
   const text = Buffer.from(`${sql}\0`, "utf8");
@@ -71,7 +89,8 @@ function readyStatus(tail: Buffer): string | null {
   return z[0] === 0x5a && z.readInt32BE(1) === 5 ? String.fromCharCode(z[5]!) : null;
 }
 
-export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; host?: string } = {}): Promise<PgliteWireServer> {
+/** With `password`, clients must send it (cleartext, over loopback) before they reach the database. */
+export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; host?: string; password?: string } = {}): Promise<PgliteWireServer> {
   await pglite.waitReady;
   const turns = new SessionTurns();
   const sockets = new Set<Socket>();
@@ -114,7 +133,8 @@ export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; 
     socket.setNoDelay(true);
     const conn: Conn = { socket, tail: Buffer.alloc(0), closed: false };
     let pending: Buffer = Buffer.alloc(0);
-    let started = false;
+    let phase: "startup" | "password" | "ready" = "startup";
+    let startup: Uint8Array | undefined;
     // Messages of one connection run strictly in order.
     const enqueue = (message: Uint8Array) => {
       chains.set(socket, (chains.get(socket) ?? Promise.resolve()).then(() => handle(conn, message)).catch(() => void socket.destroy()));
@@ -123,33 +143,43 @@ export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; 
     socket.on("data", (data: Buffer) => {
       pending = pending.length ? Buffer.concat([pending, data]) : data;
       for (;;) {
-        if (!started) {
+        if (phase === "startup") {
           if (pending.length < 8) return;
           const length = pending.readInt32BE(0);
+          if (length < 8 || length > MAX_STARTUP_LENGTH) return void socket.destroy();
           if (pending.length < length) return;
           const code = pending.readInt32BE(4);
-          const message = pending.subarray(0, length);
+          const message = Uint8Array.from(pending.subarray(0, length));
           pending = pending.subarray(length);
           if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
             socket.write("N");
           } else if (code === CANCEL_REQUEST) {
-            socket.end(); // no backend process to signal
-            return;
+            return void socket.end(); // no backend process to signal
+          } else if (opts.password) {
+            startup = message;
+            phase = "password";
+            socket.write(ASK_CLEARTEXT_PASSWORD);
           } else {
-            started = true;
-            enqueue(Uint8Array.from(message));
+            phase = "ready";
+            enqueue(message);
           }
           continue;
         }
         if (pending.length < 5) return;
         const length = 1 + pending.readInt32BE(1);
+        if (length < 5) return void socket.destroy();
         if (pending.length < length) return;
         const message = pending.subarray(0, length);
         pending = pending.subarray(length);
-        if (message[0] === 0x58 /* Terminate */) {
-          socket.end();
-          return;
+        if (phase === "password") {
+          if (message[0] !== 0x70 /* PasswordMessage */ || !samePassword(message, opts.password!)) {
+            return void socket.end(fatal("28P01", "password authentication failed"));
+          }
+          phase = "ready";
+          enqueue(startup!);
+          continue;
         }
+        if (message[0] === 0x58 /* Terminate */) return void socket.end();
         enqueue(Uint8Array.from(message));
       }
     });

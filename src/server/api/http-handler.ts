@@ -1,6 +1,6 @@
 /**
  * /api/trpc over HTTP (the Next route only wires it up): the origin and format policy, the batch
- * limit and no caching of anything it answers.
+ * limit, no caching of anything it answers, and a log line for every unexpected error.
  */
 import { getErrorShape, TRPCError, transformTRPCResponse, type AnyTRPCRouter, type inferRouterContext } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -10,6 +10,7 @@ import { TRPC_MAX_BATCH_SIZE } from "~/lib/trpc-limits";
 import { logEvent } from "~/server/log";
 import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 
+import { errorDetail, isUnexpectedError } from "./public-errors";
 import { requestRefusal, type Refusal } from "./request-policy";
 
 export const TRPC_ENDPOINT = "/api/trpc";
@@ -60,10 +61,10 @@ export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(req: Requ
           const limited = errors.map((e) => e.cause).find((c): c is RateLimitedError => c instanceof RateLimitedError);
           return limited ? { headers: new Headers({ "Retry-After": String(limited.retryAfterSeconds) }) } : {};
         },
-        onError({ path, error }) {
-          if (error.code === "INTERNAL_SERVER_ERROR") {
-            console.error(JSON.stringify({ level: "error", msg: "trpc_error", path, error: error.message }));
-          }
+        onError({ path, error, ctx }) {
+          if (!isUnexpectedError(error)) return;
+          const userId = (ctx as { userId?: string | null } | undefined)?.userId ?? null;
+          logEvent("trpc_error", { path: path ?? null, code: error.code, userId, ...errorDetail(error) }, "error");
         },
       });
   // Everything here is someone's data, errors and streamed batches included (headers go out before the stream).

@@ -1,10 +1,13 @@
 import { createServer } from "node:net";
 
+import { PrismaClientValidationError } from "@prisma/client/runtime/client";
+import { TRPCError } from "@trpc/server";
 import Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { GET, POST } from "~/app/api/trpc/[trpc]/route";
 import { env } from "~/env";
+import { errorDetail } from "~/server/api/public-errors";
 import { EMULATOR_SECRET_KEY, setStripeClientForTests } from "~/server/billing";
 import type { Db } from "~/server/db";
 
@@ -85,7 +88,7 @@ describeEachDb("tRPC error messages", (kind) => {
     expect(result.text).not.toMatch(/stripe|ECONNREFUSED|127\.0\.0\.1/i);
     expect(await t.db.purchase.count({ where: { userId: current.userId } })).toBe(0);
     expect(logs.events).toContainEqual(
-      expect.objectContaining({ level: "error", msg: "trpc_error", path: "billing.checkout", code: "INTERNAL_SERVER_ERROR", userId: current.userId, error: internal }),
+      expect.objectContaining({ level: "error", msg: "trpc_error", path: "billing.checkout", code: "INTERNAL_SERVER_ERROR", userId: current.userId, error: internal, cause: "StripeConnectionError" }),
     );
   });
 
@@ -144,5 +147,16 @@ describeEachDb("tRPC error messages", (kind) => {
     const { result } = await captureLogs(() => call("POST", "billing.checkout", { packId: "starter" }));
     expect(result.status).toBe(500);
     expect(result.error!.message).toBe(internal);
+  });
+});
+
+describe("the trpc_error log line", () => {
+  it("keeps the message and stack, except a Prisma validation error's, which echoes the query's arguments", () => {
+    const bug = new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new Error("capture") });
+    expect(errorDetail(bug)).toMatchObject({ error: "capture", cause: "Error", stack: expect.stringContaining("capture") });
+    const echo = new PrismaClientValidationError('Invalid `prisma.conversation.create()`: { title: "my private words" }', { clientVersion: "7" });
+    const detail = errorDetail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: echo }));
+    expect(detail.cause).toBe("PrismaClientValidationError");
+    expect(JSON.stringify(detail)).not.toContain("private");
   });
 });

@@ -23,11 +23,13 @@ export function exposeInternalErrors(): boolean {
 }
 
 /**
- * The detail of an unexpected error for the server log. Prisma's validation errors print the
- * query's arguments (which can be user text), so only their name is kept.
+ * The detail of an unexpected error for the server log. `cause` is Stripe's error type when there
+ * is one (class names do not survive minification). Prisma's validation errors print the query's
+ * arguments (which can be user text), so only their name is kept.
  */
 export function errorDetail(error: TRPCError): { error: string; cause: string | undefined; stack: string | undefined } {
-  const cause = error.cause?.name;
+  const type = (error.cause as { type?: unknown } | undefined)?.type;
+  const cause = typeof type === "string" ? type : error.cause?.name;
   if (cause === "PrismaClientValidationError") return { error: "(withheld: may echo query arguments)", cause, stack: undefined };
   return { error: error.message.slice(0, MAX_LOGGED_CHARS), cause, stack: error.stack?.slice(0, MAX_LOGGED_CHARS) };
 }

@@ -17,7 +17,8 @@ export async function signUpAndSignIn(baseUrl: string, label: string): Promise<B
   const password = `Bench-${randomBytes(9).toString("base64url")}`;
   const signUp = await fetch(`${baseUrl}/api/trpc/auth.signUp`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    // What a browser on the app's page sends; /api/trpc refuses other origins (src/server/api/request-policy.ts).
+    headers: { "content-type": "application/json", origin: new URL(baseUrl).origin, "sec-fetch-site": "same-origin" },
     body: JSON.stringify({ json: { email, password } }),
   });
   if (!signUp.ok) throw new Error(`auth.signUp answered ${signUp.status}: ${await signUp.text()}`);

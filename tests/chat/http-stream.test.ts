@@ -1,14 +1,14 @@
 /**
- * chat.send over the real wire format the app uses: tRPC's fetch adapter on the server and
+ * chat.send over the real wire format the app uses: the app's tRPC HTTP handler on the server and
  * httpBatchStreamLink on the client. Proves the contract the chat UI relies on.
  */
 import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from "@trpc/client";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import type { AnyTRPCRouter } from "@trpc/server";
 
+import { handleTrpcRequest } from "~/server/api/http-handler";
 import { appRouter, type AppRouter } from "~/server/api/root";
 import { createChatRouter } from "~/server/api/routers/chat";
 import { creditsRouter } from "~/server/api/routers/credits";
@@ -34,12 +34,12 @@ describeEachDb("chat.send over httpBatchStreamLink", (kind) => {
         httpBatchStreamLink({
           url: "http://tally.test/api/trpc",
           transformer: superjson,
+          // The app's own HTTP handler (origin and format policy, batch limit), as the browser meets it.
           fetch: (url, init) =>
-            fetchRequestHandler({
-              endpoint: "/api/trpc",
-              req: new Request(url, init as RequestInit),
+            handleTrpcRequest(new Request(url, init as RequestInit), {
               router,
-              createContext: () => ({ db: t.db, userId, headers: new Headers() }),
+              createContext: () => Promise.resolve({ db: t.db, userId, headers: new Headers() }),
+              appUrl: "http://tally.test",
             }),
         }),
       ],

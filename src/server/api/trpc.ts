@@ -12,6 +12,8 @@ import { InsufficientCreditsError } from "~/server/credits/errors";
 import { db, type Db } from "~/server/db";
 import { DomainError } from "~/server/errors";
 
+import { exposeInternalErrors, GENERIC_ERROR_MESSAGE, isUnexpectedError } from "./public-errors";
+
 export interface Context {
   db: Db;
   userId: string | null;
@@ -25,11 +27,16 @@ export async function createTRPCContext(opts: { headers: Headers }): Promise<Con
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Unexpected errors reach production clients as a generic message; the route's log line has the detail.
   errorFormatter({ shape, error }) {
+    const expose = exposeInternalErrors();
+    const { stack, ...data } = shape.data;
     return {
       ...shape,
+      message: expose || !isUnexpectedError(error) ? shape.message : GENERIC_ERROR_MESSAGE,
       data: {
-        ...shape.data,
+        ...data,
+        ...(expose && stack ? { stack } : {}),
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
         domainCode: error.cause instanceof DomainError ? error.cause.code : null,
       },

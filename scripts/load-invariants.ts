@@ -60,6 +60,8 @@ async function securityHeaderProblems(appUrl: string, emulatorUrl: string): Prom
   expect(csp.get("frame-ancestors")?.join(" ") === "'none'", "CSP frame-ancestors is not 'none'");
   expect(csp.get("default-src")?.join(" ") === "'self'", "CSP default-src is not 'self'");
   expect(!csp.get("script-src")?.includes("'unsafe-eval'"), "CSP script-src allows 'unsafe-eval' in production");
+  const scriptSrc = csp.get("script-src") ?? [];
+  expect(!scriptSrc.includes("'unsafe-inline'") && scriptSrc.includes("'strict-dynamic'") && scriptSrc.some((s) => s.startsWith("'nonce-")), `CSP script-src is ${scriptSrc.join(" ")}, not a nonce with 'strict-dynamic'`);
   // Checkout is a top-level navigation (not a form post), so the Stripe/emulator origins may appear in form-action at most.
   const formAction = csp.get("form-action") ?? [];
   expect(formAction.includes("'self'") && formAction.every((s) => ["'self'", "https://checkout.stripe.com", emulatorUrl].includes(s)), `CSP form-action is ${formAction.join(" ")}`);

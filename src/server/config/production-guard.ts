@@ -1,8 +1,9 @@
 /**
  * Settings a production server refuses to start with. Each problem is one line that names the
- * variable and the fix; instrumentation.ts prints them and exits before the first request.
+ * variable and the fix; at boot (instrumentation.ts) they are printed and the process exits
+ * before the first request.
  */
-import { DEV_AUTH_SECRET, type env } from "~/env";
+import { DEV_AUTH_SECRET, env } from "~/env";
 import { EMULATOR_WEBHOOK_SECRET } from "~/server/billing/stripe-client";
 
 export type GuardEnv = Pick<
@@ -73,4 +74,16 @@ export function productionConfigProblems(e: GuardEnv): string[] {
     problems.push("TALLY_BENCH_ROUTES=1 turns on benchmark routes that stream chat without charging: unset TALLY_BENCH_ROUTES (only `npm run bench`'s loopback server with the demo model may set it).");
   }
   return problems;
+}
+
+/**
+ * In a production server: print each problem on stderr and exit 1. `next build` also runs with
+ * NODE_ENV=production but with fake secrets (scripts/build-sentinels.mjs), so the build phase is skipped.
+ */
+export function exitOnUnsafeProductionConfig(): void {
+  if (process.env.NODE_ENV !== "production" || process.env.NEXT_PHASE === "phase-production-build") return;
+  const problems = productionConfigProblems(env);
+  if (problems.length === 0) return;
+  for (const problem of problems) console.error(`[tally] refusing to start: ${problem}`);
+  process.exit(1);
 }

@@ -5,6 +5,7 @@
 // (--quick: ~10 s). Then: no 5xx, no negative spendable balance, balance == sum(ledger) and
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
 // credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 
 import pg from "pg";
@@ -20,7 +21,8 @@ import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
 import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
 
-const WEBHOOK_SECRET = "whsec_tally_load_invariants_secret";
+// Fresh per run, like every secret a production build is started with.
+const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const STRIPE_KEY = "sk_test_tally_load_invariants";
 const SERVER_LOG = "bench/out/server.log";
 

@@ -1,14 +1,14 @@
 import createNextIntlPlugin from "next-intl/plugin";
 
-import { securityHeaders } from "./src/server/http/security-headers.js";
+import { contentSecurityPolicy, securityHeaders, stripeFormOrigins } from "./src/server/http/security-headers.js";
 
 await import("./src/env.js");
 
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 const dev = process.env.NODE_ENV !== "production";
 const appUrl = process.env.APP_URL ?? "http://localhost:3000";
-// The local emulator's checkout page is another origin; allow it only when it is configured.
-const stripeOrigins = process.env.STRIPE_API_URL ? [new URL(process.env.STRIPE_API_URL).origin] : [];
+// Responses that are not pages (src/proxy.ts gives pages a per-request nonce) get a policy without one.
+const noPageCsp = [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ dev, stripeOrigins: stripeFormOrigins(process.env.STRIPE_API_URL) }) }];
 
 /** @type {import("next").NextConfig} */
 const config = {
@@ -18,10 +18,10 @@ const config = {
   poweredByHeader: false,
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: securityHeaders({ dev, https: appUrl.startsWith("https://"), stripeOrigins }),
-      },
+      { source: "/:path*", headers: securityHeaders({ dev, https: appUrl.startsWith("https://") }) },
+      { source: "/api/:path*", headers: noPageCsp },
+      { source: "/_next/:path*", headers: noPageCsp },
+      { source: "/favicon.svg", headers: noPageCsp },
     ];
   },
 };

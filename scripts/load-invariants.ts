@@ -5,6 +5,7 @@
 // (--quick: ~10 s). Then: no 5xx, no negative spendable balance, balance == sum(ledger) and
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
 // credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 
 import pg from "pg";
@@ -20,7 +21,8 @@ import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
 import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
 
-const WEBHOOK_SECRET = "whsec_tally_load_invariants_secret";
+// Fresh per run, like every secret a production build is started with.
+const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const STRIPE_KEY = "sk_test_tally_load_invariants";
 const SERVER_LOG = "bench/out/server.log";
 
@@ -60,6 +62,8 @@ async function securityHeaderProblems(appUrl: string, emulatorUrl: string): Prom
   expect(csp.get("frame-ancestors")?.join(" ") === "'none'", "CSP frame-ancestors is not 'none'");
   expect(csp.get("default-src")?.join(" ") === "'self'", "CSP default-src is not 'self'");
   expect(!csp.get("script-src")?.includes("'unsafe-eval'"), "CSP script-src allows 'unsafe-eval' in production");
+  const scriptSrc = csp.get("script-src") ?? [];
+  expect(!scriptSrc.includes("'unsafe-inline'") && scriptSrc.includes("'strict-dynamic'") && scriptSrc.some((s) => s.startsWith("'nonce-")), `CSP script-src is ${scriptSrc.join(" ")}, not a nonce with 'strict-dynamic'`);
   // Checkout is a top-level navigation (not a form post), so the Stripe/emulator origins may appear in form-action at most.
   const formAction = csp.get("form-action") ?? [];
   expect(formAction.includes("'self'") && formAction.every((s) => ["'self'", "https://checkout.stripe.com", emulatorUrl].includes(s)), `CSP form-action is ${formAction.join(" ")}`);

@@ -1,7 +1,8 @@
 // Starts Tally with everything it needs on this machine:
 //   node scripts/stack.mjs dev     → next dev   (npm run dev)
 //   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
-// With no real STRIPE_SECRET_KEY it also starts the local Stripe emulator and points the app at it.
+// In dev, with no real STRIPE_SECRET_KEY, it also starts the local Stripe emulator and points the app at it
+// (a production server never fakes payments: without a key its checkout refuses).
 // The database is migrated first: DATABASE_URL when set, else the embedded PGlite directory, which
 // gets one owner process (scripts/pglite-owner.ts) shared by the app and the operator commands.
 import { spawn, spawnSync } from "node:child_process";
@@ -52,23 +53,23 @@ function shutdown(code = 0) {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-const useEmulator = !env.STRIPE_SECRET_KEY;
+const useEmulator = !env.STRIPE_SECRET_KEY && mode === "dev";
 if (useEmulator) {
   const emulatorPort = env.STRIPE_EMULATOR_PORT ?? "12111";
   env.STRIPE_EMULATOR_PORT = emulatorPort;
   env.STRIPE_API_URL ??= `http://127.0.0.1:${emulatorPort}`;
   env.STRIPE_WEBHOOK_URL ??= `http://127.0.0.1:${port}/api/stripe/webhook`;
   env.STRIPE_WEBHOOK_SECRET ??= "whsec_tally_local_emulator_secret";
-  if (mode === "dev") {
-    mkdirSync(".data", { recursive: true });
-    env.STRIPE_EMULATOR_STATE_FILE ??= ".data/stripe-emulator.json";
-  }
+  mkdirSync(".data", { recursive: true });
+  env.STRIPE_EMULATOR_STATE_FILE ??= ".data/stripe-emulator.json";
   if (await isPortFree(emulatorPort)) {
     run(process.execPath, ["--import", "tsx", "tools/stripe-emulator/src/main.ts"]);
   } else {
     console.log(`[tally] Port ${emulatorPort} is busy: assuming a Stripe emulator is already running there.`);
   }
   console.log(`[tally] Stripe: local emulator at ${env.STRIPE_API_URL} (test mode, no real payments).`);
+} else if (!env.STRIPE_SECRET_KEY) {
+  console.log("[tally] Stripe: no STRIPE_SECRET_KEY, so checkout is unavailable (production never uses the emulator).");
 } else {
   console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
 }

@@ -2,7 +2,8 @@ import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
 const isProduction = process.env.NODE_ENV === "production";
-const DEV_AUTH_SECRET = "tally-dev-only-secret-do-not-use-in-production";
+/** Published in the repository: the production guard (src/server/config/production-guard.ts) refuses it. */
+export const DEV_AUTH_SECRET = "tally-dev-only-secret-do-not-use-in-production";
 
 /** @param {number} fallback */
 const int = (fallback) => z.coerce.number().int().nonnegative().default(fallback);
@@ -49,6 +50,8 @@ export const env = createEnv({
     STRIPE_WEBHOOK_SECRET: optionalString,
     /** Base URL of the local Stripe emulator; when set, the Stripe SDK talks to it instead of Stripe. */
     STRIPE_API_URL: optionalString.pipe(z.string().url().optional()),
+    /** "1" lets a production server run with an sk_test_ key (staging, end-to-end tests): its credits are not real. */
+    STRIPE_ALLOW_TEST_MODE: z.enum(["0", "1"]).default("0"),
     STRIPE_PRICE_STARTER: z.string().default("price_starter"),
     STRIPE_PRICE_PRO: z.string().default("price_pro"),
     STRIPE_PRICE_ENTERPRISE: z.string().default("price_enterprise"),

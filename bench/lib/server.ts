@@ -1,12 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 
 import { DIST_DIR } from "./build";
 import { freePort } from "./ports";
 import { treeRssMb } from "./process-memory";
 
-export const BENCH_AUTH_SECRET = "tally-bench-auth-secret-0123456789abcdef-0123";
-export const BENCH_WEBHOOK_SECRET = "whsec_tally_bench_secret_0123456789";
+// Fresh per run: the production guard refuses secrets that are published in the repository.
+export const BENCH_AUTH_SECRET = randomBytes(32).toString("base64url");
+export const BENCH_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 /** Per-token delay of the offline demo model, in the server and in case 5's in-process model. */
 export const BENCH_DEMO_DELAY_MS = 5;
 
@@ -36,6 +38,8 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     STRIPE_SECRET_KEY: "sk_test_tally_bench_unused",
     STRIPE_API_URL: "http://127.0.0.1:9",
     STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+    STRIPE_ALLOW_TEST_MODE: "1",
+    // The production guard accepts bench routes only here: loopback APP_URL, demo model, no live key.
     TALLY_BENCH_ROUTES: "1",
     RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
     RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,

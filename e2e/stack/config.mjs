@@ -17,6 +17,5 @@ export const emulatorUrl = `http://127.0.0.1:${E2E.emulatorPort}`;
 /** A real `sk_test_…` key in the environment: purchases go to Stripe test mode instead of the emulator. */
 export const realStripe = Boolean(process.env.STRIPE_SECRET_KEY);
 
-/** Emulator mode only: any `sk_test_` key is accepted by the emulator; the apps and the emulator share the signing secret. */
+/** Emulator mode only: any `sk_test_` key is accepted by the emulator (the launcher makes a fresh signing secret per run). */
 export const EMULATOR_SECRET_KEY = "sk_test_tally_e2e_emulator";
-export const EMULATOR_WEBHOOK_SECRET = "whsec_tally_e2e_webhook_secret";

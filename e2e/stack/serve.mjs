@@ -2,12 +2,13 @@
 // STRIPE_SECRET_KEY is set), and two `next start` instances of the production build on it.
 // Started by Playwright's webServer; stops its children when Playwright stops it.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import pg from "pg";
 
-import { E2E, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
+import { E2E, EMULATOR_SECRET_KEY, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `tally_e2e_${Date.now()}`;
@@ -61,12 +62,16 @@ function buildIsCurrent() {
 }
 
 const databaseUrl = await freshDatabase();
+// Fresh per run: the production guard refuses secrets that are published in the repository.
+const webhookSecret = `whsec_${randomBytes(24).toString("base64url")}`;
 /** @type {NodeJS.ProcessEnv} */
 const base = {
   ...process.env,
   NODE_ENV: "production",
   DATABASE_URL: databaseUrl,
-  AUTH_SECRET: process.env.AUTH_SECRET ?? "tally-e2e-auth-secret-0123456789abcdef0123",
+  AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url"),
+  // Purchases here are emulated or Stripe test mode: the production build must be told that is intended.
+  STRIPE_ALLOW_TEST_MODE: "1",
   TALLY_LOG: process.env.TALLY_LOG ?? "silent",
   NEXT_TELEMETRY_DISABLED: "1",
   CHAT_DEMO_DELAY_MS: process.env.CHAT_DEMO_DELAY_MS ?? "15",
@@ -84,7 +89,7 @@ if (!realStripe) {
   Object.assign(base, {
     STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
     STRIPE_API_URL: emulatorUrl,
-    STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
   });
 }
 
@@ -118,7 +123,7 @@ if (!realStripe) {
     STRIPE_EMULATOR_PORT: String(E2E.emulatorPort),
     // Both app instances share the database, so one webhook endpoint serves purchases made on either.
     STRIPE_WEBHOOK_URL: `${appUrl}/api/stripe/webhook`,
-    STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_EMULATOR_STATE_FILE: "",
   });
 }

@@ -2,12 +2,14 @@ import "@fontsource-variable/inter";
 import "~/styles/globals.css";
 
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 
 import { SiteHeader } from "~/components/header/site-header";
 import { PaywallModal } from "~/components/paywall/paywall-modal";
 import { themeScript } from "~/components/theme/theme-script";
+import { NONCE_HEADER } from "~/server/http/security-headers.js";
 import { TRPCReactProvider } from "~/trpc/react";
 
 import { currentUser } from "./_lib/current-user";
@@ -27,12 +29,15 @@ export const viewport: Viewport = {
 };
 
 export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
-  const [locale, user] = await Promise.all([getLocale(), currentUser()]);
+  const [locale, user, requestHeaders] = await Promise.all([getLocale(), currentUser(), headers()]);
+  // Set by src/proxy.ts; the CSP runs no inline script without it.
+  const nonce = requestHeaders.get(NONCE_HEADER) ?? undefined;
   return (
     // The theme script sets the `dark` class before hydration, so React must not fight over it.
     <html lang={locale} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        {/* Browsers hide a nonce from the DOM after parsing, so hydration must not compare it. */}
+        <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-dvh font-sans">
         <NextIntlClientProvider>

@@ -3,6 +3,10 @@
 import { useSyncExternalStore } from "react";
 import { z } from "zod";
 
+// Zod probes `new Function` once to pick a faster parser; without 'unsafe-eval' in the CSP the browser
+// reports that probe as a violation, so the browser bundle uses the plain parser.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 /** A message refused for lack of credits, kept so it can be sent again after buying credits. */
 export const UNSENT_KEY = "tally:unsent";
 const CHANGE_EVENT = "tally:unsent-change";

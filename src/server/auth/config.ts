@@ -14,6 +14,10 @@ import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 import { createAccount } from "./accounts";
 import { verifyCredentials } from "./credentials";
 
+// next-auth builds every sign-in, callback and redirect URL from AUTH_URL, or else from the request's
+// Host/X-Forwarded-Host headers. APP_URL is the one source: a forged Host never shapes an auth URL.
+process.env.AUTH_URL = new URL("/api/auth", env.APP_URL).href;
+
 class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }

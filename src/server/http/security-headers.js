@@ -2,17 +2,27 @@
 
 const STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com";
 
+/** The request header through which src/proxy.ts hands the page's nonce to the root layout. */
+export const NONCE_HEADER = "x-nonce";
+
+/** A fresh, unguessable nonce (128 random bits, base64) for one response. */
+export function newNonce() {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
+
 /**
- * Content-Security-Policy for the app. Scripts and styles are same-origin plus inline (Next's
- * bootstrap and the pre-paint theme script need inline); no third-party origins are loaded.
+ * Content-Security-Policy for the app. Pages (src/proxy.ts) get a per-request nonce: only scripts
+ * carrying it run, plus what they load ('strict-dynamic'); inline scripts without it never run.
+ * Responses without a page (API, static files) get the same policy with no nonce, so no script at all
+ * beyond same-origin files. Styles stay same-origin plus inline (React style attributes).
  * Checkout is a top-level redirect, so Stripe (or the local emulator) only appears in form-action.
- * @param {{ dev: boolean, stripeOrigins?: string[] }} opts
+ * @param {{ dev: boolean, nonce?: string, stripeOrigins?: string[] }} opts
  */
-export function contentSecurityPolicy({ dev, stripeOrigins = [] }) {
+export function contentSecurityPolicy({ dev, nonce, stripeOrigins = [] }) {
   const formTargets = ["'self'", STRIPE_CHECKOUT_ORIGIN, ...stripeOrigins];
   const directives = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", "'unsafe-inline'", ...(dev ? ["'unsafe-eval'"] : [])],
+    "script-src": ["'self'", ...(nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : []), ...(dev ? ["'unsafe-eval'"] : [])],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
@@ -31,12 +41,21 @@ export function contentSecurityPolicy({ dev, stripeOrigins = [] }) {
 }
 
 /**
- * @param {{ dev: boolean, https: boolean, stripeOrigins?: string[] }} opts
+ * The local emulator's checkout page is another origin; allowed as a form target only when configured.
+ * @param {string | undefined} stripeApiUrl
+ */
+export function stripeFormOrigins(stripeApiUrl) {
+  return stripeApiUrl ? [new URL(stripeApiUrl).origin] : [];
+}
+
+/**
+ * Headers for every response except the Content-Security-Policy, which depends on the response
+ * (per-request nonce for pages): see src/proxy.ts and next.config.mjs.
+ * @param {{ dev: boolean, https: boolean }} opts
  * @returns {{ key: string, value: string }[]}
  */
-export function securityHeaders({ dev, https, stripeOrigins }) {
+export function securityHeaders({ dev, https }) {
   const headers = [
-    { key: "Content-Security-Policy", value: contentSecurityPolicy({ dev, stripeOrigins }) },
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "X-Frame-Options", value: "DENY" },

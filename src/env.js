@@ -71,6 +71,10 @@ export const env = createEnv({
     /** Delay between the offline demo model's tokens (ms); 0 in tests so suites stay fast. */
     CHAT_DEMO_DELAY_MS: int(process.env.NODE_ENV === "test" ? 0 : 30),
     HOLD_TTL_SECONDS: positiveInt(600),
+    /** A finished reply retries its settle with backoff this long while the database is down; then the sweep settles it. */
+    CHAT_SETTLE_RETRY_SECONDS: positiveInt(300),
+    /** A streaming reply's text and token counts are written at most once per this many ms (plus once at the end). */
+    CHAT_PROGRESS_INTERVAL_MS: positiveInt(1000),
 
     REDIS_URL: optionalString,
     /** Abuse limits, as "<count>/<seconds>" fixed windows shared by every app instance. */

@@ -1,9 +1,10 @@
-import { env } from "~/env";
 import { releaseStaleHolds } from "~/server/credits";
 import { db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
-import { releaseStaleReplies } from "./sweep";
+import { chatConfigFromEnv } from "./config";
+import { CHAT_REF_TYPE } from "./reply-run";
+import { settleStaleReplies } from "./sweep";
 
 const globalForSweep = globalThis as unknown as { tallySweep?: NodeJS.Timeout };
 
@@ -13,8 +14,9 @@ export function startStaleHoldSweep(intervalMs = 60_000): void {
   globalForSweep.tallySweep = setInterval(() => {
     void (async () => {
       try {
-        const replies = await releaseStaleReplies(db, { ttlSeconds: env.HOLD_TTL_SECONDS });
-        const others = await releaseStaleHolds(db);
+        const now = new Date();
+        const replies = await settleStaleReplies(db, chatConfigFromEnv(), { now });
+        const others = await releaseStaleHolds(db, now, { exceptRefTypes: [CHAT_REF_TYPE] });
         if (replies + others > 0) logEvent("stale_holds_released", { replies, others });
       } catch (error) {
         logEvent("stale_hold_sweep_failed", { error: (error as Error).message }, "warn");

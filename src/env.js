@@ -76,6 +76,14 @@ export const env = createEnv({
     /** A streaming reply's text and token counts are written at most once per this many ms (plus once at the end). */
     CHAT_PROGRESS_INTERVAL_MS: positiveInt(1000),
 
+    /** Bearer secret for GET/POST /api/cron/<job> (platform cron, e.g. Vercel Cron); unset → the endpoint answers 404. */
+    CRON_SECRET: optionalString.pipe(z.string().min(16, "CRON_SECRET must be at least 16 characters").optional()),
+    /** In-server schedule of the jobs (0 turns one off); every instance may run it, a lease lets one run at a time. */
+    JOB_SWEEP_INTERVAL_SECONDS: int(60),
+    JOB_RECONCILE_INTERVAL_SECONDS: int(900),
+    /** How many days back the scheduled reconcile looks for paid Checkout Sessions whose webhook never arrived. */
+    JOB_RECONCILE_DAYS: positiveInt(3),
+
     REDIS_URL: optionalString,
     /** Abuse limits, as "<count>/<seconds>" fixed windows shared by every app instance. */
     RATE_LIMIT_SIGNIN_PER_EMAIL: rateLimit("10/900"),

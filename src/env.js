@@ -74,6 +74,18 @@ export const env = createEnv({
     /** Delay between the offline demo model's tokens (ms); 0 in tests so suites stay fast. */
     CHAT_DEMO_DELAY_MS: int(process.env.NODE_ENV === "test" ? 0 : 30),
     HOLD_TTL_SECONDS: positiveInt(600),
+    /** A finished reply retries its settle with backoff this long while the database is down; then the sweep settles it. */
+    CHAT_SETTLE_RETRY_SECONDS: positiveInt(300),
+    /** A streaming reply's text and token counts are written at most once per this many ms (plus once at the end). */
+    CHAT_PROGRESS_INTERVAL_MS: positiveInt(1000),
+
+    /** Bearer secret for GET/POST /api/cron/<job> (platform cron, e.g. Vercel Cron); unset → the endpoint answers 404. */
+    CRON_SECRET: optionalString.pipe(z.string().min(16, "CRON_SECRET must be at least 16 characters").optional()),
+    /** In-server schedule of the jobs (0 turns one off); every instance may run it, a lease lets one run at a time. */
+    JOB_SWEEP_INTERVAL_SECONDS: int(60),
+    JOB_RECONCILE_INTERVAL_SECONDS: int(900),
+    /** How many days back the scheduled reconcile looks for paid Checkout Sessions whose webhook never arrived. */
+    JOB_RECONCILE_DAYS: positiveInt(3),
 
     REDIS_URL: optionalString,
     /** Abuse limits, as "<count>/<seconds>" fixed windows shared by every app instance. */

@@ -2,15 +2,17 @@
  * Runs once when a Next.js server starts, before it serves a request.
  *
  * A production server with unsafe settings exits here (src/server/config/production-guard.ts).
- * Replies whose process died mid-stream never settle; a periodic sweep releases their holds so
- * the credits become spendable again (the user is not charged for a reply that never finished).
+ * Otherwise the scheduled jobs (stale-hold sweep, Stripe reconcile) go on their timers.
+ * Serverless platforms, where no server lives that long, call /api/cron/<job> instead; both
+ * paths run the jobs under the same lease.
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { exitOnUnsafeProductionConfig } = await import("./server/config/production-guard");
-    exitOnUnsafeProductionConfig();
-    if (process.env.TALLY_SWEEP === "off") return;
-    const { startStaleHoldSweep } = await import("./server/chat/sweep-schedule");
-    startStaleHoldSweep();
-  }
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { exitOnUnsafeProductionConfig } = await import("./server/config/production-guard");
+  exitOnUnsafeProductionConfig();
+  const [{ env }, { jobDepsFromEnv, startJobSchedule }] = await Promise.all([import("./env"), import("./server/jobs")]);
+  startJobSchedule(jobDepsFromEnv(), {
+    "sweep-holds": env.JOB_SWEEP_INTERVAL_SECONDS * 1000,
+    reconcile: env.JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+  });
 }

@@ -17,6 +17,8 @@ export interface ScriptOptions {
   failAfter?: number;
   /** Fail before streaming anything (doStream rejects). */
   failAtStart?: boolean;
+  /** After this many chunks, stall until the request is aborted (a provider that stops answering). */
+  hangAfter?: number;
   delayMs?: number;
 }
 
@@ -48,6 +50,11 @@ export class ScriptedModel implements LanguageModelV3 {
         if (s.delayMs) await new Promise((r) => setTimeout(r, s.delayMs));
         if (options.abortSignal?.aborted) return c.error(options.abortSignal.reason);
         if (s.failAfter !== undefined && i >= s.failAfter) return c.error(new Error("model exploded"));
+        if (s.hangAfter !== undefined && i >= s.hangAfter) {
+          const signal = options.abortSignal;
+          if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+          return c.error(signal?.reason ?? new Error("aborted"));
+        }
         if (i < s.chunks.length) {
           c.enqueue({ type: "text-delta", id: "t", delta: s.chunks[i++]! });
           return;

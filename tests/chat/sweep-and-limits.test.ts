@@ -5,8 +5,9 @@ import {
   CHAT_REF_TYPE,
   chatConfigFromEnv,
   chatRateLimitStore,
-  releaseStaleReplies,
+  creditsFor,
   sendMessage,
+  settleStaleReplies,
   worstCaseCredits,
   type ChatDeps,
 } from "~/server/chat";
@@ -30,27 +31,33 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
   afterAll(() => t.close());
 
   function deps(model: ScriptedModel, holdTtlSeconds = config.holdTtlSeconds): ChatDeps {
-    return { db: t.db, model: asChatModel(model), config: { ...config, holdTtlSeconds }, rateLimitStore: chatRateLimitStore(t.db), maxTitleChars: 120 };
+    const chatConfig = { ...config, holdTtlSeconds, progressIntervalMs: 20 };
+    return { db: t.db, model: asChatModel(model), config: chatConfig, rateLimitStore: chatRateLimitStore(t.db), maxTitleChars: 120 };
   }
 
-  it("the sweep releases the hold of a reply that outlived its TTL and marks it as an error", async () => {
+  it("the sweep settles a reply that outlived its TTL from what it had delivered; the late run charges nothing more", async () => {
     const u = await fundedUser(t.db, 10_000);
     const conv = await t.db.conversation.create({ data: { userId: u.id, title: "x" } });
     // A reply that never finishes on its own, as if its process had hung.
     const model = new ScriptedModel({ chunks: Array.from({ length: 10_000 }, () => " w"), delayMs: 20 });
     const run = await sendMessage(deps(model, 1), { userId: u.id, conversationId: conv.id, content: "hello" });
     expect((await getBalance(t.db, u.id)).held).toBeGreaterThan(0);
+    const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
+    await vi.waitFor(async () => expect((await assistant()).outputTokens).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
 
-    expect(await releaseStaleReplies(t.db, { ttlSeconds: 1, now: new Date(Date.now() + 5_000) })).toBeGreaterThanOrEqual(1);
-    expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000, held: 0, spendable: 10_000 });
-    const assistant = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
-    expect(assistant.status).toBe("error");
+    expect(await settleStaleReplies(t.db, { ...config, holdTtlSeconds: 1 }, { now: new Date(Date.now() + 5_000) })).toBeGreaterThanOrEqual(1);
+    const swept = await assistant();
+    expect(swept.status).toBe("stopped");
+    expect(swept.content).toMatch(/^( w)+$/);
+    const charged = creditsFor({ inputTokens: swept.inputTokens!, outputTokens: swept.outputTokens! }, config);
+    expect(swept.creditsCharged).toBe(charged);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
 
-    // When the late reply finally ends, its settle finds the hold gone: nothing is charged twice or at all.
+    // When the late reply finally ends, its settle finds the hold settled: nothing is charged twice.
     await run.events.return(undefined);
-    const outcomeOf = await run.settled;
-    expect(outcomeOf.creditsCharged).toBe(0);
-    expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000, held: 0, spendable: 10_000 });
+    expect((await run.settled).creditsCharged).toBe(charged);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
+    expect(await t.db.creditLedger.count({ where: { userId: u.id, refType: CHAT_REF_TYPE } })).toBe(1);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 

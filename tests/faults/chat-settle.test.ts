@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
-import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, releaseStaleReplies, sendMessage, type ChatDeps } from "~/server/chat";
+import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
+import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 
 import { asChatModel, drain, fundedUser, ScriptedModel } from "../chat/helpers";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
@@ -10,10 +11,16 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { GatedModel } from "./gated-model";
 import { injectLimitedWriteFault } from "./limited-fault";
 
-const config = chatConfigFromEnv();
+vi.setConfig({ testTimeout: 60_000 });
+
+const config: ChatConfig = { ...chatConfigFromEnv(), progressIntervalMs: 20 };
+/** A process whose settle gives up at once (as if it died while the database was down). */
+const givesUp: ChatConfig = { ...config, settleRetrySeconds: 0.05 };
 const usage = { inputTokens: 40, outputTokens: 120 };
 const cost = creditsFor(usage, config);
+const inputOnly = creditsFor({ inputTokens: estimatePromptTokens(buildPrompt([], "hello")), outputTokens: 0 }, config);
 const FUNDS = 100_000;
+const afterTtl = () => new Date(Date.now() + (config.holdTtlSeconds + 1) * 1000);
 
 /** The writes a reply's settle makes: the usage row, the hold it closes, the assistant message it completes. */
 const SETTLE_TABLES = ["CreditLedger", "CreditHold", "Message"] as const;
@@ -25,28 +32,33 @@ describeEachDb("faults during a chat settle", (kind) => {
   });
   afterAll(() => t.close());
 
-  const deps = (model: ScriptedModel): ChatDeps => ({
+  const deps = (model: ScriptedModel, chatConfig = config): ChatDeps => ({
     db: t.db,
     model: asChatModel(model),
-    config,
+    config: chatConfig,
     rateLimitStore: chatRateLimitStore(t.db),
     maxTitleChars: 120,
   });
   const usageRows = (userId: string) => t.db.creditLedger.count({ where: { userId, refType: CHAT_REF_TYPE } });
 
-  /** A funded user with a reply reserved and streaming, held at the gate until the test opens it. */
-  async function replyInFlight() {
+  /**
+   * A funded user with a reply reserved and sent to the provider (its input is on the message),
+   * held at the gate until the test opens it.
+   */
+  async function replyInFlight(chatConfig = config) {
     const u = await fundedUser(t.db, FUNDS);
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "faults" } });
     const model = new GatedModel({ chunks: ["Hello", " there"], usage });
-    const run = await sendMessage(deps(model), { userId: u.id, conversationId: conversation.id, content: "hello" });
-    return { userId: u.id, conversationId: conversation.id, model, run };
+    const run = await sendMessage(deps(model, chatConfig), { userId: u.id, conversationId: conversation.id, content: "hello" });
+    const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
+    await vi.waitFor(async () => expect((await assistant()).inputTokens).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    return { userId: u.id, conversationId: conversation.id, model, run, assistant };
   }
 
   for (const mode of faultModes(kind)) {
     for (const table of SETTLE_TABLES) {
-      it(`an injected ${mode} on ${table} at every settle attempt → a clean error, nothing half-written; the sweep frees the hold; a resend charges once`, async () => {
-        const { userId, conversationId, model, run } = await replyInFlight();
+      it(`an injected ${mode} on ${table} until the settle gives up → a clean error, nothing half-written; the sweep charges what was delivered, once`, async () => {
+        const { userId, conversationId, model, run, assistant } = await replyInFlight(givesUp);
         expect((await getBalance(t.db, userId)).held).toBeGreaterThan(0);
         const afterSend = await snapshot(t.db);
 
@@ -65,21 +77,69 @@ describeEachDb("faults during a chat settle", (kind) => {
         expect(await snapshot(t.db)).toEqual(afterSend);
         expect(await ledgerInvariantViolations(t.db)).toEqual([]);
 
-        // What a crashed stream leaves is cleaned up by the sweep once the hold has expired; the user pays nothing for it.
-        const later = new Date(Date.now() + (config.holdTtlSeconds + 1) * 1000);
-        expect(await releaseStaleReplies(t.db, { ttlSeconds: config.holdTtlSeconds, userId, now: later })).toBe(1);
-        expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS, held: 0, spendable: FUNDS });
+        // Unless the message itself could not be written, the whole reply and its usage were kept on it;
+        // once the hold has expired the sweep charges exactly that.
+        const delivered = table === "Message" ? inputOnly : cost;
+        expect(await assistant()).toMatchObject(
+          table === "Message" ? { status: "streaming", content: "" } : { status: "streaming", content: "Hello there", ...usage },
+        );
+        expect(await settleStaleReplies(t.db, config, { userId, now: afterTtl() })).toBe(1);
+        expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
         expect(await t.db.message.count({ where: { conversationId, status: "streaming" } })).toBe(0);
-        expect(await usageRows(userId)).toBe(0);
+        expect(await assistant()).toMatchObject({ creditsCharged: delivered, ...(table === "Message" ? {} : { status: "stopped", content: "Hello there" }) });
+        expect(await usageRows(userId)).toBe(1);
 
         // The retry (sending again) goes through and is charged exactly once.
         const retry = await sendMessage(deps(new ScriptedModel({ chunks: ["ok"], usage })), { userId, conversationId, content: "again" });
         expect(await retry.settled).toMatchObject({ status: "complete", creditsCharged: cost });
-        expect(await usageRows(userId)).toBe(1);
-        expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
+        expect(await usageRows(userId)).toBe(2);
+        const spent = delivered + cost;
+        expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - spent, held: 0, spendable: FUNDS - spent });
         expect(await ledgerInvariantViolations(t.db)).toEqual([]);
       });
     }
+
+    it(`the database down (${mode}) while a reply finishes → the settle keeps retrying until it is back: text kept, charged once`, async () => {
+      const { userId, model, run, assistant } = await replyInFlight();
+      const outage = await injectLimitedWriteFault(t, "CreditLedger", mode, 1_000_000);
+      const messageOutage = await injectWriteFault(t, "Message", mode);
+      try {
+        model.open();
+        // Well past the three attempts (about 0.6 s) after which the settle used to give up.
+        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(5), { timeout: 30_000, interval: 50 });
+      } finally {
+        await messageOutage();
+        await outage.remove();
+      }
+      expect(await run.settled).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
+      const message = await assistant();
+      expect(message).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
+      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
+        { refId: message.id, amount: -cost },
+      ]);
+      expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
+      expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+    });
+
+    it(`the sweep and a retrying settle (${mode}) racing after an outage → the reply is charged once, by one of them`, async () => {
+      const { userId, model, run, assistant } = await replyInFlight();
+      const outage = await injectLimitedWriteFault(t, "CreditLedger", mode, 1_000_000);
+      try {
+        model.open();
+        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 20 });
+      } finally {
+        await outage.remove();
+      }
+      await settleStaleReplies(t.db, config, { userId, now: afterTtl() });
+      expect(await run.settled).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
+      const message = await assistant();
+      expect(message).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
+      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
+        { refId: message.id, amount: -cost },
+      ]);
+      expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
+      expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+    });
 
     it(`an injected ${mode} on the first settle attempt only → the retry settles it exactly once`, async () => {
       const { userId, model, run } = await replyInFlight();

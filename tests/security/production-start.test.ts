@@ -41,7 +41,8 @@ async function startProduction(settings: Record<string, string | undefined>): Pr
     APP_URL: base,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     PGLITE_DATA_DIR: "memory://",
-    TALLY_SWEEP: "off",
+    JOB_SWEEP_INTERVAL_SECONDS: "0",
+    JOB_RECONCILE_INTERVAL_SECONDS: "0",
     TALLY_LOG: "silent",
   };
   for (const [k, v] of Object.entries(settings)) {

@@ -6,8 +6,12 @@ export interface ChatConfig {
   creditsPer1kOutputTokens: number;
   /** Reply cap; also the output part of the worst case reserved before each reply. */
   maxOutputTokens: number;
-  /** After this the sweep releases a reply's hold (a crashed stream never settles). */
+  /** After this the sweep settles a reply's hold from what was delivered (a crashed stream never settles itself). */
   holdTtlSeconds: number;
+  /** How long a finished reply keeps retrying its settle (with backoff) while the database is unreachable. */
+  settleRetrySeconds: number;
+  /** At most one write of a streaming reply's text and token counts per this many ms (plus a final one). */
+  progressIntervalMs: number;
 }
 
 export function chatConfigFromEnv(): ChatConfig {
@@ -16,5 +20,7 @@ export function chatConfigFromEnv(): ChatConfig {
     creditsPer1kOutputTokens: env.CREDITS_PER_1K_OUTPUT_TOKENS,
     maxOutputTokens: env.CHAT_MAX_OUTPUT_TOKENS,
     holdTtlSeconds: env.HOLD_TTL_SECONDS,
+    settleRetrySeconds: env.CHAT_SETTLE_RETRY_SECONDS,
+    progressIntervalMs: env.CHAT_PROGRESS_INTERVAL_MS,
   };
 }

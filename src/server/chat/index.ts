@@ -16,4 +16,4 @@ export { chatModelSettingsFromEnv, getChatModel, type ChatModel, type ChatModelS
 export { chatRateLimitStore } from "./rate-limit-store";
 export { CHAT_REF_TYPE, type ReplyOutcome, type ReplyRun } from "./reply-run";
 export { sendMessage, type ChatDeps, type SendInput } from "./send-message";
-export { releaseStaleReplies } from "./sweep";
+export { settleStaleReplies, type SweepConfig } from "./sweep";

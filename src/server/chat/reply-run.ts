@@ -3,8 +3,11 @@
  * not depend on anyone reading its events: whether the stream ends, the user stops it (request
  * aborted), the reader goes away or the model fails, the `finally` settles the hold with the
  * usage so far and writes the final message, on the app's database handle (never the request).
+ * While it streams, what was delivered is written to the message (reply-progress.ts); a settle
+ * that meets a database outage keeps the reply in memory and retries with backoff for
+ * CHAT_SETTLE_RETRY_SECONDS; after that the sweep settles it from the delivered text.
  */
-import { streamText } from "ai";
+import { streamText, wrapLanguageModel } from "ai";
 
 import { HoldNotActiveError, release, settle } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
@@ -17,6 +20,7 @@ import type { ChatStreamEvent, ReplyStatus } from "./events";
 import { creditsFor, type TokenUsage } from "./metering";
 import type { ChatModel } from "./models";
 import type { Prompt } from "./prompt";
+import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
 export const CHAT_REF_TYPE = "chat_message";
@@ -53,14 +57,28 @@ interface Generated {
   status: ReplyStatus;
   text: string;
   reported: { inputTokens?: number; outputTokens?: number } | null;
+  /** The request went to the provider (which then bills its input, even if stopped at once). */
+  providerCalled: boolean;
   error?: string;
 }
 
-async function generate(input: ReplyRunInput, signal: AbortSignal, onDelta: (text: string) => void): Promise<Generated> {
-  const out: Generated = { status: "complete", text: "", reported: null };
+async function generate(input: ReplyRunInput, signal: AbortSignal, progress: ProgressWriter, onDelta: (text: string) => void): Promise<Generated> {
+  const out: Generated = { status: "complete", text: "", reported: null, providerCalled: false };
+  const delivered = () => ({ content: out.text, inputTokens: input.estimatedInputTokens, outputTokens: countTokens(out.text) });
+  const model = wrapLanguageModel({
+    model: input.model.model,
+    middleware: {
+      specificationVersion: "v3",
+      wrapStream: ({ doStream }) => {
+        out.providerCalled = true;
+        progress.update(delivered);
+        return doStream();
+      },
+    },
+  });
   try {
     const result = streamText({
-      model: input.model.model,
+      model,
       system: input.prompt.system,
       messages: input.prompt.messages,
       maxOutputTokens: input.config.maxOutputTokens,
@@ -71,6 +89,7 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, onDelta: (tex
       if (part.type === "text-delta" && part.text) {
         out.text += part.text;
         onDelta(part.text);
+        progress.update(delivered);
       } else if (part.type === "finish") {
         const { inputTokens, outputTokens } = part.totalUsage;
         if (inputTokens !== undefined || outputTokens !== undefined) out.reported = { inputTokens, outputTokens };
@@ -97,13 +116,20 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, onDelta: (tex
   return out;
 }
 
-/** Provider-reported usage when there is some, else our own count; nothing generated → nothing used. */
+/**
+ * Provider-reported usage when there is some, else our own count. A reply stopped before its
+ * first token still pays its input once the provider had the request; only a reply that never
+ * reached the provider, or that the provider failed before any output, is free.
+ */
 function usageOf(g: Generated, estimatedInputTokens: number): TokenUsage {
-  if (!g.reported && g.text === "") return { inputTokens: 0, outputTokens: 0 };
-  return {
-    inputTokens: g.reported?.inputTokens ?? estimatedInputTokens,
-    outputTokens: g.reported?.outputTokens ?? countTokens(g.text),
-  };
+  if (g.reported || g.text !== "") {
+    return {
+      inputTokens: g.reported?.inputTokens ?? estimatedInputTokens,
+      outputTokens: g.reported?.outputTokens ?? countTokens(g.text),
+    };
+  }
+  if (g.status === "stopped" && g.providerCalled) return { inputTokens: estimatedInputTokens, outputTokens: 0 };
+  return { inputTokens: 0, outputTokens: 0 };
 }
 
 async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
@@ -120,11 +146,14 @@ async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage
           note: `${usage.inputTokens} input + ${usage.outputTokens} output tokens`,
         });
         charged = res.charged;
-      } else {
-        await release(tx, input.holdId);
+      } else if (!(await release(tx, input.holdId))) {
+        // The sweep got here first: report what it charged.
+        const hold = await tx.creditHold.findUnique({ where: { id: input.holdId } });
+        charged = hold?.status === "settled" ? (hold.settledAmount ?? 0) : 0;
       }
     } catch (error) {
-      // The sweep released the hold of a reply that outlived HOLD_TTL_SECONDS: nothing to charge.
+      // The sweep released the hold of a reply that outlived HOLD_TTL_SECONDS and never reached
+      // the provider: nothing to charge. (A hold the sweep settled is reported by settle itself.)
       if (!(error instanceof HoldNotActiveError)) throw error;
       logEvent("chat_hold_gone", { messageId: input.assistantMessageId, holdId: input.holdId }, "warn");
     }
@@ -136,15 +165,26 @@ async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage
   });
 }
 
-async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
+const FIRST_RETRY_MS = 200;
+const MAX_RETRY_MS = 10_000;
+
+/** Settle is idempotent (the hold closes once, the ledger ref is unique), so retrying is always safe. */
+async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenUsage, progress: ProgressWriter): Promise<number> {
+  const giveUpAt = Date.now() + input.config.settleRetrySeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await settleReply(input, g, usage);
+      const charged = await settleReply(input, g, usage);
+      progress.close();
+      return charged;
     } catch (error) {
-      logEvent("chat_settle_failed", { messageId: input.assistantMessageId, attempt, error: String(error) }, "error");
-      // After the last attempt the hold stays active until the stale-hold sweep releases it.
-      if (attempt >= 3) throw error;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
+      // Best effort: if this process dies before a retry succeeds, the sweep settles from this.
+      if (attempt === 1) await progress.flush();
+      const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
+      const giveUp = Date.now() + delay > giveUpAt;
+      logEvent("chat_settle_failed", { messageId: input.assistantMessageId, attempt, giveUp, error: String(error) }, giveUp ? "error" : "warn");
+      // Giving up leaves the hold active and the delivered text on the message: the sweep settles it.
+      if (giveUp) throw error;
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
@@ -156,13 +196,16 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
   channel.push(input.start);
 
   const settled = (async (): Promise<ReplyOutcome> => {
-    let g: Generated = { status: "error", text: "", reported: null, error: "model_error" };
+    let g: Generated = { status: "error", text: "", reported: null, providerCalled: false, error: "model_error" };
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let charged = 0;
+    const progress = createProgressWriter(input.db, input.assistantMessageId, input.config.progressIntervalMs);
     try {
-      g = await generate(input, signal, (text) => channel.push({ type: "delta", text }));
+      g = await generate(input, signal, progress, (text) => channel.push({ type: "delta", text }));
       usage = usageOf(g, input.estimatedInputTokens);
-      charged = await settleWithRetry(input, g, usage);
+      const final = { content: g.text, ...usage };
+      progress.update(() => final);
+      charged = await settleWithRetry(input, g, usage, progress);
       logEvent("chat_reply_settled", { userId: input.userId, messageId: input.assistantMessageId, status: g.status, ...usage, charged });
     } catch {
       g = { ...g, status: "error", error: "settle_failed" };

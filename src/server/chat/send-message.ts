@@ -17,7 +17,7 @@ import { worstCaseCredits } from "./metering";
 import type { ChatModel } from "./models";
 import { buildPrompt, estimatePromptTokens, loadHistory } from "./prompt";
 import { CHAT_REF_TYPE, startReplyRun, type ReplyRun } from "./reply-run";
-import { releaseStaleReplies } from "./sweep";
+import { settleStaleReplies } from "./sweep";
 
 export interface ChatDeps {
   db: Db;
@@ -39,8 +39,8 @@ export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<Rep
   const { db, config } = deps;
   const conversation = await requireOwnConversation(db, input.userId, input.conversationId);
   await limit(RULES.chatPerUser, input.userId, deps.rateLimitStore);
-  // Frees this user's credits still held by replies that crashed long ago.
-  await releaseStaleReplies(db, { userId: input.userId, ttlSeconds: config.holdTtlSeconds });
+  // Settles this user's replies that crashed long ago, so their held credits count again.
+  await settleStaleReplies(db, config, { userId: input.userId });
 
   const prompt = buildPrompt(await loadHistory(db, conversation.id), input.content);
   const estimatedInputTokens = estimatePromptTokens(prompt);

@@ -1,33 +1,72 @@
 /**
- * Replies whose process died mid-stream never settle. Their hold expires after HOLD_TTL_SECONDS;
- * this releases such holds (the user is not charged for a reply they never fully got) and marks
- * their messages as errors so they stop showing as "streaming".
+ * Replies that never settled themselves (their process died, or the database was down for longer
+ * than their settle retried) keep an active hold. Once it is past HOLD_TTL_SECONDS, this settles
+ * it from what the reply had delivered (reply-progress.ts): the input once the provider was
+ * called plus the output written so far, at the one price rule, under the reply's own ledger ref
+ * (so a late settle by the run itself can never charge a second time). The text stays; the
+ * message is marked "stopped" (or "error" when nothing was delivered). A reply that never
+ * reached the provider is released for nothing.
  */
-import { release } from "~/server/credits";
+import { Prisma } from "~/generated/prisma/client";
+import { release, settle } from "~/server/credits";
+import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
+import type { ChatConfig } from "./config";
+import { creditsFor } from "./metering";
 import { CHAT_REF_TYPE } from "./reply-run";
 
-export async function releaseStaleReplies(db: Db, opts: { ttlSeconds: number; userId?: string; now?: Date }): Promise<number> {
+export type SweepConfig = Pick<ChatConfig, "holdTtlSeconds" | "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
+
+/**
+ * Closes one expired reply hold; false when someone else (the run, another sweep) closed it first.
+ * Locks the hold, then the message (the order the run's own settle takes), so the delivered
+ * state it charges is the message's last one and no progress write can land after it.
+ */
+async function closeStaleReply(db: Db, holdId: string, config: SweepConfig): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    const [hold] = await tx.$queryRaw<{ refId: string; status: string }[]>`
+      SELECT "refId", status::text AS status FROM "CreditHold" WHERE id = ${holdId} FOR UPDATE`;
+    if (hold?.status !== "active") return false;
+    const [message] = await tx.$queryRaw<{ inputTokens: number | null; outputTokens: number | null }[]>`
+      UPDATE "Message"
+         SET status = (CASE WHEN content = '' THEN 'error' ELSE 'stopped' END)::"MessageStatus", "creditsCharged" = 0
+       WHERE id = ${hold.refId} AND status = 'streaming'::"MessageStatus"
+       RETURNING "inputTokens", "outputTokens"`;
+    const usage = { inputTokens: message?.inputTokens ?? 0, outputTokens: message?.outputTokens ?? 0 };
+    const cost = creditsFor(usage, config);
+    if (cost === 0) return release(tx, holdId);
+    const { charged } = await settle(tx, {
+      holdId,
+      cost,
+      refType: CHAT_REF_TYPE,
+      refId: hold.refId,
+      note: `${usage.inputTokens} input + ${usage.outputTokens} output tokens (interrupted reply)`,
+    });
+    if (message) await tx.message.update({ where: { id: hold.refId }, data: { creditsCharged: charged } });
+    return true;
+  });
+}
+
+/** Settles (or releases) every expired reply hold; returns how many it closed. */
+export async function settleStaleReplies(db: Db, config: SweepConfig, opts: { userId?: string; now?: Date } = {}): Promise<number> {
   const now = opts.now ?? new Date();
   const stale = await db.creditHold.findMany({
     where: { status: "active", refType: CHAT_REF_TYPE, expiresAt: { lt: now }, ...(opts.userId ? { userId: opts.userId } : {}) },
-    select: { id: true, refId: true },
+    select: { id: true },
     take: 1000,
   });
-  let released = 0;
+  let closed = 0;
   for (const hold of stale) {
-    if (await release(db, hold.id)) released += 1;
-    await db.message.updateMany({ where: { id: hold.refId, status: "streaming" }, data: { status: "error", creditsCharged: 0 } });
+    if (await closeStaleReply(db, hold.id, config)) closed += 1;
   }
-  // Replies whose hold some other sweep already released.
-  await db.message.updateMany({
-    where: {
-      status: "streaming",
-      createdAt: { lt: new Date(now.getTime() - opts.ttlSeconds * 1000) },
-      ...(opts.userId ? { conversation: { userId: opts.userId } } : {}),
-    },
-    data: { status: "error", creditsCharged: 0 },
-  });
-  return released;
+  // Replies still "streaming" long after their hold was closed elsewhere (e.g. by an operator's release).
+  const cutoff = new Date(now.getTime() - config.holdTtlSeconds * 1000);
+  await db.$executeRaw`
+    UPDATE "Message" m SET status = 'error'::"MessageStatus", "creditsCharged" = 0
+     WHERE m.status = 'streaming'::"MessageStatus" AND m."createdAt" < ${cutoff}
+       AND NOT EXISTS (SELECT 1 FROM "CreditHold" h
+                        WHERE h."refType" = ${CHAT_REF_TYPE} AND h."refId" = m.id AND h.status = 'active'::"HoldStatus")
+       ${opts.userId ? Prisma.sql`AND m."conversationId" IN (SELECT id FROM "Conversation" WHERE "userId" = ${opts.userId})` : Prisma.empty}`;
+  return closed;
 }

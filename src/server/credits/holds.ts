@@ -112,10 +112,13 @@ export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
   });
 }
 
-/** Releases holds whose work died without settling (a crashed stream). Returns how many. */
-export async function releaseStaleHolds(db: DbOrTx, now: Date = new Date()): Promise<number> {
+/**
+ * Releases holds whose work died without settling. Returns how many. `exceptRefTypes` leaves
+ * alone the holds that their own domain settles from what was delivered (chat replies).
+ */
+export async function releaseStaleHolds(db: DbOrTx, now: Date = new Date(), opts: { exceptRefTypes?: string[] } = {}): Promise<number> {
   const stale = await db.creditHold.findMany({
-    where: { status: "active", expiresAt: { lt: now } },
+    where: { status: "active", expiresAt: { lt: now }, ...(opts.exceptRefTypes?.length ? { refType: { notIn: opts.exceptRefTypes } } : {}) },
     select: { id: true },
     take: 1000,
   });

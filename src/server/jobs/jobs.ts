@@ -1,0 +1,62 @@
+/**
+ * The server's scheduled jobs, one definition each, run the same way by the in-process schedule
+ * (instrumentation) and by the cron endpoint: each under its lease, so any number of instances
+ * and cron calls at once still run a job once at a time. Both jobs are idempotent on their own
+ * (holds close once, the ledger ref is unique); the lease just keeps them from racing.
+ */
+import type Stripe from "stripe";
+
+import { env } from "~/env";
+import { getStripe, reconcileCheckoutSessions } from "~/server/billing";
+import { CHAT_REF_TYPE, chatConfigFromEnv, settleStaleReplies, type SweepConfig } from "~/server/chat";
+import { releaseStaleHolds } from "~/server/credits";
+import { db as appDb, type Db } from "~/server/db";
+import { logEvent } from "~/server/log";
+
+import { runExclusive, type LeaseOutcome } from "./lease";
+
+export const JOB_NAMES = ["sweep-holds", "reconcile"] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export function isJobName(value: string): value is JobName {
+  return (JOB_NAMES as readonly string[]).includes(value);
+}
+
+export interface JobDeps {
+  db: Db;
+  stripe: () => Stripe;
+  chat: SweepConfig;
+  /** How far back the reconcile looks for paid Checkout Sessions. */
+  reconcileDays: number;
+}
+
+export function jobDepsFromEnv(): JobDeps {
+  return { db: appDb, stripe: getStripe, chat: chatConfigFromEnv(), reconcileDays: env.JOB_RECONCILE_DAYS };
+}
+
+const LEASE_MS: Record<JobName, number> = { "sweep-holds": 5 * 60_000, reconcile: 30 * 60_000 };
+
+const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> = {
+  async "sweep-holds"(deps) {
+    const now = new Date();
+    // Chat replies first: they are settled from what they delivered, never released for nothing.
+    const replies = await settleStaleReplies(deps.db, deps.chat, { now });
+    const others = await releaseStaleHolds(deps.db, now, { exceptRefTypes: [CHAT_REF_TYPE] });
+    if (replies + others > 0) logEvent("stale_holds_closed", { replies, others });
+    return { replies, others };
+  },
+  async reconcile(deps) {
+    const { fulfilled, alreadyCredited, skipped, refundsApplied } = await reconcileCheckoutSessions(
+      { db: deps.db, stripe: deps.stripe() },
+      { days: deps.reconcileDays },
+    );
+    if (fulfilled + refundsApplied > 0) logEvent("reconcile_caught_up", { fulfilled, refundsApplied });
+    return { fulfilled, alreadyCredited, skipped, refundsApplied };
+  },
+};
+
+export type JobOutcome = { job: JobName } & LeaseOutcome<Record<string, number>>;
+
+export async function runJob(deps: JobDeps, job: JobName, opts: { minIntervalMs?: number } = {}): Promise<JobOutcome> {
+  return { job, ...(await runExclusive(deps.db, job, { leaseMs: LEASE_MS[job], ...opts }, () => WORK[job](deps))) };
+}

@@ -1,0 +1,34 @@
+/**
+ * The jobs on a timer inside a long-lived server (started by src/instrumentation.ts). Every
+ * instance runs the timer; the lease lets one of them do each run, and `minIntervalMs` keeps N
+ * instances from running a job N times per interval. Serverless deployments, where no process
+ * lives that long, call the cron endpoint instead (src/app/api/cron/[job]/route.ts).
+ */
+import { logEvent } from "~/server/log";
+
+import { JOB_NAMES, runJob, type JobDeps, type JobName } from "./jobs";
+
+export type JobIntervals = Record<JobName, number>;
+
+export interface JobSchedule {
+  stop(): void;
+}
+
+export function startJobSchedule(deps: JobDeps, intervalsMs: JobIntervals): JobSchedule {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of JOB_NAMES) {
+    const every = intervalsMs[job];
+    if (!(every > 0)) continue;
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      runJob(deps, job, { minIntervalMs: every / 2 })
+        .catch((error: unknown) => logEvent("job_failed", { job, error: String((error as Error)?.message ?? error) }, "warn"))
+        .finally(() => (running = false));
+    }, every);
+    timer.unref();
+    timers.push(timer);
+  }
+  return { stop: () => timers.forEach(clearInterval) };
+}

@@ -31,7 +31,7 @@ describeEachDb("a refund or dispute that overtakes its purchase", (kind) => {
   }
 
   const balance = async (userId: string) => (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
-  const handle = (event: Stripe.Event) => handleStripeEvent(suite.t.db, event, { stripe: () => suite.rig.stripe });
+  const handle = (event: Stripe.Event) => handleStripeEvent(suite.t.db, event, { stripe: () => suite.rig.stripe, livemode: false });
 
   it("a partial refund first: the purchase is fulfilled from Stripe, then clawed back; the late webhook adds nothing", async () => {
     const u = await createUser(suite.t.db);
@@ -71,6 +71,7 @@ describeEachDb("a refund or dispute that overtakes its purchase", (kind) => {
       id: `evt_foreign_${Date.now()}`,
       object: "event",
       type: "charge.refunded",
+      livemode: false,
       data: { object: { id: "ch_foreign", object: "charge", amount: 1000, amount_refunded: 1000, payment_intent: "pi_not_from_tally" } },
     } as unknown as Stripe.Event;
     const before = await snapshot(suite.t.db);

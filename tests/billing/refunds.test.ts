@@ -6,7 +6,7 @@ import { getBalance, InsufficientCreditsError, spend } from "~/server/credits";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
-import { charge, checkoutSession, deliver, dispute, stripeEvent } from "./stripe-fixtures";
+import { charge, deliver, dispute, soldSession, stripeEvent } from "./stripe-fixtures";
 
 describeEachDb("refunds and disputes claw credits back", (kind) => {
   let t: TestDb;
@@ -18,7 +18,7 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
   /** A user with one paid starter purchase (50,000 credits for 500 cents). */
   async function paidPurchase() {
     const u = await createUser(t.db);
-    const session = checkoutSession(u.id, "starter");
+    const session = await soldSession(t.db, u.id, "starter");
     await fulfilCheckoutSession(t.db, session);
     return { userId: u.id, sessionId: session.id, pi: session.payment_intent as string };
   }

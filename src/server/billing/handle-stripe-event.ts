@@ -13,7 +13,7 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { fulfilByPaymentIntent } from "./catch-up-purchase";
-import { applyDispute, type DisputeOutcome } from "./disputes";
+import { applyDispute } from "./disputes";
 import { fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
 import { statusesMovingTo } from "./purchase-status";
@@ -76,7 +76,7 @@ async function fulfilFromStripe(db: Db, event: Stripe.Event, options: StripeEven
   return fulfilOutcome(await fulfilCheckoutSession(db, session, options.packs));
 }
 
-async function disputeFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<DisputeOutcome | string> {
+async function disputeFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
   const disputeId = objectIdOf(event);
   if (!disputeId) return refused(event, "invalid_object");
   const dispute = await retrieveDispute(options.stripe(), disputeId);

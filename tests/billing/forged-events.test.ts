@@ -9,7 +9,7 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor } from "../helpers/trpc";
 import { createUser } from "../helpers/users";
 import { useEmulatorSuite } from "./emulator-harness";
-import { checkoutSession, deliver, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
+import { charge, checkoutSession, deliver, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
 
 // A correctly signed event proves only that its sender holds the signing secret. These deliver
 // events that are signed but not true, and check that Stripe's own record decides.
@@ -98,6 +98,19 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     expect((await deliver(t.db, stripeEvent("charge.dispute.closed", fake))).body.outcome).toBe("refused:unknown_dispute");
     expect(await balance(u.id)).toBe(50_000);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("a refund event Stripe cannot confirm takes nothing: an unknown charge, or a full refund claimed for an unrefunded one", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id, "starter");
+    await deliver(t.db, stripeEvent("checkout.session.completed", session));
+    const real = charge(session.payment_intent as string, 500, 0);
+    const unknown = { ...real, id: "ch_forged", amount_refunded: 500, refunded: true };
+    expect((await deliver(t.db, stripeEvent("charge.refunded", unknown))).body.outcome).toBe("refused:unknown_charge");
+    const claim = { ...real, amount_refunded: 500, refunded: true };
+    expect((await deliver(t.db, stripeEvent("charge.refunded", claim))).body.outcome).toBe("nothing_to_claw_back");
+    expect(await balance(u.id)).toBe(50_000);
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "paid", amountRefunded: 0, creditsClawedBack: 0 });
   });
 
   it("a signed event with an unusable object id → 200 refused:invalid_object, nothing written", async () => {

@@ -22,9 +22,11 @@ function missing(kind: string, id: string): Stripe.errors.StripeInvalidRequestEr
 export class StripeBook {
   readonly sessions = new Map<string, VerifiedCheckoutSession>();
   readonly disputes = new Map<string, Stripe.Dispute>();
+  readonly charges = new Map<string, Stripe.Charge>();
 
   record<T extends { id: string; object?: string }>(object: T): T {
     if (object.object === "dispute") this.disputes.set(object.id, structuredClone(object) as unknown as Stripe.Dispute);
+    else if (object.object === "charge") this.charges.set(object.id, structuredClone(object) as unknown as Stripe.Charge);
     else this.sessions.set(object.id, structuredClone(object) as unknown as VerifiedCheckoutSession);
     return object;
   }
@@ -32,6 +34,7 @@ export class StripeBook {
   forget(id: string): void {
     this.sessions.delete(id);
     this.disputes.delete(id);
+    this.charges.delete(id);
   }
 
   readonly client = {
@@ -47,6 +50,13 @@ export class StripeBook {
           has_more: false,
           data: [...this.sessions.values()].filter((s) => !params.payment_intent || s.payment_intent === params.payment_intent).map((s) => structuredClone(s)),
         }),
+      },
+    },
+    charges: {
+      retrieve: async (id: string) => {
+        const charge = this.charges.get(id);
+        if (!charge) throw missing("charge", id);
+        return structuredClone(charge);
       },
     },
     disputes: {
@@ -114,8 +124,9 @@ export async function soldSession(
   return session;
 }
 
+/** A charge in Stripe's record (`stripeBook`), as it stands after `amountRefunded` was refunded. */
 export function charge(paymentIntentId: string, amount: number, amountRefunded: number, id = rid("ch")): Stripe.Charge {
-  return {
+  return stripeBook.record({
     id,
     object: "charge",
     amount,
@@ -123,7 +134,7 @@ export function charge(paymentIntentId: string, amount: number, amountRefunded: 
     refunded: amountRefunded >= amount,
     currency: "usd",
     payment_intent: paymentIntentId,
-  } as unknown as Stripe.Charge;
+  } as unknown as Stripe.Charge);
 }
 
 /** A dispute in Stripe's record (`stripeBook`); record it again with another status to move it on. */

@@ -3,9 +3,9 @@
  * table only saves work on duplicate deliveries; correctness rests on the ledger's unique refs.
  * A thrown error means "not processed": the route answers 5xx and Stripe retries.
  *
- * A valid signature proves only that the sender holds the signing secret. Whatever can add
- * credits (a completed session, a won dispute) is therefore read back from Stripe first and
- * decided on Stripe's answer; events from the other mode (live vs test) are refused outright.
+ * A valid signature proves only that the sender holds the signing secret. Whatever moves
+ * credits (a completed session, a refund, a dispute) is therefore read back from Stripe first
+ * and decided on Stripe's answer; events from the other mode (live vs test) are refused outright.
  */
 import type Stripe from "stripe";
 
@@ -18,7 +18,7 @@ import { fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkou
 import type { Pack } from "./packs";
 import { statusesMovingTo } from "./purchase-status";
 import { applyChargeRefund } from "./refunds";
-import { retrieveCheckoutSession, retrieveDispute } from "./stripe-records";
+import { retrieveCharge, retrieveCheckoutSession, retrieveDispute } from "./stripe-records";
 
 export interface StripeEventResult {
   outcome: string;
@@ -76,6 +76,15 @@ async function fulfilFromStripe(db: Db, event: Stripe.Event, options: StripeEven
   return fulfilOutcome(await fulfilCheckoutSession(db, session, options.packs));
 }
 
+async function refundFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+  const chargeId = objectIdOf(event);
+  if (!chargeId) return refused(event, "invalid_object");
+  // Stripe's current amount_refunded: cumulative, so any delivery order converges (see refunds.ts).
+  const charge = await retrieveCharge(options.stripe(), chargeId);
+  if (!charge) return refused(event, "unknown_charge");
+  return afterCatchUp(db, charge.payment_intent, () => applyChargeRefund(db, charge), options);
+}
+
 async function disputeFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
   const disputeId = objectIdOf(event);
   if (!disputeId) return refused(event, "invalid_object");
@@ -94,11 +103,8 @@ async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions
       return markSession(db, event, "failed");
     case "checkout.session.expired":
       return markSession(db, event, "expired");
-    case "charge.refunded": {
-      // Trusted from the event: a refund can only take credits away (see refunds.ts).
-      const charge = event.data.object;
-      return afterCatchUp(db, charge.payment_intent, () => applyChargeRefund(db, charge), options);
-    }
+    case "charge.refunded":
+      return refundFromStripe(db, event, options);
     case "charge.dispute.created":
     case "charge.dispute.funds_withdrawn":
     case "charge.dispute.updated":

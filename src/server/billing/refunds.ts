@@ -2,8 +2,8 @@
  * Money going back to the payer takes its credits back. Each charge.refunded carries the
  * charge's cumulative amount_refunded, so the target clawback is a pure function of it; only
  * the delta over what was already clawed back is written, under a ref unique to that refund
- * state. Duplicates and out-of-order partial refunds therefore never double-count. A forged
- * refund event can only take credits away, never add them (disputes, which can, are in disputes.ts).
+ * state. Duplicates and out-of-order partial refunds therefore never double-count. The webhook
+ * passes the charge as Stripe returns it, so a forged refund event takes nothing.
  */
 import type Stripe from "stripe";
 
@@ -56,7 +56,7 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
       });
     }
     const amountRefunded = Math.max(purchase.amountRefunded, refunded);
-    const status = amountRefunded >= amount ? "refunded" : "partially_refunded";
+    const status = amountRefunded >= amount ? "refunded" : amountRefunded > 0 ? "partially_refunded" : purchase.status;
     await tx.purchase.update({
       where: { id: purchase.id },
       data: {

@@ -29,6 +29,10 @@ export function retrieveCheckoutSession(stripe: Stripe, sessionId: string): Prom
   return orNullWhenMissing(() => stripe.checkout.sessions.retrieve(sessionId, { expand: SESSION_EXPAND }) as Promise<VerifiedCheckoutSession>);
 }
 
+export function retrieveCharge(stripe: Stripe, chargeId: string): Promise<Stripe.Charge | null> {
+  return orNullWhenMissing(() => stripe.charges.retrieve(chargeId));
+}
+
 export function retrieveDispute(stripe: Stripe, disputeId: string): Promise<Stripe.Dispute | null> {
   return orNullWhenMissing(() => stripe.disputes.retrieve(disputeId));
 }

@@ -25,6 +25,7 @@ import { parseOptions } from "./lib/options";
 import { CaseReport, fmt } from "./lib/report";
 import { writeResults } from "./lib/results-file";
 import { startServer } from "./lib/server";
+import { startBenchStripe } from "./lib/stripe";
 import { failureLines, noteLines, textTable } from "./lib/table";
 
 const CASES: BenchCase[] = [balanceOverhead, o1Balance, spendContention, webhookStorm, chatMetering, pageWeight];
@@ -41,14 +42,16 @@ async function main(): Promise<number> {
   const database = await createBenchDatabase();
   onCleanup("drop database", () => database.drop());
   console.log(`[bench] database ${database.name} migrated`);
-  const server = await startServer(database.url);
+  const stripe = await startBenchStripe();
+  onCleanup("stop stripe emulator", () => stripe.close());
+  const server = await startServer(database.url, { STRIPE_API_URL: stripe.url });
   onCleanup("stop server", () => server.stop());
   console.log(`[bench] next start on ${server.baseUrl} (pid ${server.pid})`);
   const handle = createDbHandle({ databaseUrl: database.url, poolSize: 10 });
   onCleanup("close harness db", () => handle.close());
   const sql = new pg.Pool({ connectionString: database.url, max: 4 });
   onCleanup("close harness pool", () => sql.end());
-  const ctx: BenchContext = { opts, server, database, db: handle.db, sql };
+  const ctx: BenchContext = { opts, server, database, db: handle.db, sql, stripe };
 
   const memory = new CaseReport("7", "Memory");
   const idleRss = server.rssMb();

@@ -6,6 +6,7 @@ import type { BenchDatabase } from "./database";
 import type { BenchOptions } from "./options";
 import type { CaseReport } from "./report";
 import type { BenchServer } from "./server";
+import type { BenchStripe } from "./stripe";
 
 export interface BenchContext {
   opts: BenchOptions;
@@ -15,6 +16,8 @@ export interface BenchContext {
   db: Db;
   /** Raw SQL for bulk setup and checks. */
   sql: pg.Pool;
+  /** The emulator the server uses as Stripe. */
+  stripe: BenchStripe;
 }
 
 export interface BenchCase {

@@ -33,9 +33,9 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     APP_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: BENCH_AUTH_SECRET,
-    // Billing refuses to run in production without a key; nothing here ever reaches Stripe:
-    // the API URL is a closed loopback port and webhooks are signed by the harness itself.
-    STRIPE_SECRET_KEY: "sk_test_tally_bench_unused",
+    // Nothing here ever reaches Stripe: run.ts points STRIPE_API_URL at the harness's own emulator
+    // (a closed loopback port when a caller gives none), and webhooks are signed by the harness itself.
+    STRIPE_SECRET_KEY: "sk_test_tally_bench",
     STRIPE_API_URL: "http://127.0.0.1:9",
     STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
     STRIPE_ALLOW_TEST_MODE: "1",

@@ -6,7 +6,7 @@ import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome } from "../helpers/trpc";
 import { createUser } from "../helpers/users";
-import { checkoutSession } from "./stripe-fixtures";
+import { soldSession } from "./stripe-fixtures";
 
 describeEachDb("billing router", (kind) => {
   let t: TestDb;
@@ -39,11 +39,11 @@ describeEachDb("billing router", (kind) => {
     const other = await createUser(t.db);
     const mine = [];
     for (let i = 0; i < 5; i++) {
-      const s = checkoutSession(me.id, i % 2 ? "pro" : "starter");
+      const s = await soldSession(t.db, me.id, i % 2 ? "pro" : "starter");
       await fulfilCheckoutSession(t.db, s);
       mine.push(s.id);
     }
-    await fulfilCheckoutSession(t.db, checkoutSession(other.id));
+    await fulfilCheckoutSession(t.db, await soldSession(t.db, other.id));
     const caller = callerFor(t.db, me.id);
     const page1 = await caller.billing.purchases({ limit: 3 });
     expect(page1.items).toHaveLength(3);

@@ -31,7 +31,7 @@ describeEachDb("a refund or dispute that overtakes its purchase", (kind) => {
   }
 
   const balance = async (userId: string) => (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
-  const handle = (event: Stripe.Event) => handleStripeEvent(suite.t.db, event, { stripe: () => suite.rig.stripe });
+  const handle = (event: Stripe.Event) => handleStripeEvent(suite.t.db, event, { stripe: () => suite.rig.stripe, livemode: false });
 
   it("a partial refund first: the purchase is fulfilled from Stripe, then clawed back; the late webhook adds nothing", async () => {
     const u = await createUser(suite.t.db);
@@ -66,15 +66,16 @@ describeEachDb("a refund or dispute that overtakes its purchase", (kind) => {
     expect(await ledgerInvariantViolations(suite.t.db)).toEqual([]);
   });
 
-  it("a refund of a charge that no Checkout Session of ours created is ignored and writes nothing but its event id", async () => {
+  it("a refund of a charge Stripe does not know is refused and writes nothing but its event id", async () => {
     const event = {
       id: `evt_foreign_${Date.now()}`,
       object: "event",
       type: "charge.refunded",
+      livemode: false,
       data: { object: { id: "ch_foreign", object: "charge", amount: 1000, amount_refunded: 1000, payment_intent: "pi_not_from_tally" } },
     } as unknown as Stripe.Event;
     const before = await snapshot(suite.t.db);
-    expect((await handle(event)).outcome).toBe("no_purchase");
+    expect((await handle(event)).outcome).toBe("refused:unknown_charge");
     const after = await snapshot(suite.t.db);
     expect({ ...after, events: before.events }).toEqual(before);
   });

@@ -1,5 +1,4 @@
-import Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { CHECKOUT_REF_TYPE, setStripeClientForTests } from "~/server/billing";
 
@@ -7,31 +6,15 @@ import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome } from "../helpers/trpc";
 import { createUser } from "../helpers/users";
-import { checkoutSession, deliver, stripeEvent } from "./stripe-fixtures";
-
-/** Stands in for Stripe's sessions.retrieve (the emulator suite covers the real SDK path). */
-function fakeStripe(sessions: Map<string, Stripe.Checkout.Session>): Stripe {
-  return {
-    checkout: {
-      sessions: {
-        retrieve: async (id: string) => {
-          const s = sessions.get(id);
-          if (!s) throw new Stripe.errors.StripeInvalidRequestError({ message: `No such checkout.session: '${id}'`, statusCode: 404, type: "invalid_request_error" });
-          return structuredClone(s);
-        },
-      },
-    },
-  } as unknown as Stripe;
-}
+import { checkoutSession, deliver, recordCheckout, stripeBook, stripeEvent } from "./stripe-fixtures";
 
 describeEachDb("billing.confirm", (kind) => {
   let t: TestDb;
-  const sessions = new Map<string, Stripe.Checkout.Session>();
   beforeAll(async () => {
     t = await createTestDb(kind, { poolSize: 20 });
-    setStripeClientForTests(fakeStripe(sessions));
+    // Stripe's sessions.retrieve answered from the fixtures' record (the emulator suite covers the real SDK path).
+    setStripeClientForTests(stripeBook.client);
   });
-  afterEach(() => sessions.clear());
   afterAll(async () => {
     setStripeClientForTests(null);
     await t.close();
@@ -41,7 +24,7 @@ describeEachDb("billing.confirm", (kind) => {
   it("credits a paid session of the caller and says so; a repeat changes nothing", async () => {
     const u = await createUser(t.db);
     const s = checkoutSession(u.id, "pro");
-    sessions.set(s.id, s);
+    await recordCheckout(t.db, s);
     const caller = callerFor(t.db, u.id);
     expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
     expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
@@ -51,7 +34,7 @@ describeEachDb("billing.confirm", (kind) => {
   it("an unpaid session → pending, nothing credited", async () => {
     const u = await createUser(t.db);
     const s = checkoutSession(u.id, "starter", { payment_status: "unpaid", status: "open" });
-    sessions.set(s.id, s);
+    await recordCheckout(t.db, s);
     expect(await callerFor(t.db, u.id).billing.confirm({ sessionId: s.id })).toEqual({ status: "pending", credited: false, credits: 50_000 });
     expect(await balance(u.id)).toBe(0);
   });
@@ -60,7 +43,7 @@ describeEachDb("billing.confirm", (kind) => {
     const owner = await createUser(t.db);
     const other = await createUser(t.db);
     const s = checkoutSession(owner.id);
-    sessions.set(s.id, s);
+    await recordCheckout(t.db, s);
     const before = await snapshot(t.db);
     expect(await outcome(callerFor(t.db, other.id), "billing.confirm", { sessionId: s.id })).toBe("FORBIDDEN");
     expect(await snapshot(t.db)).toEqual(before);
@@ -70,7 +53,7 @@ describeEachDb("billing.confirm", (kind) => {
     const u = await createUser(t.db);
     expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: "cs_test_missing" })).toBe("NOT_FOUND");
     const cheap = checkoutSession(u.id, "enterprise", { amount_total: 500 });
-    sessions.set(cheap.id, cheap);
+    await recordCheckout(t.db, cheap);
     expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: cheap.id })).toBe("UNPROCESSABLE_CONTENT");
     expect(await balance(u.id)).toBe(0);
   });
@@ -82,7 +65,7 @@ describeEachDb("billing.confirm", (kind) => {
   it("webhook completed and confirm racing → credited once", async () => {
     const u = await createUser(t.db);
     const s = checkoutSession(u.id, "enterprise");
-    sessions.set(s.id, s);
+    await recordCheckout(t.db, s);
     const caller = callerFor(t.db, u.id);
     const event = stripeEvent("checkout.session.completed", s);
     const results = await Promise.all([

@@ -25,7 +25,7 @@ function webhookForwarder(db: () => Db, stripe: () => Stripe): Promise<{ server:
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
       const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: "POST", headers, body: Buffer.concat(chunks) });
-      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET, stripe }).then(async (response) => {
+      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET, stripe, livemode: false }).then(async (response) => {
         res.writeHead(response.status, { "content-type": "application/json" });
         res.end(await response.text());
       });

@@ -7,10 +7,10 @@ import type { Db } from "~/server/db";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
-import { checkoutSession, deliver, stripeEvent } from "./stripe-fixtures";
+import { deliver, soldSession, stripeEvent } from "./stripe-fixtures";
 
 /**
- * The real database, except that inside the next transaction the purchase upsert fails as if
+ * The real database, except that inside the next transaction the purchase update fails as if
  * the connection dropped — after the credits were granted in that same transaction.
  */
 function failingOncePurchaseWrite(db: Db): Db {
@@ -21,7 +21,7 @@ function failingOncePurchaseWrite(db: Db): Db {
         if (prop === "purchase" && armed) {
           return new Proxy(target.purchase, {
             get(p, method) {
-              if (method === "upsert") {
+              if (method === "update") {
                 armed = false;
                 return () => Promise.reject(new Error("Connection terminated unexpectedly"));
               }
@@ -53,7 +53,7 @@ describeEachDb("a database failure during fulfilment", (kind) => {
 
   it("→ 500 with nothing written; Stripe's redelivery then credits exactly once", async () => {
     const u = await createUser(t.db);
-    const session = checkoutSession(u.id);
+    const session = await soldSession(t.db, u.id);
     const event = stripeEvent("checkout.session.completed", session);
     const before = await snapshot(t.db);
 
@@ -71,7 +71,7 @@ describeEachDb("a database failure during fulfilment", (kind) => {
 
   it("a lost database (closed pool) → 500, and the event is processed once it is back", async () => {
     const u = await createUser(t.db);
-    const event = stripeEvent("checkout.session.completed", checkoutSession(u.id));
+    const event = stripeEvent("checkout.session.completed", await soldSession(t.db, u.id));
     const broken = new Proxy(t.db, {
       get(target, prop) {
         const value = Reflect.get(target, prop, target) as unknown;

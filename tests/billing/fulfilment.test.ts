@@ -5,7 +5,7 @@ import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
-import { checkoutSession, deliver, stripeEvent } from "./stripe-fixtures";
+import { checkoutSession, deliver, recordCheckout, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
 
 describeEachDb("checkout fulfilment: exactly once", (kind) => {
   let t: TestDb;
@@ -19,7 +19,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
 
   it("50 concurrent deliveries of the same checkout.session.completed → one ledger row, credited once", async () => {
     const u = await createUser(t.db);
-    const session = checkoutSession(u.id, "pro");
+    const session = await soldSession(t.db, u.id, "pro");
     const event = stripeEvent("checkout.session.completed", session);
     const results = await Promise.all(Array.from({ length: 50 }, () => deliver(t.db, event)));
     expect(results.every((r) => r.status === 200)).toBe(true);
@@ -35,7 +35,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
 
   it("the same session in different events (completed + async_payment_succeeded, any order) → once", async () => {
     const u = await createUser(t.db);
-    const session = checkoutSession(u.id);
+    const session = await soldSession(t.db, u.id);
     expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session))).body.outcome).toBe("credited");
     expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("already_credited");
     expect(await purchaseRows(session.id)).toBe(1);
@@ -44,13 +44,12 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
 
   it("unpaid completed → pending, no credits, until async_payment_succeeded", async () => {
     const u = await createUser(t.db);
-    const unpaid = checkoutSession(u.id, "starter", { payment_status: "unpaid" });
-    await t.db.purchase.create({ data: { id: unpaid.id, userId: u.id, packId: "starter", credits: 50_000, amountTotal: 500, currency: "usd" } });
+    const unpaid = await soldSession(t.db, u.id, "starter", { payment_status: "unpaid" });
     expect((await deliver(t.db, stripeEvent("checkout.session.completed", unpaid))).body.outcome).toBe("not_paid");
     expect(await balance(u.id)).toBe(0);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("pending");
 
-    const paid = { ...unpaid, payment_status: "paid" as const };
+    const paid = stripeBook.record({ ...unpaid, payment_status: "paid" as const });
     expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", paid))).body.outcome).toBe("credited");
     expect(await balance(u.id)).toBe(50_000);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("paid");
@@ -58,11 +57,8 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
 
   it("async_payment_failed → purchase failed, no credits; expired → expired", async () => {
     const u = await createUser(t.db);
-    const failed = checkoutSession(u.id, "starter", { payment_status: "unpaid" });
-    const expired = checkoutSession(u.id, "pro", { payment_status: "unpaid", status: "expired" });
-    for (const s of [failed, expired]) {
-      await t.db.purchase.create({ data: { id: s.id, userId: u.id, packId: "starter", credits: 50_000, amountTotal: 500, currency: "usd" } });
-    }
+    const failed = await soldSession(t.db, u.id, "starter", { payment_status: "unpaid" });
+    const expired = await soldSession(t.db, u.id, "pro", { payment_status: "unpaid", status: "expired" });
     expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_failed", failed))).body.outcome).toBe("failed");
     expect((await deliver(t.db, stripeEvent("checkout.session.expired", expired))).body.outcome).toBe("expired");
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("failed");
@@ -73,7 +69,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
 
   it("a duplicate delivery of a processed event id short-circuits", async () => {
     const u = await createUser(t.db);
-    const event = stripeEvent("checkout.session.completed", checkoutSession(u.id));
+    const event = stripeEvent("checkout.session.completed", await soldSession(t.db, u.id));
     await deliver(t.db, event);
     const before = await snapshot(t.db);
     expect((await deliver(t.db, event)).body.outcome).toBe("credited"); // the recorded outcome, not a second credit
@@ -95,32 +91,51 @@ describeEachDb("checkout fulfilment: abuse is refused", (kind) => {
     ["unknown pack", { metadataPatch: { packId: "mega" } }, "refused:unknown_pack"],
     ["client_reference_id ≠ metadata.userId", { client_reference_id: "someone-else" }, "refused:user_mismatch"],
     ["subscription mode", { mode: "subscription" }, "refused:not_payment_mode"],
-  ] as const)("%s → no credits, outcome recorded", async (_label, patch, expected) => {
+    ["another price than the pack's", { line_items: { object: "list", has_more: false, data: [{ quantity: 1, price: { id: "price_pro" } }] } }, "refused:price_mismatch"],
+    ["two of the pack's price", { line_items: { object: "list", has_more: false, data: [{ quantity: 2, price: { id: "price_starter" } }] } }, "refused:price_mismatch"],
+    ["no line items in Stripe's answer", { line_items: undefined }, "refused:line_items_missing"],
+  ] as const)("Stripe's session with %s → no credits, purchase stays pending, outcome recorded", async (_label, patch, expected) => {
     const u = await createUser(t.db);
-    const base = checkoutSession(u.id);
+    const base = await soldSession(t.db, u.id);
     const { metadataPatch, ...fields } = patch as { metadataPatch?: Record<string, string> } & Record<string, unknown>;
-    const session = { ...base, ...fields, metadata: { ...base.metadata, ...metadataPatch } };
+    const session = stripeBook.record({ ...base, ...fields, metadata: { ...base.metadata, ...metadataPatch } });
     const event = stripeEvent("checkout.session.completed", session);
     const res = await deliver(t.db, event);
     expect(res).toEqual({ status: 200, body: { received: true, outcome: expected } });
     expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
-    expect(await t.db.purchase.count({ where: { id: session.id } })).toBe(0);
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "pending", creditedAt: null });
     expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: expected });
   });
 
-  it("unknown user → ignored, nothing credited, no crash", async () => {
-    const session = checkoutSession("user-that-does-not-exist");
+  it("a paid session billing.checkout never opened (no pending purchase) → refused, nothing credited", async () => {
+    const u = await createUser(t.db);
+    const session = checkoutSession(u.id, "enterprise");
     const before = await snapshot(t.db);
-    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("unknown_user");
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("refused:no_pending_purchase");
     expect({ ...(await snapshot(t.db)), events: before.events }).toEqual(before);
   });
 
-  it("a session id reused for another user → refused, the owner keeps the purchase", async () => {
+  it.each([
+    ["another pack than the pending purchase", "pro", "refused:purchase_pack_mismatch"],
+    ["the pending purchase's amount differs", "amount", "refused:purchase_amount_mismatch"],
+  ] as const)("Stripe's session vs the pending purchase: %s → refused", async (_label, what, expected) => {
+    const u = await createUser(t.db);
+    const session = checkoutSession(u.id, "starter");
+    if (what === "pro") await recordCheckout(t.db, session, "pro");
+    else {
+      await recordCheckout(t.db, session);
+      await t.db.purchase.update({ where: { id: session.id }, data: { amountTotal: 499 } });
+    }
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe(expected);
+    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
+  });
+
+  it("a session whose Stripe record names another user than its pending purchase → refused, the owner keeps the purchase", async () => {
     const owner = await createUser(t.db);
     const thief = await createUser(t.db);
-    const original = checkoutSession(owner.id);
+    const original = await soldSession(t.db, owner.id);
     await fulfilCheckoutSession(t.db, original);
-    const reused = checkoutSession(thief.id, "starter", { id: original.id });
+    const reused = stripeBook.record(checkoutSession(thief.id, "starter", { id: original.id }));
     expect((await deliver(t.db, stripeEvent("checkout.session.completed", reused))).body.outcome).toBe("refused:session_user_mismatch");
     expect((await t.db.user.findUniqueOrThrow({ where: { id: thief.id } })).balance).toBe(0);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: original.id } })).userId).toBe(owner.id);

@@ -6,7 +6,7 @@ import { reconcileCheckoutSessions } from "~/server/billing";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
-import { charge, checkoutSession } from "./stripe-fixtures";
+import { charge, checkoutSession, recordCheckout } from "./stripe-fixtures";
 
 /** The three read calls the reconciler makes, answered from memory (the emulator suite runs the real SDK). */
 function fakeStripe(sessions: Stripe.Checkout.Session[], charges: Map<string, Stripe.Charge>): { stripe: Stripe; listCalls: unknown[] } {
@@ -43,21 +43,25 @@ describeEachDb("stripe:reconcile", (kind) => {
     const refunded = checkoutSession(u.id, "starter");
     const open = checkoutSession(u.id, "starter", { payment_status: "unpaid", status: "open" });
     const forged = checkoutSession(u.id, "enterprise", { amount_total: 1 });
+    const foreign = checkoutSession(u.id, "pro"); // paid, but not opened by this app's billing.checkout
+    for (const s of [lost, refunded, open, forged]) await recordCheckout(t.db, s);
     const charges = new Map([[refunded.payment_intent as string, charge(refunded.payment_intent as string, 500, 250)]]);
-    const { stripe, listCalls } = fakeStripe([lost, refunded, open, forged], charges);
+    const { stripe, listCalls } = fakeStripe([lost, refunded, open, forged, foreign], charges);
     const now = new Date("2026-11-30T12:00:00Z");
 
     const first = await reconcileCheckoutSessions({ db: t.db, stripe }, { days: 3, now });
-    expect(listCalls[0]).toMatchObject({ created: { gte: Math.floor(now.getTime() / 1000) - 3 * 86_400 } });
-    expect(first).toMatchObject({ fulfilled: 2, alreadyCredited: 0, skipped: 2, refundsApplied: 1 });
-    expect(first.lines.at(-1)).toBe("2 fulfilled, 0 already credited, 2 skipped");
+    expect(listCalls[0]).toMatchObject({ created: { gte: Math.floor(now.getTime() / 1000) - 3 * 86_400 }, expand: ["data.line_items"] });
+    expect(first).toMatchObject({ fulfilled: 2, alreadyCredited: 0, skipped: 3, refundsApplied: 1 });
+    expect(first.lines).toContain(`skipped   ${foreign.id}  (refused: no_pending_purchase)`);
+    expect(first.lines.at(-1)).toBe("2 fulfilled, 0 already credited, 3 skipped");
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(200_000 + 25_000);
 
     const second = await reconcileCheckoutSessions({ db: t.db, stripe }, { days: 3, now });
-    expect(second).toMatchObject({ fulfilled: 0, alreadyCredited: 2, skipped: 2, refundsApplied: 0 });
+    expect(second).toMatchObject({ fulfilled: 0, alreadyCredited: 2, skipped: 3, refundsApplied: 0 });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(225_000);
     expect(await t.db.purchase.findUniqueOrThrow({ where: { id: refunded.id } })).toMatchObject({ status: "partially_refunded", amountRefunded: 250 });
-    expect(await t.db.purchase.count({ where: { id: forged.id } })).toBe(0);
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: forged.id } })).toMatchObject({ status: "pending", creditedAt: null });
+    expect(await t.db.purchase.count({ where: { id: foreign.id } })).toBe(0);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 });

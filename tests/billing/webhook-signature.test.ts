@@ -2,13 +2,13 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { POST } from "~/app/api/stripe/webhook/route";
-import { MAX_WEBHOOK_BYTES, stripeSettingsFrom } from "~/server/billing";
+import { MAX_WEBHOOK_BYTES, setStripeClientForTests, stripeSettingsFrom } from "~/server/billing";
 import type { Db } from "~/server/db";
 
 import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
-import { checkoutSession, signedRequest, stripeEvent } from "./stripe-fixtures";
+import { checkoutSession, signedRequest, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
 
 // The route reads the app's one database handle; point it at this suite's test database.
 const current = vi.hoisted(() => ({ db: undefined as unknown as Db }));
@@ -24,9 +24,13 @@ describeEachDb("stripe webhook route: signature and body checks", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     current.db = t.db;
+    setStripeClientForTests(stripeBook.client);
     userId = (await createUser(t.db)).id;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    setStripeClientForTests(null);
+    await t.close();
+  });
 
   const payload = () => JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession(userId)));
 
@@ -39,7 +43,7 @@ describeEachDb("stripe webhook route: signature and body checks", (kind) => {
   }
 
   it("a correctly signed event is accepted and credits the purchase", async () => {
-    const res = await POST(signedRequest(payload(), { secret }));
+    const res = await POST(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", await soldSession(t.db, userId))), { secret }));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, outcome: "credited" });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance).toBe(50_000);

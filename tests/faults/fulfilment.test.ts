@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { CHECKOUT_REF_TYPE } from "~/server/billing";
 
-import { checkoutSession, deliver, stripeEvent } from "../billing/stripe-fixtures";
+import { deliver, soldSession, stripeEvent } from "../billing/stripe-fixtures";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { faultModes, injectWriteFault } from "../helpers/faults";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
@@ -26,7 +26,7 @@ describeEachDb("faults during checkout fulfilment", (kind) => {
     for (const table of TABLES_IN_THE_GRANT) {
       it(`an injected ${mode} on ${table} → 500, nothing written; Stripe's redelivery credits exactly once`, async () => {
         const u = await createUser(t.db);
-        const event = stripeEvent("checkout.session.completed", checkoutSession(u.id, "pro"));
+        const event = stripeEvent("checkout.session.completed", await soldSession(t.db, u.id, "pro"));
         const sessionId = (event.data.object as { id: string }).id;
         const before = await snapshot(t.db);
 
@@ -50,7 +50,7 @@ describeEachDb("faults during checkout fulfilment", (kind) => {
 
     it(`an injected ${mode} while recording the event (after the grant committed) → 500; the redelivery does not credit again`, async () => {
       const u = await createUser(t.db);
-      const event = stripeEvent("checkout.session.completed", checkoutSession(u.id, "starter"));
+      const event = stripeEvent("checkout.session.completed", await soldSession(t.db, u.id, "starter"));
       const sessionId = (event.data.object as { id: string }).id;
       const eventsBefore = await t.db.stripeEvent.count();
 
@@ -73,7 +73,7 @@ describeEachDb("faults during checkout fulfilment", (kind) => {
 
   it("many redeliveries racing right after a failed attempt still credit once", async () => {
     const u = await createUser(t.db);
-    const event = stripeEvent("checkout.session.completed", checkoutSession(u.id, "enterprise"));
+    const event = stripeEvent("checkout.session.completed", await soldSession(t.db, u.id, "enterprise"));
     const remove = await injectWriteFault(t, "CreditLedger", "error");
     try {
       expect((await deliver(t.db, event)).status).toBe(500);

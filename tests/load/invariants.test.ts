@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fulfilCheckoutSession } from "~/server/billing";
 import { grant, reserve } from "~/server/credits";
 
-import { checkoutSession } from "../billing/stripe-fixtures";
+import { checkoutSession, soldSession } from "../billing/stripe-fixtures";
 import { createTestDb, testDbKinds, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
 import { invariantViolations, type LoadExpectations } from "./invariants";
@@ -24,7 +24,7 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run invariant checks", 
     const u = await createUser(t.db);
     userId = u.id;
     await grant(t.db, { userId, amount: 10_000, reason: "signup_bonus", refType: "signup_bonus", refId: userId });
-    const paid = checkoutSession(userId, "pro");
+    const paid = await soldSession(t.db, userId, "pro");
     await fulfilCheckoutSession(t.db, paid);
     paidId = paid.id;
     unpaidId = checkoutSession(userId).id;

@@ -6,7 +6,7 @@ import { appRouter } from "~/server/api/root";
 import { fulfilCheckoutSession, setStripeClientForTests } from "~/server/billing";
 import { grant, spend } from "~/server/credits";
 
-import { checkoutSession } from "../billing/stripe-fixtures";
+import { checkoutSession, recordCheckout, soldSession } from "../billing/stripe-fixtures";
 import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome, procedurePaths } from "../helpers/trpc";
@@ -50,13 +50,14 @@ describeEachDb("authorization", (kind) => {
     b = (await createUser(t.db)).id;
     // B has a balance, a purchase, chat spending, a conversation with messages, and an open checkout.
     await grant(t.db, { userId: b, amount: 10_000, reason: "signup_bonus", refType: "signup_bonus", refId: b });
-    const paid = checkoutSession(b, "pro");
+    const paid = await soldSession(t.db, b, "pro");
     await fulfilCheckoutSession(t.db, paid);
     await spend(t.db, { userId: b, amount: 300, refType: "chat_message", refId: `m-${b}` });
     const conversation = await t.db.conversation.create({ data: { userId: b, title: "B's secrets" } });
     bConversation = conversation.id;
     bMessage = (await t.db.message.create({ data: { conversationId: bConversation, role: "user", content: "B's private words", status: "complete" } })).id;
     bSession = checkoutSession(b, "enterprise");
+    await recordCheckout(t.db, bSession);
     sessions.set(bSession.id, bSession);
     const bLedger = await t.db.creditLedger.findFirstOrThrow({ where: { userId: b }, orderBy: { createdAt: "desc" } });
     bLedgerCursor = `${bLedger.createdAt.getTime()}_${bLedger.id}`;
@@ -85,7 +86,7 @@ describeEachDb("authorization", (kind) => {
     expect((await caller.credits.spentPerDay({ days: 90 })).every((d) => d.spent === 0)).toBe(true);
     // B, asking the same questions, sees B's own data: the answers above are empty because of who asked.
     expect((await callerFor(t.db, b).credits.history({ limit: 100 })).items.length).toBeGreaterThan(0);
-    expect((await callerFor(t.db, b).billing.purchases({ limit: 100 })).items.length).toBe(1);
+    expect((await callerFor(t.db, b).billing.purchases({ limit: 100 })).items.length).toBe(2); // the paid one and the open checkout
   });
 
   it("A cannot see, read, rename, delete or post into B's conversation: NOT_FOUND, nothing written", async () => {

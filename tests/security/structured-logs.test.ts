@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { env } from "~/env";
 
-import { checkoutSession, deliver, SECRET, stripeEvent } from "../billing/stripe-fixtures";
+import { deliver, SECRET, soldSession, stripeEvent } from "../billing/stripe-fixtures";
 import { asChatModel, chatCallerFor, drain, fundedUser, ScriptedModel } from "../chat/helpers";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor } from "../helpers/trpc";
@@ -49,7 +49,7 @@ describeEachDb("structured logs", (kind) => {
 
   it("fulfilment: one stripe_event line per event and one ledger_write per credit, with ids; never card data, client secrets or signing secrets", async () => {
     const u = await fundedUser(t.db, 0);
-    const session = checkoutSession(u.id, "pro", {
+    const session = await soldSession(t.db, u.id, "pro", {
       client_secret: CLIENT_SECRET,
       customer_details: { email: "buyer@example.com", name: "Card Holder" },
       payment_method_details: { card: { number: CARD, cvc: CVC, exp_month: 12, exp_year: 2034 } },

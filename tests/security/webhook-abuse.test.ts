@@ -2,10 +2,10 @@ import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 
 import { POST } from "~/app/api/stripe/webhook/route";
-import { CHECKOUT_REF_TYPE, SIGNATURE_TOLERANCE_SECONDS, stripeSettingsFrom } from "~/server/billing";
+import { CHECKOUT_REF_TYPE, setStripeClientForTests, SIGNATURE_TOLERANCE_SECONDS, stripeSettingsFrom } from "~/server/billing";
 import type { Db } from "~/server/db";
 
-import { checkoutSession, signedRequest, stripeEvent } from "../billing/stripe-fixtures";
+import { checkoutSession, signedRequest, soldSession, stripeBook, stripeEvent } from "../billing/stripe-fixtures";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
@@ -25,9 +25,13 @@ describeEachDb("webhook abuse", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     current.db = t.db;
+    setStripeClientForTests(stripeBook.client);
   });
   afterEach(() => vi.useRealTimers());
-  afterAll(() => t.close());
+  afterAll(async () => {
+    setStripeClientForTests(null);
+    await t.close();
+  });
 
   const balance = async (userId: string) => (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
 
@@ -63,7 +67,7 @@ describeEachDb("webhook abuse", (kind) => {
 
   it("a captured valid delivery replayed: within the tolerance a no-op duplicate, after it → 400; credited once", async () => {
     const u = await createUser(t.db);
-    const session = checkoutSession(u.id, "pro");
+    const session = await soldSession(t.db, u.id, "pro");
     const body = JSON.stringify(stripeEvent("checkout.session.completed", session));
     const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
     const replay = () => new Request("http://localhost/api/stripe/webhook", { method: "POST", body, headers: { "stripe-signature": header, "content-type": "application/json" } });
@@ -94,12 +98,12 @@ describeEachDb("webhook abuse", (kind) => {
     expect(await balance(u.id)).toBe(0);
   });
 
-  it("a valid event for a user that does not exist → 200 ignored, no credits, no purchase, logged", async () => {
+  it("a valid event for a session billing.checkout never opened (even for a user that does not exist) → 200 refused, nothing written, logged", async () => {
     const session = checkoutSession("no-such-user");
     const before = await snapshot(t.db);
     const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }));
-    expect(res).toMatchObject({ status: 200, body: { received: true, outcome: "unknown_user" } });
-    expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: session.id, reason: "unknown_user", level: "warn" }));
+    expect(res).toMatchObject({ status: 200, body: { received: true, outcome: "refused:no_pending_purchase" } });
+    expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: session.id, reason: "no_pending_purchase", level: "warn" }));
     const after = await snapshot(t.db);
     expect({ ...after, events: before.events }).toEqual(before); // only the event id is recorded
     expect(after.events).toBe((before.events as number) + 1);
@@ -112,10 +116,10 @@ describeEachDb("webhook abuse", (kind) => {
     ["the starter price for the enterprise pack", { metadata: { packId: "enterprise", credits: "1000000" } }, "amount_mismatch"],
     ["the starter price with inflated credits", { metadata: { packId: "starter", credits: "1000000" } }, "credits_mismatch"],
     ["a pack that does not exist", { metadata: { packId: "unlimited", credits: "1" } }, "unknown_pack"],
-  ] as const)("a completed session with %s → 200 refused, no credits, logged", async (_label, patch, reason) => {
+  ] as const)("a session Stripe records with %s → 200 refused, no credits, logged", async (_label, patch, reason) => {
     const u = await createUser(t.db);
-    const base = checkoutSession(u.id, "starter");
-    const session = { ...base, ...patch, metadata: { ...base.metadata, ...("metadata" in patch ? patch.metadata : {}) } } as Stripe.Checkout.Session;
+    const base = await soldSession(t.db, u.id, "starter");
+    const session = stripeBook.record({ ...base, ...patch, metadata: { ...base.metadata, ...("metadata" in patch ? patch.metadata : {}) } } as Stripe.Checkout.Session);
     const before = await snapshot(t.db);
     const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }));
     expect(res).toMatchObject({ status: 200, body: { received: true, outcome: `refused:${reason}` } });
@@ -127,13 +131,12 @@ describeEachDb("webhook abuse", (kind) => {
   it("a session id reused for another user (already paid, or still pending) → refused, owner keeps it, logged", async () => {
     const owner = await createUser(t.db);
     const thief = await createUser(t.db);
-    const paid = checkoutSession(owner.id, "starter");
+    const paid = await soldSession(t.db, owner.id, "starter");
     expect((await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", paid)), { secret }))).body.outcome).toBe("credited");
-    const pending = checkoutSession(owner.id, "pro", { payment_status: "unpaid", status: "open" });
-    await t.db.purchase.create({ data: { id: pending.id, userId: owner.id, packId: "pro", credits: 200_000, amountTotal: 1500, currency: "usd" } });
+    const pending = await soldSession(t.db, owner.id, "pro", { payment_status: "unpaid", status: "open" });
 
     for (const stolen of [paid, pending]) {
-      const reused = checkoutSession(thief.id, "starter", { id: stolen.id });
+      const reused = checkoutSession(thief.id, "starter", { id: stolen.id }); // Stripe's record now names the thief
       const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", reused)), { secret }));
       expect(res.body.outcome).toBe("refused:session_user_mismatch");
       expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: stolen.id, reason: "session_user_mismatch" }));

@@ -190,4 +190,30 @@ describe("billing page", () => {
     expect(ledger[1]).toHaveTextContent("Compra de créditos");
     expect(screen.getByTestId("spent-chart")).toHaveTextContent("Créditos gastados por día");
   });
+
+  it("shows a won and a lost dispute on the purchase, and the reinstatement row in the ledger", async () => {
+    const createdAt = new Date("2026-01-02T10:00:00Z");
+    const purchase = { packId: "starter", credits: 50000, amountTotal: 500, amountRefunded: 0, currency: "usd", createdAt, creditedAt: createdAt };
+    renderApp(view(), {
+      handlers: base({
+        "billing.purchases": () => ({
+          items: [
+            { ...purchase, id: "p2", status: "dispute_won" },
+            { ...purchase, id: "p1", status: "dispute_lost" },
+          ],
+          nextCursor: null,
+        }),
+        "credits.history": () => ({
+          items: [{ id: "l1", amount: 50000, balanceAfter: 50000, reason: "dispute_won", refType: "stripe_dispute_won", refId: "dp_1", note: null, createdAt }],
+          nextCursor: null,
+        }),
+      }),
+    });
+    await waitFor(async () => expect(await screen.findAllByTestId("purchase-row")).toHaveLength(2));
+    const rows = screen.getAllByTestId("purchase-row");
+    expect(rows.map((r) => r.dataset.status)).toEqual(["dispute_won", "dispute_lost"]);
+    expect(rows[0]).toHaveTextContent("Dispute won");
+    expect(rows[1]).toHaveTextContent("Dispute lost");
+    expect(await screen.findByTestId("ledger-row")).toHaveTextContent("Dispute won: credits restored");
+  });
 });

@@ -12,6 +12,8 @@ const COLORS: Record<PurchaseStatus, string> = {
   refunded: "bg-purple-100 text-purple-800 dark:bg-purple-900/60 dark:text-purple-200",
   partially_refunded: "bg-purple-100 text-purple-800 dark:bg-purple-900/60 dark:text-purple-200",
   disputed: "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200",
+  dispute_won: "bg-green-100 text-green-800 dark:bg-green-900/60 dark:text-green-200",
+  dispute_lost: "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200",
 };
 
 export function StatusBadge({ status }: { status: PurchaseStatus }) {

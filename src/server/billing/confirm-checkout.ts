@@ -1,4 +1,4 @@
-import Stripe from "stripe";
+import type Stripe from "stripe";
 
 import type { PurchaseStatus } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
@@ -6,6 +6,7 @@ import type { Db } from "~/server/db";
 import { CheckoutSessionForbiddenError, CheckoutSessionNotFoundError, CheckoutSessionRejectedError } from "./errors";
 import { fulfilCheckoutSession } from "./fulfil-checkout-session";
 import { findPack, packsFrom, type Pack } from "./packs";
+import { retrieveCheckoutSession } from "./stripe-records";
 
 export interface ConfirmResult {
   status: PurchaseStatus;
@@ -14,21 +15,14 @@ export interface ConfirmResult {
   credits: number;
 }
 
-async function retrieveSession(stripe: Stripe, sessionId: string): Promise<Stripe.Checkout.Session> {
-  try {
-    return await stripe.checkout.sessions.retrieve(sessionId);
-  } catch (error) {
-    if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) throw new CheckoutSessionNotFoundError(sessionId);
-    throw error;
-  }
-}
 
 /**
  * The success page's "did my payment land?": asks Stripe, never the browser, and fulfils
  * through the same function as the webhook so credits appear even when the webhook is late.
  */
 export async function confirmCheckout(deps: { db: Db; stripe: Stripe; packs?: Pack[] }, userId: string, sessionId: string): Promise<ConfirmResult> {
-  const session = await retrieveSession(deps.stripe, sessionId);
+  const session = await retrieveCheckoutSession(deps.stripe, sessionId);
+  if (!session) throw new CheckoutSessionNotFoundError(sessionId);
   if (session.client_reference_id !== userId || session.metadata?.userId !== userId) throw new CheckoutSessionForbiddenError();
   const recorded = await deps.db.purchase.findUnique({ where: { id: session.id }, select: { userId: true } });
   if (recorded && recorded.userId !== userId) throw new CheckoutSessionForbiddenError();
@@ -36,7 +30,6 @@ export async function confirmCheckout(deps: { db: Db; stripe: Stripe; packs?: Pa
   const packs = deps.packs ?? packsFrom();
   const result = await fulfilCheckoutSession(deps.db, session, packs);
   if (result.kind === "refused") throw new CheckoutSessionRejectedError(result.reason);
-  if (result.kind === "unknown_user") throw new CheckoutSessionForbiddenError();
 
   const purchase = await deps.db.purchase.findUnique({ where: { id: session.id } });
   const credits = purchase?.credits ?? findPack(session.metadata?.packId, packs)?.credits ?? 0;

@@ -2,6 +2,10 @@
  * Routes a verified Stripe event to the billing domain and records its id. The StripeEvent
  * table only saves work on duplicate deliveries; correctness rests on the ledger's unique refs.
  * A thrown error means "not processed": the route answers 5xx and Stripe retries.
+ *
+ * A valid signature proves only that the sender holds the signing secret. Whatever moves
+ * credits (a completed session, a refund, a dispute) is therefore read back from Stripe first
+ * and decided on Stripe's answer; events from the other mode (live vs test) are refused outright.
  */
 import type Stripe from "stripe";
 
@@ -9,9 +13,12 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { fulfilByPaymentIntent } from "./catch-up-purchase";
+import { applyDispute } from "./disputes";
 import { fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
-import { applyChargeRefund, applyDispute, type ClawbackOutcome } from "./refunds";
+import { statusesMovingTo } from "./purchase-status";
+import { applyChargeRefund } from "./refunds";
+import { retrieveCharge, retrieveCheckoutSession, retrieveDispute } from "./stripe-records";
 
 export interface StripeEventResult {
   outcome: string;
@@ -19,56 +26,97 @@ export interface StripeEventResult {
 }
 
 export interface StripeEventOptions {
+  /** Asked for Stripe's own record of sessions and disputes, and for a purchase a refund or dispute overtook. */
+  stripe: () => Stripe;
+  /** The mode of the configured key (sk_live_ → true); events of the other mode are refused. */
+  livemode: boolean;
   packs?: Pack[];
-  /** Lets a refund or dispute that overtook its purchase fulfil that purchase first (see catch-up-purchase.ts). */
-  stripe?: () => Stripe;
 }
 
 function fulfilOutcome(result: FulfilResult): string {
   return result.kind === "refused" ? `refused:${result.reason}` : result.kind;
 }
 
-async function markSession(db: Db, sessionId: string, status: "failed" | "expired"): Promise<string> {
-  const { count } = await db.purchase.updateMany({ where: { id: sessionId, status: "pending" }, data: { status } });
+function refused(event: Stripe.Event, reason: string): string {
+  const objectId = (event.data.object as { id?: unknown }).id;
+  logEvent("stripe_event_refused", { eventId: event.id, type: event.type, objectId: typeof objectId === "string" ? objectId : null, reason }, "warn");
+  return `refused:${reason}`;
+}
+
+function objectIdOf(event: Stripe.Event): string | null {
+  const id = (event.data.object as { id?: unknown }).id;
+  return typeof id === "string" && id.length > 0 && id.length <= 255 ? id : null;
+}
+
+async function markSession(db: Db, event: Stripe.Event, status: "failed" | "expired"): Promise<string> {
+  const sessionId = objectIdOf(event);
+  if (!sessionId) return refused(event, "invalid_object");
+  // Trusted from the event: it only marks a pending purchase, and Stripe's "paid" still wins later.
+  const { count } = await db.purchase.updateMany({ where: { id: sessionId, status: { in: statusesMovingTo(status) } }, data: { status } });
   return count > 0 ? status : "unchanged";
 }
 
-async function clawbackAfterCatchUp(
+async function afterCatchUp<T extends string>(
   db: Db,
   paymentIntent: string | Stripe.PaymentIntent | null,
-  apply: () => Promise<ClawbackOutcome>,
+  apply: () => Promise<T | "no_purchase">,
   { packs, stripe }: StripeEventOptions,
-): Promise<ClawbackOutcome> {
+): Promise<T | "no_purchase"> {
   const outcome = await apply();
   const paymentIntentId = idOf(paymentIntent);
-  if (outcome !== "no_purchase" || !paymentIntentId || !stripe) return outcome;
+  if (outcome !== "no_purchase" || !paymentIntentId) return outcome;
   return (await fulfilByPaymentIntent(db, stripe(), paymentIntentId, packs)) ? apply() : outcome;
 }
 
+async function fulfilFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+  const sessionId = objectIdOf(event);
+  if (!sessionId) return refused(event, "invalid_object");
+  const session = await retrieveCheckoutSession(options.stripe(), sessionId);
+  if (!session) return refused(event, "unknown_session");
+  return fulfilOutcome(await fulfilCheckoutSession(db, session, options.packs));
+}
+
+async function refundFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+  const chargeId = objectIdOf(event);
+  if (!chargeId) return refused(event, "invalid_object");
+  // Stripe's current amount_refunded: cumulative, so any delivery order converges (see refunds.ts).
+  const charge = await retrieveCharge(options.stripe(), chargeId);
+  if (!charge) return refused(event, "unknown_charge");
+  return afterCatchUp(db, charge.payment_intent, () => applyChargeRefund(db, charge), options);
+}
+
+async function disputeFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+  const disputeId = objectIdOf(event);
+  if (!disputeId) return refused(event, "invalid_object");
+  const dispute = await retrieveDispute(options.stripe(), disputeId);
+  if (!dispute) return refused(event, "unknown_dispute");
+  return afterCatchUp(db, dispute.payment_intent, () => applyDispute(db, dispute), options);
+}
+
 async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
-  const { packs } = options;
+  if (event.livemode !== options.livemode) return refused(event, "livemode_mismatch");
   switch (event.type) {
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
-      return fulfilOutcome(await fulfilCheckoutSession(db, event.data.object, packs));
+      return fulfilFromStripe(db, event, options);
     case "checkout.session.async_payment_failed":
-      return markSession(db, event.data.object.id, "failed");
+      return markSession(db, event, "failed");
     case "checkout.session.expired":
-      return markSession(db, event.data.object.id, "expired");
-    case "charge.refunded": {
-      const charge = event.data.object;
-      return clawbackAfterCatchUp(db, charge.payment_intent, () => applyChargeRefund(db, charge), options);
-    }
-    case "charge.dispute.created": {
-      const dispute = event.data.object;
-      return clawbackAfterCatchUp(db, dispute.payment_intent, () => applyDispute(db, dispute), options);
-    }
+      return markSession(db, event, "expired");
+    case "charge.refunded":
+      return refundFromStripe(db, event, options);
+    case "charge.dispute.created":
+    case "charge.dispute.funds_withdrawn":
+    case "charge.dispute.updated":
+    case "charge.dispute.closed":
+    case "charge.dispute.funds_reinstated":
+      return disputeFromStripe(db, event, options);
     default:
       return "ignored";
   }
 }
 
-export async function handleStripeEvent(db: Db, event: Stripe.Event, options: StripeEventOptions = {}): Promise<StripeEventResult> {
+export async function handleStripeEvent(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<StripeEventResult> {
   const seen = await db.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } });
   if (seen) {
     logEvent("stripe_event", { eventId: event.id, type: event.type, outcome: seen.outcome, duplicate: true });
@@ -76,7 +124,6 @@ export async function handleStripeEvent(db: Db, event: Stripe.Event, options: St
   }
   const outcome = await dispatch(db, event, options);
   await db.stripeEvent.createMany({ data: [{ id: event.id, type: event.type, outcome }], skipDuplicates: true });
-  const objectId = (event.data.object as { id?: unknown }).id;
-  logEvent("stripe_event", { eventId: event.id, type: event.type, objectId: typeof objectId === "string" ? objectId : null, outcome });
+  logEvent("stripe_event", { eventId: event.id, type: event.type, objectId: objectIdOf(event), outcome });
   return { outcome, duplicate: false };
 }

@@ -15,7 +15,10 @@ export {
 export { ensureStripeCustomer } from "./customers";
 export { createCheckout, type CheckoutDeps } from "./create-checkout";
 export { CHECKOUT_REF_TYPE, fulfilCheckoutSession, type FulfilResult } from "./fulfil-checkout-session";
-export { applyChargeRefund, applyDispute, type ClawbackOutcome } from "./refunds";
+export { applyChargeRefund, type ClawbackOutcome } from "./refunds";
+export { applyDispute, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE, disputeSide, type DisputeOutcome } from "./disputes";
+export { canMovePurchase, statusesMovingTo } from "./purchase-status";
+export { retrieveCheckoutSession, type VerifiedCheckoutSession } from "./stripe-records";
 export { handleStripeEvent, type StripeEventOptions, type StripeEventResult } from "./handle-stripe-event";
 export { fulfilByPaymentIntent } from "./catch-up-purchase";
 export { handleWebhookRequest, MAX_WEBHOOK_BYTES, SIGNATURE_TOLERANCE_SECONDS, type WebhookDeps } from "./webhook-request";

@@ -8,6 +8,8 @@ import type { Db } from "~/server/db";
 
 import { fulfilCheckoutSession, idOf } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
+import { statusesMovingTo } from "./purchase-status";
+import { LIST_EXPAND, type VerifiedCheckoutSession } from "./stripe-records";
 import { applyChargeRefund } from "./refunds";
 
 export interface ReconcileReport {
@@ -35,10 +37,11 @@ export async function reconcileCheckoutSessions(
   const since = Math.floor((opts.now ?? new Date()).getTime() / 1000) - Math.round(opts.days * 86_400);
   const report: ReconcileReport = { lines: [], fulfilled: 0, alreadyCredited: 0, skipped: 0, refundsApplied: 0 };
 
-  for await (const session of deps.stripe.checkout.sessions.list({ created: { gte: since }, limit: 100 })) {
+  for await (const listed of deps.stripe.checkout.sessions.list({ created: { gte: since }, limit: 100, expand: LIST_EXPAND })) {
+    const session = listed as VerifiedCheckoutSession;
     if (session.payment_status !== "paid") {
       if (session.status === "expired") {
-        await deps.db.purchase.updateMany({ where: { id: session.id, status: "pending" }, data: { status: "expired" } });
+        await deps.db.purchase.updateMany({ where: { id: session.id, status: { in: statusesMovingTo("expired") } }, data: { status: "expired" } });
       }
       report.skipped += 1;
       report.lines.push(`skipped   ${session.id}  (${session.status ?? "unknown"}, ${session.payment_status})`);

@@ -2,23 +2,30 @@
  * Money going back to the payer takes its credits back. Each charge.refunded carries the
  * charge's cumulative amount_refunded, so the target clawback is a pure function of it; only
  * the delta over what was already clawed back is written, under a ref unique to that refund
- * state. Duplicates and out-of-order partial refunds therefore never double-count.
+ * state. Duplicates and out-of-order partial refunds therefore never double-count. The webhook
+ * passes the charge as Stripe returns it, so a forged refund event takes nothing.
  */
 import type Stripe from "stripe";
 
 import type { Purchase } from "~/generated/prisma/client";
 import { clawback } from "~/server/credits";
 import { lockAccount } from "~/server/credits/account";
-import { inTransaction, type Tx } from "~/server/database/transaction";
+import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { idOf } from "./fulfil-checkout-session";
+import { canMovePurchase } from "./purchase-status";
 
 export type ClawbackOutcome = "clawed_back" | "nothing_to_claw_back" | "no_purchase" | "invalid_amounts";
 
+/** Credits a refund of `refunded` (of `amount`) takes back from a purchase of `credits`. */
+export function refundTarget(credits: number, refunded: number, amount: number): number {
+  return amount > 0 ? Math.floor((credits * Math.min(refunded, amount)) / amount) : 0;
+}
+
 /** Locks the owner's account, then returns the purchase as of now (lock order: account → purchase, as in fulfilment). */
-async function lockPurchase(tx: Tx, paymentIntentId: string): Promise<Purchase | null> {
+export async function lockPurchase(tx: Tx, paymentIntentId: string): Promise<Purchase | null> {
   const found = await tx.purchase.findUnique({ where: { paymentIntentId }, select: { userId: true } });
   if (!found) return null;
   await lockAccount(tx, found.userId);
@@ -36,7 +43,7 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
   return inTransaction(db, async (tx) => {
     const purchase = await lockPurchase(tx, paymentIntentId);
     if (!purchase) return "no_purchase";
-    const target = purchase.creditedAt ? Math.floor((purchase.credits * refunded) / amount) : 0;
+    const target = purchase.creditedAt ? refundTarget(purchase.credits, refunded, amount) : 0;
     const delta = target - purchase.creditsClawedBack;
     if (delta > 0) {
       await clawback(tx, {
@@ -49,43 +56,17 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
       });
     }
     const amountRefunded = Math.max(purchase.amountRefunded, refunded);
+    const status = amountRefunded >= amount ? "refunded" : amountRefunded > 0 ? "partially_refunded" : purchase.status;
     await tx.purchase.update({
       where: { id: purchase.id },
       data: {
         amountRefunded,
         creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
-        ...(purchase.status === "disputed" ? {} : { status: amountRefunded >= amount ? "refunded" : "partially_refunded" }),
+        // A disputed purchase keeps showing its dispute; the refund is still recorded above.
+        ...(canMovePurchase(purchase.status, status) ? { status } : {}),
       },
     });
-    logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) });
+    onCommit(tx, () => logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) }));
     return delta > 0 ? "clawed_back" : "nothing_to_claw_back";
-  });
-}
-
-/** A dispute takes back whatever credits of the purchase are still with the user. */
-export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<ClawbackOutcome> {
-  const paymentIntentId = idOf(dispute.payment_intent);
-  if (!paymentIntentId) return "no_purchase";
-
-  return inTransaction(db, async (tx) => {
-    const purchase = await lockPurchase(tx, paymentIntentId);
-    if (!purchase) return "no_purchase";
-    const remaining = purchase.creditedAt ? purchase.credits - purchase.creditsClawedBack : 0;
-    if (remaining > 0) {
-      await clawback(tx, {
-        userId: purchase.userId,
-        amount: remaining,
-        reason: "dispute",
-        refType: "stripe_dispute",
-        refId: dispute.id,
-        note: `dispute of ${purchase.id}`,
-      });
-    }
-    await tx.purchase.update({
-      where: { id: purchase.id },
-      data: { status: "disputed", creditsClawedBack: Math.max(purchase.creditsClawedBack, purchase.creditedAt ? purchase.credits : 0) },
-    });
-    logEvent("purchase_disputed", { purchaseId: purchase.id, disputeId: dispute.id, clawedBack: Math.max(remaining, 0) });
-    return remaining > 0 ? "clawed_back" : "nothing_to_claw_back";
   });
 }

@@ -20,8 +20,10 @@ export interface WebhookDeps {
   webhookSecret: string | undefined;
   toleranceSeconds?: number;
   packs?: Pack[];
-  /** The Stripe client, for the few events that must ask Stripe (a refund that overtook its purchase). */
-  stripe?: () => Stripe;
+  /** The Stripe client: what an event claims is checked against Stripe's own record. */
+  stripe: () => Stripe;
+  /** The configured key's mode (sk_live_ → true); events of the other mode are refused. */
+  livemode: boolean;
 }
 
 function json(status: number, body: Record<string, unknown>): Response {
@@ -95,7 +97,7 @@ export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Pro
   }
 
   try {
-    const result = await handleStripeEvent(deps.db, event, { packs: deps.packs, stripe: deps.stripe });
+    const result = await handleStripeEvent(deps.db, event, { packs: deps.packs, stripe: deps.stripe, livemode: deps.livemode });
     return json(200, { received: true, outcome: result.outcome });
   } catch (error) {
     logEvent("stripe_webhook_failed", { eventId: event.id, type: event.type, error: (error as Error).name }, "error");

@@ -4,7 +4,7 @@ import type { EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import type { StripeEvent } from "./objects";
 import { parseParams } from "./params";
-import { createDispute, expireSession, paySession, settleDelayedPayment } from "./payments";
+import { closeDispute, createDispute, expireSession, paySession, settleDelayedPayment } from "./payments";
 import { findSession } from "./api/checkout-sessions";
 import { route, type Reply } from "./router";
 
@@ -23,6 +23,7 @@ const payBody = z
   .strict();
 const asyncBody = z.object({ succeeded: z.boolean() }).strict();
 const disputeBody = z.object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).optional() }).strict();
+const closeDisputeBody = z.object({ status: z.enum(["won", "lost"]) }).strict();
 const redeliverBody = z.object({ times: z.number().int().min(1).max(100).optional(), concurrent: z.boolean().optional() }).strict();
 const deliverManyBody = z
   .object({
@@ -79,6 +80,12 @@ export const controlRoutes = [
     const charge = ctx.store.state.charges[req.params.id ?? ""];
     if (!charge) throw stripeErrors.noSuch("charge", req.params.id ?? "");
     return afterDeliveries(ctx, ok(createDispute(ctx, charge, body.amount, body.reason)));
+  }),
+  route("control", "POST", "/_emulator/disputes/:id/close", (ctx, req) => {
+    const { status } = parseParams(closeDisputeBody, req.body);
+    const dispute = ctx.store.state.disputes[req.params.id ?? ""];
+    if (!dispute) throw stripeErrors.noSuch("dispute", req.params.id ?? "");
+    return afterDeliveries(ctx, ok(closeDispute(ctx, dispute, status)));
   }),
   route("control", "POST", "/_emulator/events/deliver", async (ctx, req) => {
     const body = parseParams(deliverManyBody, req.body);

@@ -140,8 +140,11 @@ export interface Dispute {
   metadata: Metadata;
   payment_intent: string;
   reason: string;
-  status: "needs_response";
+  status: DisputeStatus;
 }
+
+/** The dispute statuses the emulator produces (Stripe has more: warning_* for inquiries, under_review). */
+export type DisputeStatus = "needs_response" | "won" | "lost";
 
 export interface EventRequest {
   id: string | null;

@@ -201,7 +201,19 @@ export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: num
   if (dispute.amount <= 0 || dispute.amount > charge.amount) throw stripeErrors.invalidParam("amount", "Dispute amount must be between 1 and the charge amount.");
   ctx.store.state.disputes[dispute.id] = dispute;
   charge.disputed = true;
+  // As Stripe: the disputed amount (and fee) leaves the balance as soon as the dispute opens.
   emitEvent(ctx, "charge.dispute.created", dispute);
+  emitEvent(ctx, "charge.dispute.funds_withdrawn", dispute);
+  ctx.store.save();
+  return dispute;
+}
+
+/** Closes an open dispute. Won: `charge.dispute.closed` then `charge.dispute.funds_reinstated`; lost: only closed. */
+export function closeDispute(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost"): Dispute {
+  if (dispute.status === "won" || dispute.status === "lost") throw stripeErrors.invalid(`Dispute ${dispute.id} is already closed (${dispute.status}).`);
+  dispute.status = outcome;
+  emitEvent(ctx, "charge.dispute.closed", dispute);
+  if (outcome === "won") emitEvent(ctx, "charge.dispute.funds_reinstated", dispute);
   ctx.store.save();
   return dispute;
 }

@@ -106,4 +106,52 @@ describe("stripe emulator idempotency and refunds (official SDK)", () => {
     expect((events.data[0]?.data.object as Stripe.Dispute).id).toBe(res.body.id);
     expect((await rig.stripe.charges.retrieve(intent.latest_charge as string)).disputed).toBe(true);
   });
+
+  async function openDispute(): Promise<Stripe.Dispute> {
+    const intent = await rig.stripe.paymentIntents.retrieve(await paidIntent());
+    const res = await rig.control<Stripe.Dispute>(`/_emulator/charges/${intent.latest_charge as string}/dispute`, {});
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+  const eventTypesFor = async (disputeId: string) =>
+    (await rig.stripe.events.list({ type: "charge.dispute.*", limit: 100 })).data
+      .filter((e) => (e.data.object as Stripe.Dispute).id === disputeId)
+      .map((e) => e.type)
+      .reverse();
+
+  it("opening a dispute withdraws the funds (created, then funds_withdrawn); disputes.retrieve returns it", async () => {
+    const dispute = await openDispute();
+    expect(await eventTypesFor(dispute.id)).toEqual(["charge.dispute.created", "charge.dispute.funds_withdrawn"]);
+    expect(await rig.stripe.disputes.retrieve(dispute.id)).toMatchObject({ id: dispute.id, object: "dispute", status: "needs_response" });
+  });
+
+  it("closing a dispute as won emits closed then funds_reinstated; lost emits only closed; a closed dispute cannot close again", async () => {
+    const won = await openDispute();
+    const closed = await rig.control<Stripe.Dispute>(`/_emulator/disputes/${won.id}/close`, { status: "won" });
+    expect(closed).toMatchObject({ status: 200, body: { id: won.id, status: "won" } });
+    expect(await eventTypesFor(won.id)).toEqual([
+      "charge.dispute.created",
+      "charge.dispute.funds_withdrawn",
+      "charge.dispute.closed",
+      "charge.dispute.funds_reinstated",
+    ]);
+    expect((await rig.stripe.disputes.retrieve(won.id)).status).toBe("won");
+
+    const lost = await openDispute();
+    expect((await rig.control(`/_emulator/disputes/${lost.id}/close`, { status: "lost" })).status).toBe(200);
+    expect(await eventTypesFor(lost.id)).toEqual(["charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.closed"]);
+    expect((await rig.stripe.disputes.retrieve(lost.id)).status).toBe("lost");
+
+    expect((await rig.control(`/_emulator/disputes/${lost.id}/close`, { status: "won" })).status).toBe(400);
+    expect((await rig.control(`/_emulator/disputes/${lost.id}/close`, { status: "maybe" })).status).toBe(400);
+    expect((await rig.control(`/_emulator/disputes/dp_missing/close`, { status: "won" })).status).toBe(404);
+  });
+
+  it("unknown ids answer Stripe's 404 resource_missing (the SDK raises StripeInvalidRequestError)", async () => {
+    for (const call of [() => rig.stripe.disputes.retrieve("dp_missing"), () => rig.stripe.checkout.sessions.retrieve("cs_test_missing", { expand: ["line_items"] })]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+      expect(error).toMatchObject({ statusCode: 404, code: "resource_missing" });
+    }
+  });
 });

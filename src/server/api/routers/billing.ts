@@ -8,7 +8,16 @@ import { limit, RULES } from "~/server/rate-limit";
 export const packIdSchema = z.enum(["starter", "pro", "enterprise"]);
 export type PackId = z.infer<typeof packIdSchema>;
 
-export type PurchaseStatus = "pending" | "paid" | "failed" | "expired" | "refunded" | "partially_refunded" | "disputed";
+export type PurchaseStatus =
+  | "pending"
+  | "paid"
+  | "failed"
+  | "expired"
+  | "refunded"
+  | "partially_refunded"
+  | "disputed"
+  | "dispute_won"
+  | "dispute_lost";
 
 export interface ProductOut {
   id: PackId;

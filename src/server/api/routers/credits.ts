@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { getBalance, history, spentPerDay } from "~/server/credits";
 
-export type LedgerReasonOut = "signup_bonus" | "purchase" | "chat_usage" | "refund" | "dispute" | "adjustment";
+export type LedgerReasonOut = "signup_bonus" | "purchase" | "chat_usage" | "refund" | "dispute" | "adjustment" | "dispute_won";
 
 export interface LedgerEntryOut {
   id: string;

@@ -54,6 +54,12 @@ export const paymentRoutes = [
     }
     return createRefund(ctx, charge, params, { id: req.requestId, idempotency_key: req.idempotencyKey });
   }),
+  api("GET", "/v1/disputes/:id", (ctx, req) => {
+    parseParams(retrieveParams, req.query);
+    const dispute = ctx.store.state.disputes[req.params.id ?? ""];
+    if (!dispute) throw stripeErrors.noSuch("dispute", req.params.id ?? "");
+    return dispute;
+  }),
   api("GET", "/v1/refunds/:id", (ctx, req) => {
     parseParams(retrieveParams, req.query);
     const refund = ctx.store.state.refunds[req.params.id ?? ""];

@@ -4,15 +4,16 @@ import { db } from "~/server/db";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-function webhookSecret(): string | undefined {
+function settings(): { webhookSecret: string | undefined; livemode: boolean } {
   try {
-    return stripeSettingsFrom().webhookSecret;
+    const { webhookSecret, mode } = stripeSettingsFrom();
+    return { webhookSecret, livemode: mode === "live" };
   } catch {
-    return undefined; // production without Stripe keys: answered with 503
+    return { webhookSecret: undefined, livemode: false }; // production without Stripe keys: answered with 503
   }
 }
 
 /** Stripe → app. Verified against the raw body; see src/server/billing/webhook-request.ts. */
 export async function POST(req: Request): Promise<Response> {
-  return handleWebhookRequest(req, { db, webhookSecret: webhookSecret(), stripe: getStripe });
+  return handleWebhookRequest(req, { db, ...settings(), stripe: getStripe });
 }

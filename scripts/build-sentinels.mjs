@@ -6,4 +6,5 @@ export const BUILD_SENTINELS = {
   AUTH_SECRET: "tally-sentinel-auth-secret-0000000000000000",
   DATABASE_URL: "postgres://sentinel:tallySentinelDbPassword@127.0.0.1:1/sentinel",
   OPENAI_API_KEY: "sk-tallySentinelOpenAIKey000",
+  CRON_SECRET: "tally-sentinel-cron-secret-000000000",
 };

@@ -42,6 +42,7 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
     // Chat replies first: they are settled from what they delivered, never released for nothing.
     const replies = await settleStaleReplies(deps.db, deps.chat, { now });
     const others = await releaseStaleHolds(deps.db, now, { exceptRefTypes: [CHAT_REF_TYPE] });
+    if (replies + others > 0) logEvent("stale_holds_closed", { replies, others });
     return { replies, others };
   },
   async reconcile(deps) {
@@ -49,6 +50,7 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
       { db: deps.db, stripe: deps.stripe() },
       { days: deps.reconcileDays },
     );
+    if (fulfilled + refundsApplied > 0) logEvent("reconcile_caught_up", { fulfilled, refundsApplied });
     return { fulfilled, alreadyCredited, skipped, refundsApplied };
   },
 };
@@ -56,7 +58,5 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
 export type JobOutcome = { job: JobName } & LeaseOutcome<Record<string, number>>;
 
 export async function runJob(deps: JobDeps, job: JobName, opts: { minIntervalMs?: number } = {}): Promise<JobOutcome> {
-  const outcome = await runExclusive(deps.db, job, { leaseMs: LEASE_MS[job], ...opts }, () => WORK[job](deps));
-  if (outcome.status === "ran") logEvent("job_ran", { job, ...outcome.result });
-  return { job, ...outcome };
+  return { job, ...(await runExclusive(deps.db, job, { leaseMs: LEASE_MS[job], ...opts }, () => WORK[job](deps))) };
 }

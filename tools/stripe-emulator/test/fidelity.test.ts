@@ -1,0 +1,137 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { startRig, type Rig } from "./harness";
+import { loadFixtures, RESOURCES } from "./fidelity/fixtures";
+import { compareShape, isObject, type JsonObject, type ShapeReport } from "./fidelity/shape-compare";
+import { StripeTypes } from "./fidelity/stripe-types";
+
+/**
+ * Fidelity: each object the app uses, created through the official SDK against the emulator, has the shape of Stripe's
+ * own example of that resource (../shared/stripe/fixtures3.json). Compared on the wire JSON (the SDK turns decimal
+ * strings into Decimal objects after parsing, for Stripe and the emulator alike).
+ */
+describe("stripe emulator fidelity against Stripe's fixtures", () => {
+  const fixtures = loadFixtures();
+  let types: StripeTypes;
+  let rig: Rig;
+  const rows: { resource: string; variant: string; report: ShapeReport }[] = [];
+
+  beforeAll(async () => {
+    types = new StripeTypes(RESOURCES);
+    rig = await startRig();
+  });
+  afterAll(async () => {
+    await rig?.close();
+    if (rows.length > 0) console.log(fidelityTable(rows));
+  });
+
+  const fixtureOf = (object: string) => {
+    const fixture = fixtures[object];
+    return fixture && RESOURCES[object] ? { fixture, type: types.root(object) } : undefined;
+  };
+
+  function check(resource: string, variant: string, actual: unknown): ShapeReport {
+    const found = fixtureOf(resource);
+    if (!found) throw new Error(`no fixture for ${resource}`);
+    let fixture = found.fixture;
+    if (resource === "event") {
+      // The fixture's event carries a plan; data.object is checked against its own resource below.
+      fixture = { ...fixture, data: { object: {} } };
+    }
+    const report = compareShape(fixture, actual, found.type, { types, fixtureFor: fixtureOf });
+    rows.push({ resource, variant, report });
+    return report;
+  }
+
+  const raw = async (path: string) => (await rig.stripe.rawRequest("GET", path)) as unknown as JsonObject;
+  const expectFull = (report: ShapeReport) => {
+    expect.soft(report.problems).toEqual([]);
+    expect.soft(report.present).toBe(report.total);
+  };
+
+  async function paidSession(params: Partial<Stripe.Checkout.SessionCreateParams> = {}, pay: Record<string, unknown> = {}) {
+    const customer = await rig.stripe.customers.create({ email: "buyer@example.com", name: "Ada Buyer" });
+    const session = await rig.newSession({ customer: customer.id, ...params });
+    const paid = await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, { card: "4242424242424242", ...pay });
+    expect(paid.status).toBe(200);
+    return raw(`/v1/checkout/sessions/${session.id}`);
+  }
+
+  it("customer, price, product and line item", async () => {
+    const customer = await rig.stripe.customers.create({ email: "c@example.com", name: "Cee", metadata: { userId: "u1" } });
+    expectFull(check("customer", "created", await raw(`/v1/customers/${customer.id}`)));
+    const price = await raw("/v1/prices/price_pro");
+    expect(typeof price.unit_amount_decimal).toBe("string");
+    expectFull(check("price", "one-time pack", price));
+    expectFull(check("product", "pack", await raw(`/v1/products/${String(price.product)}`)));
+    const session = await rig.newSession();
+    const items = await raw(`/v1/checkout/sessions/${session.id}/line_items`);
+    expectFull(check("item", "session line item", (items.data as JsonObject[])[0]));
+  });
+
+  it("checkout.session in each state, payment intent, charge and refund", async () => {
+    const open = await rig.newSession();
+    expectFull(check("checkout.session", "open", await raw(`/v1/checkout/sessions/${open.id}`)));
+
+    const paid = await paidSession();
+    expect(paid).toMatchObject({ status: "complete", payment_status: "paid" });
+    expectFull(check("checkout.session", "complete, paid", paid));
+
+    const delayed = await rig.newSession();
+    await rig.control(`/_emulator/checkout/sessions/${delayed.id}/pay`, { delayed: true });
+    const unpaid = await raw(`/v1/checkout/sessions/${delayed.id}`);
+    expect(unpaid).toMatchObject({ status: "complete", payment_status: "unpaid" });
+    expectFull(check("checkout.session", "complete, unpaid (async)", unpaid));
+    expectFull(check("payment_intent", "processing", await raw(`/v1/payment_intents/${String(unpaid.payment_intent)}`)));
+
+    const expiring = await rig.newSession();
+    await rig.control(`/_emulator/checkout/sessions/${expiring.id}/expire`, {});
+    expectFull(check("checkout.session", "expired", await raw(`/v1/checkout/sessions/${expiring.id}`)));
+
+    const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
+    expectFull(check("payment_intent", "succeeded", intent));
+    const charge = await raw(`/v1/charges/${String(intent.latest_charge)}`);
+    expectFull(check("charge", "succeeded", charge));
+
+    const refund = await rig.stripe.refunds.create({ payment_intent: String(paid.payment_intent), amount: 100 });
+    expectFull(check("refund", "partial", await raw(`/v1/refunds/${refund.id}`)));
+    expectFull(check("charge", "partly refunded", await raw(`/v1/charges/${String(intent.latest_charge)}`)));
+
+    const expanded = await rig.stripe.checkout.sessions.retrieve(String(paid.id), { expand: ["payment_intent.latest_charge", "line_items", "customer"] });
+    expect(isObject(expanded.payment_intent)).toBe(true);
+    expectFull(check("checkout.session", "expanded", JSON.parse(JSON.stringify(expanded)) as JsonObject));
+  });
+
+  it("dispute", async () => {
+    const paid = await paidSession();
+    const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
+    const opened = await rig.control<{ id: string }>(`/_emulator/charges/${String(intent.latest_charge)}/dispute`, {});
+    expectFull(check("dispute", "needs_response", await raw(`/v1/disputes/${opened.body.id}`)));
+    await rig.control(`/_emulator/disputes/${opened.body.id}/close`, { status: "won" });
+    expectFull(check("dispute", "won", await raw(`/v1/disputes/${opened.body.id}`)));
+  });
+});
+
+function fidelityTable(rows: { resource: string; variant: string; report: ShapeReport }[]): string {
+  const byResource = new Map<string, { top: [number, number]; all: [number, number]; variants: string[] }>();
+  for (const { resource, variant, report } of rows) {
+    const row = byResource.get(resource) ?? { top: [0, 0], all: [0, 0], variants: [] };
+    // A resource is as good as its worst variant.
+    if (row.variants.length === 0 || report.present / report.total < row.all[0] / row.all[1]) {
+      row.top = [report.topLevelPresent, report.topLevelTotal];
+      row.all = [report.present, report.total];
+    }
+    row.variants.push(variant);
+    byResource.set(resource, row);
+  }
+  const pct = ([a, b]: [number, number]) => `${b === 0 ? 100 : Math.floor((a / b) * 1000) / 10}%`;
+  const lines = [
+    "| Resource | Top-level fields | All field paths | % | Checked as |",
+    "| --- | --- | --- | --- | --- |",
+    ...[...byResource].map(
+      ([resource, r]) => `| \`${resource}\` | ${r.top[0]} / ${r.top[1]} | ${r.all[0]} / ${r.all[1]} | ${pct(r.all)} | ${[...new Set(r.variants)].join("; ")} |`,
+    ),
+  ];
+  return `\nStripe emulator fidelity (fields present / Stripe fixture fields):\n${lines.join("\n")}\n`;
+}

@@ -63,7 +63,7 @@ ${errors.map((name) => `<div class="field-error" id="${name}-error" role="alert"
 }
 
 export function checkoutPage(session: CheckoutSession, items: LineItem[], businessName: string, state: FormState): string {
-  const total = formatAmount(session.amount_total, session.currency);
+  const total = formatAmount(session.amount_total ?? 0, session.currency ?? "usd");
   const delayed = state.values.paymentMethod === "delayed";
   const back = session.cancel_url
     ? `<a class="back" data-testid="business-link" href="${escapeHtml(session.cancel_url)}">&larr; <span class="biz">${escapeHtml(businessName)}</span></a>`

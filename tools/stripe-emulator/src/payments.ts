@@ -42,7 +42,7 @@ function assertOpen(ctx: EmulatorContext, session: CheckoutSession): void {
   }
 }
 
-function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
+export function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
   const charge: Charge = {
     id: newId("ch"),
     object: "charge",
@@ -247,8 +247,9 @@ export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: num
 /** Closes an open dispute. Won: `charge.dispute.closed` then `charge.dispute.funds_reinstated`; lost: only closed. */
 export function closeDispute(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost"): Dispute {
   if (dispute.status === "won" || dispute.status === "lost") throw stripeErrors.invalid(`Dispute ${dispute.id} is already closed (${dispute.status}).`);
+  const previous = { status: dispute.status };
   dispute.status = outcome;
-  emitEvent(ctx, "charge.dispute.closed", dispute);
+  emitEvent(ctx, "charge.dispute.closed", dispute, { previous });
   if (outcome === "won") emitEvent(ctx, "charge.dispute.funds_reinstated", dispute);
   ctx.store.save();
   return dispute;

@@ -111,26 +111,108 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     await rig.control(`/_emulator/disputes/${opened.body.id}/close`, { status: "won" });
     expectFull(check("dispute", "won", await raw(`/v1/disputes/${opened.body.id}`)));
   });
+
+  it("payment method, setup intent (API, confirmation page, setup-mode Checkout) and invoice", async () => {
+    const customer = await rig.stripe.customers.create({ email: "save@example.com" });
+    const created = await rig.stripe.setupIntents.create({ customer: customer.id, usage: "off_session" });
+    expectFull(check("setup_intent", "requires_payment_method", await raw(`/v1/setup_intents/${created.id}`)));
+    const confirmed = await fetch(`${rig.emulator.url}/confirm/${created.client_secret}`, {
+      method: "POST",
+      body: new URLSearchParams({ cardNumber: "4242 4242 4242 4242", cardExpiry: "12 / 34", cardCvc: "123", billingName: "Ada" }),
+    });
+    expect(confirmed.status).toBe(200);
+    const succeeded = await raw(`/v1/setup_intents/${created.id}`);
+    expect(succeeded.status).toBe("succeeded");
+    expectFull(check("setup_intent", "succeeded", succeeded));
+    expectFull(check("payment_method", "saved card", await raw(`/v1/payment_methods/${String(succeeded.payment_method)}`)));
+
+    const paid = await paidSession({ invoice_creation: { enabled: true }, payment_intent_data: { setup_future_usage: "off_session" } });
+    expect(String(paid.invoice)).toMatch(/^in_/);
+    expectFull(check("checkout.session", "complete, paid, invoice + saved card", paid));
+    expectFull(check("invoice", "paid (Checkout invoice_creation)", await raw(`/v1/invoices/${String(paid.invoice)}`)));
+    const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
+    expectFull(check("payment_intent", "succeeded, setup_future_usage", intent));
+    expectFull(check("payment_method", "card saved by Checkout", await raw(`/v1/payment_methods/${String(intent.payment_method)}`)));
+
+    const setup = await rig.stripe.checkout.sessions.create({ mode: "setup", currency: "usd", customer: customer.id, success_url: "http://app.test/ok" });
+    expectFull(check("checkout.session", "setup mode, open", await raw(`/v1/checkout/sessions/${setup.id}`)));
+    await rig.control(`/_emulator/checkout/sessions/${setup.id}/pay`, {});
+    const saved = await raw(`/v1/checkout/sessions/${setup.id}`);
+    expect(saved).toMatchObject({ status: "complete", payment_status: "no_payment_required" });
+    expectFull(check("checkout.session", "setup mode, complete", saved));
+    expectFull(check("setup_intent", "succeeded (Checkout setup mode)", await raw(`/v1/setup_intents/${String(saved.setup_intent)}`)));
+  });
+
+  /** Every event type the app's webhook handles that the emulator emits (charge.dispute.updated needs evidence: not emulated). */
+  const HANDLED = [
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "checkout.session.expired",
+    "charge.refunded",
+    "charge.dispute.created",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.closed",
+    "charge.dispute.funds_reinstated",
+  ];
+  /** Stripe sends previous_attributes on events that report a change to an existing object, not on checkout.session.*. */
+  const WITH_PREVIOUS: Record<string, object> = {
+    "charge.refunded": { amount_refunded: 0, refunded: false },
+    "charge.dispute.closed": { status: "needs_response" },
+  };
+
+  it("event payloads: envelope, data.object of each handled type, previous_attributes where Stripe sends it", async () => {
+    const paid = await paidSession();
+    await rig.stripe.refunds.create({ payment_intent: String(paid.payment_intent), amount: 100 });
+    const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
+    const dispute = await rig.control<{ id: string }>(`/_emulator/charges/${String(intent.latest_charge)}/dispute`, {});
+    await rig.control(`/_emulator/disputes/${dispute.body.id}/close`, { status: "won" });
+    for (const succeeded of [true, false]) {
+      const delayed = await rig.newSession();
+      await rig.control(`/_emulator/checkout/sessions/${delayed.id}/pay`, { delayed: true });
+      await rig.control(`/_emulator/checkout/sessions/${delayed.id}/async_result`, { succeeded });
+    }
+    const expiring = await rig.newSession();
+    await rig.control(`/_emulator/checkout/sessions/${expiring.id}/expire`, {});
+
+    const receiver = rig.receiver;
+    if (!receiver) throw new Error("the rig has a webhook receiver");
+    for (const type of HANDLED) {
+      const delivered = receiver.ofType(type).map((r) => JSON.parse(r.body) as JsonObject);
+      expect.soft(delivered.length, type).toBeGreaterThan(0);
+      for (const event of delivered.slice(-1)) {
+        expectFull(check("event", type, event));
+        const data = event.data as JsonObject;
+        const object = data.object as JsonObject;
+        expectFull(check(String(object.object), `${type} data.object`, object));
+        if (WITH_PREVIOUS[type]) expect.soft(data.previous_attributes, type).toEqual(WITH_PREVIOUS[type]);
+        else expect.soft(data, type).not.toHaveProperty("previous_attributes");
+      }
+    }
+    const fromApi = await raw(`/v1/events/${String((JSON.parse(receiver.ofType("charge.refunded")[0]?.body ?? "{}") as JsonObject).id)}`);
+    expectFull(check("event", "retrieved", fromApi));
+  });
 });
 
 function fidelityTable(rows: { resource: string; variant: string; report: ShapeReport }[]): string {
-  const byResource = new Map<string, { top: [number, number]; all: [number, number]; variants: string[] }>();
-  for (const { resource, variant, report } of rows) {
-    const row = byResource.get(resource) ?? { top: [0, 0], all: [0, 0], variants: [] };
-    // A resource is as good as its worst variant.
-    if (row.variants.length === 0 || report.present / report.total < row.all[0] / row.all[1]) {
+  const byResource = new Map<string, { top: [number, number]; all: [number, number]; objects: number; nulls: Set<string> }>();
+  for (const { resource, report } of rows) {
+    const row = byResource.get(resource) ?? { top: [0, 0], all: [0, 0], objects: 0, nulls: new Set<string>() };
+    // A resource is as good as its worst object.
+    if (row.objects === 0 || report.present / report.total < row.all[0] / row.all[1]) {
       row.top = [report.topLevelPresent, report.topLevelTotal];
       row.all = [report.present, report.total];
     }
-    row.variants.push(variant);
+    row.objects += 1;
+    for (const path of report.nulls) row.nulls.add(path);
     byResource.set(resource, row);
   }
   const pct = ([a, b]: [number, number]) => `${b === 0 ? 100 : Math.floor((a / b) * 1000) / 10}%`;
   const lines = [
-    "| Resource | Top-level fields | All field paths | % | Checked as |",
-    "| --- | --- | --- | --- | --- |",
+    "| Resource | Top-level fields | All field paths | % | Objects checked | Null where Stripe's types allow it |",
+    "| --- | --- | --- | --- | --- | --- |",
     ...[...byResource].map(
-      ([resource, r]) => `| \`${resource}\` | ${r.top[0]} / ${r.top[1]} | ${r.all[0]} / ${r.all[1]} | ${pct(r.all)} | ${[...new Set(r.variants)].join("; ")} |`,
+      ([resource, r]) => `| \`${resource}\` | ${r.top[0]} / ${r.top[1]} | ${r.all[0]} / ${r.all[1]} | ${pct(r.all)} | ${r.objects} | ${r.nulls.size} |`,
     ),
   ];
   return `\nStripe emulator fidelity (fields present / Stripe fixture fields):\n${lines.join("\n")}\n`;

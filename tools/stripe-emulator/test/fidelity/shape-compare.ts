@@ -1,6 +1,6 @@
 import type ts from "typescript";
 
-import type { FieldType, StripeTypes } from "./stripe-types";
+import type { StripeTypes } from "./stripe-types";
 
 /**
  * Holds one object the emulator returned against Stripe's fixture of the same resource: every fixture key present (at

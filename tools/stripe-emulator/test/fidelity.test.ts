@@ -58,6 +58,30 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     return raw(`/v1/checkout/sessions/${session.id}`);
   }
 
+  it("the comparison itself catches missing fields, wrong types, nulls and ids Stripe never sends", () => {
+    const fixture = fixtures.charge as JsonObject;
+    const compare = (actual: unknown) => compareShape(fixture, actual, types.root("charge"), { types, fixtureFor: fixtureOf }).problems;
+    const good = structuredClone(fixture);
+    expect(compare(good)).toEqual([]);
+    const { receipt_url: _dropped, ...missing } = good;
+    expect(compare(missing)).toEqual(["receipt_url: missing"]);
+    expect(compare({ ...good, amount: "100" })).toEqual(["amount: string, Stripe sends number"]);
+    expect(compare({ ...good, paid: null })[0]).toMatch(/^paid: null, but Stripe's type is boolean/);
+    // Nullable in Stripe's types (balance_transaction), expandable (balance_transaction as an id), free-form (metadata).
+    expect(compare({ ...good, balance_transaction: null, metadata: { anything: "goes" } })).toEqual([]);
+    const card = (good.payment_method_details as JsonObject).card as JsonObject;
+    const { last4: _last4, ...cardWithoutLast4 } = card;
+    expect(compare({ ...good, payment_method_details: { ...(good.payment_method_details as JsonObject), card: cardWithoutLast4 } })).toEqual([
+      "payment_method_details.card.last4: missing",
+    ]);
+    const refunds = { ...(good.refunds as JsonObject), data: [{ id: "re_1", object: "refund" }] };
+    expect(compareShape({ ...fixture, refunds: { ...(fixture.refunds as JsonObject), data: [fixtures.refund as JsonObject] } }, { ...good, refunds }, types.root("charge"), { types, fixtureFor: fixtureOf }).problems).toContain(
+      "refunds.data[0].amount: missing",
+    );
+    // An object where Stripe sends a plain string (not expandable) is wrong.
+    expect(compare({ ...good, currency: { id: "usd", object: "currency" } })).toEqual(["currency: object, Stripe sends string"]);
+  });
+
   it("customer, price, product and line item", async () => {
     const customer = await rig.stripe.customers.create({ email: "c@example.com", name: "Cee", metadata: { userId: "u1" } });
     expectFull(check("customer", "created", await raw(`/v1/customers/${customer.id}`)));

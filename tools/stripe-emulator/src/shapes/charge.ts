@@ -42,11 +42,16 @@ function cardDetails(ctx: EmulatorContext, charge: Charge) {
   };
 }
 
-/** A Checkout charge: captured at once, the refunds made so far, a receipt page served by the emulator. */
-export function chargeShape(ctx: EmulatorContext, charge: Charge) {
+/** Stripe includes a charge's refunds only when asked (`expand[]=refunds`, since API version 2022-11-15). */
+export function withRefunds(ctx: EmulatorContext, charge: Charge) {
   const refunds = Object.values(ctx.store.state.refunds)
     .filter((refund) => refund.charge === charge.id)
     .reverse();
+  return { ...charge, refunds: listObject(`/v1/charges/${charge.id}/refunds`, refunds, false) };
+}
+
+/** A Checkout charge: captured at once, with a receipt page served by the emulator. */
+export function chargeShape(ctx: EmulatorContext, charge: Charge) {
   const descriptor = statementDescriptorOf(ctx);
   return {
     ...charge,
@@ -76,7 +81,6 @@ export function chargeShape(ctx: EmulatorContext, charge: Charge) {
     payment_method_details: cardDetails(ctx, charge),
     receipt_number: null,
     receipt_url: receiptUrlOf(ctx, charge.id),
-    refunds: listObject(`/v1/charges/${charge.id}/refunds`, refunds, false),
     review: null,
     shipping: null,
     source: null,

@@ -1,5 +1,6 @@
 import { newId, nowSeconds } from "./ids";
 import type { EventRequest, PriceConfig, StripeEvent } from "./objects";
+import { present } from "./shapes";
 import type { Store } from "./store";
 import type { WebhookDispatcher } from "./webhooks";
 
@@ -28,7 +29,7 @@ export function emitEvent(
     object: "event",
     api_version: API_VERSION,
     created: nowSeconds(),
-    data: { object: structuredClone(object), ...(options.previous ? { previous_attributes: options.previous } : {}) },
+    data: { object: present(ctx, object) as object, ...(options.previous ? { previous_attributes: options.previous } : {}) },
     livemode: false,
     pending_webhooks: ctx.webhooks.enabled ? 1 : 0,
     request: options.request ?? NO_REQUEST,

@@ -8,7 +8,7 @@ export interface FormState {
   errors: Partial<Record<FieldName, string>>;
 }
 
-const escapeHtml = (value: unknown) =>
+export const escapeHtml = (value: unknown) =>
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 export function formatAmount(amount: number, currency: string): string {
@@ -40,7 +40,7 @@ input:focus{border-color:#0570de;box-shadow:0 0 0 3px rgba(5,112,222,.25)}input[
 @media (max-width:820px){.app{flex-direction:column}.summary,.payment{padding:24px;justify-content:center;box-shadow:none}.inner{max-width:none}}
 `;
 
-function layout(title: string, body: string, script = ""): string {
+export function layout(title: string, body: string, script = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}${script ? `<script>${script}</script>` : ""}</body></html>`;
 }
@@ -63,7 +63,7 @@ ${errors.map((name) => `<div class="field-error" id="${name}-error" role="alert"
 }
 
 export function checkoutPage(session: CheckoutSession, items: LineItem[], businessName: string, state: FormState): string {
-  const total = formatAmount(session.amount_total, session.currency);
+  const total = formatAmount(session.amount_total ?? 0, session.currency ?? "usd");
   const delayed = state.values.paymentMethod === "delayed";
   const back = session.cancel_url
     ? `<a class="back" data-testid="business-link" href="${escapeHtml(session.cancel_url)}">&larr; <span class="biz">${escapeHtml(businessName)}</span></a>`

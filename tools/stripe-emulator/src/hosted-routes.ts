@@ -77,6 +77,7 @@ export const hostedRoutes = [
 
     const result = paySession(ctx, session, {
       card: values.cardNumber,
+      expiry: values.cardExpiry,
       email: values.email.trim(),
       name: values.billingName.trim(),
       delayed,

@@ -48,29 +48,36 @@ export interface CustomerDetails {
 export interface CheckoutSession {
   id: string;
   object: "checkout.session";
-  amount_subtotal: number;
-  amount_total: number;
+  amount_subtotal: number | null;
+  amount_total: number | null;
   cancel_url: string | null;
   client_reference_id: string | null;
   created: number;
-  currency: string;
+  currency: string | null;
   customer: string | null;
-  customer_creation: "if_required" | null;
+  customer_creation: "if_required" | "always" | null;
   customer_details: CustomerDetails | null;
   customer_email: string | null;
   expires_at: number;
   livemode: false;
   locale: string | null;
   metadata: Metadata;
-  mode: "payment";
+  mode: "payment" | "setup";
   payment_intent: string | null;
   payment_method_types: string[];
   payment_status: "unpaid" | "paid" | "no_payment_required";
   status: "open" | "complete" | "expired";
   success_url: string | null;
-  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number };
+  total_details: { amount_discount: number; amount_shipping: number; amount_tax: number } | null;
   ui_mode: "hosted";
   url: string | null;
+  /** Set when `invoice_creation[enabled]` was true and the session was paid. */
+  invoice?: string | null;
+  invoice_creation_enabled?: boolean;
+  invoice_metadata?: Metadata;
+  /** From `payment_intent_data[setup_future_usage]`: the card is saved to the customer. */
+  setup_future_usage?: "on_session" | "off_session" | null;
+  setup_intent?: string | null;
 }
 
 export interface PaymentIntent {
@@ -91,6 +98,9 @@ export interface PaymentIntent {
   payment_method_types: string[];
   receipt_email: string | null;
   status: "processing" | "succeeded" | "requires_payment_method" | "canceled";
+  client_secret?: string;
+  payment_method?: string | null;
+  setup_future_usage?: "on_session" | "off_session" | null;
 }
 
 export interface Charge {
@@ -113,6 +123,7 @@ export interface Charge {
   receipt_email: string | null;
   refunded: boolean;
   status: "succeeded" | "failed";
+  payment_method?: string | null;
 }
 
 export interface Refund {
@@ -161,6 +172,66 @@ export interface StripeEvent {
   pending_webhooks: number;
   request: EventRequest;
   type: string;
+}
+
+/** A card as entered on the hosted page (the emulator keeps no card number, only what Stripe shows of it). */
+export interface PaymentMethod {
+  id: string;
+  object: "payment_method";
+  allow_redisplay: "always" | "limited" | "unspecified";
+  billing_details: { email: string | null; name: string | null };
+  card: { brand: string; last4: string; exp_month: number; exp_year: number; fingerprint: string };
+  created: number;
+  customer: string | null;
+  livemode: false;
+  metadata: Metadata;
+  type: "card";
+}
+
+export interface SetupIntent {
+  id: string;
+  object: "setup_intent";
+  client_secret: string;
+  created: number;
+  customer: string | null;
+  description: string | null;
+  livemode: false;
+  metadata: Metadata;
+  payment_method: string | null;
+  payment_method_types: string[];
+  status: "requires_payment_method" | "succeeded" | "canceled";
+  usage: "on_session" | "off_session";
+}
+
+export interface InvoiceLine {
+  id: string;
+  object: "line_item";
+  amount: number;
+  currency: string;
+  description: string;
+  invoice: string;
+  invoice_item: string;
+  price: string;
+  product: string;
+  quantity: number;
+  unit_amount: number;
+}
+
+/** The receipt-like invoice Checkout creates for a paid session with `invoice_creation[enabled]=true`. */
+export interface Invoice {
+  id: string;
+  object: "invoice";
+  created: number;
+  currency: string;
+  customer: string;
+  customer_email: string | null;
+  customer_name: string | null;
+  lines: InvoiceLine[];
+  metadata: Metadata;
+  number: string;
+  payment_intent: string;
+  status: "paid";
+  total: number;
 }
 
 export const productIdOf = (price: PriceConfig) => `prod_${price.id.replace(/^price_/, "")}`;

@@ -2,12 +2,16 @@ import { chargeCard, type CardResult } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
-import type { Charge, CheckoutSession, Dispute, EventRequest, Metadata, PaymentIntent, Refund } from "./objects";
+import { createInvoiceForSession } from "./invoices";
+import type { Charge, CheckoutSession, Dispute, EventRequest, Metadata, PaymentIntent, PaymentMethod, Refund } from "./objects";
+import { attachPaymentMethod, createCardPaymentMethod, createSetupIntent, customerFor, newClientSecret, succeedSetupIntent } from "./saved-cards";
 
 /** What happens to money: paying a session (card or delayed), settling, expiring, refunding, disputing. */
 
 export interface PayInput {
   card?: string;
+  /** "MM / YY" as entered (the saved card's expiry). */
+  expiry?: string;
   email?: string;
   name?: string;
   delayed?: boolean;
@@ -38,7 +42,7 @@ function assertOpen(ctx: EmulatorContext, session: CheckoutSession): void {
   }
 }
 
-function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
+export function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
   const charge: Charge = {
     id: newId("ch"),
     object: "charge",
@@ -59,6 +63,7 @@ function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: Chec
     receipt_email: session.customer_details?.email ?? null,
     refunded: false,
     status: "succeeded",
+    payment_method: intent.payment_method ?? null,
   };
   ctx.store.state.charges[charge.id] = charge;
   intent.latest_charge = charge.id;
@@ -70,8 +75,8 @@ function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: Chec
 export function paySession(ctx: EmulatorContext, session: CheckoutSession, input: PayInput): PayResult {
   assertOpen(ctx, session);
   let card: Extract<CardResult, { ok: true }> | undefined;
-  if (!input.delayed) {
-    const result = chargeCard(input.card ?? "4242 4242 4242 4242");
+  if (!input.delayed || session.mode === "setup") {
+    const result = chargeCard(input.card ?? DEFAULT_CARD);
     if (!result.ok) return { ok: false, error: result };
     card = result;
   }
@@ -84,15 +89,25 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
     tax_exempt: "none",
     tax_ids: [],
   };
+  const email = session.customer_details.email;
+  const method = card
+    ? createCardPaymentMethod(ctx, { ...card, number: input.card ?? DEFAULT_CARD, expiry: input.expiry, email, name: input.name ?? null })
+    : null;
+  // A saved card or an invoice needs a customer: Checkout creates one when the session has none.
+  if ((session.mode === "setup" || session.setup_future_usage || session.invoice_creation_enabled) && !session.customer) {
+    session.customer = customerFor(ctx, email, input.name ?? null).id;
+  }
+  if (session.mode === "setup" && method) return completeSetup(ctx, session, method);
+  const intentId = newId("pi");
   const intent: PaymentIntent = {
-    id: newId("pi"),
+    id: intentId,
     object: "payment_intent",
-    amount: session.amount_total,
+    amount: session.amount_total ?? 0,
     amount_capturable: 0,
     amount_received: 0,
     canceled_at: null,
     created: nowSeconds(),
-    currency: session.currency,
+    currency: session.currency ?? "usd",
     customer: session.customer,
     description: null,
     last_payment_error: null,
@@ -102,8 +117,12 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
     payment_method_types: card ? ["card"] : ["customer_balance"],
     receipt_email: session.customer_details.email,
     status: "processing",
+    client_secret: newClientSecret(intentId),
+    payment_method: method?.id ?? null,
+    setup_future_usage: session.setup_future_usage ?? null,
   };
   ctx.store.state.paymentIntents[intent.id] = intent;
+  if (method && session.setup_future_usage && session.customer) attachPaymentMethod(ctx, method, session.customer);
   session.payment_intent = intent.id;
   session.status = "complete";
   session.url = null;
@@ -112,9 +131,25 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
     session.payment_status = "paid";
     emitEvent(ctx, "charge.succeeded", charge);
     emitEvent(ctx, "payment_intent.succeeded", intent);
+    createInvoiceForSession(ctx, session, intent);
   } else {
     emitEvent(ctx, "payment_intent.processing", intent);
   }
+  emitEvent(ctx, "checkout.session.completed", session);
+  ctx.store.save();
+  return { ok: true, session };
+}
+
+const DEFAULT_CARD = "4242 4242 4242 4242";
+
+/** A setup-mode session: the card is saved through a SetupIntent, nothing is charged. */
+function completeSetup(ctx: EmulatorContext, session: CheckoutSession, method: PaymentMethod): PayResult {
+  const intent = createSetupIntent(ctx, { customer: session.customer });
+  session.setup_intent = intent.id;
+  succeedSetupIntent(ctx, intent, method);
+  session.status = "complete";
+  session.payment_status = "no_payment_required";
+  session.url = null;
   emitEvent(ctx, "checkout.session.completed", session);
   ctx.store.save();
   return { ok: true, session };
@@ -131,6 +166,7 @@ export function settleDelayedPayment(ctx: EmulatorContext, session: CheckoutSess
     session.payment_status = "paid";
     emitEvent(ctx, "charge.succeeded", charge);
     emitEvent(ctx, "payment_intent.succeeded", intent);
+    createInvoiceForSession(ctx, session, intent);
     emitEvent(ctx, "checkout.session.async_payment_succeeded", session);
   } else {
     intent.status = "requires_payment_method";
@@ -211,8 +247,9 @@ export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: num
 /** Closes an open dispute. Won: `charge.dispute.closed` then `charge.dispute.funds_reinstated`; lost: only closed. */
 export function closeDispute(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost"): Dispute {
   if (dispute.status === "won" || dispute.status === "lost") throw stripeErrors.invalid(`Dispute ${dispute.id} is already closed (${dispute.status}).`);
+  const previous = { status: dispute.status };
   dispute.status = outcome;
-  emitEvent(ctx, "charge.dispute.closed", dispute);
+  emitEvent(ctx, "charge.dispute.closed", dispute, { previous });
   if (outcome === "won") emitEvent(ctx, "charge.dispute.funds_reinstated", dispute);
   ctx.store.save();
   return dispute;

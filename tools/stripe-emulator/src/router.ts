@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 
 import type { EmulatorContext } from "./context";
 import type { FormObject } from "./form";
+import { present } from "./shapes";
 
 export interface RouteRequest {
   method: string;
@@ -52,9 +53,9 @@ export function route(
   return { kind, method, ...compile(path), handle };
 }
 
-/** A Stripe REST endpoint: the handler returns the JSON object (200) or throws a StripeHttpError. */
+/** A Stripe REST endpoint: the handler returns the object (200, shaped as Stripe's) or throws a StripeHttpError. */
 export const api = (method: Route["method"], path: string, handle: (ctx: EmulatorContext, req: RouteRequest) => unknown): Route =>
-  route("api", method, path, (ctx, req) => ({ status: 200, json: handle(ctx, req) }));
+  route("api", method, path, (ctx, req) => ({ status: 200, json: present(ctx, handle(ctx, req)) }));
 
 export function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | "method" | null {
   let pathMatched = false;

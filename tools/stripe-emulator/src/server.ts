@@ -3,14 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { customerRoutes } from "./api/customers";
 import { checkoutSessionRoutes } from "./api/checkout-sessions";
 import { eventRoutes } from "./api/events";
+import { invoiceRoutes } from "./api/invoices";
 import { paymentRoutes } from "./api/payments";
 import { priceRoutes } from "./api/prices";
+import { savedCardRoutes } from "./api/saved-cards";
 import { API_VERSION, type EmulatorContext } from "./context";
 import { controlRoutes } from "./control-routes";
 import { stripeErrors, StripeHttpError } from "./errors";
 import { FormParseError, parseForm, type FormObject } from "./form";
 import { statusPage } from "./hosted-page-html";
 import { hostedRoutes } from "./hosted-routes";
+import { receiptRoutes } from "./receipt-routes";
 import { newRequestId } from "./ids";
 import { checkIdempotency, fingerprintOf, rememberIdempotent } from "./idempotency";
 import { matchRoute, type Reply, type Route, type RouteRequest } from "./router";
@@ -21,7 +24,10 @@ const ROUTES: Route[] = [
   ...checkoutSessionRoutes,
   ...paymentRoutes,
   ...eventRoutes,
+  ...savedCardRoutes,
+  ...invoiceRoutes,
   ...hostedRoutes,
+  ...receiptRoutes,
   ...controlRoutes,
 ];
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-import type { Charge, CheckoutSession, Customer, Dispute, LineItem, PaymentIntent, Refund, StripeEvent } from "./objects";
+import type { Charge, CheckoutSession, Customer, Dispute, Invoice, LineItem, PaymentIntent, PaymentMethod, Refund, SetupIntent, StripeEvent } from "./objects";
 
 export interface DeliveryAttempt {
   eventId: string;
@@ -29,6 +29,9 @@ export interface EmulatorState {
   charges: Record<string, Charge>;
   refunds: Record<string, Refund>;
   disputes: Record<string, Dispute>;
+  paymentMethods: Record<string, PaymentMethod>;
+  setupIntents: Record<string, SetupIntent>;
+  invoices: Record<string, Invoice>;
   events: Record<string, StripeEvent>;
   deliveries: DeliveryAttempt[];
   idempotency: Record<string, IdempotentResponse>;
@@ -42,6 +45,9 @@ const emptyState = (): EmulatorState => ({
   charges: {},
   refunds: {},
   disputes: {},
+  paymentMethods: {},
+  setupIntents: {},
+  invoices: {},
   events: {},
   deliveries: [],
   idempotency: {},

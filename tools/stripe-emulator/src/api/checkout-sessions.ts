@@ -5,7 +5,7 @@ import { expandForList, expandSession } from "../expand";
 import { newId, newSessionId, nowSeconds } from "../ids";
 import { paginate } from "../lists";
 import { listObject, priceObject, type CheckoutSession, type LineItem } from "../objects";
-import { expandParam, idParam, intParam, listParams, metadataParam, parseParams, positiveIntParam } from "../params";
+import { boolParam, expandParam, idParam, intParam, listParams, metadataParam, parseParams, positiveIntParam } from "../params";
 import { expireIfDue, expireSession } from "../payments";
 import { api, type RouteRequest } from "../router";
 import type { EmulatorContext } from "../context";
@@ -40,8 +40,18 @@ const createParams = z
     currency: ignored,
     custom_text: ignored,
     customer_creation: ignored,
-    invoice_creation: ignored,
-    payment_intent_data: ignored,
+    invoice_creation: z
+      .object({
+        enabled: boolParam,
+        invoice_data: z.object({ metadata: metadataParam.optional(), description: ignored, footer: ignored, custom_fields: ignored }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    // Only setup_future_usage acts; the other real payment_intent_data params are accepted and ignored.
+    payment_intent_data: z
+      .object({ setup_future_usage: z.enum(["on_session", "off_session"]).optional() })
+      .catchall(z.unknown())
+      .optional(),
     phone_number_collection: ignored,
     submit_type: ignored,
   })
@@ -71,13 +81,16 @@ function buildLineItems(ctx: EmulatorContext, items: NonNullable<CreateParams["l
 
 function createSession(ctx: EmulatorContext, req: RouteRequest) {
   const params = parseParams(createParams, req.body);
-  if (params.mode !== "payment") throw stripeErrors.invalidParam("mode", "The local Stripe emulator only supports mode=payment.");
-  if (!params.line_items) throw stripeErrors.missingParam("line_items");
+  if (params.mode === "subscription") throw stripeErrors.invalidParam("mode", "The local Stripe emulator supports mode=payment and mode=setup.");
+  if (params.mode === "setup") {
+    if (params.line_items) throw stripeErrors.invalidParam("line_items", "You cannot pass `line_items` in `setup` mode.");
+    if (params.invoice_creation) throw stripeErrors.invalidParam("invoice_creation", "`invoice_creation` can only be used in `payment` mode.");
+  } else if (!params.line_items) throw stripeErrors.missingParam("line_items");
   if (params.customer && params.customer_email) {
     throw stripeErrors.invalid("You may only specify one of these parameters: customer, customer_email.", { param: "customer_email" });
   }
   if (params.customer && !ctx.store.state.customers[params.customer]) throw stripeErrors.noSuch("customer", params.customer, "customer");
-  const lineItems = buildLineItems(ctx, params.line_items);
+  const lineItems = buildLineItems(ctx, params.line_items ?? []);
   const currencies = new Set(lineItems.map((item) => item.currency));
   if (currencies.size > 1) throw stripeErrors.invalidParam("line_items", "All line items must use the same currency.");
   const created = nowSeconds();
@@ -85,7 +98,8 @@ function createSession(ctx: EmulatorContext, req: RouteRequest) {
   if (expiresAt < created + 30 * 60 || expiresAt > created + 24 * 3600) {
     throw stripeErrors.invalidParam("expires_at", "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.");
   }
-  const total = lineItems.reduce((sum, item) => sum + item.amount_total, 0);
+  const setup = params.mode === "setup";
+  const total = setup ? null : lineItems.reduce((sum, item) => sum + item.amount_total, 0);
   const id = newSessionId();
   const session: CheckoutSession = {
     id,
@@ -95,24 +109,29 @@ function createSession(ctx: EmulatorContext, req: RouteRequest) {
     cancel_url: params.cancel_url ?? null,
     client_reference_id: params.client_reference_id ?? null,
     created,
-    currency: lineItems[0]?.currency ?? "usd",
+    currency: lineItems[0]?.currency ?? (setup ? null : "usd"),
     customer: params.customer ?? null,
-    customer_creation: params.customer ? null : "if_required",
+    customer_creation: params.customer ? null : setup || params.payment_intent_data?.setup_future_usage || params.invoice_creation?.enabled ? "always" : "if_required",
     customer_details: null,
     customer_email: params.customer_email ?? null,
     expires_at: expiresAt,
     livemode: false,
     locale: params.locale ?? null,
     metadata: params.metadata ?? {},
-    mode: "payment",
+    mode: params.mode,
     payment_intent: null,
     payment_method_types: params.payment_method_types ?? ["card"],
     payment_status: "unpaid",
     status: "open",
     success_url: params.success_url ?? null,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    total_details: setup ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
     ui_mode: "hosted",
     url: `${ctx.publicUrl}/c/pay/${id}`,
+    invoice: null,
+    invoice_creation_enabled: params.invoice_creation?.enabled ?? false,
+    invoice_metadata: params.invoice_creation?.invoice_data?.metadata ?? {},
+    setup_future_usage: params.payment_intent_data?.setup_future_usage ?? null,
+    setup_intent: null,
   };
   ctx.store.state.sessions[id] = session;
   ctx.store.state.lineItems[id] = lineItems;

@@ -5,6 +5,7 @@ import type { Charge } from "../objects";
 import { expandParam, metadataParam, parseParams, positiveIntParam } from "../params";
 import { createRefund } from "../payments";
 import { api } from "../router";
+import { withRefunds } from "../shapes/charge";
 import type { EmulatorContext } from "../context";
 
 const retrieveParams = z.object({ expand: expandParam }).strict();
@@ -34,8 +35,9 @@ export const paymentRoutes = [
     return intent;
   }),
   api("GET", "/v1/charges/:id", (ctx, req) => {
-    parseParams(retrieveParams, req.query);
-    return findCharge(ctx, req.params.id ?? "");
+    const { expand } = parseParams(retrieveParams, req.query);
+    const charge = findCharge(ctx, req.params.id ?? "");
+    return expand?.includes("refunds") ? withRefunds(ctx, charge) : charge;
   }),
   api("POST", "/v1/refunds", (ctx, req) => {
     const params = parseParams(refundParams, req.body);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
+import { runCreditsCommand } from "~/server/credits/operator-command";
+import { jobDepsFromEnv, sweepStaleHoldsNow } from "~/server/jobs";
 import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
@@ -76,6 +78,26 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     expect(await run.settled).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await assistant()).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await usageRows(userId)).toEqual([{ refId: swept.id, amount: -delivered }]);
+    expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("the operator's release-stale-holds settles a dead reply from what it delivered, never for nothing", async () => {
+    const model = new ScriptedModel({ chunks: ["Dead", " end"], hangAfter: 2 });
+    const { userId, run, assistant } = await start(model, { holdTtlSeconds: 1 });
+    await vi.waitFor(async () => expect((await assistant()).content).toBe("Dead end"), { timeout: 10_000, interval: 20 });
+    const hold = await t.db.creditHold.findFirstOrThrow({ where: { refId: (await assistant()).id } });
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(hold.expiresAt.getTime()), { timeout: 5_000, interval: 50 });
+
+    const sweep = () => sweepStaleHoldsNow({ ...jobDepsFromEnv(), db: t.db, chat: { ...config, holdTtlSeconds: 1 } });
+    const out = await runCreditsCommand(t.db, ["release-stale-holds"], { sweepStaleHolds: sweep });
+    expect(out.join("\n")).toMatch(/Settled 1 stale chat reply/);
+
+    const delivered = creditsFor({ inputTokens: estimate, outputTokens: countTokens("Dead end") }, config);
+    expect(await assistant()).toMatchObject({ status: "stopped", content: "Dead end", creditsCharged: delivered });
+    expect(await usageRows(userId)).toEqual([{ refId: (await assistant()).id, amount: -delivered }]);
+    await run.events.return(undefined);
+    await run.settled;
     expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });

@@ -9,7 +9,6 @@ import { DomainError } from "~/server/errors";
 
 import { adjust, getBalance, grant } from "./ledger";
 import { history } from "./history";
-import { releaseStaleHolds } from "./holds";
 
 export const CREDITS_USAGE = `Usage:
   npm run credits -- show <email>
@@ -60,7 +59,15 @@ function parseArgv(argv: string[]): { values: { reason?: string; ref?: string };
   return { values, positionals };
 }
 
-export async function runCreditsCommand(db: DbOrTx, argv: string[]): Promise<string[]> {
+export interface CreditsCommandDeps {
+  /**
+   * Closes holds whose work died. The caller supplies the server's own sweep (src/server/jobs):
+   * a dead chat reply is settled from what it delivered, which this module cannot know.
+   */
+  sweepStaleHolds: () => Promise<string>;
+}
+
+export async function runCreditsCommand(db: DbOrTx, argv: string[], deps?: CreditsCommandDeps): Promise<string[]> {
   const { values, positionals } = parseArgv(argv);
   const [command, email, amountRaw] = positionals;
 
@@ -92,8 +99,8 @@ export async function runCreditsCommand(db: DbOrTx, argv: string[]): Promise<str
       ];
     }
     case "release-stale-holds": {
-      const n = await releaseStaleHolds(db);
-      return [`Released ${n} stale hold(s).`];
+      if (!deps) throw new UsageError("release-stale-holds needs the server's sweep.");
+      return [await deps.sweepStaleHolds()];
     }
     default:
       throw new UsageError(command ? `Unknown command: ${command}` : "Missing command.");

@@ -60,3 +60,11 @@ export type JobOutcome = { job: JobName } & LeaseOutcome<Record<string, number>>
 export async function runJob(deps: JobDeps, job: JobName, opts: { minIntervalMs?: number } = {}): Promise<JobOutcome> {
   return { job, ...(await runExclusive(deps.db, job, { leaseMs: LEASE_MS[job], ...opts }, () => WORK[job](deps))) };
 }
+
+/** The operator's `npm run credits -- release-stale-holds`: the same sweep, under the same lease. */
+export async function sweepStaleHoldsNow(deps: JobDeps): Promise<string> {
+  const outcome = await runJob(deps, "sweep-holds");
+  if (outcome.status === "skipped") return `Skipped: another instance is sweeping (${outcome.reason}); try again in a minute.`;
+  const { replies = 0, others = 0 } = outcome.result;
+  return `Settled ${replies} stale chat repl${replies === 1 ? "y" : "ies"} from what they delivered; released ${others} other stale hold(s).`;
+}

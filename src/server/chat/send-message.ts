@@ -1,7 +1,8 @@
 /**
  * chat.send's domain side. Every check that can refuse the message runs first and throws
- * (NOT_FOUND, TOO_MANY_REQUESTS, PAYMENT_REQUIRED), so the caller's promise rejects before any
- * stream starts and before any model call. The worst-case reservation and both messages are
+ * (SERVICE_UNAVAILABLE while the server shuts down, NOT_FOUND, TOO_MANY_REQUESTS,
+ * PAYMENT_REQUIRED), so the caller's promise rejects before any stream starts and before any
+ * model call. The worst-case reservation and both messages are
  * written in one transaction: too few credits leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
@@ -10,6 +11,7 @@ import { reserve } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { limit, RULES, type RateLimitStore } from "~/server/rate-limit";
+import type { Drain } from "~/server/shutdown/drain";
 
 import type { ChatConfig } from "./config";
 import { DEFAULT_TITLE, requireOwnConversation, titleFrom } from "./conversations";
@@ -25,6 +27,8 @@ export interface ChatDeps {
   config: ChatConfig;
   rateLimitStore: RateLimitStore;
   maxTitleChars: number;
+  /** A server that is shutting down refuses new messages and waits for (or stops) running replies. */
+  drain?: Drain;
 }
 
 export interface SendInput {
@@ -37,6 +41,7 @@ export interface SendInput {
 
 export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
   const { db, config } = deps;
+  deps.drain?.admitReply();
   const conversation = await requireOwnConversation(db, input.userId, input.conversationId);
   await limit(RULES.chatPerUser, input.userId, deps.rateLimitStore);
   // Settles this user's replies that crashed long ago, so their held credits count again.
@@ -77,7 +82,7 @@ export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<Rep
     return hold;
   });
 
-  return startReplyRun({
+  const run = startReplyRun({
     db,
     model: deps.model,
     config,
@@ -89,4 +94,6 @@ export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<Rep
     start: { type: "start", userMessageId, assistantMessageId, conversationId: conversation.id },
     signal: input.signal,
   });
+  deps.drain?.trackReply(run);
+  return run;
 }

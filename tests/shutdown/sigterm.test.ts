@@ -31,7 +31,7 @@ it("on SIGTERM: refuses new chats, stops the reply after the grace period and wa
   const { steps, code, signal } = await terminate(300);
   expect(signal).toBeNull();
   expect(code).toBe(0);
-  expect(steps.filter((s) => s.startsWith("chat-"))).toEqual(["chat-refused:service_draining"]);
+  expect(steps.filter((s) => s.startsWith("chat-"))).toEqual(["chat-refused:draining"]);
   // The webhook ends whenever it ends, but before anything closes.
   const closing = steps.filter((s) => !s.startsWith("chat-") && s !== "webhook-done");
   expect(closing).toEqual(["ready", "reply-stopped", "reply-settled", "jobs-stopped", "next-closes-server", "database-closed"]);

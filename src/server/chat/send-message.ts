@@ -12,6 +12,7 @@ import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { limit, RULES, type RateLimitStore } from "~/server/rate-limit";
 import type { Drain } from "~/server/shutdown/drain";
+import { ServiceDrainingError } from "~/server/shutdown/errors";
 
 import type { ChatConfig } from "./config";
 import { DEFAULT_TITLE, requireOwnConversation, titleFrom } from "./conversations";
@@ -41,7 +42,7 @@ export interface SendInput {
 
 export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
   const { db, config } = deps;
-  deps.drain?.admitReply();
+  if (deps.drain?.draining) throw new ServiceDrainingError();
   const conversation = await requireOwnConversation(db, input.userId, input.conversationId);
   await limit(RULES.chatPerUser, input.userId, deps.rateLimitStore);
   // Settles this user's replies that crashed long ago, so their held credits count again.

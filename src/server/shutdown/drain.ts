@@ -1,12 +1,10 @@
 /**
  * What a shutting-down instance waits for. Chat replies register here when they start and
- * webhook requests while they run; `drain()` refuses new replies, lets the running ones finish
+ * webhook requests while they run; `drain()` marks the process as draining, lets the running ones finish
  * for up to the grace period, then stops the rest (each settles what it delivered through its
  * own settle path) and waits for them and for the requests in flight.
  */
 import { logEvent } from "~/server/log";
-
-import { ServiceDrainingError } from "./errors";
 
 export interface DrainableReply {
   /** Stops generation; the reply then settles the usage so far. */
@@ -25,9 +23,13 @@ export interface DrainReport {
 }
 
 export interface Drain {
+  /**
+   * Once true, new replies are refused (send-message.ts throws ServiceDrainingError). The drain
+   * throws nothing itself: it is shared on globalThis between Next's separately bundled
+   * instrumentation and routes, and an error class from the other bundle would fail the API
+   * layer's `instanceof DomainError`.
+   */
   readonly draining: boolean;
-  /** Throws ServiceDrainingError once draining has begun. */
-  admitReply(): void;
   trackReply(reply: DrainableReply): void;
   /** Runs `work` to the end even if draining begins meanwhile; the drain waits for it. */
   track<T>(work: Promise<T>): Promise<T>;
@@ -75,9 +77,6 @@ export function createDrain(): Drain {
   return {
     get draining() {
       return draining;
-    },
-    admitReply() {
-      if (draining) throw new ServiceDrainingError();
     },
     trackReply(reply) {
       if (draining) repliesSeen += 1;

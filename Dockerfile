@@ -22,6 +22,9 @@ FROM deps AS build
 COPY . .
 ENV NODE_ENV=production
 RUN node node_modules/next/dist/bin/next build
+# Without DATABASE_URL the server keeps an embedded database in .data/pglite (one instance only;
+# mount a volume there): the folder must belong to the runtime user, who cannot create it in /app.
+RUN mkdir -p .next/standalone/.data
 
 # Applies prisma/migrations to DATABASE_URL, then exits. Run it before starting a new version.
 FROM deps AS migrate

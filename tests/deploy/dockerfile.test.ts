@@ -92,6 +92,18 @@ describe("the Dockerfile", () => {
     expect(compose).toMatch(/migrate:\s*\n\s*condition: service_completed_successfully/);
   });
 
+  it("the deps stage's postinstall (prisma generate) works with only the files that stage copies", () => {
+    const chain = lineage(stages, "deps");
+    const root = tempDir("deps");
+    for (const s of chain) for (const c of copiesOf(s).filter((x) => !x.from)) copyFromContext(root, workdirOf(chain), c.sources, c.dest);
+    symlinkSync(path.resolve("node_modules"), path.join(root, "node_modules")); // what `npm ci` installs
+    const postinstall = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: { postinstall: string } }).scripts.postinstall;
+    const [cmd, ...args] = postinstall.split(" ");
+    const run = spawnSync(cmd === "node" ? process.execPath : cmd!, args, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, encoding: "utf8" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(path.join(root, "src/generated/prisma/client.ts"))).toBe(true);
+  }, 120_000);
+
   it.runIf(testDbKinds().includes("postgres"))("the migrate target's command, run with only the files that stage copies, migrates a fresh PostgreSQL database; a second run applies nothing", async () => {
     const chain = lineage(stages, "migrate");
     const workdir = workdirOf(chain);

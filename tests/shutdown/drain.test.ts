@@ -98,6 +98,23 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
+  it("a message admitted just before draining began is waited for; its reply is stopped at the end of the grace period and settled", async () => {
+    const drain = createDrain();
+    const model = new ScriptedModel({ chunks: [], hangAfter: 0 });
+    const c = await conversationOf();
+    // Past the draining check, still reserving its credits when the shutdown begins.
+    const sending = sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
+    const report = await drain.drain(300);
+    expect(report).toEqual({ finished: 0, stopped: 1, requests: 1 });
+    const run = await sending;
+    expect(await run.settled).toMatchObject({ status: "stopped" });
+    expect(await c.assistant()).toMatchObject({ status: "stopped", content: "" });
+    expect(await t.db.creditHold.count({ where: { userId: c.userId, status: "active" } })).toBe(0);
+    const balance = await getBalance(t.db, c.userId);
+    expect(balance.held).toBe(0);
+    expect(balance.balance).toBe(FUNDS - ((await c.assistant()).creditsCharged ?? 0));
+  });
+
   it("work tracked while draining (a webhook request) is waited for, and draining twice is one drain", async () => {
     const drain = createDrain();
     let finish!: () => void;

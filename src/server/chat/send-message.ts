@@ -40,9 +40,15 @@ export interface SendInput {
   signal?: AbortSignal;
 }
 
-export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
+export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
+  if (deps.drain?.draining) return Promise.reject(new ServiceDrainingError());
+  // A shutdown that begins while this message reserves its credits waits for it (and its reply).
+  const admitted = admit(deps, input);
+  return deps.drain ? deps.drain.track(admitted) : admitted;
+}
+
+async function admit(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
   const { db, config } = deps;
-  if (deps.drain?.draining) throw new ServiceDrainingError();
   const conversation = await requireOwnConversation(db, input.userId, input.conversationId);
   await limit(RULES.chatPerUser, input.userId, deps.rateLimitStore);
   // Settles this user's replies that crashed long ago, so their held credits count again.

@@ -18,7 +18,7 @@ export interface DrainReport {
   finished: number;
   /** Replies stopped at the end of the grace period (settled with what they delivered). */
   stopped: number;
-  /** Other tracked work (webhook requests) waited for. */
+  /** Other tracked work (webhook requests, messages being admitted) waited for. */
   requests: number;
 }
 
@@ -51,27 +51,31 @@ export function createDrain(): Drain {
   let repliesSeen = 0;
   let requestsSeen = 0;
 
+  const pending = () => [...[...replies].map((r) => settledOf(r.settled)), ...requests];
+
   async function run(graceMs: number): Promise<DrainReport> {
     repliesSeen = replies.size;
     requestsSeen = requests.size;
-    let stopped = 0;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<"grace_over">((resolve) => (timer = setTimeout(() => resolve("grace_over"), graceMs)));
-    // A reply admitted just before draining began can still register: loop until none is left.
-    while (replies.size > 0) {
-      const all = Promise.all([...replies].map((r) => settledOf(r.settled)));
-      if ((await Promise.race([all, graceOver])) === "grace_over") break;
+    // Work admitted just before draining began (a message still reserving its credits) can
+    // still register a reply: loop until nothing is left.
+    let inGrace = true;
+    while (inGrace && (replies.size > 0 || requests.size > 0)) {
+      inGrace = (await Promise.race([Promise.all(pending()), graceOver])) !== "grace_over";
     }
     clearTimeout(timer);
-    if (replies.size > 0) {
-      const rest = [...replies];
-      stopped = rest.length;
-      logEvent("shutdown_stopping_replies", { count: stopped, graceMs }, "warn");
-      for (const r of rest) r.stop();
-      await Promise.all(rest.map((r) => settledOf(r.settled)));
+    const stopped = new Set<DrainableReply>();
+    if (replies.size > 0) logEvent("shutdown_stopping_replies", { count: replies.size, graceMs }, "warn");
+    while (replies.size > 0 || requests.size > 0) {
+      for (const r of replies) {
+        if (stopped.has(r)) continue;
+        stopped.add(r);
+        r.stop();
+      }
+      await Promise.all(pending());
     }
-    while (requests.size > 0) await Promise.all([...requests]);
-    return { finished: repliesSeen - stopped, stopped, requests: requestsSeen };
+    return { finished: repliesSeen - stopped.size, stopped: stopped.size, requests: requestsSeen };
   }
 
   return {
@@ -81,13 +85,18 @@ export function createDrain(): Drain {
     trackReply(reply) {
       if (draining) repliesSeen += 1;
       replies.add(reply);
-      void settledOf(reply.settled).then(() => replies.delete(reply));
+      reply.settled.then(
+        () => void replies.delete(reply),
+        () => void replies.delete(reply),
+      );
     },
     track(work) {
       if (draining) requestsSeen += 1;
-      const done = settledOf(work).then(() => {
-        requests.delete(done);
-      });
+      // Removed in the first reaction to `work`, i.e. before its caller's `await` resumes.
+      const done: Promise<void> = work.then(
+        () => void requests.delete(done),
+        () => void requests.delete(done),
+      );
       requests.add(done);
       return work;
     },

@@ -1,7 +1,8 @@
 // npx tsx scripts/rolling-restart.ts — two instances of the standalone production build on one
 // fresh PostgreSQL database behind a round-robin proxy (tests/deploy/round-robin-proxy.ts), the
 // Stripe emulator in-process, continuous mixed traffic (chat, purchases, duplicate webhooks),
-// and every instance restarted in turn, twice, with SIGTERM. Then: every SIGTERM exited 0, no
+// and every instance restarted in turn, twice, with SIGTERM (one instance with a 1 s grace
+// period, so replies in progress are also stopped and settled mid-stream). Then: every SIGTERM exited 0, no
 // 5xx (the only refusal allowed is chat.send's 503 service_draining, which the client sends
 // again), every reply the client read to its end is in the database with that text, charged
 // once, the money invariants of the load run hold (balance == sum(ledger), every paid session
@@ -28,7 +29,9 @@ const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const AUTH_SECRET = randomBytes(32).toString("base64url");
 const USERS = 8;
 const ROUNDS = 2;
-const GRACE_SECONDS = 10;
+// Instance 0 lets replies finish; instance 1's grace period is short, so replies in progress are
+// stopped and settled with what they delivered (the client's text must match the database's).
+const GRACE_SECONDS = [10, 1];
 const LOG_DIR = "bench/out";
 const HIGH_LIMIT = "1000000/60";
 
@@ -54,7 +57,8 @@ interface Instance {
 
 function startInstance(name: string, port: number, env: Record<string, string>): Instance {
   const log = createWriteStream(logFile(name), { flags: "a" });
-  const child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const grace = String(GRACE_SECONDS[Number(name)]);
+  const child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, PORT: String(port), SHUTDOWN_GRACE_SECONDS: grace }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
@@ -99,7 +103,6 @@ async function main(): Promise<number> {
     STRIPE_ALLOW_TEST_MODE: "1",
     STRIPE_API_URL: emulator.url,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
     CHAT_DEMO_DELAY_MS: "5",
     RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
     RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,
@@ -142,7 +145,7 @@ async function main(): Promise<number> {
         const old = instances[i]!;
         const sentAt = Date.now();
         old.child.kill("SIGTERM");
-        const exit = await Promise.race([old.exited, new Promise<null>((r) => setTimeout(() => r(null), (GRACE_SECONDS + 20) * 1000))]);
+        const exit = await Promise.race([old.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
         if (!exit || exit.code !== 0) problems.push(`instance ${old.name} (round ${round}) did not exit 0 on SIGTERM: ${JSON.stringify(exit)}`);
         exits.push(`${((Date.now() - sentAt) / 1000).toFixed(1)} s`);
         proxy.backends[i]!.ready = false;

@@ -2,11 +2,11 @@
 // fresh PostgreSQL database behind a round-robin proxy (tests/deploy/round-robin-proxy.ts), the
 // Stripe emulator in-process, continuous mixed traffic (chat, purchases, duplicate webhooks),
 // and every instance restarted in turn, twice, with SIGTERM (one instance with a 1 s grace
-// period, so replies in progress are also stopped and settled mid-stream). Then: every SIGTERM exited 0, no
-// 5xx (the only refusal allowed is chat.send's 503 service_draining, which the client sends
-// again), every reply the client read to its end is in the database with that text, charged
-// once, the money invariants of the load run hold (balance == sum(ledger), every paid session
-// credited once, nothing unpaid credited, every reply settled). Bounded: ~60-90 s.
+// period, so replies in progress are also stopped and settled mid-stream). Then: every SIGTERM
+// exited 0, no 5xx (the only refusal allowed is chat.send's 503 service_draining, which the
+// client sends again), every reply the client read to its end is in the database with that
+// text, charged once, the money invariants of the load run hold (balance == sum(ledger), every
+// paid session credited once, nothing unpaid credited, every reply settled). Bounded: ~60-90 s.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";

@@ -14,6 +14,11 @@ const noPageCsp = [{ key: "Content-Security-Policy", value: contentSecurityPolic
 const config = {
   // Lets parallel builds (tests, benchmarks) use separate output folders; `next start` must see the same value.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // <distDir>/standalone: a server that runs from its folder alone (the container image ships
+  // only that; docs/deploying.md). `next start` still serves the same build, with a warning.
+  output: "standalone",
+  // Read at runtime from the working directory (src/server/database/migrate.ts), so not traced on their own.
+  outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*.sql"] },
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg"],
   poweredByHeader: false,
   async headers() {

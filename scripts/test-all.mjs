@@ -1,8 +1,9 @@
 // npm test — every check the project has, in order, with one summary at the end:
 //   typecheck → lint → production build → vitest (server + UI, PGlite and PostgreSQL)
-//   → 30 s load run with invariants (against the build, PostgreSQL) → Playwright end-to-end
+//   → 30 s load run with invariants (against the build, PostgreSQL) → rolling restart of two
+//   standalone instances under traffic (scripts/rolling-restart.ts) → Playwright end-to-end
 //   (against the build) → benchmark harness (--quick).
-// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint build unit load e2e bench).
+// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint build unit load deploy e2e bench).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -60,6 +61,8 @@ step("unit", node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default
   TALLY_STATIC_SCAN: built && want("build") ? "1" : "",
 });
 step("load", node, ["--import", "tsx", "scripts/load-invariants.ts"]);
+// Two instances of the standalone build behind a proxy, each restarted twice under traffic.
+step("deploy", node, ["--import", "tsx", "scripts/rolling-restart.ts"]);
 step("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: ".data/test-reports/playwright.json", TALLY_E2E_PREBUILT: built && want("build") ? "1" : "" });
 step("bench", node, ["--import", "tsx", "bench/run.ts", "--quick"]);
 

@@ -84,6 +84,8 @@ export const env = createEnv({
     /** In-server schedule of the jobs (0 turns one off); every instance may run it, a lease lets one run at a time. */
     JOB_SWEEP_INTERVAL_SECONDS: int(60),
     JOB_RECONCILE_INTERVAL_SECONDS: int(900),
+    /** On SIGTERM, replies in progress may finish for this long; then they stop and are charged what they delivered. */
+    SHUTDOWN_GRACE_SECONDS: int(25),
     /** How many days back the scheduled reconcile looks for paid Checkout Sessions whose webhook never arrived. */
     JOB_RECONCILE_DAYS: positiveInt(3),
 

@@ -19,3 +19,10 @@ export const db: Db = new Proxy({} as Db, {
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
   },
 });
+
+/** Closes the handle if it was opened (an embedded PGlite directory is released for the next owner). */
+export async function closeDbHandle(): Promise<void> {
+  const handle = globalForDb.tallyDb;
+  globalForDb.tallyDb = undefined;
+  await handle?.close();
+}

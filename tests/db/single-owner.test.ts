@@ -213,4 +213,19 @@ describe("one owner per embedded database", () => {
     },
     SLOW,
   );
+
+  it(
+    "a data directory whose parent does not exist yet (a fresh container's .data/pglite) is created and opened",
+    async () => {
+      const dir = path.join(root, "fresh-parent", "pglite");
+      const h = createDbHandle({ pgliteDir: dir });
+      try {
+        expect(await h.db.user.count()).toBe(0);
+        expect(existsSync(path.join(dir, "PG_VERSION"))).toBe(true);
+      } finally {
+        await h.close();
+      }
+    },
+    SLOW,
+  );
 });

@@ -17,6 +17,15 @@ export interface TrafficTarget {
   stats: LoadStats;
   /** Filled in as sessions are opened, so the checks know what to expect. */
   opened: { userIds: string[]; sessions: Map<string, { userId: string; outcome: "paid" | "declined" | "abandoned" }> };
+  /** When given, every reply the client read to its end, with the text it received. */
+  replies?: ReadReply[];
+}
+
+export interface ReadReply {
+  messageId: string;
+  text: string;
+  status: string;
+  creditsCharged: number;
 }
 
 type Client = ReturnType<typeof trpcClient>;
@@ -49,21 +58,44 @@ async function chat(target: TrafficTarget, client: Client, state: { conversation
   const stop = new AbortController();
   const stopEarly = Math.random() < 0.15;
   target.stats.counters.chatsSent += 1;
-  const events = await client.chat.send.mutate({ conversationId: state.conversationId, content: `Question ${++state.n}: how do credits work?` }, { signal: stop.signal });
+  const content = `Question ${++state.n}: how do credits work?`;
+  const events = await sendRetryingElsewhere(target, () => client.chat.send.mutate({ conversationId: state.conversationId!, content }, { signal: stop.signal }));
+  let messageId = "";
+  let text = "";
   try {
     for await (const event of events) {
+      if (event.type === "start") messageId = event.assistantMessageId;
+      if (event.type === "delta") text += event.text;
       if (event.type === "delta" && stopEarly) {
         stop.abort();
         target.stats.counters.chatsStopped += 1;
         return;
       }
       if (event.type === "done") {
+        target.replies?.push({ messageId, text, status: event.status, creditsCharged: event.creditsCharged });
         if (event.status === "complete") target.stats.counters.chatsCompleted += 1;
         else if (event.status === "error") target.stats.serverErrors.push(`chat reply ended with error ${event.error ?? ""}`);
       }
     }
   } catch (error) {
     if (!stop.signal.aborted) throw error;
+  }
+}
+
+/**
+ * A server that is shutting down refuses new messages with SERVICE_UNAVAILABLE before writing
+ * anything; like the browser's retry, send again (a load balancer routes it to another instance).
+ */
+async function sendRetryingElsewhere<T>(target: TrafficTarget, send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const code = error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
+      if (code !== "SERVICE_UNAVAILABLE" || attempt >= 5) throw error;
+      target.stats.bump(target.stats.refusals, "chat SERVICE_UNAVAILABLE (draining), sent again");
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
   }
 }
 
@@ -110,7 +142,9 @@ async function read(target: TrafficTarget, client: Client): Promise<void> {
   if (balance.spendable < 0) target.stats.serverErrors.push(`negative spendable balance observed: ${JSON.stringify(balance)}`);
 }
 
-export async function simulateUser(target: TrafficTarget, index: number, deadline: number): Promise<void> {
+/** `until`: a time (ms since the epoch) or a check that says when to stop starting work. */
+export async function simulateUser(target: TrafficTarget, index: number, until: number | (() => boolean)): Promise<void> {
+  const over = typeof until === "number" ? () => Date.now() >= until : until;
   let user: Awaited<ReturnType<typeof signUpAndSignIn>>;
   try {
     user = await signUpAndSignIn(target.appUrl, `load${index}`);
@@ -122,7 +156,7 @@ export async function simulateUser(target: TrafficTarget, index: number, deadlin
   target.stats.counters.users += 1;
   const client = trpcClient(target.appUrl, user.cookie);
   const state = { conversationId: null as string | null, n: 0 };
-  while (Date.now() < deadline) {
+  while (!over()) {
     const r = Math.random();
     const what = r < 0.45 ? "chat" : r < 0.65 ? "buy" : r < 0.72 ? "decline" : r < 0.77 ? "abandon" : "read";
     try {

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { GET as live } from "~/app/api/health/live/route";
 import { GET } from "~/app/api/health/route";
 import { env } from "~/env";
 import type { Db } from "~/server/db";
+import { processDrain } from "~/server/shutdown/drain";
 
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 
@@ -56,5 +58,21 @@ describeEachDb("GET /api/health", (kind) => {
     const res = await check();
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+// After the database suites: draining cannot be undone in this process.
+describe("GET /api/health while the server shuts down", () => {
+  it("while the server shuts down → readiness 503 draining (the database is not even asked); liveness stays 200", async () => {
+    current.db = unreachable(true);
+    expect(live().status).toBe(200);
+    await processDrain().drain(0);
+    const res = await GET();
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "draining", database: "unchecked" });
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const alive = live();
+    expect(alive.status).toBe(200);
+    expect(await alive.json()).toEqual({ status: "alive" });
   });
 });

@@ -107,10 +107,12 @@ describe.runIf(built || required)("the production server", () => {
     expect(lines[0]).toMatch(new RegExp(`^\\[tally\\] refusing to start: ${variable}\\b`));
   }, START_TIMEOUT_MS);
 
-  it.runIf(built)("starts with a safe configuration (no Stripe key: checkout refuses) and pages carry a nonce CSP", async () => {
+  it.runIf(built)("starts with a safe configuration (no Stripe key: checkout refuses), pages carry a nonce CSP, and SIGTERM drains and exits 0", async () => {
     const started = await startProduction({});
     expect(refusalLines(started.stderr)).toEqual([]);
     expect(started.served).toBe(true);
+    // Next's own SIGTERM handling exits 143; the app's drain (src/server/shutdown/on-sigterm.ts) exits 0.
+    expect(started.exitCode).toBe(0);
     const scriptSrc = /script-src ([^;]*)/.exec(started.authPage?.get("content-security-policy") ?? "")?.[1] ?? "";
     expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     expect(scriptSrc).not.toContain("'unsafe-inline'");

@@ -90,4 +90,25 @@ describe("chat page", () => {
       { conversationId: "c1", content: "from before" },
     ]);
   });
+
+  it("a server that is restarting (SERVICE_UNAVAILABLE) gets the message once more automatically; a second refusal offers Retry", async () => {
+    let refusals = 1;
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers(() => (refusals-- > 0 ? Promise.reject(trpcError("SERVICE_UNAVAILABLE", 503)) : reply(["Back", " again"]))),
+    });
+    await screen.findByTestId("conversation-item");
+    await userEvent.type(screen.getByTestId("chat-input"), "During a deploy");
+    await userEvent.click(screen.getByTestId("chat-send"));
+    await waitFor(() => expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(2));
+    // The resent message streamed: the composer is cleared, no error is shown.
+    await waitFor(() => expect(screen.getByTestId("chat-input")).toHaveValue(""));
+    expect(screen.queryByTestId("chat-retry")).not.toBeInTheDocument();
+
+    refusals = 2;
+    await userEvent.type(screen.getByTestId("chat-input"), "Still deploying");
+    await userEvent.click(screen.getByTestId("chat-send"));
+    expect(await screen.findByTestId("chat-retry")).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(4);
+    expect(screen.getByTestId("chat-input")).toHaveValue("Still deploying");
+  });
 });

@@ -15,6 +15,8 @@ import { useChatStream, type SendInput } from "./use-chat-stream";
 
 type Failure = { input: SendInput; kind: "send" | "rate" };
 
+const RESEND_AFTER_RESTART_MS = 500;
+
 function errorCode(error: unknown): string | undefined {
   return (error as { data?: { code?: string } } | null)?.data?.code;
 }
@@ -47,12 +49,22 @@ export function ChatView() {
     },
   });
 
+  // A server that is restarting refuses the message before writing anything; the next try
+  // reaches another instance. Sent again once, automatically; after that the user decides.
+  const resentAfterRestart = useRef(false);
   const { send, stop, live, isSending } = useChatStream({
     onStarted: (input) => {
+      resentAfterRestart.current = false;
       setDraft((d) => (d.trim() === input.content.trim() ? "" : d));
       clearUnsent();
     },
     onError: (input, error) => {
+      if (errorCode(error) === "SERVICE_UNAVAILABLE" && !resentAfterRestart.current) {
+        resentAfterRestart.current = true;
+        setTimeout(() => send(input), RESEND_AFTER_RESTART_MS);
+        return;
+      }
+      resentAfterRestart.current = false;
       if (isPaymentRequired(error)) {
         // The paywall opens from the global handler; here we only make sure the text survives.
         saveUnsent({ conversationId: input.conversationId, content: input.content });

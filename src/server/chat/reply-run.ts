@@ -51,6 +51,8 @@ export interface ReplyRun {
   events: AsyncGenerator<ChatStreamEvent, void, unknown>;
   /** Resolves once the reply is settled and its message written. */
   settled: Promise<ReplyOutcome>;
+  /** Stops generation as the stop button does (a shutting-down server uses it); the run still settles. */
+  stop(): void;
 }
 
 interface Generated {
@@ -229,5 +231,5 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     stop.abort();
     return drainThrow(error);
   };
-  return { events, settled };
+  return { events, settled, stop: () => stop.abort() };
 }

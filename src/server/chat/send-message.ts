@@ -1,7 +1,8 @@
 /**
  * chat.send's domain side. Every check that can refuse the message runs first and throws
- * (NOT_FOUND, TOO_MANY_REQUESTS, PAYMENT_REQUIRED), so the caller's promise rejects before any
- * stream starts and before any model call. The worst-case reservation and both messages are
+ * (SERVICE_UNAVAILABLE while the server shuts down, NOT_FOUND, TOO_MANY_REQUESTS,
+ * PAYMENT_REQUIRED), so the caller's promise rejects before any stream starts and before any
+ * model call. The worst-case reservation and both messages are
  * written in one transaction: too few credits leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
@@ -10,6 +11,8 @@ import { reserve } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { limit, RULES, type RateLimitStore } from "~/server/rate-limit";
+import type { Drain } from "~/server/shutdown/drain";
+import { ServiceDrainingError } from "~/server/shutdown/errors";
 
 import type { ChatConfig } from "./config";
 import { DEFAULT_TITLE, requireOwnConversation, titleFrom } from "./conversations";
@@ -25,6 +28,8 @@ export interface ChatDeps {
   config: ChatConfig;
   rateLimitStore: RateLimitStore;
   maxTitleChars: number;
+  /** A server that is shutting down refuses new messages and waits for (or stops) running replies. */
+  drain?: Drain;
 }
 
 export interface SendInput {
@@ -35,7 +40,14 @@ export interface SendInput {
   signal?: AbortSignal;
 }
 
-export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
+export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
+  if (deps.drain?.draining) return Promise.reject(new ServiceDrainingError());
+  // A shutdown that begins while this message reserves its credits waits for it (and its reply).
+  const admitted = admit(deps, input);
+  return deps.drain ? deps.drain.track(admitted) : admitted;
+}
+
+async function admit(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
   const { db, config } = deps;
   const conversation = await requireOwnConversation(db, input.userId, input.conversationId);
   await limit(RULES.chatPerUser, input.userId, deps.rateLimitStore);
@@ -77,7 +89,7 @@ export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<Rep
     return hold;
   });
 
-  return startReplyRun({
+  const run = startReplyRun({
     db,
     model: deps.model,
     config,
@@ -89,4 +101,6 @@ export async function sendMessage(deps: ChatDeps, input: SendInput): Promise<Rep
     start: { type: "start", userMessageId, assistantMessageId, conversationId: conversation.id },
     signal: input.signal,
   });
+  deps.drain?.trackReply(run);
+  return run;
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { connect } from "node:net";
+import path from "node:path";
 
 import { PGlite } from "@electric-sql/pglite";
 
@@ -46,6 +47,9 @@ export async function openEmbedded(dir: string, opts: { command?: string; waitMs
     return { via: "direct", pglite, publish: () => undefined, close: () => pglite.close() };
   }
   const deadline = Date.now() + (opts.waitMs ?? 5_000);
+  // The owner file sits next to the directory: a fresh deployment (e.g. a container's
+  // PGLITE_DATA_DIR=.data/pglite) has neither yet.
+  mkdirSync(path.dirname(ownerFileFor(dir)), { recursive: true });
   for (;;) {
     const got = acquireOwnership(dir, opts.command ?? describeThisProcess());
     if (got.acquired) {

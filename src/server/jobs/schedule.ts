@@ -11,11 +11,13 @@ import { JOB_NAMES, runJob, type JobDeps, type JobName } from "./jobs";
 export type JobIntervals = Record<JobName, number>;
 
 export interface JobSchedule {
-  stop(): void;
+  /** Clears the timers; resolves once no job run is in progress. */
+  stop(): Promise<void>;
 }
 
 export function startJobSchedule(deps: JobDeps, intervalsMs: JobIntervals): JobSchedule {
   const timers: NodeJS.Timeout[] = [];
+  const inProgress = new Set<Promise<void>>();
   for (const job of JOB_NAMES) {
     const every = intervalsMs[job];
     if (!(every > 0)) continue;
@@ -23,12 +25,22 @@ export function startJobSchedule(deps: JobDeps, intervalsMs: JobIntervals): JobS
     const timer = setInterval(() => {
       if (running) return;
       running = true;
-      runJob(deps, job, { minIntervalMs: every / 2 })
+      const run: Promise<void> = runJob(deps, job, { minIntervalMs: every / 2 })
+        .then(() => undefined)
         .catch((error: unknown) => logEvent("job_failed", { job, error: String((error as Error)?.message ?? error) }, "warn"))
-        .finally(() => (running = false));
+        .finally(() => {
+          running = false;
+          inProgress.delete(run);
+        });
+      inProgress.add(run);
     }, every);
     timer.unref();
     timers.push(timer);
   }
-  return { stop: () => timers.forEach(clearInterval) };
+  return {
+    async stop() {
+      timers.forEach(clearInterval);
+      await Promise.all([...inProgress]);
+    },
+  };
 }

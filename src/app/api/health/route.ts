@@ -1,12 +1,12 @@
-import { checkDatabase } from "~/server/health";
+import { checkReadiness } from "~/server/health";
 
 export const dynamic = "force-dynamic";
 
-/** For load balancers: 200 when the database answers, 503 when it does not. Never reports config. */
+/**
+ * Readiness, for load balancers: 200 when the database answers, 503 when it does not or while
+ * the server shuts down ("draining"). Liveness is /api/health/live. Never reports config.
+ */
 export async function GET() {
-  const database = await checkDatabase();
-  return Response.json(
-    { status: database.up ? "ok" : "degraded", database: database.up ? "up" : "down", latencyMs: database.latencyMs },
-    { status: database.up ? 200 : 503, headers: { "Cache-Control": "no-store" } },
-  );
+  const { httpStatus, ...body } = await checkReadiness();
+  return Response.json(body, { status: httpStatus, headers: { "Cache-Control": "no-store" } });
 }

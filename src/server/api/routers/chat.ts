@@ -19,6 +19,7 @@ import {
   type ConversationView,
   type MessageView,
 } from "~/server/chat";
+import { processDrain, type Drain } from "~/server/shutdown/drain";
 
 export type { ChatStreamEvent } from "~/server/chat";
 
@@ -34,6 +35,8 @@ export interface ChatRouterOptions {
   /** Which model answers; default: from env (OpenAI-compatible endpoint, else the Demo model). */
   model?: () => ChatModel;
   config?: () => ChatConfig;
+  /** Default: the process's drain (src/server/shutdown/drain.ts). */
+  drain?: () => Drain;
 }
 
 let envModel: ChatModel | undefined;
@@ -42,12 +45,14 @@ const modelFromEnv = () => (envModel ??= getChatModel());
 export function createChatRouter(options: ChatRouterOptions = {}) {
   const model = options.model ?? modelFromEnv;
   const config = options.config ?? chatConfigFromEnv;
+  const drain = options.drain ?? processDrain;
   const depsFor = (ctx: Context): ChatDeps => ({
     db: ctx.db,
     model: model(),
     config: config(),
     rateLimitStore: chatRateLimitStore(ctx.db),
     maxTitleChars: MAX_TITLE_CHARS,
+    drain: drain(),
   });
 
   return createTRPCRouter({

@@ -1,5 +1,6 @@
 import { env } from "~/env";
 import { handleCronRequest, jobDepsFromEnv, runJob } from "~/server/jobs";
+import { processDrain } from "~/server/shutdown/drain";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -9,7 +10,8 @@ type Context = { params: Promise<{ job: string }> };
 /** Scheduled jobs for platform cron (e.g. Vercel Cron); see src/server/jobs/cron-request.ts. */
 async function handle(req: Request, { params }: Context): Promise<Response> {
   const { job } = await params;
-  return handleCronRequest(req, job, { secret: env.CRON_SECRET, run: (name) => runJob(jobDepsFromEnv(), name) });
+  // A job run in progress is finished before a shutting-down server exits.
+  return processDrain().track(handleCronRequest(req, job, { secret: env.CRON_SECRET, run: (name) => runJob(jobDepsFromEnv(), name) }));
 }
 
 export const GET = handle;

@@ -1,5 +1,6 @@
 import { getStripe, handleWebhookRequest, stripeSettingsFrom } from "~/server/billing";
 import { db } from "~/server/db";
+import { processDrain } from "~/server/shutdown/drain";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -13,7 +14,10 @@ function settings(): { webhookSecret: string | undefined; livemode: boolean } {
   }
 }
 
-/** Stripe → app. Verified against the raw body; see src/server/billing/webhook-request.ts. */
+/**
+ * Stripe → app. Verified against the raw body; see src/server/billing/webhook-request.ts.
+ * A shutting-down server still answers webhooks and finishes each before it exits.
+ */
 export async function POST(req: Request): Promise<Response> {
-  return handleWebhookRequest(req, { db, ...settings(), stripe: getStripe });
+  return processDrain().track(handleWebhookRequest(req, { db, ...settings(), stripe: getStripe }));
 }

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
@@ -15,6 +16,16 @@ const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
 env.APP_URL ??= `http://localhost:${port}`;
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
+
+/**
+ * The Next.js server gets the peer-address preload, so the client's address is the TCP peer's
+ * unless TRUSTED_PROXY_HOPS / CLIENT_IP_HEADER say a proxy or platform reports it.
+ * @param {NodeJS.ProcessEnv} e
+ */
+function withPeerAddress(e) {
+  const preload = `--import=${path.resolve("scripts/peer-address.mjs")}`;
+  return { ...e, NODE_OPTIONS: [e.NODE_OPTIONS, preload].filter(Boolean).join(" ") };
+}
 
 /** @param {string} p @returns {Promise<boolean>} */
 function isPortFree(p) {
@@ -76,6 +87,6 @@ if (migrated.status !== 0) {
     console.error("[tally] No production build: run `npm run build` first.");
     shutdown(1);
   } else {
-    run(process.execPath, [nextBin, mode, "--port", port]);
+    run(process.execPath, [nextBin, mode, "--port", port], { env: withPeerAddress(env) });
   }
 }

@@ -43,6 +43,8 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,
     RATE_LIMIT_CHECKOUT_PER_USER: HIGH_LIMIT,
     CHAT_DEMO_DELAY_MS: String(BENCH_DEMO_DELAY_MS),
+    // As scripts/stack.mjs runs it: the client's address is the TCP peer's.
+    NODE_OPTIONS: `--import=${process.cwd()}/scripts/peer-address.mjs`,
     ...extraEnv,
   };
   mkdirSync("bench/out", { recursive: true });

@@ -98,6 +98,9 @@ if (!prebuilt && !buildIsCurrent()) {
   if (build.status !== 0) process.exit(1);
 }
 
+/** The peer-address preload, as scripts/stack.mjs gives it to the app: the client's address is the TCP peer's. */
+const peerAddress = `--import=${join(process.cwd(), "scripts/peer-address.mjs")}`;
+
 /** @param {string} name @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function start(name, args, env) {
   const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"], env });
@@ -122,9 +125,10 @@ if (!realStripe) {
     STRIPE_EMULATOR_STATE_FILE: "",
   });
 }
-start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, APP_URL: appUrl, PORT: String(E2E.appPort) });
+start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, NODE_OPTIONS: peerAddress, APP_URL: appUrl, PORT: String(E2E.appPort) });
 start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "--hostname", "127.0.0.1"], {
   ...base,
+  NODE_OPTIONS: peerAddress,
   APP_URL: lowBonusUrl,
   PORT: String(E2E.lowBonusPort),
   SIGNUP_BONUS_CREDITS: String(E2E.lowBonusCredits),

@@ -8,7 +8,7 @@ import { z } from "zod";
 
 import { env } from "~/env";
 import { db } from "~/server/db";
-import { clientIp } from "~/server/rate-limit";
+import { clientAddress } from "~/server/rate-limit";
 import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 
 import { createAccount } from "./accounts";
@@ -58,7 +58,7 @@ export const authConfig = {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
         try {
-          return await verifyCredentials(db, { ...parsed.data, ip: clientIp(request.headers) });
+          return await verifyCredentials(db, { ...parsed.data, ip: clientAddress(request.headers) });
         } catch (error) {
           if (error instanceof RateLimitedError) throw new RateLimitedSignIn();
           throw error;

@@ -5,7 +5,7 @@ import { env } from "~/env";
 import { checkoutSession, deliver, SECRET, stripeEvent } from "../billing/stripe-fixtures";
 import { asChatModel, chatCallerFor, drain, fundedUser, ScriptedModel } from "../chat/helpers";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { callerFor } from "../helpers/trpc";
+import { callerFor, fromAddress } from "../helpers/trpc";
 import { captureLogs, type CapturedLogs } from "./log-capture";
 
 const PASSWORD = "Sentinel-Password-4f9c2e";
@@ -37,7 +37,8 @@ describeEachDb("structured logs", (kind) => {
 
   it("sign-up: one ledger_write line with ids; never the password or its hash", async () => {
     const email = `logs-${Date.now()}@test.local`;
-    const { result, logs } = await captureLogs(() => callerFor(t.db, null, new Headers({ "x-forwarded-for": "10.55.0.1" })).auth.signUp({ email, password: PASSWORD }));
+    const { logs } = await captureLogs(() => callerFor(t.db, null, fromAddress("10.55.0.1")).auth.signUp({ email, password: PASSWORD }));
+    const result = { userId: (await t.db.user.findUniqueOrThrow({ where: { email } })).id };
     expectOnlyStructuredLines(logs);
     const writes = logs.events.filter((e) => e.msg === "ledger_write");
     expect(writes).toEqual([

@@ -47,9 +47,19 @@ export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number
   }
 }
 
-export async function signUpWithPassword(db: DbOrTx, input: { email: string; password: string; name?: string }): Promise<User> {
+/**
+ * Email sign-up. Returns the new user, or null when the email already has an account — the
+ * caller answers both the same way (no account enumeration), and the password is hashed either
+ * way so timing does not tell them apart either.
+ */
+export async function signUpWithPassword(db: DbOrTx, input: { email: string; password: string; name?: string }): Promise<User | null> {
   const email = normaliseEmail(input.email);
-  // A cheap early answer for the common case; the unique index still guards the race.
-  if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw new EmailTakenError();
-  return createAccount(db, { email, name: input.name, passwordHash: await hashPassword(input.password) });
+  const passwordHash = await hashPassword(input.password);
+  if (await db.user.findUnique({ where: { email }, select: { id: true } })) return null;
+  try {
+    return await createAccount(db, { email, name: input.name, passwordHash });
+  } catch (error) {
+    if (error instanceof EmailTakenError) return null; // lost the race to a concurrent sign-up
+    throw error;
+  }
 }

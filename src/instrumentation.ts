@@ -4,7 +4,11 @@
  * not charged for a reply that never finished).
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.TALLY_SWEEP === "off") return;
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Account mail waits in the outbox until this process (or another instance) delivers it.
+  const { startMailer } = await import("./server/mail/mailer");
+  startMailer();
+  if (process.env.TALLY_SWEEP === "off") return;
   const { startStaleHoldSweep } = await import("./server/chat/sweep-schedule");
   startStaleHoldSweep();
 }

@@ -3,11 +3,14 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { verifyCredentials } from "~/server/auth/credentials";
 import { slowDownMs } from "~/server/auth/sign-in-limits";
+import { verifyEmail } from "~/server/auth/verification";
 import { getBalance, grant } from "~/server/credits";
 import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 import { databaseStore } from "~/server/rate-limit/store";
 
+import { signUpVerified } from "../helpers/accounts";
 import { snapshot } from "../helpers/db-snapshot";
+import { latestMail, tokenOf } from "../helpers/mail";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, fromAddress } from "../helpers/trpc";
 import { ledgerSum } from "../helpers/users";
@@ -30,8 +33,12 @@ describeEachDb("accounts and sign-in", (kind) => {
   });
   afterAll(() => t.close());
 
-  it("sign-up creates the user with the signup bonus exactly once, as one ledger row", async () => {
-    const userId = await signUp(t.db, { email: email(), password: PASSWORD, name: "Ada" });
+  it("sign-up creates the user with no credits yet; verifying grants the signup bonus exactly once, as one ledger row", async () => {
+    const address = email();
+    const userId = await signUp(t.db, { email: address, password: PASSWORD, name: "Ada" });
+    expect(await getBalance(t.db, userId)).toEqual({ balance: 0, held: 0, spendable: 0 });
+    expect(await t.db.creditLedger.count({ where: { userId } })).toBe(0);
+    await verifyEmail(t.db, tokenOf((await latestMail(t.db, address, "verify_email")).link));
     expect(await getBalance(t.db, userId)).toEqual({ balance: 10_000, held: 0, spendable: 10_000 });
     const rows = await t.db.creditLedger.findMany({ where: { userId } });
     expect(rows).toHaveLength(1);
@@ -48,16 +55,19 @@ describeEachDb("accounts and sign-in", (kind) => {
     const again = await anon(t.db).auth.signUp({ email: address.toUpperCase(), password: "another strong passphrase here" });
     expect(again).toEqual(fresh);
     expect(await snapshot(t.db)).toEqual(before);
+    // The owner hears about it instead of the person signing up.
+    expect((await latestMail(t.db, address, "account_exists")).link).toMatch(/\/auth\/reset$/);
     await expect(verifyCredentials(t.db, { email: address, password: PASSWORD, ip: "10.0.0.9" }, databaseStore(t.db))).resolves.not.toBeNull();
   });
 
-  it("concurrent sign-ups for one email create one user and one bonus, and all answer alike", async () => {
+  it("concurrent sign-ups for one email create one user and one verification mail, and all answer alike", async () => {
     const address = email();
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => anon(t.db).auth.signUp({ email: address, password: PASSWORD })));
     expect(results.map((r) => (r.status === "fulfilled" ? r.value : r.reason))).toEqual(Array.from({ length: 8 }, () => ({ ok: true })));
     const users = await t.db.user.findMany({ where: { email: address.toLowerCase() } });
     expect(users).toHaveLength(1);
-    expect(await ledgerSum(t.db, users[0]!.id)).toBe(10_000);
+    expect(await ledgerSum(t.db, users[0]!.id)).toBe(0);
+    expect(await t.db.mailOutbox.count({ where: { to: address.toLowerCase(), template: "verify_email" } })).toBe(1);
   });
 
   it.each([
@@ -119,8 +129,8 @@ describeEachDb("accounts and sign-in", (kind) => {
   });
 
   it("procedures never take a user id from input: each user sees only their own balance and history", async () => {
-    const a = { userId: await signUp(t.db, { email: email(), password: PASSWORD }) };
-    const b = { userId: await signUp(t.db, { email: email(), password: PASSWORD }) };
+    const a = { userId: await signUpVerified(t.db, fromAddress("10.9.250.1"), { email: email(), password: PASSWORD }) };
+    const b = { userId: await signUpVerified(t.db, fromAddress("10.9.250.2"), { email: email(), password: PASSWORD }) };
     await grant(t.db, { userId: b.userId, amount: 5, reason: "adjustment", refType: "test", refId: `b-${b.userId}` });
     const asA = callerFor(t.db, a.userId);
     expect((await asA.credits.balance()).balance).toBe(10_000);

@@ -13,6 +13,7 @@ import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 
 import { createAccount } from "./accounts";
 import { verifyCredentials } from "./credentials";
+import { endSession, sessionActive, startSession } from "./sessions";
 
 class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
@@ -28,7 +29,8 @@ export const oauthProviders = {
   google: Boolean(env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET),
 };
 
-// OAuth sign-ups go through createAccount too, so they get the signup bonus exactly once.
+// OAuth sign-ups go through createAccount too: the bonus comes at once when the provider vouches
+// for the email (providerEmailVerified, set by the provider's profile callback), else after our own verification.
 function adapter(): Adapter {
   const base = PrismaAdapter(db as never);
   return {
@@ -38,7 +40,7 @@ function adapter(): Adapter {
         email: user.email,
         name: user.name,
         image: user.image,
-        emailVerified: user.emailVerified,
+        emailVerified: (user as { providerEmailVerified?: boolean }).providerEmailVerified === true ? new Date() : null,
       })) as AdapterUser,
   };
 }
@@ -48,7 +50,8 @@ export const authConfig = {
   trustHost: true,
   // Session cookies are always HttpOnly + SameSite=Lax; Secure (and __Secure- prefixed) whenever the app is served over HTTPS.
   useSecureCookies: env.APP_URL.startsWith("https://"),
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // Sliding: each read re-issues the cookie; the server-side row (see sessions.ts) is what can end it early.
+  session: { strategy: "jwt", maxAge: env.SESSION_MAX_AGE_SECONDS, updateAge: env.SESSION_UPDATE_AGE_SECONDS },
   pages: { signIn: "/auth", error: "/auth" },
   adapter: adapter(),
   providers: [
@@ -66,15 +69,36 @@ export const authConfig = {
       },
     }),
     ...(oauthProviders.github ? [GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET, allowDangerousEmailAccountLinking: false })] : []),
-    ...(oauthProviders.google ? [Google({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET })] : []),
+    ...(oauthProviders.google
+      ? [
+          Google({
+            clientId: env.AUTH_GOOGLE_ID,
+            clientSecret: env.AUTH_GOOGLE_SECRET,
+            profile: (p) => ({ id: p.sub, name: p.name, email: p.email, image: p.picture, providerEmailVerified: p.email_verified === true }),
+          }),
+        ]
+      : []),
   ],
+  events: {
+    async signOut(message) {
+      if ("token" in message && message.token) await endSession(db, message.token.sid);
+    },
+  },
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    // A session lives as long as its row: sign-out, "sign out everywhere" and password resets delete rows.
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.sid = await startSession(db, user.id);
+        return token;
+      }
+      if (!token.sub || !(await sessionActive(db, token.sid, token.sub))) return null;
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      // Server code needs it to keep the current session when ending the others (password change).
+      if (typeof token.sid === "string") (session as { sid?: string }).sid = token.sid;
       return session;
     },
     // Only same-site redirects after sign-in/out: no open redirect through callbackUrl.

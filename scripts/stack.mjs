@@ -1,7 +1,8 @@
 // Starts Tally with everything it needs on this machine:
 //   node scripts/stack.mjs dev     → next dev   (npm run dev)
 //   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
-// With no real STRIPE_SECRET_KEY it also starts the local Stripe emulator and points the app at it.
+// With no real STRIPE_SECRET_KEY it also starts the local Stripe emulator and points the app at it;
+// with no SMTP_URL, the local mail catcher (tools/mail-catcher) and points the app's mail at it.
 // The database is migrated first (embedded PGlite by default, DATABASE_URL when set).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
@@ -76,6 +77,22 @@ if (useEmulator) {
   console.log(`[tally] Stripe: local emulator at ${env.STRIPE_API_URL} (test mode, no real payments).`);
 } else {
   console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
+}
+
+// Mail: with no SMTP_URL, a local catcher receives everything the app sends (web inbox linked in the dev header).
+if (!env.SMTP_URL) {
+  const smtpPort = env.MAIL_CATCHER_SMTP_PORT ?? "1025";
+  const httpPort = env.MAIL_CATCHER_HTTP_PORT ?? "1080";
+  env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  env.MAIL_CATCHER_URL ??= `http://127.0.0.1:${httpPort}`;
+  if (await isPortFree(smtpPort)) {
+    run(process.execPath, ["--import", "tsx", "tools/mail-catcher/src/main.ts"], { env: { ...env, MAIL_CATCHER_SMTP_PORT: smtpPort, MAIL_CATCHER_HTTP_PORT: httpPort } });
+  } else {
+    console.log(`[tally] Port ${smtpPort} is busy: assuming a mail catcher is already running there.`);
+  }
+  console.log(`[tally] Mail: local catcher, inbox at ${env.MAIL_CATCHER_URL} (nothing leaves this machine).`);
+} else {
+  console.log("[tally] Mail: SMTP_URL is set; mail goes out through it.");
 }
 
 const migrated = spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env });

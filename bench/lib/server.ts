@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 
+import { startMailCatcher } from "../../tools/mail-catcher/src/catcher";
+
 import { DIST_DIR } from "./build";
+import { registerInbox } from "./inbox";
 import { freePort } from "./ports";
 import { treeRssMb } from "./process-memory";
 
@@ -24,6 +27,9 @@ export interface BenchServer {
 export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Verification mail (and with it the signup bonus) goes to a local catcher the harness reads.
+  const catcher = await startMailCatcher();
+  registerInbox(baseUrl, catcher.webUrl);
   const env: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_DIST_DIR: DIST_DIR,
@@ -45,6 +51,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     CHAT_DEMO_DELAY_MS: String(BENCH_DEMO_DELAY_MS),
     // As scripts/stack.mjs runs it: the client's address is the TCP peer's.
     NODE_OPTIONS: `--import=${process.cwd()}/scripts/peer-address.mjs`,
+    SMTP_URL: catcher.smtpUrl,
     ...extraEnv,
   };
   mkdirSync("bench/out", { recursive: true });
@@ -61,6 +68,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
   const exitedPromise = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
 
   const stop = async () => {
+    await catcher.close();
     if (exited) return;
     try {
       process.kill(-pid, "SIGTERM");

@@ -6,6 +6,8 @@ import { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { adjacencyGraphs, dictionary } from "@zxcvbn-ts/language-common";
 import { z } from "zod";
 
+import { WEAK_PASSWORD_MESSAGE } from "~/lib/password-rules";
+
 export const MIN_PASSWORD_SCORE = 3;
 
 let checker: ZxcvbnFactory | undefined;
@@ -15,8 +17,6 @@ export function passwordScore(password: string, userInputs: string[] = []): numb
   const inputs = userInputs.flatMap((s) => [s, ...s.split(/[@.\s_+-]+/)]).filter((s) => s.length >= 3);
   return checker.check(password, inputs).score;
 }
-
-export const WEAK_PASSWORD_MESSAGE = "This password is too easy to guess.";
 
 /** A new password: bounded, at least 10 characters, and strong enough for zxcvbn. */
 export const newPassword = z.string().min(10, "Use at least 10 characters.").max(128);

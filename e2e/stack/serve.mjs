@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import pg from "pg";
 
-import { E2E, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
+import { E2E, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, appUrl, emulatorUrl, inboxUrl, lowBonusUrl, realStripe } from "./config.mjs";
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `tally_e2e_${Date.now()}`;
@@ -72,10 +72,14 @@ const base = {
   CHAT_DEMO_DELAY_MS: process.env.CHAT_DEMO_DELAY_MS ?? "15",
   // Every journey signs up and signs in from 127.0.0.1; the real limits are tested by the server suites.
   RATE_LIMIT_SIGNIN_PER_EMAIL: "1000/60",
+  RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: "1000/60",
   RATE_LIMIT_SIGNIN_PER_IP: "100000/60",
   RATE_LIMIT_SIGNUP_PER_IP: "100000/60",
   RATE_LIMIT_CHAT_PER_USER: "1000/60",
   RATE_LIMIT_CHECKOUT_PER_USER: "1000/60",
+  RATE_LIMIT_ACCOUNT_MAIL: "1000/60",
+  // Account mail goes to the stack's own mail catcher; journeys read it like a person reads their inbox.
+  SMTP_URL: `smtp://127.0.0.1:${E2E.mailSmtpPort}`,
 };
 // The limits live in the database unless REDIS_URL is set; a shared Redis would carry counts across runs.
 delete base.REDIS_URL;
@@ -125,6 +129,12 @@ if (!realStripe) {
     STRIPE_EMULATOR_STATE_FILE: "",
   });
 }
+start("mail-catcher", ["--import", "tsx", "tools/mail-catcher/src/main.ts"], {
+  ...base,
+  NODE_ENV: "development",
+  MAIL_CATCHER_SMTP_PORT: String(E2E.mailSmtpPort),
+  MAIL_CATCHER_HTTP_PORT: String(E2E.mailWebPort),
+});
 start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, NODE_OPTIONS: peerAddress, APP_URL: appUrl, PORT: String(E2E.appPort) });
 start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "--hostname", "127.0.0.1"], {
   ...base,
@@ -137,7 +147,7 @@ start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "-
 mkdirSync("e2e/.artifacts", { recursive: true });
 writeFileSync(
   E2E.stateFile,
-  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
+  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, inboxUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
 );
 console.log(`[e2e] stack on ${appUrl} and ${lowBonusUrl}; database ${dbName}${realStripe ? "; real Stripe test mode" : `; emulator ${emulatorUrl}`}`);
 await new Promise(() => {});

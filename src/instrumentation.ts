@@ -8,6 +8,8 @@ export async function register(): Promise<void> {
   // Account mail waits in the outbox until this process (or another instance) delivers it.
   const { startMailer } = await import("./server/mail/mailer");
   startMailer();
+  const { startAccountHousekeeping } = await import("./server/auth/housekeeping");
+  startAccountHousekeeping();
   if (process.env.TALLY_SWEEP === "off") return;
   const { startStaleHoldSweep } = await import("./server/chat/sweep-schedule");
   startStaleHoldSweep();

@@ -1,0 +1,24 @@
+/** Hourly: drop session rows and account tokens that can never be used again. */
+import { db } from "~/server/db";
+import { logEvent } from "~/server/log";
+
+import { deleteExpiredSessions } from "./sessions";
+
+const globalForHousekeeping = globalThis as unknown as { tallyAccountHousekeeping?: NodeJS.Timeout };
+
+export async function deleteDeadAccountRows(now = new Date()): Promise<{ sessions: number; tokens: number }> {
+  const sessions = await deleteExpiredSessions(db, now);
+  const { count: tokens } = await db.accountToken.deleteMany({ where: { expiresAt: { lt: now } } });
+  return { sessions, tokens };
+}
+
+export function startAccountHousekeeping(intervalMs = 3_600_000): void {
+  if (globalForHousekeeping.tallyAccountHousekeeping) return;
+  globalForHousekeeping.tallyAccountHousekeeping = setInterval(() => {
+    deleteDeadAccountRows().then(
+      (removed) => removed.sessions + removed.tokens > 0 && logEvent("account_rows_removed", removed),
+      (error: Error) => logEvent("account_housekeeping_failed", { error: error.message }, "warn"),
+    );
+  }, intervalMs);
+  globalForHousekeeping.tallyAccountHousekeeping.unref();
+}

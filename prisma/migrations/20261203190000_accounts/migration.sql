@@ -44,5 +44,8 @@ CREATE INDEX "AccountToken_userId_purpose_idx" ON "AccountToken"("userId", "purp
 -- CreateIndex
 CREATE INDEX "MailOutbox_status_nextAttemptAt_idx" ON "MailOutbox"("status", "nextAttemptAt");
 
+-- CreateIndex
+CREATE INDEX "MailOutbox_to_template_createdAt_idx" ON "MailOutbox"("to", "template", "createdAt");
+
 -- AddForeignKey
 ALTER TABLE "AccountToken" ADD CONSTRAINT "AccountToken_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -3,6 +3,7 @@ import { expect, test } from "@playwright/test";
 import { AuthPage, PASSWORD, uniqueEmail } from "../pages/auth.page";
 import { Header } from "../pages/header.page";
 import { inboxUrl } from "../stack/config.mjs";
+import { mailedLink } from "../support/inbox";
 
 const NEW_PASSWORD = "a fresh passphrase from the inbox";
 
@@ -19,7 +20,8 @@ test.describe("journey 9: accounts people can trust", () => {
     await expect(page.getByTestId("verify-email-notice")).toBeVisible();
     await header.expectBalance(0);
 
-    // The inbox, as a person uses it: the list, the message, its link.
+    // The inbox, as a person uses it: the list, the message, its link (once the mail is there: sending runs after the commit).
+    await mailedLink(page, email, "/auth/verify?token=");
     await page.goto(inboxUrl);
     await page.locator("tr", { hasText: email }).getByTestId("mail-row").filter({ hasText: /confirm/i }).first().click();
     await expect(page.getByTestId("mail-text")).toContainText("10,000");
@@ -47,6 +49,7 @@ test.describe("journey 9: accounts people can trust", () => {
     await page.getByTestId("reset-submit").click();
     await expect(page.getByTestId("reset-message")).toBeVisible();
 
+    await mailedLink(page, email, "/auth/reset?token=");
     await page.goto(inboxUrl);
     await page.locator("tr", { hasText: email }).getByTestId("mail-row").filter({ hasText: /reset/i }).first().click();
     await page.getByTestId("mail-link").first().click();

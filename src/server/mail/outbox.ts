@@ -25,16 +25,17 @@ export interface NewMail {
 }
 
 type Wake = () => void;
-let wakeHandler: Wake | null = null;
+// On globalThis: Next.js loads instrumentation (which starts the mailer) and the routes (which queue mail) as separate module copies.
+const globalForOutbox = globalThis as unknown as { tallyMailWake?: Wake | null };
 
 /** The running app registers how to deliver right after a commit (see mailer.ts); tests deliver explicitly. */
 export function onMailQueued(handler: Wake | null): void {
-  wakeHandler = handler;
+  globalForOutbox.tallyMailWake = handler;
 }
 
 export async function enqueueMail(tx: Tx, mail: NewMail): Promise<void> {
   await tx.mailOutbox.create({ data: { to: mail.to, template: mail.template, locale: mail.locale, params: { ...mail.params } } });
-  onCommit(tx, () => wakeHandler?.());
+  onCommit(tx, () => globalForOutbox.tallyMailWake?.());
 }
 
 /** Delay before attempt `n + 1` after `n` failed ones: 15 s, 30 s, 1 min … capped at one hour. */

@@ -129,3 +129,31 @@ describe("revocable sessions", () => {
     expect([await whoIs(here), await whoIs(elsewhere)]).toEqual([email, null]);
   });
 });
+
+describe("account housekeeping", () => {
+  it("drops expired session rows and tokens and week-old delivered mail, and keeps live ones", async () => {
+    const { db } = await import("~/server/db");
+    const { deleteDeadAccountRows } = await import("~/server/auth/housekeeping");
+    const user = await db.user.create({ data: { email: `housekeeping-${Date.now()}@test.local` } });
+    const past = new Date(Date.now() - 60_000);
+    const future = new Date(Date.now() + 3_600_000);
+    await db.session.createMany({ data: [{ sessionToken: `dead-${user.id}`, userId: user.id, expires: past }, { sessionToken: `live-${user.id}`, userId: user.id, expires: future }] });
+    await db.accountToken.createMany({
+      data: [
+        { userId: user.id, purpose: "verify_email", tokenHash: `dead-${user.id}`, email: user.email!, expiresAt: past },
+        { userId: user.id, purpose: "verify_email", tokenHash: `live-${user.id}`, email: user.email!, expiresAt: future },
+      ],
+    });
+    const old = new Date(Date.now() - 8 * 24 * 3_600_000);
+    await db.mailOutbox.createMany({
+      data: [
+        { to: user.email!, template: "verify_email", locale: "en", status: "sent", createdAt: old },
+        { to: user.email!, template: "verify_email", locale: "en", status: "pending", createdAt: old },
+      ],
+    });
+    await deleteDeadAccountRows();
+    expect((await db.session.findMany({ where: { userId: user.id } })).map((s) => s.sessionToken)).toEqual([`live-${user.id}`]);
+    expect((await db.accountToken.findMany({ where: { userId: user.id } })).map((t) => t.tokenHash)).toEqual([`live-${user.id}`]);
+    expect((await db.mailOutbox.findMany({ where: { to: user.email! } })).map((m) => m.status)).toEqual(["pending"]);
+  });
+});

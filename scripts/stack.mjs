@@ -2,12 +2,14 @@
 //   node scripts/stack.mjs dev     → next dev   (npm run dev)
 //   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
 // In dev, with no real STRIPE_SECRET_KEY, it also starts the local Stripe emulator and points the app at it
-// (a production server never fakes payments: without a key its checkout refuses).
+// (a production server never fakes payments: without a key its checkout refuses); with no SMTP_URL, the
+// local mail catcher (tools/mail-catcher) and points the app's mail at it.
 // The database is migrated first: DATABASE_URL when set, else the embedded PGlite directory, which
 // gets one owner process (scripts/pglite-owner.ts) shared by the app and the operator commands.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
@@ -17,6 +19,16 @@ const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
 env.APP_URL ??= `http://localhost:${port}`;
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
+
+/**
+ * The Next.js server gets the peer-address preload, so the client's address is the TCP peer's
+ * unless TRUSTED_PROXY_HOPS / CLIENT_IP_HEADER say a proxy or platform reports it.
+ * @param {NodeJS.ProcessEnv} e
+ */
+function withPeerAddress(e) {
+  const preload = `--import=${path.resolve("scripts/peer-address.mjs")}`;
+  return { ...e, NODE_OPTIONS: [e.NODE_OPTIONS, preload].filter(Boolean).join(" ") };
+}
 
 /** @param {string} p @returns {Promise<boolean>} */
 function isPortFree(p) {
@@ -74,6 +86,22 @@ if (useEmulator) {
   console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
 }
 
+// Mail: with no SMTP_URL, a local catcher receives everything the app sends (web inbox linked in the dev header).
+if (!env.SMTP_URL) {
+  const smtpPort = env.MAIL_CATCHER_SMTP_PORT ?? "1025";
+  const httpPort = env.MAIL_CATCHER_HTTP_PORT ?? "1080";
+  env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+  env.MAIL_CATCHER_URL ??= `http://127.0.0.1:${httpPort}`;
+  if (await isPortFree(smtpPort)) {
+    run(process.execPath, ["--import", "tsx", "tools/mail-catcher/src/main.ts"], { env: { ...env, MAIL_CATCHER_SMTP_PORT: smtpPort, MAIL_CATCHER_HTTP_PORT: httpPort } });
+  } else {
+    console.log(`[tally] Port ${smtpPort} is busy: assuming a mail catcher is already running there.`);
+  }
+  console.log(`[tally] Mail: local catcher, inbox at ${env.MAIL_CATCHER_URL} (nothing leaves this machine).`);
+} else {
+  console.log("[tally] Mail: SMTP_URL is set; mail goes out through it.");
+}
+
 /**
  * The embedded database (a PGlite directory) gets one owner process that every other process —
  * the app and `npm run credits`, `db:migrate`, `stripe:reconcile` — reaches over the PostgreSQL
@@ -110,6 +138,6 @@ if (!databaseReady) {
     console.error("[tally] No production build: run `npm run build` first.");
     shutdown(1);
   } else {
-    run(process.execPath, [nextBin, mode, "--port", port]);
+    run(process.execPath, [nextBin, mode, "--port", port], { env: withPeerAddress(env) });
   }
 }

@@ -91,11 +91,33 @@ export const env = createEnv({
 
     REDIS_URL: optionalString,
     /** Abuse limits, as "<count>/<seconds>" fixed windows shared by every app instance. */
-    RATE_LIMIT_SIGNIN_PER_EMAIL: rateLimit("10/900"),
+    /** Sign-in attempts per (email, client address): where one guesser is stopped. */
+    RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: rateLimit("10/900"),
+    /** Sign-in attempts per email from all addresses together: much higher, with slow-downs before it. */
+    RATE_LIMIT_SIGNIN_PER_EMAIL: rateLimit("200/900"),
     RATE_LIMIT_SIGNIN_PER_IP: rateLimit("50/900"),
     RATE_LIMIT_SIGNUP_PER_IP: rateLimit("10/3600"),
+    /** Account mail a person can trigger (verification resends, password resets), per account or email and per address. */
+    RATE_LIMIT_ACCOUNT_MAIL: rateLimit("3/900"),
     RATE_LIMIT_CHAT_PER_USER: rateLimit("30/60"),
     RATE_LIMIT_CHECKOUT_PER_USER: rateLimit("10/600"),
+
+    /** How the app is reached, for the client's address: 0 = directly (TCP peer), N = behind N proxies appending X-Forwarded-For. */
+    TRUSTED_PROXY_HOPS: int(0),
+    /** Behind a platform that sets the client's address in one header (overrides TRUSTED_PROXY_HOPS). */
+    CLIENT_IP_HEADER: z.enum(["cf-connecting-ip", "x-real-ip", "x-vercel-forwarded-for", "fly-client-ip"]).optional(),
+
+    /** Outgoing mail, e.g. smtp://user:pass@host:587 (npm run dev points it at the local mail catcher). Unset: mail stays queued. */
+    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").optional()),
+    MAIL_FROM: z.string().default("Tally <no-reply@tally.localhost>"),
+    /** Where the local mail catcher's web inbox is, shown in the dev header; set by npm run dev. */
+    MAIL_CATCHER_URL: optionalString.pipe(z.string().url().optional()),
+
+    /** Session lifetime without activity; each use within it slides it forward (refresh at most every SESSION_UPDATE_AGE_SECONDS). */
+    SESSION_MAX_AGE_SECONDS: positiveInt(7 * 24 * 60 * 60),
+    SESSION_UPDATE_AGE_SECONDS: positiveInt(60 * 60),
+    /** How long an app instance trusts its copy of a user's session version (sign-out elsewhere takes effect within this). */
+    SESSION_VERSION_CACHE_SECONDS: int(5),
 
     /** "1" only while `npm run bench` runs the server: enables the bare reference routes under /api/bench and /bench. */
     TALLY_BENCH_ROUTES: z.enum(["0", "1"]).default("0"),

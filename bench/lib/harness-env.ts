@@ -2,7 +2,7 @@
 // harness calls domain code directly (spends, chat) and must not be slowed by abuse limits
 // or flood its own output with ledger logs.
 const HIGH_LIMIT = "1000000/60";
-for (const name of ["SIGNIN_PER_EMAIL", "SIGNIN_PER_IP", "SIGNUP_PER_IP", "CHAT_PER_USER", "CHECKOUT_PER_USER"]) {
+for (const name of ["SIGNIN_PER_EMAIL", "SIGNIN_PER_EMAIL_AND_IP", "SIGNIN_PER_IP", "SIGNUP_PER_IP", "ACCOUNT_MAIL", "CHAT_PER_USER", "CHECKOUT_PER_USER"]) {
   process.env[`RATE_LIMIT_${name}`] = HIGH_LIMIT;
 }
 process.env.TALLY_LOG = "silent";

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 
+import { startMailCatcher } from "../../tools/mail-catcher/src/catcher";
+
 import { DIST_DIR } from "./build";
+import { registerInbox } from "./inbox";
 import { freePort } from "./ports";
 import { treeRssMb } from "./process-memory";
 
@@ -26,6 +29,9 @@ export interface BenchServer {
 export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // Verification mail (and with it the signup bonus) goes to a local catcher the harness reads.
+  const catcher = await startMailCatcher();
+  registerInbox(baseUrl, catcher.webUrl);
   const env: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_DIST_DIR: DIST_DIR,
@@ -42,11 +48,16 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     // The production guard accepts bench routes only here: loopback APP_URL, demo model, no live key.
     TALLY_BENCH_ROUTES: "1",
     RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
+    RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: HIGH_LIMIT,
+    RATE_LIMIT_ACCOUNT_MAIL: HIGH_LIMIT,
     RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,
     RATE_LIMIT_SIGNUP_PER_IP: HIGH_LIMIT,
     RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,
     RATE_LIMIT_CHECKOUT_PER_USER: HIGH_LIMIT,
     CHAT_DEMO_DELAY_MS: String(BENCH_DEMO_DELAY_MS),
+    // As scripts/stack.mjs runs it: the client's address is the TCP peer's.
+    NODE_OPTIONS: `--import=${process.cwd()}/scripts/peer-address.mjs`,
+    SMTP_URL: catcher.smtpUrl,
     ...extraEnv,
   };
   mkdirSync("bench/out", { recursive: true });
@@ -63,6 +74,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
   const exitedPromise = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
 
   const stop = async () => {
+    await catcher.close();
     if (exited) return;
     try {
       process.kill(-pid, "SIGTERM");

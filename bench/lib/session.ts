@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 
+import { verifyThroughInbox } from "./inbox";
+
 export interface BenchUser {
   userId: string;
   email: string;
@@ -11,7 +13,10 @@ function cookiePairs(res: Response): string[] {
   return res.headers.getSetCookie().map((c) => c.split(";")[0]!);
 }
 
-/** Signs up through `auth.signUp` and signs in through next-auth's credentials callback, like a browser. */
+/**
+ * Signs up through `auth.signUp`, confirms the email from the mail catcher (which brings the
+ * signup bonus) and signs in through next-auth's credentials callback, like a browser.
+ */
 export async function signUpAndSignIn(baseUrl: string, label: string): Promise<BenchUser> {
   const email = `bench-${label}-${randomBytes(4).toString("hex")}@example.test`;
   const password = `Bench-${randomBytes(9).toString("base64url")}`;
@@ -22,7 +27,7 @@ export async function signUpAndSignIn(baseUrl: string, label: string): Promise<B
     body: JSON.stringify({ json: { email, password } }),
   });
   if (!signUp.ok) throw new Error(`auth.signUp answered ${signUp.status}: ${await signUp.text()}`);
-  const userId = ((await signUp.json()) as { result: { data: { json: { userId: string } } } }).result.data.json.userId;
+  await verifyThroughInbox(baseUrl, email);
 
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -34,5 +39,9 @@ export async function signUpAndSignIn(baseUrl: string, label: string): Promise<B
   });
   const session = cookiePairs(signIn).find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
   if (!session) throw new Error(`sign-in gave no session cookie (status ${signIn.status})`);
+  // auth.signUp does not say which account it made (no enumeration); the session does.
+  const me = (await (await fetch(`${baseUrl}/api/auth/session`, { headers: { cookie: session } })).json()) as { user?: { id?: string } } | null;
+  const userId = me?.user?.id;
+  if (!userId) throw new Error("signed in, but the session names no user");
   return { userId, email, cookie: session };
 }

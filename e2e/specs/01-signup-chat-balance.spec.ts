@@ -6,19 +6,27 @@ import { ChatPage } from "../pages/chat.page";
 import { Header } from "../pages/header.page";
 import { ledgerRows } from "../support/billing";
 import { expectStreamedReply, recordReplyText } from "../support/chat";
+import { verifyThroughInbox } from "../support/inbox";
 import { screenshot } from "../support/screenshots";
 
 test.describe("journey 1: sign up, chat, and the balance follows the ledger", () => {
-  test("sign-up → 10,000 credits → a streamed reply → the header falls by exactly the new chat_usage row", async ({ page }) => {
+  test("sign-up → confirm the email → 10,000 credits → a streamed reply → the header falls by exactly the new chat_usage row", async ({ page }) => {
     const auth = new AuthPage(page);
     await auth.gotoSignUp("/chat");
-    await page.getByTestId("auth-email").fill(uniqueEmail("journey1"));
+    const email = uniqueEmail("journey1");
+    await page.getByTestId("auth-email").fill(email);
     await page.getByTestId("auth-password").fill(PASSWORD);
     await screenshot(page, "signup");
     await page.getByTestId("auth-submit").click();
 
     await expect(page).toHaveURL((url) => url.pathname === "/chat");
     const header = new Header(page);
+    // The bonus waits for the email to be confirmed; the chat page says so.
+    await expect(page.getByTestId("verify-email-notice")).toBeVisible();
+    await header.expectBalance(0);
+    await verifyThroughInbox(page, email);
+    await page.goto("/chat");
+    await expect(page.getByTestId("verify-email-notice")).toHaveCount(0);
     await header.expectBalance(10_000);
     await expect(header.balance()).toContainText("10,000");
 

@@ -7,6 +7,9 @@ export const E2E = {
   lowBonusCredits: 50,
   signupBonusCredits: 10_000,
   emulatorPort: Number(process.env.E2E_STRIPE_EMULATOR_PORT ?? 12199),
+  /** The local mail catcher both instances send through (verification and reset links). */
+  mailSmtpPort: Number(process.env.E2E_MAIL_SMTP_PORT ?? 12125),
+  mailWebPort: Number(process.env.E2E_MAIL_WEB_PORT ?? 12180),
   /** Written by the launcher once the stack is up: the run's database URL and endpoints. */
   stateFile: "e2e/.artifacts/stack.json",
   screenshotDir: "e2e/.artifacts/screenshots",
@@ -14,6 +17,7 @@ export const E2E = {
 export const appUrl = `http://127.0.0.1:${E2E.appPort}`;
 export const lowBonusUrl = `http://127.0.0.1:${E2E.lowBonusPort}`;
 export const emulatorUrl = `http://127.0.0.1:${E2E.emulatorPort}`;
+export const inboxUrl = `http://127.0.0.1:${E2E.mailWebPort}`;
 /** A real `sk_test_…` key in the environment: purchases go to Stripe test mode instead of the emulator. */
 export const realStripe = Boolean(process.env.STRIPE_SECRET_KEY);
 

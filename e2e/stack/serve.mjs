@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import pg from "pg";
 
-import { E2E, EMULATOR_SECRET_KEY, appUrl, emulatorUrl, lowBonusUrl, realStripe } from "./config.mjs";
+import { E2E, EMULATOR_SECRET_KEY, appUrl, emulatorUrl, inboxUrl, lowBonusUrl, realStripe } from "./config.mjs";
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `tally_e2e_${Date.now()}`;
@@ -77,10 +77,14 @@ const base = {
   CHAT_DEMO_DELAY_MS: process.env.CHAT_DEMO_DELAY_MS ?? "15",
   // Every journey signs up and signs in from 127.0.0.1; the real limits are tested by the server suites.
   RATE_LIMIT_SIGNIN_PER_EMAIL: "1000/60",
+  RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: "1000/60",
   RATE_LIMIT_SIGNIN_PER_IP: "100000/60",
   RATE_LIMIT_SIGNUP_PER_IP: "100000/60",
   RATE_LIMIT_CHAT_PER_USER: "1000/60",
   RATE_LIMIT_CHECKOUT_PER_USER: "1000/60",
+  RATE_LIMIT_ACCOUNT_MAIL: "1000/60",
+  // Account mail goes to the stack's own mail catcher; journeys read it like a person reads their inbox.
+  SMTP_URL: `smtp://127.0.0.1:${E2E.mailSmtpPort}`,
 };
 // The limits live in the database unless REDIS_URL is set; a shared Redis would carry counts across runs.
 delete base.REDIS_URL;
@@ -102,6 +106,9 @@ if (!prebuilt && !buildIsCurrent()) {
   const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: base });
   if (build.status !== 0) process.exit(1);
 }
+
+/** The peer-address preload, as scripts/stack.mjs gives it to the app: the client's address is the TCP peer's. */
+const peerAddress = `--import=${join(process.cwd(), "scripts/peer-address.mjs")}`;
 
 /** @param {string} name @param {string[]} args @param {NodeJS.ProcessEnv} env */
 function start(name, args, env) {
@@ -127,9 +134,16 @@ if (!realStripe) {
     STRIPE_EMULATOR_STATE_FILE: "",
   });
 }
-start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, APP_URL: appUrl, PORT: String(E2E.appPort) });
+start("mail-catcher", ["--import", "tsx", "tools/mail-catcher/src/main.ts"], {
+  ...base,
+  NODE_ENV: "development",
+  MAIL_CATCHER_SMTP_PORT: String(E2E.mailSmtpPort),
+  MAIL_CATCHER_HTTP_PORT: String(E2E.mailWebPort),
+});
+start("app", [nextBin, "start", "--port", String(E2E.appPort), "--hostname", "127.0.0.1"], { ...base, NODE_OPTIONS: peerAddress, APP_URL: appUrl, PORT: String(E2E.appPort) });
 start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "--hostname", "127.0.0.1"], {
   ...base,
+  NODE_OPTIONS: peerAddress,
   APP_URL: lowBonusUrl,
   PORT: String(E2E.lowBonusPort),
   SIGNUP_BONUS_CREDITS: String(E2E.lowBonusCredits),
@@ -138,7 +152,7 @@ start("app-low-bonus", [nextBin, "start", "--port", String(E2E.lowBonusPort), "-
 mkdirSync("e2e/.artifacts", { recursive: true });
 writeFileSync(
   E2E.stateFile,
-  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
+  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, inboxUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
 );
 console.log(`[e2e] stack on ${appUrl} and ${lowBonusUrl}; database ${dbName}${realStripe ? "; real Stripe test mode" : `; emulator ${emulatorUrl}`}`);
 await new Promise(() => {});

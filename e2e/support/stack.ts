@@ -6,6 +6,8 @@ export interface StackState {
   databaseUrl: string;
   appUrl: string;
   lowBonusUrl: string;
+  /** The local mail catcher's web inbox. */
+  inboxUrl: string;
   /** Null when the run talks to real Stripe test mode. */
   emulatorUrl: string | null;
 }

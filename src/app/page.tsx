@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
+import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
 import { HomeBalance } from "~/components/home/home-balance";
 
 import { currentUser } from "./_lib/current-user";
@@ -16,6 +17,7 @@ export default async function HomePage() {
     return (
       <section className="mx-auto max-w-2xl py-10">
         <h1 className="text-3xl font-bold tracking-tight">{t("greeting", { name: user.name ?? user.email ?? "" })}</h1>
+        <VerifyEmailNotice />
         <HomeBalance />
         <div className="mt-8 flex flex-col gap-3 sm:flex-row">
           <Link href="/chat" className={primary} data-testid="home-open-chat">

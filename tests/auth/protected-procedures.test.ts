@@ -4,7 +4,7 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome, procedurePaths } from "../helpers/trpc";
 
 /** Procedures anyone may call; every other one must refuse a caller with no session. */
-const PUBLIC = new Set(["auth.signUp", "auth.providers", "billing.products", "chat.model"]);
+const PUBLIC = new Set(["auth.signUp", "auth.providers", "auth.verifyEmail", "auth.requestPasswordReset", "auth.resetPassword", "billing.products", "chat.model"]);
 
 describeEachDb("protected procedures", (kind) => {
   let t: TestDb;

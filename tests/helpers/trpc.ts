@@ -2,11 +2,17 @@ import { TRPCError } from "@trpc/server";
 
 import { appRouter, createCaller } from "~/server/api/root";
 import type { Db } from "~/server/db";
+import { PEER_ADDRESS_HEADER } from "~/server/net/client-address";
 
 export type Caller = ReturnType<typeof createCaller>;
 
 export function callerFor(db: Db, userId: string | null, headers: Headers = new Headers()): Caller {
   return createCaller({ db, userId, headers });
+}
+
+/** Headers of a request that reached the server directly from `ip` (as scripts/peer-address.mjs stamps it). */
+export function fromAddress(ip: string): Headers {
+  return new Headers({ [PEER_ADDRESS_HEADER]: ip });
 }
 
 /** Every procedure path in the app router, e.g. "credits.balance". */

@@ -37,9 +37,11 @@ const BAD_STRINGS: [string, unknown][] = [
   ["a lone low surrogate", "\uDC00abc"],
 ];
 
+const STRONG_128 = "correct horse battery staple ".repeat(5).slice(0, 128);
+
 /** One past each field's bound; AT_MAX is the bound itself, which must pass validation. */
 const OVER_MAX: Record<string, Record<string, unknown>> = {
-  "auth.signUp": { email: `${"a".repeat(248)}@x.io`.padStart(255, "a"), password: "Ab1!".repeat(32) + "x", name: "n".repeat(81) },
+  "auth.signUp": { email: `${"a".repeat(248)}@x.io`.padStart(255, "a"), password: STRONG_128 + "x", name: "n".repeat(81) },
   "credits.history": { limit: 101, cursor: "c".repeat(65) },
   "credits.spentPerDay": { days: 91 },
   "billing.confirm": { sessionId: `cs_${"a".repeat(251)}` },
@@ -51,7 +53,7 @@ const OVER_MAX: Record<string, Record<string, unknown>> = {
   "chat.send": { conversationId: "i".repeat(65), content: "m".repeat(8001) },
 };
 const AT_MAX: Record<string, Record<string, unknown>> = {
-  "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: "Ab1!".repeat(32), name: "n".repeat(80) },
+  "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: STRONG_128, name: "n".repeat(80) },
   "credits.history": { limit: 100 },
   "credits.spentPerDay": { days: 90 },
   "billing.purchases": { limit: 100 },

@@ -1,6 +1,10 @@
 /** A valid input for every tRPC procedure that takes one; the security suites break or misuse each in turn. */
 export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: "bad-input@test.local", password: "a perfectly fine passphrase", name: "Bad Input" },
+  "auth.verifyEmail": { token: "a-well-formed-but-unknown-token-0123456789" },
+  "auth.requestPasswordReset": { email: "bad-input@test.local" },
+  "auth.resetPassword": { token: "a-well-formed-but-unknown-token-0123456789", password: "a perfectly fine passphrase" },
+  "auth.changePassword": { currentPassword: "the current passphrase", password: "a perfectly fine passphrase" },
   "credits.history": { limit: 10 },
   "credits.spentPerDay": { days: 30 },
   "billing.checkout": { packId: "starter" },
@@ -14,7 +18,24 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
 };
 
 /** Procedures that take no input. */
-export const NO_INPUT = new Set(["credits.balance", "billing.products", "chat.model", "chat.listConversations", "auth.providers"]);
+export const NO_INPUT = new Set([
+  "credits.balance",
+  "billing.products",
+  "chat.model",
+  "chat.listConversations",
+  "auth.providers",
+  "auth.status",
+  "auth.resendVerification",
+  "auth.signOutEverywhere",
+]);
 
 /** Procedures anyone may call (tests/auth/protected-procedures.test.ts keeps the same list). */
-export const PUBLIC_PROCEDURES = new Set(["auth.signUp", "auth.providers", "billing.products", "chat.model"]);
+export const PUBLIC_PROCEDURES = new Set([
+  "auth.signUp",
+  "auth.providers",
+  "auth.verifyEmail",
+  "auth.requestPasswordReset",
+  "auth.resetPassword",
+  "billing.products",
+  "chat.model",
+]);

@@ -41,7 +41,7 @@ async function signIn(handlers: Handlers, base: string, email: string, password:
   const res = await handlers.POST(
     new NextRequest(`${base}/api/auth/callback/credentials`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-forwarded-for": "10.99.0.1" },
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie, "x-tally-peer-address": "10.99.0.1" },
       body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${base}/chat` }).toString(),
     }),
   );

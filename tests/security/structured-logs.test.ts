@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { env } from "~/env";
+import { verifyEmail } from "~/server/auth/verification";
 
 import { deliver, SECRET, soldSession, stripeEvent } from "../billing/stripe-fixtures";
 import { asChatModel, chatCallerFor, drain, fundedUser, ScriptedModel } from "../chat/helpers";
+import { latestMail, tokenOf } from "../helpers/mail";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { callerFor } from "../helpers/trpc";
+import { callerFor, fromAddress } from "../helpers/trpc";
 import { captureLogs, type CapturedLogs } from "./log-capture";
 
 const PASSWORD = "Sentinel-Password-4f9c2e";
@@ -35,16 +37,20 @@ describeEachDb("structured logs", (kind) => {
   afterAll(() => t.close());
   const secrets = () => [SECRET, env.AUTH_SECRET, ...(t.url ? [t.url, new URL(t.url).password].filter((s) => s.length > 3) : [])];
 
-  it("sign-up: one ledger_write line with ids; never the password or its hash", async () => {
+  it("sign-up and verification: one ledger_write line with ids; never the password, its hash, the address or the link", async () => {
     const email = `logs-${Date.now()}@test.local`;
-    const { result, logs } = await captureLogs(() => callerFor(t.db, null, new Headers({ "x-forwarded-for": "10.55.0.1" })).auth.signUp({ email, password: PASSWORD }));
+    const { logs } = await captureLogs(async () => {
+      await callerFor(t.db, null, fromAddress("10.55.0.1")).auth.signUp({ email, password: PASSWORD });
+      await verifyEmail(t.db, tokenOf((await latestMail(t.db, email, "verify_email")).link));
+    });
+    const result = { userId: (await t.db.user.findUniqueOrThrow({ where: { email } })).id };
     expectOnlyStructuredLines(logs);
     const writes = logs.events.filter((e) => e.msg === "ledger_write");
     expect(writes).toEqual([
       expect.objectContaining({ userId: result.userId, entryId: expect.any(String), amount: 10_000, reason: "signup_bonus", ref: `signup_bonus:${result.userId}` }),
     ]);
     const { passwordHash } = await t.db.user.findUniqueOrThrow({ where: { id: result.userId } });
-    expectAbsent(logs, [PASSWORD, passwordHash!, ...secrets()]);
+    expectAbsent(logs, [PASSWORD, passwordHash!, email, ...secrets()]);
   });
 
   it("fulfilment: one stripe_event line per event and one ledger_write per credit, with ids; never card data, client secrets or signing secrets", async () => {

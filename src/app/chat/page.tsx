@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 
+import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
 import { ChatView } from "~/components/chat/chat-view";
 
 import { currentUser } from "../_lib/current-user";
@@ -13,5 +14,10 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function ChatPage() {
   if (!(await currentUser())) redirect("/auth?callbackUrl=/chat");
-  return <ChatView />;
+  return (
+    <>
+      <VerifyEmailNotice />
+      <ChatView />
+    </>
+  );
 }

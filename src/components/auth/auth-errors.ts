@@ -1,10 +1,13 @@
 import { TRPCClientError } from "@trpc/client";
 
+import { WEAK_PASSWORD_MESSAGE } from "~/lib/password-rules";
+
 export type AuthErrorKey =
   | "errorEmailRequired"
   | "errorEmailInvalid"
   | "errorPasswordRequired"
   | "errorPasswordWeak"
+  | "errorPasswordGuessable"
   | "errorWrongCredentials"
   | "errorEmailTaken"
   | "errorRateLimited"
@@ -44,7 +47,9 @@ export function signUpProblem(error: unknown): FieldProblem {
   if (data?.code === "CONFLICT" && data.domainCode === "email_taken") return { key: "errorEmailTaken", field: "email" };
   if (data?.code === "TOO_MANY_REQUESTS") return { key: "errorRateLimited", field: null };
   if (data?.code === "BAD_REQUEST") {
-    if (data.zodError?.fieldErrors?.password?.length) return { key: "errorPasswordWeak", field: "password" };
+    const password = data.zodError?.fieldErrors?.password;
+    if (password?.some((m) => m === WEAK_PASSWORD_MESSAGE)) return { key: "errorPasswordGuessable", field: "password" };
+    if (password?.length) return { key: "errorPasswordWeak", field: "password" };
     if (data.zodError?.fieldErrors?.email?.length) return { key: "errorEmailInvalid", field: "email" };
   }
   return { key: "errorGeneric", field: null };

@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
@@ -16,6 +17,7 @@ const input =
 
 export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; callbackUrl: string }) {
   const t = useTranslations("auth");
+  const tAccount = useTranslations("account");
   const router = useRouter();
   const [mode, setMode] = useState<Mode>(initialMode);
   const [email, setEmail] = useState("");
@@ -117,6 +119,11 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
           />
           {mode === "signup" && <span className="mt-1 block text-xs font-normal text-gray-500 dark:text-gray-400">{t("passwordHint")}</span>}
         </label>
+        {mode === "signin" && (
+          <Link href="/auth/reset" data-testid="auth-forgot" className="block text-sm text-blue-700 hover:underline dark:text-blue-300">
+            {tAccount("forgotPassword")}
+          </Link>
+        )}
 
         {problem && (
           <p id={errorId} role="alert" data-testid="auth-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">

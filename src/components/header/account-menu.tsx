@@ -5,9 +5,13 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 
+import { api } from "~/trpc/react";
+
 export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
   const t = useTranslations("header");
+  const ta = useTranslations("account");
   const router = useRouter();
+  const everywhere = api.auth.signOutEverywhere.useMutation();
   const [open, setOpen] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
   const menuId = useId();
@@ -34,8 +38,9 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
     };
   }, [open]);
 
-  async function doSignOut() {
+  async function doSignOut(allDevices = false) {
     setSigningOut(true);
+    if (allDevices) await everywhere.mutateAsync().catch(() => undefined);
     await signOut({ redirect: false });
     router.replace("/");
     router.refresh();
@@ -66,10 +71,19 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
             type="button"
             data-testid="sign-out"
             disabled={signingOut}
-            onClick={doSignOut}
+            onClick={() => void doSignOut()}
             className="w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-100 dark:hover:bg-gray-800"
           >
             {t("signOut")}
+          </button>
+          <button
+            type="button"
+            data-testid="sign-out-everywhere"
+            disabled={signingOut}
+            onClick={() => void doSignOut(true)}
+            className="w-full rounded-md px-2 py-1.5 text-left text-sm text-gray-700 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-200 dark:hover:bg-gray-800"
+          >
+            {ta("signOutEverywhere")}
           </button>
         </div>
       )}

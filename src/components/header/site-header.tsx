@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
 import type { CurrentUser } from "~/app/_lib/current-user";
+import { env } from "~/env";
 import { ThemeToggle } from "~/components/theme/theme-toggle";
 
 import { AccountMenu } from "./account-menu";
@@ -29,6 +30,12 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
         {/* Below sm it also fills the first row, pushing the tools right; a long badge truncates instead of wrapping the row. */}
         <div className="order-2 flex min-w-0 flex-1 basis-0 sm:order-4 sm:flex-none sm:basis-auto">
           <TestModeBadge />
+          {env.MAIL_CATCHER_URL && (
+            // The local mail catcher's inbox (npm run dev): where verification and reset mail lands.
+            <a href={env.MAIL_CATCHER_URL} target="_blank" rel="noreferrer" data-testid="dev-inbox-link" className="ml-2 shrink-0 text-xs font-medium whitespace-nowrap text-amber-800 underline dark:text-amber-200">
+              {t("account.devInbox")}
+            </a>
+          )}
         </div>
         <div className="order-8 sm:order-5">
           <CreditsDisplay signedIn={!!user} />

@@ -1,15 +1,18 @@
 /**
- * Creating accounts. Every new user — email sign-up or first OAuth sign-in — is created here,
- * with the signup bonus granted in the same transaction (ref signup_bonus:<userId>), so a user
- * never exists without their bonus and never gets it twice.
+ * Creating accounts. Every new user — email sign-up or first OAuth sign-in — is created here.
+ * The signup bonus (ref signup_bonus:<userId>) comes in the same transaction only when the email
+ * is already verified (an OAuth provider vouched for it); otherwise a verification mail is queued
+ * in that transaction and the bonus waits for the link (see verification.ts).
  */
 import { env } from "~/env";
 import { Prisma, type User } from "~/generated/prisma/client";
-import { grant } from "~/server/credits";
+import { DEFAULT_LOCALE } from "~/i18n/locales";
 import { inTransaction, type DbOrTx } from "~/server/database/transaction";
+import { enqueueMail } from "~/server/mail";
 
 import { EmailTakenError } from "./errors";
 import { hashPassword } from "./password";
+import { grantSignupBonus, queueVerificationMail } from "./verification";
 
 export interface NewAccount {
   email: string;
@@ -17,6 +20,8 @@ export interface NewAccount {
   image?: string | null;
   emailVerified?: Date | null;
   passwordHash?: string | null;
+  /** Language of the verification mail. */
+  locale?: string;
 }
 
 export function normaliseEmail(email: string): string {
@@ -35,9 +40,8 @@ export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number
           passwordHash: input.passwordHash ?? null,
         },
       });
-      if (bonus > 0) {
-        await grant(tx, { userId: user.id, amount: bonus, reason: "signup_bonus", refType: "signup_bonus", refId: user.id });
-      }
+      if (user.emailVerified) await grantSignupBonus(tx, user.id, bonus);
+      else if (user.email) await queueVerificationMail(tx, { id: user.id, email: user.email }, input.locale ?? DEFAULT_LOCALE);
       return tx.user.findUniqueOrThrow({ where: { id: user.id } });
     });
   } catch (error) {
@@ -47,9 +51,28 @@ export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number
   }
 }
 
-export async function signUpWithPassword(db: DbOrTx, input: { email: string; password: string; name?: string }): Promise<User> {
+/**
+ * Email sign-up. Returns the new user, or null when the email already has an account — the
+ * caller answers both the same way (no account enumeration): the password is hashed either way
+ * so timing does not tell them apart, and the owner gets a mail saying someone tried.
+ */
+export async function signUpWithPassword(db: DbOrTx, input: { email: string; password: string; name?: string; locale?: string }): Promise<User | null> {
   const email = normaliseEmail(input.email);
-  // A cheap early answer for the common case; the unique index still guards the race.
-  if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw new EmailTakenError();
-  return createAccount(db, { email, name: input.name, passwordHash: await hashPassword(input.password) });
+  const locale = input.locale ?? DEFAULT_LOCALE;
+  const passwordHash = await hashPassword(input.password);
+  try {
+    if (!(await db.user.findUnique({ where: { email }, select: { id: true } }))) {
+      return await createAccount(db, { email, name: input.name, passwordHash, locale });
+    }
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error; // else: lost the race to a concurrent sign-up
+  }
+  // At most a few such notices an hour, so sign-up attempts cannot be used to flood the owner's inbox.
+  const recent = await db.mailOutbox.count({ where: { to: email, template: "account_exists", createdAt: { gt: new Date(Date.now() - 3_600_000) } } });
+  if (recent < 3) {
+    await inTransaction(db, (tx) =>
+      enqueueMail(tx, { to: email, template: "account_exists", locale, params: { link: new URL("/auth/reset", env.APP_URL).toString() } }),
+    );
+  }
+  return null;
 }

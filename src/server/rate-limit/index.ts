@@ -10,9 +10,12 @@ export { consume, RateLimitedError, type RateLimitRule } from "./rate-limit";
 export { databaseStore, redisStore, type RateLimitStore } from "./store";
 
 export const RULES = {
+  signinPerEmailAndIp: { name: "signin-email-ip", ...env.RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP },
   signinPerEmail: { name: "signin-email", ...env.RATE_LIMIT_SIGNIN_PER_EMAIL },
   signinPerIp: { name: "signin-ip", ...env.RATE_LIMIT_SIGNIN_PER_IP },
   signupPerIp: { name: "signup-ip", ...env.RATE_LIMIT_SIGNUP_PER_IP },
+  accountMailPerSubject: { name: "account-mail", ...env.RATE_LIMIT_ACCOUNT_MAIL },
+  accountMailPerIp: { name: "account-mail-ip", limit: env.RATE_LIMIT_ACCOUNT_MAIL.limit * 5, windowSeconds: env.RATE_LIMIT_ACCOUNT_MAIL.windowSeconds },
   chatPerUser: { name: "chat-user", ...env.RATE_LIMIT_CHAT_PER_USER },
   checkoutPerUser: { name: "checkout-user", ...env.RATE_LIMIT_CHECKOUT_PER_USER },
 } satisfies Record<string, RateLimitRule>;
@@ -27,12 +30,9 @@ export function appRateLimitStore(): RateLimitStore {
   return globalForLimits.tallyRateLimitStore;
 }
 
-export function limit(rule: RateLimitRule, subject: string, store: RateLimitStore = appRateLimitStore()): Promise<void> {
+/** Counts one hit; returns the count in the window so far, or throws RateLimitedError when over. */
+export function limit(rule: RateLimitRule, subject: string, store: RateLimitStore = appRateLimitStore()): Promise<number> {
   return consume(store, rule, subject);
 }
 
-/** The client's address as the fronting proxy reports it (first X-Forwarded-For hop), else "unknown". */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip")?.trim() || "unknown";
-}
+export { clientAddress } from "~/server/net/client-address";

@@ -1,29 +1,82 @@
 import { z } from "zod";
 
-import { createTRPCRouter, publicProcedure } from "~/server/api/trpc";
+import { env } from "~/env";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
 import { signUpWithPassword } from "~/server/auth/accounts";
 import { oauthProviders } from "~/server/auth/config";
-import { clientIp, limit, RULES } from "~/server/rate-limit";
+import { changePassword, requestPasswordReset, resetPassword } from "~/server/auth/password-reset";
+import { checkStrength, newPassword } from "~/server/auth/password-strength";
+import { requestLocale } from "~/server/auth/request-locale";
+import { getSessionId } from "~/server/auth/session";
+import { endAllSessions } from "~/server/auth/sessions";
+import { resendVerification, verifyEmail } from "~/server/auth/verification";
+import { clientAddress, limit, RULES } from "~/server/rate-limit";
 
 import { text } from "../validation";
 
-export const signUpInput = z.object({
-  email: z.string().trim().toLowerCase().email().max(254),
-  password: z
-    .string()
-    .min(10, "Use at least 10 characters.")
-    .max(128)
-    .refine((p) => p.trim().length >= 10 && new Set(p).size >= 4, { message: "This password is too easy to guess." }),
-  name: text({ max: 80 }).optional(),
-});
+const email = z.string().trim().toLowerCase().email().max(254);
+const linkToken = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, "Invalid link.");
+
+export const signUpInput = z
+  .object({ email, password: newPassword, name: text({ max: 80 }).optional() })
+  .superRefine(checkStrength);
 
 export const authRouter = createTRPCRouter({
-  /** Creates the account (and its signup bonus). The client then signs in with next-auth's credentials provider. */
-  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }): Promise<{ userId: string }> => {
-    await limit(RULES.signupPerIp, clientIp(ctx.headers));
-    const user = await signUpWithPassword(ctx.db, input);
-    return { userId: user.id };
+  /**
+   * Creates the account. The answer is the same whether or not the email already had one (no
+   * account enumeration). The client then signs in with next-auth's credentials provider.
+   */
+  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+    await limit(RULES.signupPerIp, clientAddress(ctx.headers));
+    await signUpWithPassword(ctx.db, { ...input, locale: requestLocale(ctx.headers) });
+    return { ok: true };
   }),
+
+  /** Whether the signed-in user still has to verify their email (and what the bonus is). */
+  status: protectedProcedure.query(async ({ ctx }): Promise<{ email: string | null; verified: boolean; bonus: number }> => {
+    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.userId }, select: { email: true, emailVerified: true } });
+    return { email: user.email, verified: Boolean(user.emailVerified), bonus: env.SIGNUP_BONUS_CREDITS };
+  }),
+
+  resendVerification: protectedProcedure.mutation(async ({ ctx }): Promise<{ status: "sent" | "already_verified" }> => {
+    await limit(RULES.accountMailPerIp, clientAddress(ctx.headers));
+    await limit(RULES.accountMailPerSubject, `verify:${ctx.userId}`);
+    return { status: await resendVerification(ctx.db, ctx.userId, requestLocale(ctx.headers)) };
+  }),
+
+  /** Confirms the email from a verification link; grants the signup bonus once. */
+  verifyEmail: publicProcedure.input(z.object({ token: linkToken })).mutation(async ({ ctx, input }) => ({
+    status: await verifyEmail(ctx.db, input.token),
+  })),
+
+  /** Mails a reset link if the email has an account; answers the same either way. */
+  requestPasswordReset: publicProcedure.input(z.object({ email })).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+    await limit(RULES.accountMailPerIp, clientAddress(ctx.headers));
+    await limit(RULES.accountMailPerSubject, `reset:${input.email}`);
+    await requestPasswordReset(ctx.db, input.email, requestLocale(ctx.headers));
+    return { ok: true };
+  }),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: linkToken, password: newPassword }).superRefine(checkStrength))
+    .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+      await limit(RULES.signinPerIp, clientAddress(ctx.headers));
+      await resetPassword(ctx.db, input.token, input.password);
+      return { ok: true };
+    }),
+
+  changePassword: protectedProcedure
+    .input(z.object({ currentPassword: z.string().min(1).max(128), password: newPassword }).superRefine(checkStrength))
+    .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+      await limit(RULES.signinPerEmailAndIp, `change:${ctx.userId}|${clientAddress(ctx.headers)}`);
+      const keepSessionId = (await getSessionId().catch(() => null)) ?? undefined;
+      await changePassword(ctx.db, { userId: ctx.userId, currentPassword: input.currentPassword, newPassword: input.password, keepSessionId });
+      return { ok: true };
+    }),
+
+  /** Ends every session of the signed-in user, this one included. */
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }): Promise<{ ended: number }> => ({ ended: await endAllSessions(ctx.db, ctx.userId) })),
+
   /** Which OAuth providers are configured. */
   providers: publicProcedure.query((): { github: boolean; google: boolean } => oauthProviders),
 });

@@ -1,0 +1,77 @@
+"use client";
+
+import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useState, type FormEvent } from "react";
+
+import { api } from "~/trpc/react";
+
+const input =
+  "mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-gray-900 focus:border-blue-500 focus:outline-2 focus:outline-blue-500/40 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100";
+const button = "w-full rounded-md bg-blue-600 px-4 py-2.5 font-medium text-white hover:bg-blue-700 disabled:opacity-60";
+
+/** Without a token: ask for a link (same answer whether or not the email has an account). With one: choose the new password. */
+export function ResetPasswordForm({ token }: { token: string | null }) {
+  const t = useTranslations("account");
+  const ta = useTranslations("auth");
+  const request = api.auth.requestPasswordReset.useMutation();
+  const reset = api.auth.resetPassword.useMutation();
+  const [value, setValue] = useState("");
+  const [message, setMessage] = useState<{ text: string; ok: boolean } | null>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setMessage(null);
+    try {
+      if (token) {
+        await reset.mutateAsync({ token, password: value });
+        setMessage({ text: t("resetDone"), ok: true });
+      } else {
+        await request.mutateAsync({ email: value.trim() });
+        setMessage({ text: t("resetRequestSent"), ok: true });
+      }
+    } catch (error) {
+      const code = (error as { data?: { code?: string; domainCode?: string | null; zodError?: unknown } }).data;
+      if (code?.code === "TOO_MANY_REQUESTS") setMessage({ text: ta("errorRateLimited"), ok: false });
+      else if (code?.domainCode === "invalid_reset_link") setMessage({ text: t("resetInvalid"), ok: false });
+      else if (code?.zodError) setMessage({ text: token ? ta("errorPasswordWeak") : ta("errorEmailInvalid"), ok: false });
+      else setMessage({ text: ta("errorGeneric"), ok: false });
+    }
+  }
+
+  const done = message?.ok && token;
+  return (
+    <div className="mx-auto w-full max-w-sm py-6">
+      <h1 className="text-2xl font-bold tracking-tight">{t("resetTitle")}</h1>
+      {!token && <p className="mt-1 text-gray-600 dark:text-gray-300">{t("resetRequestBody")}</p>}
+      {!done && (
+        <form noValidate onSubmit={onSubmit} className="mt-6 space-y-4">
+          <label className="block text-sm font-medium">
+            {token ? t("newPassword") : ta("email")}
+            <input
+              type={token ? "password" : "email"}
+              autoComplete={token ? "new-password" : "email"}
+              data-testid="reset-input"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              className={input}
+            />
+          </label>
+          <button type="submit" data-testid="reset-submit" disabled={request.isPending || reset.isPending} className={button}>
+            {token ? t("resetSave") : t("resetSubmit")}
+          </button>
+        </form>
+      )}
+      {message && (
+        <p role={message.ok ? "status" : "alert"} data-testid="reset-message" className={`mt-4 rounded-md px-3 py-2 text-sm ${message.ok ? "bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200" : "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300"}`}>
+          {message.text}
+        </p>
+      )}
+      {done && (
+        <Link href="/auth" data-testid="reset-sign-in" className="mt-4 inline-block text-blue-700 underline dark:text-blue-300">
+          {ta("submitSignIn")}
+        </Link>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Account mail, rendered from the locale's messages (namespace "mail") into a subject, a
+ * plain-text part and a small HTML part. Parameters are plain values; HTML output escapes them.
+ */
+import { createTranslator } from "next-intl";
+
+import { DEFAULT_LOCALE, isLocale } from "~/i18n/locales";
+import { loadMessages } from "~/i18n/messages";
+
+export const MAIL_TEMPLATES = ["verify_email", "reset_password", "account_exists"] as const;
+export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
+
+export interface MailParams {
+  /** The one link the message is about (verification, reset). */
+  link: string;
+  bonus?: number;
+  minutes?: number;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const KEYS: Record<MailTemplate, "verifyEmail" | "resetPassword" | "accountExists"> = {
+  verify_email: "verifyEmail",
+  reset_password: "resetPassword",
+  account_exists: "accountExists",
+};
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export async function renderMail(template: MailTemplate, locale: string, params: MailParams): Promise<RenderedMail> {
+  const lang = isLocale(locale) ? locale : DEFAULT_LOCALE;
+  const t = createTranslator({ locale: lang, messages: await loadMessages(lang), namespace: "mail" });
+  const key = KEYS[template];
+  const values = { bonus: params.bonus ?? 0, minutes: params.minutes ?? 0 };
+  const subject = t(`${key}.subject`, values);
+  const intro = t(`${key}.intro`, values);
+  const action = t(`${key}.action`, values);
+  const ignore = t(`${key}.ignore`, values);
+  const signature = t("signature");
+  const text = `${intro}\n\n${action}: ${params.link}\n\n${ignore}\n\n${signature}\n`;
+  const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
+<p>${escapeHtml(intro)}</p>
+<p><a href="${escapeHtml(params.link)}" style="display:inline-block;background:#2563eb;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(action)}</a></p>
+<p style="font-size:13px;color:#555">${escapeHtml(params.link)}</p>
+<p style="font-size:13px;color:#555">${escapeHtml(ignore)}</p>
+<p>${escapeHtml(signature)}</p>
+</body></html>`;
+  return { subject, text, html };
+}

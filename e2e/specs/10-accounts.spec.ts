@@ -7,9 +7,9 @@ import { mailedLink } from "../support/inbox";
 
 const NEW_PASSWORD = "a fresh passphrase from the inbox";
 
-test.describe("journey 9: accounts people can trust", () => {
+test.describe("journey 10: accounts people can trust", () => {
   test("sign up → the local inbox → verify → the bonus appears; reset the password from the inbox", async ({ page }) => {
-    const email = uniqueEmail("journey9");
+    const email = uniqueEmail("journey10");
     const auth = new AuthPage(page);
     await auth.gotoSignUp("/");
     await auth.signUp(email, PASSWORD);

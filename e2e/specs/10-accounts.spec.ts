@@ -6,6 +6,7 @@ import { inboxUrl } from "../stack/config.mjs";
 import { mailedLink } from "../support/inbox";
 
 const NEW_PASSWORD = "a fresh passphrase from the inbox";
+const CHANGED_PASSWORD = "another passphrase chosen on the account page";
 
 test.describe("journey 10: accounts people can trust", () => {
   test("sign up → the local inbox → verify → the bonus appears; reset the password from the inbox", async ({ page }) => {
@@ -62,6 +63,33 @@ test.describe("journey 10: accounts people can trust", () => {
     await auth.signIn(email, PASSWORD);
     await expect(page.getByTestId("auth-error")).toBeVisible();
     await auth.signIn(email, NEW_PASSWORD);
+    await expect(page).not.toHaveURL(/\/auth(\?|$)/);
+    await header.expectBalance(10_000);
+
+    // Signed in, change it on the account page: a wrong current password is refused, the right one works.
+    await page.getByTestId("account-menu").click();
+    await page.getByTestId("account-settings-link").click();
+    await expect(page).toHaveURL((url) => url.pathname === "/account");
+    await page.getByTestId("change-password-current").fill("not the current password");
+    await page.getByTestId("change-password-new").fill(CHANGED_PASSWORD);
+    await page.getByTestId("change-password-submit").click();
+    await expect(page.getByTestId("change-password-error")).toHaveAttribute("role", "alert");
+    await page.getByTestId("change-password-current").fill(NEW_PASSWORD);
+    await page.getByTestId("change-password-new").fill(CHANGED_PASSWORD);
+    await page.getByTestId("change-password-submit").click();
+    await expect(page.getByTestId("change-password-success")).toHaveAttribute("role", "status");
+
+    // This session survives the change (only the others end); the previous password no longer works.
+    await page.reload();
+    await expect(page).toHaveURL((url) => url.pathname === "/account");
+    await header.expectBalance(10_000);
+    await page.getByTestId("account-menu").click();
+    await page.getByTestId("sign-out").click();
+    await expect(page.getByTestId("sign-in-link")).toBeVisible();
+    await page.goto("/auth");
+    await auth.signIn(email, NEW_PASSWORD);
+    await expect(page.getByTestId("auth-error")).toBeVisible();
+    await auth.signIn(email, CHANGED_PASSWORD);
     await expect(page).not.toHaveURL(/\/auth(\?|$)/);
     await header.expectBalance(10_000);
   });

@@ -11,6 +11,8 @@ export type AuthErrorKey =
   | "errorWrongCredentials"
   | "errorEmailTaken"
   | "errorRateLimited"
+  | "errorCurrentPasswordWrong"
+  | "errorSessionEnded"
   | "errorGeneric";
 
 export interface FieldProblem {
@@ -38,18 +40,51 @@ export function signInProblem(result: { error?: string | null; code?: string | n
   return { key: "errorGeneric", field: null };
 }
 
+type TrpcErrorData = { code?: string; domainCode?: string | null; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | undefined;
+
+/** The problem with a new password the server's zod schema rejected, if that is what it rejected. */
+function newPasswordProblem(data: TrpcErrorData): AuthErrorKey | null {
+  const password = data?.zodError?.fieldErrors?.password;
+  if (password?.some((m) => m === WEAK_PASSWORD_MESSAGE)) return "errorPasswordGuessable";
+  if (password?.length) return "errorPasswordWeak";
+  return null;
+}
+
+export interface ChangePasswordProblem {
+  key: AuthErrorKey;
+  field: "currentPassword" | "password" | null;
+}
+
+/** Client-side checks for the change-password form, mirroring auth.changePassword's input schema. */
+export function validateChangePassword(currentPassword: string, password: string): ChangePasswordProblem | null {
+  if (!currentPassword) return { key: "errorPasswordRequired", field: "currentPassword" };
+  if (password.length < MIN_PASSWORD) return { key: "errorPasswordWeak", field: "password" };
+  return null;
+}
+
+/** auth.changePassword's tRPC error → message key. */
+export function changePasswordProblem(error: unknown): ChangePasswordProblem {
+  if (!(error instanceof TRPCClientError)) return { key: "errorGeneric", field: null };
+  const data = error.data as TrpcErrorData;
+  if (data?.code === "TOO_MANY_REQUESTS") return { key: "errorRateLimited", field: null };
+  if (data?.code === "UNAUTHORIZED") return { key: "errorSessionEnded", field: null };
+  if (data?.code === "BAD_REQUEST") {
+    if (data.domainCode === "wrong_password") return { key: "errorCurrentPasswordWrong", field: "currentPassword" };
+    const weak = newPasswordProblem(data);
+    if (weak) return { key: weak, field: "password" };
+  }
+  return { key: "errorGeneric", field: null };
+}
+
 /** auth.signUp's tRPC error → message key. */
 export function signUpProblem(error: unknown): FieldProblem {
   if (!(error instanceof TRPCClientError)) return { key: "errorGeneric", field: null };
-  const data = error.data as
-    | { code?: string; domainCode?: string | null; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null }
-    | undefined;
+  const data = error.data as TrpcErrorData;
   if (data?.code === "CONFLICT" && data.domainCode === "email_taken") return { key: "errorEmailTaken", field: "email" };
   if (data?.code === "TOO_MANY_REQUESTS") return { key: "errorRateLimited", field: null };
   if (data?.code === "BAD_REQUEST") {
-    const password = data.zodError?.fieldErrors?.password;
-    if (password?.some((m) => m === WEAK_PASSWORD_MESSAGE)) return { key: "errorPasswordGuessable", field: "password" };
-    if (password?.length) return { key: "errorPasswordWeak", field: "password" };
+    const weak = newPasswordProblem(data);
+    if (weak) return { key: weak, field: "password" };
     if (data.zodError?.fieldErrors?.email?.length) return { key: "errorEmailInvalid", field: "email" };
   }
   return { key: "errorGeneric", field: null };

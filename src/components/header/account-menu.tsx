@@ -1,19 +1,16 @@
 "use client";
 
-import { signOut } from "next-auth/react";
-import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 
-import { api } from "~/trpc/react";
+import { useSignOut } from "~/components/account/use-sign-out";
 
 export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
   const t = useTranslations("header");
   const ta = useTranslations("account");
-  const router = useRouter();
-  const everywhere = api.auth.signOutEverywhere.useMutation();
+  const { signingOut, signOut: doSignOut } = useSignOut();
   const [open, setOpen] = useState(false);
-  const [signingOut, setSigningOut] = useState(false);
   const menuId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -38,14 +35,6 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
     };
   }, [open]);
 
-  async function doSignOut(allDevices = false) {
-    setSigningOut(true);
-    if (allDevices) await everywhere.mutateAsync().catch(() => undefined);
-    await signOut({ redirect: false });
-    router.replace("/");
-    router.refresh();
-  }
-
   return (
     <div ref={rootRef} className="relative shrink-0">
       <button
@@ -67,6 +56,14 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
           className="absolute right-0 z-40 mt-2 w-64 max-w-[calc(100vw-1.5rem)] rounded-lg border border-gray-200 bg-white p-2 shadow-lg dark:border-gray-700 dark:bg-gray-900"
         >
           {email && <p className="truncate px-2 py-1.5 text-sm text-gray-600 dark:text-gray-300">{t("signedInAs", { email })}</p>}
+          <Link
+            href="/account"
+            data-testid="account-settings-link"
+            onClick={() => setOpen(false)}
+            className="block w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 dark:text-gray-100 dark:hover:bg-gray-800"
+          >
+            {t("accountSettings")}
+          </Link>
           <button
             type="button"
             data-testid="sign-out"

@@ -1,0 +1,157 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import { AccountView } from "~/components/account/account-view";
+import { AccountMenu } from "~/components/header/account-menu";
+import { WEAK_PASSWORD_MESSAGE } from "~/lib/password-rules";
+import type { RouterInputs, RouterOutputs } from "~/trpc/react";
+
+import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
+
+const router = vi.hoisted(() => ({ push: vi.fn(), replace: vi.fn(), refresh: vi.fn() }));
+const signOut = vi.hoisted(() => vi.fn(() => Promise.resolve(undefined)));
+vi.mock("next/navigation", () => ({ useRouter: () => router }));
+vi.mock("next-auth/react", () => ({ signOut }));
+
+beforeEach(() => {
+  for (const fn of Object.values(router)) fn.mockReset();
+  signOut.mockClear();
+});
+
+type ChangeInput = RouterInputs["auth"]["changePassword"];
+type ChangeOutput = RouterOutputs["auth"]["changePassword"];
+
+/** A typed fake for auth.changePassword. */
+function changePassword(impl: (input: ChangeInput) => ChangeOutput | Promise<ChangeOutput>): Handlers {
+  return { "auth.changePassword": (input) => impl(input as ChangeInput) };
+}
+
+const OLD = "the old passphrase";
+const NEW = "a brand new passphrase for tally";
+
+async function fill(current: string, next: string) {
+  const user = userEvent.setup();
+  const currentField = screen.getByTestId("change-password-current");
+  const newField = screen.getByTestId("change-password-new");
+  await user.clear(currentField);
+  await user.type(currentField, current);
+  await user.clear(newField);
+  await user.type(newField, next);
+  await user.click(screen.getByTestId("change-password-submit"));
+}
+
+describe("account page: change password", () => {
+  it("has an h1, labelled fields with the right autocomplete hints and the sign-up password hint", () => {
+    renderApp(<AccountView email="ada@example.com" />);
+    expect(screen.getByRole("heading", { level: 1, name: "Your account" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Change password" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Current password")).toHaveAttribute("autocomplete", "current-password");
+    const newField = screen.getByLabelText(/^New password/);
+    expect(newField).toHaveAttribute("autocomplete", "new-password");
+    expect(newField).toHaveAccessibleDescription("At least 10 characters.");
+  });
+
+  it("submit calls changePassword with the typed values, shows the success message and clears the fields", async () => {
+    const seen: ChangeInput[] = [];
+    const { calls } = renderApp(<AccountView email="ada@example.com" />, {
+      handlers: changePassword((input) => {
+        seen.push(input);
+        return { ok: true };
+      }),
+    });
+    await fill(OLD, NEW);
+    expect(await screen.findByRole("status")).toHaveTextContent("Password changed. Your other sessions were signed out.");
+    expect(seen).toEqual([{ currentPassword: OLD, password: NEW }]);
+    expect(calls.filter((c) => c.path === "auth.changePassword")).toHaveLength(1);
+    expect(screen.getByLabelText("Current password")).toHaveValue("");
+    expect(screen.getByLabelText(/^New password/)).toHaveValue("");
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+
+  it("a wrong current password (BAD_REQUEST) shows the translated error and the form stays usable", async () => {
+    let attempts = 0;
+    renderApp(<AccountView email="ada@example.com" />, {
+      locale: "de",
+      messages: await loadMessages("de"),
+      handlers: changePassword((input) => {
+        attempts++;
+        if (input.currentPassword !== OLD) throw trpcError("BAD_REQUEST", 400, { domainCode: "wrong_password" });
+        return { ok: true };
+      }),
+    });
+    await fill("not it", NEW);
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Dein aktuelles Passwort ist falsch.");
+    const current = screen.getByLabelText("Aktuelles Passwort");
+    expect(current).toHaveAttribute("aria-invalid", "true");
+    expect(current).toHaveAccessibleDescription("Dein aktuelles Passwort ist falsch.");
+    expect(screen.getByTestId("change-password-submit")).toBeEnabled();
+
+    // Still usable: correct the current password and try again.
+    await fill(OLD, NEW);
+    expect(await screen.findByRole("status")).toHaveTextContent("Passwort geändert. Deine anderen Sitzungen wurden abgemeldet.");
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(attempts).toBe(2);
+  });
+
+  it("an ended session (UNAUTHORIZED) shows the translated error and keeps the typed values", async () => {
+    renderApp(<AccountView email="ada@example.com" />, {
+      locale: "fr",
+      messages: await loadMessages("fr"),
+      handlers: changePassword(() => {
+        throw trpcError("UNAUTHORIZED", 401);
+      }),
+    });
+    await fill(OLD, NEW);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Votre session a expiré. Reconnectez-vous pour continuer.");
+    expect(screen.getByTestId("change-password-submit")).toBeEnabled();
+    expect(screen.getByLabelText("Mot de passe actuel")).toHaveValue(OLD);
+  });
+
+  it("maps a guessable new password and the rate limit to their own messages", async () => {
+    let answer: () => never = () => {
+      throw trpcError("BAD_REQUEST", 400, { zodError: { formErrors: [], fieldErrors: { password: [WEAK_PASSWORD_MESSAGE] } } });
+    };
+    renderApp(<AccountView email={null} />, { handlers: changePassword(() => answer()) });
+    await fill(OLD, "password1234");
+    expect(await screen.findByRole("alert")).toHaveTextContent("This password is too easy to guess.");
+    expect(screen.getByLabelText(/^New password/)).toHaveAttribute("aria-invalid", "true");
+
+    answer = () => {
+      throw trpcError("TOO_MANY_REQUESTS", 429);
+    };
+    await fill(OLD, NEW);
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("Too many attempts."));
+    expect(screen.getByLabelText(/^New password/)).not.toHaveAttribute("aria-invalid");
+  });
+
+  it("checks the fields before sending: a missing current password or a short new one never reach the server", async () => {
+    const { calls } = renderApp(<AccountView email={null} />, { handlers: changePassword(() => ({ ok: true })) });
+    await userEvent.click(screen.getByTestId("change-password-submit"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Enter your password.");
+    await fill(OLD, "short");
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("The password must be at least 10 characters long."));
+    expect(calls.filter((c) => c.path === "auth.changePassword")).toEqual([]);
+  });
+});
+
+describe("account page: sign out everywhere", () => {
+  it("ends every session server-side, then signs out here and goes home", async () => {
+    const { calls } = renderApp(<AccountView email="ada@example.com" />, {
+      handlers: { "auth.signOutEverywhere": (): RouterOutputs["auth"]["signOutEverywhere"] => ({ ended: 3 }) },
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/"));
+    expect(calls.map((c) => c.path)).toEqual(["auth.signOutEverywhere"]);
+    expect(signOut).toHaveBeenCalledWith({ redirect: false });
+  });
+});
+
+describe("account menu", () => {
+  it("links to the account page", async () => {
+    renderApp(<AccountMenu email="ada@example.com" name="Ada" />);
+    await userEvent.click(screen.getByTestId("account-menu"));
+    expect(screen.getByRole("link", { name: "Account settings" })).toHaveAttribute("href", "/account");
+  });
+});

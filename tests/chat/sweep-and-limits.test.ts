@@ -84,6 +84,10 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const model = new ScriptedModel({ chunks: ["never"] });
     const caller = chatCallerFor(t.db, u.id, asChatModel(model));
     const conv = await caller.chat.createConversation({});
+    // Fixed windows: start early in one, so a slow machine cannot carry the loop into the next window.
+    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
+    const leftInWindow = windowMs - (Date.now() % windowMs);
+    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
     const before = await snapshot(t.db);
     const codes: string[] = [];
     for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit + 1; i++) {

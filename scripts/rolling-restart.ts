@@ -17,11 +17,13 @@ import Stripe from "stripe";
 
 import { cleanupOnSignals, onCleanup, runCleanup } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
+import { registerInbox } from "../bench/lib/inbox";
 import { freePort } from "../bench/lib/ports";
 import { startRoundRobinProxy } from "../tests/deploy/round-robin-proxy";
 import { CHAT_REF_TYPE, invariantViolations } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type ReadReply, type TrafficTarget } from "../tests/load/traffic";
+import { startMailCatcher } from "../tools/mail-catcher/src/catcher";
 import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
 
 const STRIPE_KEY = "sk_test_tally_rolling_restart";
@@ -92,6 +94,10 @@ async function main(): Promise<number> {
     retryDelaysMs: [200, 1000, 3000],
   });
   onCleanup("stop emulator", () => emulator.close());
+  // Sign-up bonuses wait for email verification: the harness users verify through this catcher.
+  const catcher = await startMailCatcher();
+  registerInbox(proxy.url, catcher.webUrl);
+  onCleanup("stop mail catcher", () => catcher.close());
 
   const env: Record<string, string> = {
     NODE_ENV: "production",
@@ -104,7 +110,10 @@ async function main(): Promise<number> {
     STRIPE_API_URL: emulator.url,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     CHAT_DEMO_DELAY_MS: "5",
+    SMTP_URL: catcher.smtpUrl,
     RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
+    RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: HIGH_LIMIT,
+    RATE_LIMIT_ACCOUNT_MAIL: HIGH_LIMIT,
     RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,
     RATE_LIMIT_SIGNUP_PER_IP: HIGH_LIMIT,
     RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,

@@ -17,7 +17,7 @@ import { pageWeight } from "./cases/page-weight";
 import { spendContention } from "./cases/spend-contention";
 import { webhookStorm } from "./cases/webhook-storm";
 import { ensureBuild } from "./lib/build";
-import { cleanupOnSignals, onCleanup, runCleanup } from "./lib/cleanup";
+import { cleanupOnSignals, onCleanup, runHarness } from "./lib/cleanup";
 import type { BenchCase, BenchContext } from "./lib/context";
 import { createBenchDatabase } from "./lib/database";
 import { machineDetails } from "./lib/machine";
@@ -93,13 +93,4 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-main()
-  .then(async (code) => {
-    await runCleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await runCleanup();
-    process.exit(1);
-  });
+runHarness("bench", main);

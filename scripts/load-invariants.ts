@@ -12,7 +12,7 @@ import pg from "pg";
 import Stripe from "stripe";
 
 import { ensureBuild } from "../bench/lib/build";
-import { cleanupOnSignals, onCleanup, runCleanup } from "../bench/lib/cleanup";
+import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { freePort } from "../bench/lib/ports";
 import { startServer } from "../bench/lib/server";
@@ -176,13 +176,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await runCleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[load] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await runCleanup();
-    process.exit(1);
-  });
+runHarness("load", main);

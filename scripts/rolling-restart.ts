@@ -15,10 +15,11 @@ import path from "node:path";
 import pg from "pg";
 import Stripe from "stripe";
 
-import { cleanupOnSignals, onCleanup, runCleanup } from "../bench/lib/cleanup";
+import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { registerInbox } from "../bench/lib/inbox";
 import { freePort } from "../bench/lib/ports";
+import { HARNESS_RATE_LIMITS } from "../bench/lib/server";
 import { startRoundRobinProxy } from "../tests/deploy/round-robin-proxy";
 import { CHAT_REF_TYPE, invariantViolations } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
@@ -35,7 +36,6 @@ const ROUNDS = 2;
 // stopped and settled with what they delivered (the client's text must match the database's).
 const GRACE_SECONDS = [10, 1];
 const LOG_DIR = "bench/out";
-const HIGH_LIMIT = "1000000/60";
 
 const distDir = process.env.NEXT_DIST_DIR || ".next";
 const serverJs = path.resolve(distDir, "standalone", "server.js");
@@ -111,13 +111,7 @@ async function main(): Promise<number> {
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     CHAT_DEMO_DELAY_MS: "5",
     SMTP_URL: catcher.smtpUrl,
-    RATE_LIMIT_SIGNIN_PER_EMAIL: HIGH_LIMIT,
-    RATE_LIMIT_SIGNIN_PER_EMAIL_AND_IP: HIGH_LIMIT,
-    RATE_LIMIT_ACCOUNT_MAIL: HIGH_LIMIT,
-    RATE_LIMIT_SIGNIN_PER_IP: HIGH_LIMIT,
-    RATE_LIMIT_SIGNUP_PER_IP: HIGH_LIMIT,
-    RATE_LIMIT_CHAT_PER_USER: HIGH_LIMIT,
-    RATE_LIMIT_CHECKOUT_PER_USER: HIGH_LIMIT,
+    ...HARNESS_RATE_LIMITS,
   };
   const instances = ports.map((port, i) => startInstance(`${i}`, port, env));
   onCleanup("stop instances", async () => {
@@ -237,13 +231,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-main()
-  .then(async (code) => {
-    await runCleanup();
-    process.exit(code);
-  })
-  .catch(async (error: unknown) => {
-    console.error(`[rolling] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await runCleanup();
-    process.exit(1);
-  });
+runHarness("rolling", main);

@@ -32,3 +32,17 @@ export function cleanupOnSignals(): void {
     });
   }
 }
+
+/** Runs a harness's `main`, then its cleanup, and exits with main's code (1 on a throw, with the stack under `tag`). */
+export function runHarness(tag: string, main: () => Promise<number>): void {
+  main()
+    .then(async (code) => {
+      await runCleanup();
+      process.exit(code);
+    })
+    .catch(async (error: unknown) => {
+      console.error(`[${tag}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      await runCleanup();
+      process.exit(1);
+    });
+}

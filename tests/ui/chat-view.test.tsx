@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -110,5 +110,74 @@ describe("chat page", () => {
     expect(await screen.findByTestId("chat-retry")).toBeInTheDocument();
     expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(4);
     expect(screen.getByTestId("chat-input")).toHaveValue("Still deploying");
+  });
+
+  it("a new account's first message shows once while the reply streams and after, though the new conversation loads the saved message meanwhile", async () => {
+    const question = "How do credits work in Tally?";
+    const created = { id: "c9", title: "", updatedAt: new Date("2026-01-01T00:00:00Z") };
+    const at = new Date("2026-01-01T00:00:01Z");
+    let hasConversation = false;
+    let replyState: "none" | "streaming" | "complete" = "none";
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    async function* firstReply() {
+      // Like the server: both messages are saved before the first event.
+      replyState = "streaming";
+      yield { type: "start", userMessageId: "u9", assistantMessageId: "a9", conversationId: "c9" };
+      yield { type: "delta", text: "Credits pay" };
+      await finished;
+      yield { type: "delta", text: " for replies." };
+      replyState = "complete";
+      yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 2 }, creditsCharged: 3 };
+    }
+    const { calls, queryClient } = renderApp(<ChatView />, {
+      handlers: {
+        ...handlers(() => firstReply()),
+        "chat.listConversations": () => (hasConversation ? [{ ...created, title: question }] : []),
+        "chat.createConversation": () => {
+          hasConversation = true;
+          return created;
+        },
+        "chat.messages": () =>
+          replyState === "none"
+            ? []
+            : [
+                { id: "u9", role: "user", content: question, status: "complete", creditsCharged: null, createdAt: at },
+                replyState === "streaming"
+                  ? { id: "a9", role: "assistant", content: "", status: "streaming", creditsCharged: null, createdAt: at }
+                  : { id: "a9", role: "assistant", content: "Credits pay for replies.", status: "complete", creditsCharged: 3, createdAt: at },
+              ],
+      },
+    });
+    const bubbles = (role: "user" | "assistant") => screen.queryAllByTestId("chat-message").filter((el) => el.dataset.role === role);
+    const questions = () => bubbles("user").filter((el) => el.textContent?.includes(question));
+
+    await screen.findByTestId("chat-empty");
+    await userEvent.type(screen.getByTestId("chat-input"), question);
+    await userEvent.click(screen.getByTestId("chat-send"));
+
+    // Streaming, the new conversation is listed and selected, and every load has answered.
+    await waitFor(() => expect(bubbles("assistant").some((el) => el.textContent?.includes("Credits pay"))).toBe(true));
+    await waitFor(() => expect(screen.getByTestId("conversation-item")).toHaveAttribute("data-active", "true"));
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+    expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c9", content: question });
+    expect(questions()).toHaveLength(1);
+    expect(bubbles("assistant")).toHaveLength(1);
+
+    // A reload of the conversation mid-reply (e.g. on window focus) returns the saved copies too.
+    const loadsBefore = calls.filter((c) => c.path === "chat.messages").length;
+    await act(() => queryClient.refetchQueries({ type: "active" }));
+    expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThan(loadsBefore);
+    expect(questions()).toHaveLength(1);
+    expect(bubbles("assistant")).toHaveLength(1);
+    expect(screen.queryByText("Thinking…")).not.toBeInTheDocument();
+
+    finish();
+    await waitFor(() => expect(screen.queryByTestId("chat-stop")).not.toBeInTheDocument());
+    await waitFor(() => expect(queryClient.isFetching()).toBe(0));
+    expect(questions()).toHaveLength(1);
+    expect(bubbles("assistant")).toHaveLength(1);
+    expect(bubbles("assistant")[0]).toHaveTextContent("Credits pay for replies.");
+    expect(bubbles("assistant")[0]).toHaveAttribute("data-status", "complete");
   });
 });

@@ -37,6 +37,9 @@ export function ChatView() {
 
   const create = api.chat.createConversation.useMutation({
     onSuccess: (c) => {
+      // A conversation just created has no messages: nothing to load when it is selected, and a
+      // first message sent right away is not loaded back from the server while it streams.
+      utils.chat.messages.setData({ conversationId: c.id }, []);
       void utils.chat.listConversations.invalidate();
       setActiveId(c.id);
     },
@@ -93,6 +96,11 @@ export function ChatView() {
 
   const serverMessages = messages.data ?? [];
   const liveHere = live && live.conversationId === currentId ? live : null;
+  // The exchange in progress is shown from its live copy only. The server saves both its messages
+  // before the reply starts, so any load of this conversation meanwhile (the first one of a new
+  // conversation, a refetch on focus) returns them too: they are left out until the live copy goes.
+  const liveIds = new Set([liveHere?.userMessageId, liveHere?.assistantMessageId]);
+  const shownMessages = liveHere ? serverMessages.filter((m) => !liveIds.has(m.id)) : serverMessages;
   const last = serverMessages[serverMessages.length - 1];
   const previousUser = [...serverMessages].reverse().find((m) => m.role === "user");
   const replyFailed = !liveHere && !isSending && last?.role === "assistant" && last.status === "error" && previousUser;
@@ -100,7 +108,7 @@ export function ChatView() {
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     endRef.current?.scrollIntoView?.({ block: "end" });
-  }, [serverMessages.length, liveHere?.assistantText, currentId]);
+  }, [shownMessages.length, liveHere?.assistantText, currentId]);
 
   return (
     <div className="relative -mx-3 -my-6 flex h-[calc(100dvh-7.5rem)] min-h-[28rem] sm:mx-0 sm:my-0 sm:h-[calc(100dvh-7rem)] sm:rounded-xl sm:border sm:border-gray-200 sm:dark:border-gray-800">
@@ -142,14 +150,14 @@ export function ChatView() {
         </div>
 
         <div className="flex-1 overflow-y-auto px-3 py-4" aria-live="polite">
-          {serverMessages.length === 0 && !liveHere && !messages.isFetching ? (
+          {shownMessages.length === 0 && !liveHere && !messages.isFetching ? (
             <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-empty">
               <h2 className="text-lg font-semibold">{t("emptyTitle")}</h2>
               <p className="mt-1 text-sm text-gray-500 dark:text-gray-400">{t("emptyBody")}</p>
             </div>
           ) : (
             <ol className="space-y-3">
-              {serverMessages.map((m) => (
+              {shownMessages.map((m) => (
                 <MessageBubble key={m.id} role={m.role} content={m.content} status={m.status} creditsCharged={m.creditsCharged} />
               ))}
               {liveHere && (

@@ -12,6 +12,9 @@ export interface LiveExchange {
   assistantText: string;
   status: "sending" | "streaming" | "complete" | "stopped" | "error";
   error?: string;
+  /** The ids the server gave this exchange's two messages (from the "start" event). */
+  userMessageId?: string;
+  assistantMessageId?: string;
 }
 
 export interface SendInput {
@@ -40,7 +43,7 @@ export function useChatStream({ onStarted, onError }: { onStarted: (input: SendI
         const events = await utils.client.chat.send.mutate(input, { signal: controller.signal });
         for await (const event of events) {
           if (event.type === "start") {
-            setLive((l) => l && { ...l, status: "streaming" });
+            setLive((l) => l && { ...l, status: "streaming", userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId });
             onStarted(input);
           } else if (event.type === "delta") {
             setLive((l) => l && { ...l, assistantText: l.assistantText + event.text });

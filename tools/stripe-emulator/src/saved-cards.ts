@@ -64,8 +64,11 @@ export function detachPaymentMethod(ctx: EmulatorContext, method: PaymentMethod)
   return method;
 }
 
-/** The customer Checkout creates when a card is to be saved for a buyer who has none yet. */
-export function customerFor(ctx: EmulatorContext, email: string | null, name: string | null): Customer {
+/** Builds and stores a customer; the one shape for the API's create and Checkout's. */
+export function storeCustomer(
+  ctx: EmulatorContext,
+  fields: Partial<Pick<Customer, "description" | "email" | "metadata" | "name" | "phone">>,
+): Customer {
   const customer: Customer = {
     id: newId("cus", 14),
     object: "customer",
@@ -73,14 +76,20 @@ export function customerFor(ctx: EmulatorContext, email: string | null, name: st
     balance: 0,
     created: nowSeconds(),
     currency: null,
-    description: null,
-    email,
+    description: fields.description ?? null,
+    email: fields.email ?? null,
     livemode: false,
-    metadata: {},
-    name,
-    phone: null,
+    metadata: fields.metadata ?? {},
+    name: fields.name ?? null,
+    phone: fields.phone ?? null,
   };
   ctx.store.state.customers[customer.id] = customer;
+  return customer;
+}
+
+/** The customer Checkout creates when a card is to be saved for a buyer who has none yet. */
+export function customerFor(ctx: EmulatorContext, email: string | null, name: string | null): Customer {
+  const customer = storeCustomer(ctx, { email, name });
   emitEvent(ctx, "customer.created", customer);
   return customer;
 }

@@ -1,10 +1,9 @@
 import { z } from "zod";
 
 import { stripeErrors } from "../errors";
-import { newId, nowSeconds } from "../ids";
-import type { Customer } from "../objects";
 import { expandParam, idParam, metadataParam, parseParams } from "../params";
 import { api } from "../router";
+import { storeCustomer } from "../saved-cards";
 
 const createParams = z
   .object({
@@ -20,21 +19,7 @@ const createParams = z
 export const customerRoutes = [
   api("POST", "/v1/customers", (ctx, req) => {
     const params = parseParams(createParams, req.body);
-    const customer: Customer = {
-      id: newId("cus", 14),
-      object: "customer",
-      address: null,
-      balance: 0,
-      created: nowSeconds(),
-      currency: null,
-      description: params.description ?? null,
-      email: params.email ?? null,
-      livemode: false,
-      metadata: params.metadata ?? {},
-      name: params.name ?? null,
-      phone: params.phone ?? null,
-    };
-    ctx.store.state.customers[customer.id] = customer;
+    const customer = storeCustomer(ctx, params);
     ctx.store.save();
     return customer;
   }),

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 
 import { useSignOut } from "~/components/account/use-sign-out";
+import { Button } from "~/components/ui/button";
 
 export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
   const t = useTranslations("header");
@@ -37,19 +38,18 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
 
   return (
     <div ref={rootRef} className="relative shrink-0">
-      <button
+      <Button
         ref={buttonRef}
-        type="button"
+        size="avatar"
         data-testid="account-menu"
         aria-haspopup="true"
         aria-expanded={open}
         aria-controls={menuId}
         aria-label={t("account")}
         onClick={() => setOpen((o) => !o)}
-        className="inline-flex h-9 w-9 items-center justify-center rounded-full bg-blue-600 text-sm font-semibold text-white uppercase hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
       >
         {label.trim().charAt(0) || "?"}
-      </button>
+      </Button>
       {open && (
         <div
           id={menuId}
@@ -64,24 +64,12 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
           >
             {t("accountSettings")}
           </Link>
-          <button
-            type="button"
-            data-testid="sign-out"
-            disabled={signingOut}
-            onClick={() => void doSignOut()}
-            className="w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-100 dark:hover:bg-gray-800"
-          >
+          <Button variant="row" size="sm" data-testid="sign-out" disabled={signingOut} onClick={() => void doSignOut()}>
             {t("signOut")}
-          </button>
-          <button
-            type="button"
-            data-testid="sign-out-everywhere"
-            disabled={signingOut}
-            onClick={() => void doSignOut(true)}
-            className="w-full rounded-md px-2 py-1.5 text-left text-sm text-gray-700 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-200 dark:hover:bg-gray-800"
-          >
+          </Button>
+          <Button variant="row" size="sm" data-testid="sign-out-everywhere" disabled={signingOut} onClick={() => void doSignOut(true)}>
             {ta("signOutEverywhere")}
-          </button>
+          </Button>
         </div>
       )}
     </div>

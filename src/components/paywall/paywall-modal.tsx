@@ -6,6 +6,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import { useFocusTrap } from "~/components/ui/use-focus-trap";
 import { onPaymentRequired } from "~/trpc/paywall-events";
+import { Button } from "~/components/ui/button";
 
 /** Mounted once in the root layout; opened by the global PAYMENT_REQUIRED handler, never by call sites. */
 export function PaywallModal() {
@@ -48,26 +49,19 @@ export function PaywallModal() {
           {t("prompt")}
         </p>
         <div className="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-          <button
-            type="button"
-            data-testid="paywall-cancel"
-            onClick={close}
-            className="rounded-md border border-gray-300 px-4 py-2 font-medium text-gray-700 hover:bg-gray-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500 dark:border-gray-600 dark:text-gray-200 dark:hover:bg-gray-800"
-          >
+          <Button variant="secondary" data-testid="paywall-cancel" onClick={close}>
             {t("cancel")}
-          </button>
-          <button
+          </Button>
+          <Button
             ref={buyRef}
-            type="button"
             data-testid="paywall-buy"
             onClick={() => {
               setOpen(false);
               router.push("/billing");
             }}
-            className="rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
           >
             {t("buy")}
-          </button>
+          </Button>
         </div>
       </div>
     </div>

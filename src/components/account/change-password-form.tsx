@@ -5,36 +5,41 @@ import { useState, type FormEvent } from "react";
 
 import { changePasswordProblem, validateChangePassword, type ChangePasswordProblem } from "~/components/auth/auth-errors";
 import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
+
+const EMPTY = { currentPassword: "", password: "" };
+
+const FIELDS = [
+  { field: "currentPassword", label: "currentPassword", autoComplete: "current-password", testId: "change-password-current", hint: false },
+  { field: "password", label: "newPassword", autoComplete: "new-password", testId: "change-password-new", hint: true },
+] as const;
 
 /** Change the password of the signed-in account; the server signs out every other session. */
 export function ChangePasswordForm({ email }: { email: string | null }) {
   const t = useTranslations("account");
   const ta = useTranslations("auth");
   const change = api.auth.changePassword.useMutation();
-  const [currentPassword, setCurrentPassword] = useState("");
-  const [password, setPassword] = useState("");
+  const [values, setValues] = useState(EMPTY);
   const [problem, setProblem] = useState<ChangePasswordProblem | null>(null);
   const [done, setDone] = useState(false);
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setDone(false);
-    const invalid = validateChangePassword(currentPassword, password);
+    const invalid = validateChangePassword(values.currentPassword, values.password);
     setProblem(invalid);
     if (invalid) return;
     try {
-      await change.mutateAsync({ currentPassword, password });
-      setCurrentPassword("");
-      setPassword("");
+      await change.mutateAsync(values);
+      setValues(EMPTY);
       setDone(true);
     } catch (error) {
       setProblem(changePasswordProblem(error));
     }
   }
 
-  const fieldError = (field: ChangePasswordProblem["field"]) => (problem && problem.field === field ? ta(problem.key) : undefined);
 
   return (
     <section aria-labelledby="change-password-title" className="rounded-lg border border-gray-200 p-5 dark:border-gray-700">
@@ -44,39 +49,31 @@ export function ChangePasswordForm({ email }: { email: string | null }) {
       <form noValidate onSubmit={onSubmit} className="mt-4 max-w-sm space-y-4" aria-busy={change.isPending}>
         {/* Lets password managers tie the new password to the right account. */}
         {email && <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />}
-        <TextField
-          label={t("currentPassword")}
-          type="password"
-          name="current-password"
-          autoComplete="current-password"
-          data-testid="change-password-current"
-          value={currentPassword}
-          onChange={(e) => setCurrentPassword(e.target.value)}
-          error={fieldError("currentPassword")}
-          errorTestId="change-password-error"
-        />
-        <TextField
-          label={t("newPassword")}
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          data-testid="change-password-new"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          hint={ta("passwordHint")}
-          error={fieldError("password")}
-          errorTestId="change-password-error"
-        />
+        {FIELDS.map(({ field, label, autoComplete, testId, hint }) => (
+          <TextField
+            key={field}
+            label={t(label)}
+            type="password"
+            name={autoComplete}
+            autoComplete={autoComplete}
+            data-testid={testId}
+            value={values[field]}
+            onChange={(e) => setValues((v) => ({ ...v, [field]: e.target.value }))}
+            hint={hint ? ta("passwordHint") : undefined}
+            error={problem?.field === field ? ta(problem.key) : undefined}
+            errorTestId="change-password-error"
+          />
+        ))}
 
         {problem && problem.field === null && (
-          <p role="alert" data-testid="change-password-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          <FormMessage tone="error" testId="change-password-error">
             {ta(problem.key)}
-          </p>
+          </FormMessage>
         )}
         {done && (
-          <p role="status" data-testid="change-password-success" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">
+          <FormMessage tone="success" testId="change-password-success">
             {t("changePasswordDone")}
-          </p>
+          </FormMessage>
         )}
 
         <Button type="submit" size="lg" disabled={change.isPending} data-testid="change-password-submit">

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
 
@@ -59,9 +60,9 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
         </form>
       )}
       {message && (
-        <p role={message.ok ? "status" : "alert"} data-testid="reset-message" className={`mt-4 rounded-md px-3 py-2 text-sm ${message.ok ? "bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200" : "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300"}`}>
+        <FormMessage tone={message.ok ? "success" : "error"} testId="reset-message" className="mt-4">
           {message.text}
-        </p>
+        </FormMessage>
       )}
       {done && (
         <Link href="/auth" data-testid="reset-sign-in" className="mt-4 inline-block text-blue-700 underline dark:text-blue-300">

@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
 
@@ -121,9 +122,9 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
         )}
 
         {problem && problem.field === null && (
-          <p role="alert" data-testid="auth-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+          <FormMessage tone="error" testId="auth-error">
             {t(problem.key)}
-          </p>
+          </FormMessage>
         )}
 
         <Button type="submit" size="lg" className="w-full" disabled={busy} data-testid="auth-submit">

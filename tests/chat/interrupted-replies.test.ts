@@ -46,7 +46,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     const model = new ScriptedModel({ chunks: [], hangAfter: 0 });
     const { userId, run, assistant } = await start(model);
     await vi.waitFor(() => expect(model.calls).toHaveLength(1), { timeout: 10_000, interval: 10 });
-    await run.events.return(undefined); // the stop button / the client going away
+    await run.events.cancel(); // the stop button / the client going away
 
     const inputOnly = creditsFor({ inputTokens: estimate, outputTokens: 0 }, config);
     expect(inputOnly).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     expect(await settleStaleReplies(t.db, config, { now: afterTtl })).toBe(0);
 
     // The abandoned run ends after all: its settle meets the closed hold and charges nothing more.
-    await run.events.return(undefined);
+    await run.events.cancel();
     expect(await run.settled).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await assistant()).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await usageRows(userId)).toEqual([{ refId: swept.id, amount: -delivered }]);
@@ -96,7 +96,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     const delivered = creditsFor({ inputTokens: estimate, outputTokens: countTokens("Dead end") }, config);
     expect(await assistant()).toMatchObject({ status: "stopped", content: "Dead end", creditsCharged: delivered });
     expect(await usageRows(userId)).toEqual([{ refId: (await assistant()).id, amount: -delivered }]);
-    await run.events.return(undefined);
+    await run.events.cancel();
     await run.settled;
     expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);

@@ -124,8 +124,9 @@ describeEachDb("chat metering", (kind) => {
 
   it("a reader that leaves before its first read still stops and settles the reply", async () => {
     const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }));
-    const events = (await chat.send({ conversationId: conv.id, content: QUESTION })) as AsyncGenerator<ChatStreamEvent>;
-    await events.return(undefined);
+    const events = await chat.send({ conversationId: conv.id, content: QUESTION });
+    // What tRPC does with the stream of a request aborted before its first event.
+    await events[Symbol.asyncIterator]().return?.();
     await waitFor(async () => (await t.db.creditHold.count({ where: { userId: u.id, status: "active" } })) === 0);
     const message = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
     expect(message.status).toBe("stopped");

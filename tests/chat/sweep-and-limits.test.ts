@@ -54,7 +54,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
 
     // When the late reply finally ends, its settle finds the hold settled: nothing is charged twice.
-    await run.events.return(undefined);
+    await run.events.cancel();
     expect((await run.settled).creditsCharged).toBe(charged);
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
     expect(await t.db.creditLedger.count({ where: { userId: u.id, refType: CHAT_REF_TYPE } })).toBe(1);

@@ -194,6 +194,7 @@ async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenU
 export function startReplyRun(input: ReplyRunInput): ReplyRun {
   const stop = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
+  // enqueue never waits for the reader (events queue up), so the run never depends on one.
   // Unset once the stream is closed or its reader cancelled it: later events go nowhere.
   let open: ReadableStreamDefaultController<ChatStreamEvent> | undefined;
   const events = new ReadableStream<ChatStreamEvent>({

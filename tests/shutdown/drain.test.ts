@@ -117,16 +117,22 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
   });
 
   it("work tracked while draining (a webhook request) is waited for, and draining twice is one drain", async () => {
-    const drain = createDrain();
-    let finish!: () => void;
-    const webhook = drain.track(new Promise<string>((resolve) => (finish = () => resolve("handled"))));
-    let drained = false;
-    const first = drain.drain(1_000).then((r) => ((drained = true), r));
-    expect(drain.drain(1_000)).toBe(drain.drain(5));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(drained).toBe(false);
-    finish();
-    expect(await webhook).toBe("handled");
-    expect(await first).toEqual({ finished: 0, stopped: 0, requests: 1 });
+    vi.useFakeTimers();
+    try {
+      const drain = createDrain();
+      let finish!: () => void;
+      const webhook = drain.track(new Promise<string>((resolve) => (finish = () => resolve("handled"))));
+      let drained = false;
+      const first = drain.drain(1_000).then((r) => ((drained = true), r));
+      expect(drain.drain(1_000)).toBe(drain.drain(5));
+      // The whole grace period passes: a request in flight is still waited for.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(drained).toBe(false);
+      finish();
+      expect(await webhook).toBe("handled");
+      expect(await first).toEqual({ finished: 0, stopped: 0, requests: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

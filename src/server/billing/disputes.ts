@@ -15,7 +15,7 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { idOf } from "./fulfil-checkout-session";
-import { canMovePurchase, nextPurchaseStatus } from "./purchase-status";
+import { canMovePurchase, movePurchase, nextPurchaseStatus } from "./purchase-status";
 import { lockPurchase, refundTarget, type ClawbackOutcome } from "./refunds";
 
 export const DISPUTE_REF_TYPE = "stripe_dispute";
@@ -93,10 +93,7 @@ export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<Dis
     } else {
       clawedBack = await takeBack(tx, purchase, dispute.id);
     }
-    await tx.purchase.update({
-      where: { id: purchase.id },
-      data: { status: target, creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated },
-    });
+    await movePurchase(tx, purchase, target, { creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated });
     onCommit(tx, () =>
       logEvent("purchase_dispute", { purchaseId: purchase.id, disputeId: dispute.id, disputeStatus: dispute.status, status: target, clawedBack, reinstated }),
     );

@@ -15,7 +15,7 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { idOf } from "./fulfil-checkout-session";
-import { canMovePurchase } from "./purchase-status";
+import { movePurchase } from "./purchase-status";
 
 export type ClawbackOutcome = "clawed_back" | "nothing_to_claw_back" | "no_purchase" | "invalid_amounts";
 
@@ -57,15 +57,8 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
     }
     const amountRefunded = Math.max(purchase.amountRefunded, refunded);
     const status = amountRefunded >= amount ? "refunded" : amountRefunded > 0 ? "partially_refunded" : purchase.status;
-    await tx.purchase.update({
-      where: { id: purchase.id },
-      data: {
-        amountRefunded,
-        creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
-        // A disputed purchase keeps showing its dispute; the refund is still recorded above.
-        ...(canMovePurchase(purchase.status, status) ? { status } : {}),
-      },
-    });
+    // A disputed purchase keeps showing its dispute; the refund is still recorded.
+    await movePurchase(tx, purchase, status, { amountRefunded, creditsClawedBack: Math.max(purchase.creditsClawedBack, target) });
     onCommit(tx, () => logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) }));
     return delta > 0 ? "clawed_back" : "nothing_to_claw_back";
   });

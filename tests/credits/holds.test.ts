@@ -14,7 +14,7 @@ describeEachDb("credit holds", (kind) => {
 
   async function funded(amount: number) {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
+    await grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
     return u;
   }
 
@@ -22,7 +22,7 @@ describeEachDb("credit holds", (kind) => {
     const u = await funded(1000);
     await reserve(t.db, { userId: u.id, amount: 700, refType: "chat_message", refId: `h-${u.id}`, ttlSeconds: 60 });
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 700, spendable: 300 });
-    await expect(spend(t.db, { userId: u.id, amount: 301, refType: "x", refId: `s-${u.id}` })).rejects.toBeInstanceOf(InsufficientCreditsError);
+    await expect(spend(t.db, { userId: u.id, amount: 301, refType: "chat_message", refId: `s-${u.id}` })).rejects.toBeInstanceOf(InsufficientCreditsError);
   });
 
   it("concurrent reserves against a small balance never over-commit", async () => {

@@ -9,7 +9,7 @@
 import type Stripe from "stripe";
 
 import type { Purchase, PurchaseStatus } from "~/generated/prisma/client";
-import { clawback, grant } from "~/server/credits";
+import { clawback, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE, grant } from "~/server/credits";
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -17,9 +17,6 @@ import { logEvent } from "~/server/log";
 import { idOf } from "./fulfil-checkout-session";
 import { canMovePurchase, movePurchase, nextPurchaseStatus } from "./purchase-status";
 import { lockPurchase, refundTarget, type ClawbackOutcome } from "./refunds";
-
-export const DISPUTE_REF_TYPE = "stripe_dispute";
-export const DISPUTE_WON_REF_TYPE = "stripe_dispute_won";
 
 export type DisputeOutcome = ClawbackOutcome | "reinstated" | "dispute_lost" | "dispute_won" | "unchanged";
 

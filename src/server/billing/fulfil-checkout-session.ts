@@ -6,7 +6,7 @@
  * only when Stripe's session matches it in user, pack, price, amount and currency.
  */
 import type { Purchase } from "~/generated/prisma/client";
-import { grant } from "~/server/credits";
+import { CHECKOUT_REF_TYPE, grant } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -14,8 +14,6 @@ import { logEvent } from "~/server/log";
 import { findPack, packsFrom, type Pack } from "./packs";
 import { movePurchase } from "./purchase-status";
 import type { VerifiedCheckoutSession } from "./stripe-records";
-
-export const CHECKOUT_REF_TYPE = "stripe_checkout_session";
 
 export type FulfilResult =
   | { kind: "credited"; purchase: Purchase }

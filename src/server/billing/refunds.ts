@@ -8,7 +8,7 @@
 import type Stripe from "stripe";
 
 import type { Purchase } from "~/generated/prisma/client";
-import { clawback } from "~/server/credits";
+import { clawback, REFUND_REF_TYPE } from "~/server/credits";
 import { lockAccount } from "~/server/credits/account";
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
@@ -50,7 +50,7 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
         userId: purchase.userId,
         amount: delta,
         reason: "refund",
-        refType: "stripe_refund",
+        refType: REFUND_REF_TYPE,
         refId: `${charge.id}:${refunded}`,
         note: `refund of ${purchase.id}`,
       });

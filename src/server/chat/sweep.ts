@@ -8,13 +8,12 @@
  * reached the provider is released for nothing.
  */
 import { Prisma } from "~/generated/prisma/client";
-import { release, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, release, settle } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
 import type { ChatConfig } from "./config";
 import { creditsFor } from "./metering";
-import { CHAT_REF_TYPE } from "./reply-run";
 
 export type SweepConfig = Pick<ChatConfig, "holdTtlSeconds" | "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
 

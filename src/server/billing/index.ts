@@ -1,5 +1,5 @@
 export * from "./errors";
-export { billingProducts, type Product } from "./products";
+export { billingProducts, type Product, type ProductsMode } from "./products";
 export { PACK_IDS, findPack, packsFrom, type Pack, type PackId } from "./packs";
 export {
   EMULATOR_API_URL,

@@ -18,4 +18,4 @@ export type { ReplyOutcome, ReplyRun } from "./reply-run";
 // The ledger ref type chat writes, defined once in credits.
 export { CHAT_REF_TYPE } from "~/server/credits/ref-types";
 export { sendMessage, type ChatDeps, type SendInput } from "./send-message";
-export { settleStaleReplies, type SweepConfig } from "./sweep";
+export { chatHoldClosers, failOrphanedReplies, settleStaleReplies, type SweepConfig } from "./sweep";

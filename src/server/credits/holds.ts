@@ -110,20 +110,3 @@ export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
     return true;
   });
 }
-
-/**
- * Releases holds whose work died without settling. Returns how many. `exceptRefTypes` leaves
- * alone the holds that their own domain settles from what was delivered (chat replies).
- */
-export async function releaseStaleHolds(db: DbOrTx, now: Date = new Date(), opts: { exceptRefTypes?: string[] } = {}): Promise<number> {
-  const stale = await db.creditHold.findMany({
-    where: { status: "active", expiresAt: { lt: now }, ...(opts.exceptRefTypes?.length ? { refType: { notIn: opts.exceptRefTypes } } : {}) },
-    select: { id: true },
-    take: 1000,
-  });
-  let released = 0;
-  for (const { id } of stale) {
-    if (await release(db, id)) released += 1;
-  }
-  return released;
-}

@@ -81,7 +81,7 @@ export function chatCallerFor(db: Db, userId: string | null, model: ChatModel, s
 
 export async function fundedUser(db: Db, credits: number) {
   const u = await createUser(db);
-  if (credits > 0) await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
+  if (credits > 0) await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
   return u;
 }
 

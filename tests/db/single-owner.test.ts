@@ -96,10 +96,10 @@ describe("one owner per embedded database", () => {
       // The app's side: the same createDbHandle the Next server uses, reaching the owner.
       let app = createDbHandle({ pgliteDir: dir });
       const user = await createUser(app.db, "owner-test@test.local");
-      await grant(app.db, { userId: user.id, amount: 1000, reason: "adjustment", refType: "test", refId: "seed" });
+      await grant(app.db, { userId: user.id, amount: 1000, reason: "adjustment", refType: "operator", refId: "seed" });
 
       const appGrants = Array.from({ length: 30 }, (_, i) =>
-        grant(app.db, { userId: user.id, amount: 1, reason: "adjustment", refType: "test", refId: `app-${i}` }),
+        grant(app.db, { userId: user.id, amount: 1, reason: "adjustment", refType: "operator", refId: `app-${i}` }),
       );
       const [show, grantA, grantB, migrate, reconcile] = await Promise.all([
         runScript("credits.ts", ["show", user.email], env),

@@ -16,7 +16,7 @@ describeEachDb("the in-server job schedule", (kind) => {
 
   it("two instances' schedules sweep an expired hold once, and stop when asked", async () => {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 1000, reason: "adjustment", refType: "test", refId: `seed-${u.id}` });
+    await grant(t.db, { userId: u.id, amount: 1000, reason: "adjustment", refType: "operator", refId: `seed-${u.id}` });
     await reserve(t.db, { userId: u.id, amount: 600, refType: "chat_message", refId: `dead-${u.id}`, ttlSeconds: -1 });
     expect((await getBalance(t.db, u.id)).spendable).toBe(400);
 

@@ -4,8 +4,9 @@
  */
 import type pg from "pg";
 
-export const CHECKOUT_REF_TYPE = "stripe_checkout_session";
-export const CHAT_REF_TYPE = "chat_message";
+import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
+
+export { CHAT_REF_TYPE, CHECKOUT_REF_TYPE };
 
 export interface LoadExpectations {
   userIds: string[];

@@ -5,6 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BillingView } from "~/components/billing/billing-view";
 import { CreditsDisplay } from "~/components/header/credits-display";
 import { navigateTo } from "~/lib/navigate";
+import type { RouterOutputs } from "~/trpc/react";
 
 import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
@@ -20,7 +21,7 @@ beforeAll(() => {
 });
 beforeEach(() => vi.mocked(navigateTo).mockReset());
 
-const products = {
+const products: RouterOutputs["billing"]["products"] = {
   mode: "emulator",
   products: [
     { id: "starter", credits: 50000, unitAmount: 500, currency: "usd" },
@@ -61,7 +62,7 @@ describe("billing page", () => {
   });
 
   it("Purchase shows a loading state and goes to the Checkout URL", async () => {
-    let resolve!: (v: unknown) => void;
+    let resolve!: (v: RouterOutputs["billing"]["checkout"]) => void;
     const { calls } = renderApp(view(), { handlers: base({ "billing.checkout": () => new Promise((r) => (resolve = r)) }) });
     const button = await screen.findByTestId("purchase-starter");
     await userEvent.click(button);

@@ -5,18 +5,21 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatView } from "~/components/chat/chat-view";
 import { UNSENT_KEY } from "~/components/chat/unsent-message";
 import { onPaymentRequired } from "~/trpc/paywall-events";
+import type { RouterOutputs } from "~/trpc/react";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
 const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z") };
 
-async function* reply(text: string[]) {
+type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
+
+async function* reply(text: string[]): AsyncGenerator<ChatStreamEvent> {
   yield { type: "start", userMessageId: "u1", assistantMessageId: "a1", conversationId: "c1" };
   for (const t of text) yield { type: "delta", text: t };
   yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 2 }, creditsCharged: 3 };
 }
 
-function handlers(send: Handlers[string]): Handlers {
+function handlers(send: Handlers["chat.send"]): Handlers {
   return {
     "chat.listConversations": () => [conversation],
     "chat.messages": () => [],
@@ -51,7 +54,7 @@ describe("chat page", () => {
         yield event;
       }
     }
-    let stored: unknown[] = [];
+    let stored: RouterOutputs["chat"]["messages"] = [];
     const { calls } = renderApp(<ChatView />, { handlers: { ...handlers(() => streaming()), "chat.messages": () => stored } });
     await screen.findByTestId("conversation-item");
     await userEvent.type(screen.getByTestId("chat-input"), "Hi there");
@@ -145,7 +148,7 @@ describe("chat page", () => {
     let replyState: "none" | "streaming" | "complete" = "none";
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    async function* firstReply() {
+    async function* firstReply(): AsyncGenerator<ChatStreamEvent> {
       // Like the server: both messages are saved before the first event.
       replyState = "streaming";
       yield { type: "start", userMessageId: "u9", assistantMessageId: "a9", conversationId: "c9" };

@@ -9,7 +9,7 @@
  */
 import { streamText, wrapLanguageModel } from "ai";
 
-import { HoldNotActiveError, release, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, HoldNotActiveError, release, settle } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -22,7 +22,6 @@ import type { Prompt } from "./prompt";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
-export const CHAT_REF_TYPE = "chat_message";
 
 export interface ReplyRunInput {
   db: Db;

@@ -6,20 +6,21 @@
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
 // credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 import pg from "pg";
 import Stripe from "stripe";
 
-import { ensureBuild } from "../bench/lib/build";
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
-import { freePort } from "../bench/lib/ports";
 import { startServer } from "../bench/lib/server";
 import { invariantViolations } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
 import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
+
+import { ensureBuild } from "./launcher/build.mjs";
+import { freePort } from "./launcher/ports.mjs";
 
 // Fresh per run, like every secret a production build is started with.
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
@@ -82,10 +83,8 @@ async function main(): Promise<number> {
   const users = boundedInt(option("users"), 20, 1, 50);
   cleanupOnSignals();
   console.log(`[load] ${users} users for ${durationSec} s against the production build`);
-  // NEXT_DIST_DIR: an already built side folder (the bench launcher only builds `.next`).
-  const distDir = process.env.NEXT_DIST_DIR;
-  if (distDir && !existsSync(`${distDir}/BUILD_ID`)) throw new Error(`no production build in ${distDir} (NEXT_DIST_DIR)`);
-  console.log(`[load] production build: ${distDir ? `${distDir} (NEXT_DIST_DIR)` : ensureBuild(!process.argv.includes("--rebuild"))}`);
+  // Any existing build (NEXT_DIST_DIR or .next) unless --rebuild asks to build it again when stale.
+  console.log(`[load] production build: ${ensureBuild({ reuse: !process.argv.includes("--rebuild"), tag: "load" })}`);
 
   const database = await createBenchDatabase();
   onCleanup("drop database", () => database.drop());
@@ -97,7 +96,6 @@ async function main(): Promise<number> {
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TALLY_BENCH_ROUTES: "0",
     TALLY_LOG: "",
-    ...(distDir ? { NEXT_DIST_DIR: distDir } : {}),
   });
   onCleanup("stop server", () => server.stop());
   const logOffset = statSync(SERVER_LOG).size;

@@ -7,9 +7,8 @@
 // client sends again), every reply the client read to its end is in the database with that
 // text, charged once, the money invariants of the load run hold (balance == sum(ledger), every
 // paid session credited once, nothing unpaid credited, every reply settled). Bounded: ~60-90 s.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import pg from "pg";
@@ -18,14 +17,16 @@ import Stripe from "stripe";
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { registerInbox } from "../bench/lib/inbox";
-import { freePort } from "../bench/lib/ports";
-import { HARNESS_RATE_LIMITS } from "../bench/lib/server";
 import { startRoundRobinProxy } from "../tests/deploy/round-robin-proxy";
 import { CHAT_REF_TYPE, invariantViolations } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type ReadReply, type TrafficTarget } from "../tests/load/traffic";
 import { startMailCatcher } from "../tools/mail-catcher/src/catcher";
 import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
+
+import { missingBuild, startApp, type AppInstance } from "./launcher/app.mjs";
+import { HARNESS_RATE_LIMITS } from "./launcher/harness-limits.mjs";
+import { freePort } from "./launcher/ports.mjs";
 
 const STRIPE_KEY = "sk_test_tally_rolling_restart";
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
@@ -36,9 +37,6 @@ const ROUNDS = 2;
 // stopped and settled with what they delivered (the client's text must match the database's).
 const GRACE_SECONDS = [10, 1];
 const LOG_DIR = "bench/out";
-
-const distDir = process.env.NEXT_DIST_DIR || ".next";
-const serverJs = path.resolve(distDir, "standalone", "server.js");
 
 const logFile = (name: string) => path.join(LOG_DIR, `rolling-${name}.log`);
 
@@ -53,18 +51,23 @@ function instanceLogs(): Record<string, unknown>[] {
 interface Instance {
   name: string;
   port: number;
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  app: AppInstance;
 }
 
+/** The standalone server as the container image runs it: its own environment only, nothing inherited but PATH and HOME. */
 function startInstance(name: string, port: number, env: Record<string, string>): Instance {
   const log = createWriteStream(logFile(name), { flags: "a" });
   const grace = String(GRACE_SECONDS[Number(name)]);
-  const child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, PORT: String(port), SHUTDOWN_GRACE_SECONDS: grace }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { name, port, child, exited };
+  const app = startApp({
+    server: "standalone",
+    port,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, SHUTDOWN_GRACE_SECONDS: grace },
+    peerAddress: false,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  app.child.stdout!.pipe(log);
+  app.child.stderr!.pipe(log);
+  return { name, port, app };
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -76,7 +79,8 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(serverJs)) throw new Error(`no standalone build at ${serverJs}: run next build first`);
+  const missing = missingBuild("standalone", process.env);
+  if (missing) throw new Error(missing);
   cleanupOnSignals();
   mkdirSync(LOG_DIR, { recursive: true });
   for (const name of ["0", "1"]) rmSync(logFile(name), { force: true });
@@ -115,7 +119,7 @@ async function main(): Promise<number> {
   };
   const instances = ports.map((port, i) => startInstance(`${i}`, port, env));
   onCleanup("stop instances", async () => {
-    for (const inst of instances) inst.child.kill("SIGKILL");
+    for (const inst of instances) inst.app.child.kill("SIGKILL");
   });
   await waitUntil(() => proxy.backends.every((b) => b.ready), 90_000, "both instances to be ready");
   console.log(`[rolling] proxy ${proxy.url} → instances on ${ports.join(", ")}; emulator ${emulator.url}; database ${database.name}`);
@@ -147,8 +151,8 @@ async function main(): Promise<number> {
       for (let i = 0; i < instances.length; i++) {
         const old = instances[i]!;
         const sentAt = Date.now();
-        old.child.kill("SIGTERM");
-        const exit = await Promise.race([old.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
+        old.app.child.kill("SIGTERM");
+        const exit = await Promise.race([old.app.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
         if (!exit || exit.code !== 0) problems.push(`instance ${old.name} (round ${round}) did not exit 0 on SIGTERM: ${JSON.stringify(exit)}`);
         exits.push(`${((Date.now() - sentAt) / 1000).toFixed(1)} s`);
         proxy.backends[i]!.ready = false;

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { freePort } from "../../bench/lib/ports";
+import { freePort } from "../../scripts/launcher/ports.mjs";
 
 // Starts the real production build (`next start`) with one bad setting at a time and sees it refuse.
 const distDir = process.env.NEXT_DIST_DIR || ".next";

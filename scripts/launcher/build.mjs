@@ -70,25 +70,30 @@ export function staleReason({ dir = distDir(), benchRoutes, reuse = false } = {}
 }
 
 /**
- * Runs `next build` the way every test, e2e and benchmark run does: production mode, with fake secrets
- * in its environment (tests/security/static-bundle-secrets.test.ts looks for them in the browser
- * bundle), and the benchmark's reference routes compiled in only when asked (next.config.mjs).
+ * The environment every test, e2e and benchmark build is made in: production mode, with fake secrets
+ * (tests/security/static-bundle-secrets.test.ts looks for them in the browser bundle), and the
+ * benchmark's reference routes compiled in only when asked (next.config.mjs).
+ * @param {{ dir?: string, benchRoutes?: boolean }} [options] @returns {NodeJS.ProcessEnv}
+ */
+export function buildEnv({ dir = distDir(), benchRoutes = false } = {}) {
+  return {
+    ...process.env,
+    ...BUILD_SENTINELS,
+    NODE_ENV: "production",
+    TALLY_BUILD_SENTINELS: "1",
+    TALLY_BENCH_ROUTES: benchRoutes ? "1" : "0",
+    NEXT_DIST_DIR: dir,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}
+
+/**
+ * Runs `next build` in buildEnv().
  * @param {{ dir?: string, benchRoutes?: boolean, tag?: string }} [options] @returns {boolean} whether it succeeded
  */
 export function buildApp({ dir = distDir(), benchRoutes = false, tag = "tally" } = {}) {
   console.log(`[${tag}] building the app into ${dir}${benchRoutes ? " (with the benchmark routes)" : ""}…`);
-  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: "inherit",
-    env: {
-      ...process.env,
-      ...BUILD_SENTINELS,
-      NODE_ENV: "production",
-      TALLY_BUILD_SENTINELS: "1",
-      TALLY_BENCH_ROUTES: benchRoutes ? "1" : "0",
-      NEXT_DIST_DIR: dir,
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
+  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: buildEnv({ dir, benchRoutes }) });
   return r.status === 0;
 }
 

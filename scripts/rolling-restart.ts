@@ -12,17 +12,16 @@ import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import pg from "pg";
-import Stripe from "stripe";
 
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { registerInbox } from "../bench/lib/inbox";
 import { startRoundRobinProxy } from "../tests/deploy/round-robin-proxy";
-import { CHAT_REF_TYPE, invariantViolations } from "../tests/load/invariants";
+import { startHarnessEmulator, sessionsByPayment } from "../tests/load/harness-stripe";
+import { CHAT_REF_TYPE, invariantViolations, unsettledCount } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type ReadReply, type TrafficTarget } from "../tests/load/traffic";
 import { startMailCatcher } from "../tools/mail-catcher/src/catcher";
-import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
 
 import { missingBuild, startApp, type AppInstance } from "./launcher/app.mjs";
 import { HARNESS_RATE_LIMITS } from "./launcher/harness-limits.mjs";
@@ -91,12 +90,7 @@ async function main(): Promise<number> {
   const proxy = await startRoundRobinProxy(ports);
   onCleanup("stop proxy", () => proxy.close());
   const emulatorPort = await freePort();
-  const emulator = await startStripeEmulator({
-    port: emulatorPort,
-    webhookSecret: WEBHOOK_SECRET,
-    webhookUrl: `${proxy.url}/api/stripe/webhook`,
-    retryDelaysMs: [200, 1000, 3000],
-  });
+  const emulator = await startHarnessEmulator(emulatorPort, WEBHOOK_SECRET, `${proxy.url}/api/stripe/webhook`);
   onCleanup("stop emulator", () => emulator.close());
   // Sign-up bonuses wait for email verification: the harness users verify through this catcher.
   const catcher = await startMailCatcher();
@@ -172,8 +166,7 @@ async function main(): Promise<number> {
   onCleanup("close pool", () => sql.end());
   await waitUntil(
     async () => {
-      const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
-      return Number(r.rows[0]!.n) === 0;
+      return (await unsettledCount(sql)) === 0;
     },
     30_000,
     "every reply to settle",
@@ -195,16 +188,7 @@ async function main(): Promise<number> {
     } else if (Number(row.charges) !== (reply.creditsCharged > 0 ? 1 : 0)) problems.push(`reply ${reply.messageId} has ${row.charges} ledger charges`);
   }
 
-  const stripe = new Stripe(STRIPE_KEY, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
-  const packCredits = new Map<string, number>();
-  const products = (await (await fetch(`${proxy.url}/api/trpc/billing.products`)).json()) as { result: { data: { json: { products: { id: string; credits: number }[] } } } };
-  for (const p of products.result.data.json.products) packCredits.set(p.id, p.credits);
-  const paidSessions = new Map<string, number>();
-  const unpaidSessions: string[] = [];
-  for await (const s of stripe.checkout.sessions.list({ limit: 100 })) {
-    if (s.payment_status === "paid") paidSessions.set(s.id, packCredits.get(s.metadata?.packId ?? "") ?? -1);
-    else unpaidSessions.push(s.id);
-  }
+  const { paidSessions, unpaidSessions } = await sessionsByPayment(proxy.url, emulatorPort, STRIPE_KEY);
   problems.push(...(await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 })));
   const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: { eventId: string; status: number | null }[] };
   const failedDeliveries = deliveries.data.filter((d) => d.status === null || d.status >= 500);

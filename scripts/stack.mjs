@@ -71,7 +71,7 @@ async function prepareDatabase() {
   if (!usesEmbeddedDatabase(env)) return migrateDatabase(env);
   const owner = startDatabaseOwner(env);
   group.add("the database owner", owner.child);
-  return owner.ready;
+  return (await owner.ready) !== null;
 }
 
 if (!(await prepareDatabase())) {

@@ -42,14 +42,17 @@ export function startMailCatcherProcess({ env, smtpPort, httpPort }) {
  * The embedded database (a PGlite directory) gets one owner process that every other process —
  * the app and `npm run credits`, `db:migrate`, `stripe:reconcile` — reaches over the PostgreSQL
  * protocol: two processes opening the directory themselves would corrupt it.
- * `ready` resolves once it serves (it migrates first), false when it could not start.
- * @param {NodeJS.ProcessEnv} env @returns {{ child: ChildProcess, ready: Promise<boolean> }}
+ * `ready` resolves with its port once it serves (it migrates first), null when it could not start.
+ * @param {NodeJS.ProcessEnv} env
+ * @param {"inherit" | "pipe"} [output] its stdout and stderr
+ * @returns {{ child: ChildProcess, ready: Promise<number | null> }}
  */
-export function startDatabaseOwner(env) {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
+export function startDatabaseOwner(env, output = "inherit") {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["ignore", output, output, "ipc"], env });
+  /** @type {Promise<number | null>} */
   const ready = new Promise((resolve) => {
-    child.once("message", () => resolve(true));
-    child.once("exit", () => resolve(false));
+    child.once("message", (/** @type {{ port: number }} */ m) => resolve(m.port));
+    child.once("exit", () => resolve(null));
   });
   return { child, ready };
 }

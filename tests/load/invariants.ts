@@ -19,6 +19,12 @@ export interface LoadExpectations {
 
 type Sql = Pick<pg.Pool, "query">;
 
+/** Replies still streaming plus holds still active: 0 once every reply has settled. */
+export async function unsettledCount(sql: Sql): Promise<number> {
+  const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
+  return Number(r.rows[0]!.n);
+}
+
 export async function invariantViolations(sql: Sql, expected: LoadExpectations): Promise<string[]> {
   const violations: string[] = [];
   const users = await sql.query<{ id: string; balance: number; held: number; ledger: string | null; active: string | null; bonuses: string }>(

@@ -8,6 +8,7 @@ describe("purchase status transitions", () => {
     ["pending", "paid"],
     ["pending", "failed"],
     ["pending", "expired"],
+    ["pending", "canceled"],
     ["failed", "paid"],
     ["paid", "partially_refunded"],
     ["partially_refunded", "refunded"],
@@ -32,6 +33,11 @@ describe("purchase status transitions", () => {
     ["paid", "failed"],
     ["pending", "disputed"],
     ["pending", "refunded"],
+    // The app expired a canceled session at Stripe: no late webhook can make it expired, failed or paid.
+    ["canceled", "expired"],
+    ["canceled", "failed"],
+    ["canceled", "paid"],
+    ["paid", "canceled"],
   ] as [PurchaseStatus, PurchaseStatus][])("%s → %s is refused", (from, to) => {
     expect(canMovePurchase(from, to)).toBe(false);
   });
@@ -39,5 +45,6 @@ describe("purchase status transitions", () => {
   it("only a pending purchase can be marked failed or expired", () => {
     expect(statusesMovingTo("failed")).toEqual(["pending"]);
     expect(statusesMovingTo("expired")).toEqual(["pending"]);
+    expect(statusesMovingTo("canceled")).toEqual(["pending"]);
   });
 });

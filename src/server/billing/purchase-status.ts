@@ -5,6 +5,7 @@
  * "paid" again, a lost dispute is final).
  */
 import type { PurchaseStatus } from "~/generated/prisma/client";
+import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
@@ -13,6 +14,8 @@ const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
   paid: ["pending", "failed", "expired"],
   failed: ["pending"],
   expired: ["pending"],
+  // Only a session the app itself expired at Stripe (the buyer's cancel); Stripe never completes it after that.
+  canceled: ["pending"],
   partially_refunded: ["paid", "partially_refunded", "dispute_won"],
   refunded: ["paid", "partially_refunded", "dispute_won"],
   // A dispute on a (partly) refunded charge is still a dispute.
@@ -37,4 +40,10 @@ export function nextPurchaseStatus(purchaseId: string, from: PurchaseStatus, to:
   if (canMovePurchase(from, to)) return to;
   logEvent("purchase_transition_refused", { purchaseId, from, to }, "warn");
   return from;
+}
+
+/** Moves a purchase to `to` when its current status allows it (one conditional update); whether it moved. */
+export async function movePurchaseStatus(db: Db, purchaseId: string, to: PurchaseStatus): Promise<boolean> {
+  const { count } = await db.purchase.updateMany({ where: { id: purchaseId, status: { in: statusesMovingTo(to) } }, data: { status: to } });
+  return count > 0;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { env } from "~/env";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
-import { billingProducts, confirmCheckout, createCheckout, getStripe, listPurchases } from "~/server/billing";
+import { billingProducts, cancelCheckout, confirmCheckout, createCheckout, getStripe, listPurchases } from "~/server/billing";
 import { limit, RULES } from "~/server/rate-limit";
 
 export const packIdSchema = z.enum(["starter", "pro", "enterprise"]);
@@ -13,6 +13,7 @@ export type PurchaseStatus =
   | "paid"
   | "failed"
   | "expired"
+  | "canceled"
   | "refunded"
   | "partially_refunded"
   | "disputed"
@@ -55,6 +56,10 @@ export const billingRouter = createTRPCRouter({
       async ({ ctx, input }): Promise<{ status: PurchaseStatus; credited: boolean; credits: number }> =>
         confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
     ),
+  /** Called on return through Checkout's cancel link: the session is expired at Stripe, the purchase shows canceled. */
+  cancel: protectedProcedure
+    .input(z.object({ checkoutRef: z.string().uuid() }))
+    .mutation(async ({ ctx, input }): Promise<{ status: PurchaseStatus }> => cancelCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.checkoutRef)),
   purchases: protectedProcedure
     .input(z.object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
     .query(async ({ ctx, input }): Promise<{ items: PurchaseOut[]; nextCursor: string | null }> => listPurchases(ctx.db, ctx.userId, input)),

@@ -28,6 +28,7 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
   const signUp = api.auth.signUp.useMutation();
   const providers = api.auth.providers.useQuery(undefined, { retry: false, staleTime: Infinity });
   const errorId = useId();
+  const hintId = useId();
 
   function switchMode(next: Mode) {
     setMode(next);
@@ -104,21 +105,28 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
             <input type="text" name="name" autoComplete="name" maxLength={80} data-testid="auth-name" value={name} onChange={(e) => setName(e.target.value)} className={input} />
           </label>
         )}
-        <label className="block text-sm font-medium">
-          {t("password")}
-          <input
-            type="password"
-            name="password"
-            autoComplete={mode === "signup" ? "new-password" : "current-password"}
-            data-testid="auth-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={problem?.field === "password" || undefined}
-            aria-describedby={problem?.field === "password" ? errorId : undefined}
-            className={input}
-          />
-          {mode === "signup" && <span className="mt-1 block text-xs font-normal text-gray-500 dark:text-gray-400">{t("passwordHint")}</span>}
-        </label>
+        {/* The hint sits outside the label: the field's name is "Password", the hint its description. */}
+        <div>
+          <label className="block text-sm font-medium">
+            {t("password")}
+            <input
+              type="password"
+              name="password"
+              autoComplete={mode === "signup" ? "new-password" : "current-password"}
+              data-testid="auth-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-invalid={problem?.field === "password" || undefined}
+              aria-describedby={[mode === "signup" ? hintId : null, problem?.field === "password" ? errorId : null].filter(Boolean).join(" ") || undefined}
+              className={input}
+            />
+          </label>
+          {mode === "signup" && (
+            <p id={hintId} className="mt-1 text-xs text-gray-600 dark:text-gray-400">
+              {t("passwordHint")}
+            </p>
+          )}
+        </div>
         {mode === "signin" && (
           <Link href="/auth/reset" data-testid="auth-forgot" className="block text-sm text-blue-700 hover:underline dark:text-blue-300">
             {tAccount("forgotPassword")}

@@ -197,7 +197,7 @@ export function ChatView() {
               type="button"
               data-testid="chat-resend"
               onClick={() => void sendContent(unsent.content, unsent.conversationId)}
-              className="rounded bg-amber-600 px-3 py-1 font-medium text-white hover:bg-amber-700"
+              className="rounded bg-amber-700 px-3 py-1 font-medium text-white hover:bg-amber-800"
             >
               {t("resend")}
             </button>

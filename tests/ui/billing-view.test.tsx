@@ -158,6 +158,24 @@ describe("billing page", () => {
     expect(calls.some((c) => c.path === "billing.confirm")).toBe(false);
   });
 
+  it("?canceled=1 with the cancel link's reference expires that checkout once and lists it as Canceled (ja)", async () => {
+    const ref = "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+    let status = "pending";
+    const purchase = () => ({ id: "cs_test_c", packId: "pro", credits: 200000, amountTotal: 1500, amountRefunded: 0, currency: "usd", status, createdAt: new Date(), creditedAt: null });
+    const { calls } = renderApp(view({ canceled: true, checkoutRef: ref }), {
+      locale: "ja",
+      messages: await loadMessages("ja"),
+      handlers: base({
+        "billing.cancel": () => ((status = "canceled"), { status }),
+        "billing.purchases": () => ({ items: [purchase()], nextCursor: null }),
+      }),
+    });
+    const row = await screen.findByTestId("purchase-row");
+    await waitFor(() => expect(row).toHaveAttribute("data-status", "canceled"));
+    expect(row).toHaveTextContent("キャンセル済み");
+    expect(calls.filter((c) => c.path === "billing.cancel").map((c) => c.input)).toEqual([{ checkoutRef: ref }]);
+  });
+
   it("lists purchases with status and ledger rows with translated reasons", async () => {
     const createdAt = new Date("2026-01-02T10:00:00Z");
     renderApp(view(), {

@@ -29,7 +29,7 @@ describe("CreditsDisplay", () => {
   it.each([
     ["en", "1,234,567 credits"],
     ["ja", "1,234,567 クレジット"],
-    ["de", "1.234.567 Guthabenpunkte"],
+    ["de", "1.234.567 Punkte"],
   ] as const)("%s: the unit is part of the visible text at every width, with no coloured dot beside it", async (locale, text) => {
     renderApp(<CreditsDisplay signedIn />, { locale, messages: await loadMessages(locale), handlers: { "credits.balance": balance } });
     const el = await screen.findByTestId("credits-balance");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useTranslations } from "next-intl";
+import { useFormatter, useTranslations } from "next-intl";
 
 import { api } from "~/trpc/react";
 
@@ -10,21 +10,22 @@ import { api } from "~/trpc/react";
  */
 export function CreditsDisplay({ signedIn }: { signedIn: boolean }) {
   const t = useTranslations();
+  const format = useFormatter();
   const { data } = api.credits.balance.useQuery(undefined, { enabled: signedIn });
 
   if (!signedIn) return null;
 
-  // The unit is part of the text at every width (a bare number reads as anything on a phone), and the
-  // box grows with it instead of truncating: "1,010,000 クレジット" must fit a 360 px header's second row.
+  // The unit is part of the text at every width (a bare number reads as anything on a phone), in its
+  // short form ("Punkte", not "Guthabenpunkte"), and the box grows with it instead of truncating.
   return (
     <div
-      className="flex h-9 min-w-28 shrink-0 items-center justify-end rounded-md bg-gray-100 px-2.5 text-sm whitespace-nowrap tabular-nums sm:min-w-40 dark:bg-gray-800"
+      className="flex h-9 min-w-28 shrink-0 items-center justify-end rounded-md bg-gray-100 px-2 text-sm sm:px-2.5 whitespace-nowrap tabular-nums sm:min-w-40 dark:bg-gray-800"
       title={t("header.balanceLabel")}
     >
       {data ? (
         <span data-testid="credits-balance" data-balance={data.balance} className="font-medium text-gray-900 dark:text-gray-100">
           <span className="sr-only">{t("header.balanceLabel")}: </span>
-          {t("common.credits", { count: data.balance })}
+          {format.number(data.balance)} {t("common.creditsLabel")}
         </span>
       ) : (
         <span data-testid="credits-balance-loading" aria-hidden className="h-4 flex-1 animate-pulse rounded bg-gray-300 dark:bg-gray-700" />

@@ -36,6 +36,7 @@ for (const scheme of ["light", "dark"] as const) {
     });
 
     test(`${scheme}: signed-in home, /chat with a metered reply, /billing and the checkout page`, async ({ page }) => {
+      test.slow(); // sign-up through the inbox, a reply, a checkout and five scans
       await signUpNewUser(page, { prefix: `axe-${scheme}`, callbackUrl: "/" });
       await expectScheme(page, scheme);
       await expectNoSeriousViolations(page, `/ signed in (${scheme})`);

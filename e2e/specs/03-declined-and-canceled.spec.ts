@@ -7,6 +7,7 @@ import { signUpNewUser } from "../support/accounts";
 import { ledgerRows, purchaseStatuses, startCheckout } from "../support/billing";
 import { message } from "../support/messages";
 import { screenshot } from "../support/screenshots";
+import { stripeApi } from "../support/stripe-api";
 
 test.describe("journey 3: a declined card and a canceled checkout add no credits", () => {
   test("declined card 4000 0000 0000 0002 (then 9995) shows Stripe's decline message; cancel returns with the canceled banner", async ({ page }) => {
@@ -37,13 +38,20 @@ test.describe("journey 3: a declined card and a canceled checkout add no credits
     expect(await purchaseStatuses(page)).not.toContain("paid");
   });
 
-  test("cancel on the checkout page without paying → canceled banner, no credits", async ({ page }) => {
+  test("cancel on the checkout page without paying → canceled banner, the purchase shows Canceled, the session is expired at Stripe, no credits", async ({ page }) => {
     await signUpNewUser(page, { prefix: "canceled", callbackUrl: "/billing" });
     const checkout = await startCheckout(page, "pro");
+    const sessionId = /cs_[A-Za-z0-9_]+/.exec(page.url())?.[0] ?? "";
+    expect(sessionId).not.toBe("");
     await screenshot(page, "checkout");
     await checkout.cancel();
 
-    await new BillingPage(page).expectCanceled();
+    const billing = new BillingPage(page);
+    await billing.expectCanceled();
+    // Not "Pending" forever: the app expired the session, so it can never be paid later.
+    await billing.expectPurchaseStatus(0, "canceled");
+    await expect(billing.purchaseRows().first()).toContainText(message("en", "billing.status.canceled"));
+    expect((await stripeApi().checkout.sessions.retrieve(sessionId)).status).toBe("expired");
     await screenshot(page, "billing-canceled");
     await new Header(page).expectBalance(10_000);
     expect(await ledgerRows(page)).toEqual([{ reason: "signup_bonus", amount: 10_000 }]);

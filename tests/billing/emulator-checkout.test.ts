@@ -37,7 +37,7 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
       client_reference_id: u.id,
       metadata: { userId: u.id, packId: "pro", credits: "200000" },
       success_url: "http://localhost:3000/billing?success=1&session_id={CHECKOUT_SESSION_ID}",
-      cancel_url: "http://localhost:3000/billing?canceled=1",
+      cancel_url: `http://localhost:3000/billing?canceled=1&checkout=${purchases[0]!.checkoutRef}`,
       amount_total: 1500,
       currency: "usd",
     });

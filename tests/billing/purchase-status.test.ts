@@ -11,7 +11,7 @@ import { soldSession } from "./stripe-fixtures";
 
 /** The whole machine, written out once more by hand: every move not listed here must be refused. */
 const LEGAL: Record<PurchaseStatus, PurchaseStatus[]> = {
-  pending: ["paid", "failed", "expired"],
+  pending: ["paid", "failed", "expired", "canceled"],
   // Stripe's own record says paid: a late async success wins over an earlier failed/expired mark.
   failed: ["paid"],
   expired: ["paid"],
@@ -22,6 +22,8 @@ const LEGAL: Record<PurchaseStatus, PurchaseStatus[]> = {
   // A won dispute can still be refunded afterwards.
   dispute_won: ["partially_refunded", "refunded"],
   dispute_lost: [],
+  // The app expired the buyer's canceled session at Stripe: nothing can complete it later.
+  canceled: [],
 };
 
 const ALL = Object.values(PurchaseStatus);
@@ -42,6 +44,7 @@ describe("purchase status transitions", () => {
   it("only a pending purchase can be marked failed or expired", () => {
     expect(statusesMovingTo("failed")).toEqual(["pending"]);
     expect(statusesMovingTo("expired")).toEqual(["pending"]);
+    expect(statusesMovingTo("canceled")).toEqual(["pending"]);
   });
 });
 

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
+import type { PurchaseStatus } from "~/generated/prisma/client";
 import { CreditsDisplay } from "~/components/header/credits-display";
 import { navigateTo } from "~/lib/navigate";
 import type { RouterOutputs } from "~/trpc/react";
@@ -160,6 +161,24 @@ describe("billing page", () => {
     expect(screen.getByTestId("billing-canceled")).toHaveTextContent("Purchase was canceled.");
     await screen.findByTestId("pack-starter");
     expect(calls.some((c) => c.path === "billing.confirm")).toBe(false);
+  });
+
+  it("?canceled=1 with the cancel link's reference expires that checkout once and lists it as Canceled (ja)", async () => {
+    const ref = "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+    let status: PurchaseStatus = "pending";
+    const purchase = () => ({ id: "cs_test_c", packId: "pro", credits: 200000, amountTotal: 1500, amountRefunded: 0, currency: "usd", status, createdAt: new Date(), creditedAt: null });
+    const { calls } = renderApp(view({ canceled: true, checkoutRef: ref }), {
+      locale: "ja",
+      messages: await loadMessages("ja"),
+      handlers: base({
+        "billing.cancel": () => ((status = "canceled"), { status }),
+        "billing.purchases": () => ({ items: [purchase()], nextCursor: null }),
+      }),
+    });
+    const row = await screen.findByTestId("purchase-row");
+    await waitFor(() => expect(row).toHaveAttribute("data-status", "canceled"));
+    expect(row).toHaveTextContent("キャンセル済み");
+    expect(calls.filter((c) => c.path === "billing.cancel").map((c) => c.input)).toEqual([{ checkoutRef: ref }]);
   });
 
   it("lists purchases with status and ledger rows with translated reasons", async () => {

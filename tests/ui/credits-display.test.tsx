@@ -26,6 +26,20 @@ describe("CreditsDisplay", () => {
     expect(el).toHaveAttribute("data-balance", "1234567");
   });
 
+  it.each([
+    ["en", "1,234,567 credits"],
+    ["ja", "1,234,567 クレジット"],
+    ["de", "1.234.567 Punkte"],
+  ] as const)("%s: the unit is part of the visible text at every width, with no coloured dot beside it", async (locale, text) => {
+    renderApp(<CreditsDisplay signedIn />, { locale, messages: await loadMessages(locale), handlers: { "credits.balance": balance } });
+    const el = await screen.findByTestId("credits-balance");
+    const visible = [...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains("sr-only"))).map((n) => n.textContent).join("");
+    expect(visible).toBe(text);
+    // Nothing hides the unit on small screens or cuts the text short.
+    expect(el.closest("[title]")!.querySelector(".hidden, .truncate, svg")).toBeNull();
+    expect(el.closest("[title]")!.className).not.toMatch(/(^|\s)w-\d/);
+  });
+
   it("shows a fixed-size skeleton (no testid, no number) while loading", () => {
     renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": () => new Promise(() => {}) } });
     expect(screen.getByTestId("credits-balance-loading")).toBeInTheDocument();

@@ -15,10 +15,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 // Same shape billing.confirm accepts; anything else is ignored rather than sent.
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+const CHECKOUT_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function BillingPage({ searchParams }: { searchParams: SearchParams }) {
   if (!(await currentUser())) redirect("/auth?callbackUrl=/billing");
   const params = await searchParams;
   const sessionId = typeof params.session_id === "string" && SESSION_ID.test(params.session_id) ? params.session_id : null;
-  return <BillingView success={params.success === "1"} canceled={params.canceled === "1"} sessionId={sessionId} />;
+  const checkoutRef = typeof params.checkout === "string" && CHECKOUT_REF.test(params.checkout) ? params.checkout : null;
+  return <BillingView success={params.success === "1"} canceled={params.canceled === "1"} sessionId={sessionId} checkoutRef={checkoutRef} />;
 }

@@ -10,19 +10,23 @@ import { LedgerHistory } from "./ledger-history";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
 import { SpentChart } from "./spent-chart";
+import { useCheckoutCancel } from "./use-checkout-cancel";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
 
 export interface BillingViewProps {
   success: boolean;
   canceled: boolean;
   sessionId: string | null;
+  /** The canceled purchase's reference from Checkout's cancel link. */
+  checkoutRef?: string | null;
   confirmation?: ConfirmationOptions;
 }
 
-export function BillingView({ success, canceled, sessionId, confirmation }: BillingViewProps) {
+export function BillingView({ success, canceled, sessionId, checkoutRef = null, confirmation }: BillingViewProps) {
   const t = useTranslations("billing");
   const products = api.billing.products.useQuery();
   const confirmState = usePurchaseConfirmation(success ? sessionId : null, confirmation);
+  useCheckoutCancel(canceled ? checkoutRef : null);
   const [checkoutFailed, setCheckoutFailed] = useState(false);
   const [dismissed, setDismissed] = useState(false);
 

@@ -11,6 +11,7 @@ const COLORS: Record<PurchaseStatus, string> = {
   paid: "bg-green-100 text-green-800 dark:bg-green-900/60 dark:text-green-200",
   failed: "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200",
   expired: "bg-gray-100 text-gray-700 dark:bg-gray-800 dark:text-gray-300",
+  canceled: "bg-gray-100 text-gray-700 dark:bg-gray-800 dark:text-gray-300",
   refunded: "bg-purple-100 text-purple-800 dark:bg-purple-900/60 dark:text-purple-200",
   partially_refunded: "bg-purple-100 text-purple-800 dark:bg-purple-900/60 dark:text-purple-200",
   disputed: "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200",

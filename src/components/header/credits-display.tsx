@@ -15,23 +15,17 @@ export function CreditsDisplay({ signedIn }: { signedIn: boolean }) {
 
   if (!signedIn) return null;
 
+  // The unit is part of the text at every width (a bare number reads as anything on a phone), in its
+  // short form ("Punkte", not "Guthabenpunkte"), and the box grows with it instead of truncating.
   return (
     <div
-      className="flex h-9 w-28 shrink-0 items-center justify-end gap-1.5 rounded-md bg-gray-100 px-2.5 text-sm tabular-nums sm:w-40 dark:bg-gray-800"
+      className="flex h-9 min-w-28 shrink-0 items-center justify-end rounded-md bg-gray-100 px-2 text-sm sm:px-2.5 whitespace-nowrap tabular-nums sm:min-w-40 dark:bg-gray-800"
       title={t("header.balanceLabel")}
     >
-      <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4 shrink-0 text-amber-500" fill="currentColor">
-        <circle cx="12" cy="12" r="9" />
-      </svg>
       {data ? (
-        <span
-          data-testid="credits-balance"
-          data-balance={data.balance}
-          aria-label={`${t("header.balanceLabel")}: ${t("common.credits", { count: data.balance })}`}
-          className="truncate font-medium"
-        >
-          {format.number(data.balance)}
-          <span className="ml-1 hidden font-normal text-gray-500 sm:inline dark:text-gray-400">{t("common.creditsLabel")}</span>
+        <span data-testid="credits-balance" data-balance={data.balance} className="font-medium text-gray-900 dark:text-gray-100">
+          <span className="sr-only">{t("header.balanceLabel")}: </span>
+          {format.number(data.balance)} {t("common.creditsLabel")}
         </span>
       ) : (
         <span data-testid="credits-balance-loading" aria-hidden className="h-4 flex-1 animate-pulse rounded bg-gray-300 dark:bg-gray-700" />

@@ -38,7 +38,8 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
             </a>
           )}
         </div>
-        <div className="order-8 sm:order-5">
+        {/* Below sm: the right end of the nav row (or a row of its own, right-aligned, when a locale's words need it). */}
+        <div className="order-8 ml-auto sm:order-5 sm:ml-0">
           <CreditsDisplay signedIn={!!user} />
         </div>
         <div className="order-4 flex items-center gap-1 sm:order-6 sm:gap-2">
@@ -57,7 +58,6 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
           )}
         </div>
         <div aria-hidden className="order-5 h-0 basis-full sm:hidden" />
-        <div aria-hidden className="order-7 flex-1 sm:hidden" />
       </div>
     </header>
   );

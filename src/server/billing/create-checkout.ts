@@ -23,6 +23,8 @@ export async function createCheckout(deps: CheckoutDeps, userId: string, packId:
   if (!pack) throw new UnknownPackError(packId);
   const customer = await ensureStripeCustomer(deps.db, deps.stripe, userId);
   const base = deps.appUrl.replace(/\/+$/, "");
+  // Stripe fills {CHECKOUT_SESSION_ID} in success_url only: the cancel link names the purchase by this instead.
+  const checkoutRef = randomUUID();
 
   const session = await deps.stripe.checkout.sessions.create(
     {
@@ -32,10 +34,10 @@ export async function createCheckout(deps: CheckoutDeps, userId: string, packId:
       client_reference_id: userId,
       metadata: { userId, packId: pack.id, credits: String(pack.credits) },
       success_url: `${base}/billing?success=1&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${base}/billing?canceled=1`,
+      cancel_url: `${base}/billing?canceled=1&checkout=${checkoutRef}`,
     },
     // One key per click: the SDK's own retries of this request reuse it and cannot open a second session.
-    { idempotencyKey: `checkout:${userId}:${randomUUID()}` },
+    { idempotencyKey: `checkout:${userId}:${checkoutRef}` },
   );
   if (!session.url) throw new Error(`Checkout session ${session.id} has no url.`);
 
@@ -48,6 +50,7 @@ export async function createCheckout(deps: CheckoutDeps, userId: string, packId:
         credits: pack.credits,
         amountTotal: session.amount_total ?? pack.unitAmount,
         currency: session.currency ?? pack.currency,
+        checkoutRef,
       },
     ],
     skipDuplicates: true,

@@ -25,5 +25,6 @@ export { handleStripeEvent, type StripeEventOptions, type StripeEventResult } fr
 export { fulfilByPaymentIntent } from "./catch-up-purchase";
 export { handleWebhookRequest, MAX_WEBHOOK_BYTES, SIGNATURE_TOLERANCE_SECONDS, type WebhookDeps } from "./webhook-request";
 export { confirmCheckout, type ConfirmResult } from "./confirm-checkout";
+export { cancelCheckout } from "./cancel-checkout";
 export { listPurchases, type PurchasePage, type PurchaseView } from "./purchases";
 export { reconcileCheckoutSessions, type ReconcileReport } from "./reconcile";

@@ -5,7 +5,7 @@
  * never move a purchase backwards (a refunded or disputed purchase never becomes "paid" again,
  * a lost dispute is final). A refused move keeps the status and logs the refusal.
  *
- *   pending → paid | failed | expired          (a payer's canceled Checkout stays open, then expires)
+ *   pending → paid | failed | expired | canceled   (canceled: the buyer left Checkout and the app expired the session)
  *   paid → partially_refunded | refunded | disputed → dispute_won | dispute_lost
  */
 import type { Prisma, Purchase, PurchaseStatus } from "~/generated/prisma/client";
@@ -19,6 +19,8 @@ const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
   paid: ["pending", "failed", "expired"],
   failed: ["pending"],
   expired: ["pending"],
+  // Only a session the app itself expired at Stripe (the buyer's cancel); Stripe never completes it after that.
+  canceled: ["pending"],
   partially_refunded: ["paid", "partially_refunded", "dispute_won"],
   refunded: ["paid", "partially_refunded", "dispute_won"],
   // A dispute on a (partly) refunded charge is still a dispute.
@@ -58,10 +60,10 @@ export async function movePurchase(tx: Tx, current: Purchase, to: PurchaseStatus
 }
 
 /**
- * Marks a still-pending purchase failed or expired in one conditional write (no lock needed:
+ * Marks a still-pending purchase failed, expired or canceled in one conditional write (no lock needed:
  * only a pending row matches, and Stripe's "paid" still wins later). False when nothing moved.
  */
-export async function markPendingPurchase(db: Db, purchaseId: string, to: "failed" | "expired"): Promise<boolean> {
+export async function markPendingPurchase(db: Db, purchaseId: string, to: "failed" | "expired" | "canceled"): Promise<boolean> {
   const { count } = await db.purchase.updateMany({ where: { id: purchaseId, status: { in: statusesMovingTo(to) } }, data: { status: to } });
   return count > 0;
 }

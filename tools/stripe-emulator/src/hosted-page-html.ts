@@ -22,20 +22,20 @@ const STYLE = `
 .app{display:flex;min-height:100vh}.summary{flex:1;background:#f7f8f9;padding:48px 56px;display:flex;justify-content:flex-end}
 .payment{flex:1;padding:48px 56px;box-shadow:-16px 0 32px -24px rgba(0,0,0,.18)}.inner{width:100%;max-width:380px}
 .top{display:flex;align-items:center;gap:10px;margin-bottom:32px}.back{color:#1a1f36;text-decoration:none;font-weight:500;display:flex;gap:8px;align-items:center}
-.back:hover .biz{text-decoration:underline}.badge{background:#ffde92;color:#a04e00;font-size:11px;font-weight:700;letter-spacing:.04em;padding:2px 6px;border-radius:4px}
-.label{color:#697386;font-weight:500;font-size:16px}.amount{font-size:36px;font-weight:600;margin:4px 0 24px;letter-spacing:-.02em}
+.back:hover .biz{text-decoration:underline}.badge{background:#ffde92;color:#8a4200;font-size:11px;font-weight:700;letter-spacing:.04em;padding:2px 6px;border-radius:4px}
+.label{color:#596171;font-weight:500;font-size:16px;margin:0}.amount{font-size:36px;font-weight:600;margin:4px 0 24px;letter-spacing:-.02em}
 .items{list-style:none;padding:0;margin:0;border-top:1px solid #e3e8ee}.items li{display:flex;justify-content:space-between;padding:12px 0;border-bottom:1px solid #e3e8ee}
-.qty{color:#697386;font-size:12px}.total{display:flex;justify-content:space-between;font-weight:600;padding-top:12px}
+.qty{color:#596171;font-size:12px}.total{display:flex;justify-content:space-between;font-weight:600;padding-top:12px}
 h2{font-size:16px;font-weight:500;margin:0 0 12px}.field{margin-bottom:20px}label{display:block;color:#30313d;font-size:13px;font-weight:500;margin-bottom:6px}
 input[type=text],input[type=email]{width:100%;font:inherit;font-size:15px;padding:10px 12px;border:1px solid #e0e0e0;border-radius:6px;box-shadow:0 1px 1px rgba(0,0,0,.03);outline:none}
-input:focus{border-color:#0570de;box-shadow:0 0 0 3px rgba(5,112,222,.25)}input[readonly]{background:#f7f8f9;color:#697386}
+input:focus{border-color:#0570de;box-shadow:0 0 0 3px rgba(5,112,222,.25)}input[readonly]{background:#f7f8f9;color:#596171}
 .card-group input{border-radius:0}.card-group #cardNumber{border-radius:6px 6px 0 0}.card-row{display:flex}.card-row input{margin-top:-1px}
 .card-row #cardExpiry{border-radius:0 0 0 6px}.card-row #cardCvc{border-radius:0 0 6px 0;margin-left:-1px}
 .invalid{border-color:#df1b41!important;color:#df1b41}.field-error{color:#df1b41;font-size:13px;margin-top:6px}
 .methods{border:1px solid #e0e0e0;border-radius:6px;padding:4px 12px;margin:0 0 20px}.methods label{display:flex;gap:8px;align-items:center;font-size:14px;padding:8px 0;margin:0;cursor:pointer}
 .pay{width:100%;border:0;border-radius:6px;background:#0074d4;color:#fff;font:inherit;font-size:16px;font-weight:600;padding:12px;cursor:pointer;box-shadow:0 1px 2px rgba(0,0,0,.1)}
-.pay:hover{background:#0062b5}.pay:disabled{opacity:.6;cursor:wait}.hint{color:#697386;font-size:12px;margin-top:16px}
-.footer{color:#a3acb9;font-size:12px;margin-top:40px}.status{max-width:440px;margin:15vh auto;padding:0 24px;text-align:center}
+.pay:hover{background:#0062b5}.pay:disabled{opacity:.6;cursor:wait}.hint{color:#596171;font-size:12px;margin-top:16px}
+.footer{color:#596171;font-size:12px;margin-top:40px}.status{max-width:440px;margin:15vh auto;padding:0 24px;text-align:center}
 .status a{color:#0074d4}
 @media (max-width:820px){.app{flex-direction:column}.summary,.payment{padding:24px;justify-content:center;box-shadow:none}.inner{max-width:none}}
 `;
@@ -75,14 +75,15 @@ export function checkoutPage(session: CheckoutSession, items: LineItem[], busine
     )
     .join("");
   const emailAttrs = `type="email" autocomplete="email" placeholder="email@example.com"${session.customer_email ? " readonly" : ""}`;
-  const body = `<div class="app"><section class="summary"><div class="inner">
+  // One main landmark and one h1 ("Pay <business>"), as on Stripe's own page.
+  const body = `<main class="app"><section class="summary" aria-label="Order summary"><div class="inner">
 <div class="top">${back}<span class="badge" data-testid="test-mode-badge">TEST MODE</span></div>
-<div class="label">Pay ${escapeHtml(businessName)}</div>
+<h1 class="label">Pay ${escapeHtml(businessName)}</h1>
 <div class="amount" data-testid="product-summary-total-amount">${total}</div>
 <ul class="items" data-testid="line-items">${lines}</ul>
 <div class="total"><span>Total due</span><span>${total}</span></div>
 <div class="footer">Powered by the local Stripe emulator · no real money moves</div></div></section>
-<section class="payment"><div class="inner"><form method="post" action="/c/pay/${escapeHtml(session.id)}" novalidate>
+<section class="payment" aria-label="Payment"><div class="inner"><form method="post" action="/c/pay/${escapeHtml(session.id)}" novalidate>
 <h2>Contact information</h2>
 ${field("email", "Email", state, emailAttrs)}
 <h2>Payment method</h2>
@@ -93,7 +94,7 @@ ${cardFields(state)}
 ${field("billingName", "Cardholder name", state, `type="text" autocomplete="cc-name" placeholder="Full name on card"`)}
 <button type="submit" class="pay" data-testid="hosted-payment-submit-button">Pay</button>
 <p class="hint">Test mode: pay with 4242 4242 4242 4242, any future date and any CVC. A bank transfer stays pending until it is settled through the emulator.</p>
-</form></div></section></div>`;
+</form></div></section></main>`;
   const script = `(function(){var f=document.querySelector("form"),c=document.getElementById("card-fields");
 function s(){var d=document.getElementById("payment-method-delayed").checked;c.style.display=d?"none":"";}
 document.querySelectorAll('input[name=paymentMethod]').forEach(function(r){r.addEventListener("change",s)});s();
@@ -104,8 +105,8 @@ f.addEventListener("submit",function(){f.querySelector("button").disabled=true;}
 export function statusPage(title: string, message: string, link?: { href: string; label: string }): string {
   return layout(
     title,
-    `<div class="status"><span class="badge">TEST MODE</span><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${
+    `<main class="status"><span class="badge">TEST MODE</span><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${
       link ? `<p><a href="${escapeHtml(link.href)}" data-testid="status-link">${escapeHtml(link.label)}</a></p>` : ""
-    }</div>`,
+    }</main>`,
   );
 }

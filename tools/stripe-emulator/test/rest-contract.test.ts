@@ -86,6 +86,30 @@ describe("stripe emulator REST contract (official SDK)", () => {
     expect(charge).toMatchObject({ amount: 1500, amount_refunded: 0, refunded: false, disputed: false, payment_intent: intent.id, paid: true });
   });
 
+  it("expires an open session like Stripe (checkout.sessions.expire): no payment afterwards, a closed session refuses", async () => {
+    const session = await rig.newSession();
+    const expired = await rig.stripe.checkout.sessions.expire(session.id);
+    expect(expired).toMatchObject({ id: session.id, object: "checkout.session", status: "expired", payment_status: "unpaid", url: null });
+    expect((await rig.stripe.checkout.sessions.retrieve(session.id)).status).toBe("expired");
+    const events = await rig.stripe.events.list({ type: "checkout.session.expired", limit: 100 });
+    expect(events.data.filter((e) => (e.data.object as { id: string }).id === session.id)).toHaveLength(1);
+    // A late completion cannot happen at Stripe: the hosted page and the pay control both refuse it.
+    expect((await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, { card: "4242424242424242" })).status).toBe(400);
+    expect((await fetch(session.url!)).status).toBe(410);
+    expect((await rig.stripe.checkout.sessions.retrieve(session.id)).payment_status).toBe("unpaid");
+
+    const again = await rig.stripe.checkout.sessions.expire(session.id).catch((e: unknown) => e);
+    expect(again).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
+    expect(again).toMatchObject({ statusCode: 400, message: expect.stringContaining('status of "expired"') as unknown });
+
+    const paid = await rig.newSession();
+    expect((await rig.control(`/_emulator/checkout/sessions/${paid.id}/pay`, { card: "4242424242424242" })).status).toBe(200);
+    const closed = await rig.stripe.checkout.sessions.expire(paid.id).catch((e: unknown) => e);
+    expect(closed).toMatchObject({ statusCode: 400, message: expect.stringContaining('status of "complete"') as unknown });
+    expect((await rig.stripe.checkout.sessions.retrieve(paid.id)).status).toBe("complete");
+    expect(await rig.stripe.checkout.sessions.expire("cs_test_missing").catch((e: unknown) => e)).toMatchObject({ statusCode: 404 });
+  });
+
   it("lists sessions newest first with filters and cursor pagination", async () => {
     const fresh = await startRig({ receiver: null });
     try {

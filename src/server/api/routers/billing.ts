@@ -5,6 +5,7 @@ import { PACK_IDS } from "~/lib/packs";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
 import {
   billingProducts,
+  cancelCheckout,
   confirmCheckout,
   createCheckout,
   getStripe,
@@ -14,6 +15,7 @@ import {
   type ProductsMode,
   type PurchasePage,
 } from "~/server/billing";
+import type { PurchaseStatus } from "~/generated/prisma/client";
 import { limit, RULES } from "~/server/rate-limit";
 
 export const billingRouter = createTRPCRouter({
@@ -32,6 +34,10 @@ export const billingRouter = createTRPCRouter({
       async ({ ctx, input }): Promise<ConfirmResult> =>
         confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
     ),
+  /** Called on return through Checkout's cancel link: the session is expired at Stripe, the purchase shows canceled. */
+  cancel: protectedProcedure
+    .input(z.object({ checkoutRef: z.string().uuid() }))
+    .mutation(async ({ ctx, input }): Promise<{ status: PurchaseStatus }> => cancelCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.checkoutRef)),
   purchases: protectedProcedure
     .input(z.object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
     .query(async ({ ctx, input }): Promise<PurchasePage> => listPurchases(ctx.db, ctx.userId, input)),

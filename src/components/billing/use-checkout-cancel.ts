@@ -1,0 +1,21 @@
+"use client";
+
+import { useEffect, useRef } from "react";
+
+import { api } from "~/trpc/react";
+
+/**
+ * After Checkout's cancel link: expire that session (so it can no longer be paid) and refresh the
+ * purchase list, which then shows it as canceled. Once per page load; a repeat is harmless anyway.
+ */
+export function useCheckoutCancel(checkoutRef: string | null) {
+  const utils = api.useUtils();
+  const { mutate } = api.billing.cancel.useMutation({ onSettled: () => utils.billing.purchases.invalidate() });
+  const sent = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (!checkoutRef || sent.current === checkoutRef) return;
+    sent.current = checkoutRef;
+    mutate({ checkoutRef });
+  }, [checkoutRef, mutate]);
+}

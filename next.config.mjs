@@ -21,6 +21,9 @@ const config = {
   outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*.sql"] },
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg"],
   poweredByHeader: false,
+  // Next 16 mirrors the browser console (warnings and errors by default) into the dev server's
+  // terminal; a failed send logs the user's chat text there. Logs never hold message text.
+  logging: { browserToTerminal: false },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders({ dev, https: appUrl.startsWith("https://") }) },

@@ -11,6 +11,8 @@ import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
+import { databaseRemedy } from "./stack-database-remedy.mjs";
+
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
 /** @type {NodeJS.ProcessEnv} */
@@ -113,10 +115,15 @@ function startDatabaseOwner() {
   return new Promise((resolve) => {
     const owner = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
     children.push(owner);
-    owner.once("message", () => resolve(true));
+    let ready = false;
+    owner.once("message", () => {
+      ready = true;
+      resolve(true);
+    });
     owner.on("exit", (code, signal) => {
       resolve(false);
-      if (!shuttingDown) {
+      // Before it is ready, the failure is the start-up's to report (with its remedy).
+      if (ready && !shuttingDown) {
         console.error(`[tally] the database owner exited (${signal ?? code}); stopping.`);
         shutdown(code ?? 1);
       }
@@ -131,6 +138,7 @@ function migrateOnce() {
 const embedded = !env.DATABASE_URL && !(env.PGLITE_DATA_DIR ?? "").includes("://");
 const databaseReady = embedded ? await startDatabaseOwner() : migrateOnce();
 if (!databaseReady) {
+  console.error(databaseRemedy({ embedded, dataDir: env.PGLITE_DATA_DIR || ".data/pglite" }));
   shutdown(1);
 } else {
   const nextBin = "node_modules/next/dist/bin/next";

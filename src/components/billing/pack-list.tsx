@@ -14,7 +14,8 @@ export function usePackName() {
   return (packId: string) => (PACK_NAMES.has(packId) ? t(packId as "starter" | "pro" | "enterprise") : packId);
 }
 
-export function PackList({ products, onError }: { products: ProductOut[]; onError: () => void }) {
+/** `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold. */
+export function PackList({ products, unavailable = false, onError }: { products: ProductOut[]; unavailable?: boolean; onError: (error: unknown) => void }) {
   const t = useTranslations("billing");
   const format = useFormatter();
   const packName = usePackName();
@@ -45,7 +46,7 @@ export function PackList({ products, onError }: { products: ProductOut[]; onErro
           <button
             type="button"
             data-testid={`purchase-${product.id}`}
-            disabled={busyPack !== undefined}
+            disabled={unavailable || busyPack !== undefined}
             aria-busy={busyPack === product.id}
             onClick={() => checkout.mutate({ packId: product.id })}
             className="mt-5 inline-flex items-center justify-center gap-2 rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-60"

@@ -11,7 +11,14 @@ import { existsSync, mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
+import { unsupportedNodeMessage } from "./node-version-check.mjs";
 import { databaseRemedy } from "./stack-database-remedy.mjs";
+
+const nodeProblem = unsupportedNodeMessage(process.versions.node);
+if (nodeProblem) {
+  console.error(nodeProblem);
+  process.exit(1);
+}
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";

@@ -32,6 +32,7 @@ export const NO_INPUT = new Set([
   "auth.signOutEverywhere",
   "account.profile",
   "account.sessions",
+  "account.clearName",
 ]);
 
 /** Procedures anyone may call (tests/auth/protected-procedures.test.ts keeps the same list). */

@@ -13,9 +13,8 @@ export async function getProfile(db: DbOrTx, userId: string): Promise<Profile> {
   return { name: user.name, email: user.email, emailVerified: Boolean(user.emailVerified), hasPassword: Boolean(user.passwordHash) };
 }
 
-/** Sets the display name; an empty name clears it (the app then shows the email). */
-export async function updateDisplayName(db: DbOrTx, userId: string, name: string): Promise<{ name: string | null }> {
-  const trimmed = name.trim();
-  const user = await db.user.update({ where: { id: userId }, data: { name: trimmed === "" ? null : trimmed }, select: { name: true } });
+/** Sets the display name; null clears it (the app then shows the email). */
+export async function updateDisplayName(db: DbOrTx, userId: string, name: string | null): Promise<{ name: string | null }> {
+  const user = await db.user.update({ where: { id: userId }, data: { name: name?.trim() || null }, select: { name: true } });
   return { name: user.name };
 }

@@ -12,8 +12,11 @@ export const accountRouter = createTRPCRouter({
   profile: protectedProcedure.query(async ({ ctx }): Promise<Profile> => getProfile(ctx.db, ctx.userId)),
 
   updateName: protectedProcedure
-    .input(z.object({ name: text({ min: 0, max: 80 }).refine((s) => !/[\t\r\n]/.test(s), { message: "A name is one line." }) }))
+    .input(z.object({ name: text({ max: 80 }).refine((s) => !/[\t\r\n]/.test(s), { message: "A name is one line." }) }))
     .mutation(async ({ ctx, input }): Promise<{ name: string | null }> => updateDisplayName(ctx.db, ctx.userId, input.name)),
+
+  /** Removes the display name (the app then shows the email). */
+  clearName: protectedProcedure.mutation(async ({ ctx }): Promise<{ name: string | null }> => updateDisplayName(ctx.db, ctx.userId, null)),
 
   sessions: protectedProcedure.query(async ({ ctx }): Promise<SessionOut[]> => {
     const currentSid = await getSessionId().catch(() => null);

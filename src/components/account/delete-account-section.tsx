@@ -4,11 +4,11 @@ import { TRPCClientError } from "@trpc/client";
 import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
+import { Button } from "~/components/ui/button";
+import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
-
-import { errorClass, inputClass } from "./styles";
 
 type Problem = "wrongPassword" | "notConfirmed" | "busy" | "rateLimited" | "failed";
 
@@ -39,7 +39,6 @@ export function DeleteAccountSection() {
   const [secret, setSecret] = useState("");
   const [problem, setProblem] = useState<Problem | null>(null);
   const [leaving, setLeaving] = useState(false);
-  const errorId = useId();
   const hasPassword = profile.data?.hasPassword ?? true;
 
   async function onSubmit(e: FormEvent) {
@@ -71,33 +70,20 @@ export function DeleteAccountSection() {
         <p className="font-medium">{t("deleteFinal")}</p>
       </div>
       <form noValidate onSubmit={onSubmit} className="mt-4 max-w-sm space-y-4" aria-busy={remove.isPending || leaving}>
-        <label className="block text-sm font-medium">
-          {hasPassword ? t("deleteConfirmPassword") : t("deleteConfirmEmail")}
-          <input
-            type={hasPassword ? "password" : "email"}
-            name={hasPassword ? "current-password" : "confirm-email"}
-            autoComplete={hasPassword ? "current-password" : "off"}
-            data-testid="delete-account-secret"
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-            aria-invalid={problem === "wrongPassword" || problem === "notConfirmed" || undefined}
-            aria-describedby={problem ? errorId : undefined}
-            className={inputClass}
-          />
-        </label>
-        {problem && (
-          <p id={errorId} role="alert" data-testid="delete-account-error" className={errorClass}>
-            {t(PROBLEM_KEYS[problem])}
-          </p>
-        )}
-        <button
-          type="submit"
-          data-testid="delete-account-submit"
-          disabled={remove.isPending || leaving}
-          className="rounded-md bg-red-600 px-4 py-2.5 font-medium text-white hover:bg-red-700 disabled:opacity-60"
-        >
+        <TextField
+          label={hasPassword ? t("deleteConfirmPassword") : t("deleteConfirmEmail")}
+          type={hasPassword ? "password" : "email"}
+          name={hasPassword ? "current-password" : "confirm-email"}
+          autoComplete={hasPassword ? "current-password" : "off"}
+          data-testid="delete-account-secret"
+          value={secret}
+          onChange={(e) => setSecret(e.target.value)}
+          error={problem ? t(PROBLEM_KEYS[problem]) : undefined}
+          errorTestId="delete-account-error"
+        />
+        <Button type="submit" variant="danger" size="lg" data-testid="delete-account-submit" disabled={remove.isPending || leaving}>
           {remove.isPending || leaving ? t("deleting") : t("deleteSubmit")}
-        </button>
+        </Button>
       </form>
     </section>
   );

@@ -1,11 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
+import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
+import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
 
-import { errorClass, inputClass, sectionClass, successClass } from "./styles";
+import { sectionClass } from "./styles";
 
 /** Display name (editable) and email (shown; changing it is not offered yet). */
 export function ProfileSection() {
@@ -19,7 +22,6 @@ export function ProfileSection() {
   const [draft, setDraft] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [failed, setFailed] = useState(false);
-  const nameHint = useId();
   const name = draft ?? profile.data?.name ?? "";
 
   async function onSubmit(e: FormEvent) {
@@ -42,25 +44,19 @@ export function ProfileSection() {
         {t("profileTitle")}
       </h2>
       <form noValidate onSubmit={onSubmit} className="mt-4 max-w-sm space-y-4" aria-busy={pending}>
-        <label className="block text-sm font-medium">
-          {t("displayName")}
-          <input
-            type="text"
-            name="name"
-            autoComplete="name"
-            maxLength={80}
-            data-testid="profile-name"
-            value={name}
-            disabled={!profile.data}
-            onChange={(e) => setDraft(e.target.value)}
-            aria-invalid={failed || undefined}
-            aria-describedby={nameHint}
-            className={inputClass}
-          />
-          <span id={nameHint} className="mt-1 block text-xs font-normal text-gray-500 dark:text-gray-400">
-            {t("displayNameHint")}
-          </span>
-        </label>
+        <TextField
+          label={t("displayName")}
+          hint={t("displayNameHint")}
+          type="text"
+          name="name"
+          autoComplete="name"
+          maxLength={80}
+          data-testid="profile-name"
+          value={name}
+          disabled={!profile.data}
+          onChange={(e) => setDraft(e.target.value)}
+          invalid={failed}
+        />
         <div className="text-sm">
           <span className="block font-medium">{t("email")}</span>
           <span data-testid="profile-email" className="mt-1 block text-gray-700 dark:text-gray-200">
@@ -73,23 +69,18 @@ export function ProfileSection() {
           )}
         </div>
         {failed && (
-          <p role="alert" data-testid="profile-error" className={errorClass}>
+          <FormMessage tone="error" testId="profile-error">
             {t("nameInvalid")}
-          </p>
+          </FormMessage>
         )}
         {saved && (
-          <p role="status" data-testid="profile-saved" className={successClass}>
+          <FormMessage tone="success" testId="profile-saved">
             {t("nameSaved")}
-          </p>
+          </FormMessage>
         )}
-        <button
-          type="submit"
-          data-testid="profile-save"
-          disabled={pending || !profile.data}
-          className="rounded-md bg-blue-600 px-4 py-2.5 font-medium text-white hover:bg-blue-700 disabled:opacity-60"
-        >
+        <Button type="submit" size="lg" data-testid="profile-save" disabled={pending || !profile.data}>
           {t("saveName")}
-        </button>
+        </Button>
       </form>
     </section>
   );

@@ -2,9 +2,10 @@
 
 import { useFormatter, useNow, useTranslations } from "next-intl";
 
+import { Button } from "~/components/ui/button";
 import { api } from "~/trpc/react";
 
-import { secondaryButtonClass, sectionClass } from "./styles";
+import { sectionClass } from "./styles";
 import { useSignOut } from "./use-sign-out";
 
 /** Every signed-in browser of the account, with a way to end one or all of them. */
@@ -52,16 +53,17 @@ export function SessionsSection() {
                 </p>
               </div>
               {!session.current && (
-                <button
-                  type="button"
+                <Button
+                  variant="secondary"
+                  size="sm"
+                  className="shrink-0"
                   data-testid="session-revoke"
                   disabled={revoke.isPending}
                   onClick={() => revoke.mutate({ id: session.id })}
                   aria-label={t("revokeLabel", { device })}
-                  className={`${secondaryButtonClass} shrink-0 text-sm`}
                 >
                   {t("revoke")}
-                </button>
+                </Button>
               )}
             </li>
           );
@@ -69,9 +71,9 @@ export function SessionsSection() {
       </ul>
 
       <p className="mt-4 text-sm text-gray-600 dark:text-gray-300">{t("signOutEverywhereHint")}</p>
-      <button type="button" data-testid="account-sign-out-everywhere" disabled={signingOut} onClick={() => void signOut(true)} className={`mt-2 ${secondaryButtonClass}`}>
+      <Button variant="secondary" className="mt-2" data-testid="account-sign-out-everywhere" disabled={signingOut} onClick={() => void signOut(true)}>
         {t("signOutEverywhere")}
-      </button>
+      </Button>
     </section>
   );
 }

@@ -24,6 +24,9 @@ const config = {
   poweredByHeader: false,
   // The benchmark's reference routes exist only in a build made for them (scripts/launcher/build.mjs).
   pageExtensions: pageExtensions({ benchRoutes: process.env.TALLY_BENCH_ROUTES === "1" }),
+  // Next 16 mirrors the browser console (warnings and errors by default) into the dev server's
+  // terminal; a failed send logs the user's chat text there. Logs never hold message text.
+  logging: { browserToTerminal: false },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders({ dev, https: appUrl.startsWith("https://") }) },

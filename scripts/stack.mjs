@@ -14,6 +14,15 @@ import { isPortFree } from "./launcher/ports.mjs";
 import { createProcessGroup } from "./launcher/process-group.mjs";
 import { migrateDatabase, startDatabaseOwner, startMailCatcherProcess, startStripeEmulatorProcess, usesEmbeddedDatabase } from "./launcher/services.mjs";
 
+import { unsupportedNodeMessage } from "./node-version-check.mjs";
+import { databaseRemedy } from "./stack-database-remedy.mjs";
+
+const nodeProblem = unsupportedNodeMessage(process.versions.node);
+if (nodeProblem) {
+  console.error(nodeProblem);
+  process.exit(1);
+}
+
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
 /** @type {NodeJS.ProcessEnv} */
@@ -75,6 +84,7 @@ async function prepareDatabase() {
 }
 
 if (!(await prepareDatabase())) {
+  console.error(databaseRemedy({ embedded: usesEmbeddedDatabase(env), dataDir: env.PGLITE_DATA_DIR || ".data/pglite" }));
   group.stopAll(1);
 } else if (mode === "start" && missingBuild("start", env)) {
   console.error("[tally] No production build: run `npm run build` first.");

@@ -131,6 +131,10 @@ export const env = createEnv({
   emptyStringAsUndefined: true,
 });
 
-if (!isProduction && env.AUTH_SECRET === DEV_AUTH_SECRET && process.env.NODE_ENV !== "test") {
+// Next.js evaluates this module once per bundle (server, edge, every route's chunk) and in its worker
+// processes: the flag lives in the environment, which this process's later imports and the processes
+// it starts share, so a dev session says it once.
+if (!isProduction && env.AUTH_SECRET === DEV_AUTH_SECRET && process.env.NODE_ENV !== "test" && !process.env.TALLY_AUTH_SECRET_WARNED) {
+  process.env.TALLY_AUTH_SECRET_WARNED = "1";
   console.warn("[tally] AUTH_SECRET is not set: using the development default. Never do this in production.");
 }

@@ -42,6 +42,9 @@ const STRONG_128 = "correct horse battery staple ".repeat(5).slice(0, 128);
 /** One past each field's bound; AT_MAX is the bound itself, which must pass validation. */
 const OVER_MAX: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: `${"a".repeat(248)}@x.io`.padStart(255, "a"), password: STRONG_128 + "x", name: "n".repeat(81) },
+  "account.updateName": { name: "n".repeat(81) },
+  "account.revokeSession": { id: "i".repeat(65) },
+  "account.delete": { password: "p".repeat(129) },
   "credits.history": { limit: 101, cursor: "c".repeat(65) },
   "credits.spentPerDay": { days: 91 },
   "billing.confirm": { sessionId: `cs_${"a".repeat(251)}` },
@@ -54,6 +57,7 @@ const OVER_MAX: Record<string, Record<string, unknown>> = {
 };
 const AT_MAX: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: STRONG_128, name: "n".repeat(80) },
+  "account.updateName": { name: "n".repeat(80) },
   "credits.history": { limit: 100 },
   "credits.spentPerDay": { days: 90 },
   "billing.purchases": { limit: 100 },

@@ -5,6 +5,9 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "auth.requestPasswordReset": { email: "bad-input@test.local" },
   "auth.resetPassword": { token: "a-well-formed-but-unknown-token-0123456789", password: "a perfectly fine passphrase" },
   "auth.changePassword": { currentPassword: "the current passphrase", password: "a perfectly fine passphrase" },
+  "account.updateName": { name: "Ada Lovelace" },
+  "account.revokeSession": { id: "session-1" },
+  "account.delete": { password: "the current passphrase" },
   "credits.history": { limit: 10 },
   "credits.spentPerDay": { days: 30 },
   "billing.checkout": { packId: "starter" },
@@ -27,6 +30,9 @@ export const NO_INPUT = new Set([
   "auth.status",
   "auth.resendVerification",
   "auth.signOutEverywhere",
+  "account.profile",
+  "account.sessions",
+  "account.clearName",
 ]);
 
 /** Procedures anyone may call (tests/auth/protected-procedures.test.ts keeps the same list). */

@@ -19,6 +19,24 @@ beforeAll(() => {
     unobserve() {}
     disconnect() {}
   } as unknown as typeof ResizeObserver;
+
+  it("a server without Stripe keys says purchases are unavailable, in the user's language, and sells nothing", async () => {
+    renderApp(view(), { handlers: base({ "billing.products": () => ({ ...products, mode: "unavailable" }) }), locale: "es", messages: await loadMessages("es") });
+    const banner = await screen.findByTestId("billing-unavailable");
+    expect(banner).toHaveTextContent("Las compras no están disponibles en este servidor");
+    expect(screen.getByTestId("purchase-starter")).toBeDisabled();
+    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
+  });
+
+  it("a checkout refused as billing_not_configured shows the unavailable message, not the generic error", async () => {
+    renderApp(view(), {
+      handlers: base({ "billing.checkout": () => Promise.reject(trpcError("PRECONDITION_FAILED", 412, { domainCode: "billing_not_configured" })) }),
+    });
+    await userEvent.click(await screen.findByTestId("purchase-pro"));
+    expect(await screen.findByTestId("billing-unavailable")).toHaveTextContent("Purchases are not available on this server right now.");
+    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
+    expect(screen.getByTestId("purchase-pro")).toBeDisabled();
+  });
 });
 beforeEach(() => vi.mocked(navigateTo).mockReset());
 

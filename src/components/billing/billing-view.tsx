@@ -13,6 +13,10 @@ import { SpentChart } from "./spent-chart";
 import { useCheckoutCancel } from "./use-checkout-cancel";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
 
+function domainCodeOf(error: unknown): string | null {
+  return ((error as { data?: { domainCode?: unknown } } | null)?.data?.domainCode as string | undefined) ?? null;
+}
+
 export interface BillingViewProps {
   success: boolean;
   canceled: boolean;
@@ -27,7 +31,8 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
   const products = api.billing.products.useQuery();
   const confirmState = usePurchaseConfirmation(success ? sessionId : null, confirmation);
   useCheckoutCancel(canceled ? checkoutRef : null);
-  const [checkoutFailed, setCheckoutFailed] = useState(false);
+  const [checkoutFailed, setCheckoutFailed] = useState<"error" | "unavailable" | null>(null);
+  const unavailable = products.data?.mode === "unavailable" || checkoutFailed === "unavailable";
   const [dismissed, setDismissed] = useState(false);
 
   const returnBanner = (() => {
@@ -50,8 +55,13 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
       <p className="mt-1 mb-6 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
       {returnBanner}
-      {(checkoutFailed || products.isError) && (
-        <BillingBanner tone="error" testId="billing-error" onDismiss={checkoutFailed ? () => setCheckoutFailed(false) : undefined}>
+      {unavailable && (
+        <BillingBanner tone="warning" testId="billing-unavailable">
+          {t("unavailable")}
+        </BillingBanner>
+      )}
+      {(checkoutFailed === "error" || products.isError) && (
+        <BillingBanner tone="error" testId="billing-error" onDismiss={checkoutFailed ? () => setCheckoutFailed(null) : undefined}>
           {t("error")}
         </BillingBanner>
       )}
@@ -59,7 +69,11 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
       {products.isPending ? (
         <PackListSkeleton />
       ) : products.data?.products.length ? (
-        <PackList products={products.data.products} onError={() => setCheckoutFailed(true)} />
+        <PackList
+          products={products.data.products}
+          unavailable={unavailable}
+          onError={(error) => setCheckoutFailed(domainCodeOf(error) === "billing_not_configured" ? "unavailable" : "error")}
+        />
       ) : products.data ? (
         <p className="text-gray-500 dark:text-gray-400">{t("noProducts")}</p>
       ) : null}

@@ -15,7 +15,8 @@ export function usePackName() {
   return (packId: string) => (isPackId(packId) ? t(packId) : packId);
 }
 
-export function PackList({ products, onError }: { products: Product[]; onError: () => void }) {
+/** `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold. */
+export function PackList({ products, unavailable = false, onError }: { products: Product[]; unavailable?: boolean; onError: (error: unknown) => void }) {
   const t = useTranslations("billing");
   const format = useFormatter();
   const packName = usePackName();
@@ -48,7 +49,7 @@ export function PackList({ products, onError }: { products: Product[]; onError: 
             <Button
               className="mt-5"
               data-testid={`purchase-${product.id}`}
-              disabled={busyPack !== undefined}
+              disabled={unavailable || busyPack !== undefined}
               aria-busy={busyPack === product.id}
               onClick={() => checkout.mutate({ packId: product.id })}
             >

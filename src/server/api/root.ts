@@ -1,3 +1,4 @@
+import { accountRouter } from "~/server/api/routers/account";
 import { authRouter } from "~/server/api/routers/auth";
 import { billingRouter } from "~/server/api/routers/billing";
 import { chatRouter } from "~/server/api/routers/chat";
@@ -6,6 +7,7 @@ import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
+  account: accountRouter,
   credits: creditsRouter,
   billing: billingRouter,
   chat: chatRouter,

@@ -13,6 +13,7 @@ import { RateLimitedError } from "~/server/rate-limit/rate-limit";
 
 import { createAccount } from "./accounts";
 import { verifyCredentials } from "./credentials";
+import { requestUserAgent } from "./request-user-agent";
 import { endSession, sessionActive, startSession } from "./sessions";
 
 // next-auth builds every sign-in, callback and redirect URL from AUTH_URL, or else from the request's
@@ -93,7 +94,7 @@ export const authConfig = {
     async jwt({ token, user }) {
       if (user?.id) {
         token.sub = user.id;
-        token.sid = await startSession(db, user.id);
+        token.sid = await startSession(db, user.id, Date.now(), await requestUserAgent());
         return token;
       }
       if (!token.sub || !(await sessionActive(db, token.sid, token.sub))) return null;

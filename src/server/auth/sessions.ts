@@ -23,10 +23,14 @@ const MAX_CACHED = 10_000;
 
 const maxAgeMs = () => env.SESSION_MAX_AGE_SECONDS * 1000;
 
-/** Records a new session for `userId`; returns its id for the JWT. */
-export async function startSession(db: DbOrTx, userId: string, now = Date.now()): Promise<string> {
+const MAX_USER_AGENT_CHARS = 512;
+
+/** Records a new session for `userId` (with the browser's User-Agent, for the account page); returns its id for the JWT. */
+export async function startSession(db: DbOrTx, userId: string, now = Date.now(), userAgent?: string | null): Promise<string> {
   const sid = randomBytes(24).toString("base64url");
-  await db.session.create({ data: { sessionToken: sid, userId, expires: new Date(now + maxAgeMs()) } });
+  await db.session.create({
+    data: { sessionToken: sid, userId, expires: new Date(now + maxAgeMs()), userAgent: userAgent?.slice(0, MAX_USER_AGENT_CHARS) || null, createdAt: new Date(now), lastSeenAt: new Date(now) },
+  });
   return sid;
 }
 
@@ -47,7 +51,7 @@ export async function sessionActive(db: DbOrTx, sid: unknown, userId: string, no
   if (entry.expires - now < maxAgeMs() - env.SESSION_UPDATE_AGE_SECONDS * 1000) {
     const expires = now + maxAgeMs();
     entry.expires = expires;
-    await db.session.updateMany({ where: { sessionToken: sid }, data: { expires: new Date(expires) } });
+    await db.session.updateMany({ where: { sessionToken: sid }, data: { expires: new Date(expires), lastSeenAt: new Date(now) } });
   }
   return true;
 }

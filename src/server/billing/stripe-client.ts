@@ -6,6 +6,7 @@
 import Stripe from "stripe";
 
 import { env } from "~/env";
+import { logEvent } from "~/server/log";
 
 import { BillingNotConfiguredError } from "./errors";
 
@@ -58,13 +59,33 @@ export function createStripeClient(settings: Pick<StripeSettings, "secretKey" | 
   return new Stripe(settings.secretKey, config);
 }
 
-const globalForStripe = globalThis as unknown as { tallyStripe?: Stripe; tallyStripeOverride?: Stripe | null };
+const globalForStripe = globalThis as unknown as { tallyStripe?: Stripe; tallyStripeOverride?: Stripe | null; tallyStripeNotConfiguredReported?: boolean };
 
-/** The app's Stripe client (throws BillingNotConfiguredError in production without a key). */
-export function getStripe(): Stripe {
+/**
+ * The app's Stripe client. In production without a key it throws BillingNotConfiguredError (the
+ * user is told purchases are unavailable) and the operator gets one log line per process saying what to set.
+ */
+export function getStripe(source: StripeEnv = env): Stripe {
   if (globalForStripe.tallyStripeOverride) return globalForStripe.tallyStripeOverride;
-  globalForStripe.tallyStripe ??= createStripeClient(stripeSettingsFrom());
+  if (!globalForStripe.tallyStripe) {
+    try {
+      globalForStripe.tallyStripe = createStripeClient(stripeSettingsFrom(source));
+    } catch (error) {
+      if (error instanceof BillingNotConfiguredError) reportNotConfiguredOnce();
+      throw error;
+    }
+  }
   return globalForStripe.tallyStripe;
+}
+
+function reportNotConfiguredOnce(): void {
+  if (globalForStripe.tallyStripeNotConfiguredReported) return;
+  globalForStripe.tallyStripeNotConfiguredReported = true;
+  logEvent(
+    "billing_not_configured",
+    { missing: "STRIPE_SECRET_KEY", fix: "Set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET) and restart: until then every purchase is refused." },
+    "error",
+  );
 }
 
 /** Tests point the app at their own emulator instance; null restores the configured client. */

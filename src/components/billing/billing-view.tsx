@@ -9,6 +9,7 @@ import { BillingBanner } from "./billing-banner";
 import { LedgerHistory } from "./ledger-history";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
+import { ReturnToChat } from "./return-to-chat";
 import { SpentChart } from "./spent-chart";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
 
@@ -46,6 +47,7 @@ export function BillingView({ success, canceled, sessionId, confirmation }: Bill
       <p className="mt-1 mb-6 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
       {returnBanner}
+      <ReturnToChat />
       {(checkoutFailed || products.isError) && (
         <BillingBanner tone="error" testId="billing-error" onDismiss={checkoutFailed ? () => setCheckoutFailed(false) : undefined}>
           {t("error")}

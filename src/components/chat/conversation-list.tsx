@@ -1,10 +1,13 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
 import type { ConversationOut } from "~/server/api/routers/chat";
+
+import { conversationPath } from "./conversation-route";
 
 export function ConversationList({
   conversations,
@@ -122,9 +125,9 @@ function ConversationItem({
         </div>
       ) : (
         <div className="flex items-center">
-          <button type="button" onClick={onSelect} aria-current={active || undefined} className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm">
+          <Link href={conversationPath(conversation.id)} onClick={onSelect} aria-current={active ? "page" : undefined} data-testid="conversation-link" className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm">
             {shownTitle}
-          </button>
+          </Link>
           <div className="flex shrink-0 gap-0.5 pr-1 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
             <button type="button" data-testid="conversation-rename" aria-label={`${t("rename")}: ${shownTitle}`} title={t("rename")} onClick={() => { setTitle(conversation.title); setMode("rename"); }} className={iconButton}>
               <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 20h4L19 9l-4-4L4 16v4z" /></svg>

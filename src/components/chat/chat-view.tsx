@@ -215,7 +215,7 @@ export function ChatView() {
             onDiscard={clearUnsent}
           />
         )}
-        <ReplyAnnouncer live={liveHere} />
+        <ReplyAnnouncer sending={isSending} lastReply={last?.role === "assistant" ? last : undefined} />
 
         {!notFound && <Composer value={draft} onChange={setDraft} sending={isSending} onStop={stop} onSend={() => void sendContent(draft, currentId)} />}
       </section>

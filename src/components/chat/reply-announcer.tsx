@@ -3,24 +3,28 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 
-import type { LiveExchange } from "./use-chat-stream";
+import type { BubbleStatus } from "./message-bubble";
+
+export interface FinishedReply {
+  content: string;
+  status: BubbleStatus;
+}
 
 /**
- * The one place a screen reader hears the chat: a finished reply once (not every streamed token),
- * or that it was stopped. The message list itself is not a live region.
+ * The one place a screen reader hears the chat: a reply once it is finished and saved (not every
+ * streamed token), or that it was stopped. The message list itself is not a live region.
  */
-export function ReplyAnnouncer({ live }: { live: LiveExchange | null }) {
+export function ReplyAnnouncer({ sending, lastReply }: { sending: boolean; lastReply: FinishedReply | undefined }) {
   const t = useTranslations("chat");
   const [announcement, setAnnouncement] = useState("");
-  const [lastStatus, setLastStatus] = useState<LiveExchange["status"] | undefined>(undefined);
-  const status = live?.status;
+  const [wasSending, setWasSending] = useState(sending);
 
-  // Updated while rendering, when the status changes: the streamed text itself is never announced.
-  if (status !== lastStatus) {
-    setLastStatus(status);
-    if (status === "complete") setAnnouncement(`${t("assistant")}: ${live?.assistantText ?? ""}`);
-    else if (status === "stopped") setAnnouncement(t("stopped"));
-    else if (status === "sending") setAnnouncement("");
+  // Adjusted while rendering when sending ends; by then the saved reply has been loaded.
+  if (sending !== wasSending) {
+    setWasSending(sending);
+    if (sending) setAnnouncement("");
+    else if (lastReply?.status === "complete") setAnnouncement(`${t("assistant")}: ${lastReply.content}`);
+    else if (lastReply?.status === "stopped") setAnnouncement(`${t("stopped")}: ${lastReply.content}`);
   }
 
   return (

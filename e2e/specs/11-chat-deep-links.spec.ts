@@ -15,10 +15,11 @@ type Marked = Window & { __noReload?: boolean };
 const markDocument = (page: Page) => page.evaluate(() => ((window as Marked).__noReload = true));
 const documentSurvived = (page: Page) => page.evaluate(() => (window as Marked).__noReload === true);
 
-function consoleErrors(page: Page): string[] {
+/** Console errors of the app's own pages (the Stripe emulator's checkout page has no favicon). */
+function consoleErrors(page: Page, origin: string): string[] {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (m.type() === "error" && new URL(page.url()).origin === origin) errors.push(`${m.text()} (${m.location().url})`);
   });
   return errors;
 }
@@ -142,7 +143,7 @@ test.describe("journey 11: paywall → buy → back in the same conversation, th
   for (const locale of LOCALES) {
     test(`${locale}: no console error on the paywall; Billing leads back; the text waits in the composer and sends`, async ({ page, context }) => {
       await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: lowBonusUrl }]);
-      const errors = consoleErrors(page);
+      const errors = consoleErrors(page, lowBonusUrl);
       await signUpNewUser(page, { prefix: `return-${locale.toLowerCase()}`, callbackUrl: "/chat" });
       const chat = new ChatPage(page);
       const unsentText = `${locale}: please explain how credits are charged.`;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 
-import { conversationPath } from "~/components/chat/conversation-route";
+import { conversationPath } from "~/components/chat/conversation-path";
 import { api } from "~/trpc/server";
 
 export async function generateMetadata(): Promise<Metadata> {

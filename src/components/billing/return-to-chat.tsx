@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 
-import { conversationPath } from "~/components/chat/conversation-route";
+import { conversationPath } from "~/components/chat/conversation-path";
 import { useUnsentMessage } from "~/components/chat/unsent-message";
 
 /** Someone sent here by the paywall finds the way back to the conversation, where the unsent text waits in the composer. */

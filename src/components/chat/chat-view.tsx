@@ -9,7 +9,8 @@ import { api } from "~/trpc/react";
 
 import { Composer } from "./composer";
 import { ConversationList } from "./conversation-list";
-import { conversationPath, useConversationRoute } from "./conversation-route";
+import { conversationPath } from "./conversation-path";
+import { useConversationRoute } from "./conversation-route";
 import { MessageBubble } from "./message-bubble";
 import { ModelLabel } from "./model-label";
 import { ReplyAnnouncer } from "./reply-announcer";

@@ -7,7 +7,7 @@ import { useState, type FormEvent } from "react";
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
 import type { ConversationOut } from "~/server/api/routers/chat";
 
-import { conversationPath } from "./conversation-route";
+import { conversationPath } from "./conversation-path";
 
 export function ConversationList({
   conversations,

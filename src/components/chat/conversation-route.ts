@@ -3,15 +3,7 @@
 import { usePathname } from "next/navigation";
 import { useCallback } from "react";
 
-/** The URL of one conversation; `/chat` alone opens the newest (or an empty page for a first one). */
-export function conversationPath(id: string | null): string {
-  return id ? `/chat/${encodeURIComponent(id)}` : "/chat";
-}
-
-export function conversationIdFromPath(pathname: string | null): string | null {
-  const match = /^\/chat\/([^/]+)\/?$/.exec(pathname ?? "");
-  return match?.[1] ? decodeURIComponent(match[1]) : null;
-}
+import { conversationIdFromPath, conversationPath } from "./conversation-path";
 
 /**
  * The open conversation lives in the URL. A conversation created here is shown by changing the

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 
-import { conversationPath } from "./conversation-route";
+import { conversationPath } from "./conversation-path";
 import type { UnsentMessage } from "./unsent-message";
 
 /** A message refused for lack of credits: here it is back in the composer; elsewhere, a link to it. */

@@ -97,6 +97,27 @@ describe("chat navigation (the open conversation lives in the URL)", () => {
     expect(await screen.findByTestId("chat-empty")).toBeInTheDocument();
   });
 
+  it("deleting the open conversation opens the next one under its URL, not a not-found page", async () => {
+    openAt("/chat/c1");
+    let deleted = false;
+    renderApp(<ChatView />, {
+      handlers: handlers({
+        "chat.listConversations": () => (deleted ? [c2] : [c1, c2]),
+        "chat.deleteConversation": () => {
+          deleted = true;
+          return { id: "c1" };
+        },
+      }),
+    });
+    await screen.findByText("Question one");
+    const first = screen.getAllByTestId("conversation-item")[0]!;
+    await userEvent.click(within(first).getByTestId("conversation-delete"));
+    await userEvent.click(within(first).getByTestId("conversation-delete-confirm"));
+    await waitFor(() => expect(window.location.pathname).toBe("/chat/c2"));
+    expect(await screen.findByText("Question two")).toBeInTheDocument();
+    expect(screen.queryByTestId("chat-not-found")).not.toBeInTheDocument();
+  });
+
   it("an unknown (or someone else's) conversation shows a not-found state and no composer", async () => {
     openAt("/chat/someone-elses");
     renderApp(<ChatView />, { handlers: handlers() });

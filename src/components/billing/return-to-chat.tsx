@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 
 import { conversationPath } from "~/components/chat/conversation-path";
 import { useUnsentMessage } from "~/components/chat/unsent-message";
+import { buttonClasses } from "~/components/ui/button";
 
 /** Someone sent here by the paywall finds the way back to the conversation, where the unsent text waits in the composer. */
 export function ReturnToChat() {
@@ -15,7 +16,7 @@ export function ReturnToChat() {
     <Link
       href={conversationPath(unsent.conversationId)}
       data-testid="billing-back-to-chat"
-      className="mb-6 inline-flex items-center gap-1 rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
+      className={buttonClasses({ className: "mb-6" })}
     >
       <span aria-hidden>←</span> {t("backToChat")}
     </Link>

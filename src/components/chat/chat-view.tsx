@@ -18,6 +18,7 @@ import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
 import { UnsentNotice } from "./unsent-notice";
 import { useChatStream, type SendInput } from "./use-chat-stream";
 import { useRestoredUnsent } from "./use-restored-unsent";
+import { Button, buttonClasses } from "~/components/ui/button";
 
 type Failure = { input: SendInput; kind: "send" | "rate" };
 
@@ -147,14 +148,9 @@ export function ChatView() {
 
       <section className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center justify-between gap-2 border-b border-gray-200 px-3 py-2 dark:border-gray-800">
-          <button
-            type="button"
-            onClick={() => setShowList((s) => !s)}
-            aria-expanded={showList}
-            className="rounded-md px-2 py-1 text-sm font-medium text-gray-700 hover:bg-gray-100 md:hidden dark:text-gray-200 dark:hover:bg-gray-800"
-          >
+          <Button variant="ghost" size="sm" className="md:hidden" onClick={() => setShowList((s) => !s)} aria-expanded={showList}>
             {showList ? t("hideConversations") : t("showConversations")}
-          </button>
+          </Button>
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
             {list.find((c) => c.id === currentId)?.title || t("untitled")}
           </h1>
@@ -166,7 +162,7 @@ export function ChatView() {
           {notFound ? (
             <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-not-found">
               <h2 className="text-lg font-semibold">{t("notFound")}</h2>
-              <Link href={conversationPath(null)} className="mt-2 inline-block text-sm text-blue-600 hover:underline dark:text-blue-400">
+              <Link href={conversationPath(null)} className={buttonClasses({ variant: "link", size: "sm", className: "mt-2" })}>
                 {t("openLatest")}
               </Link>
             </div>
@@ -195,18 +191,18 @@ export function ChatView() {
         {(failure || replyFailed) && (
           <div role="alert" className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
             <span>{failure ? (failure.kind === "rate" ? t("rateLimited") : t("sendError")) : t("replyError")}</span>
-            <button
-              type="button"
+            <Button
+              variant="danger"
+              size="sm"
               data-testid="chat-retry"
               onClick={() =>
                 failure
                   ? void sendContent(failure.input.content, failure.input.conversationId || null)
                   : previousUser && void sendContent(previousUser.content, currentId)
               }
-              className="rounded bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-700"
             >
               {t("retry")}
-            </button>
+            </Button>
           </div>
         )}
 

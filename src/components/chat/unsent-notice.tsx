@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 
+import { Button, buttonClasses } from "~/components/ui/button";
+
 import { conversationPath } from "./conversation-path";
 import type { UnsentMessage } from "./unsent-message";
 
@@ -29,15 +31,15 @@ export function UnsentNotice({
       <span className="min-w-0 flex-1">{here ? t("unsentNotice") : t("unsentElsewhere")}</span>
       {here ? (
         <span className="flex gap-2">
-          <button type="button" data-testid="chat-unsent-discard" onClick={onDiscard} className="rounded px-3 py-1 font-medium hover:bg-amber-100 dark:hover:bg-amber-900">
+          <Button variant="ghost" size="sm" data-testid="chat-unsent-discard" onClick={onDiscard}>
             {t("discardUnsent")}
-          </button>
-          <button type="button" data-testid="chat-resend" onClick={onResend} className="rounded bg-amber-600 px-3 py-1 font-medium text-white hover:bg-amber-700">
+          </Button>
+          <Button size="sm" data-testid="chat-resend" onClick={onResend}>
             {t("resend")}
-          </button>
+          </Button>
         </span>
       ) : (
-        <Link href={conversationPath(unsent.conversationId)} data-testid="chat-unsent-open" className="rounded px-3 py-1 font-medium underline underline-offset-2">
+        <Link href={conversationPath(unsent.conversationId)} data-testid="chat-unsent-open" className={buttonClasses({ variant: "link", size: "sm" })}>
           {t("openUnsent")}
         </Link>
       )}

@@ -1,9 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 
 import { api, HydrateClient } from "~/trpc/server";
+
+import { currentUser } from "../../_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("header");
@@ -24,6 +26,8 @@ async function isOwnConversation(conversationId: string): Promise<boolean> {
 /** Renders nothing itself: it loads this conversation's messages for the chat view in the layout. */
 export default async function ConversationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
+  // The layout sends a signed-out visitor to sign in; this page renders alongside it and must not fail first.
+  if (!(await currentUser())) redirect("/auth?callbackUrl=/chat");
   if (!(await isOwnConversation(id))) notFound();
   await api.chat.messages.prefetch({ conversationId: id });
   return <HydrateClient>{null}</HydrateClient>;

@@ -110,6 +110,7 @@ describe("billing page", () => {
   it("the header balance shows the credit even when its first load read the balance before the credit committed", async () => {
     let balanceCalls = 0;
     let credited = false;
+    let answerFirstLoad: (() => void) | undefined;
     renderApp(
       <>
         <CreditsDisplay signedIn />
@@ -117,10 +118,12 @@ describe("billing page", () => {
       </>,
       {
         handlers: base({
-          // The first load is answered late with what the database held when it was read: the old balance.
+          // The first load is answered late, only once the balance is read again, with what the
+          // database held when it was read: the old balance.
           "credits.balance": () => {
             balanceCalls++;
-            if (balanceCalls === 1) return new Promise((r) => setTimeout(() => r({ balance: 10, held: 0, spendable: 10 }), 100));
+            if (balanceCalls === 1) return new Promise((r) => (answerFirstLoad = () => r({ balance: 10, held: 0, spendable: 10 })));
+            answerFirstLoad?.();
             const balance = credited ? 50_010 : 10;
             return { balance, held: 0, spendable: balance };
           },

@@ -81,7 +81,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      */
     send: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncGenerator<ChatStreamEvent, void, unknown>> => {
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, signal });
         return run.events;
       }),

@@ -54,6 +54,22 @@ export class ChatPage {
     return this.page.getByTestId("conversation-item");
   }
 
+  /** The sidebar's link to one conversation. */
+  conversationLink(id: string) {
+    return this.page.locator(`[data-testid="conversation-link"][href="/chat/${id}"]`);
+  }
+
+  /** The scrolling list of messages (a focusable region). */
+  messageList() {
+    return this.page.getByTestId("chat-messages");
+  }
+
+  /** The id of the conversation the URL names (/chat/<id>); waits until there is one. */
+  async conversationIdFromUrl(): Promise<string> {
+    await expect(this.page).toHaveURL(/\/chat\/[^/]+$/);
+    return decodeURIComponent(new URL(this.page.url()).pathname.split("/")[2]!);
+  }
+
   async renameConversation(index: number, title: string): Promise<void> {
     const item = this.conversations().nth(index);
     await item.hover();

@@ -10,6 +10,7 @@ import type { AppRouter } from "~/server/api/root";
 
 import { appBatchLink } from "./batch-link";
 import { createQueryClient } from "./query-client";
+import { shouldLog } from "./should-log";
 
 let clientQueryClientSingleton: QueryClient | undefined;
 const getQueryClient = () => {
@@ -28,10 +29,7 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
   const [trpcClient] = useState(() =>
     api.createClient({
       links: [
-        loggerLink({
-          enabled: (op) =>
-            process.env.NODE_ENV === "development" || (op.direction === "down" && op.result instanceof Error),
-        }),
+        loggerLink({ enabled: (op) => shouldLog(op) }),
         appBatchLink({ url: getBaseUrl() + "/api/trpc" }),
       ],
     }),

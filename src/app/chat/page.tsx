@@ -2,22 +2,17 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 
-import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
-import { ChatView } from "~/components/chat/chat-view";
-
-import { currentUser } from "../_lib/current-user";
+import { conversationPath } from "~/components/chat/conversation-path";
+import { api } from "~/trpc/server";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("header");
   return { title: t("chat") };
 }
 
+/** /chat opens the newest conversation; without any, the empty chat (the first message creates one). */
 export default async function ChatPage() {
-  if (!(await currentUser())) redirect("/auth?callbackUrl=/chat");
-  return (
-    <>
-      <VerifyEmailNotice />
-      <ChatView />
-    </>
-  );
+  const [newest] = await api.chat.listConversations();
+  if (newest) redirect(conversationPath(newest.id));
+  return null;
 }

@@ -9,6 +9,7 @@ import { BillingBanner } from "./billing-banner";
 import { LedgerHistory } from "./ledger-history";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
+import { ReturnToChat } from "./return-to-chat";
 import { SpentChart } from "./spent-chart";
 import { useCheckoutCancel } from "./use-checkout-cancel";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
@@ -55,6 +56,7 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
       <p className="mt-1 mb-6 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
       {returnBanner}
+      <ReturnToChat />
       {unavailable && (
         <BillingBanner tone="warning" testId="billing-unavailable">
           {t("unavailable")}

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 
@@ -8,11 +9,16 @@ import { api } from "~/trpc/react";
 
 import { Composer } from "./composer";
 import { ConversationList } from "./conversation-list";
+import { conversationPath } from "./conversation-path";
+import { useConversationRoute } from "./conversation-route";
 import { MessageBubble } from "./message-bubble";
 import { ModelLabel } from "./model-label";
+import { ReplyAnnouncer } from "./reply-announcer";
 import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
+import { UnsentNotice } from "./unsent-notice";
 import { useChatStream, type SendInput } from "./use-chat-stream";
-import { Button } from "~/components/ui/button";
+import { useRestoredUnsent } from "./use-restored-unsent";
+import { Button, buttonClasses } from "~/components/ui/button";
 
 type Failure = { input: SendInput; kind: "send" | "rate" };
 
@@ -25,7 +31,7 @@ function errorCode(error: unknown): string | undefined {
 export function ChatView() {
   const t = useTranslations("chat");
   const utils = api.useUtils();
-  const [activeId, setActiveId] = useState<string | null>(null);
+  const { conversationId: routeId, showConversation } = useConversationRoute();
   const [draft, setDraft] = useState("");
   const [failure, setFailure] = useState<Failure | null>(null);
   const [showList, setShowList] = useState(false);
@@ -33,8 +39,13 @@ export function ChatView() {
 
   const conversations = api.chat.listConversations.useQuery();
   const list = conversations.data ?? [];
-  const currentId = activeId && list.some((c) => c.id === activeId) ? activeId : (list[0]?.id ?? null);
+  // `/chat` alone shows the newest conversation and puts its id in the URL.
+  const currentId = routeId ?? list[0]?.id ?? null;
+  useEffect(() => {
+    if (!routeId && currentId) showConversation(currentId, { replace: true });
+  }, [routeId, currentId, showConversation]);
   const messages = api.chat.messages.useQuery({ conversationId: currentId ?? "" }, { enabled: !!currentId });
+  const notFound = !!routeId && ["NOT_FOUND", "BAD_REQUEST"].includes(errorCode(messages.error) ?? "");
 
   const create = api.chat.createConversation.useMutation({
     onSuccess: (c) => {
@@ -42,13 +53,14 @@ export function ChatView() {
       // first message sent right away is not loaded back from the server while it streams.
       utils.chat.messages.setData({ conversationId: c.id }, []);
       void utils.chat.listConversations.invalidate();
-      setActiveId(c.id);
     },
   });
   const rename = api.chat.renameConversation.useMutation({ onSettled: () => utils.chat.listConversations.invalidate() });
   const remove = api.chat.deleteConversation.useMutation({
     onSuccess: ({ id }) => {
-      if (id === activeId) setActiveId(null);
+      // Gone from the list at once, so `/chat` does not open it again before the list reloads.
+      utils.chat.listConversations.setData(undefined, (old) => old?.filter((c) => c.id !== id));
+      if (id === currentId) showConversation(null, { replace: true });
       return utils.chat.listConversations.invalidate();
     },
   });
@@ -90,8 +102,9 @@ export function ChatView() {
         setFailure({ input: { conversationId: "", content: text }, kind: "send" });
         return;
       }
-    }
-    setActiveId(target);
+      // The empty chat becomes this conversation: Back should not return to a page that no longer exists.
+      showConversation(target, { replace: true });
+    } else if (target !== currentId) showConversation(target);
     send({ conversationId: target, content: text });
   }
 
@@ -105,6 +118,8 @@ export function ChatView() {
   const last = serverMessages[serverMessages.length - 1];
   const previousUser = [...serverMessages].reverse().find((m) => m.role === "user");
   const replyFailed = !liveHere && !isSending && last?.role === "assistant" && last.status === "error" && previousUser;
+
+  useRestoredUnsent(unsent, currentId, draft, setDraft);
 
   const endRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -121,12 +136,9 @@ export function ChatView() {
           loading={conversations.isPending}
           activeId={currentId}
           creating={create.isPending}
-          onSelect={(id) => {
-            setActiveId(id);
-            setShowList(false);
-          }}
+          onSelect={() => setShowList(false)}
           onNew={() => {
-            create.mutate({});
+            create.mutate({}, { onSuccess: (c) => showConversation(c.id) });
             setShowList(false);
           }}
           onRename={(id, title) => rename.mutate({ id, title })}
@@ -139,14 +151,22 @@ export function ChatView() {
           <Button variant="ghost" size="sm" className="md:hidden" onClick={() => setShowList((s) => !s)} aria-expanded={showList}>
             {showList ? t("hideConversations") : t("showConversations")}
           </Button>
-          <h1 className="hidden truncate text-sm font-medium md:block">
+          <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
             {list.find((c) => c.id === currentId)?.title || t("untitled")}
           </h1>
           <ModelLabel />
         </div>
 
-        <div className="flex-1 overflow-y-auto px-3 py-4" aria-live="polite">
-          {shownMessages.length === 0 && !liveHere && !messages.isFetching ? (
+        {/* Focusable so the keyboard can scroll it; `relative` keeps the visually hidden labels inside it. */}
+        <div className="relative flex-1 overflow-y-auto px-3 py-4" tabIndex={0} role="region" aria-label={t("messagesLabel")} data-testid="chat-messages">
+          {notFound ? (
+            <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-not-found">
+              <h2 className="text-lg font-semibold">{t("notFound")}</h2>
+              <Link href={conversationPath(null)} className={buttonClasses({ variant: "link", size: "sm", className: "mt-2" })}>
+                {t("openLatest")}
+              </Link>
+            </div>
+          ) : shownMessages.length === 0 && !liveHere && !messages.isFetching ? (
             <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-empty">
               <h2 className="text-lg font-semibold">{t("emptyTitle")}</h2>
               <p className="mt-1 text-sm text-gray-500 dark:text-gray-400">{t("emptyBody")}</p>
@@ -164,7 +184,7 @@ export function ChatView() {
               )}
             </ol>
           )}
-          {messages.isError && <p className="mt-3 text-sm text-red-600 dark:text-red-400">{t("loadError")}</p>}
+          {messages.isError && !notFound && <p className="mt-3 text-sm text-red-600 dark:text-red-400">{t("loadError")}</p>}
           <div ref={endRef} />
         </div>
 
@@ -187,15 +207,16 @@ export function ChatView() {
         )}
 
         {unsent && !isSending && (
-          <div className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="chat-unsent">
-            <span className="min-w-0 flex-1">{t("unsentNotice")}</span>
-            <Button size="sm" data-testid="chat-resend" onClick={() => void sendContent(unsent.content, unsent.conversationId)}>
-              {t("resend")}
-            </Button>
-          </div>
+          <UnsentNotice
+            unsent={unsent}
+            conversationId={currentId}
+            onResend={() => void sendContent(draft.trim() ? draft : unsent.content, currentId)}
+            onDiscard={clearUnsent}
+          />
         )}
+        <ReplyAnnouncer sending={isSending} lastReply={last?.role === "assistant" ? last : undefined} />
 
-        <Composer value={draft} onChange={setDraft} sending={isSending} onStop={stop} onSend={() => void sendContent(draft, currentId)} />
+        {!notFound && <Composer value={draft} onChange={setDraft} sending={isSending} onStop={stop} onSend={() => void sendContent(draft, currentId)} />}
       </section>
     </div>
   );

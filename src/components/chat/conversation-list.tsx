@@ -1,11 +1,14 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
-import { Button } from "~/components/ui/button";
+import { Button, buttonClasses } from "~/components/ui/button";
 import type { RouterOutputs } from "~/trpc/react";
+
+import { conversationPath } from "./conversation-path";
 
 type ConversationOut = RouterOutputs["chat"]["listConversations"][number];
 
@@ -117,9 +120,15 @@ function ConversationItem({
         </div>
       ) : (
         <div className="flex items-center">
-          <Button variant="row" size="sm" className="min-w-0 flex-1" onClick={onSelect} aria-current={active || undefined}>
+          <Link
+            href={conversationPath(conversation.id)}
+            onClick={onSelect}
+            aria-current={active ? "page" : undefined}
+            data-testid="conversation-link"
+            className={buttonClasses({ variant: "row", size: "sm", className: "min-w-0 flex-1" })}
+          >
             <span className="truncate">{shownTitle}</span>
-          </Button>
+          </Link>
           <div className="flex shrink-0 gap-0.5 pr-1 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
             <Button
               variant="ghost"

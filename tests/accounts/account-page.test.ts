@@ -120,7 +120,7 @@ describeEachDb("account page", (kind) => {
 
   it("refuses while a reply is still being written (its charge would be lost), then deletes once it settled", async () => {
     const { id, caller } = await newUser();
-    const hold = await reserve(t.db, { userId: id, amount: 100, ttlSeconds: 600, refType: "test_reply", refId: `reply-${id}` });
+    const hold = await reserve(t.db, { userId: id, amount: 100, ttlSeconds: 600, refType: "chat_message", refId: `reply-${id}` });
     await expect(caller.account.delete({ password: PASSWORD })).rejects.toSatisfy((e) => errorCode(e) === "CONFLICT");
     expect((await t.db.user.findUniqueOrThrow({ where: { id } })).deletedAt).toBeNull();
     await release(t.db, hold.id);

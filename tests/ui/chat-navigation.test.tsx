@@ -5,8 +5,12 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BillingView } from "~/components/billing/billing-view";
 import { ChatView } from "~/components/chat/chat-view";
 import { UNSENT_KEY } from "~/components/chat/unsent-message";
+import type { RouterOutputs } from "~/trpc/react";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
+
+type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
+type MessageOut = RouterOutputs["chat"]["messages"][number];
 
 // Like Next.js: usePathname follows history.pushState/replaceState without a navigation.
 vi.mock("next/navigation", async () => {
@@ -38,7 +42,7 @@ beforeAll(() => {
 const at = new Date("2026-01-01T00:00:00Z");
 const c1 = { id: "c1", title: "First", updatedAt: at };
 const c2 = { id: "c2", title: "Second", updatedAt: at };
-const message = (id: string, role: "user" | "assistant", content: string) => ({ id, role, content, status: "complete", creditsCharged: null, createdAt: at });
+const message = (id: string, role: "user" | "assistant", content: string): MessageOut => ({ id, role, content, status: "complete", creditsCharged: null, createdAt: at });
 
 function handlers(overrides: Handlers = {}): Handlers {
   return {
@@ -132,7 +136,7 @@ describe("chat accessibility", () => {
     openAt("/chat/c1");
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    async function* reply() {
+    async function* reply(): AsyncGenerator<ChatStreamEvent> {
       yield { type: "start", userMessageId: "u1", assistantMessageId: "a1", conversationId: "c1" };
       yield { type: "delta", text: "Partial" };
       await finished;
@@ -175,7 +179,7 @@ describe("the message refused by the paywall", () => {
   it("is back in the composer of its conversation, and Send again sends exactly what is shown", async () => {
     openAt("/chat/c1");
     localStorage.setItem(UNSENT_KEY, JSON.stringify({ conversationId: "c1", content: "from before" }));
-    async function* reply() {
+    async function* reply(): AsyncGenerator<ChatStreamEvent> {
       yield { type: "start", userMessageId: "u1", assistantMessageId: "a1", conversationId: "c1" };
       yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 2 }, creditsCharged: 3 };
     }

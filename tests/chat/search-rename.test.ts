@@ -33,8 +33,8 @@ describeEachDb("chat conversation search and rename", (kind) => {
     // Wildcards are matched literally.
     expect(await chat.listConversations({ search: "%" })).toEqual([]);
     expect(await chat.listConversations({ search: "nothing like this" })).toEqual([]);
-    expect((await chat.listConversations({ search: "  " })).map((c) => c.id)).toEqual([mixed.id, bread.id, trip.id]);
-    expect((await chat.listConversations()).length).toBe(3);
+    expect((await chat.listConversations()).map((c) => c.id)).toEqual([mixed.id, bread.id, trip.id]);
+    expect(await codeOf(chat.listConversations({ search: "  " }))).toBe("BAD_REQUEST");
     expect(await codeOf(chat.listConversations({ search: "x".repeat(101) }))).toBe("BAD_REQUEST");
   });
 

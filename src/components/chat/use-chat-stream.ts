@@ -8,6 +8,7 @@ import { api } from "~/trpc/react";
 
 export interface LiveExchange {
   conversationId: string;
+  replaces?: string[];
   userContent: string;
   assistantText: string;
   status: "sending" | "streaming" | "complete" | "stopped" | "error";
@@ -19,7 +20,19 @@ export interface LiveExchange {
 
 export interface SendInput {
   conversationId: string;
+  /** The user message the reply answers (for a regenerate: the last one, unchanged). */
   content: string;
+  /** send (default): a new exchange; regenerate / edit: replaces the last exchange, metered like a send. */
+  mode?: "send" | "regenerate" | "edit";
+  /** Stored messages this exchange replaces: hidden while its live copy shows. */
+  replaces?: string[];
+}
+
+function openStream(client: ReturnType<typeof api.useUtils>["client"], input: SendInput, signal: AbortSignal) {
+  const { conversationId, content } = input;
+  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId }, { signal });
+  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content }, { signal });
+  return client.chat.send.mutate({ conversationId, content }, { signal });
 }
 
 type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
@@ -38,9 +51,9 @@ export function useChatStream({ onStarted, onError }: { onStarted: (input: SendI
     mutationFn: async (input: SendInput): Promise<DoneEvent | null> => {
       const controller = new AbortController();
       controllerRef.current = controller;
-      setLive({ conversationId: input.conversationId, userContent: input.content, assistantText: "", status: "sending" });
+      setLive({ conversationId: input.conversationId, replaces: input.replaces, userContent: input.content, assistantText: "", status: "sending" });
       try {
-        const events = await utils.client.chat.send.mutate(input, { signal: controller.signal });
+        const events = await openStream(utils.client, input, controller.signal);
         for await (const event of events) {
           if (event.type === "start") {
             setLive((l) => l && { ...l, status: "streaming", userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId });

@@ -64,7 +64,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       return { id, label, demo };
     }),
     listConversations: protectedProcedure
-      .input(z.object({ search: text({ min: 0, max: MAX_SEARCH_CHARS }).optional() }).optional())
+      .input(z.object({ search: text({ max: MAX_SEARCH_CHARS }).optional() }).optional())
       .query(({ ctx, input }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId, input?.search)),
     createConversation: protectedProcedure
       .input(z.object({ title: text({ max: MAX_TITLE_CHARS }).optional() }).default({}))

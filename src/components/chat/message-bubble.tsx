@@ -34,7 +34,7 @@ export function MessageBubble({
         {isUser ? (
           <p className="break-words whitespace-pre-wrap">{content}</p>
         ) : content ? (
-          <Markdown>{content}</Markdown>
+          <Markdown streaming={status === "streaming"}>{content}</Markdown>
         ) : status === "sending" || status === "streaming" ? (
           <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
         ) : null}

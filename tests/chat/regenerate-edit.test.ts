@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
+import { env } from "~/env";
 import { getBalance } from "~/server/credits";
 import { chatConfigFromEnv, creditsFor, worstCaseCredits, type ChatStreamEvent } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
@@ -152,5 +153,28 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     expect(codes.filter((c) => c === "CONFLICT")).toHaveLength(2);
     expect((await chat.messages({ conversationId: conv.id })).map((m) => m.content)).toEqual(["Long one", "Again."]);
     await expectAudited(u.id);
+  });
+
+  it(`regenerate and edit share the sends' rate limit (${env.RATE_LIMIT_CHAT_PER_USER.limit} per window), checked before anything is reserved`, async () => {
+    const { chat, conv, model } = await setup(1);
+    // An exchange to replace, stored as a finished one would be.
+    await t.db.message.createMany({
+      data: [
+        { conversationId: conv.id, role: "user", content: "Q", status: "complete", createdAt: new Date(Date.now() - 2000) },
+        { conversationId: conv.id, role: "assistant", content: "A", status: "complete", createdAt: new Date(Date.now() - 1000) },
+      ],
+    });
+    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
+    const leftInWindow = windowMs - (Date.now() % windowMs);
+    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
+    const before = await snapshot(t.db);
+    const codes: string[] = [];
+    for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit + 1; i++) {
+      codes.push(await codeOf(i % 2 ? chat.editLast({ conversationId: conv.id, content: "Q2" }) : chat.regenerate({ conversationId: conv.id })));
+    }
+    expect(codes.slice(0, -1).every((c) => c === "PAYMENT_REQUIRED")).toBe(true);
+    expect(codes.at(-1)).toBe("TOO_MANY_REQUESTS");
+    expect(model.calls).toHaveLength(0);
+    expect(await snapshot(t.db)).toEqual(before);
   });
 });

@@ -3,12 +3,29 @@ import { getTranslations } from "next-intl/server";
 
 import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
 import { HomeBalance } from "~/components/home/home-balance";
+import { buttonClasses } from "~/components/ui/button";
 
 import { currentUser } from "./_lib/current-user";
 
-const primary = "inline-flex items-center justify-center rounded-md bg-blue-600 px-5 py-2.5 font-medium text-white hover:bg-blue-700";
-const secondary =
-  "inline-flex items-center justify-center rounded-md border border-gray-300 px-5 py-2.5 font-medium text-gray-800 hover:bg-gray-50 dark:border-gray-700 dark:text-gray-100 dark:hover:bg-gray-900";
+interface Action {
+  href: string;
+  label: string;
+  testId?: string;
+}
+
+/** The page's main action and its alternative, as links that look like buttons. */
+function Actions({ primary, secondary }: { primary: Action; secondary: Action }) {
+  return (
+    <div className="mt-8 flex flex-col gap-3 sm:flex-row">
+      <Link href={primary.href} className={buttonClasses({ size: "lg" })} data-testid={primary.testId}>
+        {primary.label}
+      </Link>
+      <Link href={secondary.href} className={buttonClasses({ variant: "secondary", size: "lg" })} data-testid={secondary.testId}>
+        {secondary.label}
+      </Link>
+    </div>
+  );
+}
 
 export default async function HomePage() {
   const [t, user] = await Promise.all([getTranslations("home"), currentUser()]);
@@ -19,14 +36,10 @@ export default async function HomePage() {
         <h1 className="text-3xl font-bold tracking-tight">{t("greeting", { name: user.name ?? user.email ?? "" })}</h1>
         <VerifyEmailNotice />
         <HomeBalance />
-        <div className="mt-8 flex flex-col gap-3 sm:flex-row">
-          <Link href="/chat" className={primary} data-testid="home-open-chat">
-            {t("openChat")}
-          </Link>
-          <Link href="/billing" className={secondary}>
-            {t("buyCredits")}
-          </Link>
-        </div>
+        <Actions
+          primary={{ href: "/chat", label: t("openChat"), testId: "home-open-chat" }}
+          secondary={{ href: "/billing", label: t("buyCredits") }}
+        />
       </section>
     );
   }
@@ -43,14 +56,10 @@ export default async function HomePage() {
           </li>
         ))}
       </ul>
-      <div className="mt-8 flex flex-col gap-3 sm:flex-row">
-        <Link href="/auth?mode=signup" className={primary} data-testid="home-signup">
-          {t("signUpCta")}
-        </Link>
-        <Link href="/auth" className={secondary}>
-          {t("signInCta")}
-        </Link>
-      </div>
+      <Actions
+        primary={{ href: "/auth?mode=signup", label: t("signUpCta"), testId: "home-signup" }}
+        secondary={{ href: "/auth", label: t("signInCta") }}
+      />
     </section>
   );
 }

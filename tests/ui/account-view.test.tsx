@@ -149,9 +149,41 @@ describe("account page: sign out everywhere", () => {
 });
 
 describe("account menu", () => {
-  it("links to the account page", async () => {
+  it("opens from a click; its items are menu items and Account settings links to the account page", async () => {
     renderApp(<AccountMenu email="ada@example.com" name="Ada" />);
-    await userEvent.click(screen.getByTestId("account-menu"));
-    expect(screen.getByRole("link", { name: "Account settings" })).toHaveAttribute("href", "/account");
+    const trigger = screen.getByRole("button", { name: "Account" });
+    expect(trigger).toHaveAttribute("aria-expanded", "false");
+    await userEvent.click(trigger);
+    expect(trigger).toHaveAttribute("aria-expanded", "true");
+    const menu = screen.getByRole("menu");
+    expect(menu).toHaveTextContent("ada@example.com");
+    expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveAttribute("href", "/account");
+    expect(screen.getAllByRole("menuitem").map((item) => item.textContent)).toEqual(["Account settings", "Sign out", "Sign out everywhere"]);
+  });
+
+  it("works from the keyboard: Enter opens on the first item, arrows move, Escape closes and gives focus back", async () => {
+    const user = userEvent.setup();
+    renderApp(<AccountMenu email="ada@example.com" name="Ada" />);
+    const trigger = screen.getByRole("button", { name: "Account" });
+    trigger.focus();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveFocus());
+    await user.keyboard("{ArrowDown}");
+    expect(screen.getByRole("menuitem", { name: "Sign out" })).toHaveFocus();
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("menu")).not.toBeInTheDocument());
+    expect(trigger).toHaveFocus();
+  });
+
+  it("Sign out everywhere from the menu ends every session, then signs out here and goes home", async () => {
+    const user = userEvent.setup();
+    const { calls } = renderApp(<AccountMenu email="ada@example.com" name="Ada" />, {
+      handlers: { "auth.signOutEverywhere": (): RouterOutputs["auth"]["signOutEverywhere"] => ({ ended: 2 }) },
+    });
+    await user.click(screen.getByRole("button", { name: "Account" }));
+    await user.click(screen.getByRole("menuitem", { name: "Sign out everywhere" }));
+    await waitFor(() => expect(router.replace).toHaveBeenCalledWith("/"));
+    expect(calls.map((c) => c.path)).toEqual(["auth.signOutEverywhere"]);
+    expect(signOut).toHaveBeenCalledWith({ redirect: false });
   });
 });

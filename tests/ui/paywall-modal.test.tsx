@@ -94,7 +94,21 @@ describe("PaywallModal", () => {
     expect(buy).toHaveFocus();
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("paywall")).not.toBeInTheDocument();
-    expect(composer).toHaveFocus();
+    await waitFor(() => expect(composer).toHaveFocus());
+  });
+
+  it("hides the page behind it from assistive technology while open, and a click outside closes it", async () => {
+    const user = userEvent.setup();
+    renderApp(<Page />);
+    const composer = screen.getByText("composer");
+    act(() => reportPaymentRequired());
+    await screen.findByTestId("paywall");
+    expect(composer.closest('[aria-hidden="true"]')).not.toBeNull();
+    await waitFor(() => expect(screen.getByTestId("paywall-buy")).toHaveFocus());
+    await user.click(screen.getByTestId("paywall-overlay"));
+    await waitFor(() => expect(screen.queryByTestId("paywall")).not.toBeInTheDocument());
+    expect(composer.closest('[aria-hidden="true"]')).toBeNull();
+    expect(push).not.toHaveBeenCalled();
   });
 
   it("Cancel closes it; Buy Credits goes to /billing", async () => {

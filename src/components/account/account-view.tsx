@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 
 import { ChangePasswordForm } from "./change-password-form";
 import { useSignOut } from "./use-sign-out";
+import { Button } from "~/components/ui/button";
 
 export function AccountView({ email }: { email: string | null }) {
   const t = useTranslations("account");
@@ -23,15 +24,9 @@ export function AccountView({ email }: { email: string | null }) {
             {t("sessionsTitle")}
           </h2>
           <p className="mt-1 text-sm text-gray-600 dark:text-gray-300">{t("signOutEverywhereHint")}</p>
-          <button
-            type="button"
-            data-testid="account-sign-out-everywhere"
-            disabled={signingOut}
-            onClick={() => void signOut(true)}
-            className="mt-4 rounded-md border border-gray-300 px-4 py-2 font-medium hover:bg-gray-50 disabled:opacity-60 dark:border-gray-700 dark:hover:bg-gray-900"
-          >
+          <Button variant="secondary" className="mt-4" data-testid="account-sign-out-everywhere" disabled={signingOut} onClick={() => void signOut(true)}>
             {t("signOutEverywhere")}
-          </button>
+          </Button>
         </section>
       </div>
     </div>

@@ -4,11 +4,10 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
+import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
+import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
-
-const input =
-  "mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-gray-900 focus:border-blue-500 focus:outline-2 focus:outline-blue-500/40 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100";
-const button = "w-full rounded-md bg-blue-600 px-4 py-2.5 font-medium text-white hover:bg-blue-700 disabled:opacity-60";
 
 /** Without a token: ask for a link (same answer whether or not the email has an account). With one: choose the new password. */
 export function ResetPasswordForm({ token }: { token: string | null }) {
@@ -46,26 +45,24 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
       {!token && <p className="mt-1 text-gray-600 dark:text-gray-300">{t("resetRequestBody")}</p>}
       {!done && (
         <form noValidate onSubmit={onSubmit} className="mt-6 space-y-4">
-          <label className="block text-sm font-medium">
-            {token ? t("newPassword") : ta("email")}
-            <input
-              type={token ? "password" : "email"}
-              autoComplete={token ? "new-password" : "email"}
-              data-testid="reset-input"
-              value={value}
-              onChange={(e) => setValue(e.target.value)}
-              className={input}
-            />
-          </label>
-          <button type="submit" data-testid="reset-submit" disabled={request.isPending || reset.isPending} className={button}>
+          <TextField
+            label={token ? t("newPassword") : ta("email")}
+            type={token ? "password" : "email"}
+            autoComplete={token ? "new-password" : "email"}
+            data-testid="reset-input"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            hint={token ? ta("passwordHint") : undefined}
+          />
+          <Button type="submit" size="lg" className="w-full" data-testid="reset-submit" disabled={request.isPending || reset.isPending}>
             {token ? t("resetSave") : t("resetSubmit")}
-          </button>
+          </Button>
         </form>
       )}
       {message && (
-        <p role={message.ok ? "status" : "alert"} data-testid="reset-message" className={`mt-4 rounded-md px-3 py-2 text-sm ${message.ok ? "bg-green-50 text-green-800 dark:bg-green-950 dark:text-green-200" : "bg-red-50 text-red-700 dark:bg-red-950 dark:text-red-300"}`}>
+        <FormMessage tone={message.ok ? "success" : "error"} testId="reset-message" className="mt-4">
           {message.text}
-        </p>
+        </FormMessage>
       )}
       {done && (
         <Link href="/auth" data-testid="reset-sign-in" className="mt-4 inline-block text-blue-700 underline dark:text-blue-300">

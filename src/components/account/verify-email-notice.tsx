@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 import { api } from "~/trpc/react";
+import { Button } from "~/components/ui/button";
 
 /** Until the email is verified: what is pending (the signup bonus) and a rate-limited "send again". */
 export function VerifyEmailNotice() {
@@ -27,15 +28,9 @@ export function VerifyEmailNotice() {
       <p className="font-semibold">{t("verifyPendingTitle", { bonus: status.data.bonus })}</p>
       <p className="mt-1 text-sm">{t("verifyPendingBody", { email: status.data.email ?? "" })}</p>
       <div className="mt-3 flex items-center gap-3">
-        <button
-          type="button"
-          data-testid="verify-email-resend"
-          disabled={resend.isPending}
-          onClick={() => void onResend()}
-          className="rounded-md border border-amber-400 px-3 py-1.5 text-sm font-medium hover:bg-amber-100 disabled:opacity-60 dark:border-amber-600 dark:hover:bg-amber-900"
-        >
+        <Button variant="secondary" size="sm" data-testid="verify-email-resend" disabled={resend.isPending} onClick={() => void onResend()}>
           {t("resend")}
-        </button>
+        </Button>
         {note && <span className="text-sm">{t(note)}</span>}
       </div>
     </div>

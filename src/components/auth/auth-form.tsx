@@ -4,16 +4,16 @@ import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 
+import { Button } from "~/components/ui/button";
+import { FormMessage } from "~/components/ui/form-message";
+import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
 
 import { signInProblem, signUpProblem, validateAuthForm, type FieldProblem } from "./auth-errors";
 
 type Mode = "signin" | "signup";
-
-const input =
-  "mt-1 block w-full rounded-md border border-gray-300 bg-white px-3 py-2 text-gray-900 focus:border-blue-500 focus:outline-2 focus:outline-blue-500/40 aria-invalid:border-red-500 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100";
 
 export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; callbackUrl: string }) {
   const t = useTranslations("auth");
@@ -27,7 +27,6 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
   const [busy, setBusy] = useState(false);
   const signUp = api.auth.signUp.useMutation();
   const providers = api.auth.providers.useQuery(undefined, { retry: false, staleTime: Infinity });
-  const errorId = useId();
 
   function switchMode(next: Mode) {
     setMode(next);
@@ -64,10 +63,7 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
     }
   }
 
-  const tabClass = (active: boolean) =>
-    `flex-1 rounded-md px-3 py-2 text-sm font-medium ${
-      active ? "bg-white text-gray-900 shadow-sm dark:bg-gray-700 dark:text-white" : "text-gray-600 hover:text-gray-900 dark:text-gray-300 dark:hover:text-white"
-    }`;
+  const fieldError = (field: FieldProblem["field"]) => (problem && problem.field === field ? t(problem.key) : undefined);
 
   return (
     <div className="mx-auto w-full max-w-sm py-6">
@@ -75,84 +71,79 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
       <p className="mt-1 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
       <div role="tablist" aria-label={t("title")} className="mt-6 flex gap-1 rounded-lg bg-gray-100 p-1 dark:bg-gray-800">
-        <button type="button" role="tab" aria-selected={mode === "signin"} data-testid="auth-tab-signin" className={tabClass(mode === "signin")} onClick={() => switchMode("signin")}>
+        <Button variant="segment" className="flex-1" role="tab" aria-selected={mode === "signin"} data-testid="auth-tab-signin" onClick={() => switchMode("signin")}>
           {t("tabSignIn")}
-        </button>
-        <button type="button" role="tab" aria-selected={mode === "signup"} data-testid="auth-tab-signup" className={tabClass(mode === "signup")} onClick={() => switchMode("signup")}>
+        </Button>
+        <Button variant="segment" className="flex-1" role="tab" aria-selected={mode === "signup"} data-testid="auth-tab-signup" onClick={() => switchMode("signup")}>
           {t("tabSignUp")}
-        </button>
+        </Button>
       </div>
 
       <form noValidate onSubmit={onSubmit} className="mt-6 space-y-4" aria-busy={busy}>
-        <label className="block text-sm font-medium">
-          {t("email")}
-          <input
-            type="email"
-            name="email"
-            autoComplete="email"
-            data-testid="auth-email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            aria-invalid={problem?.field === "email" || undefined}
-            aria-describedby={problem?.field === "email" ? errorId : undefined}
-            className={input}
-          />
-        </label>
+        <TextField
+          label={t("email")}
+          type="email"
+          name="email"
+          autoComplete="email"
+          data-testid="auth-email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={fieldError("email")}
+          errorTestId="auth-error"
+        />
         {mode === "signup" && (
-          <label className="block text-sm font-medium">
-            {t("name")}
-            <input type="text" name="name" autoComplete="name" maxLength={80} data-testid="auth-name" value={name} onChange={(e) => setName(e.target.value)} className={input} />
-          </label>
-        )}
-        <label className="block text-sm font-medium">
-          {t("password")}
-          <input
-            type="password"
-            name="password"
-            autoComplete={mode === "signup" ? "new-password" : "current-password"}
-            data-testid="auth-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={problem?.field === "password" || undefined}
-            aria-describedby={problem?.field === "password" ? errorId : undefined}
-            className={input}
+          <TextField
+            label={t("name")}
+            type="text"
+            name="name"
+            autoComplete="name"
+            maxLength={80}
+            data-testid="auth-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
           />
-          {mode === "signup" && <span className="mt-1 block text-xs font-normal text-gray-500 dark:text-gray-400">{t("passwordHint")}</span>}
-        </label>
+        )}
+        <TextField
+          label={t("password")}
+          type="password"
+          name="password"
+          autoComplete={mode === "signup" ? "new-password" : "current-password"}
+          data-testid="auth-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          hint={mode === "signup" ? t("passwordHint") : undefined}
+          error={fieldError("password")}
+          errorTestId="auth-error"
+        />
         {mode === "signin" && (
           <Link href="/auth/reset" data-testid="auth-forgot" className="block text-sm text-blue-700 hover:underline dark:text-blue-300">
             {tAccount("forgotPassword")}
           </Link>
         )}
 
-        {problem && (
-          <p id={errorId} role="alert" data-testid="auth-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950 dark:text-red-300">
+        {problem && problem.field === null && (
+          <FormMessage tone="error" testId="auth-error">
             {t(problem.key)}
-          </p>
+          </FormMessage>
         )}
 
-        <button
-          type="submit"
-          disabled={busy}
-          data-testid="auth-submit"
-          className="w-full rounded-md bg-blue-600 px-4 py-2.5 font-medium text-white hover:bg-blue-700 disabled:opacity-60"
-        >
+        <Button type="submit" size="lg" className="w-full" disabled={busy} data-testid="auth-submit">
           {busy ? t("submitting") : mode === "signup" ? t("submitSignUp") : t("submitSignIn")}
-        </button>
+        </Button>
       </form>
 
       {(providers.data?.github || providers.data?.google) && (
         <div className="mt-6 space-y-3">
           <p className="text-center text-sm text-gray-500 dark:text-gray-400">{t("or")}</p>
           {providers.data.github && (
-            <button type="button" data-testid="auth-github" onClick={() => void signIn("github", { redirectTo: callbackUrl })} className="w-full rounded-md border border-gray-300 px-4 py-2 font-medium hover:bg-gray-50 dark:border-gray-700 dark:hover:bg-gray-900">
+            <Button variant="secondary" size="lg" className="w-full" data-testid="auth-github" onClick={() => void signIn("github", { redirectTo: callbackUrl })}>
               {t("withGithub")}
-            </button>
+            </Button>
           )}
           {providers.data.google && (
-            <button type="button" data-testid="auth-google" onClick={() => void signIn("google", { redirectTo: callbackUrl })} className="w-full rounded-md border border-gray-300 px-4 py-2 font-medium hover:bg-gray-50 dark:border-gray-700 dark:hover:bg-gray-900">
+            <Button variant="secondary" size="lg" className="w-full" data-testid="auth-google" onClick={() => void signIn("google", { redirectTo: callbackUrl })}>
               {t("withGoogle")}
-            </button>
+            </Button>
           )}
         </div>
       )}

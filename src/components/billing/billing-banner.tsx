@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { Button } from "~/components/ui/button";
 
 type Tone = "success" | "info" | "warning" | "error";
 
@@ -24,9 +25,9 @@ export function BillingBanner({ tone, testId, children, onDismiss }: { tone: Ton
         {children}
       </p>
       {onDismiss && (
-        <button type="button" onClick={onDismiss} className="shrink-0 rounded px-1 font-medium underline-offset-2 hover:underline">
+        <Button variant="ghost" size="xs" className="shrink-0" onClick={onDismiss}>
           {t("dismiss")}
-        </button>
+        </Button>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { minorToMajor } from "~/lib/money";
 import { navigateTo } from "~/lib/navigate";
 import type { ProductOut } from "~/server/api/routers/billing";
 import { api } from "~/trpc/react";
+import { Button } from "~/components/ui/button";
 
 const PACK_NAMES = new Set(["starter", "pro", "enterprise"]);
 
@@ -42,17 +43,16 @@ export function PackList({ products, onError }: { products: ProductOut[]; onErro
           <p className="mt-1 text-gray-600 tabular-nums dark:text-gray-300" data-testid={`credits-${product.id}`}>
             {t("perPack", { credits: format.number(product.credits) })}
           </p>
-          <button
-            type="button"
+          <Button
+            className="mt-5"
             data-testid={`purchase-${product.id}`}
             disabled={busyPack !== undefined}
             aria-busy={busyPack === product.id}
             onClick={() => checkout.mutate({ packId: product.id })}
-            className="mt-5 inline-flex items-center justify-center gap-2 rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-60"
           >
             {busyPack === product.id && <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-white border-t-transparent" />}
             {busyPack === product.id ? t("redirecting") : t("purchase")}
-          </button>
+          </Button>
         </div>
       ))}
     </div>

@@ -14,6 +14,7 @@ import { MessageEditor } from "./message-editor";
 import { ModelLabel } from "./model-label";
 import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
 import { useChatStream, type SendInput } from "./use-chat-stream";
+import { Button } from "~/components/ui/button";
 
 type Failure = { input: SendInput; kind: "send" | "rate" | "payment" };
 
@@ -153,14 +154,9 @@ export function ChatView() {
 
       <section className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center justify-between gap-2 border-b border-gray-200 px-3 py-2 dark:border-gray-800">
-          <button
-            type="button"
-            onClick={() => setShowList((s) => !s)}
-            aria-expanded={showList}
-            className="rounded-md px-2 py-1 text-sm font-medium text-gray-700 hover:bg-gray-100 md:hidden dark:text-gray-200 dark:hover:bg-gray-800"
-          >
+          <Button variant="ghost" size="sm" className="md:hidden" onClick={() => setShowList((s) => !s)} aria-expanded={showList}>
             {showList ? t("hideConversations") : t("showConversations")}
-          </button>
+          </Button>
           <h1 className="hidden truncate text-sm font-medium md:block">
             {list.find((c) => c.id === currentId)?.title || t("untitled")}
           </h1>
@@ -213,8 +209,9 @@ export function ChatView() {
         {(failure || replyFailed) && (
           <div role="alert" className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
             <span>{failure ? t(FAILURE_TEXT[failure.kind]) : t("replyError")}</span>
-            <button
-              type="button"
+            <Button
+              variant="danger"
+              size="sm"
               data-testid="chat-retry"
               onClick={() =>
                 failure
@@ -223,24 +220,18 @@ export function ChatView() {
                     : void sendContent(failure.input.content, failure.input.conversationId || null)
                   : previousUser && void sendContent(previousUser.content, currentId)
               }
-              className="rounded bg-red-600 px-3 py-1 font-medium text-white hover:bg-red-700"
             >
               {t("retry")}
-            </button>
+            </Button>
           </div>
         )}
 
         {unsent && !isSending && (
           <div className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="chat-unsent">
             <span className="min-w-0 flex-1">{t("unsentNotice")}</span>
-            <button
-              type="button"
-              data-testid="chat-resend"
-              onClick={() => void sendContent(unsent.content, unsent.conversationId)}
-              className="rounded bg-amber-600 px-3 py-1 font-medium text-white hover:bg-amber-700"
-            >
+            <Button size="sm" data-testid="chat-resend" onClick={() => void sendContent(unsent.content, unsent.conversationId)}>
               {t("resend")}
-            </button>
+            </Button>
           </div>
         )}
 

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useId, type FormEvent, type KeyboardEvent } from "react";
 
 import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
+import { Button } from "~/components/ui/button";
 
 export function Composer({
   value,
@@ -59,13 +60,13 @@ export function Composer({
           )}
         </p>
         {sending ? (
-          <button type="button" data-testid="chat-stop" onClick={onStop} className="rounded-md border border-gray-300 px-4 py-2 text-sm font-medium hover:bg-gray-50 dark:border-gray-600 dark:hover:bg-gray-800">
+          <Button variant="secondary" data-testid="chat-stop" onClick={onStop}>
             {t("stop")}
-          </button>
+          </Button>
         ) : (
-          <button type="submit" data-testid="chat-send" disabled={!canSend} className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-50">
+          <Button type="submit" data-testid="chat-send" disabled={!canSend}>
             {t("send")}
-          </button>
+          </Button>
         )}
       </div>
     </form>

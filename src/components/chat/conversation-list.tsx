@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
 import type { ConversationOut } from "~/server/api/routers/chat";
+import { Button } from "~/components/ui/button";
 
 import { ConversationSearch, useConversationSearch } from "./conversation-search";
 
@@ -33,15 +34,9 @@ export function ConversationList({
   const pending = search.searching ? search.results.isPending : loading;
   return (
     <div className="flex h-full flex-col">
-      <button
-        type="button"
-        data-testid="new-conversation"
-        onClick={onNew}
-        disabled={creating}
-        className="m-3 rounded-md bg-blue-600 px-3 py-2 text-sm font-medium text-white hover:bg-blue-700 disabled:opacity-60"
-      >
+      <Button className="m-3" data-testid="new-conversation" onClick={onNew} disabled={creating}>
         + {t("newConversation")}
-      </button>
+      </Button>
       <h2 className="sr-only">{t("conversations")}</h2>
       <ConversationSearch query={search.query} onChange={search.setQuery} />
       {pending ? (
@@ -98,8 +93,6 @@ function ConversationItem({
     setMode("view");
   }
 
-  const iconButton = "rounded p-1 text-xs text-gray-500 hover:bg-gray-200 hover:text-gray-900 dark:text-gray-400 dark:hover:bg-gray-700 dark:hover:text-white";
-
   return (
     <li data-testid="conversation-item" data-active={active || undefined} className={`group rounded-md ${active ? "bg-gray-200 dark:bg-gray-800" : "hover:bg-gray-100 dark:hover:bg-gray-900"}`}>
       {mode === "rename" ? (
@@ -114,32 +107,42 @@ function ConversationItem({
             onKeyDown={(e) => e.key === "Escape" && setMode("view")}
             className="min-w-0 flex-1 rounded border border-gray-300 bg-white px-2 py-1 text-sm dark:border-gray-600 dark:bg-gray-900"
           />
-          <button type="submit" data-testid="conversation-rename-save" className="rounded bg-blue-600 px-2 text-xs font-medium text-white">
+          <Button type="submit" size="xs" data-testid="conversation-rename-save">
             {tc("save")}
-          </button>
+          </Button>
         </form>
       ) : mode === "delete" ? (
         <div className="flex flex-wrap items-center gap-1 p-2 text-sm">
           <span className="flex-1">{t("deleteConfirm")}</span>
-          <button type="button" data-testid="conversation-delete-confirm" onClick={onDelete} className="rounded bg-red-600 px-2 py-1 text-xs font-medium text-white hover:bg-red-700">
+          <Button variant="danger" size="xs" data-testid="conversation-delete-confirm" onClick={onDelete}>
             {tc("delete")}
-          </button>
-          <button type="button" onClick={() => setMode("view")} className="rounded px-2 py-1 text-xs hover:bg-gray-200 dark:hover:bg-gray-700">
+          </Button>
+          <Button variant="ghost" size="xs" onClick={() => setMode("view")}>
             {tc("cancel")}
-          </button>
+          </Button>
         </div>
       ) : (
         <div className="flex items-center">
-          <button type="button" onClick={onSelect} aria-current={active || undefined} className="min-w-0 flex-1 truncate px-3 py-2 text-left text-sm">
-            {shownTitle}
-          </button>
+          <Button variant="row" size="sm" className="min-w-0 flex-1" onClick={onSelect} aria-current={active || undefined}>
+            <span className="truncate">{shownTitle}</span>
+          </Button>
           <div className="flex shrink-0 gap-0.5 pr-1 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
-            <button type="button" data-testid="conversation-rename" aria-label={`${t("rename")}: ${shownTitle}`} title={t("rename")} onClick={() => { setTitle(conversation.title); setMode("rename"); }} className={iconButton}>
+            <Button
+              variant="ghost"
+              size="iconSm"
+              data-testid="conversation-rename"
+              aria-label={`${t("rename")}: ${shownTitle}`}
+              title={t("rename")}
+              onClick={() => {
+                setTitle(conversation.title);
+                setMode("rename");
+              }}
+            >
               <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 20h4L19 9l-4-4L4 16v4z" /></svg>
-            </button>
-            <button type="button" data-testid="conversation-delete" aria-label={`${t("delete")}: ${shownTitle}`} title={t("delete")} onClick={() => setMode("delete")} className={iconButton}>
+            </Button>
+            <Button variant="ghost" size="iconSm" data-testid="conversation-delete" aria-label={`${t("delete")}: ${shownTitle}`} title={t("delete")} onClick={() => setMode("delete")}>
               <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" /></svg>
-            </button>
+            </Button>
           </div>
         </div>
       )}

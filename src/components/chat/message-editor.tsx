@@ -3,6 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
 
+import { Button } from "~/components/ui/button";
 import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
 
 /** Edits the last question in place; sending replaces it and its reply, metered like a send. */
@@ -41,12 +42,12 @@ export function MessageEditor({ initial, onSubmit, onCancel }: { initial: string
           <p id={hintId} className="mr-auto text-xs text-gray-500 dark:text-gray-400">
             {t("editHint")}
           </p>
-          <button type="button" onClick={onCancel} className="rounded-md px-3 py-1.5 text-sm hover:bg-gray-100 dark:hover:bg-gray-800">
+          <Button variant="ghost" size="sm" onClick={onCancel}>
             {tc("cancel")}
-          </button>
-          <button type="submit" data-testid="message-editor-send" disabled={!canSend} className="rounded-md bg-blue-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-50">
+          </Button>
+          <Button type="submit" size="sm" data-testid="message-editor-send" disabled={!canSend}>
             {t("editSend")}
-          </button>
+          </Button>
         </div>
       </form>
     </li>

@@ -3,7 +3,9 @@
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 
-import { primaryAction, secondaryAction, StatusPanel } from "./status-panel";
+import { Button } from "~/components/ui/button";
+
+import { secondaryAction, StatusPanel } from "./status-panel";
 
 /** What error.tsx and global-error.tsx show: no details of the failure, only its digest to quote to support. */
 export function ErrorContent({ digest, onRetry }: { digest?: string; onRetry: () => void }) {
@@ -20,9 +22,9 @@ export function ErrorContent({ digest, onRetry }: { digest?: string; onRetry: ()
         </>
       }
     >
-      <button type="button" data-testid="error-retry" onClick={onRetry} className={primaryAction}>
+      <Button data-testid="error-retry" onClick={onRetry}>
         {t("retry")}
-      </button>
+      </Button>
       <Link href="/" className={secondaryAction}>
         {t("home")}
       </Link>

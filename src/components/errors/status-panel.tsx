@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 
+import { buttonClasses } from "~/components/ui/button";
+
 /** The app's full-page status message (not found, errors): a badge, a title, a line and actions. */
 export function StatusPanel({ badge, title, body, children, testId }: { badge: string; title: string; body: ReactNode; children?: ReactNode; testId: string }) {
   return (
@@ -14,5 +16,5 @@ export function StatusPanel({ badge, title, body, children, testId }: { badge: s
   );
 }
 
-export const primaryAction = "rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700";
-export const secondaryAction = "rounded-md border border-gray-300 px-4 py-2 text-sm font-medium hover:bg-gray-50 dark:border-gray-600 dark:hover:bg-gray-800";
+export const primaryAction = buttonClasses();
+export const secondaryAction = buttonClasses({ variant: "secondary" });

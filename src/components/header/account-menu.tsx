@@ -1,89 +1,57 @@
 "use client";
 
+import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useEffect, useId, useRef, useState } from "react";
 
 import { useSignOut } from "~/components/account/use-sign-out";
+import { Button } from "~/components/ui/button";
 
+const ITEM =
+  "block w-full cursor-pointer rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 outline-none select-none data-[disabled]:cursor-not-allowed data-[disabled]:opacity-60 data-[highlighted]:bg-gray-100 dark:text-gray-100 dark:data-[highlighted]:bg-gray-800";
+
+/**
+ * The avatar button and its menu. Radix gives the menu keyboard: Enter, Space or ↓ opens it on the first item,
+ * arrows move, typing jumps to an item, Escape or Tab closes it and focus returns to the button.
+ */
 export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
   const t = useTranslations("header");
   const ta = useTranslations("account");
-  const { signingOut, signOut: doSignOut } = useSignOut();
-  const [open, setOpen] = useState(false);
-  const menuId = useId();
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
+  const { signingOut, signOut } = useSignOut();
   const label = name ?? email ?? t("account");
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (e: PointerEvent) => {
-      if (!rootRef.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        setOpen(false);
-        buttonRef.current?.focus();
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("pointerdown", onPointer);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
-
   return (
-    <div ref={rootRef} className="relative shrink-0">
-      <button
-        ref={buttonRef}
-        type="button"
-        data-testid="account-menu"
-        aria-haspopup="true"
-        aria-expanded={open}
-        aria-controls={menuId}
-        aria-label={t("account")}
-        onClick={() => setOpen((o) => !o)}
-        className="inline-flex h-9 w-9 items-center justify-center rounded-full bg-blue-600 text-sm font-semibold text-white uppercase hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-500"
-      >
-        {label.trim().charAt(0) || "?"}
-      </button>
-      {open && (
-        <div
-          id={menuId}
-          className="absolute right-0 z-40 mt-2 w-64 max-w-[calc(100vw-1.5rem)] rounded-lg border border-gray-200 bg-white p-2 shadow-lg dark:border-gray-700 dark:bg-gray-900"
+    <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Trigger asChild>
+        <Button size="avatar" data-testid="account-menu" aria-label={t("account")}>
+          {label.trim().charAt(0) || "?"}
+        </Button>
+      </DropdownMenu.Trigger>
+      <DropdownMenu.Portal>
+        <DropdownMenu.Content
+          align="end"
+          sideOffset={8}
+          collisionPadding={12}
+          className="z-40 w-64 max-w-[calc(100vw-1.5rem)] rounded-lg border border-gray-200 bg-white p-2 shadow-lg dark:border-gray-700 dark:bg-gray-900"
         >
-          {email && <p className="truncate px-2 py-1.5 text-sm text-gray-600 dark:text-gray-300">{t("signedInAs", { email })}</p>}
-          <Link
-            href="/account"
-            data-testid="account-settings-link"
-            onClick={() => setOpen(false)}
-            className="block w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 dark:text-gray-100 dark:hover:bg-gray-800"
-          >
-            {t("accountSettings")}
-          </Link>
-          <button
-            type="button"
-            data-testid="sign-out"
-            disabled={signingOut}
-            onClick={() => void doSignOut()}
-            className="w-full rounded-md px-2 py-1.5 text-left text-sm font-medium text-gray-800 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-100 dark:hover:bg-gray-800"
-          >
+          {email && (
+            <DropdownMenu.Label className="truncate px-2 py-1.5 text-sm text-gray-600 dark:text-gray-300">
+              {t("signedInAs", { email })}
+            </DropdownMenu.Label>
+          )}
+          <DropdownMenu.Item asChild className={ITEM}>
+            <Link href="/account" data-testid="account-settings-link">
+              {t("accountSettings")}
+            </Link>
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className={ITEM} data-testid="sign-out" disabled={signingOut} onSelect={() => void signOut()}>
             {t("signOut")}
-          </button>
-          <button
-            type="button"
-            data-testid="sign-out-everywhere"
-            disabled={signingOut}
-            onClick={() => void doSignOut(true)}
-            className="w-full rounded-md px-2 py-1.5 text-left text-sm text-gray-700 hover:bg-gray-100 disabled:opacity-60 dark:text-gray-200 dark:hover:bg-gray-800"
-          >
+          </DropdownMenu.Item>
+          <DropdownMenu.Item className={ITEM} data-testid="sign-out-everywhere" disabled={signingOut} onSelect={() => void signOut(true)}>
             {ta("signOutEverywhere")}
-          </button>
-        </div>
-      )}
-    </div>
+          </DropdownMenu.Item>
+        </DropdownMenu.Content>
+      </DropdownMenu.Portal>
+    </DropdownMenu.Root>
   );
 }

@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import type { CurrentUser } from "~/app/_lib/current-user";
 import { env } from "~/env";
 import { ThemeToggle } from "~/components/theme/theme-toggle";
+import { buttonClasses } from "~/components/ui/button";
 
 import { AccountMenu } from "./account-menu";
 import { CreditsDisplay } from "./credits-display";
@@ -49,7 +50,7 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
             <Link
               href="/auth"
               data-testid="sign-in-link"
-              className="inline-flex h-9 shrink-0 items-center rounded-md bg-blue-600 px-3 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700"
+              className={buttonClasses({ size: "sm", className: "h-9 shrink-0 whitespace-nowrap" })}
             >
               {t("header.signIn")}
             </Link>

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
 
 import { THEME_STORAGE_KEY } from "./theme-script";
+import { Button } from "~/components/ui/button";
 
 function subscribe(onChange: () => void) {
   const observer = new MutationObserver(onChange);
@@ -29,13 +30,13 @@ export function ThemeToggle() {
   }
 
   return (
-    <button
-      type="button"
+    <Button
+      variant="ghost"
+      size="icon"
       onClick={toggle}
       aria-label={dark ? t("themeLight") : t("themeDark")}
       title={t("themeToggle")}
       data-testid="theme-toggle"
-      className="inline-flex h-9 w-9 shrink-0 items-center justify-center rounded-md text-gray-600 hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-blue-500 dark:text-gray-300 dark:hover:bg-gray-800"
     >
       {dark ? (
         <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2">
@@ -47,6 +48,6 @@ export function ThemeToggle() {
           <path d="M21 12.8A9 9 0 1 1 11.2 3a7 7 0 0 0 9.8 9.8z" />
         </svg>
       )}
-    </button>
+    </Button>
   );
 }

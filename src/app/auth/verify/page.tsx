@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
 import { VerifiedRefresh } from "~/components/account/verified-refresh";
+import { buttonClasses } from "~/components/ui/button";
 import { verifyEmail } from "~/server/auth/verification";
 import { db } from "~/server/db";
 
@@ -24,7 +25,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Searc
       {ok && <VerifiedRefresh />}
       <h1 className="text-2xl font-bold tracking-tight">{ok ? t("verifiedTitle") : t("verifyFailedTitle")}</h1>
       <p className="mt-2 text-gray-700 dark:text-gray-300">{ok ? t("verifiedBody") : t("verifyFailedBody")}</p>
-      <Link href="/" data-testid="verify-continue" className="mt-6 inline-flex rounded-md bg-blue-600 px-4 py-2 font-medium text-white hover:bg-blue-700">
+      <Link href="/" data-testid="verify-continue" className={buttonClasses({ className: "mt-6" })}>
         {t("goHome")}
       </Link>
     </section>

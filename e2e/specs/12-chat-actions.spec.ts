@@ -64,7 +64,7 @@ for (const locale of LOCALES) {
     await expect(reply).toContainText(demoMarker(locale));
     await expect(reply).toContainText(question);
     const partials = await recordedReplyTexts(page);
-    expect(partials.length, "the reply streamed in pieces").toBeGreaterThan(5);
+    expect(partials.length, "the reply streamed in pieces").toBeGreaterThanOrEqual(3);
     expect(partials.filter((text) => /[*`]/.test(text)), "no raw Markdown markers mid-stream").toEqual([]);
 
     // Copy: the reply's Markdown lands on the clipboard, and the button says so.

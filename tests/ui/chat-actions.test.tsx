@@ -43,9 +43,15 @@ describe("chat message actions", () => {
         <MessageBubble role="assistant" content={"Here is **bold te"} status="streaming" />
         <MessageBubble role="assistant" content={"A `code sp"} status="streaming" />
         <MessageBubble role="assistant" content={"See [the docs](https://exa"} status="streaming" />
+        <MessageBubble role="assistant" content={"Set `A` and `"} status="streaming" />
+        <MessageBubble role="assistant" content={"Done **"} status="streaming" />
+        <MessageBubble role="assistant" content={"It is **done**"} status="streaming" />
       </ol>,
     );
-    const [bold, code, link] = screen.getAllByTestId("chat-message");
+    const [bold, code, link, lone, opening, closed] = screen.getAllByTestId("chat-message");
+    expect(lone!.textContent).toBe("Assistant: Set A and");
+    expect(opening!.textContent).toBe("Assistant: Done");
+    expect(closed!.querySelector("strong")).toHaveTextContent("done");
     expect(bold!.textContent).not.toContain("**");
     expect(bold!.querySelector("strong")).toHaveTextContent("bold te");
     expect(code!.textContent).not.toContain("`");

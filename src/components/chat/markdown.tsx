@@ -15,9 +15,16 @@ const STYLES = [
 ].join(" ");
 
 /**
- * `streaming`: the text is a reply still arriving, so its last markers may not be closed yet;
- * remend closes them (bold, italic, code, links as plain text) so no raw `**` shows mid-stream.
+ * A reply still arriving may end inside a marker: remend closes what was opened (bold, italic,
+ * code, links as plain text), and a marker that has nothing after it yet (a lone trailing `` ` ``
+ * or `**`) is left out until its text arrives. A closing marker left out this way is put back by
+ * remend, so "**done**" still renders bold.
  */
+export function healStreamingMarkdown(text: string): string {
+  return remend(text.replace(/[*_`~]+$/, ""), { linkMode: "text-only", katex: false });
+}
+
+/** `streaming`: the text is a reply still arriving (see healStreamingMarkdown). */
 export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
   return (
     <div className={STYLES}>
@@ -28,7 +35,7 @@ export function Markdown({ children, streaming = false }: { children: string; st
           a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />,
         }}
       >
-        {streaming ? remend(children, { linkMode: "text-only", katex: false }) : children}
+        {streaming ? healStreamingMarkdown(children) : children}
       </ReactMarkdown>
     </div>
   );

@@ -1,5 +1,6 @@
 import createNextIntlPlugin from "next-intl/plugin";
 
+import { pageExtensions } from "./src/server/config/route-files.js";
 import { contentSecurityPolicy, securityHeaders, stripeFormOrigins } from "./src/server/http/security-headers.js";
 
 await import("./src/env.js");
@@ -21,6 +22,8 @@ const config = {
   outputFileTracingIncludes: { "/**": ["./prisma/migrations/**/*.sql"] },
   serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg"],
   poweredByHeader: false,
+  // The benchmark's reference routes exist only in a build made for them (scripts/launcher/build.mjs).
+  pageExtensions: pageExtensions({ benchRoutes: process.env.TALLY_BENCH_ROUTES === "1" }),
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders({ dev, https: appUrl.startsWith("https://") }) },

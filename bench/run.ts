@@ -10,13 +10,14 @@ import pg from "pg";
 
 import { createDbHandle } from "~/server/database/create-client";
 
+import { ensureBuild } from "../scripts/launcher/build.mjs";
+
 import { balanceOverhead } from "./cases/balance-overhead";
 import { chatMetering } from "./cases/chat-metering";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
 import { spendContention } from "./cases/spend-contention";
 import { webhookStorm } from "./cases/webhook-storm";
-import { ensureBuild } from "./lib/build";
 import { cleanupOnSignals, onCleanup, runHarness } from "./lib/cleanup";
 import type { BenchCase, BenchContext } from "./lib/context";
 import { createBenchDatabase } from "./lib/database";
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`[bench] ${opts.quick ? "quick (correctness checks, short loads)" : "full"} run`);
 
-  const build = ensureBuild(opts.reuseBuild);
+  // The reference routes are compiled only into a build made for them (next.config.mjs).
+  const build = ensureBuild({ benchRoutes: true, reuse: opts.reuseBuild, tag: "bench" });
   console.log(`[bench] production build: ${build}`);
   const database = await createBenchDatabase();
   onCleanup("drop database", () => database.drop());

@@ -6,20 +6,20 @@
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
 // credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 
 import pg from "pg";
-import Stripe from "stripe";
 
-import { ensureBuild } from "../bench/lib/build";
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
-import { freePort } from "../bench/lib/ports";
 import { startServer } from "../bench/lib/server";
-import { invariantViolations } from "../tests/load/invariants";
+import { startHarnessEmulator, sessionsByPayment } from "../tests/load/harness-stripe";
+import { invariantViolations, unsettledCount } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
-import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
+
+import { ensureBuild } from "./launcher/build.mjs";
+import { freePort } from "./launcher/ports.mjs";
 
 // Fresh per run, like every secret a production build is started with.
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
@@ -82,10 +82,8 @@ async function main(): Promise<number> {
   const users = boundedInt(option("users"), 20, 1, 50);
   cleanupOnSignals();
   console.log(`[load] ${users} users for ${durationSec} s against the production build`);
-  // NEXT_DIST_DIR: an already built side folder (the bench launcher only builds `.next`).
-  const distDir = process.env.NEXT_DIST_DIR;
-  if (distDir && !existsSync(`${distDir}/BUILD_ID`)) throw new Error(`no production build in ${distDir} (NEXT_DIST_DIR)`);
-  console.log(`[load] production build: ${distDir ? `${distDir} (NEXT_DIST_DIR)` : ensureBuild(!process.argv.includes("--rebuild"))}`);
+  // Any existing build (NEXT_DIST_DIR or .next) unless --rebuild asks to build it again when stale.
+  console.log(`[load] production build: ${ensureBuild({ reuse: !process.argv.includes("--rebuild"), tag: "load" })}`);
 
   const database = await createBenchDatabase();
   onCleanup("drop database", () => database.drop());
@@ -97,16 +95,10 @@ async function main(): Promise<number> {
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     TALLY_BENCH_ROUTES: "0",
     TALLY_LOG: "",
-    ...(distDir ? { NEXT_DIST_DIR: distDir } : {}),
   });
   onCleanup("stop server", () => server.stop());
   const logOffset = statSync(SERVER_LOG).size;
-  const emulator = await startStripeEmulator({
-    port: emulatorPort,
-    webhookSecret: WEBHOOK_SECRET,
-    webhookUrl: `${server.baseUrl}/api/stripe/webhook`,
-    retryDelaysMs: [200, 1000, 3000],
-  });
+  const emulator = await startHarnessEmulator(emulatorPort, WEBHOOK_SECRET, `${server.baseUrl}/api/stripe/webhook`);
   onCleanup("stop emulator", () => emulator.close());
   console.log(`[load] app ${server.baseUrl} (pid ${server.pid}), emulator ${emulator.url}, database ${database.name}`);
 
@@ -127,24 +119,12 @@ async function main(): Promise<number> {
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   onCleanup("close pool", () => sql.end());
   const settled = await waitUntil(async () => {
-    const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
-    return Number(r.rows[0]!.n) === 0;
+    return (await unsettledCount(sql)) === 0;
   }, 30_000);
   if (!settled) console.log("[load] some replies never settled (reported below)");
 
   // The emulator is the source of truth for what was paid.
-  const stripe = new Stripe(STRIPE_KEY, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
-  const packCredits = new Map<string, number>();
-  const products = (await (await fetch(`${server.baseUrl}/api/trpc/billing.products`)).json()) as {
-    result: { data: { json: { products: { id: string; credits: number }[] } } };
-  };
-  for (const p of products.result.data.json.products) packCredits.set(p.id, p.credits);
-  const paidSessions = new Map<string, number>();
-  const unpaidSessions: string[] = [];
-  for await (const s of stripe.checkout.sessions.list({ limit: 100 })) {
-    if (s.payment_status === "paid") paidSessions.set(s.id, packCredits.get(s.metadata?.packId ?? "") ?? -1);
-    else unpaidSessions.push(s.id);
-  }
+  const { paidSessions, unpaidSessions } = await sessionsByPayment(server.baseUrl, emulatorPort, STRIPE_KEY);
   const violations = await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 });
   for (const [id, s] of target.opened.sessions) {
     if ((s.outcome === "paid") !== paidSessions.has(id)) violations.push(`session ${id}: harness expected ${s.outcome}, emulator says ${paidSessions.has(id) ? "paid" : "unpaid"}`);

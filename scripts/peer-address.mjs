@@ -1,5 +1,5 @@
-// Preloaded into the Next.js server (`node --import ./scripts/peer-address.mjs`, set by scripts/stack.mjs,
-// the e2e stack and the bench server): stamps every request with the address of the TCP peer it arrived
+// Preloaded into the Next.js server (`node --import ./scripts/peer-address.mjs`, set by the launcher's
+// startApp in scripts/launcher/app.mjs for dev, serve, e2e, load and bench): stamps every request with the address of the TCP peer it arrived
 // from, replacing any value a client sent under that name. src/server/net/client-address.ts trusts the
 // stamp only in a process where this preload ran (the flag below), so without it a client cannot forge one.
 import http from "node:http";

@@ -7,25 +7,25 @@
 // client sends again), every reply the client read to its end is in the database with that
 // text, charged once, the money invariants of the load run hold (balance == sum(ledger), every
 // paid session credited once, nothing unpaid credited, every reply settled). Bounded: ~60-90 s.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import pg from "pg";
-import Stripe from "stripe";
 
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { registerInbox } from "../bench/lib/inbox";
-import { freePort } from "../bench/lib/ports";
-import { HARNESS_RATE_LIMITS } from "../bench/lib/server";
 import { startRoundRobinProxy } from "../tests/deploy/round-robin-proxy";
-import { CHAT_REF_TYPE, invariantViolations } from "../tests/load/invariants";
+import { startHarnessEmulator, sessionsByPayment } from "../tests/load/harness-stripe";
+import { CHAT_REF_TYPE, invariantViolations, unsettledCount } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type ReadReply, type TrafficTarget } from "../tests/load/traffic";
 import { startMailCatcher } from "../tools/mail-catcher/src/catcher";
-import { startStripeEmulator } from "../tools/stripe-emulator/src/index";
+
+import { missingBuild, startApp, type AppInstance } from "./launcher/app.mjs";
+import { HARNESS_RATE_LIMITS } from "./launcher/harness-limits.mjs";
+import { freePort } from "./launcher/ports.mjs";
 
 const STRIPE_KEY = "sk_test_tally_rolling_restart";
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
@@ -36,9 +36,6 @@ const ROUNDS = 2;
 // stopped and settled with what they delivered (the client's text must match the database's).
 const GRACE_SECONDS = [10, 1];
 const LOG_DIR = "bench/out";
-
-const distDir = process.env.NEXT_DIST_DIR || ".next";
-const serverJs = path.resolve(distDir, "standalone", "server.js");
 
 const logFile = (name: string) => path.join(LOG_DIR, `rolling-${name}.log`);
 
@@ -53,18 +50,23 @@ function instanceLogs(): Record<string, unknown>[] {
 interface Instance {
   name: string;
   port: number;
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  app: AppInstance;
 }
 
+/** The standalone server as the container image runs it: its own environment only, nothing inherited but PATH and HOME. */
 function startInstance(name: string, port: number, env: Record<string, string>): Instance {
   const log = createWriteStream(logFile(name), { flags: "a" });
   const grace = String(GRACE_SECONDS[Number(name)]);
-  const child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, PORT: String(port), SHUTDOWN_GRACE_SECONDS: grace }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { name, port, child, exited };
+  const app = startApp({
+    server: "standalone",
+    port,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, SHUTDOWN_GRACE_SECONDS: grace },
+    peerAddress: false,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  app.child.stdout!.pipe(log);
+  app.child.stderr!.pipe(log);
+  return { name, port, app };
 }
 
 async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -76,7 +78,8 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
 }
 
 async function main(): Promise<number> {
-  if (!existsSync(serverJs)) throw new Error(`no standalone build at ${serverJs}: run next build first`);
+  const missing = missingBuild("standalone", process.env);
+  if (missing) throw new Error(missing);
   cleanupOnSignals();
   mkdirSync(LOG_DIR, { recursive: true });
   for (const name of ["0", "1"]) rmSync(logFile(name), { force: true });
@@ -87,12 +90,7 @@ async function main(): Promise<number> {
   const proxy = await startRoundRobinProxy(ports);
   onCleanup("stop proxy", () => proxy.close());
   const emulatorPort = await freePort();
-  const emulator = await startStripeEmulator({
-    port: emulatorPort,
-    webhookSecret: WEBHOOK_SECRET,
-    webhookUrl: `${proxy.url}/api/stripe/webhook`,
-    retryDelaysMs: [200, 1000, 3000],
-  });
+  const emulator = await startHarnessEmulator(emulatorPort, WEBHOOK_SECRET, `${proxy.url}/api/stripe/webhook`);
   onCleanup("stop emulator", () => emulator.close());
   // Sign-up bonuses wait for email verification: the harness users verify through this catcher.
   const catcher = await startMailCatcher();
@@ -115,7 +113,7 @@ async function main(): Promise<number> {
   };
   const instances = ports.map((port, i) => startInstance(`${i}`, port, env));
   onCleanup("stop instances", async () => {
-    for (const inst of instances) inst.child.kill("SIGKILL");
+    for (const inst of instances) inst.app.child.kill("SIGKILL");
   });
   await waitUntil(() => proxy.backends.every((b) => b.ready), 90_000, "both instances to be ready");
   console.log(`[rolling] proxy ${proxy.url} → instances on ${ports.join(", ")}; emulator ${emulator.url}; database ${database.name}`);
@@ -147,8 +145,8 @@ async function main(): Promise<number> {
       for (let i = 0; i < instances.length; i++) {
         const old = instances[i]!;
         const sentAt = Date.now();
-        old.child.kill("SIGTERM");
-        const exit = await Promise.race([old.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
+        old.app.child.kill("SIGTERM");
+        const exit = await Promise.race([old.app.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
         if (!exit || exit.code !== 0) problems.push(`instance ${old.name} (round ${round}) did not exit 0 on SIGTERM: ${JSON.stringify(exit)}`);
         exits.push(`${((Date.now() - sentAt) / 1000).toFixed(1)} s`);
         proxy.backends[i]!.ready = false;
@@ -168,8 +166,7 @@ async function main(): Promise<number> {
   onCleanup("close pool", () => sql.end());
   await waitUntil(
     async () => {
-      const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
-      return Number(r.rows[0]!.n) === 0;
+      return (await unsettledCount(sql)) === 0;
     },
     30_000,
     "every reply to settle",
@@ -191,16 +188,7 @@ async function main(): Promise<number> {
     } else if (Number(row.charges) !== (reply.creditsCharged > 0 ? 1 : 0)) problems.push(`reply ${reply.messageId} has ${row.charges} ledger charges`);
   }
 
-  const stripe = new Stripe(STRIPE_KEY, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
-  const packCredits = new Map<string, number>();
-  const products = (await (await fetch(`${proxy.url}/api/trpc/billing.products`)).json()) as { result: { data: { json: { products: { id: string; credits: number }[] } } } };
-  for (const p of products.result.data.json.products) packCredits.set(p.id, p.credits);
-  const paidSessions = new Map<string, number>();
-  const unpaidSessions: string[] = [];
-  for await (const s of stripe.checkout.sessions.list({ limit: 100 })) {
-    if (s.payment_status === "paid") paidSessions.set(s.id, packCredits.get(s.metadata?.packId ?? "") ?? -1);
-    else unpaidSessions.push(s.id);
-  }
+  const { paidSessions, unpaidSessions } = await sessionsByPayment(proxy.url, emulatorPort, STRIPE_KEY);
   problems.push(...(await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 })));
   const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: { eventId: string; status: number | null }[] };
   const failedDeliveries = deliveries.data.filter((d) => d.status === null || d.status >= 500);

@@ -1,15 +1,18 @@
 // Starts Tally with everything it needs on this machine:
 //   node scripts/stack.mjs dev     → next dev   (npm run dev)
-//   node scripts/stack.mjs start   → next start (after next build; used by Playwright and bench)
+//   node scripts/stack.mjs start   → next start (after next build; npm run serve)
 // In dev, with no real STRIPE_SECRET_KEY, it also starts the local Stripe emulator and points the app at it
 // (a production server never fakes payments: without a key its checkout refuses); with no SMTP_URL, the
 // local mail catcher (tools/mail-catcher) and points the app's mail at it.
 // The database is migrated first: DATABASE_URL when set, else the embedded PGlite directory, which
 // gets one owner process (scripts/pglite-owner.ts) shared by the app and the operator commands.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import net from "node:net";
-import path from "node:path";
+// Every part is started by the launcher modules in scripts/launcher/, as e2e, load and bench start theirs.
+import { mkdirSync } from "node:fs";
+
+import { missingBuild, startApp } from "./launcher/app.mjs";
+import { isPortFree } from "./launcher/ports.mjs";
+import { createProcessGroup } from "./launcher/process-group.mjs";
+import { migrateDatabase, startDatabaseOwner, startMailCatcherProcess, startStripeEmulatorProcess, usesEmbeddedDatabase } from "./launcher/services.mjs";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const port = process.env.PORT ?? "3000";
@@ -17,53 +20,7 @@ const port = process.env.PORT ?? "3000";
 const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
 // Checkout's success/cancel URLs are built from APP_URL: follow the port unless it is set explicitly.
 env.APP_URL ??= `http://localhost:${port}`;
-/** @type {import("node:child_process").ChildProcess[]} */
-const children = [];
-
-/**
- * The Next.js server gets the peer-address preload, so the client's address is the TCP peer's
- * unless TRUSTED_PROXY_HOPS / CLIENT_IP_HEADER say a proxy or platform reports it.
- * @param {NodeJS.ProcessEnv} e
- */
-function withPeerAddress(e) {
-  const preload = `--import=${path.resolve("scripts/peer-address.mjs")}`;
-  return { ...e, NODE_OPTIONS: [e.NODE_OPTIONS, preload].filter(Boolean).join(" ") };
-}
-
-/** @param {string} p @returns {Promise<boolean>} */
-function isPortFree(p) {
-  return new Promise((resolve) => {
-    const srv = net.createServer().once("error", () => resolve(false)).once("listening", () => srv.close(() => resolve(true)));
-    srv.listen(Number(p), "127.0.0.1");
-  });
-}
-
-/** @param {string} cmd @param {string[]} args */
-function run(cmd, args, opts = {}) {
-  const child = spawn(cmd, args, { stdio: "inherit", env, ...opts });
-  children.push(child);
-  child.on("exit", (code, signal) => {
-    if (!shuttingDown) {
-      console.error(`[tally] ${cmd} ${args.join(" ")} exited (${signal ?? code}); stopping.`);
-      shutdown(code ?? 1);
-    }
-  });
-  return child;
-}
-
-let shuttingDown = false;
-function shutdown(code = 0) {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-  for (const c of running) c.kill("SIGTERM");
-  // Wait for the children (the database owner closes PGlite cleanly), but not forever.
-  const exited = running.map((c) => new Promise((resolve) => c.once("exit", resolve)));
-  void Promise.all(exited).then(() => process.exit(code));
-  setTimeout(() => process.exit(code), 10_000).unref();
-}
-process.on("SIGINT", () => shutdown(0));
-process.on("SIGTERM", () => shutdown(0));
+const group = createProcessGroup("tally");
 
 const useEmulator = !env.STRIPE_SECRET_KEY && mode === "dev";
 if (useEmulator) {
@@ -75,7 +32,14 @@ if (useEmulator) {
   mkdirSync(".data", { recursive: true });
   env.STRIPE_EMULATOR_STATE_FILE ??= ".data/stripe-emulator.json";
   if (await isPortFree(emulatorPort)) {
-    run(process.execPath, ["--import", "tsx", "tools/stripe-emulator/src/main.ts"]);
+    const emulator = startStripeEmulatorProcess({
+      env,
+      port: emulatorPort,
+      webhookUrl: env.STRIPE_WEBHOOK_URL,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      stateFile: env.STRIPE_EMULATOR_STATE_FILE,
+    });
+    group.add("the Stripe emulator", emulator);
   } else {
     console.log(`[tally] Port ${emulatorPort} is busy: assuming a Stripe emulator is already running there.`);
   }
@@ -93,7 +57,7 @@ if (!env.SMTP_URL) {
   env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
   env.MAIL_CATCHER_URL ??= `http://127.0.0.1:${httpPort}`;
   if (await isPortFree(smtpPort)) {
-    run(process.execPath, ["--import", "tsx", "tools/mail-catcher/src/main.ts"], { env: { ...env, MAIL_CATCHER_SMTP_PORT: smtpPort, MAIL_CATCHER_HTTP_PORT: httpPort } });
+    group.add("the mail catcher", startMailCatcherProcess({ env, smtpPort, httpPort }));
   } else {
     console.log(`[tally] Port ${smtpPort} is busy: assuming a mail catcher is already running there.`);
   }
@@ -102,42 +66,19 @@ if (!env.SMTP_URL) {
   console.log("[tally] Mail: SMTP_URL is set; mail goes out through it.");
 }
 
-/**
- * The embedded database (a PGlite directory) gets one owner process that every other process —
- * the app and `npm run credits`, `db:migrate`, `stripe:reconcile` — reaches over the PostgreSQL
- * protocol: two processes opening the directory themselves would corrupt it.
- * Resolves once it serves (it migrates first); false when it could not start.
- * @returns {Promise<boolean>}
- */
-function startDatabaseOwner() {
-  return new Promise((resolve) => {
-    const owner = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
-    children.push(owner);
-    owner.once("message", () => resolve(true));
-    owner.on("exit", (code, signal) => {
-      resolve(false);
-      if (!shuttingDown) {
-        console.error(`[tally] the database owner exited (${signal ?? code}); stopping.`);
-        shutdown(code ?? 1);
-      }
-    });
-  });
+/** @returns {Promise<boolean>} */
+async function prepareDatabase() {
+  if (!usesEmbeddedDatabase(env)) return migrateDatabase(env);
+  const owner = startDatabaseOwner(env);
+  group.add("the database owner", owner.child);
+  return (await owner.ready) !== null;
 }
 
-function migrateOnce() {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env }).status === 0;
-}
-
-const embedded = !env.DATABASE_URL && !(env.PGLITE_DATA_DIR ?? "").includes("://");
-const databaseReady = embedded ? await startDatabaseOwner() : migrateOnce();
-if (!databaseReady) {
-  shutdown(1);
+if (!(await prepareDatabase())) {
+  group.stopAll(1);
+} else if (mode === "start" && missingBuild("start", env)) {
+  console.error("[tally] No production build: run `npm run build` first.");
+  group.stopAll(1);
 } else {
-  const nextBin = "node_modules/next/dist/bin/next";
-  if (mode === "start" && !existsSync(`${process.env.NEXT_DIST_DIR || ".next"}/BUILD_ID`)) {
-    console.error("[tally] No production build: run `npm run build` first.");
-    shutdown(1);
-  } else {
-    run(process.execPath, [nextBin, mode, "--port", port], { env: withPeerAddress(env) });
-  }
+  group.add(`next ${mode}`, startApp({ server: mode, port, env, stdio: "inherit" }).child);
 }

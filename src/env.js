@@ -119,7 +119,10 @@ export const env = createEnv({
     /** How long an app instance trusts its copy of a user's session version (sign-out elsewhere takes effect within this). */
     SESSION_VERSION_CACHE_SECONDS: int(5),
 
-    /** "1" only while `npm run bench` runs the server: enables the bare reference routes under /api/bench and /bench. */
+    /**
+     * "1" only for the benchmark: at build time it compiles the bare reference routes under /api/bench and
+     * /bench into the build (next.config.mjs; any other build has none), at start it switches them on.
+     */
     TALLY_BENCH_ROUTES: z.enum(["0", "1"]).default("0"),
   },
   client: {},

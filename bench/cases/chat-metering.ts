@@ -93,7 +93,7 @@ export const chatMetering: BenchCase = {
   title: "Chat metering overhead",
   async run(ctx, report) {
     const user = await ctx.db.user.create({ data: { email: `bench-chat-${Date.now()}@example.test` } });
-    await grant(ctx.db, { userId: user.id, amount: 1_000_000_000, reason: "adjustment", refType: "bench_seed", refId: user.id });
+    await grant(ctx.db, { userId: user.id, amount: 1_000_000_000, reason: "adjustment", refType: "operator", refId: user.id });
     const deps: ChatDeps = {
       db: ctx.db,
       model: { model: new DemoLanguageModel({ delayMs: BENCH_DEMO_DELAY_MS }), id: "demo", label: "Demo model", demo: true },
@@ -106,7 +106,7 @@ export const chatMetering: BenchCase = {
     rows(report, "in process", local.on, local.off);
 
     const web = await signUpAndSignIn(ctx.server.baseUrl, "chat");
-    await grant(ctx.db, { userId: web.userId, amount: 1_000_000_000, reason: "adjustment", refType: "bench_seed", refId: web.userId });
+    await grant(ctx.db, { userId: web.userId, amount: 1_000_000_000, reason: "adjustment", refType: "operator", refId: web.userId });
     const http = await compare(ctx, httpMetered(ctx.server.baseUrl, web.cookie), httpBare(ctx.server.baseUrl, web.cookie));
     await checkSettled(ctx, report, "over HTTP", web.userId, http.meteredReplies);
     rows(report, "over HTTP", http.on, http.off);

@@ -17,7 +17,7 @@ const START_BALANCE = 1_000_000_000;
 
 async function createFundedUser(ctx: BenchContext, label: string, credits: number): Promise<string> {
   const user = await ctx.db.user.create({ data: { email: `bench-${label}-${randomUUID()}@example.test` } });
-  await grant(ctx.db, { userId: user.id, amount: credits, reason: "adjustment", refType: "bench_seed", refId: user.id });
+  await grant(ctx.db, { userId: user.id, amount: credits, reason: "adjustment", refType: "operator", refId: user.id });
   return user.id;
 }
 
@@ -90,7 +90,7 @@ async function checkNoLostUpdates(ctx: BenchContext, report: CaseReport, label: 
 async function checkRaceSafety(ctx: BenchContext, db: Db, report: CaseReport): Promise<void> {
   const userId = await createFundedUser(ctx, "race", 5);
   const outcomes = await Promise.allSettled(
-    Array.from({ length: SPENDERS }, (_, i) => spend(db, { userId, amount: 1, refType: "bench_race", refId: `${userId}:${i}` })),
+    Array.from({ length: SPENDERS }, (_, i) => spend(db, { userId, amount: 1, refType: "chat_message", refId: `${userId}:${i}` })),
   );
   const ok = outcomes.filter((o) => o.status === "fulfilled").length;
   const refused = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof InsufficientCreditsError).length;
@@ -99,7 +99,7 @@ async function checkRaceSafety(ctx: BenchContext, db: Db, report: CaseReport): P
   let replayOk = false;
   try {
     const winner = outcomes.findIndex((o) => o.status === "fulfilled");
-    const again = await spend(db, { userId, amount: 1, refType: "bench_race", refId: `${userId}:${winner}` });
+    const again = await spend(db, { userId, amount: 1, refType: "chat_message", refId: `${userId}:${winner}` });
     replayOk = !again.created && (await balanceOf(ctx.sql, userId)) === 0;
   } catch {
     replayOk = false;
@@ -122,8 +122,8 @@ export const spendContention: BenchCase = {
       const counts = new Map<string, number>();
       const ref = (worker: number, i: number) => `${run}:${worker}:${i}`;
       const items = [
-        spendLoop("one", (w, i) => spend(db, { userId: one, amount: 1, refType: "bench_spend", refId: `one:${ref(w, i)}` }).then(() => undefined), counts),
-        spendLoop("many", (w, i) => spend(db, { userId: many[w]!, amount: 1, refType: "bench_spend", refId: `many:${ref(w, i)}` }).then(() => undefined), counts),
+        spendLoop("one", (w, i) => spend(db, { userId: one, amount: 1, refType: "chat_message", refId: `one:${ref(w, i)}` }).then(() => undefined), counts),
+        spendLoop("many", (w, i) => spend(db, { userId: many[w]!, amount: 1, refType: "chat_message", refId: `many:${ref(w, i)}` }).then(() => undefined), counts),
         spendLoop("raw", (w, i) => rawSpend(rawPool, raw, `raw:${ref(w, i)}`), counts),
       ];
       // Each measured run (and the warm-up) needs fresh refs, or spends would be idempotent no-ops.

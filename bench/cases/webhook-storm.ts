@@ -6,6 +6,7 @@
 import Stripe from "stripe";
 
 import { packsFrom } from "~/server/billing/packs";
+import { CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
 
 import { runWithConcurrency, type PoolStats } from "../lib/concurrent";
 import type { BenchCase, BenchContext } from "../lib/context";
@@ -15,7 +16,6 @@ import { BENCH_WEBHOOK_SECRET } from "../lib/server";
 import { median, shuffle } from "../lib/stats";
 
 const USERS = 100;
-const REF_TYPE = "stripe_checkout_session"; // CHECKOUT_REF_TYPE in src/server/billing
 
 interface Delivery {
   payload: string;
@@ -98,7 +98,7 @@ async function send(baseUrl: string, deliveries: Delivery[], secret: string, exp
 async function checkExactlyOnce(ctx: BenchContext, report: CaseReport, userIds: string[], sessionIds: string[], eventIds: Set<string>, perSessionCredits: number): Promise<void> {
   const rows = await ctx.sql.query<{ refId: string; n: string }>(
     `SELECT "refId", COUNT(*) AS n FROM "CreditLedger" WHERE "refType" = $1 AND "refId" = ANY($2) GROUP BY "refId"`,
-    [REF_TYPE, sessionIds],
+    [CHECKOUT_REF_TYPE, sessionIds],
   );
   const once = rows.rows.filter((r) => Number(r.n) === 1).length;
   report.check(`each of ${sessionIds.length.toLocaleString("en-US")} paid sessions credited exactly once`, once === sessionIds.length && rows.rows.length === sessionIds.length, `${once} once, ${rows.rows.length} credited`);

@@ -6,10 +6,10 @@ import type { CaseReport } from "./report";
  */
 export async function checkRoutesGated(report: CaseReport): Promise<void> {
   const [constant, session, balance, chat] = await Promise.all([
-    import("~/app/api/bench/constant/route"),
-    import("~/app/api/bench/session/route"),
-    import("~/app/api/bench/balance/route"),
-    import("~/app/api/bench/chat/route"),
+    import("~/app/api/bench/constant/route.bench"),
+    import("~/app/api/bench/session/route.bench"),
+    import("~/app/api/bench/balance/route.bench"),
+    import("~/app/api/bench/chat/route.bench"),
   ]);
   const statuses = [
     constant.GET().status,
@@ -21,7 +21,7 @@ export async function checkRoutesGated(report: CaseReport): Promise<void> {
 }
 
 export async function checkPageGated(report: CaseReport): Promise<void> {
-  const page = await import("~/app/bench/reference/page");
+  const page = await import("~/app/bench/reference/page.bench");
   let digest: string | undefined;
   try {
     page.default();

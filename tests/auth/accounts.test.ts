@@ -131,7 +131,7 @@ describeEachDb("accounts and sign-in", (kind) => {
   it("procedures never take a user id from input: each user sees only their own balance and history", async () => {
     const a = { userId: await signUpVerified(t.db, fromAddress("10.9.250.1"), { email: email(), password: PASSWORD }) };
     const b = { userId: await signUpVerified(t.db, fromAddress("10.9.250.2"), { email: email(), password: PASSWORD }) };
-    await grant(t.db, { userId: b.userId, amount: 5, reason: "adjustment", refType: "test", refId: `b-${b.userId}` });
+    await grant(t.db, { userId: b.userId, amount: 5, reason: "adjustment", refType: "operator", refId: `b-${b.userId}` });
     const asA = callerFor(t.db, a.userId);
     expect((await asA.credits.balance()).balance).toBe(10_000);
     const history = await asA.credits.history({ limit: 100 });

@@ -35,7 +35,7 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
 
   it("won: created and funds_withdrawn claw back once; closed(won) and funds_reinstated reinstate exactly that once", async () => {
     const p = await paidPurchase();
-    await spend(t.db, { userId: p.userId, amount: 20_000, refType: "test-spend", refId: `s-${p.userId}` });
+    await spend(t.db, { userId: p.userId, amount: 20_000, refType: "chat_message", refId: `s-${p.userId}` });
     const d = dispute(p.pi);
     expect((await deliver(t.db, stripeEvent("charge.dispute.created", d))).body.outcome).toBe("clawed_back");
     expect((await deliver(t.db, stripeEvent("charge.dispute.funds_withdrawn", d))).body.outcome).toBe("nothing_to_claw_back");
@@ -51,7 +51,7 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
     expect(await purchase(p.sessionId)).toMatchObject({ status: "dispute_won", creditsClawedBack: 0 });
     expect((await ledger(p.userId)).map((r) => [r.reason, r.amount, r.refType])).toEqual([
       ["purchase", 50_000, "stripe_checkout_session"],
-      ["chat_usage", -20_000, "test-spend"],
+      ["chat_usage", -20_000, "chat_message"],
       ["dispute", -50_000, DISPUTE_REF_TYPE],
       ["dispute_won", 50_000, DISPUTE_WON_REF_TYPE],
     ]);

@@ -70,7 +70,7 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
 
   it("a dispute claws back what is left; the balance may go negative and then spending is refused", async () => {
     const p = await paidPurchase();
-    await spend(t.db, { userId: p.userId, amount: 30_000, refType: "test-spend", refId: `s-${p.userId}` });
+    await spend(t.db, { userId: p.userId, amount: 30_000, refType: "chat_message", refId: `s-${p.userId}` });
     await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 100)));
     expect(await balance(p.userId)).toBe(10_000);
     const d = dispute(p.pi);
@@ -80,7 +80,7 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
     await deliver(t.db, stripeEvent("charge.dispute.created", d)); // duplicate
     expect(await balance(p.userId)).toBe(-30_000);
     expect(await purchase(p.sessionId)).toMatchObject({ status: "disputed", creditsClawedBack: 50_000 });
-    await expect(spend(t.db, { userId: p.userId, amount: 1, refType: "test-spend", refId: `s2-${p.userId}` })).rejects.toBeInstanceOf(
+    await expect(spend(t.db, { userId: p.userId, amount: 1, refType: "chat_message", refId: `s2-${p.userId}` })).rejects.toBeInstanceOf(
       InsufficientCreditsError,
     );
     // A refund after the dispute takes nothing more.

@@ -1,4 +1,6 @@
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3StreamPart, LanguageModelV3StreamResult } from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { simulateReadableStream } from "ai";
+import { MockLanguageModelV3 } from "ai/test";
 import { TRPCError } from "@trpc/server";
 
 import { createChatRouter } from "~/server/api/routers/chat";
@@ -17,63 +19,54 @@ export interface ScriptOptions {
   failAfter?: number;
   /** Fail before streaming anything (doStream rejects). */
   failAtStart?: boolean;
-  /** After this many chunks, stall until the request is aborted (a provider that stops answering). */
-  hangAfter?: number;
+  /** After the chunks, stall until the request is aborted (a provider that stops answering) instead of finishing. */
+  hang?: boolean;
   delayMs?: number;
+  /** doStream waits for this before answering: the test decides when the reply starts. */
+  gate?: Promise<void>;
 }
 
-/** A model that plays back a script and records every call. */
-export class ScriptedModel implements LanguageModelV3 {
-  readonly specificationVersion = "v3";
-  readonly provider = "test";
-  readonly modelId = "scripted";
-  readonly supportedUrls = {};
-  calls: LanguageModelV3CallOptions[] = [];
-
-  constructor(private readonly script: ScriptOptions) {}
-
-  async doGenerate(): Promise<never> {
-    throw new Error("not used");
-  }
-
-  async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    this.calls.push(options);
-    const s = this.script;
-    if (s.failAtStart) throw new Error("provider unavailable");
-    let i = 0;
-    const stream = new ReadableStream<LanguageModelV3StreamPart>({
-      start(c) {
-        c.enqueue({ type: "stream-start", warnings: [] });
-        c.enqueue({ type: "text-start", id: "t" });
+function partsOf(script: ScriptOptions): LanguageModelV3StreamPart[] {
+  const deltas = script.chunks.slice(0, script.failAfter).map((delta): LanguageModelV3StreamPart => ({ type: "text-delta", id: "t", delta }));
+  const parts: LanguageModelV3StreamPart[] = [{ type: "stream-start", warnings: [] }, { type: "text-start", id: "t" }, ...deltas];
+  if (script.failAfter !== undefined) return [...parts, { type: "error", error: new Error("model exploded") }];
+  if (script.hang) return parts;
+  const u = script.usage ?? null;
+  return [
+    ...parts,
+    { type: "text-end", id: "t" },
+    {
+      type: "finish",
+      finishReason: { unified: "stop", raw: "stop" },
+      usage: {
+        inputTokens: { total: u?.inputTokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+        outputTokens: { total: u?.outputTokens, text: undefined, reasoning: undefined },
       },
-      async pull(c) {
-        if (s.delayMs) await new Promise((r) => setTimeout(r, s.delayMs));
-        if (options.abortSignal?.aborted) return c.error(options.abortSignal.reason);
-        if (s.failAfter !== undefined && i >= s.failAfter) return c.error(new Error("model exploded"));
-        if (s.hangAfter !== undefined && i >= s.hangAfter) {
-          const signal = options.abortSignal;
-          if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-          return c.error(signal?.reason ?? new Error("aborted"));
-        }
-        if (i < s.chunks.length) {
-          c.enqueue({ type: "text-delta", id: "t", delta: s.chunks[i++]! });
-          return;
-        }
-        c.enqueue({ type: "text-end", id: "t" });
-        const u = s.usage ?? null;
-        c.enqueue({
-          type: "finish",
-          finishReason: { unified: "stop", raw: "stop" },
-          usage: {
-            inputTokens: { total: u?.inputTokens, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
-            outputTokens: { total: u?.outputTokens, text: undefined, reasoning: undefined },
-          },
-        });
-        c.close();
-      },
-    });
-    return { stream };
-  }
+    },
+  ];
+}
+
+/** Ends the stream only when the request is aborted, as a provider that went silent does. */
+function stallUntilAborted(signal: AbortSignal | undefined): TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart> {
+  return new TransformStream({
+    async flush(controller) {
+      if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      controller.error(signal?.reason ?? new Error("aborted"));
+    },
+  });
+}
+
+/** The AI SDK's mock model playing back a script; `doStreamCalls` records every call. */
+export function scriptedModel(script: ScriptOptions): MockLanguageModelV3 {
+  return new MockLanguageModelV3({
+    modelId: "scripted",
+    doStream: async (options) => {
+      await script.gate;
+      if (script.failAtStart) throw new Error("provider unavailable");
+      const stream = simulateReadableStream({ chunks: partsOf(script), chunkDelayInMs: script.delayMs ?? null });
+      return { stream: script.hang ? stream.pipeThrough(stallUntilAborted(options.abortSignal)) : stream };
+    },
+  });
 }
 
 export function asChatModel(model: LanguageModelV3, demo = false): ChatModel {
@@ -88,7 +81,7 @@ export function chatCallerFor(db: Db, userId: string | null, model: ChatModel, s
 
 export async function fundedUser(db: Db, credits: number) {
   const u = await createUser(db);
-  if (credits > 0) await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
+  if (credits > 0) await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
   return u;
 }
 

@@ -1,3 +1,4 @@
+import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
@@ -10,7 +11,7 @@ import { countTokens } from "~/server/chat/tokens";
 import { injectLimitedWriteFault } from "../faults/limited-fault";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { asChatModel, drain, fundedUser, ScriptedModel } from "./helpers";
+import { asChatModel, drain, fundedUser, scriptedModel } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -25,7 +26,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
   });
   afterAll(() => t.close());
 
-  const deps = (model: ScriptedModel, overrides: Partial<ChatConfig> = {}): ChatDeps => ({
+  const deps = (model: MockLanguageModelV3, overrides: Partial<ChatConfig> = {}): ChatDeps => ({
     db: t.db,
     model: asChatModel(model),
     config: { ...config, ...overrides },
@@ -33,7 +34,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     maxTitleChars: 120,
   });
 
-  async function start(model: ScriptedModel, overrides: Partial<ChatConfig> = {}) {
+  async function start(model: MockLanguageModelV3, overrides: Partial<ChatConfig> = {}) {
     const u = await fundedUser(t.db, FUNDS);
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "interrupted" } });
     const run = await sendMessage(deps(model, overrides), { userId: u.id, conversationId: conversation.id, content: "hello" });
@@ -43,10 +44,10 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
   const usageRows = (userId: string) => t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } });
 
   it("a reply stopped before its first token, once the provider had the request, is charged its input", async () => {
-    const model = new ScriptedModel({ chunks: [], hangAfter: 0 });
+    const model = scriptedModel({ chunks: [], hang: true });
     const { userId, run, assistant } = await start(model);
-    await vi.waitFor(() => expect(model.calls).toHaveLength(1), { timeout: 10_000, interval: 10 });
-    await run.events.return(undefined); // the stop button / the client going away
+    await vi.waitFor(() => expect(model.doStreamCalls).toHaveLength(1), { timeout: 10_000, interval: 10 });
+    await run.events.cancel(); // the stop button / the client going away
 
     const inputOnly = creditsFor({ inputTokens: estimate, outputTokens: 0 }, config);
     expect(inputOnly).toBeGreaterThan(0);
@@ -58,7 +59,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
 
   it("a reply whose process died mid-stream: the sweep keeps the delivered text and charges it once; the late run agrees", async () => {
     // Streams three chunks, then the provider (and, as far as the database can tell, the process) goes silent.
-    const model = new ScriptedModel({ chunks: ["Hello", " wor", "ld"], hangAfter: 3 });
+    const model = scriptedModel({ chunks: ["Hello", " wor", "ld"], hang: true });
     const { userId, run, assistant } = await start(model);
     await vi.waitFor(async () => expect((await assistant()).content).toBe("Hello world"), { timeout: 10_000, interval: 20 });
     expect(await assistant()).toMatchObject({ status: "streaming", inputTokens: estimate, outputTokens: countTokens("Hello world") });
@@ -74,7 +75,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     expect(await settleStaleReplies(t.db, config, { now: afterTtl })).toBe(0);
 
     // The abandoned run ends after all: its settle meets the closed hold and charges nothing more.
-    await run.events.return(undefined);
+    await run.events.cancel();
     expect(await run.settled).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await assistant()).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(await usageRows(userId)).toEqual([{ refId: swept.id, amount: -delivered }]);
@@ -83,7 +84,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
   });
 
   it("the operator's release-stale-holds settles a dead reply from what it delivered, never for nothing", async () => {
-    const model = new ScriptedModel({ chunks: ["Dead", " end"], hangAfter: 2 });
+    const model = scriptedModel({ chunks: ["Dead", " end"], hang: true });
     const { userId, run, assistant } = await start(model, { holdTtlSeconds: 1 });
     await vi.waitFor(async () => expect((await assistant()).content).toBe("Dead end"), { timeout: 10_000, interval: 20 });
     const hold = await t.db.creditHold.findFirstOrThrow({ where: { refId: (await assistant()).id } });
@@ -96,7 +97,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     const delivered = creditsFor({ inputTokens: estimate, outputTokens: countTokens("Dead end") }, config);
     expect(await assistant()).toMatchObject({ status: "stopped", content: "Dead end", creditsCharged: delivered });
     expect(await usageRows(userId)).toEqual([{ refId: (await assistant()).id, amount: -delivered }]);
-    await run.events.return(undefined);
+    await run.events.cancel();
     await run.settled;
     expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
@@ -107,7 +108,7 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     const writes = await injectLimitedWriteFault(t, "Message", "error", 0); // counts writes, fails none
     try {
       const started = Date.now();
-      const { run, assistant } = await start(new ScriptedModel({ chunks, delayMs: 2 }), { progressIntervalMs: 100 });
+      const { run, assistant } = await start(scriptedModel({ chunks, delayMs: 2 }), { progressIntervalMs: 100 });
       await drain(run.events);
       const elapsed = Date.now() - started;
       expect(await assistant()).toMatchObject({ status: "complete", content: chunks.join("") });

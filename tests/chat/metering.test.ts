@@ -9,7 +9,7 @@ import { countTokens } from "~/server/chat/tokens";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { ledgerSum } from "../helpers/users";
-import { asChatModel, chatCallerFor, doneOf, drain, fundedUser, ScriptedModel, textOf, waitFor } from "./helpers";
+import { asChatModel, chatCallerFor, doneOf, drain, fundedUser, scriptedModel, textOf, waitFor } from "./helpers";
 
 // The first reply on a cold database (PGlite boot, AI SDK import) can take seconds on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
@@ -26,7 +26,7 @@ describeEachDb("chat metering", (kind) => {
   });
   afterAll(() => t.close());
 
-  async function setup(credits: number, model = new ScriptedModel({ chunks: ["Paris", " is", " the capital."], usage: { inputTokens: 42, outputTokens: 7 } })) {
+  async function setup(credits: number, model = scriptedModel({ chunks: ["Paris", " is", " the capital."], usage: { inputTokens: 42, outputTokens: 7 } })) {
     const u = await fundedUser(t.db, credits);
     const chat = chatCallerFor(t.db, u.id, asChatModel(model)).chat;
     const conv = await chat.createConversation({});
@@ -47,7 +47,7 @@ describeEachDb("chat metering", (kind) => {
     const error = await chat.send({ conversationId: conv.id, content: QUESTION }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TRPCError);
     expect((error as TRPCError).code).toBe("PAYMENT_REQUIRED");
-    expect(model.calls).toHaveLength(0);
+    expect(model.doStreamCalls).toHaveLength(0);
     expect(await snapshot(t.db)).toEqual(before);
   });
 
@@ -58,8 +58,8 @@ describeEachDb("chat metering", (kind) => {
     const hold = await t.db.creditHold.findFirstOrThrow({ where: { userId: u.id } });
     expect(hold.amount).toBe(worstCase);
     const all = await drain(events);
-    expect(model.calls).toHaveLength(1);
-    expect(model.calls[0]!.maxOutputTokens).toBe(config.maxOutputTokens);
+    expect(model.doStreamCalls).toHaveLength(1);
+    expect(model.doStreamCalls[0]!.maxOutputTokens).toBe(config.maxOutputTokens);
 
     const start = all[0] as Extract<ChatStreamEvent, { type: "start" }>;
     expect(start).toMatchObject({ type: "start", conversationId: conv.id });
@@ -78,7 +78,7 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("without provider usage, charges the counted tokens", async () => {
-    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: ["Un", " deux", " trois"], usage: null }));
+    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: ["Un", " deux", " trois"], usage: null }));
     const done = doneOf(await drain(await chat.send({ conversationId: conv.id, content: QUESTION })));
     const usage = { inputTokens: estimate, outputTokens: countTokens("Un deux trois") };
     expect(done.usage).toEqual(usage);
@@ -110,7 +110,7 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a reader that goes away stops the reply; it is still settled", async () => {
-    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`), delayMs: 5 }));
+    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`), delayMs: 5 }));
     let deltas = 0;
     for await (const e of await chat.send({ conversationId: conv.id, content: QUESTION })) {
       if (e.type === "delta" && ++deltas === 2) break;
@@ -123,9 +123,10 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a reader that leaves before its first read still stops and settles the reply", async () => {
-    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }));
-    const events = (await chat.send({ conversationId: conv.id, content: QUESTION })) as AsyncGenerator<ChatStreamEvent>;
-    await events.return(undefined);
+    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }));
+    const events = await chat.send({ conversationId: conv.id, content: QUESTION });
+    // What tRPC does with the stream of a request aborted before its first event.
+    await events[Symbol.asyncIterator]().return?.();
     await waitFor(async () => (await t.db.creditHold.count({ where: { userId: u.id, status: "active" } })) === 0);
     const message = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
     expect(message.status).toBe("stopped");
@@ -133,7 +134,7 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("the prompt carries a bounded history that starts with a user turn", async () => {
-    const model = new ScriptedModel({ chunks: ["ok"], usage: { inputTokens: 1, outputTokens: 1 } });
+    const model = scriptedModel({ chunks: ["ok"], usage: { inputTokens: 1, outputTokens: 1 } });
     const { chat, conv } = await setup(100_000, model);
     const base = Date.now() - 60_000;
     await t.db.message.createMany({
@@ -145,7 +146,7 @@ describeEachDb("chat metering", (kind) => {
       })),
     });
     await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
-    const prompt = model.calls[0]!.prompt;
+    const prompt = model.doStreamCalls[0]!.prompt;
     expect(prompt[0]!.role).toBe("system");
     expect(prompt[1]!.role).toBe("user");
     expect(prompt.length - 2).toBeLessThanOrEqual(HISTORY_MAX_MESSAGES);
@@ -162,7 +163,7 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a model error mid-stream reports done/error and charges only what was generated", async () => {
-    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: ["Part", "ial", " answer", " never"], failAfter: 2 }));
+    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: ["Part", "ial", " answer", " never"], failAfter: 2 }));
     const all = await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
     const done = doneOf(all);
     expect(textOf(all)).toBe("Partial");
@@ -174,7 +175,7 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a model that fails before any output: hold released, nothing charged, message marked error", async () => {
-    const { u, chat, conv } = await setup(10_000, new ScriptedModel({ chunks: [], failAtStart: true }));
+    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: [], failAtStart: true }));
     const all = await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
     const done = doneOf(all);
     expect(done).toMatchObject({ status: "error", creditsCharged: 0, usage: { inputTokens: 0, outputTokens: 0 } });
@@ -188,7 +189,7 @@ describeEachDb("chat metering", (kind) => {
     it(`${n} concurrent chats from one account never overdraw it`, async () => {
       // Enough for one and a half worst cases: only one reservation can fit at a time.
       const credits = Math.floor(worstCase * 1.5);
-      const model = new ScriptedModel({ chunks: ["a", "b", "c"], usage: { inputTokens: 30, outputTokens: 3 }, delayMs: 2 });
+      const model = scriptedModel({ chunks: ["a", "b", "c"], usage: { inputTokens: 30, outputTokens: 3 }, delayMs: 2 });
       const { u, chat, conv } = await setup(credits, model);
       const results = await Promise.allSettled(
         Array.from({ length: n }, async () => drain(await chat.send({ conversationId: conv.id, content: QUESTION }))),
@@ -197,7 +198,7 @@ describeEachDb("chat metering", (kind) => {
       const refused = results.filter((r) => r.status === "rejected");
       expect(ok.length).toBeGreaterThanOrEqual(1);
       for (const r of refused) expect(((r as PromiseRejectedResult).reason as TRPCError).code).toBe("PAYMENT_REQUIRED");
-      expect(model.calls).toHaveLength(ok.length);
+      expect(model.doStreamCalls).toHaveLength(ok.length);
       const charged = ok.reduce((sum, r) => sum + doneOf(r.value).creditsCharged, 0);
       const b = await expectClean(u.id);
       expect(b.balance).toBe(credits - charged);

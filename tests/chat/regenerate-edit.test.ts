@@ -1,3 +1,4 @@
+import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { env } from "~/env";
@@ -8,7 +9,7 @@ import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { ledgerSum } from "../helpers/users";
-import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, ScriptedModel, textOf } from "./helpers";
+import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel, textOf } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -16,8 +17,8 @@ const config = chatConfigFromEnv();
 const USAGE = { inputTokens: 40, outputTokens: 8 };
 const PER_REPLY = creditsFor(USAGE, config);
 
-function promptText(model: ScriptedModel, call: number): string[] {
-  return model.calls[call]!.prompt.filter((m) => m.role !== "system").map((m) => {
+function promptText(model: MockLanguageModelV3, call: number): string[] {
+  return model.doStreamCalls[call]!.prompt.filter((m) => m.role !== "system").map((m) => {
     const content = m.content as string | { type: string; text?: string }[];
     return `${m.role}:${typeof content === "string" ? content : content.map((p) => p.text ?? "").join("")}`;
   });
@@ -31,7 +32,7 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
   afterAll(() => t.close());
 
   async function setup(credits = 100_000) {
-    const model = new ScriptedModel({ chunks: ["An", " answer."], usage: USAGE });
+    const model = scriptedModel({ chunks: ["An", " answer."], usage: USAGE });
     const u = await fundedUser(t.db, credits);
     const chat = chatCallerFor(t.db, u.id, asChatModel(model)).chat;
     const conv = await chat.createConversation({});
@@ -114,7 +115,7 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     const before = await snapshot(t.db);
     expect(await codeOf(chat.regenerate({ conversationId: conv.id }))).toBe("PAYMENT_REQUIRED");
     expect(await codeOf(chat.editLast({ conversationId: conv.id, content: "Hi there" }))).toBe("PAYMENT_REQUIRED");
-    expect(model.calls).toHaveLength(1);
+    expect(model.doStreamCalls).toHaveLength(1);
     expect(await snapshot(t.db)).toEqual(before);
     expect((await chat.messages({ conversationId: conv.id })).map((m) => m.content)).toEqual(["Hi there", "An answer."]);
   });
@@ -130,12 +131,12 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     expect(await codeOf(chat.editLast({ conversationId: other.conv.id, content: "Yours" }))).toBe("NOT_FOUND");
     expect(await codeOf(chat.editLast({ conversationId: conv.id, content: "   " }))).toBe("BAD_REQUEST");
     expect(await codeOf(chat.editLast({ conversationId: conv.id, content: "x".repeat(8001) }))).toBe("BAD_REQUEST");
-    expect(model.calls).toHaveLength(0);
+    expect(model.doStreamCalls).toHaveLength(0);
     expect(await snapshot(t.db)).toEqual(before);
   });
 
   it("a reply still streaming cannot be replaced; concurrent regenerates replace it once", async () => {
-    const slow = new ScriptedModel({ chunks: ["a", "b"], usage: USAGE, hangAfter: 1 });
+    const slow = scriptedModel({ chunks: ["a", "b"], usage: USAGE, hang: true });
     const u = await fundedUser(t.db, 100_000);
     const slowChat = chatCallerFor(t.db, u.id, asChatModel(slow)).chat;
     const conv = await slowChat.createConversation({});
@@ -146,7 +147,7 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     ac.abort();
     expect(doneOf(await drain(events)).status).toBe("stopped");
 
-    const model = new ScriptedModel({ chunks: ["Again."], usage: USAGE });
+    const model = scriptedModel({ chunks: ["Again."], usage: USAGE });
     const chat = chatCallerFor(t.db, u.id, asChatModel(model)).chat;
     const codes = await Promise.all([0, 1, 2].map(() => codeOf(chat.regenerate({ conversationId: conv.id }))));
     expect(codes.filter((c) => c === "OK")).toHaveLength(1);
@@ -174,7 +175,7 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     }
     expect(codes.slice(0, -1).every((c) => c === "PAYMENT_REQUIRED")).toBe(true);
     expect(codes.at(-1)).toBe("TOO_MANY_REQUESTS");
-    expect(model.calls).toHaveLength(0);
+    expect(model.doStreamCalls).toHaveLength(0);
     expect(await snapshot(t.db)).toEqual(before);
   });
 });

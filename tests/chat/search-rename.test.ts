@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { asChatModel, chatCallerFor, codeOf, drain, fundedUser, ScriptedModel } from "./helpers";
+import { asChatModel, chatCallerFor, codeOf, drain, fundedUser, scriptedModel } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -15,7 +15,7 @@ describeEachDb("chat conversation search and rename", (kind) => {
 
   async function user() {
     const u = await fundedUser(t.db, 100_000);
-    return chatCallerFor(t.db, u.id, asChatModel(new ScriptedModel({ chunks: ["Reply text."], usage: { inputTokens: 5, outputTokens: 2 } }))).chat;
+    return chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: ["Reply text."], usage: { inputTokens: 5, outputTokens: 2 } }))).chat;
   }
 
   it("search matches titles and message text, case-insensitively, only the caller's, newest first", async () => {

@@ -1,3 +1,4 @@
+import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance, reserve } from "~/server/credits";
@@ -16,7 +17,7 @@ import { env } from "~/env";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, ScriptedModel } from "./helpers";
+import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -30,7 +31,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
   });
   afterAll(() => t.close());
 
-  function deps(model: ScriptedModel, holdTtlSeconds = config.holdTtlSeconds): ChatDeps {
+  function deps(model: MockLanguageModelV3, holdTtlSeconds = config.holdTtlSeconds): ChatDeps {
     const chatConfig = { ...config, holdTtlSeconds, progressIntervalMs: 20 };
     return { db: t.db, model: asChatModel(model), config: chatConfig, rateLimitStore: chatRateLimitStore(t.db), maxTitleChars: 120 };
   }
@@ -39,7 +40,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const u = await fundedUser(t.db, 10_000);
     const conv = await t.db.conversation.create({ data: { userId: u.id, title: "x" } });
     // A reply that never finishes on its own, as if its process had hung.
-    const model = new ScriptedModel({ chunks: Array.from({ length: 10_000 }, () => " w"), delayMs: 20 });
+    const model = scriptedModel({ chunks: Array.from({ length: 10_000 }, () => " w"), delayMs: 20 });
     const run = await sendMessage(deps(model, 1), { userId: u.id, conversationId: conv.id, content: "hello" });
     expect((await getBalance(t.db, u.id)).held).toBeGreaterThan(0);
     const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
@@ -54,7 +55,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
 
     // When the late reply finally ends, its settle finds the hold settled: nothing is charged twice.
-    await run.events.return(undefined);
+    await run.events.cancel();
     expect((await run.settled).creditsCharged).toBe(charged);
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
     expect(await t.db.creditLedger.count({ where: { userId: u.id, refType: CHAT_REF_TYPE } })).toBe(1);
@@ -64,7 +65,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
   it("a crashed reply's expired hold is freed when its owner sends again", async () => {
     const credits = Math.floor(worstCase * 1.5);
     const u = await fundedUser(t.db, credits);
-    const chat = chatCallerFor(t.db, u.id, asChatModel(new ScriptedModel({ chunks: ["ok"], usage: { inputTokens: 10, outputTokens: 1 } }))).chat;
+    const chat = chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: ["ok"], usage: { inputTokens: 10, outputTokens: 1 } }))).chat;
     const conv = await chat.createConversation({});
     // What a crash leaves behind: an active hold and a message stuck in "streaming".
     const crashed = await t.db.message.create({ data: { conversationId: conv.id, role: "assistant", content: "", status: "streaming", createdAt: new Date(Date.now() - 3_600_000) } });
@@ -81,7 +82,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
 
   it(`sends are rate limited per user (${env.RATE_LIMIT_CHAT_PER_USER.limit} per window) before anything is reserved`, async () => {
     const u = await fundedUser(t.db, 1); // every attempt is counted, then refused for credits
-    const model = new ScriptedModel({ chunks: ["never"] });
+    const model = scriptedModel({ chunks: ["never"] });
     const caller = chatCallerFor(t.db, u.id, asChatModel(model));
     const conv = await caller.chat.createConversation({});
     // Fixed windows: start early in one, so a slow machine cannot carry the loop into the next window.
@@ -95,7 +96,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     }
     expect(codes.slice(0, -1).every((c) => c === "PAYMENT_REQUIRED")).toBe(true);
     expect(codes.at(-1)).toBe("TOO_MANY_REQUESTS");
-    expect(model.calls).toHaveLength(0);
+    expect(model.doStreamCalls).toHaveLength(0);
     expect(await snapshot(t.db)).toEqual(before);
     // Another user is not affected.
     const other = await fundedUser(t.db, 1);

@@ -14,8 +14,8 @@ describeEachDb("credit history", (kind) => {
 
   it("pages newest first without gaps or repeats", async () => {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 10_000, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
-    for (let i = 0; i < 24; i++) await spend(t.db, { userId: u.id, amount: 10 + i, refType: "msg", refId: `${u.id}-${i}` });
+    await grant(t.db, { userId: u.id, amount: 10_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+    for (let i = 0; i < 24; i++) await spend(t.db, { userId: u.id, amount: 10 + i, refType: "chat_message", refId: `${u.id}-${i}` });
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
@@ -33,8 +33,8 @@ describeEachDb("credit history", (kind) => {
   it("another user's cursor never reveals foreign rows", async () => {
     const a = await createUser(t.db);
     const b = await createUser(t.db);
-    await grant(t.db, { userId: a.id, amount: 5, reason: "purchase", refType: "test", refId: `a-${a.id}` });
-    for (let i = 0; i < 3; i++) await grant(t.db, { userId: b.id, amount: 5, reason: "purchase", refType: "test", refId: `b-${b.id}-${i}` });
+    await grant(t.db, { userId: a.id, amount: 5, reason: "purchase", refType: "operator", refId: `a-${a.id}` });
+    for (let i = 0; i < 3; i++) await grant(t.db, { userId: b.id, amount: 5, reason: "purchase", refType: "operator", refId: `b-${b.id}-${i}` });
     const bPage = await history(t.db, b.id, { limit: 1 });
     const aPage = await history(t.db, a.id, { cursor: bPage.nextCursor ?? undefined, limit: 50 });
     expect(aPage.items.every((r) => r.userId === a.id)).toBe(true);
@@ -42,9 +42,9 @@ describeEachDb("credit history", (kind) => {
 
   it("spentPerDay zero-fills and sums chat usage per UTC day", async () => {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 1000, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
-    await spend(t.db, { userId: u.id, amount: 40, refType: "msg", refId: `${u.id}-1` });
-    await spend(t.db, { userId: u.id, amount: 2, refType: "msg", refId: `${u.id}-2` });
+    await grant(t.db, { userId: u.id, amount: 1000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+    await spend(t.db, { userId: u.id, amount: 40, refType: "chat_message", refId: `${u.id}-1` });
+    await spend(t.db, { userId: u.id, amount: 2, refType: "chat_message", refId: `${u.id}-2` });
     const days = await spentPerDay(t.db, u.id, 30);
     expect(days).toHaveLength(30);
     expect(days.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), spent: 42 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { getBalance, grant, HoldNotActiveError, InsufficientCreditsError, release, releaseStaleHolds, reserve, settle, spend } from "~/server/credits";
+import { getBalance, grant, HoldNotActiveError, InsufficientCreditsError, release, releaseStaleHolds, reserve, settle, spend, sweepStaleHolds } from "~/server/credits";
 
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser, ledgerSum } from "../helpers/users";
@@ -14,7 +14,7 @@ describeEachDb("credit holds", (kind) => {
 
   async function funded(amount: number) {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
+    await grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
     return u;
   }
 
@@ -22,7 +22,7 @@ describeEachDb("credit holds", (kind) => {
     const u = await funded(1000);
     await reserve(t.db, { userId: u.id, amount: 700, refType: "chat_message", refId: `h-${u.id}`, ttlSeconds: 60 });
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 700, spendable: 300 });
-    await expect(spend(t.db, { userId: u.id, amount: 301, refType: "x", refId: `s-${u.id}` })).rejects.toBeInstanceOf(InsufficientCreditsError);
+    await expect(spend(t.db, { userId: u.id, amount: 301, refType: "chat_message", refId: `s-${u.id}` })).rejects.toBeInstanceOf(InsufficientCreditsError);
   });
 
   it("concurrent reserves against a small balance never over-commit", async () => {
@@ -89,5 +89,26 @@ describeEachDb("credit holds", (kind) => {
     expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe("released");
     expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: fresh.id } })).status).toBe("active");
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 200, spendable: 800 });
+  });
+
+  it("the sweep hands each expired hold with a closer to its domain and releases the rest, for one user when asked", async () => {
+    const [u, other] = [await funded(1000), await funded(1000)];
+    const chat = await reserve(t.db, { userId: u.id, amount: 300, refType: "chat_message", refId: `sw-chat-${u.id}`, ttlSeconds: -1 });
+    const op = await reserve(t.db, { userId: u.id, amount: 100, refType: "operator", refId: `sw-op-${u.id}`, ttlSeconds: -1 });
+    const elsewhere = await reserve(t.db, { userId: other.id, amount: 50, refType: "operator", refId: `sw-op-${other.id}`, ttlSeconds: -1 });
+    const closed: string[] = [];
+    const closer = async (holdId: string) => {
+      closed.push(holdId);
+      return release(t.db, holdId);
+    };
+
+    expect(await sweepStaleHolds(t.db, { userId: u.id, closers: { chat_message: closer }, onlyClosers: true })).toEqual({ closed: 1, released: 0 });
+    expect(closed).toEqual([chat.id]);
+    expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: op.id } })).status).toBe("active");
+
+    expect(await sweepStaleHolds(t.db, { userId: u.id, closers: { chat_message: closer } })).toEqual({ closed: 0, released: 1 });
+    expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: op.id } })).status).toBe("released");
+    expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: elsewhere.id } })).status).toBe("active");
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 0, spendable: 1000 });
   });
 });

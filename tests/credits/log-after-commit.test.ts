@@ -18,18 +18,18 @@ describeEachDb("ledger log lines", (kind) => {
     const u = await createUser(t.db);
     const { logs: rolledBack } = await captureLogs(() =>
       inTransaction(t.db, async (tx) => {
-        await grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "test", refId: `rb-${u.id}` });
-        await reserve(tx, { userId: u.id, amount: 50, refType: "test-hold", refId: `rb-${u.id}`, ttlSeconds: 60 });
+        await grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "operator", refId: `rb-${u.id}` });
+        await reserve(tx, { userId: u.id, amount: 50, refType: "chat_message", refId: `rb-${u.id}`, ttlSeconds: 60 });
         throw new Error("abort after the writes");
       }).catch(() => undefined),
     );
     expect(rolledBack.events.filter((e) => e.msg === "ledger_write" || e.msg === "hold_reserved")).toEqual([]);
 
     const { logs: committed } = await captureLogs(() =>
-      inTransaction(t.db, (tx) => grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "test", refId: `ok-${u.id}` })),
+      inTransaction(t.db, (tx) => grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "operator", refId: `ok-${u.id}` })),
     );
     expect(committed.events.filter((e) => e.msg === "ledger_write")).toEqual([
-      expect.objectContaining({ userId: u.id, amount: 100, balanceAfter: 100, reason: "adjustment", ref: `test:ok-${u.id}` }),
+      expect.objectContaining({ userId: u.id, amount: 100, balanceAfter: 100, reason: "adjustment", ref: `operator:ok-${u.id}` }),
     ]);
   });
 });

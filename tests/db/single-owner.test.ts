@@ -12,6 +12,7 @@ import { grant } from "~/server/credits/ledger";
 import { createDbHandle, type DbHandle } from "~/server/database/create-client";
 import { ownerFileFor, readOwner } from "~/server/database/pglite-owner-file";
 
+import { startDatabaseOwner } from "../../scripts/launcher/services.mjs";
 import { startStripeEmulator, type RunningEmulator } from "../../tools/stripe-emulator/src/index";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createUser, ledgerSum } from "../helpers/users";
@@ -29,27 +30,21 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 /** The dev stack's database owner (scripts/pglite-owner.ts) as a real child process; resolves once it serves. */
-function startOwner(dir: string): Promise<Owner> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], {
-    env: { ...process.env, PGLITE_DATA_DIR: dir },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-  });
+async function startOwner(dir: string): Promise<Owner> {
+  const { child, ready } = startDatabaseOwner({ ...process.env, PGLITE_DATA_DIR: dir }, "pipe");
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once("message", (m: { port: number }) =>
-      resolve({
-        child,
-        port: m.port,
-        async stop() {
-          child.kill("SIGTERM");
-          await exited(child);
-        },
-      }),
-    );
-    child.once("exit", (code) => reject(new Error(`owner exited (${code}): ${output}`)));
-  });
+  const port = await ready;
+  if (port === null) throw new Error(`owner exited (${child.exitCode}): ${output}`);
+  return {
+    child,
+    port,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited(child);
+    },
+  };
 }
 
 interface ScriptRun {
@@ -96,10 +91,10 @@ describe("one owner per embedded database", () => {
       // The app's side: the same createDbHandle the Next server uses, reaching the owner.
       let app = createDbHandle({ pgliteDir: dir });
       const user = await createUser(app.db, "owner-test@test.local");
-      await grant(app.db, { userId: user.id, amount: 1000, reason: "adjustment", refType: "test", refId: "seed" });
+      await grant(app.db, { userId: user.id, amount: 1000, reason: "adjustment", refType: "operator", refId: "seed" });
 
       const appGrants = Array.from({ length: 30 }, (_, i) =>
-        grant(app.db, { userId: user.id, amount: 1, reason: "adjustment", refType: "test", refId: `app-${i}` }),
+        grant(app.db, { userId: user.id, amount: 1, reason: "adjustment", refType: "operator", refId: `app-${i}` }),
       );
       const [show, grantA, grantB, migrate, reconcile] = await Promise.all([
         runScript("credits.ts", ["show", user.email], env),

@@ -15,7 +15,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { freePort } from "../../bench/lib/ports";
+import { freePort } from "../../scripts/launcher/ports.mjs";
 import { createEmptyPostgresDb, testDbKinds } from "../helpers/test-db";
 import { copiesOf, envOf, execForm, ignoredBy, lineage, parseDockerfile, readDockerignore, stage, workdirOf } from "./dockerfile";
 

@@ -1,14 +1,14 @@
+import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
 import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 
-import { asChatModel, drain, fundedUser, ScriptedModel } from "../chat/helpers";
+import { asChatModel, drain, fundedUser, scriptedModel } from "../chat/helpers";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { faultModes, injectWriteFault } from "../helpers/faults";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { GatedModel } from "./gated-model";
 import { injectLimitedWriteFault } from "./limited-fault";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -32,7 +32,7 @@ describeEachDb("faults during a chat settle", (kind) => {
   });
   afterAll(() => t.close());
 
-  const deps = (model: ScriptedModel, chatConfig = config): ChatDeps => ({
+  const deps = (model: MockLanguageModelV3, chatConfig = config): ChatDeps => ({
     db: t.db,
     model: asChatModel(model),
     config: chatConfig,
@@ -48,24 +48,26 @@ describeEachDb("faults during a chat settle", (kind) => {
   async function replyInFlight(chatConfig = config) {
     const u = await fundedUser(t.db, FUNDS);
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "faults" } });
-    const model = new GatedModel({ chunks: ["Hello", " there"], usage });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const model = scriptedModel({ chunks: ["Hello", " there"], usage, gate });
     const run = await sendMessage(deps(model, chatConfig), { userId: u.id, conversationId: conversation.id, content: "hello" });
     const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
     await vi.waitFor(async () => expect((await assistant()).inputTokens).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
-    return { userId: u.id, conversationId: conversation.id, model, run, assistant };
+    return { userId: u.id, conversationId: conversation.id, open, run, assistant };
   }
 
   for (const mode of faultModes(kind)) {
     for (const table of SETTLE_TABLES) {
       it(`an injected ${mode} on ${table} until the settle gives up → a clean error, nothing half-written; the sweep charges what was delivered, once`, async () => {
-        const { userId, conversationId, model, run, assistant } = await replyInFlight(givesUp);
+        const { userId, conversationId, open, run, assistant } = await replyInFlight(givesUp);
         expect((await getBalance(t.db, userId)).held).toBeGreaterThan(0);
         const afterSend = await snapshot(t.db);
 
         const remove = await injectWriteFault(t, table, mode);
         let outcome: Awaited<typeof run.settled>;
         try {
-          model.open();
+          open();
           outcome = await run.settled;
         } finally {
           await remove();
@@ -90,7 +92,7 @@ describeEachDb("faults during a chat settle", (kind) => {
         expect(await usageRows(userId)).toBe(1);
 
         // The retry (sending again) goes through and is charged exactly once.
-        const retry = await sendMessage(deps(new ScriptedModel({ chunks: ["ok"], usage })), { userId, conversationId, content: "again" });
+        const retry = await sendMessage(deps(scriptedModel({ chunks: ["ok"], usage })), { userId, conversationId, content: "again" });
         expect(await retry.settled).toMatchObject({ status: "complete", creditsCharged: cost });
         expect(await usageRows(userId)).toBe(2);
         const spent = delivered + cost;
@@ -100,11 +102,11 @@ describeEachDb("faults during a chat settle", (kind) => {
     }
 
     it(`the database down (${mode}) while a reply finishes → the settle keeps retrying until it is back: text kept, charged once`, async () => {
-      const { userId, model, run, assistant } = await replyInFlight();
+      const { userId, open, run, assistant } = await replyInFlight();
       const outage = await injectLimitedWriteFault(t, "CreditLedger", mode, 1_000_000);
       const messageOutage = await injectWriteFault(t, "Message", mode);
       try {
-        model.open();
+        open();
         // Well past the three attempts (about 0.6 s) after which the settle used to give up.
         await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(5), { timeout: 30_000, interval: 50 });
       } finally {
@@ -122,10 +124,10 @@ describeEachDb("faults during a chat settle", (kind) => {
     });
 
     it(`the sweep and a retrying settle (${mode}) racing after an outage → the reply is charged once, by one of them`, async () => {
-      const { userId, model, run, assistant } = await replyInFlight();
+      const { userId, open, run, assistant } = await replyInFlight();
       const outage = await injectLimitedWriteFault(t, "CreditLedger", mode, 1_000_000);
       try {
-        model.open();
+        open();
         await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 20 });
       } finally {
         await outage.remove();
@@ -142,10 +144,10 @@ describeEachDb("faults during a chat settle", (kind) => {
     });
 
     it(`an injected ${mode} on the first settle attempt only → the retry settles it exactly once`, async () => {
-      const { userId, model, run } = await replyInFlight();
+      const { userId, open, run } = await replyInFlight();
       const fault = await injectLimitedWriteFault(t, "CreditLedger", mode, 1);
       try {
-        model.open();
+        open();
         expect(await run.settled).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
         expect(await fault.writesSeen()).toBe(2); // the failed attempt and the retry
       } finally {

@@ -90,7 +90,7 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
   /** A user with a crashed reply (delivered text on its message, expired hold), an expired other hold and a live reply. */
   async function crashedReplies() {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 10_000, reason: "adjustment", refType: "test", refId: `seed-${u.id}` });
+    await grant(t.db, { userId: u.id, amount: 10_000, reason: "adjustment", refType: "operator", refId: `seed-${u.id}` });
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "crashed" } });
     const message = (content: string, tokens: { inputTokens: number; outputTokens: number } | null) =>
       t.db.message.create({ data: { conversationId: conversation.id, role: "assistant", content, status: "streaming", ...(tokens ?? {}) } });
@@ -98,7 +98,7 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
     const live = await message("Still", { inputTokens: 30, outputTokens: 1 });
     await reserve(t.db, { userId: u.id, amount: 500, refType: CHAT_REF_TYPE, refId: crashed.id, ttlSeconds: -1 });
     await reserve(t.db, { userId: u.id, amount: 500, refType: CHAT_REF_TYPE, refId: live.id, ttlSeconds: 600 });
-    await reserve(t.db, { userId: u.id, amount: 300, refType: "export", refId: `job-${u.id}`, ttlSeconds: -1 });
+    await reserve(t.db, { userId: u.id, amount: 300, refType: "operator", refId: `job-${u.id}`, ttlSeconds: -1 });
     return { userId: u.id, crashed, live, delivered: creditsFor({ inputTokens: 30, outputTokens: 12 }, chat) };
   }
 

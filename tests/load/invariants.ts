@@ -4,8 +4,9 @@
  */
 import type pg from "pg";
 
-export const CHECKOUT_REF_TYPE = "stripe_checkout_session";
-export const CHAT_REF_TYPE = "chat_message";
+import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
+
+export { CHAT_REF_TYPE, CHECKOUT_REF_TYPE };
 
 export interface LoadExpectations {
   userIds: string[];
@@ -17,6 +18,12 @@ export interface LoadExpectations {
 }
 
 type Sql = Pick<pg.Pool, "query">;
+
+/** Replies still streaming plus holds still active: 0 once every reply has settled. */
+export async function unsettledCount(sql: Sql): Promise<number> {
+  const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
+  return Number(r.rows[0]!.n);
+}
 
 export async function invariantViolations(sql: Sql, expected: LoadExpectations): Promise<string[]> {
   const violations: string[] = [];

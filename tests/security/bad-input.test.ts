@@ -99,7 +99,7 @@ describeEachDb("bad input", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 100_000, reason: "purchase", refType: "test", refId: `seed-${u.id}` });
+    await grant(t.db, { userId: u.id, amount: 100_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
     caller = callerFor(t.db, u.id);
   });
   afterAll(() => t.close());

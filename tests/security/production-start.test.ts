@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { freePort } from "../../bench/lib/ports";
+import { startApp } from "../../scripts/launcher/app.mjs";
+import { freePort } from "../../scripts/launcher/ports.mjs";
 
 // Starts the real production build (`next start`) with one bad setting at a time and sees it refuse.
 const distDir = process.env.NEXT_DIST_DIR || ".next";
@@ -49,12 +49,9 @@ async function startProduction(settings: Record<string, string | undefined>): Pr
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const { child } = startApp({ server: "start", port, hostname: "127.0.0.1", env, peerAddress: false, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => ((exitCode = code ?? (signal ? 128 : null)), resolve())));
 

@@ -4,7 +4,7 @@ import { env } from "~/env";
 import { verifyEmail } from "~/server/auth/verification";
 
 import { deliver, SECRET, soldSession, stripeEvent } from "../billing/stripe-fixtures";
-import { asChatModel, chatCallerFor, drain, fundedUser, ScriptedModel } from "../chat/helpers";
+import { asChatModel, chatCallerFor, drain, fundedUser, scriptedModel } from "../chat/helpers";
 import { latestMail, tokenOf } from "../helpers/mail";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, fromAddress } from "../helpers/trpc";
@@ -79,7 +79,7 @@ describeEachDb("structured logs", (kind) => {
 
   it("chat: the reservation, the usage write and the settle are logged with ids; never the message or the reply", async () => {
     const u = await fundedUser(t.db, 50_000);
-    const chat = chatCallerFor(t.db, u.id, asChatModel(new ScriptedModel({ chunks: [REPLY], usage: { inputTokens: 30, outputTokens: 10 } }))).chat;
+    const chat = chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: [REPLY], usage: { inputTokens: 30, outputTokens: 10 } }))).chat;
     const conversation = await chat.createConversation({});
     const { logs } = await captureLogs(async () => drain(await chat.send({ conversationId: conversation.id, content: CHAT_CONTENT })));
     expectOnlyStructuredLines(logs);

@@ -153,7 +153,7 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
   });
 
   it("every answer is Cache-Control: private, no-store: queries, mutations, errors, refusals and streamed batches", async () => {
-    await grant(t.db, { userId: current.userId!, amount: 50_000, reason: "purchase", refType: "test", refId: `seed-${current.userId}` });
+    await grant(t.db, { userId: current.userId!, amount: 50_000, reason: "purchase", refType: "operator", refId: `seed-${current.userId}` });
     const conversation = await createConversation(SAME_ORIGIN);
     const conversationId = (conversation.body as { result: { data: { json: { id: string } } } }).result.data.json.id;
     const streamedReads = batch("credits.balance", 2, undefined);

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { createChatRouter } from "~/server/api/routers/chat";
@@ -9,7 +10,7 @@ import { countTokens } from "~/server/chat/tokens";
 import { getBalance } from "~/server/credits";
 import { createDrain, type Drain } from "~/server/shutdown/drain";
 
-import { asChatModel, drain as readAll, fundedUser, ScriptedModel, textOf } from "../chat/helpers";
+import { asChatModel, drain as readAll, fundedUser, scriptedModel, textOf } from "../chat/helpers";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 
@@ -26,7 +27,7 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
   });
   afterAll(() => t.close());
 
-  const deps = (model: ScriptedModel, drain: Drain): ChatDeps => ({
+  const deps = (model: MockLanguageModelV3, drain: Drain): ChatDeps => ({
     db: t.db,
     model: asChatModel(model),
     config,
@@ -46,7 +47,7 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     const drain = createDrain();
     await drain.drain(1_000);
     const c = await conversationOf();
-    const router = createTRPCRouter({ chat: createChatRouter({ model: () => asChatModel(new ScriptedModel({ chunks: ["x"] })), drain: () => drain }) });
+    const router = createTRPCRouter({ chat: createChatRouter({ model: () => asChatModel(scriptedModel({ chunks: ["x"] })), drain: () => drain }) });
     const caller = createCallerFactory(router)({ db: t.db, userId: c.userId, headers: new Headers() });
     const error = await caller.chat.send({ conversationId: c.conversationId, content: "hello" }).then(
       () => null,
@@ -62,7 +63,7 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
 
   it("a reply in progress when draining begins finishes in full within the grace period; the drain waits for it", async () => {
     const drain = createDrain();
-    const model = new ScriptedModel({ chunks: ["One", " two", " three", " four"], delayMs: 50, usage: null });
+    const model = scriptedModel({ chunks: ["One", " two", " three", " four"], delayMs: 50, usage: null });
     const c = await conversationOf();
     const run = await sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
     const reading = readAll(run.events);
@@ -79,7 +80,7 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
 
   it("a reply still running when the grace period ends is stopped and charged what it delivered, once; no hold is left for the sweep", async () => {
     const drain = createDrain();
-    const model = new ScriptedModel({ chunks: ["Hello", " wor", "ld"], hangAfter: 3 });
+    const model = scriptedModel({ chunks: ["Hello", " wor", "ld"], hang: true });
     const c = await conversationOf();
     const run = await sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
     const reading = readAll(run.events);
@@ -100,7 +101,7 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
 
   it("a message admitted just before draining began is waited for; its reply is stopped at the end of the grace period and settled", async () => {
     const drain = createDrain();
-    const model = new ScriptedModel({ chunks: [], hangAfter: 0 });
+    const model = scriptedModel({ chunks: [], hang: true });
     const c = await conversationOf();
     // Past the draining check, still reserving its credits when the shutdown begins.
     const sending = sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
@@ -116,16 +117,22 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
   });
 
   it("work tracked while draining (a webhook request) is waited for, and draining twice is one drain", async () => {
-    const drain = createDrain();
-    let finish!: () => void;
-    const webhook = drain.track(new Promise<string>((resolve) => (finish = () => resolve("handled"))));
-    let drained = false;
-    const first = drain.drain(1_000).then((r) => ((drained = true), r));
-    expect(drain.drain(1_000)).toBe(drain.drain(5));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(drained).toBe(false);
-    finish();
-    expect(await webhook).toBe("handled");
-    expect(await first).toEqual({ finished: 0, stopped: 0, requests: 1 });
+    vi.useFakeTimers();
+    try {
+      const drain = createDrain();
+      let finish!: () => void;
+      const webhook = drain.track(new Promise<string>((resolve) => (finish = () => resolve("handled"))));
+      let drained = false;
+      const first = drain.drain(1_000).then((r) => ((drained = true), r));
+      expect(drain.drain(1_000)).toBe(drain.drain(5));
+      // The whole grace period passes: a request in flight is still waited for.
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(drained).toBe(false);
+      finish();
+      expect(await webhook).toBe("handled");
+      expect(await first).toEqual({ finished: 0, stopped: 0, requests: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BillingView } from "~/components/billing/billing-view";
 import { CreditsDisplay } from "~/components/header/credits-display";
 import { navigateTo } from "~/lib/navigate";
+import type { RouterOutputs } from "~/trpc/react";
 
 import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
@@ -20,7 +21,7 @@ beforeAll(() => {
 });
 beforeEach(() => vi.mocked(navigateTo).mockReset());
 
-const products = {
+const products: RouterOutputs["billing"]["products"] = {
   mode: "emulator",
   products: [
     { id: "starter", credits: 50000, unitAmount: 500, currency: "usd" },
@@ -61,7 +62,7 @@ describe("billing page", () => {
   });
 
   it("Purchase shows a loading state and goes to the Checkout URL", async () => {
-    let resolve!: (v: unknown) => void;
+    let resolve!: (v: RouterOutputs["billing"]["checkout"]) => void;
     const { calls } = renderApp(view(), { handlers: base({ "billing.checkout": () => new Promise((r) => (resolve = r)) }) });
     const button = await screen.findByTestId("purchase-starter");
     await userEvent.click(button);
@@ -110,6 +111,7 @@ describe("billing page", () => {
   it("the header balance shows the credit even when its first load read the balance before the credit committed", async () => {
     let balanceCalls = 0;
     let credited = false;
+    let answerFirstLoad: (() => void) | undefined;
     renderApp(
       <>
         <CreditsDisplay signedIn />
@@ -117,10 +119,12 @@ describe("billing page", () => {
       </>,
       {
         handlers: base({
-          // The first load is answered late with what the database held when it was read: the old balance.
+          // The first load is answered late, only once the balance is read again, with what the
+          // database held when it was read: the old balance.
           "credits.balance": () => {
             balanceCalls++;
-            if (balanceCalls === 1) return new Promise((r) => setTimeout(() => r({ balance: 10, held: 0, spendable: 10 }), 100));
+            if (balanceCalls === 1) return new Promise((r) => (answerFirstLoad = () => r({ balance: 10, held: 0, spendable: 10 })));
+            answerFirstLoad?.();
             const balance = credited ? 50_010 : 10;
             return { balance, held: 0, spendable: balance };
           },

@@ -5,18 +5,19 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatView } from "~/components/chat/chat-view";
 import { MessageBubble } from "~/components/chat/message-bubble";
 import { ErrorContent } from "~/components/errors/error-content";
+import type { ChatStreamEvent, MessageOut } from "~/server/api/routers/chat";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
 const conversation = { id: "c1", title: "Sky", updatedAt: new Date("2026-01-01T00:00:00Z") };
-const stored = [
+const stored: MessageOut[] = [
   { id: "u1", role: "user", content: "Why is the sky blue?", status: "complete", creditsCharged: null, createdAt: new Date("2026-01-01T00:00:00Z") },
   { id: "a1", role: "assistant", content: "Old **answer**.", status: "complete", creditsCharged: 7, createdAt: new Date("2026-01-01T00:00:01Z") },
 ];
 
 /** A reply that streams `first`, then waits for `release` before finishing. */
 function gatedReply(first: string, release: Promise<void>, ids = { userMessageId: "u1", assistantMessageId: "a2" }) {
-  return (async function* () {
+  return (async function* (): AsyncGenerator<ChatStreamEvent> {
     yield { type: "start", ...ids, conversationId: "c1" };
     yield { type: "delta", text: first };
     await release;

@@ -1,23 +1,25 @@
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ChatView } from "~/components/chat/chat-view";
 import { UNSENT_KEY } from "~/components/chat/unsent-message";
-import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
 import { onPaymentRequired } from "~/trpc/paywall-events";
+import type { RouterOutputs } from "~/trpc/react";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
 const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z") };
 
-async function* reply(text: string[]) {
+type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
+
+async function* reply(text: string[]): AsyncGenerator<ChatStreamEvent> {
   yield { type: "start", userMessageId: "u1", assistantMessageId: "a1", conversationId: "c1" };
   for (const t of text) yield { type: "delta", text: t };
   yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 2 }, creditsCharged: 3 };
 }
 
-function handlers(send: Handlers[string]): Handlers {
+function handlers(send: Handlers["chat.send"]): Handlers {
   return {
     "chat.listConversations": () => [conversation],
     "chat.messages": () => [],
@@ -31,25 +33,51 @@ beforeEach(() => localStorage.clear());
 
 describe("chat page", () => {
   it("labels the demo model and limits input to 8000 characters with a clear message", async () => {
-    expect(MAX_MESSAGE_CHARS).toBe(8000);
     renderApp(<ChatView />, { handlers: handlers(() => reply([])) });
     expect(await screen.findByTestId("chat-model")).toHaveTextContent("Demo model");
     const input = screen.getByTestId("chat-input");
     await userEvent.click(input);
-    await userEvent.paste("x".repeat(MAX_MESSAGE_CHARS + 5));
+    await userEvent.paste("x".repeat(8000));
+    expect(screen.queryByTestId("chat-too-long")).not.toBeInTheDocument();
+    expect(screen.getByTestId("chat-send")).toBeEnabled();
+    await userEvent.paste("x".repeat(5));
     expect(screen.getByTestId("chat-too-long")).toHaveTextContent("at most 8,000 characters. Shorten it by 5.");
     expect(screen.getByTestId("chat-send")).toBeDisabled();
   });
 
   it("streams the reply into the assistant message and clears the composer", async () => {
-    const { calls } = renderApp(<ChatView />, { handlers: handlers(() => reply(["Hel", "lo **you**"])) });
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    async function* streaming() {
+      for await (const event of reply(["Hel", "lo **you**"])) {
+        if (event.type === "done") await finished; // the reply waits after its deltas until the test lets it end
+        yield event;
+      }
+    }
+    let stored: RouterOutputs["chat"]["messages"] = [];
+    const { calls } = renderApp(<ChatView />, { handlers: { ...handlers(() => streaming()), "chat.messages": () => stored } });
     await screen.findByTestId("conversation-item");
     await userEvent.type(screen.getByTestId("chat-input"), "Hi there");
     await userEvent.click(screen.getByTestId("chat-send"));
     await waitFor(() => expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c1", content: "Hi there" }));
-    await waitFor(() => expect(screen.getByTestId("chat-input")).toHaveValue(""));
-    // The live copy is replaced by the persisted messages once they are refetched.
+    const assistantMessages = () => screen.queryAllByTestId("chat-message").filter((m) => m.dataset.role === "assistant");
+
+    // The deltas arrive in the assistant message as they stream, rendered as Markdown.
+    await waitFor(() => expect(assistantMessages()).toHaveLength(1));
+    await waitFor(() => expect(assistantMessages()[0]).toHaveTextContent("Hello you"));
+    expect(within(assistantMessages()[0]!).getByText("you").tagName).toBe("STRONG");
+    expect(assistantMessages()[0]).toHaveAttribute("data-status", "streaming");
+    expect(screen.getByTestId("chat-input")).toHaveValue("");
+
+    // Once done, the live copy is replaced by the persisted messages: the reply shows once, complete.
+    const at = new Date("2026-01-01T00:01:00Z");
+    stored = [
+      { id: "u1", role: "user", content: "Hi there", status: "complete", creditsCharged: null, createdAt: at },
+      { id: "a1", role: "assistant", content: "Hello **you**", status: "complete", creditsCharged: 3, createdAt: at },
+    ];
+    finish();
     await waitFor(() => expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThanOrEqual(2));
+    await waitFor(() => expect(assistantMessages().map((m) => [m.dataset.status, m.textContent?.includes("Hello you")])).toEqual([["complete", true]]));
   });
 
   it("PAYMENT_REQUIRED opens the paywall via the global handler and keeps the message for one-click resend", async () => {
@@ -120,7 +148,7 @@ describe("chat page", () => {
     let replyState: "none" | "streaming" | "complete" = "none";
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    async function* firstReply() {
+    async function* firstReply(): AsyncGenerator<ChatStreamEvent> {
       // Like the server: both messages are saved before the first event.
       replyState = "streaming";
       yield { type: "start", userMessageId: "u9", assistantMessageId: "a9", conversationId: "c9" };

@@ -33,8 +33,10 @@ describe("CreditsDisplay", () => {
   });
 
   it("renders nothing and asks nothing when signed out", async () => {
-    const { container, calls } = renderApp(<CreditsDisplay signedIn={false} />, { handlers: { "credits.balance": balance } });
-    await new Promise((r) => setTimeout(r, 20));
+    const { container, calls, queryClient } = renderApp(<CreditsDisplay signedIn={false} />, { handlers: { "credits.balance": balance } });
+    // The display has subscribed to the balance query (an enabled one would be fetching from then on) and left it idle.
+    const balanceQueries = () => queryClient.getQueryCache().findAll().map((q) => ({ observers: q.getObserversCount(), fetchStatus: q.state.fetchStatus }));
+    await waitFor(() => expect(balanceQueries()).toEqual([{ observers: 1, fetchStatus: "idle" }]));
     expect(container).toBeEmptyDOMElement();
     expect(calls).toEqual([]);
   });

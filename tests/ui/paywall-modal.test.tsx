@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { PaywallModal } from "~/components/paywall/paywall-modal";
-import { reportPaymentRequired } from "~/trpc/paywall-events";
+import { onPaymentRequired, reportPaymentRequired } from "~/trpc/paywall-events";
 import { api } from "~/trpc/react";
 
 import { renderApp, trpcError } from "./helpers/render-app";
@@ -59,13 +59,18 @@ describe("PaywallModal", () => {
       useQuery({ queryKey: [code], queryFn: () => Promise.reject(trpcError(code, status)), retry: false });
       return null;
     }
-    const { unmount } = renderApp(
+    const reported = vi.fn();
+    const off = onPaymentRequired(reported);
+    const { unmount, queryClient } = renderApp(
       <Page>
         <Reader code="NOT_FOUND" status={404} />
       </Page>,
     );
-    await new Promise((r) => setTimeout(r, 30));
+    // The failure has reached the query cache (whose error handler opens the paywall) and was not taken for one.
+    await waitFor(() => expect(queryClient.getQueryState(["NOT_FOUND"])?.status).toBe("error"));
+    expect(reported).not.toHaveBeenCalled();
     expect(screen.queryByTestId("paywall")).not.toBeInTheDocument();
+    off();
     unmount();
     renderApp(
       <Page>

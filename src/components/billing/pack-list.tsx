@@ -4,18 +4,18 @@ import { useFormatter, useTranslations } from "next-intl";
 
 import { minorToMajor } from "~/lib/money";
 import { navigateTo } from "~/lib/navigate";
-import type { ProductOut } from "~/server/api/routers/billing";
-import { api } from "~/trpc/react";
+import { FEATURED_PACK, isPackId } from "~/lib/packs";
+import { api, type RouterOutputs } from "~/trpc/react";
 import { Button } from "~/components/ui/button";
 
-const PACK_NAMES = new Set(["starter", "pro", "enterprise"]);
+type Product = RouterOutputs["billing"]["products"]["products"][number];
 
 export function usePackName() {
   const t = useTranslations("billing.packs");
-  return (packId: string) => (PACK_NAMES.has(packId) ? t(packId as "starter" | "pro" | "enterprise") : packId);
+  return (packId: string) => (isPackId(packId) ? t(packId) : packId);
 }
 
-export function PackList({ products, onError }: { products: ProductOut[]; onError: () => void }) {
+export function PackList({ products, onError }: { products: Product[]; onError: () => void }) {
   const t = useTranslations("billing");
   const format = useFormatter();
   const packName = usePackName();
@@ -33,7 +33,7 @@ export function PackList({ products, onError }: { products: ProductOut[]; onErro
           key={product.id}
           data-testid={`pack-${product.id}`}
           className={`flex flex-col rounded-xl border p-5 ${
-            product.id === "pro" ? "border-blue-500 ring-1 ring-blue-500" : "border-gray-200 dark:border-gray-800"
+            product.id === FEATURED_PACK ? "border-blue-500 ring-1 ring-blue-500" : "border-gray-200 dark:border-gray-800"
           } bg-white dark:bg-gray-900`}
         >
           <h3 className="text-lg font-semibold">{packName(product.id)}</h3>

@@ -2,7 +2,9 @@
 
 import { useTranslations } from "next-intl";
 
-import type { PurchaseStatus } from "~/server/api/routers/billing";
+import type { RouterOutputs } from "~/trpc/react";
+
+type PurchaseStatus = RouterOutputs["billing"]["purchases"]["items"][number]["status"];
 
 const COLORS: Record<PurchaseStatus, string> = {
   pending: "bg-amber-100 text-amber-800 dark:bg-amber-900/60 dark:text-amber-200",

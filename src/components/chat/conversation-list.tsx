@@ -4,8 +4,10 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
-import type { ConversationOut } from "~/server/api/routers/chat";
 import { Button } from "~/components/ui/button";
+import type { RouterOutputs } from "~/trpc/react";
+
+type ConversationOut = RouterOutputs["chat"]["listConversations"][number];
 
 import { ConversationSearch, useConversationSearch } from "./conversation-search";
 

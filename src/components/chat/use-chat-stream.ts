@@ -3,8 +3,9 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
-import type { ChatStreamEvent } from "~/server/api/routers/chat";
-import { api } from "~/trpc/react";
+import { api, type RouterInputs, type RouterOutputs } from "~/trpc/react";
+
+type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
 
 export interface LiveExchange {
   conversationId: string;

@@ -12,7 +12,7 @@ const ITEM =
 
 /**
  * The avatar button and its menu. Radix gives the menu keyboard: Enter, Space or ↓ opens it on the first item,
- * arrows move, typing jumps to an item, Escape or Tab closes it and focus returns to the button.
+ * arrows move, typing jumps to an item, Escape or a click outside closes it and focus returns to the button.
  */
 export function AccountMenu({ email, name }: { email: string | null; name: string | null }) {
   const t = useTranslations("header");

@@ -11,9 +11,9 @@ export const BUTTON_VARIANTS = {
   ghost: "justify-center text-gray-700 hover:bg-gray-100 dark:text-gray-200 dark:hover:bg-gray-800",
   danger: "justify-center bg-red-600 text-white hover:bg-red-700",
   link: "justify-center text-blue-700 underline-offset-2 hover:underline dark:text-blue-300",
-  /** One option of a segmented control (role="tab" or aria-pressed); the chosen one is raised. */
+  /** One tab of a segmented control (role="tab"); the selected one is raised. */
   segment:
-    "justify-center text-gray-700 hover:text-gray-900 aria-pressed:bg-white aria-pressed:text-gray-900 aria-pressed:shadow-sm aria-selected:bg-white aria-selected:text-gray-900 aria-selected:shadow-sm dark:text-gray-300 dark:hover:text-white dark:aria-pressed:bg-gray-700 dark:aria-pressed:text-white dark:aria-selected:bg-gray-700 dark:aria-selected:text-white",
+    "justify-center text-gray-700 hover:text-gray-900 aria-selected:bg-white aria-selected:text-gray-900 aria-selected:shadow-sm dark:text-gray-300 dark:hover:text-white dark:aria-selected:bg-gray-700 dark:aria-selected:text-white",
   /** A full-width row of a list, text aligned to the start; the list item carries hover and selection. */
   row: "w-full justify-start text-left text-gray-900 dark:text-gray-100",
 } as const;

@@ -1,14 +1,13 @@
 /**
  * tRPC setup: the request context, the error shape and the two kinds of procedure.
  * Domain errors thrown by src/server/<domain> are mapped to tRPC codes in one place here,
- * so routers stay thin and every "too few credits" becomes PAYMENT_REQUIRED.
+ * so routers stay thin; each error names its own code (too few credits → PAYMENT_REQUIRED).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 
 import { getSessionUserId } from "~/server/auth/session";
-import { InsufficientCreditsError } from "~/server/credits/errors";
 import { db, type Db } from "~/server/db";
 import { DomainError } from "~/server/errors";
 
@@ -52,9 +51,6 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof InsufficientCreditsError) {
-      throw new TRPCError({ code: "PAYMENT_REQUIRED", message: cause.message, cause });
-    }
     if (cause instanceof DomainError) {
       throw new TRPCError({ code: cause.trpcCode, message: cause.message, cause });
     }

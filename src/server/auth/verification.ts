@@ -6,7 +6,7 @@
  * never grants it again.
  */
 import { env } from "~/env";
-import { grant } from "~/server/credits";
+import { grant, SIGNUP_BONUS_REF_TYPE } from "~/server/credits";
 import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { enqueueMail } from "~/server/mail";
 
@@ -18,7 +18,7 @@ export function verificationLink(raw: string): string {
 
 /** Grants the signup bonus once per user (no-op when it is 0 or already granted). */
 export async function grantSignupBonus(tx: Tx, userId: string, bonus: number = env.SIGNUP_BONUS_CREDITS): Promise<void> {
-  if (bonus > 0) await grant(tx, { userId, amount: bonus, reason: "signup_bonus", refType: "signup_bonus", refId: userId });
+  if (bonus > 0) await grant(tx, { userId, amount: bonus, reason: "signup_bonus", refType: SIGNUP_BONUS_REF_TYPE, refId: userId });
 }
 
 /** Queues a verification mail with a fresh link (in the caller's transaction). */

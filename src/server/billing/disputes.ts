@@ -9,17 +9,14 @@
 import type Stripe from "stripe";
 
 import type { Purchase, PurchaseStatus } from "~/generated/prisma/client";
-import { clawback, grant } from "~/server/credits";
+import { clawback, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE, grant } from "~/server/credits";
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { idOf } from "./fulfil-checkout-session";
-import { canMovePurchase, nextPurchaseStatus } from "./purchase-status";
+import { canMovePurchase, movePurchase, nextPurchaseStatus } from "./purchase-status";
 import { lockPurchase, refundTarget, type ClawbackOutcome } from "./refunds";
-
-export const DISPUTE_REF_TYPE = "stripe_dispute";
-export const DISPUTE_WON_REF_TYPE = "stripe_dispute_won";
 
 export type DisputeOutcome = ClawbackOutcome | "reinstated" | "dispute_lost" | "dispute_won" | "unchanged";
 
@@ -93,10 +90,7 @@ export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<Dis
     } else {
       clawedBack = await takeBack(tx, purchase, dispute.id);
     }
-    await tx.purchase.update({
-      where: { id: purchase.id },
-      data: { status: target, creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated },
-    });
+    await movePurchase(tx, purchase, target, { creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated });
     onCommit(tx, () =>
       logEvent("purchase_dispute", { purchaseId: purchase.id, disputeId: dispute.id, disputeStatus: dispute.status, status: target, clawedBack, reinstated }),
     );

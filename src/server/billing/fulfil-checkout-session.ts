@@ -6,16 +6,14 @@
  * only when Stripe's session matches it in user, pack, price, amount and currency.
  */
 import type { Purchase } from "~/generated/prisma/client";
-import { grant } from "~/server/credits";
+import { CHECKOUT_REF_TYPE, grant } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
-import { canMovePurchase } from "./purchase-status";
+import { movePurchase } from "./purchase-status";
 import type { VerifiedCheckoutSession } from "./stripe-records";
-
-export const CHECKOUT_REF_TYPE = "stripe_checkout_session";
 
 export type FulfilResult =
   | { kind: "credited"; purchase: Purchase }
@@ -85,14 +83,10 @@ async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): 
       note: `${pack.id} pack`,
     });
     const current = await tx.purchase.findUniqueOrThrow({ where: { id: session.id } });
-    const purchase = await tx.purchase.update({
-      where: { id: session.id },
-      data: {
-        // A late duplicate for a refunded or disputed purchase leaves its status as it is.
-        ...(canMovePurchase(current.status, "paid") ? { status: "paid" as const } : {}),
-        ...(current.paymentIntentId ? {} : { paymentIntentId: idOf(session.payment_intent) }),
-        ...(current.creditedAt ? {} : { creditedAt: new Date() }),
-      },
+    // A late duplicate for a refunded or disputed purchase leaves its status as it is.
+    const purchase = await movePurchase(tx, current, "paid", {
+      ...(current.paymentIntentId ? {} : { paymentIntentId: idOf(session.payment_intent) }),
+      ...(current.creditedAt ? {} : { creditedAt: new Date() }),
     });
     return { kind: created ? "credited" : "already_credited", purchase };
   });

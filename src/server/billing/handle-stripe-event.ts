@@ -16,7 +16,7 @@ import { fulfilByPaymentIntent } from "./catch-up-purchase";
 import { applyDispute } from "./disputes";
 import { fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
-import { statusesMovingTo } from "./purchase-status";
+import { markPendingPurchase } from "./purchase-status";
 import { applyChargeRefund } from "./refunds";
 import { retrieveCharge, retrieveCheckoutSession, retrieveDispute } from "./stripe-records";
 
@@ -52,8 +52,7 @@ async function markSession(db: Db, event: Stripe.Event, status: "failed" | "expi
   const sessionId = objectIdOf(event);
   if (!sessionId) return refused(event, "invalid_object");
   // Trusted from the event: it only marks a pending purchase, and Stripe's "paid" still wins later.
-  const { count } = await db.purchase.updateMany({ where: { id: sessionId, status: { in: statusesMovingTo(status) } }, data: { status } });
-  return count > 0 ? status : "unchanged";
+  return (await markPendingPurchase(db, sessionId, status)) ? status : "unchanged";
 }
 
 async function afterCatchUp<T extends string>(

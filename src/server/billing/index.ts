@@ -1,5 +1,5 @@
 export * from "./errors";
-export { billingProducts, type Product } from "./products";
+export { billingProducts, type Product, type ProductsMode } from "./products";
 export { PACK_IDS, findPack, packsFrom, type Pack, type PackId } from "./packs";
 export {
   EMULATOR_API_URL,
@@ -14,9 +14,11 @@ export {
 } from "./stripe-client";
 export { ensureStripeCustomer } from "./customers";
 export { createCheckout, type CheckoutDeps } from "./create-checkout";
-export { CHECKOUT_REF_TYPE, fulfilCheckoutSession, type FulfilResult } from "./fulfil-checkout-session";
+export { fulfilCheckoutSession, type FulfilResult } from "./fulfil-checkout-session";
 export { applyChargeRefund, type ClawbackOutcome } from "./refunds";
-export { applyDispute, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE, disputeSide, type DisputeOutcome } from "./disputes";
+export { applyDispute, disputeSide, type DisputeOutcome } from "./disputes";
+// The ledger ref types billing writes, defined once in credits.
+export { CHECKOUT_REF_TYPE, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE } from "~/server/credits/ref-types";
 export { canMovePurchase, statusesMovingTo } from "./purchase-status";
 export { retrieveCheckoutSession, type VerifiedCheckoutSession } from "./stripe-records";
 export { handleStripeEvent, type StripeEventOptions, type StripeEventResult } from "./handle-stripe-event";

@@ -1,7 +1,7 @@
 import { env } from "~/env";
+import { PACK_IDS, type PackId } from "~/lib/packs";
 
-export const PACK_IDS = ["starter", "pro", "enterprise"] as const;
-export type PackId = (typeof PACK_IDS)[number];
+export { PACK_IDS, type PackId };
 
 export interface Pack {
   id: PackId;
@@ -13,27 +13,17 @@ export interface Pack {
   credits: number;
 }
 
-export type PackEnv = Pick<
-  typeof env,
-  | "STRIPE_PRICE_STARTER"
-  | "STRIPE_PRICE_PRO"
-  | "STRIPE_PRICE_ENTERPRISE"
-  | "PRICE_STARTER_CENTS"
-  | "PRICE_PRO_CENTS"
-  | "PRICE_ENTERPRISE_CENTS"
-  | "CREDITS_STARTER"
-  | "CREDITS_PRO"
-  | "CREDITS_ENTERPRISE"
-  | "BILLING_CURRENCY"
->;
+type PackKey = Uppercase<PackId>;
+
+/** Each pack's three settings are named after its id: STRIPE_PRICE_<ID>, PRICE_<ID>_CENTS, CREDITS_<ID>. */
+export type PackEnv = Pick<typeof env, `STRIPE_PRICE_${PackKey}` | `PRICE_${PackKey}_CENTS` | `CREDITS_${PackKey}` | "BILLING_CURRENCY">;
 
 export function packsFrom(source: PackEnv = env): Pack[] {
   const currency = source.BILLING_CURRENCY;
-  return [
-    { id: "starter", priceId: source.STRIPE_PRICE_STARTER, unitAmount: source.PRICE_STARTER_CENTS, currency, credits: source.CREDITS_STARTER },
-    { id: "pro", priceId: source.STRIPE_PRICE_PRO, unitAmount: source.PRICE_PRO_CENTS, currency, credits: source.CREDITS_PRO },
-    { id: "enterprise", priceId: source.STRIPE_PRICE_ENTERPRISE, unitAmount: source.PRICE_ENTERPRISE_CENTS, currency, credits: source.CREDITS_ENTERPRISE },
-  ];
+  return PACK_IDS.map((id) => {
+    const key = id.toUpperCase() as PackKey;
+    return { id, priceId: source[`STRIPE_PRICE_${key}`], unitAmount: source[`PRICE_${key}_CENTS`], currency, credits: source[`CREDITS_${key}`] };
+  });
 }
 
 /** The configured pack, or null for anything else (including untrusted metadata). */

@@ -5,6 +5,7 @@ import { stripeSettingsFrom, type StripeEnv, type StripeMode } from "./stripe-cl
 export interface Product {
   id: PackId;
   credits: number;
+  /** Price in the smallest currency unit (cents). */
   unitAmount: number;
   currency: string;
 }

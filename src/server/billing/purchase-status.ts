@@ -1,10 +1,16 @@
 /**
- * The one owner of a Purchase's status. Every status a purchase can move to is listed here with
- * the statuses it may come from; writers ask before they write, so an out-of-order or forged
- * event can never move a purchase backwards (a refunded or disputed purchase never becomes
- * "paid" again, a lost dispute is final).
+ * The one owner of a Purchase's status and the only code that writes it (tests/billing/
+ * purchase-writes.test.ts fails on any other writer). Every status a purchase can move to is
+ * listed with the statuses it may come from; an out-of-order or forged event can therefore
+ * never move a purchase backwards (a refunded or disputed purchase never becomes "paid" again,
+ * a lost dispute is final). A refused move keeps the status and logs the refusal.
+ *
+ *   pending → paid | failed | expired          (a payer's canceled Checkout stays open, then expires)
+ *   paid → partially_refunded | refunded | disputed → dispute_won | dispute_lost
  */
-import type { PurchaseStatus } from "~/generated/prisma/client";
+import type { Prisma, Purchase, PurchaseStatus } from "~/generated/prisma/client";
+import type { Tx } from "~/server/database/transaction";
+import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
@@ -37,4 +43,25 @@ export function nextPurchaseStatus(purchaseId: string, from: PurchaseStatus, to:
   if (canMovePurchase(from, to)) return to;
   logEvent("purchase_transition_refused", { purchaseId, from, to }, "warn");
   return from;
+}
+
+/** Fields other than status that billing records on a purchase alongside a move. */
+export type PurchaseFacts = Omit<Prisma.PurchaseUpdateInput, "status" | "id" | "user" | "userId" | "packId" | "credits" | "amountTotal" | "currency">;
+
+/**
+ * Writes `facts` and moves `current` (read under the owner's account lock) to `to` when legal;
+ * an illegal move writes the facts only. Returns the purchase as written.
+ */
+export async function movePurchase(tx: Tx, current: Purchase, to: PurchaseStatus, facts: PurchaseFacts = {}): Promise<Purchase> {
+  const status = nextPurchaseStatus(current.id, current.status, to);
+  return tx.purchase.update({ where: { id: current.id }, data: { ...facts, ...(status === current.status ? {} : { status }) } });
+}
+
+/**
+ * Marks a still-pending purchase failed or expired in one conditional write (no lock needed:
+ * only a pending row matches, and Stripe's "paid" still wins later). False when nothing moved.
+ */
+export async function markPendingPurchase(db: Db, purchaseId: string, to: "failed" | "expired"): Promise<boolean> {
+  const { count } = await db.purchase.updateMany({ where: { id: purchaseId, status: { in: statusesMovingTo(to) } }, data: { status: to } });
+  return count > 0;
 }

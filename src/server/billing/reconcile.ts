@@ -8,7 +8,7 @@ import type { Db } from "~/server/db";
 
 import { fulfilCheckoutSession, idOf } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
-import { statusesMovingTo } from "./purchase-status";
+import { markPendingPurchase } from "./purchase-status";
 import { LIST_EXPAND, type VerifiedCheckoutSession } from "./stripe-records";
 import { applyChargeRefund } from "./refunds";
 
@@ -41,7 +41,7 @@ export async function reconcileCheckoutSessions(
     const session = listed as VerifiedCheckoutSession;
     if (session.payment_status !== "paid") {
       if (session.status === "expired") {
-        await deps.db.purchase.updateMany({ where: { id: session.id, status: { in: statusesMovingTo("expired") } }, data: { status: "expired" } });
+        await markPendingPurchase(deps.db, session.id, "expired");
       }
       report.skipped += 1;
       report.lines.push(`skipped   ${session.id}  (${session.status ?? "unknown"}, ${session.payment_status})`);

@@ -8,14 +8,14 @@
 import type Stripe from "stripe";
 
 import type { Purchase } from "~/generated/prisma/client";
-import { clawback } from "~/server/credits";
+import { clawback, REFUND_REF_TYPE } from "~/server/credits";
 import { lockAccount } from "~/server/credits/account";
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { idOf } from "./fulfil-checkout-session";
-import { canMovePurchase } from "./purchase-status";
+import { movePurchase } from "./purchase-status";
 
 export type ClawbackOutcome = "clawed_back" | "nothing_to_claw_back" | "no_purchase" | "invalid_amounts";
 
@@ -50,22 +50,15 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
         userId: purchase.userId,
         amount: delta,
         reason: "refund",
-        refType: "stripe_refund",
+        refType: REFUND_REF_TYPE,
         refId: `${charge.id}:${refunded}`,
         note: `refund of ${purchase.id}`,
       });
     }
     const amountRefunded = Math.max(purchase.amountRefunded, refunded);
     const status = amountRefunded >= amount ? "refunded" : amountRefunded > 0 ? "partially_refunded" : purchase.status;
-    await tx.purchase.update({
-      where: { id: purchase.id },
-      data: {
-        amountRefunded,
-        creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
-        // A disputed purchase keeps showing its dispute; the refund is still recorded above.
-        ...(canMovePurchase(purchase.status, status) ? { status } : {}),
-      },
-    });
+    // A disputed purchase keeps showing its dispute; the refund is still recorded.
+    await movePurchase(tx, purchase, status, { amountRefunded, creditsClawedBack: Math.max(purchase.creditsClawedBack, target) });
     onCommit(tx, () => logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) }));
     return delta > 0 ? "clawed_back" : "nothing_to_claw_back";
   });

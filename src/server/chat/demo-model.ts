@@ -21,8 +21,6 @@ import { loadMessages } from "~/i18n/messages";
 import { replyLocale } from "./reply-locale";
 import { countTokens, MESSAGE_OVERHEAD_TOKENS, splitTokens } from "./tokens";
 
-export const DEMO_MODEL_ID = "demo";
-
 function messageText(message: LanguageModelV3Prompt[number]): string {
   if (typeof message.content === "string") return message.content;
   return message.content.map((part) => ("text" in part && typeof part.text === "string" ? part.text : "")).join("");
@@ -97,7 +95,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export class DemoLanguageModel implements LanguageModelV3 {
   readonly specificationVersion = "v3";
   readonly provider = "tally-demo";
-  readonly modelId = DEMO_MODEL_ID;
+  readonly modelId = "demo";
   readonly supportedUrls = {};
 
   constructor(private readonly opts: { delayMs: number }) {}

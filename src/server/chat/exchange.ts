@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 
-import { reserve } from "~/server/credits";
+import { CHAT_REF_TYPE, reserve } from "~/server/credits";
 import { inTransaction, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { limit, RULES, type RateLimitStore } from "~/server/rate-limit";
@@ -19,7 +19,7 @@ import { requireOwnConversation, type ConversationView } from "./conversations";
 import { worstCaseCredits } from "./metering";
 import type { ChatModel } from "./models";
 import { estimatePromptTokens, type Prompt } from "./prompt";
-import { CHAT_REF_TYPE, startReplyRun, type ReplyRun } from "./reply-run";
+import { startReplyRun, type ReplyRun } from "./reply-run";
 import { settleStaleReplies } from "./sweep";
 
 export interface ChatDeps {

@@ -14,7 +14,9 @@ export type { ChatStreamEvent, ReplyStatus } from "./events";
 export { creditsFor, worstCaseCredits, type TokenUsage } from "./metering";
 export { chatModelSettingsFromEnv, getChatModel, type ChatModel, type ChatModelSettings } from "./models";
 export { chatRateLimitStore } from "./rate-limit-store";
-export { CHAT_REF_TYPE, type ReplyOutcome, type ReplyRun } from "./reply-run";
+export type { ReplyOutcome, ReplyRun } from "./reply-run";
+// The ledger ref type chat writes, defined once in credits.
+export { CHAT_REF_TYPE } from "~/server/credits/ref-types";
 export { sendMessage, type ChatDeps, type SendInput } from "./send-message";
 export { editLastMessage, regenerateReply, type EditInput } from "./replace-exchange";
-export { settleStaleReplies, type SweepConfig } from "./sweep";
+export { chatHoldClosers, failOrphanedReplies, settleStaleReplies, type SweepConfig } from "./sweep";

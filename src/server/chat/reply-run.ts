@@ -9,13 +9,12 @@
  */
 import { streamText, wrapLanguageModel } from "ai";
 
-import { HoldNotActiveError, release, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, HoldNotActiveError, release, settle } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import type { ChatConfig } from "./config";
-import { createEventChannel } from "./event-channel";
 import type { ChatStreamEvent, ReplyStatus } from "./events";
 import { creditsFor, type TokenUsage } from "./metering";
 import type { ChatModel } from "./models";
@@ -23,7 +22,6 @@ import type { Prompt } from "./prompt";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
-export const CHAT_REF_TYPE = "chat_message";
 
 export interface ReplyRunInput {
   db: Db;
@@ -50,7 +48,8 @@ export interface ReplyOutcome {
 }
 
 export interface ReplyRun {
-  events: AsyncGenerator<ChatStreamEvent, void, unknown>;
+  /** Never waits for its reader; cancelling it (client gone, stop) stops generation, and the run still settles. */
+  events: ReadableStream<ChatStreamEvent>;
   /** Resolves once the reply is settled and its message written. */
   settled: Promise<ReplyOutcome>;
   /** Stops generation as the stop button does (a shutting-down server uses it); the run still settles. */
@@ -195,10 +194,26 @@ async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenU
 }
 
 export function startReplyRun(input: ReplyRunInput): ReplyRun {
-  const channel = createEventChannel<ChatStreamEvent>();
   const stop = new AbortController();
   const signal = input.signal ? AbortSignal.any([input.signal, stop.signal]) : stop.signal;
-  channel.push(input.start);
+  // enqueue never waits for the reader (events queue up), so the run never depends on one.
+  // Unset once the stream is closed or its reader cancelled it: later events go nowhere.
+  let open: ReadableStreamDefaultController<ChatStreamEvent> | undefined;
+  const events = new ReadableStream<ChatStreamEvent>({
+    start(controller) {
+      open = controller;
+      controller.enqueue(input.start);
+    },
+    cancel() {
+      open = undefined;
+      stop.abort();
+    },
+  });
+  const push = (event: ChatStreamEvent) => open?.enqueue(event);
+  const close = () => {
+    open?.close();
+    open = undefined;
+  };
 
   const settled = (async (): Promise<ReplyOutcome> => {
     let g: Generated = { status: "error", text: "", reported: null, providerCalled: false, error: "model_error" };
@@ -206,7 +221,7 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     let charged = 0;
     const progress = createProgressWriter(input.db, input.assistantMessageId, input.config.progressIntervalMs);
     try {
-      g = await generate(input, signal, progress, (text) => channel.push({ type: "delta", text }));
+      g = await generate(input, signal, progress, (text) => push({ type: "delta", text }));
       usage = usageOf(g, input.estimatedInputTokens);
       const final = { content: g.text, ...usage };
       progress.update(() => final);
@@ -215,24 +230,11 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     } catch {
       g = { ...g, status: "error", error: "settle_failed" };
     } finally {
-      channel.push({ type: "done", status: g.status, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) });
-      channel.close();
+      push({ type: "done", status: g.status, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) });
+      close();
     }
     return { status: g.status, content: g.text, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) };
   })();
 
-  const events = channel.drain();
-  // The reader leaving (client gone, stop) stops generation; the run still settles. Hooked on
-  // return/throw rather than a `finally`, which would not run if the reader leaves before its first read.
-  const drainReturn = events.return.bind(events);
-  const drainThrow = events.throw.bind(events);
-  events.return = (value) => {
-    stop.abort();
-    return drainReturn(value);
-  };
-  events.throw = (error) => {
-    stop.abort();
-    return drainThrow(error);
-  };
   return { events, settled, stop: () => stop.abort() };
 }

@@ -5,16 +5,16 @@
  * called plus the output written so far, at the one price rule, under the reply's own ledger ref
  * (so a late settle by the run itself can never charge a second time). The text stays; the
  * message is marked "stopped" (or "error" when nothing was delivered). A reply that never
- * reached the provider is released for nothing.
+ * reached the provider is released for nothing. Finding the expired holds is the credits
+ * sweep's job (src/server/credits/sweep.ts); this file only closes chat's own.
  */
 import { Prisma } from "~/generated/prisma/client";
-import { release, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, release, settle, sweepStaleHolds, type StaleHoldCloser } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
 import type { ChatConfig } from "./config";
 import { creditsFor } from "./metering";
-import { CHAT_REF_TYPE } from "./reply-run";
 
 export type SweepConfig = Pick<ChatConfig, "holdTtlSeconds" | "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
 
@@ -48,19 +48,22 @@ async function closeStaleReply(db: Db, holdId: string, config: SweepConfig): Pro
   });
 }
 
-/** Settles (or releases) every expired reply hold; returns how many it closed. */
+/** The closer the credits sweep uses for chat's holds: settle from what the reply delivered. */
+export function chatHoldClosers(db: Db, config: SweepConfig): { [CHAT_REF_TYPE]: StaleHoldCloser } {
+  return { [CHAT_REF_TYPE]: (holdId) => closeStaleReply(db, holdId, config) };
+}
+
+/** Settles (or releases) every expired reply hold (of one user with `userId`); returns how many it closed. */
 export async function settleStaleReplies(db: Db, config: SweepConfig, opts: { userId?: string; now?: Date } = {}): Promise<number> {
   const now = opts.now ?? new Date();
-  const stale = await db.creditHold.findMany({
-    where: { status: "active", refType: CHAT_REF_TYPE, expiresAt: { lt: now }, ...(opts.userId ? { userId: opts.userId } : {}) },
-    select: { id: true },
-    take: 1000,
-  });
-  let closed = 0;
-  for (const hold of stale) {
-    if (await closeStaleReply(db, hold.id, config)) closed += 1;
-  }
-  // Replies still "streaming" long after their hold was closed elsewhere (e.g. by an operator's release).
+  const { closed } = await sweepStaleHolds(db, { now, userId: opts.userId, closers: chatHoldClosers(db, config), onlyClosers: true });
+  await failOrphanedReplies(db, config, { now, userId: opts.userId });
+  return closed;
+}
+
+/** Replies still "streaming" long after their hold was closed elsewhere (e.g. by an operator's release). */
+export async function failOrphanedReplies(db: Db, config: SweepConfig, opts: { userId?: string; now: Date }): Promise<void> {
+  const now = opts.now;
   const cutoff = new Date(now.getTime() - config.holdTtlSeconds * 1000);
   await db.$executeRaw`
     UPDATE "Message" m SET status = 'error'::"MessageStatus", "creditsCharged" = 0
@@ -68,5 +71,4 @@ export async function settleStaleReplies(db: Db, config: SweepConfig, opts: { us
        AND NOT EXISTS (SELECT 1 FROM "CreditHold" h
                         WHERE h."refType" = ${CHAT_REF_TYPE} AND h."refId" = m.id AND h.status = 'active'::"HoldStatus")
        ${opts.userId ? Prisma.sql`AND m."conversationId" IN (SELECT id FROM "Conversation" WHERE "userId" = ${opts.userId})` : Prisma.empty}`;
-  return closed;
 }

@@ -4,10 +4,11 @@ import type { CreditLedger, LedgerReason } from "~/generated/prisma/client";
 import { onCommit, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
-import { AccountNotFoundError, InvalidAmountError, LedgerRefConflictError } from "./errors";
+import { AccountNotFoundError, InsufficientCreditsError, InvalidAmountError, LedgerRefConflictError } from "./errors";
+import type { LedgerRefType } from "./ref-types";
 
 export interface LedgerRef {
-  refType: string;
+  refType: LedgerRefType;
   refId: string;
 }
 
@@ -35,6 +36,17 @@ export function assertCreditAmount(amount: number, { allowZero = false } = {}): 
   if (!Number.isSafeInteger(amount) || (allowZero ? amount < 0 : amount <= 0) || amount > 2_000_000_000) {
     throw new InvalidAmountError(amount);
   }
+}
+
+/** What the user can commit right now: owned credits not held by in-flight work, never negative. */
+export function spendableCredits(account: { balance: number; heldCredits: number }): number {
+  return Math.max(account.balance - account.heldCredits, 0);
+}
+
+/** Throws InsufficientCreditsError unless `amount` fits in the (locked) account's spendable credits. */
+export function assertSpendable(account: LockedAccount, amount: number): void {
+  const spendable = spendableCredits(account);
+  if (spendable < amount) throw new InsufficientCreditsError(amount, spendable);
 }
 
 /** Locks the account row for the rest of the transaction: every balance change goes through here. */

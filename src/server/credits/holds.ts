@@ -9,8 +9,8 @@ import type { CreditHold, CreditLedger } from "~/generated/prisma/client";
 import { inTransaction, onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
-import { appendEntry, assertCreditAmount, lockAccount, type LedgerRef } from "./account";
-import { HoldNotActiveError, InsufficientCreditsError } from "./errors";
+import { appendEntry, assertCreditAmount, assertSpendable, lockAccount, type LedgerRef } from "./account";
+import { HoldNotActiveError } from "./errors";
 
 export interface ReserveInput extends LedgerRef {
   userId: string;
@@ -25,8 +25,7 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
     const account = await lockAccount(tx, input.userId);
     const existing = await tx.creditHold.findUnique({ where: { refType_refId: { refType: input.refType, refId: input.refId } } });
     if (existing) return existing;
-    const spendable = account.balance - account.heldCredits;
-    if (spendable < input.amount) throw new InsufficientCreditsError(input.amount, Math.max(spendable, 0));
+    assertSpendable(account, input.amount);
     await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" + ${input.amount}, "updatedAt" = now() WHERE id = ${input.userId}`;
     const hold = await tx.creditHold.create({
       data: {
@@ -110,21 +109,4 @@ export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
     onCommit(tx, () => logEvent("hold_released", { userId: hold.userId, holdId, amount: hold.amount }));
     return true;
   });
-}
-
-/**
- * Releases holds whose work died without settling. Returns how many. `exceptRefTypes` leaves
- * alone the holds that their own domain settles from what was delivered (chat replies).
- */
-export async function releaseStaleHolds(db: DbOrTx, now: Date = new Date(), opts: { exceptRefTypes?: string[] } = {}): Promise<number> {
-  const stale = await db.creditHold.findMany({
-    where: { status: "active", expiresAt: { lt: now }, ...(opts.exceptRefTypes?.length ? { refType: { notIn: opts.exceptRefTypes } } : {}) },
-    select: { id: true },
-    take: 1000,
-  });
-  let released = 0;
-  for (const { id } of stale) {
-    if (await release(db, id)) released += 1;
-  }
-  return released;
 }

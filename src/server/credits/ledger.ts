@@ -6,8 +6,8 @@
 import type { LedgerReason } from "~/generated/prisma/client";
 import { inTransaction, type DbOrTx } from "~/server/database/transaction";
 
-import { appendEntry, assertCreditAmount, findEntry, lockAccount, type LedgerRef, type LedgerResult } from "./account";
-import { AccountNotFoundError, InsufficientCreditsError } from "./errors";
+import { appendEntry, assertCreditAmount, assertSpendable, findEntry, lockAccount, spendableCredits, type LedgerRef, type LedgerResult } from "./account";
+import { AccountNotFoundError } from "./errors";
 
 export interface CreditChange extends LedgerRef {
   userId: string;
@@ -37,8 +37,7 @@ export async function spend(db: DbOrTx, input: CreditChange & { reason?: LedgerR
     const account = await lockAccount(tx, input.userId);
     const existing = await findEntry(tx, input.userId, input);
     if (existing) return { entry: existing, created: false };
-    const spendable = account.balance - account.heldCredits;
-    if (spendable < input.amount) throw new InsufficientCreditsError(input.amount, Math.max(spendable, 0));
+    assertSpendable(account, input.amount);
     return appendEntry(tx, account, { ...input, reason: input.reason ?? "chat_usage", amount: -input.amount });
   });
 }
@@ -79,5 +78,5 @@ export interface Balance {
 export async function getBalance(db: DbOrTx, userId: string): Promise<Balance> {
   const user = await db.user.findUnique({ where: { id: userId }, select: { balance: true, heldCredits: true } });
   if (!user) throw new AccountNotFoundError(userId);
-  return { balance: user.balance, held: user.heldCredits, spendable: Math.max(user.balance - user.heldCredits, 0) };
+  return { balance: user.balance, held: user.heldCredits, spendable: spendableCredits(user) };
 }

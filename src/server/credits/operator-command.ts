@@ -8,7 +8,9 @@ import type { DbOrTx } from "~/server/database/transaction";
 import { DomainError } from "~/server/errors";
 
 import { adjust, getBalance, grant } from "./ledger";
+import type { LedgerRef } from "./account";
 import { history } from "./history";
+import { OPERATOR_REF_TYPE } from "./ref-types";
 
 export const CREDITS_USAGE = `Usage:
   npm run credits -- show <email>
@@ -87,7 +89,7 @@ export async function runCreditsCommand(db: DbOrTx, argv: string[], deps?: Credi
       if (!reason) throw new UsageError("--reason is required.");
       const userId = await findUserId(db, email);
       const amount = parseAmount(amountRaw, { signed: command === "adjust" });
-      const ref = { refType: "operator", refId: values.ref ?? randomUUID() };
+      const ref: LedgerRef = { refType: OPERATOR_REF_TYPE, refId: values.ref ?? randomUUID() };
       const result =
         command === "grant"
           ? await grant(db, { userId, amount, reason: "adjustment", note: reason, ...ref })

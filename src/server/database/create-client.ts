@@ -29,8 +29,9 @@ export interface DbHandle {
 }
 
 /**
- * Opens the database lazily: nothing touches the disk or network until the first query,
- * so importing this during `next build` is harmless. PostgreSQL is migrated explicitly
+ * Connects lazily: PostgreSQL and a PGlite directory are opened on the first query, so
+ * importing this during `next build` opens no database. (A `memory://` PGlite starts its
+ * in-process engine at once; it is migrated on the first query.) PostgreSQL is migrated explicitly
  * (`npm run db:migrate`). An embedded PGlite directory is opened by exactly one process
  * (see open-embedded.ts): when its owner runs (the dev stack), this connects to it over the
  * PostgreSQL protocol; otherwise this process owns it and applies pending migrations on open.

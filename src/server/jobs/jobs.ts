@@ -8,8 +8,8 @@ import type Stripe from "stripe";
 
 import { env } from "~/env";
 import { getStripe, reconcileCheckoutSessions } from "~/server/billing";
-import { CHAT_REF_TYPE, chatConfigFromEnv, settleStaleReplies, type SweepConfig } from "~/server/chat";
-import { releaseStaleHolds } from "~/server/credits";
+import { chatConfigFromEnv, chatHoldClosers, failOrphanedReplies, type SweepConfig } from "~/server/chat";
+import { sweepStaleHolds } from "~/server/credits";
 import { db as appDb, type Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
@@ -39,9 +39,9 @@ const LEASE_MS: Record<JobName, number> = { "sweep-holds": 5 * 60_000, reconcile
 const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> = {
   async "sweep-holds"(deps) {
     const now = new Date();
-    // Chat replies first: they are settled from what they delivered, never released for nothing.
-    const replies = await settleStaleReplies(deps.db, deps.chat, { now });
-    const others = await releaseStaleHolds(deps.db, now, { exceptRefTypes: [CHAT_REF_TYPE] });
+    // Chat replies are settled from what they delivered, never released for nothing.
+    const { closed: replies, released: others } = await sweepStaleHolds(deps.db, { now, closers: chatHoldClosers(deps.db, deps.chat) });
+    await failOrphanedReplies(deps.db, deps.chat, { now });
     if (replies + others > 0) logEvent("stale_holds_closed", { replies, others });
     return { replies, others };
   },

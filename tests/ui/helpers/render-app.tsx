@@ -10,12 +10,22 @@ import en from "../../../messages/en.json";
 import type { Locale } from "~/i18n/locales";
 import type { AppRouter } from "~/server/api/root";
 import { createQueryClient } from "~/trpc/query-client";
-import { api } from "~/trpc/react";
+import { api, type RouterInputs, type RouterOutputs } from "~/trpc/react";
 
 // Vitest runs without globals, so Testing Library cannot register its own cleanup.
 afterEach(() => cleanup());
 
-export type Handlers = Partial<Record<string, (input: unknown) => unknown>>;
+type RouterName = keyof RouterOutputs & string;
+/** "billing.products", "chat.send", …: every procedure the app's router has. */
+export type ProcedurePath = { [R in RouterName]: `${R}.${keyof RouterOutputs[R] & string}` }[RouterName];
+type At<Tree, P extends string> = P extends `${infer R}.${infer Q}` ? (R extends keyof Tree ? (Q extends keyof Tree[R] ? Tree[R][Q] : never) : never) : never;
+
+/**
+ * A fake for each procedure a test needs, typed from the router: its input is the procedure's
+ * input and it must answer the procedure's output (or a promise of it, or throw), so a router
+ * change that the UI would feel breaks the fake at compile time.
+ */
+export type Handlers = { [P in ProcedurePath]?: (input: At<RouterInputs, P>) => At<RouterOutputs, P> | Promise<At<RouterOutputs, P>> };
 export interface Call {
   path: string;
   input: unknown;
@@ -34,7 +44,7 @@ function fakeLink(handlers: Handlers, calls: Call[]): TRPCLink<AppRouter> {
     ({ op }) =>
       observable((observer) => {
         calls.push({ path: op.path, input: op.input });
-        const handler = handlers[op.path];
+        const handler = handlers[op.path as ProcedurePath] as ((input: unknown) => unknown) | undefined;
         Promise.resolve()
           .then(() => {
             if (!handler) throw trpcError("NOT_IMPLEMENTED", 501);

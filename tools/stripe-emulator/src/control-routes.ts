@@ -101,7 +101,7 @@ export const controlRoutes = [
   }),
   route("control", "GET", "/_emulator/deliveries", (ctx, req) => {
     const eventId = typeof req.query.event === "string" ? req.query.event : undefined;
-    return ok({ data: ctx.store.state.deliveries.filter((d) => !eventId || d.eventId === eventId) });
+    return ok({ data: ctx.store.state.deliveries.filter((d) => !eventId || d.eventId === eventId), active: ctx.webhooks.active });
   }),
   route("control", "POST", "/_emulator/reset", (ctx) => {
     ctx.store.reset();

@@ -26,6 +26,8 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly closing = new AbortController();
   private attemptsByEvent = new Map<string, number>();
+  /** Events whose automatic delivery has not ended yet (an attempt or a retry is still to come). */
+  private readonly undelivered = new Set<string>();
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
@@ -33,9 +35,15 @@ export class WebhookDispatcher {
     return Boolean(this.options.url);
   }
 
+  /** How many automatic deliveries are still under way (neither delivered nor out of retries). */
+  get active(): number {
+    return this.undelivered.size;
+  }
+
   /** Automatic delivery of a new event (first attempt right away, then the retry schedule). */
   enqueue(event: StripeEvent): void {
     if (!this.options.url) return;
+    this.undelivered.add(event.id);
     this.schedule(event, 0, 0);
   }
 
@@ -61,11 +69,15 @@ export class WebhookDispatcher {
   }
 
   private schedule(event: StripeEvent, retryIndex: number, delayMs: number): void {
+    const settled = (delivered: boolean) => {
+      this.undelivered.delete(event.id);
+      this.options.settled(event.id, delivered);
+    };
     const run = async () => {
       const status = await this.track(this.attempt(event, false));
-      if (status !== null && status >= 200 && status < 300) return this.options.settled(event.id, true);
+      if (status !== null && status >= 200 && status < 300) return settled(true);
       const nextDelay = this.options.retryDelaysMs[retryIndex];
-      if (nextDelay === undefined || this.closing.signal.aborted) return this.options.settled(event.id, false);
+      if (nextDelay === undefined || this.closing.signal.aborted) return settled(false);
       this.schedule(event, retryIndex + 1, nextDelay);
     };
     if (delayMs === 0) {

@@ -1,48 +1,25 @@
 import { z } from "zod";
 
 import { env } from "~/env";
+import { PACK_IDS } from "~/lib/packs";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
-import { billingProducts, confirmCheckout, createCheckout, getStripe, listPurchases } from "~/server/billing";
+import {
+  billingProducts,
+  confirmCheckout,
+  createCheckout,
+  getStripe,
+  listPurchases,
+  type ConfirmResult,
+  type Product,
+  type ProductsMode,
+  type PurchasePage,
+} from "~/server/billing";
 import { limit, RULES } from "~/server/rate-limit";
 
-export const packIdSchema = z.enum(["starter", "pro", "enterprise"]);
-export type PackId = z.infer<typeof packIdSchema>;
-
-export type PurchaseStatus =
-  | "pending"
-  | "paid"
-  | "failed"
-  | "expired"
-  | "refunded"
-  | "partially_refunded"
-  | "disputed"
-  | "dispute_won"
-  | "dispute_lost";
-
-export interface ProductOut {
-  id: PackId;
-  credits: number;
-  /** Price in the smallest currency unit (cents). */
-  unitAmount: number;
-  currency: string;
-}
-
-export interface PurchaseOut {
-  id: string;
-  packId: string;
-  credits: number;
-  amountTotal: number;
-  amountRefunded: number;
-  currency: string;
-  status: PurchaseStatus;
-  createdAt: Date;
-  creditedAt: Date | null;
-}
-
 export const billingRouter = createTRPCRouter({
-  products: publicProcedure.query(async (): Promise<{ products: ProductOut[]; mode: "emulator" | "test" | "live" | "unavailable" }> => billingProducts()),
+  products: publicProcedure.query(async (): Promise<{ products: Product[]; mode: ProductsMode }> => billingProducts()),
   checkout: protectedProcedure
-    .input(z.object({ packId: packIdSchema }))
+    .input(z.object({ packId: z.enum(PACK_IDS) }))
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
       await limit(RULES.checkoutPerUser, ctx.userId);
       const { checkoutUrl } = await createCheckout({ db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL }, ctx.userId, input.packId);
@@ -52,10 +29,10 @@ export const billingRouter = createTRPCRouter({
   confirm: protectedProcedure
     .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]{1,250}$/) }))
     .mutation(
-      async ({ ctx, input }): Promise<{ status: PurchaseStatus; credited: boolean; credits: number }> =>
+      async ({ ctx, input }): Promise<ConfirmResult> =>
         confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
     ),
   purchases: protectedProcedure
     .input(z.object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
-    .query(async ({ ctx, input }): Promise<{ items: PurchaseOut[]; nextCursor: string | null }> => listPurchases(ctx.db, ctx.userId, input)),
+    .query(async ({ ctx, input }): Promise<PurchasePage> => listPurchases(ctx.db, ctx.userId, input)),
 });

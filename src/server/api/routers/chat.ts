@@ -86,7 +86,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      */
     send: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncGenerator<ChatStreamEvent, void, unknown>> => {
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
       }),
@@ -96,14 +96,14 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      */
     regenerate: protectedProcedure
       .input(z.object({ conversationId: recordId }))
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncGenerator<ChatStreamEvent, void, unknown>> => {
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await regenerateReply(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
       }),
     /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
     editLast: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncGenerator<ChatStreamEvent, void, unknown>> => {
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await editLastMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
       }),

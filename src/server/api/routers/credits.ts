@@ -1,25 +1,15 @@
 import { z } from "zod";
 
+import type { CreditLedger } from "~/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
-import { getBalance, history, spentPerDay } from "~/server/credits";
+import { getBalance, history, spentPerDay, type Balance } from "~/server/credits";
 
-export type LedgerReasonOut = "signup_bonus" | "purchase" | "chat_usage" | "refund" | "dispute" | "adjustment" | "dispute_won";
-
-export interface LedgerEntryOut {
-  id: string;
-  amount: number;
-  balanceAfter: number;
-  reason: LedgerReasonOut;
-  refType: string;
-  refId: string;
-  note: string | null;
-  createdAt: Date;
-}
+export type LedgerEntryOut = Omit<CreditLedger, "userId">;
 
 export const creditsRouter = createTRPCRouter({
   /** `spendable` = balance − credits held by in-flight chats. */
   balance: protectedProcedure.query(
-    ({ ctx }): Promise<{ balance: number; held: number; spendable: number }> => getBalance(ctx.db, ctx.userId),
+    ({ ctx }): Promise<Balance> => getBalance(ctx.db, ctx.userId),
   ),
   history: protectedProcedure
     .input(z.object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))

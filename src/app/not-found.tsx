@@ -1,14 +1,18 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 
+import { primaryAction, secondaryAction, StatusPanel } from "~/components/errors/status-panel";
+
 export default async function NotFound() {
   const t = await getTranslations("notFound");
   return (
-    <div className="mx-auto max-w-md py-16 text-center">
-      <h1 className="text-2xl font-semibold">{t("title")}</h1>
-      <Link href="/" className="mt-4 inline-block text-blue-600 hover:underline dark:text-blue-400">
+    <StatusPanel testId="not-found-page" badge="404" title={t("title")} body={<p>{t("body")}</p>}>
+      <Link href="/" className={primaryAction}>
         {t("back")}
       </Link>
-    </div>
+      <Link href="/chat" className={secondaryAction}>
+        {t("chat")}
+      </Link>
+    </StatusPanel>
   );
 }

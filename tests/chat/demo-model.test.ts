@@ -66,14 +66,51 @@ describe("demo model", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
   });
 
-  it("replies to the last user turn", () => {
-    const reply = demoReply([
+  it("replies to the last user turn", async () => {
+    const reply = await demoReply([
       { role: "user", content: [{ type: "text", text: "first" }] },
       { role: "assistant", content: [{ type: "text", text: "ok" }] },
       { role: "user", content: [{ type: "text", text: "second question" }] },
     ]);
     expect(reply).toContain("second question");
     expect(reply).toContain("2 messages from you");
+  });
+
+  const user = (text: string) => [{ role: "user" as const, content: [{ type: "text" as const, text }] }];
+
+  it("answers in the language of the user's message, in all 8 locales", async () => {
+    const asked: [string, string, RegExp][] = [
+      ["en", "What is the capital of France?", /\*\*Demo model\*\*/],
+      ["es", "¿Cuál es la capital de Francia?", /\*\*modelo de demostración\*\*/],
+      ["fr", "Quelle est la capitale de la France ?", /\*\*modèle de démonstration\*\*/],
+      ["de", "Was ist die Hauptstadt von Frankreich?", /\*\*Demo-Modell\*\*/],
+      ["pt-BR", "Qual é a capital da França?", /\*\*modelo de demonstração\*\*/],
+      ["ja", "フランスの首都はどこですか？", /\*\*デモモデル\*\*/],
+      ["ko", "프랑스의 수도는 어디인가요?", /\*\*데모 모델\*\*/],
+      ["zh-CN", "法国的首都是哪里？", /\*\*演示模型\*\*/],
+    ];
+    for (const [locale, question, marker] of asked) {
+      // The UI locale is English: the message's own language wins when it is clear.
+      const reply = await demoReply(user(question), "en");
+      expect(reply, locale).toMatch(marker);
+      expect(reply, locale).toContain(question);
+    }
+  });
+
+  it("falls back to the UI locale when the message's language is unclear", async () => {
+    expect(await demoReply(user("ok"), "de")).toMatch(/\*\*Demo-Modell\*\*/);
+    expect(await demoReply(user("Obrigado pela ajuda!"), "pt-BR")).toMatch(/\*\*modelo de demonstração\*\*/);
+    // Kanji only: Japanese for a Japanese UI, Chinese otherwise.
+    expect(await demoReply(user("日本語"), "ja")).toMatch(/\*\*デモモデル\*\*/);
+    expect(await demoReply(user("日本語"), "fr")).toMatch(/\*\*演示模型\*\*/);
+    expect(await demoReply(user("12345"), "ko")).toMatch(/\*\*데모 모델\*\*/);
+    expect(await demoReply(user("12345"))).toMatch(/\*\*Demo model\*\*/);
+  });
+
+  it("streams in the locale the reply run hands over as a provider option", async () => {
+    const model = new DemoLanguageModel({ delayMs: 0 });
+    const result = streamText({ model, ...buildPrompt([], "12345"), providerOptions: { tally: { locale: "fr" } } });
+    expect(await result.text).toMatch(/\*\*modèle de démonstration\*\*/);
   });
 });
 

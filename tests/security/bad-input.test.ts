@@ -54,6 +54,9 @@ const OVER_MAX: Record<string, Record<string, unknown>> = {
   "chat.deleteConversation": { id: "i".repeat(65) },
   "chat.messages": { conversationId: "i".repeat(65) },
   "chat.send": { conversationId: "i".repeat(65), content: "m".repeat(8001) },
+  "chat.regenerate": { conversationId: "i".repeat(65) },
+  "chat.editLast": { conversationId: "i".repeat(65), content: "m".repeat(8001) },
+  "chat.listConversations": { search: "s".repeat(101) },
 };
 const AT_MAX: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: STRONG_128, name: "n".repeat(80) },
@@ -64,6 +67,8 @@ const AT_MAX: Record<string, Record<string, unknown>> = {
   "chat.createConversation": { title: "😀".repeat(60) },
   "chat.renameConversation": { id: "i".repeat(64), title: "t".repeat(120) },
   "chat.send": { conversationId: "i".repeat(64), content: "m".repeat(8000) },
+  "chat.editLast": { conversationId: "i".repeat(64), content: "m".repeat(8000) },
+  "chat.listConversations": { search: "s".repeat(100) },
 };
 
 function casesFor(path: string): [string, unknown][] {
@@ -79,7 +84,7 @@ function casesFor(path: string): [string, unknown][] {
     if (over !== undefined) cases.push([`${field} one past its bound`, { ...valid, [field]: over }]);
     const { [field]: _omitted, ...missing } = valid;
     // Optional fields may be omitted; required ones may not. Both must leave no trace when invalid.
-    if (!(path === "auth.signUp" && field === "name") && !(path === "chat.createConversation" && field === "title") && typeof value !== "number") {
+    if (!(path === "auth.signUp" && field === "name") && !(path === "chat.createConversation" && field === "title") && !(path === "chat.listConversations" && field === "search") && typeof value !== "number") {
       cases.push([`${field} missing`, missing]);
     }
   }

@@ -18,6 +18,9 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "chat.deleteConversation": { id: "conversation-1" },
   "chat.messages": { conversationId: "conversation-1" },
   "chat.send": { conversationId: "conversation-1", content: "Hello" },
+  "chat.regenerate": { conversationId: "conversation-1" },
+  "chat.editLast": { conversationId: "conversation-1", content: "Hello again" },
+  "chat.listConversations": { search: "hello" },
 };
 
 /** Procedures that take no input. */
@@ -25,7 +28,6 @@ export const NO_INPUT = new Set([
   "credits.balance",
   "billing.products",
   "chat.model",
-  "chat.listConversations",
   "auth.providers",
   "auth.status",
   "auth.resendVerification",

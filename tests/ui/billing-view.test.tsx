@@ -76,7 +76,7 @@ describe("billing page", () => {
     renderApp(view(), { handlers: base(), locale: "de", messages: await loadMessages("de") });
     const de = await screen.findByTestId("pack-pro");
     expect(de.textContent).toMatch(/15,00\s\$/);
-    expect(de).toHaveTextContent("200.000 Guthabenpunkte");
+    expect(de).toHaveTextContent("200.000 Credits");
     expect(within(de).getByRole("button")).toHaveTextContent("Kaufen");
   });
 

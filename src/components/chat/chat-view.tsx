@@ -11,7 +11,9 @@ import { Composer } from "./composer";
 import { ConversationList } from "./conversation-list";
 import { conversationPath } from "./conversation-path";
 import { useConversationRoute } from "./conversation-route";
+import { MessageActions } from "./message-actions";
 import { MessageBubble } from "./message-bubble";
+import { MessageEditor } from "./message-editor";
 import { ModelLabel } from "./model-label";
 import { ReplyAnnouncer } from "./reply-announcer";
 import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
@@ -20,9 +22,10 @@ import { useChatStream, type SendInput } from "./use-chat-stream";
 import { useRestoredUnsent } from "./use-restored-unsent";
 import { Button, buttonClasses } from "~/components/ui/button";
 
-type Failure = { input: SendInput; kind: "send" | "rate" };
+type Failure = { input: SendInput; kind: "send" | "rate" | "payment" };
 
 const RESEND_AFTER_RESTART_MS = 500;
+const FAILURE_TEXT = { send: "sendError", rate: "rateLimited", payment: "replaceUnpaid" } as const;
 
 function errorCode(error: unknown): string | undefined {
   return (error as { data?: { code?: string } } | null)?.data?.code;
@@ -35,6 +38,7 @@ export function ChatView() {
   const [draft, setDraft] = useState("");
   const [failure, setFailure] = useState<Failure | null>(null);
   const [showList, setShowList] = useState(false);
+  const [editing, setEditing] = useState(false);
   const unsent = useUnsentMessage();
 
   const conversations = api.chat.listConversations.useQuery();
@@ -71,7 +75,7 @@ export function ChatView() {
   const { send, stop, live, isSending } = useChatStream({
     onStarted: (input) => {
       resentAfterRestart.current = false;
-      setDraft((d) => (d.trim() === input.content.trim() ? "" : d));
+      if ((input.mode ?? "send") === "send") setDraft((d) => (d.trim() === input.content.trim() ? "" : d));
       clearUnsent();
     },
     onError: (input, error) => {
@@ -81,6 +85,11 @@ export function ChatView() {
         return;
       }
       resentAfterRestart.current = false;
+      if (isPaymentRequired(error) && input.mode && input.mode !== "send") {
+        // The paywall opens from the global handler; the old exchange stays and this can be tried again.
+        setFailure({ input, kind: "payment" });
+        return;
+      }
       if (isPaymentRequired(error)) {
         // The paywall opens from the global handler; here we only make sure the text survives.
         saveUnsent({ conversationId: input.conversationId, content: input.content });
@@ -113,11 +122,20 @@ export function ChatView() {
   // The exchange in progress is shown from its live copy only. The server saves both its messages
   // before the reply starts, so any load of this conversation meanwhile (the first one of a new
   // conversation, a refetch on focus) returns them too: they are left out until the live copy goes.
-  const liveIds = new Set([liveHere?.userMessageId, liveHere?.assistantMessageId]);
+  const liveIds = new Set([liveHere?.userMessageId, liveHere?.assistantMessageId, ...(liveHere?.replaces ?? [])]);
   const shownMessages = liveHere ? serverMessages.filter((m) => !liveIds.has(m.id)) : serverMessages;
   const last = serverMessages[serverMessages.length - 1];
   const previousUser = [...serverMessages].reverse().find((m) => m.role === "user");
   const replyFailed = !liveHere && !isSending && last?.role === "assistant" && last.status === "error" && previousUser;
+  // Regenerate and edit replace the last exchange once it has finished.
+  const replaceable = !liveHere && !isSending && currentId && last?.role === "assistant" && last.status !== "streaming" && previousUser ? { user: previousUser, reply: last } : null;
+
+  function replaceLast(mode: "regenerate" | "edit", content: string) {
+    if (!replaceable || !currentId) return;
+    setFailure(null);
+    setEditing(false);
+    send({ conversationId: currentId, content, mode, replaces: [replaceable.user.id, replaceable.reply.id] });
+  }
 
   useRestoredUnsent(unsent, currentId, draft, setDraft);
 
@@ -173,9 +191,29 @@ export function ChatView() {
             </div>
           ) : (
             <ol className="space-y-3">
-              {shownMessages.map((m) => (
-                <MessageBubble key={m.id} role={m.role} content={m.content} status={m.status} creditsCharged={m.creditsCharged} />
-              ))}
+              {shownMessages.map((m) =>
+                editing && m.id === replaceable?.user.id ? (
+                  <MessageEditor key={m.id} initial={m.content} onSubmit={(content) => replaceLast("edit", content)} onCancel={() => setEditing(false)} />
+                ) : (
+                  <MessageBubble
+                    key={m.id}
+                    role={m.role}
+                    content={m.content}
+                    status={m.status}
+                    creditsCharged={m.creditsCharged}
+                    actions={
+                      m.status !== "streaming" && (
+                        <MessageActions
+                          role={m.role}
+                          content={m.content}
+                          onEdit={m.id === replaceable?.user.id ? () => setEditing(true) : undefined}
+                          onRegenerate={m.id === replaceable?.reply.id ? () => replaceLast("regenerate", replaceable.user.content) : undefined}
+                        />
+                      )
+                    }
+                  />
+                ),
+              )}
               {liveHere && (
                 <>
                   <MessageBubble role="user" content={liveHere.userContent} status={liveHere.status === "sending" ? "sending" : "complete"} />
@@ -190,14 +228,16 @@ export function ChatView() {
 
         {(failure || replyFailed) && (
           <div role="alert" className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-            <span>{failure ? (failure.kind === "rate" ? t("rateLimited") : t("sendError")) : t("replyError")}</span>
+            <span>{failure ? t(FAILURE_TEXT[failure.kind]) : t("replyError")}</span>
             <Button
               variant="danger"
               size="sm"
               data-testid="chat-retry"
               onClick={() =>
                 failure
-                  ? void sendContent(failure.input.content, failure.input.conversationId || null)
+                  ? failure.input.mode && failure.input.mode !== "send"
+                    ? (setFailure(null), send(failure.input))
+                    : void sendContent(failure.input.content, failure.input.conversationId || null)
                   : previousUser && void sendContent(previousUser.content, currentId)
               }
             >

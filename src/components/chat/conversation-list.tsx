@@ -12,6 +12,8 @@ import { conversationPath } from "./conversation-path";
 
 type ConversationOut = RouterOutputs["chat"]["listConversations"][number];
 
+import { ConversationSearch, useConversationSearch } from "./conversation-search";
+
 export function ConversationList({
   conversations,
   loading,
@@ -32,23 +34,29 @@ export function ConversationList({
   creating: boolean;
 }) {
   const t = useTranslations("chat");
+  const search = useConversationSearch();
+  const shown = search.searching ? (search.results.data ?? []) : conversations;
+  const pending = search.searching ? search.results.isPending : loading;
   return (
     <div className="flex h-full flex-col">
       <Button className="m-3" data-testid="new-conversation" onClick={onNew} disabled={creating}>
         + {t("newConversation")}
       </Button>
       <h2 className="sr-only">{t("conversations")}</h2>
-      {loading ? (
+      <ConversationSearch query={search.query} onChange={search.setQuery} />
+      {pending ? (
         <div aria-hidden className="mx-3 space-y-2">
           {[0, 1, 2].map((i) => (
             <div key={i} className="h-8 animate-pulse rounded bg-gray-100 dark:bg-gray-800" />
           ))}
         </div>
-      ) : conversations.length === 0 ? (
-        <p className="px-4 text-sm text-gray-500 dark:text-gray-400">{t("noConversations")}</p>
+      ) : shown.length === 0 ? (
+        <p data-testid="conversation-list-empty" className="px-4 text-sm text-gray-500 dark:text-gray-400">
+          {search.searching ? t("noMatches", { query: search.settled }) : t("noConversations")}
+        </p>
       ) : (
         <ul className="flex-1 space-y-0.5 overflow-y-auto px-2 pb-3">
-          {conversations.map((c) => (
+          {shown.map((c) => (
             <ConversationItem
               key={c.id}
               conversation={c}

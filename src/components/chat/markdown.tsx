@@ -1,5 +1,6 @@
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
+import remend from "remend";
 
 // Element styles without a typography plugin; raw HTML in a reply is dropped, never rendered.
 const STYLES = [
@@ -13,7 +14,18 @@ const STYLES = [
   "[&_table]:my-2 [&_table]:block [&_table]:overflow-x-auto [&_td]:border [&_td]:border-gray-300 [&_td]:px-2 [&_td]:py-1 [&_th]:border [&_th]:border-gray-300 [&_th]:px-2 [&_th]:py-1 dark:[&_td]:border-gray-700 dark:[&_th]:border-gray-700",
 ].join(" ");
 
-export function Markdown({ children }: { children: string }) {
+/**
+ * A reply still arriving may end inside a marker: remend closes what was opened (bold, italic,
+ * code, links as plain text), and a marker that has nothing after it yet (a lone trailing `` ` ``
+ * or `**`) is left out until its text arrives. A closing marker left out this way is put back by
+ * remend, so "**done**" still renders bold.
+ */
+export function healStreamingMarkdown(text: string): string {
+  return remend(text.replace(/[*_`~]+$/, ""), { linkMode: "text-only", katex: false });
+}
+
+/** `streaming`: the text is a reply still arriving (see healStreamingMarkdown). */
+export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
   return (
     <div className={STYLES}>
       <ReactMarkdown
@@ -23,7 +35,7 @@ export function Markdown({ children }: { children: string }) {
           a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />,
         }}
       >
-        {children}
+        {streaming ? healStreamingMarkdown(children) : children}
       </ReactMarkdown>
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import type { ReactNode } from "react";
 
 import { Markdown } from "./markdown";
 
@@ -11,16 +12,19 @@ export function MessageBubble({
   content,
   status,
   creditsCharged,
+  actions,
 }: {
   role: "user" | "assistant";
   content: string;
   status: BubbleStatus;
   creditsCharged?: number | null;
+  /** Shown under the bubble (message-actions.tsx). */
+  actions?: ReactNode;
 }) {
   const t = useTranslations("chat");
   const isUser = role === "user";
   return (
-    <li data-testid="chat-message" data-role={role} data-status={status} className={`flex ${isUser ? "justify-end" : "justify-start"}`}>
+    <li data-testid="chat-message" data-role={role} data-status={status} className={`flex flex-col ${isUser ? "items-end" : "items-start"}`}>
       <div
         className={`max-w-[min(42rem,88%)] rounded-2xl px-4 py-2.5 ${
           isUser ? "bg-blue-600 text-white" : "bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-gray-100"
@@ -30,7 +34,7 @@ export function MessageBubble({
         {isUser ? (
           <p className="break-words whitespace-pre-wrap">{content}</p>
         ) : content ? (
-          <Markdown>{content}</Markdown>
+          <Markdown streaming={status === "streaming"}>{content}</Markdown>
         ) : status === "sending" || status === "streaming" ? (
           <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
         ) : null}
@@ -42,6 +46,7 @@ export function MessageBubble({
           </p>
         )}
       </div>
+      {actions}
     </li>
   );
 }

@@ -3,12 +3,13 @@
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useRef, useState } from "react";
 
-import { api, type RouterInputs, type RouterOutputs } from "~/trpc/react";
+import { api, type RouterOutputs } from "~/trpc/react";
 
 type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
 
 export interface LiveExchange {
   conversationId: string;
+  replaces?: string[];
   userContent: string;
   assistantText: string;
   status: "sending" | "streaming" | "complete" | "stopped" | "error";
@@ -18,7 +19,22 @@ export interface LiveExchange {
   assistantMessageId?: string;
 }
 
-export type SendInput = RouterInputs["chat"]["send"];
+export interface SendInput {
+  conversationId: string;
+  /** The user message the reply answers (for a regenerate: the last one, unchanged). */
+  content: string;
+  /** send (default): a new exchange; regenerate / edit: replaces the last exchange, metered like a send. */
+  mode?: "send" | "regenerate" | "edit";
+  /** Stored messages this exchange replaces: hidden while its live copy shows. */
+  replaces?: string[];
+}
+
+function openStream(client: ReturnType<typeof api.useUtils>["client"], input: SendInput, signal: AbortSignal) {
+  const { conversationId, content } = input;
+  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId }, { signal });
+  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content }, { signal });
+  return client.chat.send.mutate({ conversationId, content }, { signal });
+}
 
 type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
 
@@ -36,9 +52,9 @@ export function useChatStream({ onStarted, onError }: { onStarted: (input: SendI
     mutationFn: async (input: SendInput): Promise<DoneEvent | null> => {
       const controller = new AbortController();
       controllerRef.current = controller;
-      setLive({ conversationId: input.conversationId, userContent: input.content, assistantText: "", status: "sending" });
+      setLive({ conversationId: input.conversationId, replaces: input.replaces, userContent: input.content, assistantText: "", status: "sending" });
       try {
-        const events = await utils.client.chat.send.mutate(input, { signal: controller.signal });
+        const events = await openStream(utils.client, input, controller.signal);
         for await (const event of events) {
           if (event.type === "start") {
             setLive((l) => l && { ...l, status: "streaming", userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId });

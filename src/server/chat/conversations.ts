@@ -36,10 +36,25 @@ export async function requireOwnConversation(db: DbOrTx, userId: string, id: str
   return found;
 }
 
-/** Newest activity first. */
-export function listConversations(db: Db, userId: string): Promise<ConversationView[]> {
+/**
+ * Newest activity first. `search` keeps the conversations whose title, or the text of one of
+ * their messages still in the conversation, contains it (case-insensitive).
+ */
+export function listConversations(db: Db, userId: string, search?: string): Promise<ConversationView[]> {
+  // Prisma passes `contains` to (I)LIKE as is: its wildcards must match themselves.
+  const contains = search?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
   return db.conversation.findMany({
-    where: { userId },
+    where: {
+      userId,
+      ...(contains
+        ? {
+            OR: [
+              { title: { contains, mode: "insensitive" as const } },
+              { messages: { some: { content: { contains, mode: "insensitive" as const }, replacedById: null } } },
+            ],
+          }
+        : {}),
+    },
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
     take: MAX_LISTED_CONVERSATIONS,
     select: conversationFields,
@@ -67,7 +82,7 @@ export async function deleteConversation(db: Db, userId: string, id: string): Pr
 export async function listMessages(db: Db, userId: string, conversationId: string): Promise<MessageView[]> {
   await requireOwnConversation(db, userId, conversationId);
   const newestFirst = await db.message.findMany({
-    where: { conversationId },
+    where: { conversationId, replacedById: null },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: MAX_LISTED_MESSAGES,
     select: messageFields,

@@ -1,6 +1,7 @@
 /**
  * The offline Demo model: a real AI SDK LanguageModelV3 that needs no keys or network. It
- * answers with a deterministic Markdown reply derived from the prompt, streamed piece by piece,
+ * answers with a deterministic Markdown reply derived from the prompt, in the user's language
+ * (messages/*.json, namespace "demoModel"), streamed piece by piece,
  * and reports usage counted with the same tokenizer the metering falls back to.
  */
 import type {
@@ -13,6 +14,11 @@ import type {
   LanguageModelV3Usage,
 } from "@ai-sdk/provider";
 
+import { createTranslator } from "next-intl";
+
+import { loadMessages } from "~/i18n/messages";
+
+import { replyLocale } from "./reply-locale";
 import { countTokens, MESSAGE_OVERHEAD_TOKENS, splitTokens } from "./tokens";
 
 function messageText(message: LanguageModelV3Prompt[number]): string {
@@ -31,36 +37,36 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-const OPENERS = [
-  "Good question.",
-  "Here is a short answer.",
-  "Happy to help with that.",
-  "Let me think about that for a moment.",
-];
-const TIPS = [
-  "Break the problem into small steps and check each one.",
-  "Write down what you already know before looking for what you don't.",
-  "A concrete example usually beats an abstract explanation.",
-  "If something is unclear, ask a narrower follow-up question.",
-];
+const OPENERS = ["opener0", "opener1", "opener2", "opener3"] as const;
+const TIPS = ["tip0", "tip1", "tip2", "tip3"] as const;
 
-/** The reply for a prompt: same prompt, same reply. */
-export function demoReply(prompt: LanguageModelV3Prompt): string {
+/** The UI locale the reply run hands over (reply-run.ts), when there is one. */
+function uiLocaleOf(options: Pick<LanguageModelV3CallOptions, "providerOptions">): string | undefined {
+  const locale = options.providerOptions?.tally?.locale;
+  return typeof locale === "string" ? locale : undefined;
+}
+
+/**
+ * The reply for a prompt: same prompt and locale, same reply. Written in the language of the
+ * last user message when that is clear, else in `uiLocale` (reply-locale.ts).
+ */
+export async function demoReply(prompt: LanguageModelV3Prompt, uiLocale?: string): Promise<string> {
   const lastUser = [...prompt].reverse().find((m) => m.role === "user");
   const question = lastUser ? messageText(lastUser).replace(/\s+/g, " ").trim() : "";
-  const words = question ? question.split(" ").length : 0;
   const quoted = question.length > 80 ? `${question.slice(0, 77)}...` : question;
   const h = hash(question);
   const turns = prompt.filter((m) => m.role === "user").length;
+  const locale = replyLocale(question, uiLocale);
+  const t = createTranslator({ locale, messages: await loadMessages(locale), namespace: "demoModel" });
   return [
-    `${OPENERS[h % OPENERS.length]} You asked: *"${quoted}"* (${words} ${words === 1 ? "word" : "words"}).`,
+    `${t(OPENERS[h % OPENERS.length]!)} ${t("youAsked", { question: quoted })}`,
     "",
-    `This is the **Demo model**, so the answer is simulated, but it is metered like a real one:`,
+    t("intro"),
     "",
-    `- this conversation has ${turns} ${turns === 1 ? "message" : "messages"} from you so far;`,
-    `- ${TIPS[(h >>> 8) % TIPS.length]}`,
+    `- ${t("turns", { count: turns })}`,
+    `- ${t(TIPS[(h >>> 8) % TIPS.length]!)}`,
     "",
-    "Set `OPENAI_BASE_URL` and `OPENAI_API_KEY` to talk to a real model.",
+    t("configure"),
   ].join("\n");
 }
 
@@ -94,15 +100,15 @@ export class DemoLanguageModel implements LanguageModelV3 {
 
   constructor(private readonly opts: { delayMs: number }) {}
 
-  private plan(options: LanguageModelV3CallOptions) {
-    const all = splitTokens(demoReply(options.prompt));
+  private async plan(options: LanguageModelV3CallOptions) {
+    const all = splitTokens(await demoReply(options.prompt, uiLocaleOf(options)));
     const cap = options.maxOutputTokens ?? all.length;
     const pieces = all.slice(0, cap);
     return { pieces, truncated: pieces.length < all.length, inputTokens: promptTokens(options.prompt) };
   }
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const { pieces, truncated, inputTokens } = this.plan(options);
+    const { pieces, truncated, inputTokens } = await this.plan(options);
     return {
       content: [{ type: "text", text: pieces.join("") }],
       finishReason: { unified: truncated ? "length" : "stop", raw: undefined },
@@ -112,7 +118,7 @@ export class DemoLanguageModel implements LanguageModelV3 {
   }
 
   async doStream(options: LanguageModelV3CallOptions): Promise<LanguageModelV3StreamResult> {
-    const { pieces, truncated, inputTokens } = this.plan(options);
+    const { pieces, truncated, inputTokens } = await this.plan(options);
     const { delayMs } = this.opts;
     const signal = options.abortSignal;
     let next = 0;

@@ -17,10 +17,19 @@ export interface PromptTurn {
   content: string;
 }
 
-/** Earlier turns worth resending: finished or stopped replies with text, newest last. */
-export async function loadHistory(db: DbOrTx, conversationId: string): Promise<PromptTurn[]> {
+/**
+ * Earlier turns worth resending: finished or stopped replies with text, newest last. Replaced
+ * messages (regenerated or edited) are gone from the conversation; `before` keeps only older turns.
+ */
+export async function loadHistory(db: DbOrTx, conversationId: string, before?: Date): Promise<PromptTurn[]> {
   const rows = await db.message.findMany({
-    where: { conversationId, content: { not: "" }, status: { in: ["complete", "stopped"] } },
+    where: {
+      conversationId,
+      content: { not: "" },
+      status: { in: ["complete", "stopped"] },
+      replacedById: null,
+      ...(before ? { createdAt: { lt: before } } : {}),
+    },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: HISTORY_MAX_MESSAGES,
     select: { role: true, content: true },

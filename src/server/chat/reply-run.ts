@@ -32,6 +32,8 @@ export interface ReplyRunInput {
   assistantMessageId: string;
   prompt: Prompt;
   estimatedInputTokens: number;
+  /** The reader's UI locale, handed to the model as a provider option (the Demo model answers in it when the message's language is unclear). */
+  locale?: string;
   start: Extract<ChatStreamEvent, { type: "start" }>;
   /** The request's signal: aborting it is the user's stop button. */
   signal?: AbortSignal;
@@ -84,6 +86,7 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, progress: Pro
       messages: input.prompt.messages,
       maxOutputTokens: input.config.maxOutputTokens,
       abortSignal: signal,
+      ...(input.locale ? { providerOptions: { tally: { locale: input.locale } } } : {}),
       onError: () => {}, // surfaced as an "error" part below
     });
     for await (const part of result.fullStream) {

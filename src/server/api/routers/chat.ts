@@ -7,9 +7,11 @@ import {
   chatRateLimitStore,
   createConversation,
   deleteConversation,
+  editLastMessage,
   getChatModel,
   listConversations,
   listMessages,
+  regenerateReply,
   renameConversation,
   sendMessage,
   type ChatConfig,
@@ -19,14 +21,15 @@ import {
   type ConversationView,
   type MessageView,
 } from "~/server/chat";
+import { requestLocale } from "~/server/auth/request-locale";
 import { processDrain, type Drain } from "~/server/shutdown/drain";
 
 export type { ChatStreamEvent } from "~/server/chat";
 
 // One definition, shared with the browser's composer (src/lib holds no server code).
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from "~/lib/chat-limits";
+import { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS } from "~/lib/chat-limits";
 
-export { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS };
+export { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS };
 
 export type ConversationOut = ConversationView;
 export type MessageOut = MessageView;
@@ -60,7 +63,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       const { id, label, demo } = model();
       return { id, label, demo };
     }),
-    listConversations: protectedProcedure.query(({ ctx }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId)),
+    listConversations: protectedProcedure
+      .input(z.object({ search: text({ max: MAX_SEARCH_CHARS }).optional() }).optional())
+      .query(({ ctx, input }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId, input?.search)),
     createConversation: protectedProcedure
       .input(z.object({ title: text({ max: MAX_TITLE_CHARS }).optional() }).default({}))
       .mutation(({ ctx, input }): Promise<ConversationOut> => createConversation(ctx.db, ctx.userId, input.title)),
@@ -82,7 +87,24 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     send: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, signal });
+        const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
+        return run.events;
+      }),
+    /**
+     * A new reply to the last user message, streamed like send's and metered like a send; it
+     * replaces the last reply, whose charge stays. CONFLICT when there is no finished exchange.
+     */
+    regenerate: protectedProcedure
+      .input(z.object({ conversationId: recordId }))
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
+        const run = await regenerateReply(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
+        return run.events;
+      }),
+    /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
+    editLast: protectedProcedure
+      .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
+        const run = await editLastMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
       }),
   });

@@ -1,0 +1,103 @@
+/**
+ * Regenerate and edit-and-resend: a new exchange through the same path, metering and limits as a
+ * send (exchange.ts), that takes the place of the conversation's last one. The replaced messages
+ * are not deleted: they leave the conversation (replacedById/replacedAt) but keep their charge,
+ * so every chat ledger row still names the message it paid for and an audit can follow
+ * old → new. Only the last exchange can be replaced, and never while its reply still streams.
+ */
+import { randomUUID } from "node:crypto";
+
+import type { Tx } from "~/server/database/transaction";
+import type { Db } from "~/server/db";
+
+import { NothingToReplaceError } from "./errors";
+import { startExchange, type ChatDeps, type ExchangeRequest, type NewAssistantMessage } from "./exchange";
+import { buildPrompt, loadHistory } from "./prompt";
+import type { ReplyRun } from "./reply-run";
+
+export interface EditInput extends ExchangeRequest {
+  /** Already validated: trimmed, bounded, no control characters. */
+  content: string;
+}
+
+interface StoredTurn {
+  id: string;
+  content: string;
+  createdAt: Date;
+}
+
+async function lastExchange(db: Db, conversationId: string): Promise<{ user: StoredTurn; reply: StoredTurn }> {
+  const [last, previous] = await db.message.findMany({
+    where: { conversationId, replacedById: null },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 2,
+    select: { id: true, role: true, content: true, status: true, createdAt: true },
+  });
+  if (!last || !previous || last.role !== "assistant" || previous.role !== "user") throw new NothingToReplaceError("no_exchange");
+  if (last.status === "streaming") throw new NothingToReplaceError("reply_in_progress");
+  return { user: previous, reply: last };
+}
+
+/**
+ * Marks messages replaced, only if nobody else did first and the reply is not streaming (a
+ * concurrent regenerate or edit of the same exchange): the loser's transaction, and with it
+ * its reservation, rolls back.
+ */
+async function markReplaced(tx: Tx, replacements: { id: string; by: string }[]): Promise<void> {
+  const replacedAt = new Date();
+  for (const { id, by } of replacements) {
+    const { count } = await tx.message.updateMany({
+      where: { id, replacedById: null, status: { not: "streaming" } },
+      data: { replacedById: by, replacedAt },
+    });
+    if (count !== 1) throw new NothingToReplaceError("reply_in_progress");
+  }
+}
+
+function createStreamingReply(tx: Tx, conversationId: string, assistant: NewAssistantMessage, createdAt: Date) {
+  return tx.message.create({
+    data: { id: assistant.id, conversationId, role: "assistant", content: "", status: "streaming", model: assistant.model, createdAt },
+    select: { id: true },
+  });
+}
+
+/** A new reply to the last user message, in place of the last reply (whose charge stays). */
+export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promise<ReplyRun> {
+  return startExchange(deps, request, async (conversation) => {
+    const { user, reply } = await lastExchange(deps.db, conversation.id);
+    return {
+      prompt: buildPrompt(await loadHistory(deps.db, conversation.id, user.createdAt), user.content),
+      write: async (tx, assistant) => {
+        await markReplaced(tx, [{ id: reply.id, by: assistant.id }]);
+        await createStreamingReply(tx, conversation.id, assistant, new Date(Math.max(Date.now(), reply.createdAt.getTime() + 1)));
+        await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
+        return user.id;
+      },
+    };
+  });
+}
+
+/** The last user message, changed, and a new reply to it, in place of the last exchange. */
+export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<ReplyRun> {
+  return startExchange(deps, input, async (conversation) => {
+    const { user, reply } = await lastExchange(deps.db, conversation.id);
+    return {
+      prompt: buildPrompt(await loadHistory(deps.db, conversation.id, user.createdAt), input.content),
+      write: async (tx, assistant) => {
+        const userMessageId = randomUUID();
+        await markReplaced(tx, [
+          { id: user.id, by: userMessageId },
+          { id: reply.id, by: assistant.id },
+        ]);
+        const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
+        await tx.message.create({
+          data: { id: userMessageId, conversationId: conversation.id, role: "user", content: input.content, status: "complete", createdAt: new Date(now) },
+          select: { id: true },
+        });
+        await createStreamingReply(tx, conversation.id, assistant, new Date(now + 1));
+        await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
+        return userMessageId;
+      },
+    };
+  });
+}

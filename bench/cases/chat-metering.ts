@@ -4,7 +4,7 @@
 //  - over HTTP: chat.send through the browser's tRPC stream link vs a bare bench route streaming
 //    the same model behind the same session check.
 import { grant } from "~/server/credits";
-import { chatConfigFromEnv, chatRateLimitStore, type ChatDeps } from "~/server/chat";
+import { chatConfigFromEnv, type ChatDeps } from "~/server/chat";
 import { DemoLanguageModel } from "~/server/chat/demo-model";
 
 import { httpBare, httpMetered, inProcessBare, inProcessMetered, type Reply, type Variant } from "../lib/chat-variants";
@@ -98,7 +98,6 @@ export const chatMetering: BenchCase = {
       db: ctx.db,
       model: { model: new DemoLanguageModel({ delayMs: BENCH_DEMO_DELAY_MS }), id: "demo", label: "Demo model", demo: true },
       config: chatConfigFromEnv(),
-      rateLimitStore: chatRateLimitStore(ctx.db),
       maxTitleChars: 120,
     };
     const local = await compare(ctx, inProcessMetered(deps, user.id), inProcessBare(deps));

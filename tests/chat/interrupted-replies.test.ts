@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { getBalance } from "~/server/credits";
 import { runCreditsCommand } from "~/server/credits/operator-command";
 import { jobDepsFromEnv, sweepStaleHoldsNow } from "~/server/jobs";
-import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
+import { CHAT_REF_TYPE, chatConfigFromEnv, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 
@@ -30,7 +30,6 @@ describeEachDb("interrupted replies are neither lost nor free", (kind) => {
     db: t.db,
     model: asChatModel(model),
     config: { ...config, ...overrides },
-    rateLimitStore: chatRateLimitStore(t.db),
     maxTitleChars: 120,
   });
 

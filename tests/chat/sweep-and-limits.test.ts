@@ -5,7 +5,6 @@ import { getBalance, reserve } from "~/server/credits";
 import {
   CHAT_REF_TYPE,
   chatConfigFromEnv,
-  chatRateLimitStore,
   creditsFor,
   sendMessage,
   settleStaleReplies,
@@ -33,7 +32,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
 
   function deps(model: MockLanguageModelV3, holdTtlSeconds = config.holdTtlSeconds): ChatDeps {
     const chatConfig = { ...config, holdTtlSeconds, progressIntervalMs: 20 };
-    return { db: t.db, model: asChatModel(model), config: chatConfig, rateLimitStore: chatRateLimitStore(t.db), maxTitleChars: 120 };
+    return { db: t.db, model: asChatModel(model), config: chatConfig, maxTitleChars: 120 };
   }
 
   it("the sweep settles a reply that outlived its TTL from what it had delivered; the late run charges nothing more", async () => {
@@ -103,5 +102,21 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const otherCaller = chatCallerFor(t.db, other.id, asChatModel(model));
     const otherConv = await otherCaller.chat.createConversation({});
     expect(await codeOf(otherCaller.chat.send({ conversationId: otherConv.id, content: "hi" }))).toBe("PAYMENT_REQUIRED");
+  });
+
+  it("regenerate and edit-and-resend count against the same per-user budget as send", async () => {
+    const u = await fundedUser(t.db, 1);
+    const model = scriptedModel({ chunks: ["never"] });
+    const caller = chatCallerFor(t.db, u.id, asChatModel(model));
+    const conv = await caller.chat.createConversation({});
+    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
+    const leftInWindow = windowMs - (Date.now() % windowMs);
+    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
+    for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit; i++) {
+      await codeOf(caller.chat.send({ conversationId: conv.id, content: "hi" }));
+    }
+    expect(await codeOf(caller.chat.regenerate({ conversationId: conv.id }))).toBe("TOO_MANY_REQUESTS");
+    expect(await codeOf(caller.chat.editLast({ conversationId: conv.id, content: "again" }))).toBe("TOO_MANY_REQUESTS");
+    expect(model.doStreamCalls).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@ import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
-import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
+import { CHAT_REF_TYPE, chatConfigFromEnv, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 
 import { asChatModel, drain, fundedUser, scriptedModel } from "../chat/helpers";
@@ -36,7 +36,6 @@ describeEachDb("faults during a chat settle", (kind) => {
     db: t.db,
     model: asChatModel(model),
     config: chatConfig,
-    rateLimitStore: chatRateLimitStore(t.db),
     maxTitleChars: 120,
   });
   const usageRows = (userId: string) => t.db.creditLedger.count({ where: { userId, refType: CHAT_REF_TYPE } });

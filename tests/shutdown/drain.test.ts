@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { createChatRouter } from "~/server/api/routers/chat";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
-import { CHAT_REF_TYPE, chatConfigFromEnv, chatRateLimitStore, creditsFor, sendMessage, type ChatConfig, type ChatDeps } from "~/server/chat";
+import { CHAT_REF_TYPE, chatConfigFromEnv, creditsFor, sendMessage, type ChatConfig, type ChatDeps } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 import { getBalance } from "~/server/credits";
@@ -31,7 +31,6 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     db: t.db,
     model: asChatModel(model),
     config,
-    rateLimitStore: chatRateLimitStore(t.db),
     maxTitleChars: 120,
     drain,
   });

@@ -45,6 +45,7 @@ const t = initTRPC.context<Context>().create({
 
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
+export const createMiddleware = t.middleware;
 
 /** Turns domain errors into tRPC errors; everything else passes through untouched. */
 const domainErrors = t.middleware(async ({ next }) => {

@@ -1,7 +1,7 @@
 /**
  * The one path every exchange takes (send, regenerate, edit-and-resend). Every check that can
  * refuse it runs first and throws (SERVICE_UNAVAILABLE while the server shuts down, NOT_FOUND,
- * TOO_MANY_REQUESTS, CONFLICT, PAYMENT_REQUIRED), so the caller's promise rejects before any
+ * CONFLICT, PAYMENT_REQUIRED; the per-user rate limit is the API edge's, src/server/api/rate-limits.ts), so the caller's promise rejects before any
  * stream starts and before any model call. The worst-case reservation and the exchange's writes
  * share one transaction: a refusal there leaves nothing behind.
  */
@@ -10,7 +10,6 @@ import { randomUUID } from "node:crypto";
 import { CHAT_REF_TYPE, reserve } from "~/server/credits";
 import { inTransaction, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
-import { limit, RULES, type RateLimitStore } from "~/server/rate-limit";
 import type { Drain } from "~/server/shutdown/drain";
 import { ServiceDrainingError } from "~/server/shutdown/errors";
 
@@ -26,7 +25,6 @@ export interface ChatDeps {
   db: Db;
   model: ChatModel;
   config: ChatConfig;
-  rateLimitStore: RateLimitStore;
   maxTitleChars: number;
   /** A server that is shutting down refuses new messages and waits for (or stops) running replies. */
   drain?: Drain;
@@ -68,7 +66,6 @@ export function startExchange(
 async function admit(deps: ChatDeps, request: ExchangeRequest, plan: (conversation: ConversationView) => Promise<ExchangePlan>): Promise<ReplyRun> {
   const { db, config } = deps;
   const conversation = await requireOwnConversation(db, request.userId, request.conversationId);
-  await limit(RULES.chatPerUser, request.userId, deps.rateLimitStore);
   // Settles this user's replies that crashed long ago, so their held credits count again.
   await settleStaleReplies(db, config, { userId: request.userId });
 

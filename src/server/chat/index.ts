@@ -13,7 +13,6 @@ export { ConversationNotFoundError, NothingToReplaceError } from "./errors";
 export type { ChatStreamEvent, ReplyStatus } from "./events";
 export { creditsFor, worstCaseCredits, type TokenUsage } from "./metering";
 export { chatModelSettingsFromEnv, getChatModel, type ChatModel, type ChatModelSettings } from "./models";
-export { chatRateLimitStore } from "./rate-limit-store";
 export type { ReplyOutcome, ReplyRun } from "./reply-run";
 // The ledger ref type chat writes, defined once in credits.
 export { CHAT_REF_TYPE } from "~/server/credits/ref-types";

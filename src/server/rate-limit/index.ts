@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 
 import { env } from "~/env";
-import { db } from "~/server/db";
+import { db, type Db } from "~/server/db";
 
 import { consume, type RateLimitRule } from "./rate-limit";
 import { databaseStore, redisStore, type RateLimitStore } from "./store";
@@ -28,6 +28,22 @@ export function appRateLimitStore(): RateLimitStore {
     ? redisStore(new Redis(env.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 }))
     : databaseStore(db);
   return globalForLimits.tallyRateLimitStore;
+}
+
+const perDatabase = new WeakMap<Db, RateLimitStore>();
+
+/**
+ * The store a request's limits count in: Redis when configured, else the database the request
+ * uses (the app's own in production), so a caller on another database never touches the app's.
+ */
+export function rateLimitStoreFor(database: Db): RateLimitStore {
+  if (env.REDIS_URL) return appRateLimitStore();
+  let store = perDatabase.get(database);
+  if (!store) {
+    store = databaseStore(database);
+    perDatabase.set(database, store);
+  }
+  return store;
 }
 
 /** Counts one hit; returns the count in the window so far, or throws RateLimitedError when over. */

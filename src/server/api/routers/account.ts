@@ -1,9 +1,9 @@
 import { z } from "zod";
 
+import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { deleteAccount, getProfile, listSessions, revokeSession, updateDisplayName, type Profile, type SessionOut } from "~/server/accounts";
 import { getSessionId } from "~/server/auth/session";
-import { clientAddress, limit, RULES } from "~/server/rate-limit";
 
 import { recordId, text } from "../validation";
 
@@ -31,8 +31,8 @@ export const accountRouter = createTRPCRouter({
   /** Re-authenticates (password, or the email for accounts without one), then deletes; the client signs out. */
   delete: protectedProcedure
     .input(z.object({ password: z.string().min(1).max(128).optional(), confirmEmail: z.string().trim().max(254).optional() }))
+    .use(LIMITS.deleteAccount)
     .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-      await limit(RULES.signinPerEmailAndIp, `delete:${ctx.userId}|${clientAddress(ctx.headers)}`);
       await deleteAccount(ctx.db, { userId: ctx.userId, ...input });
       return { ok: true };
     }),

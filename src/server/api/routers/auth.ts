@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { env } from "~/env";
+import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
 import { signUpWithPassword } from "~/server/auth/accounts";
 import { oauthProviders } from "~/server/auth/config";
@@ -10,7 +11,6 @@ import { requestLocale } from "~/server/auth/request-locale";
 import { getSessionId } from "~/server/auth/session";
 import { endAllSessions } from "~/server/auth/sessions";
 import { resendVerification, verifyEmail } from "~/server/auth/verification";
-import { clientAddress, limit, RULES } from "~/server/rate-limit";
 
 import { text } from "../validation";
 
@@ -26,8 +26,7 @@ export const authRouter = createTRPCRouter({
    * Creates the account. The answer is the same whether or not the email already had one (no
    * account enumeration). The client then signs in with next-auth's credentials provider.
    */
-  signUp: publicProcedure.input(signUpInput).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-    await limit(RULES.signupPerIp, clientAddress(ctx.headers));
+  signUp: publicProcedure.input(signUpInput).use(LIMITS.signUp).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
     await signUpWithPassword(ctx.db, { ...input, locale: requestLocale(ctx.headers) });
     return { ok: true };
   }),
@@ -38,9 +37,7 @@ export const authRouter = createTRPCRouter({
     return { email: user.email, verified: Boolean(user.emailVerified), bonus: env.SIGNUP_BONUS_CREDITS };
   }),
 
-  resendVerification: protectedProcedure.mutation(async ({ ctx }): Promise<{ status: "sent" | "already_verified" }> => {
-    await limit(RULES.accountMailPerIp, clientAddress(ctx.headers));
-    await limit(RULES.accountMailPerSubject, `verify:${ctx.userId}`);
+  resendVerification: protectedProcedure.use(LIMITS.resendVerification).mutation(async ({ ctx }): Promise<{ status: "sent" | "already_verified" }> => {
     return { status: await resendVerification(ctx.db, ctx.userId, requestLocale(ctx.headers)) };
   }),
 
@@ -50,25 +47,23 @@ export const authRouter = createTRPCRouter({
   })),
 
   /** Mails a reset link if the email has an account; answers the same either way. */
-  requestPasswordReset: publicProcedure.input(z.object({ email })).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-    await limit(RULES.accountMailPerIp, clientAddress(ctx.headers));
-    await limit(RULES.accountMailPerSubject, `reset:${input.email}`);
+  requestPasswordReset: publicProcedure.input(z.object({ email })).use(LIMITS.requestPasswordReset).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
     await requestPasswordReset(ctx.db, input.email, requestLocale(ctx.headers));
     return { ok: true };
   }),
 
   resetPassword: publicProcedure
     .input(z.object({ token: linkToken, password: newPassword }).superRefine(checkStrength))
+    .use(LIMITS.resetPassword)
     .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-      await limit(RULES.signinPerIp, clientAddress(ctx.headers));
       await resetPassword(ctx.db, input.token, input.password);
       return { ok: true };
     }),
 
   changePassword: protectedProcedure
     .input(z.object({ currentPassword: z.string().min(1).max(128), password: newPassword }).superRefine(checkStrength))
+    .use(LIMITS.changePassword)
     .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-      await limit(RULES.signinPerEmailAndIp, `change:${ctx.userId}|${clientAddress(ctx.headers)}`);
       const keepSessionId = (await getSessionId().catch(() => null)) ?? undefined;
       await changePassword(ctx.db, { userId: ctx.userId, currentPassword: input.currentPassword, newPassword: input.password, keepSessionId });
       return { ok: true };

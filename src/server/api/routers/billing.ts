@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { env } from "~/env";
 import { PACK_IDS } from "~/lib/packs";
+import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
 import {
   billingProducts,
@@ -16,14 +17,13 @@ import {
   type PurchasePage,
 } from "~/server/billing";
 import type { PurchaseStatus } from "~/generated/prisma/client";
-import { limit, RULES } from "~/server/rate-limit";
 
 export const billingRouter = createTRPCRouter({
   products: publicProcedure.query(async (): Promise<{ products: Product[]; mode: ProductsMode }> => billingProducts()),
   checkout: protectedProcedure
     .input(z.object({ packId: z.enum(PACK_IDS) }))
+    .use(LIMITS.checkout)
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
-      await limit(RULES.checkoutPerUser, ctx.userId);
       const { checkoutUrl } = await createCheckout({ db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL }, ctx.userId, input.packId);
       return { checkoutUrl };
     }),

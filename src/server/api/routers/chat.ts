@@ -1,10 +1,10 @@
 import { z } from "zod";
 
+import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "~/server/api/trpc";
 import { text, recordId } from "~/server/api/validation";
 import {
   chatConfigFromEnv,
-  chatRateLimitStore,
   createConversation,
   deleteConversation,
   editLastMessage,
@@ -53,7 +53,6 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     db: ctx.db,
     model: model(),
     config: config(),
-    rateLimitStore: chatRateLimitStore(ctx.db),
     maxTitleChars: MAX_TITLE_CHARS,
     drain: drain(),
   });
@@ -86,6 +85,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      */
     send: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
@@ -96,6 +96,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      */
     regenerate: protectedProcedure
       .input(z.object({ conversationId: recordId }))
+      .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await regenerateReply(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;
@@ -103,6 +104,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
     editLast: protectedProcedure
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await editLastMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
         return run.events;

@@ -1,0 +1,49 @@
+/**
+ * Every abuse limit of the API, in one layer: the API edge. Procedures declare theirs with
+ * `.use(LIMITS.x)` after `.input()` (so a limit can name the validated input); domain code
+ * enforces none, so tests and scripts calling it directly are never throttled. Sign-in is the
+ * one limited door outside tRPC: next-auth's authorize counts it (src/server/auth/sign-in-limits.ts).
+ */
+import { clientAddress, limit, rateLimitStoreFor, RULES, type RateLimitRule } from "~/server/rate-limit";
+
+import { createMiddleware, type Context } from "./trpc";
+
+interface LimitSubject {
+  /** The signed-in user (procedures after protectedProcedure), else "anonymous". */
+  userId: string;
+  /** The client's address as the deployment reports it (never a client-written header). */
+  address: string;
+  input: unknown;
+}
+
+/** A middleware counting one hit on each (rule, subject) pair; over a limit it throws TOO_MANY_REQUESTS. */
+export function rateLimit(pairs: (s: LimitSubject) => [RateLimitRule, string][]) {
+  return createMiddleware(async ({ ctx, input, next }) => {
+    const context = ctx as Context;
+    const subject = { userId: context.userId ?? "anonymous", address: clientAddress(context.headers), input };
+    const store = rateLimitStoreFor(context.db);
+    for (const [rule, key] of pairs(subject)) await limit(rule, key, store);
+    return next();
+  });
+}
+
+const emailOf = (input: unknown) => (input as { email: string }).email;
+
+export const LIMITS = {
+  signUp: rateLimit(({ address }) => [[RULES.signupPerIp, address]]),
+  resendVerification: rateLimit(({ userId, address }) => [
+    [RULES.accountMailPerIp, address],
+    [RULES.accountMailPerSubject, `verify:${userId}`],
+  ]),
+  requestPasswordReset: rateLimit(({ input, address }) => [
+    [RULES.accountMailPerIp, address],
+    [RULES.accountMailPerSubject, `reset:${emailOf(input)}`],
+  ]),
+  resetPassword: rateLimit(({ address }) => [[RULES.signinPerIp, address]]),
+  /** Password checks of a signed-in user count like sign-in attempts from that address. */
+  changePassword: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `change:${userId}|${address}`]]),
+  deleteAccount: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `delete:${userId}|${address}`]]),
+  checkout: rateLimit(({ userId }) => [[RULES.checkoutPerUser, userId]]),
+  /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
+  chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
+};

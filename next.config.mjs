@@ -9,7 +9,12 @@ const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 const dev = process.env.NODE_ENV !== "production";
 const appUrl = process.env.APP_URL ?? "http://localhost:3000";
 // Responses that are not pages (src/proxy.ts gives pages a per-request nonce) get a policy without one.
-const noPageCsp = [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ dev, stripeOrigins: stripeFormOrigins(process.env.STRIPE_API_URL) }) }];
+const noPageCsp = [
+  {
+    key: "Content-Security-Policy",
+    value: contentSecurityPolicy({ dev, stripeOrigins: stripeFormOrigins(process.env.STRIPE_API_URL) }),
+  },
+];
 
 /** @type {import("next").NextConfig} */
 const config = {

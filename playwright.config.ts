@@ -16,7 +16,10 @@ export default defineConfig({
   forbidOnly: ci,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "e2e/.artifacts/results.json" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? "e2e/.artifacts/results.json" }],
+  ],
   use: {
     baseURL: appUrl,
     viewport: { width: 1280, height: 800 },
@@ -40,7 +43,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined } }],
+  projects: [
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, channel: undefined },
+    },
+  ],
   webServer: [
     {
       command: "node e2e/stack/serve.mjs",
@@ -54,7 +62,7 @@ export default defineConfig({
     },
     {
       // Started by the same launcher; this entry only waits until the second instance answers too.
-      command: "node -e \"setInterval(() => {}, 1 << 30)\"",
+      command: 'node -e "setInterval(() => {}, 1 << 30)"',
       url: `${lowBonusUrl}/api/health`,
       timeout: 600_000,
       reuseExistingServer: true,

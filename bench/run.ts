@@ -68,14 +68,22 @@ async function main(): Promise<number> {
     try {
       await c.run(ctx, report);
     } catch (error) {
-      report.check("case ran to completion", false, error instanceof Error ? (error.stack ?? error.message) : String(error));
+      report.check(
+        "case ran to completion",
+        false,
+        error instanceof Error ? (error.stack ?? error.message) : String(error),
+      );
     }
     const rss = server.rssMb();
     memory.row(`server RSS after case ${c.id}`, fmt.mb(rss), { ratio: `${fmt.ratio(rss / idleRss)} of start` });
     memory.check(`server alive after case ${c.id}`, rss > 0);
-    console.log(`[bench] case ${c.id} done in ${((Date.now() - t0) / 1000).toFixed(1)} s${report.failed.length ? ` — ${report.failed.length} check(s) FAILED` : ""}`);
+    console.log(
+      `[bench] case ${c.id} done in ${((Date.now() - t0) / 1000).toFixed(1)} s${report.failed.length ? ` — ${report.failed.length} check(s) FAILED` : ""}`,
+    );
   }
-  memory.note("case 3 and the in-process half of case 5 run in the harness process, so the server only idles (and may collect garbage) during them");
+  memory.note(
+    "case 3 and the in-process half of case 5 run in the harness process, so the server only idles (and may collect garbage) during them",
+  );
   reports.push(memory);
 
   console.log(`\n${textTable(reports)}\n`);
@@ -84,14 +92,19 @@ async function main(): Promise<number> {
   for (const f of failures) console.error(`FAILED: ${f}`);
 
   const elapsed = `${((Date.now() - started) / 1000).toFixed(0)} s`;
-  const loadAtEnd = os.loadavg().map((n) => n.toFixed(2)).join(" / ");
+  const loadAtEnd = os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(" / ");
   if (!opts.quick && !opts.only) {
     writeResults("bench/results.md", reports, opts, machine, [
       `production build ${build}; whole run took ${elapsed}; load average (1/5/15 min) at the end: ${loadAtEnd} — other work shared the 2 cores, so read ratios, not absolute figures`,
     ]);
     console.log("[bench] wrote bench/results.md");
   }
-  console.log(`[bench] ${failures.length ? `${failures.length} correctness check(s) failed` : "all correctness checks passed"} (${elapsed})`);
+  console.log(
+    `[bench] ${failures.length ? `${failures.length} correctness check(s) failed` : "all correctness checks passed"} (${elapsed})`,
+  );
   return failures.length ? 1 : 0;
 }
 

@@ -9,7 +9,8 @@ const handle = getDbHandle();
 try {
   for (const line of await runCreditsCommand(handle.db, process.argv.slice(2), {
     sweepStaleHolds: () => sweepStaleHoldsNow({ ...jobDepsFromEnv(), db: handle.db }),
-  })) console.log(line);
+  }))
+    console.log(line);
 } catch (error) {
   console.error(error instanceof DomainError ? error.message : `credits: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -32,7 +32,9 @@ async function main(): Promise<{ target: string; result: MigrateResult }> {
 
 main().then(
   ({ target, result }) => {
-    console.log(`db:migrate on ${target}: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied.`);
+    console.log(
+      `db:migrate on ${target}: ${result.applied.length} applied, ${result.alreadyApplied.length} already applied.`,
+    );
     for (const name of result.applied) console.log(`  applied ${name}`);
   },
   (e: unknown) => {

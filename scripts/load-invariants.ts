@@ -32,7 +32,8 @@ function option(name: string): string | undefined {
 
 function boundedInt(value: string | undefined, fallback: number, min: number, max: number): number {
   const n = Number(value ?? fallback);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`expected an integer in [${min}, ${max}], got ${value}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`expected an integer in [${min}, ${max}], got ${value}`);
   return n;
 }
 
@@ -55,7 +56,10 @@ function serverErrorLines(offset: number): string[] {
 async function securityHeaderProblems(appUrl: string, emulatorUrl: string): Promise<string[]> {
   const res = await fetch(`${appUrl}/auth`, { redirect: "manual" });
   const csp = new Map(
-    (res.headers.get("content-security-policy") ?? "").split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k ?? "", v] as const),
+    (res.headers.get("content-security-policy") ?? "")
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k ?? "", v] as const),
   );
   const problems: string[] = [];
   const expect = (ok: boolean, what: string) => ok || problems.push(`security header: ${what}`);
@@ -63,11 +67,22 @@ async function securityHeaderProblems(appUrl: string, emulatorUrl: string): Prom
   expect(csp.get("default-src")?.join(" ") === "'self'", "CSP default-src is not 'self'");
   expect(!csp.get("script-src")?.includes("'unsafe-eval'"), "CSP script-src allows 'unsafe-eval' in production");
   const scriptSrc = csp.get("script-src") ?? [];
-  expect(!scriptSrc.includes("'unsafe-inline'") && scriptSrc.includes("'strict-dynamic'") && scriptSrc.some((s) => s.startsWith("'nonce-")), `CSP script-src is ${scriptSrc.join(" ")}, not a nonce with 'strict-dynamic'`);
+  expect(
+    !scriptSrc.includes("'unsafe-inline'") &&
+      scriptSrc.includes("'strict-dynamic'") &&
+      scriptSrc.some((s) => s.startsWith("'nonce-")),
+    `CSP script-src is ${scriptSrc.join(" ")}, not a nonce with 'strict-dynamic'`,
+  );
   // Checkout is a top-level navigation (not a form post), so the Stripe/emulator origins may appear in form-action at most.
   const formAction = csp.get("form-action") ?? [];
-  expect(formAction.includes("'self'") && formAction.every((s) => ["'self'", "https://checkout.stripe.com", emulatorUrl].includes(s)), `CSP form-action is ${formAction.join(" ")}`);
-  const elsewhere = [...csp.entries()].filter(([k, v]) => k !== "form-action" && v.some((s) => s.includes("stripe.com") || s === emulatorUrl));
+  expect(
+    formAction.includes("'self'") &&
+      formAction.every((s) => ["'self'", "https://checkout.stripe.com", emulatorUrl].includes(s)),
+    `CSP form-action is ${formAction.join(" ")}`,
+  );
+  const elsewhere = [...csp.entries()].filter(
+    ([k, v]) => k !== "form-action" && v.some((s) => s.includes("stripe.com") || s === emulatorUrl),
+  );
   expect(elsewhere.length === 0, `Stripe origins outside form-action: ${elsewhere.map(([k]) => k).join(", ")}`);
   expect(res.headers.get("x-content-type-options") === "nosniff", "X-Content-Type-Options is not nosniff");
   expect(res.headers.get("referrer-policy") === "strict-origin-when-cross-origin", "Referrer-Policy missing");
@@ -106,15 +121,28 @@ async function main(): Promise<number> {
 
   const stats = new LoadStats();
   globalThis.fetch = stats.countingFetch(globalThis.fetch, { app: server.baseUrl, emulator: emulator.url });
-  const target: TrafficTarget = { appUrl: server.baseUrl, emulatorUrl: emulator.url, emulatorKey: STRIPE_KEY, stats, opened: { userIds: [], sessions: new Map() } };
+  const target: TrafficTarget = {
+    appUrl: server.baseUrl,
+    emulatorUrl: emulator.url,
+    emulatorKey: STRIPE_KEY,
+    stats,
+    opened: { userIds: [], sessions: new Map() },
+  };
 
   const started = Date.now();
   const deadline = started + durationSec * 1000;
   // Bounded: every user stops starting work at the deadline; a hard cap catches a hung request.
-  const hardCap = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), (durationSec + 60) * 1000).unref());
-  const finished = await Promise.race([Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline))), hardCap]);
+  const hardCap = new Promise<"timeout">((resolve) =>
+    setTimeout(() => resolve("timeout"), (durationSec + 60) * 1000).unref(),
+  );
+  const finished = await Promise.race([
+    Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline))),
+    hardCap,
+  ]);
   if (finished === "timeout") stats.harnessErrors.push("traffic did not finish within 60 s after the deadline");
-  console.log(`[load] traffic done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for replies and webhooks to settle`);
+  console.log(
+    `[load] traffic done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for replies and webhooks to settle`,
+  );
 
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   onCleanup("close pool", () => sql.end());
@@ -125,20 +153,37 @@ async function main(): Promise<number> {
 
   // The emulator is the source of truth for what was paid.
   const { paidSessions, unpaidSessions } = await sessionsByPayment(server.baseUrl, emulatorPort, STRIPE_KEY);
-  const violations = await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 });
+  const violations = await invariantViolations(sql, {
+    userIds: target.opened.userIds,
+    paidSessions,
+    unpaidSessions,
+    signupBonus: 10_000,
+  });
   for (const [id, s] of target.opened.sessions) {
-    if ((s.outcome === "paid") !== paidSessions.has(id)) violations.push(`session ${id}: harness expected ${s.outcome}, emulator says ${paidSessions.has(id) ? "paid" : "unpaid"}`);
+    if ((s.outcome === "paid") !== paidSessions.has(id))
+      violations.push(
+        `session ${id}: harness expected ${s.outcome}, emulator says ${paidSessions.has(id) ? "paid" : "unpaid"}`,
+      );
   }
 
-  const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: { eventId: string; status: number | null; manual: boolean }[] };
+  const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
+    data: { eventId: string; status: number | null; manual: boolean }[];
+  };
   const failedDeliveries = deliveries.data.filter((d) => d.status === null || d.status >= 300);
-  for (const d of failedDeliveries) stats.serverErrors.push(`webhook delivery of ${d.eventId}${d.manual ? " (redelivery)" : ""} → ${d.status ?? "connection error"}`);
+  for (const d of failedDeliveries)
+    stats.serverErrors.push(
+      `webhook delivery of ${d.eventId}${d.manual ? " (redelivery)" : ""} → ${d.status ?? "connection error"}`,
+    );
   const errorLogs = serverErrorLines(logOffset);
 
-  const ledgerRows = await sql.query<{ reason: string; n: string }>(`SELECT reason, COUNT(*) AS n FROM "CreditLedger" GROUP BY reason ORDER BY reason`);
+  const ledgerRows = await sql.query<{ reason: string; n: string }>(
+    `SELECT reason, COUNT(*) AS n FROM "CreditLedger" GROUP BY reason ORDER BY reason`,
+  );
   console.log("\n━━━ load with invariants");
   for (const line of stats.summary()) console.log(line);
-  console.log(`webhooks   ${deliveries.data.length} deliveries (${deliveries.data.filter((d) => d.manual).length} forced duplicates), ${failedDeliveries.length} not 2xx`);
+  console.log(
+    `webhooks   ${deliveries.data.length} deliveries (${deliveries.data.filter((d) => d.manual).length} forced duplicates), ${failedDeliveries.length} not 2xx`,
+  );
   console.log(`sessions   ${paidSessions.size} paid, ${unpaidSessions.length} unpaid (declined or abandoned)`);
   console.log(`ledger     ${ledgerRows.rows.map((r) => `${r.reason}=${r.n}`).join(" ")}`);
 
@@ -150,7 +195,8 @@ async function main(): Promise<number> {
     ...headerProblems,
   ];
   if (stats.counters.users !== users) problems.push(`only ${stats.counters.users} of ${users} users signed up`);
-  if (stats.counters.paid === 0 || stats.counters.chatsCompleted === 0) problems.push("the run paid nothing or completed no chat: too short to prove anything");
+  if (stats.counters.paid === 0 || stats.counters.chatsCompleted === 0)
+    problems.push("the run paid nothing or completed no chat: too short to prove anything");
   for (const p of problems.slice(0, 50)) console.error(`VIOLATION ${p}`);
   console.log(problems.length === 0 ? "[load] all invariants hold" : `[load] ${problems.length} violation(s)`);
   return problems.length === 0 ? 0 : 1;

@@ -7,7 +7,10 @@ import http from "node:http";
 const HEADER = "x-tally-peer-address";
 /** @type {(this: unknown, event: string | symbol, ...args: unknown[]) => boolean} */
 const emit = /** @type {any} */ (http.Server.prototype.emit);
-/** @type {any} */ (http.Server.prototype).emit = function emitWithPeerAddress(/** @type {string | symbol} */ event, /** @type {unknown[]} */ ...args) {
+/** @type {any} */ (http.Server.prototype).emit = function emitWithPeerAddress(
+  /** @type {string | symbol} */ event,
+  /** @type {unknown[]} */ ...args
+) {
   const req = /** @type {http.IncomingMessage | undefined} */ (args[0]);
   if (event === "request" && req && req.headers) req.headers[HEADER] = req.socket?.remoteAddress ?? "";
   return emit.call(this, event, ...args);

@@ -9,7 +9,11 @@ try {
   const owner = await startPgliteOwner(dir, { command: `${describeThisProcess()}, database owner` });
   console.log(`[tally] Database: embedded PGlite ${dir}, shared on 127.0.0.1:${owner.port} (pid ${process.pid}).`);
   process.send?.({ ready: true, port: owner.port });
-  const stop = () => void owner.stop().then(() => process.exit(0), (e: unknown) => (console.error(e), process.exit(1)));
+  const stop = () =>
+    void owner.stop().then(
+      () => process.exit(0),
+      (e: unknown) => (console.error(e), process.exit(1)),
+    );
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // Lose the parent (the stack) and keep serving nobody: stop instead.

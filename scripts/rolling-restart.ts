@@ -60,7 +60,13 @@ function startInstance(name: string, port: number, env: Record<string, string>):
   const app = startApp({
     server: "standalone",
     port,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env, SHUTDOWN_GRACE_SECONDS: grace },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      ...env,
+      SHUTDOWN_GRACE_SECONDS: grace,
+    },
     peerAddress: false,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -116,7 +122,9 @@ async function main(): Promise<number> {
     for (const inst of instances) inst.app.child.kill("SIGKILL");
   });
   await waitUntil(() => proxy.backends.every((b) => b.ready), 90_000, "both instances to be ready");
-  console.log(`[rolling] proxy ${proxy.url} → instances on ${ports.join(", ")}; emulator ${emulator.url}; database ${database.name}`);
+  console.log(
+    `[rolling] proxy ${proxy.url} → instances on ${ports.join(", ")}; emulator ${emulator.url}; database ${database.name}`,
+  );
 
   const stats = new LoadStats();
   const base = globalThis.fetch;
@@ -126,12 +134,20 @@ async function main(): Promise<number> {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     if (url.origin === proxy.url) {
       stats.bump(stats.responses, `app ${res.status}`);
-      if (res.status >= 500 && res.status !== 503) stats.serverErrors.push(`${init?.method ?? "GET"} ${url.pathname} → ${res.status}`);
+      if (res.status >= 500 && res.status !== 503)
+        stats.serverErrors.push(`${init?.method ?? "GET"} ${url.pathname} → ${res.status}`);
     }
     return res;
   };
   const replies: ReadReply[] = [];
-  const target: TrafficTarget = { appUrl: proxy.url, emulatorUrl: emulator.url, emulatorKey: STRIPE_KEY, stats, opened: { userIds: [], sessions: new Map() }, replies };
+  const target: TrafficTarget = {
+    appUrl: proxy.url,
+    emulatorUrl: emulator.url,
+    emulatorKey: STRIPE_KEY,
+    stats,
+    opened: { userIds: [], sessions: new Map() },
+    replies,
+  };
 
   let trafficOn = true;
   const started = Date.now();
@@ -146,8 +162,12 @@ async function main(): Promise<number> {
         const old = instances[i]!;
         const sentAt = Date.now();
         old.app.child.kill("SIGTERM");
-        const exit = await Promise.race([old.app.exited, new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000))]);
-        if (!exit || exit.code !== 0) problems.push(`instance ${old.name} (round ${round}) did not exit 0 on SIGTERM: ${JSON.stringify(exit)}`);
+        const exit = await Promise.race([
+          old.app.exited,
+          new Promise<null>((r) => setTimeout(() => r(null), (Math.max(...GRACE_SECONDS) + 20) * 1000)),
+        ]);
+        if (!exit || exit.code !== 0)
+          problems.push(`instance ${old.name} (round ${round}) did not exit 0 on SIGTERM: ${JSON.stringify(exit)}`);
         exits.push(`${((Date.now() - sentAt) / 1000).toFixed(1)} s`);
         proxy.backends[i]!.ready = false;
         instances[i] = startInstance(old.name, old.port, env);
@@ -159,8 +179,11 @@ async function main(): Promise<number> {
     trafficOn = false;
   }
   const hardCap = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 60_000).unref());
-  if ((await Promise.race([traffic, hardCap])) === "timeout") stats.harnessErrors.push("traffic did not finish within 60 s after the restarts");
-  console.log(`[rolling] ${exits.length} restarts (SIGTERM to exit: ${exits.join(", ")}), traffic for ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if ((await Promise.race([traffic, hardCap])) === "timeout")
+    stats.harnessErrors.push("traffic did not finish within 60 s after the restarts");
+  console.log(
+    `[rolling] ${exits.length} restarts (SIGTERM to exit: ${exits.join(", ")}), traffic for ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   onCleanup("close pool", () => sql.end());
@@ -173,7 +196,13 @@ async function main(): Promise<number> {
   ).catch((error: Error) => problems.push(error.message));
 
   // Every reply the client read to its end is in the database as read, and charged once.
-  const rows = await sql.query<{ id: string; content: string; status: string; creditsCharged: number; charges: string }>(
+  const rows = await sql.query<{
+    id: string;
+    content: string;
+    status: string;
+    creditsCharged: number;
+    charges: string;
+  }>(
     `SELECT m.id, m.content, m.status, m."creditsCharged",
             (SELECT COUNT(*) FROM "CreditLedger" l WHERE l."refType" = $2 AND l."refId" = m.id) AS charges
        FROM "Message" m WHERE m.id = ANY($1)`,
@@ -184,15 +213,28 @@ async function main(): Promise<number> {
     const row = stored.get(reply.messageId);
     if (!row) problems.push(`reply ${reply.messageId} (${reply.status}) is not in the database`);
     else if (row.content !== reply.text || row.status !== reply.status || row.creditsCharged !== reply.creditsCharged) {
-      problems.push(`reply ${reply.messageId}: read ${reply.status} ${reply.text.length} chars charged ${reply.creditsCharged}, stored ${row.status} ${row.content.length} chars charged ${row.creditsCharged}`);
-    } else if (Number(row.charges) !== (reply.creditsCharged > 0 ? 1 : 0)) problems.push(`reply ${reply.messageId} has ${row.charges} ledger charges`);
+      problems.push(
+        `reply ${reply.messageId}: read ${reply.status} ${reply.text.length} chars charged ${reply.creditsCharged}, stored ${row.status} ${row.content.length} chars charged ${row.creditsCharged}`,
+      );
+    } else if (Number(row.charges) !== (reply.creditsCharged > 0 ? 1 : 0))
+      problems.push(`reply ${reply.messageId} has ${row.charges} ledger charges`);
   }
 
   const { paidSessions, unpaidSessions } = await sessionsByPayment(proxy.url, emulatorPort, STRIPE_KEY);
-  problems.push(...(await invariantViolations(sql, { userIds: target.opened.userIds, paidSessions, unpaidSessions, signupBonus: 10_000 })));
-  const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as { data: { eventId: string; status: number | null }[] };
+  problems.push(
+    ...(await invariantViolations(sql, {
+      userIds: target.opened.userIds,
+      paidSessions,
+      unpaidSessions,
+      signupBonus: 10_000,
+    })),
+  );
+  const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
+    data: { eventId: string; status: number | null }[];
+  };
   const failedDeliveries = deliveries.data.filter((d) => d.status === null || d.status >= 500);
-  for (const d of failedDeliveries) stats.serverErrors.push(`webhook delivery of ${d.eventId} → ${d.status ?? "connection error"}`);
+  for (const d of failedDeliveries)
+    stats.serverErrors.push(`webhook delivery of ${d.eventId} → ${d.status ?? "connection error"}`);
 
   const logs = instanceLogs();
   const drains = logs.filter((l) => l.msg === "shutdown_drained");
@@ -200,22 +242,32 @@ async function main(): Promise<number> {
   const stoppedInDrain = drains.reduce((n, l) => n + Number(l.stopped), 0);
   const webhooksInDrain = drains.reduce((n, l) => n + Number(l.requests), 0);
   if (drains.length !== ROUNDS * 2) problems.push(`${drains.length} drains logged for ${ROUNDS * 2} SIGTERMs`);
-  for (const l of logs.filter((x) => x.level === "error").slice(0, 20)) problems.push(`server error log: ${JSON.stringify(l)}`);
+  for (const l of logs.filter((x) => x.level === "error").slice(0, 20))
+    problems.push(`server error log: ${JSON.stringify(l)}`);
 
   console.log("\n━━━ rolling restart");
   for (const line of stats.summary()) console.log(line);
   console.log(`replies    ${replies.length} read to the end, all checked against the database`);
   console.log(`webhooks   ${deliveries.data.length} deliveries, ${failedDeliveries.length} failed`);
   console.log(`sessions   ${paidSessions.size} paid, ${unpaidSessions.length} unpaid`);
-  console.log(`drains     ${drains.length}: ${finishedInDrain} replies finished during a drain, ${stoppedInDrain} stopped at the grace period, ${webhooksInDrain} webhook requests waited for`);
-  console.log(`proxy      ${proxy.resent} requests sent again after a refused/reset connection, ${proxy.unrouted} unrouted`);
+  console.log(
+    `drains     ${drains.length}: ${finishedInDrain} replies finished during a drain, ${stoppedInDrain} stopped at the grace period, ${webhooksInDrain} webhook requests waited for`,
+  );
+  console.log(
+    `proxy      ${proxy.resent} requests sent again after a refused/reset connection, ${proxy.unrouted} unrouted`,
+  );
 
   problems.push(...stats.serverErrors.map((e) => `5xx: ${e}`), ...stats.harnessErrors.map((e) => `harness: ${e}`));
   if (proxy.unrouted > 0) problems.push(`${proxy.unrouted} requests found no instance`);
   if (stats.counters.users !== USERS) problems.push(`only ${stats.counters.users} of ${USERS} users signed up`);
-  if (stats.counters.paid === 0 || replies.filter((r) => r.status === "complete").length === 0) problems.push("no purchase or no complete reply: the run proves nothing");
+  if (stats.counters.paid === 0 || replies.filter((r) => r.status === "complete").length === 0)
+    problems.push("no purchase or no complete reply: the run proves nothing");
   for (const p of problems.slice(0, 50)) console.error(`VIOLATION ${p}`);
-  console.log(problems.length === 0 ? "[rolling] no 5xx, no lost reply, every invariant holds" : `[rolling] ${problems.length} violation(s)`);
+  console.log(
+    problems.length === 0
+      ? "[rolling] no 5xx, no lost reply, every invariant holds"
+      : `[rolling] ${problems.length} violation(s)`,
+  );
   return problems.length === 0 ? 0 : 1;
 }
 

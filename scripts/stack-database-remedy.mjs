@@ -11,4 +11,3 @@ export function databaseRemedy({ embedded, dataDir }) {
   }
   return "[tally] The database at DATABASE_URL could not be migrated (error above). Fix: check that PostgreSQL is running and DATABASE_URL is right, then run `npm run db:migrate`.";
 }
-

@@ -12,7 +12,13 @@ import { mkdirSync } from "node:fs";
 import { missingBuild, startApp } from "./launcher/app.mjs";
 import { isPortFree } from "./launcher/ports.mjs";
 import { createProcessGroup } from "./launcher/process-group.mjs";
-import { migrateDatabase, startDatabaseOwner, startMailCatcherProcess, startStripeEmulatorProcess, usesEmbeddedDatabase } from "./launcher/services.mjs";
+import {
+  migrateDatabase,
+  startDatabaseOwner,
+  startMailCatcherProcess,
+  startStripeEmulatorProcess,
+  usesEmbeddedDatabase,
+} from "./launcher/services.mjs";
 
 import { unsupportedNodeMessage } from "./node-version-check.mjs";
 import { databaseRemedy } from "./stack-database-remedy.mjs";
@@ -56,7 +62,9 @@ if (useEmulator) {
 } else if (!env.STRIPE_SECRET_KEY) {
   console.log("[tally] Stripe: no STRIPE_SECRET_KEY, so checkout is unavailable (production never uses the emulator).");
 } else {
-  console.log(`[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`);
+  console.log(
+    `[tally] Stripe: using STRIPE_SECRET_KEY (${(env.STRIPE_SECRET_KEY ?? "").startsWith("sk_live_") ? "LIVE" : "test"} mode).`,
+  );
 }
 
 // Mail: with no SMTP_URL, a local catcher receives everything the app sends (web inbox linked in the dev header).
@@ -84,7 +92,9 @@ async function prepareDatabase() {
 }
 
 if (!(await prepareDatabase())) {
-  console.error(databaseRemedy({ embedded: usesEmbeddedDatabase(env), dataDir: env.PGLITE_DATA_DIR || ".data/pglite" }));
+  console.error(
+    databaseRemedy({ embedded: usesEmbeddedDatabase(env), dataDir: env.PGLITE_DATA_DIR || ".data/pglite" }),
+  );
   group.stopAll(1);
 } else if (mode === "start" && missingBuild("start", env)) {
   console.error("[tally] No production build: run `npm run build` first.");

@@ -10,7 +10,8 @@ const handle = getDbHandle();
 try {
   const { values } = parseArgs({ options: { days: { type: "string", default: "3" } } });
   const days = Number(values.days);
-  if (!Number.isFinite(days) || days <= 0 || days > 90) throw new DomainError("usage", "--days must be a number between 0 and 90.");
+  if (!Number.isFinite(days) || days <= 0 || days > 90)
+    throw new DomainError("usage", "--days must be a number between 0 and 90.");
   const report = await reconcileCheckoutSessions({ db: handle.db, stripe: getStripe() }, { days });
   for (const line of report.lines) console.log(line);
 } catch (error) {

@@ -12,7 +12,6 @@ const only = onlyArg ? new Set(onlyArg.slice("--only=".length).split(",")) : nul
 /** @param {string} name */
 const want = (name) => !only || only.has(name);
 
-
 mkdirSync(".data/test-reports", { recursive: true });
 /** @type {{ name: string, ok: boolean, seconds: number }[]} */
 const results = [];
@@ -37,7 +36,11 @@ function step(name, cmd, args, extraEnv = {}) {
 function countsFromVitest(file) {
   if (!existsSync(file)) return null;
   const j = JSON.parse(readFileSync(file, "utf8"));
-  return { passed: j.numPassedTests ?? 0, failed: j.numFailedTests ?? 0, skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) };
+  return {
+    passed: j.numPassedTests ?? 0,
+    failed: j.numFailedTests ?? 0,
+    skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0),
+  };
 }
 
 /** @param {string} file @returns {Counts | null} */
@@ -56,17 +59,34 @@ step("lint", node, ["node_modules/eslint/bin/eslint.js", ".", "--max-warnings=0"
 const built = step("build", node, ["scripts/build-app.mjs", "--bench-routes"]);
 
 for (const f of ["vitest.json", "playwright.json"]) rmSync(`.data/test-reports/${f}`, { force: true });
-step("unit", node, ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", "--outputFile.json=.data/test-reports/vitest.json"], {
-  TALLY_STATIC_SCAN: built && want("build") ? "1" : "",
-});
+step(
+  "unit",
+  node,
+  [
+    "node_modules/vitest/vitest.mjs",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    "--outputFile.json=.data/test-reports/vitest.json",
+  ],
+  {
+    TALLY_STATIC_SCAN: built && want("build") ? "1" : "",
+  },
+);
 step("load", node, ["--import", "tsx", "scripts/load-invariants.ts"]);
 // Two instances of the standalone build behind a proxy, each restarted twice under traffic.
 step("deploy", node, ["--import", "tsx", "scripts/rolling-restart.ts"]);
-step("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: ".data/test-reports/playwright.json", TALLY_E2E_PREBUILT: built && want("build") ? "1" : "" });
+step("e2e", node, ["node_modules/@playwright/test/cli.js", "test"], {
+  PLAYWRIGHT_JSON_OUTPUT_NAME: ".data/test-reports/playwright.json",
+  TALLY_E2E_PREBUILT: built && want("build") ? "1" : "",
+});
 step("bench", node, ["--import", "tsx", "bench/run.ts", "--quick"]);
 
 const counts = /** @type {Counts[]} */ (
-  [countsFromVitest(".data/test-reports/vitest.json"), countsFromPlaywright(".data/test-reports/playwright.json")].filter(Boolean)
+  [
+    countsFromVitest(".data/test-reports/vitest.json"),
+    countsFromPlaywright(".data/test-reports/playwright.json"),
+  ].filter(Boolean)
 );
 const passed = counts.reduce((n, c) => n + c.passed, 0);
 let failed = counts.reduce((n, c) => n + c.failed, 0);

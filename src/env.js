@@ -108,7 +108,12 @@ export const env = createEnv({
     CLIENT_IP_HEADER: z.enum(["cf-connecting-ip", "x-real-ip", "x-vercel-forwarded-for", "fly-client-ip"]).optional(),
 
     /** Outgoing mail, e.g. smtp://user:pass@host:587 (npm run dev points it at the local mail catcher). Unset: mail stays queued. */
-    SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL").optional()),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, "SMTP_URL must be an smtp:// or smtps:// URL")
+        .optional(),
+    ),
     MAIL_FROM: z.string().default("Tally <no-reply@tally.localhost>"),
     /** Where the local mail catcher's web inbox is, shown in the dev header; set by npm run dev. */
     MAIL_CATCHER_URL: optionalString.pipe(z.string().url().optional()),
@@ -134,7 +139,12 @@ export const env = createEnv({
 // Next.js evaluates this module once per bundle (server, edge, every route's chunk) and in its worker
 // processes: the flag lives in the environment, which this process's later imports and the processes
 // it starts share, so a dev session says it once.
-if (!isProduction && env.AUTH_SECRET === DEV_AUTH_SECRET && process.env.NODE_ENV !== "test" && !process.env.TALLY_AUTH_SECRET_WARNED) {
+if (
+  !isProduction &&
+  env.AUTH_SECRET === DEV_AUTH_SECRET &&
+  process.env.NODE_ENV !== "test" &&
+  !process.env.TALLY_AUTH_SECRET_WARNED
+) {
   process.env.TALLY_AUTH_SECRET_WARNED = "1";
   console.warn("[tally] AUTH_SECRET is not set: using the development default. Never do this in production.");
 }

@@ -17,7 +17,10 @@ export async function register(): Promise<void> {
     reconcile: env.JOB_RECONCILE_INTERVAL_SECONDS * 1000,
   });
   // Account mail waits in the outbox until this process (or another instance) delivers it.
-  const [{ startMailer }, { startAccountHousekeeping }] = await Promise.all([import("./server/mail/mailer"), import("./server/auth/housekeeping")]);
+  const [{ startMailer }, { startAccountHousekeeping }] = await Promise.all([
+    import("./server/mail/mailer"),
+    import("./server/auth/housekeeping"),
+  ]);
   startMailer();
   startAccountHousekeeping();
   if (process.env.NODE_ENV !== "production") return;

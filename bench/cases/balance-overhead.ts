@@ -10,7 +10,8 @@ import { atLeast, fmt, type CaseReport } from "../lib/report";
 import { signUpAndSignIn } from "../lib/session";
 import { trpcQuery, trpcQueryUrl } from "../lib/trpc-http";
 
-const BATCH_STREAM_URL = (base: string) => `${base}/api/trpc/credits.balance?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: null } }))}`;
+const BATCH_STREAM_URL = (base: string) =>
+  `${base}/api/trpc/credits.balance?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: null } }))}`;
 
 interface BalanceOut {
   balance: number;
@@ -21,18 +22,37 @@ interface BalanceOut {
 async function checkRoutes(ctx: BenchContext, report: CaseReport, cookie: string, expected: number): Promise<void> {
   const base = ctx.server.baseUrl;
   const viaTrpc = await trpcQuery<BalanceOut>(base, "credits.balance", cookie);
-  report.check("tRPC credits.balance returns the account's balance", viaTrpc.balance === expected, `${viaTrpc.balance} vs ${expected}`);
+  report.check(
+    "tRPC credits.balance returns the account's balance",
+    viaTrpc.balance === expected,
+    `${viaTrpc.balance} vs ${expected}`,
+  );
   const streamed = await fetch(BATCH_STREAM_URL(base), { headers: { cookie, "trpc-accept": "application/jsonl" } });
   const streamedText = await streamed.text();
-  report.check("batch stream format returns the same balance", streamed.ok && streamedText.includes(`"balance":${expected}`), streamedText.slice(0, 120));
+  report.check(
+    "batch stream format returns the same balance",
+    streamed.ok && streamedText.includes(`"balance":${expected}`),
+    streamedText.slice(0, 120),
+  );
   const bare = (await (await fetch(`${base}/api/bench/balance`, { headers: { cookie } })).json()) as BalanceOut;
-  report.check("bare route returns the same balance", bare.balance === expected && bare.spendable === viaTrpc.spendable);
+  report.check(
+    "bare route returns the same balance",
+    bare.balance === expected && bare.spendable === viaTrpc.spendable,
+  );
   const anonTrpc = await fetch(trpcQueryUrl(base, "credits.balance"));
   const anonBare = await fetch(`${base}/api/bench/balance`);
-  report.check("both refuse a request without a session (401)", anonTrpc.status === 401 && anonBare.status === 401, `${anonTrpc.status}/${anonBare.status}`);
+  report.check(
+    "both refuse a request without a session (401)",
+    anonTrpc.status === 401 && anonBare.status === 401,
+    `${anonTrpc.status}/${anonBare.status}`,
+  );
   const constant = await fetch(`${base}/api/bench/constant`);
   const session = await fetch(`${base}/api/bench/session`, { headers: { cookie } });
-  report.check("constant and session-only routes answer", constant.ok && session.ok, `${constant.status}/${session.status}`);
+  report.check(
+    "constant and session-only routes answer",
+    constant.ok && session.ok,
+    `${constant.status}/${session.status}`,
+  );
 }
 
 export const balanceOverhead: BenchCase = {
@@ -49,7 +69,12 @@ export const balanceOverhead: BenchCase = {
     const items = [
       httpMeasurable({ name: "trpc", url: trpcQueryUrl(ctx.server.baseUrl, "credits.balance"), headers, connections }),
       // What the browser sends: httpBatchStreamLink's batched GET, answered as a JSON-lines stream.
-      httpMeasurable({ name: "trpc-stream", url: BATCH_STREAM_URL(ctx.server.baseUrl), headers: { ...headers, "trpc-accept": "application/jsonl" }, connections }),
+      httpMeasurable({
+        name: "trpc-stream",
+        url: BATCH_STREAM_URL(ctx.server.baseUrl),
+        headers: { ...headers, "trpc-accept": "application/jsonl" },
+        connections,
+      }),
       httpMeasurable({ name: "bare", url: `${ctx.server.baseUrl}/api/bench/balance`, headers, connections }),
       httpMeasurable({ name: "session", url: `${ctx.server.baseUrl}/api/bench/session`, headers, connections }),
       httpMeasurable({ name: "constant", url: `${ctx.server.baseUrl}/api/bench/constant`, connections }),
@@ -61,7 +86,11 @@ export const balanceOverhead: BenchCase = {
         poolSize: 10,
       }),
     ];
-    const m = await measureInterleaved(items, { runs: ctx.opts.runs, durationSec: ctx.opts.durationSec, warmupSec: warmupSec(ctx) });
+    const m = await measureInterleaved(items, {
+      runs: ctx.opts.runs,
+      durationSec: ctx.opts.durationSec,
+      warmupSec: warmupSec(ctx),
+    });
     const trpc = m.get("trpc")!;
     const trpcStream = m.get("trpc-stream")!;
     const bare = m.get("bare")!;
@@ -69,26 +98,49 @@ export const balanceOverhead: BenchCase = {
     const constant = m.get("constant")!;
     const pg = m.get("pg")!;
 
-    for (const [name, s] of m) report.check(`${name}: no errors or non-2xx under load`, s.failures === 0, `${s.failures} failed`);
+    for (const [name, s] of m)
+      report.check(`${name}: no errors or non-2xx under load`, s.failures === 0, `${s.failures} failed`);
 
     const line = (s: typeof trpc) => `${fmt.rate(s.reqPerSec, "req/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
     const overhead = trpc.reqPerSec / bare.reqPerSec;
     const target = atLeast(overhead, 0.8, "tRPC per-request work, see notes");
-    const streamOutcome = atLeast(trpcStream.reqPerSec / bare.reqPerSec, 0.8, "batching + JSON-lines streaming, see notes");
+    const streamOutcome = atLeast(
+      trpcStream.reqPerSec / bare.reqPerSec,
+      0.8,
+      "batching + JSON-lines streaming, see notes",
+    );
     if (!streamOutcome.met) {
-      report.note("the browser's link (httpBatchStreamLink) costs more than a plain tRPC GET: the batch envelope and a streamed JSON-lines response (chunked, with per-value framing) instead of one JSON body");
+      report.note(
+        "the browser's link (httpBatchStreamLink) costs more than a plain tRPC GET: the batch envelope and a streamed JSON-lines response (chunked, with per-value framing) instead of one JSON body",
+      );
     }
     if (!target.met) {
-      report.note("per request tRPC adds the fetch adapter, context creation, procedure lookup, two middlewares (domain errors, auth) and superjson on the way out; with a handler this cheap that share is visible");
+      report.note(
+        "per request tRPC adds the fetch adapter, context creation, procedure lookup, two middlewares (domain errors, auth) and superjson on the way out; with a handler this cheap that share is visible",
+      );
     }
     report.note(
       `where the bare route's time goes: constant route ${fmt.rate(constant.reqPerSec, "req/s")} → + session check (next-auth JWT cookie decode) ${fmt.ratio(session.reqPerSec / constant.reqPerSec)} → + balance query ${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} → + tRPC ${fmt.ratio(trpc.reqPerSec / constant.reqPerSec)}`,
     );
-    report.row("tRPC credits.balance", line(trpc), { ratio: `${fmt.ratio(overhead)} of bare`, target: "≥ 0.80× bare", result: target.text });
-    report.row("tRPC, browser's batch stream format", line(trpcStream), { ratio: `${fmt.ratio(trpcStream.reqPerSec / bare.reqPerSec)} of bare`, target: "≥ 0.80× bare", result: streamOutcome.text });
-    report.row("bare route (same session + query)", line(bare), { ratio: `${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} of constant` });
-    report.row("session check only (no query)", line(session), { ratio: `${fmt.ratio(session.reqPerSec / constant.reqPerSec)} of constant` });
+    report.row("tRPC credits.balance", line(trpc), {
+      ratio: `${fmt.ratio(overhead)} of bare`,
+      target: "≥ 0.80× bare",
+      result: target.text,
+    });
+    report.row("tRPC, browser's batch stream format", line(trpcStream), {
+      ratio: `${fmt.ratio(trpcStream.reqPerSec / bare.reqPerSec)} of bare`,
+      target: "≥ 0.80× bare",
+      result: streamOutcome.text,
+    });
+    report.row("bare route (same session + query)", line(bare), {
+      ratio: `${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} of constant`,
+    });
+    report.row("session check only (no query)", line(session), {
+      ratio: `${fmt.ratio(session.reqPerSec / constant.reqPerSec)} of constant`,
+    });
     report.row("constant route (framework floor)", line(constant));
-    report.row("raw pg loop (database floor)", line(pg), { ratio: `tRPC = ${fmt.ratio(trpc.reqPerSec / pg.reqPerSec)} of it` });
+    report.row("raw pg loop (database floor)", line(pg), {
+      ratio: `tRPC = ${fmt.ratio(trpc.reqPerSec / pg.reqPerSec)} of it`,
+    });
   },
 };

@@ -40,7 +40,11 @@ async function loop(durationSec: number, once: Variant): Promise<RunStats> {
 }
 
 /** Interleaved runs of a metered and a bare variant; medians. */
-async function compare(ctx: BenchContext, metered: Variant, bare: Variant): Promise<{ on: RunStats; off: RunStats; meteredReplies: number }> {
+async function compare(
+  ctx: BenchContext,
+  metered: Variant,
+  bare: Variant,
+): Promise<{ on: RunStats; off: RunStats; meteredReplies: number }> {
   const on: RunStats[] = [];
   const off: RunStats[] = [];
   const warm = ctx.opts.quick ? 0.3 : 1;
@@ -60,7 +64,13 @@ async function compare(ctx: BenchContext, metered: Variant, bare: Variant): Prom
   return { on: med(on), off: med(off), meteredReplies };
 }
 
-async function checkSettled(ctx: BenchContext, report: CaseReport, label: string, userId: string, replies: number): Promise<void> {
+async function checkSettled(
+  ctx: BenchContext,
+  report: CaseReport,
+  label: string,
+  userId: string,
+  replies: number,
+): Promise<void> {
   const holds = await ctx.db.creditHold.groupBy({ by: ["status"], where: { userId }, _count: true });
   const active = holds.find((h) => h.status === "active")?._count ?? 0;
   const settled = holds.find((h) => h.status === "settled")?._count ?? 0;
@@ -74,7 +84,11 @@ async function checkSettled(ctx: BenchContext, report: CaseReport, label: string
     [userId],
   );
   const row = charges.rows[0]!;
-  report.check(`${label}: credits charged on messages == chat_usage in the ledger`, Number(row.n) === replies && row.charged === row.ledger, `${row.n} msgs, ${row.charged} vs ${row.ledger}`);
+  report.check(
+    `${label}: credits charged on messages == chat_usage in the ledger`,
+    Number(row.n) === replies && row.charged === row.ledger,
+    `${row.n} msgs, ${row.charged} vs ${row.ledger}`,
+  );
   const mismatches = await balanceMismatches(ctx.sql, [userId]);
   report.check(`${label}: balance == sum(ledger)`, mismatches.length === 0, mismatches.join("; "));
 }
@@ -82,9 +96,17 @@ async function checkSettled(ctx: BenchContext, report: CaseReport, label: string
 function rows(report: CaseReport, label: string, on: RunStats, off: RunStats): void {
   const ttft = atMost(on.ttftMs / off.ttftMs, 1.1, "reserve before the first token, see notes");
   const tps = atMost(off.tokensPerSec / on.tokensPerSec, 1.1, "settle before the stream ends, see notes");
-  report.row(`${label}: time to first token, metered`, fmt.ms(on.ttftMs), { ratio: `${fmt.ratio(on.ttftMs / off.ttftMs)} of bare`, target: "≤ 1.10×", result: ttft.text });
+  report.row(`${label}: time to first token, metered`, fmt.ms(on.ttftMs), {
+    ratio: `${fmt.ratio(on.ttftMs / off.ttftMs)} of bare`,
+    target: "≤ 1.10×",
+    result: ttft.text,
+  });
   report.row(`${label}: time to first token, bare`, fmt.ms(off.ttftMs));
-  report.row(`${label}: tokens/s per reply, metered`, fmt.rate(on.tokensPerSec, "tok/s"), { ratio: `bare = ${fmt.ratio(off.tokensPerSec / on.tokensPerSec)} of it`, target: "≤ 1.10×", result: tps.text });
+  report.row(`${label}: tokens/s per reply, metered`, fmt.rate(on.tokensPerSec, "tok/s"), {
+    ratio: `bare = ${fmt.ratio(off.tokensPerSec / on.tokensPerSec)} of it`,
+    target: "≤ 1.10×",
+    result: tps.text,
+  });
   report.row(`${label}: tokens/s per reply, bare`, fmt.rate(off.tokensPerSec, "tok/s"));
 }
 
@@ -93,10 +115,21 @@ export const chatMetering: BenchCase = {
   title: "Chat metering overhead",
   async run(ctx, report) {
     const user = await ctx.db.user.create({ data: { email: `bench-chat-${Date.now()}@example.test` } });
-    await grant(ctx.db, { userId: user.id, amount: 1_000_000_000, reason: "adjustment", refType: "operator", refId: user.id });
+    await grant(ctx.db, {
+      userId: user.id,
+      amount: 1_000_000_000,
+      reason: "adjustment",
+      refType: "operator",
+      refId: user.id,
+    });
     const deps: ChatDeps = {
       db: ctx.db,
-      model: { model: new DemoLanguageModel({ delayMs: BENCH_DEMO_DELAY_MS }), id: "demo", label: "Demo model", demo: true },
+      model: {
+        model: new DemoLanguageModel({ delayMs: BENCH_DEMO_DELAY_MS }),
+        id: "demo",
+        label: "Demo model",
+        demo: true,
+      },
       config: chatConfigFromEnv(),
       maxTitleChars: 120,
     };
@@ -105,12 +138,24 @@ export const chatMetering: BenchCase = {
     rows(report, "in process", local.on, local.off);
 
     const web = await signUpAndSignIn(ctx.server.baseUrl, "chat");
-    await grant(ctx.db, { userId: web.userId, amount: 1_000_000_000, reason: "adjustment", refType: "operator", refId: web.userId });
-    const http = await compare(ctx, httpMetered(ctx.server.baseUrl, web.cookie), httpBare(ctx.server.baseUrl, web.cookie));
+    await grant(ctx.db, {
+      userId: web.userId,
+      amount: 1_000_000_000,
+      reason: "adjustment",
+      refType: "operator",
+      refId: web.userId,
+    });
+    const http = await compare(
+      ctx,
+      httpMetered(ctx.server.baseUrl, web.cookie),
+      httpBare(ctx.server.baseUrl, web.cookie),
+    );
     await checkSettled(ctx, report, "over HTTP", web.userId, http.meteredReplies);
     rows(report, "over HTTP", http.on, http.off);
 
-    report.note(`${CHATS} concurrent chats, demo model at ${BENCH_DEMO_DELAY_MS} ms/token; "bare" streams the same model with no credits, messages or tRPC`);
+    report.note(
+      `${CHATS} concurrent chats, demo model at ${BENCH_DEMO_DELAY_MS} ms/token; "bare" streams the same model with no credits, messages or tRPC`,
+    );
     report.note(
       "before the first token sendMessage checks the conversation, counts the rate limit, sweeps stale holds, loads history and commits the worst-case hold + both messages in one transaction; the reply ends only after the settle transaction. The bare model does none of this, so the ratio is the full price of never streaming an unpaid token",
     );

@@ -44,7 +44,11 @@ export const pageWeight: BenchCase = {
 
     await checkPageGated(report);
     const ref = await weigh(REFERENCE);
-    report.check("reference page renders with its scripts", ref.status === 200 && ref.scripts > 0, `status ${ref.status}, ${ref.scripts} scripts`);
+    report.check(
+      "reference page renders with its scripts",
+      ref.status === 200 && ref.scripts > 0,
+      `status ${ref.status}, ${ref.scripts} scripts`,
+    );
     report.row(`${REFERENCE} (reference)`, `${fmt.kb(ref.kb)} gz · ${ref.scripts} scripts`);
     for (const path of PAGES) {
       const page = await weigh(path);
@@ -52,8 +56,12 @@ export const pageWeight: BenchCase = {
         report.row(path, `skipped: answered ${page.status} (page not available in this build)`);
         continue;
       }
-      report.row(path, `${fmt.kb(page.kb)} gz · ${page.scripts} scripts`, { ratio: `${fmt.ratio(page.kb / ref.kb)} of reference (+${fmt.kb(page.kb - ref.kb)})` });
+      report.row(path, `${fmt.kb(page.kb)} gz · ${page.scripts} scripts`, {
+        ratio: `${fmt.ratio(page.kb / ref.kb)} of reference (+${fmt.kb(page.kb - ref.kb)})`,
+      });
     }
-    report.note("signed-in HTML; first-load JS = the /_next/static scripts the HTML loads, gzip level 6 (includes the root layout's client components, shared by the reference)");
+    report.note(
+      "signed-in HTML; first-load JS = the /_next/static scripts the HTML loads, gzip level 6 (includes the root layout's client components, shared by the reference)",
+    );
   },
 };

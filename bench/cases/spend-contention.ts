@@ -22,7 +22,11 @@ async function createFundedUser(ctx: BenchContext, label: string, credits: numbe
 }
 
 /** `SPENDERS` loops calling `spendOnce(worker, i)` for the given time; counts successes. */
-function spendLoop(name: string, spendOnce: (worker: number, i: number) => Promise<void>, counts: Map<string, number>): Measurable {
+function spendLoop(
+  name: string,
+  spendOnce: (worker: number, i: number) => Promise<void>,
+  counts: Map<string, number>,
+): Measurable {
   return {
     name,
     async run(durationSec) {
@@ -55,7 +59,9 @@ async function rawSpend(pool: pg.Pool, userId: string, refId: string): Promise<v
   const c = await pool.connect();
   try {
     await c.query("BEGIN");
-    const { rows } = await c.query<{ balance: number }>(`SELECT balance FROM "User" WHERE id = $1 FOR UPDATE`, [userId]);
+    const { rows } = await c.query<{ balance: number }>(`SELECT balance FROM "User" WHERE id = $1 FOR UPDATE`, [
+      userId,
+    ]);
     const after = Number(rows[0]!.balance) - 1;
     await c.query(
       `INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId") VALUES ($1, $2, -1, $3, 'chat_usage', 'bench_raw', $4)`,
@@ -71,7 +77,14 @@ async function rawSpend(pool: pg.Pool, userId: string, refId: string): Promise<v
   }
 }
 
-async function checkNoLostUpdates(ctx: BenchContext, report: CaseReport, label: string, userIds: string[], spends: number, refType: string): Promise<void> {
+async function checkNoLostUpdates(
+  ctx: BenchContext,
+  report: CaseReport,
+  label: string,
+  userIds: string[],
+  spends: number,
+  refType: string,
+): Promise<void> {
   const r = await ctx.sql.query<{ n: string; balance: string }>(
     `SELECT COUNT(*) AS n, (SELECT SUM(balance) FROM "User" WHERE id = ANY($1)) AS balance
        FROM "CreditLedger" WHERE "userId" = ANY($1) AND "refType" = $2`,
@@ -80,8 +93,16 @@ async function checkNoLostUpdates(ctx: BenchContext, report: CaseReport, label: 
   const rows = Number(r.rows[0]!.n);
   const balance = Number(r.rows[0]!.balance);
   const expected = START_BALANCE * userIds.length - spends;
-  report.check(`${label}: every acknowledged spend has one ledger row (${spends.toLocaleString("en-US")})`, rows === spends, `${rows} rows`);
-  report.check(`${label}: no lost updates (balance == start − spends)`, balance === expected, `${balance} vs ${expected}`);
+  report.check(
+    `${label}: every acknowledged spend has one ledger row (${spends.toLocaleString("en-US")})`,
+    rows === spends,
+    `${rows} rows`,
+  );
+  report.check(
+    `${label}: no lost updates (balance == start − spends)`,
+    balance === expected,
+    `${balance} vs ${expected}`,
+  );
   const mismatches = await balanceMismatches(ctx.sql, userIds);
   report.check(`${label}: balance == sum(ledger)`, mismatches.length === 0, mismatches.slice(0, 3).join("; "));
 }
@@ -90,11 +111,19 @@ async function checkNoLostUpdates(ctx: BenchContext, report: CaseReport, label: 
 async function checkRaceSafety(ctx: BenchContext, db: Db, report: CaseReport): Promise<void> {
   const userId = await createFundedUser(ctx, "race", 5);
   const outcomes = await Promise.allSettled(
-    Array.from({ length: SPENDERS }, (_, i) => spend(db, { userId, amount: 1, refType: "chat_message", refId: `${userId}:${i}` })),
+    Array.from({ length: SPENDERS }, (_, i) =>
+      spend(db, { userId, amount: 1, refType: "chat_message", refId: `${userId}:${i}` }),
+    ),
   );
   const ok = outcomes.filter((o) => o.status === "fulfilled").length;
-  const refused = outcomes.filter((o) => o.status === "rejected" && o.reason instanceof InsufficientCreditsError).length;
-  report.check("5 credits, 20 racing spends: exactly 5 succeed, 15 get InsufficientCredits, balance 0", ok === 5 && refused === 15 && (await balanceOf(ctx.sql, userId)) === 0, `${ok} ok, ${refused} refused`);
+  const refused = outcomes.filter(
+    (o) => o.status === "rejected" && o.reason instanceof InsufficientCreditsError,
+  ).length;
+  report.check(
+    "5 credits, 20 racing spends: exactly 5 succeed, 15 get InsufficientCredits, balance 0",
+    ok === 5 && refused === 15 && (await balanceOf(ctx.sql, userId)) === 0,
+    `${ok} ok, ${refused} refused`,
+  );
 
   let replayOk = false;
   try {
@@ -116,19 +145,39 @@ export const spendContention: BenchCase = {
     try {
       const one = await createFundedUser(ctx, "one", START_BALANCE);
       const raw = await createFundedUser(ctx, "raw", START_BALANCE);
-      const many = await Promise.all(Array.from({ length: SPENDERS }, (_, i) => createFundedUser(ctx, `many${i}`, START_BALANCE)));
+      const many = await Promise.all(
+        Array.from({ length: SPENDERS }, (_, i) => createFundedUser(ctx, `many${i}`, START_BALANCE)),
+      );
       const db = handle.db;
       let run = 0;
       const counts = new Map<string, number>();
       const ref = (worker: number, i: number) => `${run}:${worker}:${i}`;
       const items = [
-        spendLoop("one", (w, i) => spend(db, { userId: one, amount: 1, refType: "chat_message", refId: `one:${ref(w, i)}` }).then(() => undefined), counts),
-        spendLoop("many", (w, i) => spend(db, { userId: many[w]!, amount: 1, refType: "chat_message", refId: `many:${ref(w, i)}` }).then(() => undefined), counts),
+        spendLoop(
+          "one",
+          (w, i) =>
+            spend(db, { userId: one, amount: 1, refType: "chat_message", refId: `one:${ref(w, i)}` }).then(
+              () => undefined,
+            ),
+          counts,
+        ),
+        spendLoop(
+          "many",
+          (w, i) =>
+            spend(db, { userId: many[w]!, amount: 1, refType: "chat_message", refId: `many:${ref(w, i)}` }).then(
+              () => undefined,
+            ),
+          counts,
+        ),
         spendLoop("raw", (w, i) => rawSpend(rawPool, raw, `raw:${ref(w, i)}`), counts),
       ];
       // Each measured run (and the warm-up) needs fresh refs, or spends would be idempotent no-ops.
       const withRunCounter = items.map((item) => ({ name: item.name, run: (d: number) => (run++, item.run(d)) }));
-      const m = await measureInterleaved(withRunCounter, { runs: ctx.opts.runs, durationSec: ctx.opts.durationSec, warmupSec: ctx.opts.quick ? 0.3 : 1 });
+      const m = await measureInterleaved(withRunCounter, {
+        runs: ctx.opts.runs,
+        durationSec: ctx.opts.durationSec,
+        warmupSec: ctx.opts.quick ? 0.3 : 1,
+      });
       for (const [name, s] of m) report.check(`${name}: no failed spends`, s.failures === 0, `${s.failures} failed`);
 
       await checkNoLostUpdates(ctx, report, "one account", [one], counts.get("one") ?? 0, "bench_spend");
@@ -147,13 +196,16 @@ export const spendContention: BenchCase = {
           ? `the raw-SQL floor reaches ${fmt.rate(rawS.reqPerSec, "spends/s")} here, so the gap to 1,000/s is the ORM transaction's per-statement overhead and the extra ref lookup, not the database`
           : `even the raw-SQL floor reaches only ${fmt.rate(rawS.reqPerSec, "spends/s")} on this machine now, so 1,000/s on one account would need a shorter critical section (e.g. one SQL statement per spend)`;
       report.note(`${lockNote}; ${verdict}`);
-      const line = (s: typeof oneS) => `${fmt.rate(s.reqPerSec, "spends/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
+      const line = (s: typeof oneS) =>
+        `${fmt.rate(s.reqPerSec, "spends/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
       report.row(`spend(), ${SPENDERS} spenders on one account`, line(oneS), {
         ratio: `${fmt.ratio(oneS.reqPerSec / rawS.reqPerSec)} of raw SQL`,
         target: "≥ 1,000 spends/s",
         result: target.text,
       });
-      report.row(`spend(), ${SPENDERS} spenders on ${SPENDERS} accounts`, line(manyS), { ratio: `one account = ${fmt.ratio(oneS.reqPerSec / manyS.reqPerSec)} of it` });
+      report.row(`spend(), ${SPENDERS} spenders on ${SPENDERS} accounts`, line(manyS), {
+        ratio: `one account = ${fmt.ratio(oneS.reqPerSec / manyS.reqPerSec)} of it`,
+      });
       report.row("raw SQL transaction, one account (floor)", line(rawS));
     } finally {
       await rawPool.end();

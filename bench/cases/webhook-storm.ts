@@ -22,7 +22,13 @@ interface Delivery {
   eventId: string;
 }
 
-function checkoutEvent(eventId: string, type: string, sessionId: string, userId: string, pack: ReturnType<typeof packsFrom>[number]): string {
+function checkoutEvent(
+  eventId: string,
+  type: string,
+  sessionId: string,
+  userId: string,
+  pack: ReturnType<typeof packsFrom>[number],
+): string {
   return JSON.stringify({
     id: eventId,
     object: "event",
@@ -48,7 +54,11 @@ function checkoutEvent(eventId: string, type: string, sessionId: string, userId:
 }
 
 /** A session opened as billing.checkout opens it, and paid, on the emulator. */
-async function paidSession(ctx: BenchContext, userId: string, pack: ReturnType<typeof packsFrom>[number]): Promise<string> {
+async function paidSession(
+  ctx: BenchContext,
+  userId: string,
+  pack: ReturnType<typeof packsFrom>[number],
+): Promise<string> {
   const session = await ctx.stripe.sdk.checkout.sessions.create({
     mode: "payment",
     line_items: [{ price: pack.priceId, quantity: 1 }],
@@ -61,14 +71,30 @@ async function paidSession(ctx: BenchContext, userId: string, pack: ReturnType<t
 }
 
 /** Paid sessions on the emulator and their pending purchases in the database, then 2×`unique` shuffled deliveries. */
-async function prepareRun(ctx: BenchContext, run: number, userIds: string[], unique: number): Promise<{ deliveries: Delivery[]; sessionIds: string[] }> {
+async function prepareRun(
+  ctx: BenchContext,
+  run: number,
+  userIds: string[],
+  unique: number,
+): Promise<{ deliveries: Delivery[]; sessionIds: string[] }> {
   const pack = packsFrom()[0]!;
   const sessions: { id: string; userId: string }[] = [];
-  await runWithConcurrency(Array.from({ length: unique }, (_, i) => userIds[i % userIds.length]!), 10, async (userId) => {
-    sessions.push({ id: await paidSession(ctx, userId, pack), userId });
-  });
+  await runWithConcurrency(
+    Array.from({ length: unique }, (_, i) => userIds[i % userIds.length]!),
+    10,
+    async (userId) => {
+      sessions.push({ id: await paidSession(ctx, userId, pack), userId });
+    },
+  );
   await ctx.db.purchase.createMany({
-    data: sessions.map((s) => ({ id: s.id, userId: s.userId, packId: pack.id, credits: pack.credits, amountTotal: pack.unitAmount, currency: pack.currency })),
+    data: sessions.map((s) => ({
+      id: s.id,
+      userId: s.userId,
+      packId: pack.id,
+      credits: pack.credits,
+      amountTotal: pack.unitAmount,
+      currency: pack.currency,
+    })),
   });
   const deliveries: Delivery[] = [];
   sessions.forEach((s, i) => {
@@ -77,12 +103,22 @@ async function prepareRun(ctx: BenchContext, run: number, userIds: string[], uni
     deliveries.push({ payload, eventId });
     // Half the duplicates are Stripe redelivering the same event, half a second event for the session.
     if (i % 2 === 0) deliveries.push({ payload, eventId });
-    else deliveries.push({ payload: checkoutEvent(`${eventId}_again`, "checkout.session.async_payment_succeeded", s.id, s.userId, pack), eventId: `${eventId}_again` });
+    else
+      deliveries.push({
+        payload: checkoutEvent(`${eventId}_again`, "checkout.session.async_payment_succeeded", s.id, s.userId, pack),
+        eventId: `${eventId}_again`,
+      });
   });
   return { deliveries: shuffle(deliveries), sessionIds: sessions.map((s) => s.id) };
 }
 
-async function send(baseUrl: string, deliveries: Delivery[], secret: string, expectStatus: number, bad: { count: number }): Promise<PoolStats> {
+async function send(
+  baseUrl: string,
+  deliveries: Delivery[],
+  secret: string,
+  expectStatus: number,
+  bad: { count: number },
+): Promise<PoolStats> {
   return runWithConcurrency(deliveries, 50, async (d) => {
     const signature = Stripe.webhooks.generateTestHeaderString({ payload: d.payload, secret });
     const res = await fetch(`${baseUrl}/api/stripe/webhook`, {
@@ -95,19 +131,38 @@ async function send(baseUrl: string, deliveries: Delivery[], secret: string, exp
   });
 }
 
-async function checkExactlyOnce(ctx: BenchContext, report: CaseReport, userIds: string[], sessionIds: string[], eventIds: Set<string>, perSessionCredits: number): Promise<void> {
+async function checkExactlyOnce(
+  ctx: BenchContext,
+  report: CaseReport,
+  userIds: string[],
+  sessionIds: string[],
+  eventIds: Set<string>,
+  perSessionCredits: number,
+): Promise<void> {
   const rows = await ctx.sql.query<{ refId: string; n: string }>(
     `SELECT "refId", COUNT(*) AS n FROM "CreditLedger" WHERE "refType" = $1 AND "refId" = ANY($2) GROUP BY "refId"`,
     [CHECKOUT_REF_TYPE, sessionIds],
   );
   const once = rows.rows.filter((r) => Number(r.n) === 1).length;
-  report.check(`each of ${sessionIds.length.toLocaleString("en-US")} paid sessions credited exactly once`, once === sessionIds.length && rows.rows.length === sessionIds.length, `${once} once, ${rows.rows.length} credited`);
-  const paid = await ctx.db.purchase.count({ where: { id: { in: sessionIds }, status: "paid", creditedAt: { not: null } } });
+  report.check(
+    `each of ${sessionIds.length.toLocaleString("en-US")} paid sessions credited exactly once`,
+    once === sessionIds.length && rows.rows.length === sessionIds.length,
+    `${once} once, ${rows.rows.length} credited`,
+  );
+  const paid = await ctx.db.purchase.count({
+    where: { id: { in: sessionIds }, status: "paid", creditedAt: { not: null } },
+  });
   report.check("every purchase is marked paid", paid === sessionIds.length, `${paid}`);
   const events = await ctx.db.stripeEvent.count({ where: { id: { in: [...eventIds] } } });
   report.check("every distinct event id recorded once", events === eventIds.size, `${events} of ${eventIds.size}`);
-  const total = await ctx.sql.query<{ s: string }>(`SELECT SUM(balance) AS s FROM "User" WHERE id = ANY($1)`, [userIds]);
-  report.check("users hold exactly sessions × pack credits", Number(total.rows[0]!.s) === sessionIds.length * perSessionCredits, `${total.rows[0]!.s}`);
+  const total = await ctx.sql.query<{ s: string }>(`SELECT SUM(balance) AS s FROM "User" WHERE id = ANY($1)`, [
+    userIds,
+  ]);
+  report.check(
+    "users hold exactly sessions × pack credits",
+    Number(total.rows[0]!.s) === sessionIds.length * perSessionCredits,
+    `${total.rows[0]!.s}`,
+  );
   const mismatches = await balanceMismatches(ctx.sql, userIds);
   report.check("balance == sum(ledger) for every buyer", mismatches.length === 0, mismatches.slice(0, 3).join("; "));
 }
@@ -117,8 +172,13 @@ export const webhookStorm: BenchCase = {
   title: "Webhook storm",
   async run(ctx, report) {
     const unique = ctx.opts.quick ? 100 : 500;
-    if (ctx.opts.quick) report.note("quick mode sends 200 events (100 unique + 100 duplicates) per run; full mode 1,000");
-    const users = await Promise.all(Array.from({ length: USERS }, (_, i) => ctx.db.user.create({ data: { email: `bench-buyer${i}-${Date.now()}@example.test` } })));
+    if (ctx.opts.quick)
+      report.note("quick mode sends 200 events (100 unique + 100 duplicates) per run; full mode 1,000");
+    const users = await Promise.all(
+      Array.from({ length: USERS }, (_, i) =>
+        ctx.db.user.create({ data: { email: `bench-buyer${i}-${Date.now()}@example.test` } }),
+      ),
+    );
     const userIds = users.map((u) => u.id);
     const allSessions: string[] = [];
     const allEvents = new Set<string>();
@@ -140,7 +200,11 @@ export const webhookStorm: BenchCase = {
       deliveries.forEach((d) => allEvents.add(d.eventId));
     }
     report.check("every signed event answered 200", wrongStatus.count === 0, `${wrongStatus.count} did not`);
-    report.check("every badly signed event answered 400 and wrote nothing", rejectedBad.count === 0, `${rejectedBad.count} did not`);
+    report.check(
+      "every badly signed event answered 400 and wrote nothing",
+      rejectedBad.count === 0,
+      `${rejectedBad.count} did not`,
+    );
     await checkExactlyOnce(ctx, report, userIds, allSessions, allEvents, packsFrom()[0]!.credits);
 
     const rate = median(real.map((r) => r.perSec));
@@ -149,11 +213,18 @@ export const webhookStorm: BenchCase = {
     report.note(
       "a new event costs one Stripe read (the session with its line items, from the in-process emulator) and ~11 sequential statements: event-id lookup, purchase read, one transaction (account row lock, ref lookup, ledger insert, balance update, purchase read + update), then the event-id insert; a duplicate stops at the first lookup. Events for the same buyer serialise on the account row lock (100 buyers here)",
     );
-    report.row(`${(2 * unique).toLocaleString("en-US")} signed events, 50 concurrent`, `${fmt.rate(rate, "events/s")} · p50 ${fmt.ms(median(real.map((r) => r.p50)))} · p99 ${fmt.ms(median(real.map((r) => r.p99)))}`, {
-      ratio: `${fmt.ratio(rate / floorRate)} of bad-signature floor`,
-      target: "≥ 200 events/s",
-      result: outcome.text,
-    });
-    report.row("same requests, bad signature (floor)", `${fmt.rate(floorRate, "req/s")} · p50 ${fmt.ms(median(floor.map((r) => r.p50)))}`);
+    report.row(
+      `${(2 * unique).toLocaleString("en-US")} signed events, 50 concurrent`,
+      `${fmt.rate(rate, "events/s")} · p50 ${fmt.ms(median(real.map((r) => r.p50)))} · p99 ${fmt.ms(median(real.map((r) => r.p99)))}`,
+      {
+        ratio: `${fmt.ratio(rate / floorRate)} of bad-signature floor`,
+        target: "≥ 200 events/s",
+        result: outcome.text,
+      },
+    );
+    report.row(
+      "same requests, bad signature (floor)",
+      `${fmt.rate(floorRate, "req/s")} · p50 ${fmt.ms(median(floor.map((r) => r.p50)))}`,
+    );
   },
 };

@@ -51,7 +51,12 @@ export function inProcessBare(deps: ChatDeps): Variant {
   const prompt = buildPrompt([], QUESTION);
   return () =>
     timed(async () => {
-      const result = streamText({ model: deps.model.model, system: prompt.system, messages: prompt.messages, maxOutputTokens: deps.config.maxOutputTokens });
+      const result = streamText({
+        model: deps.model.model,
+        system: prompt.system,
+        messages: prompt.messages,
+        maxOutputTokens: deps.config.maxOutputTokens,
+      });
       return (async function* () {
         for await (const part of result.fullStream) {
           if (part.type === "text-delta") yield { delta: part.text };

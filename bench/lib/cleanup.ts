@@ -12,7 +12,9 @@ export function runCleanup(): Promise<void> {
       try {
         await task.fn();
       } catch (error) {
-        console.error(`[bench] cleanup "${task.name}" failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `[bench] cleanup "${task.name}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   })();

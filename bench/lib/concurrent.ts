@@ -10,7 +10,11 @@ export interface PoolStats {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; timing of each call and overall rate. */
-export async function runWithConcurrency<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<PoolStats> {
+export async function runWithConcurrency<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T) => Promise<void>,
+): Promise<PoolStats> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -25,5 +29,12 @@ export async function runWithConcurrency<T>(items: T[], concurrency: number, fn:
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSec: items.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), meanMs: mean(latencies), count: items.length, seconds };
+  return {
+    perSec: items.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    meanMs: mean(latencies),
+    count: items.length,
+    seconds,
+  };
 }

@@ -17,7 +17,11 @@ export async function checkRoutesGated(report: CaseReport): Promise<void> {
     (await balance.GET()).status,
     (await chat.POST(new Request("http://127.0.0.1/api/bench/chat", { method: "POST", body: "{}" }))).status,
   ];
-  report.check("bench routes answer 404 without TALLY_BENCH_ROUTES=1", statuses.every((s) => s === 404), statuses.join("/"));
+  report.check(
+    "bench routes answer 404 without TALLY_BENCH_ROUTES=1",
+    statuses.every((s) => s === 404),
+    statuses.join("/"),
+  );
 }
 
 export async function checkPageGated(report: CaseReport): Promise<void> {
@@ -28,5 +32,9 @@ export async function checkPageGated(report: CaseReport): Promise<void> {
   } catch (error) {
     digest = (error as { digest?: string }).digest;
   }
-  report.check("/bench/reference is notFound() without TALLY_BENCH_ROUTES=1", digest?.endsWith(";404") === true, String(digest));
+  report.check(
+    "/bench/reference is notFound() without TALLY_BENCH_ROUTES=1",
+    digest?.endsWith(";404") === true,
+    String(digest),
+  );
 }

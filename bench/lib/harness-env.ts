@@ -9,4 +9,3 @@ process.env.TALLY_LOG = "silent";
 process.env.AUTH_SECRET = "tally-bench-harness-process-secret-0000000000";
 // The gate check imports the bench routes here and expects them switched off.
 delete process.env.TALLY_BENCH_ROUTES;
-

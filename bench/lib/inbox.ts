@@ -16,7 +16,9 @@ export async function verifyThroughInbox(appUrl: string, email: string, timeoutM
   const deadline = Date.now() + timeoutMs;
   let link: string | undefined;
   while (!link) {
-    const messages = (await (await fetch(`${inbox}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { links: string[] }[];
+    const messages = (await (await fetch(`${inbox}/api/messages?to=${encodeURIComponent(email)}`)).json()) as {
+      links: string[];
+    }[];
     link = messages.flatMap((m) => m.links).find((l) => l.includes("/auth/verify?token="));
     if (link) break;
     if (Date.now() > deadline) throw new Error(`no verification mail for ${email} within ${timeoutMs} ms`);

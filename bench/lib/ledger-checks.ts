@@ -8,7 +8,9 @@ export async function balanceMismatches(sql: pg.Pool, userIds: string[]): Promis
     [userIds],
   );
   if (r.rows.length !== userIds.length) return [`expected ${userIds.length} users, found ${r.rows.length}`];
-  return r.rows.filter((row) => Number(row.ledger ?? 0) !== Number(row.balance)).map((row) => `${row.id}: balance ${row.balance} ≠ ledger ${row.ledger}`);
+  return r.rows
+    .filter((row) => Number(row.ledger ?? 0) !== Number(row.balance))
+    .map((row) => `${row.id}: balance ${row.balance} ≠ ledger ${row.ledger}`);
 }
 
 export async function balanceOf(sql: pg.Pool, userId: string): Promise<number> {

@@ -67,7 +67,10 @@ export type Medians = LoadStats & { runs: number };
  * machine hit all of them alike, and returns each one's median figures. A short warm-up
  * first loads each route's code and fills the connection pools.
  */
-export async function measureInterleaved(items: Measurable[], opts: { runs: number; durationSec: number; warmupSec: number }): Promise<Map<string, Medians>> {
+export async function measureInterleaved(
+  items: Measurable[],
+  opts: { runs: number; durationSec: number; warmupSec: number },
+): Promise<Map<string, Medians>> {
   for (const item of items) if (opts.warmupSec > 0) await item.run(opts.warmupSec);
   const samples = new Map<string, LoadStats[]>(items.map((i) => [i.name, []]));
   for (let run = 0; run < opts.runs; run++) {

@@ -12,7 +12,10 @@ export function machineDetails(): Record<string, string> {
     CPU: cpu.trim(),
     Cores: String(os.availableParallelism()),
     Memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GB`,
-    "Load average (1/5/15 min) at start": os.loadavg().map((n) => n.toFixed(2)).join(" / "),
+    "Load average (1/5/15 min) at start": os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(" / "),
     Node: process.version,
     OS: `${os.type()} ${os.release()}`,
     Date: new Date().toISOString(),

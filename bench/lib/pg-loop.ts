@@ -6,7 +6,10 @@ import { statsFromLatencies, type Measurable } from "./load";
  * The database floor: `concurrency` callers issuing one query over a pool as large as the
  * app's (10), as fast as they can, for the given time. No HTTP, no framework, no ORM.
  */
-export function pgLoopMeasurable(name: string, opts: { url: string; sql: string; params: unknown[]; concurrency: number; poolSize: number }): Measurable {
+export function pgLoopMeasurable(
+  name: string,
+  opts: { url: string; sql: string; params: unknown[]; concurrency: number; poolSize: number },
+): Measurable {
   return {
     name,
     async run(durationSec) {

@@ -5,7 +5,13 @@ import type { BenchOptions } from "./options";
 import type { CaseReport } from "./report";
 import { markdownTable, noteLines } from "./table";
 
-export function writeResults(file: string, reports: CaseReport[], opts: BenchOptions, machine: ReturnType<typeof machineDetails>, extra: string[]): void {
+export function writeResults(
+  file: string,
+  reports: CaseReport[],
+  opts: BenchOptions,
+  machine: ReturnType<typeof machineDetails>,
+  extra: string[],
+): void {
   const md = [
     "# Benchmark results",
     "",

@@ -54,7 +54,14 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
   const log = createWriteStream("bench/out/server.log", { flags: "a" });
   await new Promise((r) => log.once("open", r));
   // Its own process group, so stop() ends next-server and anything it forked.
-  const app = startApp({ server: "start", port, hostname: "127.0.0.1", env: { ...process.env, ...env }, stdio: ["ignore", log, log], detached: true });
+  const app = startApp({
+    server: "start",
+    port,
+    hostname: "127.0.0.1",
+    env: { ...process.env, ...env },
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   const pid = app.child.pid!;
   const stop = async () => {
     await catcher.close();

@@ -40,7 +40,9 @@ export async function signUpAndSignIn(baseUrl: string, label: string): Promise<B
   const session = cookiePairs(signIn).find((c) => /^(__Secure-)?authjs\.session-token=/.test(c));
   if (!session) throw new Error(`sign-in gave no session cookie (status ${signIn.status})`);
   // auth.signUp does not say which account it made (no enumeration); the session does.
-  const me = (await (await fetch(`${baseUrl}/api/auth/session`, { headers: { cookie: session } })).json()) as { user?: { id?: string } } | null;
+  const me = (await (await fetch(`${baseUrl}/api/auth/session`, { headers: { cookie: session } })).json()) as {
+    user?: { id?: string };
+  } | null;
   const userId = me?.user?.id;
   if (!userId) throw new Error("signed in, but the session names no user");
   return { userId, email, cookie: session };

@@ -21,12 +21,21 @@ export const BENCH_STRIPE_KEY = "sk_test_tally_bench";
 
 export async function startBenchStripe(): Promise<BenchStripe> {
   const emulator = await startStripeEmulator({ port: 0, webhookSecret: BENCH_WEBHOOK_SECRET });
-  const sdk = new Stripe(BENCH_STRIPE_KEY, { host: "127.0.0.1", port: emulator.port, protocol: "http", maxNetworkRetries: 2 });
+  const sdk = new Stripe(BENCH_STRIPE_KEY, {
+    host: "127.0.0.1",
+    port: emulator.port,
+    protocol: "http",
+    maxNetworkRetries: 2,
+  });
   return {
     url: emulator.url,
     sdk,
     async control(pathname, body = {}) {
-      const res = await fetch(`${emulator.url}${pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${emulator.url}${pathname}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`emulator ${pathname} → ${res.status} ${await res.text()}`);
     },
     close: () => emulator.close(),

@@ -10,9 +10,17 @@ function cells(reports: CaseReport[]): string[][] {
       rows.push([name, "—", `skipped: ${r.skipped}`, "", "", ""]);
       continue;
     }
-    for (const row of r.rows) rows.push([name, row.measure, row.value, row.ratio ?? "", row.target ?? "", row.result ?? ""]);
+    for (const row of r.rows)
+      rows.push([name, row.measure, row.value, row.ratio ?? "", row.target ?? "", row.result ?? ""]);
     const failed = r.failed.length;
-    rows.push([name, "correctness checks", failed ? `${failed} of ${r.checks.length} FAILED` : `${r.checks.length} passed`, "", "", failed ? "FAIL" : "ok"]);
+    rows.push([
+      name,
+      "correctness checks",
+      failed ? `${failed} of ${r.checks.length} FAILED` : `${r.checks.length} passed`,
+      "",
+      "",
+      failed ? "FAIL" : "ok",
+    ]);
   }
   return rows;
 }
@@ -26,11 +34,17 @@ export function textTable(reports: CaseReport[]): string {
 
 export function markdownTable(reports: CaseReport[]): string {
   const esc = (s: string) => s.replace(/\|/g, "\\|");
-  return [`| ${HEADER.join(" | ")} |`, `| ${HEADER.map(() => "---").join(" | ")} |`, ...cells(reports).map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+  return [
+    `| ${HEADER.join(" | ")} |`,
+    `| ${HEADER.map(() => "---").join(" | ")} |`,
+    ...cells(reports).map((r) => `| ${r.map(esc).join(" | ")} |`),
+  ].join("\n");
 }
 
 export function failureLines(reports: CaseReport[]): string[] {
-  return reports.flatMap((r) => r.failed.map((c) => `case ${r.id} (${r.title}): ${c.label}${c.detail ? ` — ${c.detail}` : ""}`));
+  return reports.flatMap((r) =>
+    r.failed.map((c) => `case ${r.id} (${r.title}): ${c.label}${c.detail ? ` — ${c.detail}` : ""}`),
+  );
 }
 
 export function noteLines(reports: CaseReport[]): string[] {

@@ -8,6 +8,13 @@ import type { AppRouter } from "~/server/api/root";
 export function trpcClient(baseUrl: string, cookie: string) {
   const headers = { cookie, origin: new URL(baseUrl).origin, "sec-fetch-site": "same-origin" };
   return createTRPCClient<AppRouter>({
-    links: [httpBatchStreamLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, maxItems: TRPC_MAX_BATCH_SIZE, headers: () => headers })],
+    links: [
+      httpBatchStreamLink({
+        url: `${baseUrl}/api/trpc`,
+        transformer: superjson,
+        maxItems: TRPC_MAX_BATCH_SIZE,
+        headers: () => headers,
+      }),
+    ],
   });
 }

@@ -9,7 +9,9 @@ export class ChatPage {
   }
 
   messages(role?: "user" | "assistant") {
-    return this.page.locator(role ? `[data-testid="chat-message"][data-role="${role}"]` : '[data-testid="chat-message"]');
+    return this.page.locator(
+      role ? `[data-testid="chat-message"][data-role="${role}"]` : '[data-testid="chat-message"]',
+    );
   }
 
   async newConversation(): Promise<void> {
@@ -31,7 +33,9 @@ export class ChatPage {
     const before = await this.messages("assistant").count();
     await this.send(text);
     await expect(this.messages("assistant")).toHaveCount(before + 1, { timeout: 30_000 });
-    await expect(this.messages("assistant").last()).not.toHaveAttribute("data-status", /sending|streaming/, { timeout: 60_000 });
+    await expect(this.messages("assistant").last()).not.toHaveAttribute("data-status", /sending|streaming/, {
+      timeout: 60_000,
+    });
   }
 
   async stop(): Promise<void> {

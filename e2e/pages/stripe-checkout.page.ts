@@ -11,7 +11,13 @@ export class StripeCheckoutPage {
     await expect(this.page.locator("#cardNumber")).toBeVisible({ timeout: 30_000 });
   }
 
-  async fillCard(card: { number: string; expiry?: string; cvc?: string; name?: string; email?: string }): Promise<void> {
+  async fillCard(card: {
+    number: string;
+    expiry?: string;
+    cvc?: string;
+    name?: string;
+    email?: string;
+  }): Promise<void> {
     const email = this.page.locator("#email");
     if (await email.isEditable().catch(() => false)) await email.fill(card.email ?? "buyer@example.com");
     await this.page.locator("#cardNumber").fill(card.number);

@@ -10,7 +10,9 @@ import { verifyThroughInbox } from "../support/inbox";
 import { screenshot } from "../support/screenshots";
 
 test.describe("journey 1: sign up, chat, and the balance follows the ledger", () => {
-  test("sign-up → confirm the email → 10,000 credits → a streamed reply → the header falls by exactly the new chat_usage row", async ({ page }) => {
+  test("sign-up → confirm the email → 10,000 credits → a streamed reply → the header falls by exactly the new chat_usage row", async ({
+    page,
+  }) => {
     const auth = new AuthPage(page);
     await auth.gotoSignUp("/chat");
     const email = uniqueEmail("journey1");
@@ -57,7 +59,9 @@ test.describe("journey 1: sign up, chat, and the balance follows the ledger", ()
     // The reply itself names the same charge.
     const charged = -newest!.amount;
     await page.getByTestId("nav-chat").click();
-    await expect(chat.messages("assistant").last()).toContainText(`${charged.toLocaleString("en-US")} ${charged === 1 ? "credit" : "credits"}`);
+    await expect(chat.messages("assistant").last()).toContainText(
+      `${charged.toLocaleString("en-US")} ${charged === 1 ? "credit" : "credits"}`,
+    );
 
     await page.getByTestId("nav-billing").click();
     await expect(page).toHaveURL(/\/billing$/);

@@ -15,7 +15,9 @@ import { E2E, lowBonusUrl } from "../stack/config.mjs";
 test.use({ baseURL: lowBonusUrl });
 
 test.describe("journey 2: the paywall, a purchase, and the unsent message", () => {
-  test("too few credits → paywall (Escape closes) → Buy Credits → Starter with 4242 → +50,000 without reload → unsent message sent with one click", async ({ page }) => {
+  test("too few credits → paywall (Escape closes) → Buy Credits → Starter with 4242 → +50,000 without reload → unsent message sent with one click", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "paywall", callbackUrl: "/chat" });
     const header = new Header(page);
     await header.expectBalance(E2E.lowBonusCredits);

@@ -10,7 +10,9 @@ import { screenshot } from "../support/screenshots";
 import { stripeApi } from "../support/stripe-api";
 
 test.describe("journey 3: a declined card and a canceled checkout add no credits", () => {
-  test("declined card 4000 0000 0000 0002 (then 9995) shows Stripe's decline message; cancel returns with the canceled banner", async ({ page }) => {
+  test("declined card 4000 0000 0000 0002 (then 9995) shows Stripe's decline message; cancel returns with the canceled banner", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "declined", callbackUrl: "/billing" });
     const header = new Header(page);
     await header.expectBalance(10_000);
@@ -38,7 +40,9 @@ test.describe("journey 3: a declined card and a canceled checkout add no credits
     expect(await purchaseStatuses(page)).not.toContain("paid");
   });
 
-  test("cancel on the checkout page without paying → canceled banner, the purchase shows Canceled, the session is expired at Stripe, no credits", async ({ page }) => {
+  test("cancel on the checkout page without paying → canceled banner, the purchase shows Canceled, the session is expired at Stripe, no credits", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "canceled", callbackUrl: "/billing" });
     const checkout = await startCheckout(page, "pro");
     const sessionId = /cs_[A-Za-z0-9_]+/.exec(page.url())?.[0] ?? "";

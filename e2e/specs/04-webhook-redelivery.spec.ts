@@ -11,7 +11,9 @@ import { realStripe } from "../stack/config.mjs";
 test.describe("journey 4: webhooks re-delivered and out of order credit once", () => {
   test.skip(realStripe, NEEDS_EMULATOR);
 
-  test("duplicates and reversed/shuffled deliveries leave the balance unchanged; the page and stripe:reconcile agree", async ({ page }) => {
+  test("duplicates and reversed/shuffled deliveries leave the balance unchanged; the page and stripe:reconcile agree", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "redeliver", callbackUrl: "/billing" });
     const header = new Header(page);
 

@@ -6,7 +6,9 @@ import { buyPack, ledgerRows, purchaseStatuses } from "../support/billing";
 import { stripeApi } from "../support/stripe-api";
 
 test.describe("journey 5: a refund claws the credits back", () => {
-  test("refund through Stripe → balance reduced, ledger shows the refund row, purchase shows refunded", async ({ page }) => {
+  test("refund through Stripe → balance reduced, ledger shows the refund row, purchase shows refunded", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "refund", callbackUrl: "/billing" });
     const header = new Header(page);
     const sessionId = await buyPack(page, "starter");

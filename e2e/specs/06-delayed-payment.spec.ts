@@ -24,13 +24,18 @@ test.describe("journey 6: a delayed payment credits only when it settles", () =>
     await expect(page.getByTestId("billing-success")).toHaveCount(0);
     const stripe = stripeApi();
     const session = await stripe.checkout.sessions.retrieve(sessionId);
-    expect({ status: session.status, payment_status: session.payment_status }).toEqual({ status: "complete", payment_status: "unpaid" });
+    expect({ status: session.status, payment_status: session.payment_status }).toEqual({
+      status: "complete",
+      payment_status: "unpaid",
+    });
     await expect.poll(() => purchaseStatuses(page)).toEqual(["pending"]);
     await header.expectBalance(10_000);
     expect(await ledgerRows(page)).toEqual([{ reason: "signup_bonus", amount: 10_000 }]);
 
     await settleAsyncPayment(sessionId, true);
-    const succeeded = (await eventsForSession(stripe, sessionId)).find((e) => e.type === "checkout.session.async_payment_succeeded");
+    const succeeded = (await eventsForSession(stripe, sessionId)).find(
+      (e) => e.type === "checkout.session.async_payment_succeeded",
+    );
     expect(succeeded, "async_payment_succeeded event").toBeDefined();
     // Stripe may deliver it again; it still counts once.
     expect(((await redeliverEvent(succeeded!.id, 2)) as { statuses: number[] }).statuses).toEqual([200, 200]);

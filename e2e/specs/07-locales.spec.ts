@@ -25,7 +25,9 @@ async function expectTranslated(locator: Locator, locale: Locale, key: string, v
   if (locale !== "en" && english !== expected) {
     // As a whole word: Spanish "Cancelar" is not English "Cancel".
     const escaped = english.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    expect(await locator.innerText(), `${locale} ${key} must not show English`).not.toMatch(new RegExp(`(?<!\\p{L})${escaped}(?!\\p{L})`, "u"));
+    expect(await locator.innerText(), `${locale} ${key} must not show English`).not.toMatch(
+      new RegExp(`(?<!\\p{L})${escaped}(?!\\p{L})`, "u"),
+    );
   }
 }
 
@@ -34,7 +36,10 @@ async function expectNoRawKeys(page: Page) {
 }
 
 for (const locale of LOCALES) {
-  test(`${locale}: billing page and paywall in ${locale}, numbers formatted for ${locale}`, async ({ page, context }) => {
+  test(`${locale}: billing page and paywall in ${locale}, numbers formatted for ${locale}`, async ({
+    page,
+    context,
+  }) => {
     await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: lowBonusUrl }]);
     // The sign-up page speaks the locale too.
     await page.goto("/auth?mode=signup");
@@ -45,11 +50,17 @@ for (const locale of LOCALES) {
 
     // Billing page
     await expectTranslated(page.getByRole("heading", { level: 1 }), locale, "billing.title");
-    await expectTranslated(page.getByRole("link", { name: message(locale, "header.billing") }), locale, "header.billing");
+    await expectTranslated(
+      page.getByRole("link", { name: message(locale, "header.billing") }),
+      locale,
+      "header.billing",
+    );
     for (const pack of ["starter", "pro", "enterprise"] as const) {
       await expectTranslated(page.getByTestId(`pack-${pack}`).getByRole("heading"), locale, `billing.packs.${pack}`);
       await expectTranslated(page.getByTestId(`purchase-${pack}`), locale, "billing.purchase");
-      await expectTranslated(page.getByTestId(`credits-${pack}`), locale, "billing.perPack", { credits: formatNumber(locale, PACK_CREDITS[pack]) });
+      await expectTranslated(page.getByTestId(`credits-${pack}`), locale, "billing.perPack", {
+        credits: formatNumber(locale, PACK_CREDITS[pack]),
+      });
       const price = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(PACK_PRICES_USD[pack]);
       await expect(page.getByTestId(`price-${pack}`)).toHaveText(price);
     }

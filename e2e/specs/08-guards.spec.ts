@@ -14,10 +14,13 @@ async function signOut(page: Page) {
 async function watchEvilRequests(page: Page): Promise<string[]> {
   const seen: string[] = [];
   // By host: the app's own /auth?callbackUrl=…evil.example URL must still load.
-  await page.route((url) => url.hostname.endsWith("evil.example"), (route) => {
-    seen.push(route.request().url());
-    return route.abort();
-  });
+  await page.route(
+    (url) => url.hostname.endsWith("evil.example"),
+    (route) => {
+      seen.push(route.request().url());
+      return route.abort();
+    },
+  );
   return seen;
 }
 

@@ -5,7 +5,9 @@ import { ChatPage } from "../pages/chat.page";
 import { signUpNewUser } from "../support/accounts";
 
 test.describe("journey 9: content security policy", () => {
-  test("pages hydrate under a per-request script nonce with no CSP violation on /auth, /chat and /billing", async ({ page }) => {
+  test("pages hydrate under a per-request script nonce with no CSP violation on /auth, /chat and /billing", async ({
+    page,
+  }) => {
     const violations: string[] = [];
     page.on("console", (msg) => {
       if (/content security policy|csp-violation/i.test(msg.text())) violations.push(`${page.url()}: ${msg.text()}`);
@@ -33,7 +35,9 @@ test.describe("journey 9: content security policy", () => {
     expect(nonces.length).toBeGreaterThanOrEqual(3);
     expect(new Set(nonces).size).toBe(nonces.length);
     // Every script in the page carries the nonce (Next's own and the inline theme script).
-    const withoutNonce = await page.evaluate(() => [...document.scripts].filter((s) => !s.nonce).map((s) => s.src || s.text.slice(0, 40)));
+    const withoutNonce = await page.evaluate(() =>
+      [...document.scripts].filter((s) => !s.nonce).map((s) => s.src || s.text.slice(0, 40)),
+    );
     expect(withoutNonce).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ const NEW_PASSWORD = "a fresh passphrase from the inbox";
 const CHANGED_PASSWORD = "another passphrase chosen on the account page";
 
 test.describe("journey 10: accounts people can trust", () => {
-  test("sign up → the local inbox → verify → the bonus appears; reset the password from the inbox", async ({ page }) => {
+  test("sign up → the local inbox → verify → the bonus appears; reset the password from the inbox", async ({
+    page,
+  }) => {
     const email = uniqueEmail("journey10");
     const auth = new AuthPage(page);
     await auth.gotoSignUp("/");
@@ -24,7 +26,12 @@ test.describe("journey 10: accounts people can trust", () => {
     // The inbox, as a person uses it: the list, the message, its link (once the mail is there: sending runs after the commit).
     await mailedLink(page, email, "/auth/verify?token=");
     await page.goto(inboxUrl);
-    await page.locator("tr", { hasText: email }).getByTestId("mail-row").filter({ hasText: /confirm/i }).first().click();
+    await page
+      .locator("tr", { hasText: email })
+      .getByTestId("mail-row")
+      .filter({ hasText: /confirm/i })
+      .first()
+      .click();
     await expect(page.getByTestId("mail-text")).toContainText("10,000");
     await page.getByTestId("mail-link").first().click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-outcome", "verified");
@@ -35,7 +42,12 @@ test.describe("journey 10: accounts people can trust", () => {
     // The same link again: still "verified", still one bonus.
     // Reopened from the inbox, not through history: the verify page's own navigation may or may not add an entry.
     await page.goto(inboxUrl);
-    await page.locator("tr", { hasText: email }).getByTestId("mail-row").filter({ hasText: /confirm/i }).first().click();
+    await page
+      .locator("tr", { hasText: email })
+      .getByTestId("mail-row")
+      .filter({ hasText: /confirm/i })
+      .first()
+      .click();
     await page.getByTestId("mail-link").first().click();
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-outcome", "verified");
     await page.goto("/");

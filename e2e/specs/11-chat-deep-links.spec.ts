@@ -25,7 +25,9 @@ function consoleErrors(page: Page, origin: string): string[] {
 }
 
 test.describe("journey 11: every conversation has a URL", () => {
-  test("new conversations get their URL without a reload; Back/Forward, sidebar links, refresh and a bookmark open them with their data", async ({ page }) => {
+  test("new conversations get their URL without a reload; Back/Forward, sidebar links, refresh and a bookmark open them with their data", async ({
+    page,
+  }) => {
     await signUpNewUser(page, { prefix: "deeplink", callbackUrl: "/chat" });
     const chat = new ChatPage(page);
     await markDocument(page);
@@ -76,7 +78,10 @@ test.describe("journey 11: every conversation has a URL", () => {
     await tab.close();
   });
 
-  test("someone else's conversation, an unknown id and a signed-out visitor see nothing of it", async ({ page, browser }) => {
+  test("someone else's conversation, an unknown id and a signed-out visitor see nothing of it", async ({
+    page,
+    browser,
+  }) => {
     await signUpNewUser(page, { prefix: "deeplink-owner", callbackUrl: "/chat" });
     const chat = new ChatPage(page);
     const secret = "My private question about the quarterly numbers";
@@ -103,7 +108,9 @@ test.describe("journey 11: every conversation has a URL", () => {
     await signedOut.close();
   });
 
-  test("a long conversation scrolls inside its list (the page and header stay put), the keyboard scrolls it, and phones get a heading", async ({ page }) => {
+  test("a long conversation scrolls inside its list (the page and header stay put), the keyboard scrolls it, and phones get a heading", async ({
+    page,
+  }) => {
     const account = await signUpNewUser(page, { prefix: "deeplink-long", callbackUrl: "/chat" });
     const id = await seedLongConversation(account.email, { pairs: 30, title: "A long conversation" });
     await page.setViewportSize({ width: 1280, height: 860 });
@@ -115,10 +122,14 @@ test.describe("journey 11: every conversation has a URL", () => {
     await expect(list).toHaveAccessibleName(message("en", "chat.messagesLabel"));
     expect(await list.evaluate((el) => el.scrollHeight > el.clientHeight * 3)).toBe(true);
     // The page itself does not scroll: no blank space below, the header never leaves.
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(1);
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
+      .toBeLessThanOrEqual(1);
 
     // The list is not a live region (a screen reader would read every streamed token).
-    expect(await list.evaluate((el) => el.closest("[aria-live]") === null && el.querySelector("[aria-live]") === null)).toBe(true);
+    expect(
+      await list.evaluate((el) => el.closest("[aria-live]") === null && el.querySelector("[aria-live]") === null),
+    ).toBe(true);
 
     // Keyboard: Tab reaches the list, Home/End scroll it.
     await list.focus();
@@ -132,7 +143,9 @@ test.describe("journey 11: every conversation has a URL", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("A long conversation");
-    await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight)).toBeLessThanOrEqual(1);
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
+      .toBeLessThanOrEqual(1);
   });
 });
 
@@ -141,7 +154,10 @@ test.describe("journey 11: paywall → buy → back in the same conversation, th
   test.use({ baseURL: lowBonusUrl });
 
   for (const locale of LOCALES) {
-    test(`${locale}: no console error on the paywall; Billing leads back; the text waits in the composer and sends`, async ({ page, context }) => {
+    test(`${locale}: no console error on the paywall; Billing leads back; the text waits in the composer and sends`, async ({
+      page,
+      context,
+    }) => {
       await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: lowBonusUrl }]);
       const errors = consoleErrors(page, lowBonusUrl);
       await signUpNewUser(page, { prefix: `return-${locale.toLowerCase()}`, callbackUrl: "/chat" });

@@ -48,7 +48,10 @@ function action(bubble: Locator, id: "message-copy" | "message-regenerate" | "me
 }
 
 for (const locale of LOCALES) {
-  test(`${locale}: copy, regenerate and edit a reply; search; the Demo model answers in ${locale}`, async ({ page, context }) => {
+  test(`${locale}: copy, regenerate and edit a reply; search; the Demo model answers in ${locale}`, async ({
+    page,
+    context,
+  }) => {
     const [question, edited] = QUESTIONS[locale];
     await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: appUrl }]);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: appUrl });
@@ -65,7 +68,10 @@ for (const locale of LOCALES) {
     await expect(reply).toContainText(question);
     const partials = await recordedReplyTexts(page);
     expect(partials.length, "the reply streamed in pieces").toBeGreaterThanOrEqual(3);
-    expect(partials.filter((text) => /[*`]/.test(text)), "no raw Markdown markers mid-stream").toEqual([]);
+    expect(
+      partials.filter((text) => /[*`]/.test(text)),
+      "no raw Markdown markers mid-stream",
+    ).toEqual([]);
 
     // Copy: the reply's Markdown lands on the clipboard, and the button says so.
     await action(reply, "message-copy").click();
@@ -113,7 +119,9 @@ for (const locale of LOCALES) {
     await search.fill(edited);
     await expect(chat.conversations()).toHaveCount(1);
     await search.fill("zzqx-nothing");
-    await expect(page.getByTestId("conversation-list-empty")).toHaveText(message(locale, "chat.noMatches", { query: "zzqx-nothing" }));
+    await expect(page.getByTestId("conversation-list-empty")).toHaveText(
+      message(locale, "chat.noMatches", { query: "zzqx-nothing" }),
+    );
     await search.fill("");
     await expect(chat.conversations()).toHaveCount(1);
 

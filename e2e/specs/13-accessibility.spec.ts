@@ -17,7 +17,9 @@ for (const scheme of ["light", "dark"] as const) {
   test.describe(`axe, ${scheme} mode: no serious or critical violation`, () => {
     test.use({ colorScheme: scheme });
 
-    test(`${scheme}: home and sign-in/sign-up pages; the password field is named "Password", its hint describes it`, async ({ page }) => {
+    test(`${scheme}: home and sign-in/sign-up pages; the password field is named "Password", its hint describes it`, async ({
+      page,
+    }) => {
       await page.goto("/");
       await expectScheme(page, scheme);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

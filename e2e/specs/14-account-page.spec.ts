@@ -5,10 +5,14 @@ import { ChatPage } from "../pages/chat.page";
 import { Header } from "../pages/header.page";
 import { mailedLink } from "../support/inbox";
 
-const PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+const PHONE_UA =
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 
 test.describe("journey 14: the account page", () => {
-  test("edit the name, see and revoke another device's session, delete the account with its data, signed out", async ({ page, browser }) => {
+  test("edit the name, see and revoke another device's session, delete the account with its data, signed out", async ({
+    page,
+    browser,
+  }) => {
     const email = uniqueEmail("journey14");
     const auth = new AuthPage(page);
     await auth.gotoSignUp("/");

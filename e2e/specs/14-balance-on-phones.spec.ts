@@ -9,7 +9,10 @@ import { appUrl } from "../stack/config.mjs";
 test.describe("the header balance on a phone", () => {
   test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
 
-  test("ja, a 7-digit balance at 360 px: the number and its unit are shown whole, with no status-light dot", async ({ page, context }) => {
+  test("ja, a 7-digit balance at 360 px: the number and its unit are shown whole, with no status-light dot", async ({
+    page,
+    context,
+  }) => {
     await context.addCookies([{ name: "NEXT_LOCALE", value: "ja", url: appUrl }]);
     await signUpNewUser(page, { prefix: "phone-balance", callbackUrl: "/billing" });
     await buyPack(page, "enterprise");
@@ -24,7 +27,13 @@ test.describe("the header balance on a phone", () => {
     const fit = await balance.evaluate((el) => {
       const box = el.parentElement!;
       const rect = box.getBoundingClientRect();
-      return { textFits: el.scrollWidth <= box.clientWidth, boxFits: box.scrollWidth <= box.clientWidth, right: rect.right, left: rect.left, dots: box.querySelectorAll("svg, circle").length };
+      return {
+        textFits: el.scrollWidth <= box.clientWidth,
+        boxFits: box.scrollWidth <= box.clientWidth,
+        right: rect.right,
+        left: rect.left,
+        dots: box.querySelectorAll("svg, circle").length,
+      };
     });
     expect(fit).toMatchObject({ textFits: true, boxFits: true, dots: 0 });
     expect(fit.left).toBeGreaterThanOrEqual(0);

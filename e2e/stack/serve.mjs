@@ -10,7 +10,11 @@ import { startApp } from "../../scripts/launcher/app.mjs";
 import { ensureBuild } from "../../scripts/launcher/build.mjs";
 import { HARNESS_RATE_LIMITS } from "../../scripts/launcher/harness-limits.mjs";
 import { createProcessGroup } from "../../scripts/launcher/process-group.mjs";
-import { migrateDatabase, startMailCatcherProcess, startStripeEmulatorProcess } from "../../scripts/launcher/services.mjs";
+import {
+  migrateDatabase,
+  startMailCatcherProcess,
+  startStripeEmulatorProcess,
+} from "../../scripts/launcher/services.mjs";
 import { E2E, EMULATOR_SECRET_KEY, appUrl, emulatorUrl, inboxUrl, lowBonusUrl, realStripe } from "./config.mjs";
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -77,17 +81,47 @@ try {
 // One dead part makes every journey fail for the wrong reason: the group stops the stack so Playwright says so.
 if (!realStripe) {
   // Both app instances share the database, so one webhook endpoint serves purchases made on either.
-  group.add("the Stripe emulator", startStripeEmulatorProcess({ env: base, port: E2E.emulatorPort, webhookUrl: `${appUrl}/api/stripe/webhook`, webhookSecret }));
+  group.add(
+    "the Stripe emulator",
+    startStripeEmulatorProcess({
+      env: base,
+      port: E2E.emulatorPort,
+      webhookUrl: `${appUrl}/api/stripe/webhook`,
+      webhookSecret,
+    }),
+  );
 }
-group.add("the mail catcher", startMailCatcherProcess({ env: base, smtpPort: E2E.mailSmtpPort, httpPort: E2E.mailWebPort }));
-group.add("app", startApp({ server: "start", port: E2E.appPort, hostname: "127.0.0.1", env: { ...base, APP_URL: appUrl } }).child);
+group.add(
+  "the mail catcher",
+  startMailCatcherProcess({ env: base, smtpPort: E2E.mailSmtpPort, httpPort: E2E.mailWebPort }),
+);
+group.add(
+  "app",
+  startApp({ server: "start", port: E2E.appPort, hostname: "127.0.0.1", env: { ...base, APP_URL: appUrl } }).child,
+);
 const lowBonusEnv = { ...base, APP_URL: lowBonusUrl, SIGNUP_BONUS_CREDITS: String(E2E.lowBonusCredits) };
-group.add("app-low-bonus", startApp({ server: "start", port: E2E.lowBonusPort, hostname: "127.0.0.1", env: lowBonusEnv }).child);
+group.add(
+  "app-low-bonus",
+  startApp({ server: "start", port: E2E.lowBonusPort, hostname: "127.0.0.1", env: lowBonusEnv }).child,
+);
 
 mkdirSync("e2e/.artifacts", { recursive: true });
 writeFileSync(
   E2E.stateFile,
-  JSON.stringify({ databaseUrl, appUrl, lowBonusUrl, inboxUrl, emulatorUrl: realStripe ? null : emulatorUrl, startedAt: new Date().toISOString() }, null, 2),
+  JSON.stringify(
+    {
+      databaseUrl,
+      appUrl,
+      lowBonusUrl,
+      inboxUrl,
+      emulatorUrl: realStripe ? null : emulatorUrl,
+      startedAt: new Date().toISOString(),
+    },
+    null,
+    2,
+  ),
 );
-console.log(`[e2e] stack on ${appUrl} and ${lowBonusUrl}; database ${dbName}${realStripe ? "; real Stripe test mode" : `; emulator ${emulatorUrl}`}`);
+console.log(
+  `[e2e] stack on ${appUrl} and ${lowBonusUrl}; database ${dbName}${realStripe ? "; real Stripe test mode" : `; emulator ${emulatorUrl}`}`,
+);
 await new Promise(() => {});

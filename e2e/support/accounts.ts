@@ -14,7 +14,10 @@ export interface Account {
  * points at, confirms its email from the stack's inbox (which brings the signup bonus), comes
  * back to where sign-up led, and waits until the header shows its balance.
  */
-export async function signUpNewUser(page: Page, opts: { prefix?: string; callbackUrl?: string } = {}): Promise<Account> {
+export async function signUpNewUser(
+  page: Page,
+  opts: { prefix?: string; callbackUrl?: string } = {},
+): Promise<Account> {
   const account = { email: uniqueEmail(opts.prefix), password: PASSWORD };
   const auth = new AuthPage(page);
   await auth.gotoSignUp(opts.callbackUrl);

@@ -9,8 +9,16 @@ const ALWAYS_FAIL = new Set(["heading-order", "landmark-one-main", "page-has-hea
  * every serious or critical violation, naming each rule and the elements it found.
  */
 export async function expectNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
   const failing = violations.filter((v) => v.impact === "serious" || v.impact === "critical" || ALWAYS_FAIL.has(v.id));
-  const report = failing.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`.trim()).slice(0, 4).join(" | ")}`);
+  const report = failing.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`.trim())
+        .slice(0, 4)
+        .join(" | ")}`,
+  );
   expect(report, `axe on ${what}`).toEqual([]);
 }

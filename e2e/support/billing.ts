@@ -21,7 +21,11 @@ export async function startCheckout(page: Page, pack: PackId = "starter"): Promi
 }
 
 /** A whole card purchase; returns the Checkout Session id the browser came back with. */
-export async function buyPack(page: Page, pack: PackId = "starter", card: string = TEST_CARDS.success): Promise<string> {
+export async function buyPack(
+  page: Page,
+  pack: PackId = "starter",
+  card: string = TEST_CARDS.success,
+): Promise<string> {
   const checkout = await startCheckout(page, pack);
   await checkout.fillCard({ number: card });
   await checkout.pay();
@@ -33,7 +37,9 @@ export async function buyPack(page: Page, pack: PackId = "starter", card: string
 export async function ledgerRows(page: Page): Promise<LedgerRow[]> {
   const rows = new BillingPage(page).ledgerRows();
   await expect(rows.first()).toBeVisible();
-  return rows.evaluateAll((els) => els.map((r) => ({ reason: r.getAttribute("data-reason") ?? "", amount: Number(r.getAttribute("data-amount")) })));
+  return rows.evaluateAll((els) =>
+    els.map((r) => ({ reason: r.getAttribute("data-reason") ?? "", amount: Number(r.getAttribute("data-amount")) })),
+  );
 }
 
 /** Purchase statuses as /billing lists them, newest first ([] when there are none). */

@@ -16,7 +16,9 @@ export async function expectStreamedReply(page: Page, minPieces = 3): Promise<st
   await expect(page.getByTestId("chat-send")).toBeVisible();
   const partials = await recordedReplyTexts(page);
   const lengths = partials.map((t) => t.length);
-  expect(partials.length, `texts seen while streaming: ${JSON.stringify(partials.slice(0, 6))}`).toBeGreaterThanOrEqual(minPieces);
+  expect(partials.length, `texts seen while streaming: ${JSON.stringify(partials.slice(0, 6))}`).toBeGreaterThanOrEqual(
+    minPieces,
+  );
   expect(lengths[lengths.length - 1]!, "the streamed text grew").toBeGreaterThan(lengths[0]!);
   return (await reply.textContent()) ?? "";
 }

@@ -1,7 +1,8 @@
 import { emulatorUrl, realStripe } from "../stack/config.mjs";
 
 /** Why a spec that needs the emulator's test-only control endpoints skips against real Stripe. */
-export const NEEDS_EMULATOR = "needs the Stripe emulator's /_emulator control endpoints (not available in real Stripe test mode)";
+export const NEEDS_EMULATOR =
+  "needs the Stripe emulator's /_emulator control endpoints (not available in real Stripe test mode)";
 export const emulatorOnly = () => realStripe;
 
 async function control<T>(path: string, body: unknown): Promise<T> {
@@ -16,10 +17,12 @@ async function control<T>(path: string, body: unknown): Promise<T> {
 }
 
 /** Re-delivers one event to the app's webhook `times` times (answers after the deliveries). */
-export const redeliverEvent = (eventId: string, times: number) => control<unknown>(`/events/${encodeURIComponent(eventId)}/deliver`, { times });
+export const redeliverEvent = (eventId: string, times: number) =>
+  control<unknown>(`/events/${encodeURIComponent(eventId)}/deliver`, { times });
 
 /** Delivers several events in the given order ("reverse" of the list, or "shuffle"). */
-export const deliverEvents = (ids: string[], order: "reverse" | "shuffle") => control<unknown>("/events/deliver", { ids, order });
+export const deliverEvents = (ids: string[], order: "reverse" | "shuffle") =>
+  control<unknown>("/events/deliver", { ids, order });
 
 /** Settles a delayed payment: async_payment_succeeded (or _failed) for the session, delivered to the app. */
 export const settleAsyncPayment = (sessionId: string, succeeded: boolean) =>

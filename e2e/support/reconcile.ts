@@ -14,10 +14,17 @@ export interface ReconcileRun {
 export function runReconcile(): Promise<ReconcileRun> {
   // Not NODE_ENV=production: the script runs like an operator's shell, with the emulator allowed.
   const { NODE_ENV: _ignored, ...inherited } = process.env;
-  const env: Record<string, string | undefined> = { ...inherited, DATABASE_URL: stackState().databaseUrl, TALLY_LOG: "silent" };
+  const env: Record<string, string | undefined> = {
+    ...inherited,
+    DATABASE_URL: stackState().databaseUrl,
+    TALLY_LOG: "silent",
+  };
   if (!realStripe) Object.assign(env, { STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY, STRIPE_API_URL: emulatorUrl });
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "stripe:reconcile"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", "stripe:reconcile"], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

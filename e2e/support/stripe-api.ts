@@ -9,7 +9,12 @@ import { EMULATOR_SECRET_KEY, emulatorUrl, realStripe } from "../stack/config.mj
 export function stripeApi(): Stripe {
   if (realStripe) return new Stripe(process.env.STRIPE_SECRET_KEY as string);
   const url = new URL(emulatorUrl);
-  return new Stripe(EMULATOR_SECRET_KEY, { host: url.hostname, port: Number(url.port), protocol: "http", maxNetworkRetries: 1 });
+  return new Stripe(EMULATOR_SECRET_KEY, {
+    host: url.hostname,
+    port: Number(url.port),
+    protocol: "http",
+    maxNetworkRetries: 1,
+  });
 }
 
 /**
@@ -18,7 +23,8 @@ export function stripeApi(): Stripe {
  */
 export async function eventsForSession(stripe: Stripe, sessionId: string): Promise<Stripe.Event[]> {
   const session = await stripe.checkout.sessions.retrieve(sessionId);
-  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
+  const paymentIntent =
+    typeof session.payment_intent === "string" ? session.payment_intent : session.payment_intent?.id;
   const events: Stripe.Event[] = [];
   for await (const event of stripe.events.list({ limit: 100 })) {
     const object = event.data.object as { id?: string; payment_intent?: string | null };

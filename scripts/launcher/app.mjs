@@ -32,13 +32,23 @@ const NEXT_BIN = "node_modules/next/dist/bin/next";
 /** The reason an instance cannot start from this build, or null. @param {AppOptions["server"]} server @param {NodeJS.ProcessEnv} env */
 export function missingBuild(server, env) {
   const dir = distDir(env);
-  if (server === "start" && !existsSync(path.join(dir, "BUILD_ID"))) return `no production build in ${dir}: run \`npm run build\` first`;
-  if (server === "standalone" && !existsSync(path.join(dir, "standalone", "server.js"))) return `no standalone build at ${dir}/standalone/server.js: run \`npm run build\` first`;
+  if (server === "start" && !existsSync(path.join(dir, "BUILD_ID")))
+    return `no production build in ${dir}: run \`npm run build\` first`;
+  if (server === "standalone" && !existsSync(path.join(dir, "standalone", "server.js")))
+    return `no standalone build at ${dir}/standalone/server.js: run \`npm run build\` first`;
   return null;
 }
 
 /** @param {AppOptions} options @returns {AppInstance} */
-export function startApp({ server, port, env, hostname, peerAddress = true, stdio = ["ignore", "inherit", "inherit"], detached = false }) {
+export function startApp({
+  server,
+  port,
+  env,
+  hostname,
+  peerAddress = true,
+  stdio = ["ignore", "inherit", "inherit"],
+  detached = false,
+}) {
   const missing = missingBuild(server, env);
   if (missing) throw new Error(missing);
   const preload = `--import=${path.resolve("scripts/peer-address.mjs")}`;
@@ -46,7 +56,10 @@ export function startApp({ server, port, env, hostname, peerAddress = true, stdi
   const childEnv = { ...env, PORT: String(port), ...(hostname ? { HOSTNAME: hostname } : {}) };
   if (peerAddress) childEnv.NODE_OPTIONS = [env.NODE_OPTIONS, preload].filter(Boolean).join(" ");
   const hostArgs = hostname ? ["--hostname", hostname] : [];
-  const args = server === "standalone" ? [path.resolve(distDir(env), "standalone", "server.js")] : [NEXT_BIN, server, "--port", String(port), ...hostArgs];
+  const args =
+    server === "standalone"
+      ? [path.resolve(distDir(env), "standalone", "server.js")]
+      : [NEXT_BIN, server, "--port", String(port), ...hostArgs];
   const child = spawn(process.execPath, args, { env: childEnv, stdio, detached });
   /** @type {AppInstance["exited"]} */
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
@@ -77,7 +90,8 @@ export function startApp({ server, port, env, hostname, peerAddress = true, stdi
         } catch {
           // not listening yet
         }
-        if (Date.now() > deadline) throw new Error(`the app on port ${port} did not become healthy within ${timeoutMs / 1000} s`);
+        if (Date.now() > deadline)
+          throw new Error(`the app on port ${port} did not become healthy within ${timeoutMs / 1000} s`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },

@@ -44,7 +44,9 @@ function newestMtime(p) {
 export function buildHasBenchRoutes(dir) {
   const manifest = path.join(dir, "server", "app-paths-manifest.json");
   if (!existsSync(manifest)) return null;
-  return Object.keys(JSON.parse(readFileSync(manifest, "utf8"))).some((route) => route.startsWith("/api/bench/") || route.startsWith("/bench/"));
+  return Object.keys(JSON.parse(readFileSync(manifest, "utf8"))).some(
+    (route) => route.startsWith("/api/bench/") || route.startsWith("/bench/"),
+  );
 }
 
 /**
@@ -62,7 +64,8 @@ export function staleReason({ dir = distDir(), benchRoutes, reuse = false } = {}
   const buildId = path.join(dir, "BUILD_ID");
   if (!existsSync(buildId)) return `no build in ${dir}`;
   const hasBench = buildHasBenchRoutes(dir);
-  if (benchRoutes !== undefined && hasBench !== benchRoutes) return benchRoutes ? "the build has no benchmark routes" : "the build has benchmark routes";
+  if (benchRoutes !== undefined && hasBench !== benchRoutes)
+    return benchRoutes ? "the build has no benchmark routes" : "the build has benchmark routes";
   if (reuse) return null;
   const builtAt = statSync(buildId).mtimeMs;
   const changed = BUILD_INPUTS.find((input) => newestMtime(input) > builtAt);
@@ -93,7 +96,10 @@ export function buildEnv({ dir = distDir(), benchRoutes = false } = {}) {
  */
 export function buildApp({ dir = distDir(), benchRoutes = false, tag = "tally" } = {}) {
   console.log(`[${tag}] building the app into ${dir}${benchRoutes ? " (with the benchmark routes)" : ""}…`);
-  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: buildEnv({ dir, benchRoutes }) });
+  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: "inherit",
+    env: buildEnv({ dir, benchRoutes }),
+  });
   return r.status === 0;
 }
 
@@ -103,8 +109,10 @@ export function buildApp({ dir = distDir(), benchRoutes = false, tag = "tally" }
  */
 export function ensureBuild(wish = {}) {
   const reason = staleReason(wish);
-  if (reason === null) return `reused ${wish.dir ?? distDir()}${wish.reuse ? " (reuse asked for)" : " (newer than its sources)"}`;
+  if (reason === null)
+    return `reused ${wish.dir ?? distDir()}${wish.reuse ? " (reuse asked for)" : " (newer than its sources)"}`;
   console.log(`[${wish.tag ?? "tally"}] ${reason}`);
-  if (!buildApp({ dir: wish.dir, benchRoutes: wish.benchRoutes ?? false, tag: wish.tag })) throw new Error("next build failed");
+  if (!buildApp({ dir: wish.dir, benchRoutes: wish.benchRoutes ?? false, tag: wish.tag }))
+    throw new Error("next build failed");
   return "built now";
 }

@@ -1,5 +1,13 @@
 const HIGH_LIMIT = "1000000/60";
-const LIMITS = ["SIGNIN_PER_EMAIL", "SIGNIN_PER_EMAIL_AND_IP", "SIGNIN_PER_IP", "SIGNUP_PER_IP", "ACCOUNT_MAIL", "CHAT_PER_USER", "CHECKOUT_PER_USER"];
+const LIMITS = [
+  "SIGNIN_PER_EMAIL",
+  "SIGNIN_PER_EMAIL_AND_IP",
+  "SIGNIN_PER_IP",
+  "SIGNUP_PER_IP",
+  "ACCOUNT_MAIL",
+  "CHAT_PER_USER",
+  "CHECKOUT_PER_USER",
+];
 
 /**
  * Every rate limit out of the way, for servers (and harness processes) whose traffic comes from one

@@ -3,7 +3,10 @@ import net from "node:net";
 /** @param {number | string} port @returns {Promise<boolean>} whether nothing listens on 127.0.0.1:port */
 export function isPortFree(port) {
   return new Promise((resolve) => {
-    const srv = net.createServer().once("error", () => resolve(false)).once("listening", () => srv.close(() => resolve(true)));
+    const srv = net
+      .createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => srv.close(() => resolve(true)));
     srv.listen(Number(port), "127.0.0.1");
   });
 }

@@ -48,7 +48,10 @@ export function startMailCatcherProcess({ env, smtpPort, httpPort }) {
  * @returns {{ child: ChildProcess, ready: Promise<number | null> }}
  */
 export function startDatabaseOwner(env, output = "inherit") {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], { stdio: ["ignore", output, output, "ipc"], env });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/pglite-owner.ts"], {
+    stdio: ["ignore", output, output, "ipc"],
+    env,
+  });
   /** @type {Promise<number | null>} */
   const ready = new Promise((resolve) => {
     child.once("message", (/** @type {{ port: number }} */ m) => resolve(m.port));
@@ -64,5 +67,7 @@ export function usesEmbeddedDatabase(env) {
 
 /** Applies prisma/migrations to the database the settings name; true on success. @param {NodeJS.ProcessEnv} env */
 export function migrateDatabase(env) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env }).status === 0;
+  return (
+    spawnSync(process.execPath, ["--import", "tsx", "scripts/db-migrate.ts"], { stdio: "inherit", env }).status === 0
+  );
 }

@@ -16,7 +16,10 @@ import { currentUser } from "./_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("common");
-  return { title: { default: t("appName"), template: `%s · ${t("appName")}` }, icons: [{ rel: "icon", url: "/favicon.svg" }] };
+  return {
+    title: { default: t("appName"), template: `%s · ${t("appName")}` },
+    icons: [{ rel: "icon", url: "/favicon.svg" }],
+  };
 }
 
 export const viewport: Viewport = {

@@ -20,7 +20,11 @@ function Actions({ primary, secondary }: { primary: Action; secondary: Action })
       <Link href={primary.href} className={buttonClasses({ size: "lg" })} data-testid={primary.testId}>
         {primary.label}
       </Link>
-      <Link href={secondary.href} className={buttonClasses({ variant: "secondary", size: "lg" })} data-testid={secondary.testId}>
+      <Link
+        href={secondary.href}
+        className={buttonClasses({ variant: "secondary", size: "lg" })}
+        data-testid={secondary.testId}
+      >
         {secondary.label}
       </Link>
     </div>
@@ -51,7 +55,9 @@ export default async function HomePage() {
       <ul className="mt-6 space-y-2 text-gray-700 dark:text-gray-300">
         {(["featureCredits", "featureStreaming", "featureBilling"] as const).map((key) => (
           <li key={key} className="flex gap-2">
-            <span aria-hidden className="text-blue-600 dark:text-blue-400">✓</span>
+            <span aria-hidden className="text-blue-600 dark:text-blue-400">
+              ✓
+            </span>
             {t(key)}
           </li>
         ))}

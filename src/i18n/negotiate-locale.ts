@@ -32,7 +32,10 @@ export function matchLocale(tag: string): Locale | null {
 }
 
 /** Cookie set by the switcher wins, then the browser's Accept-Language, then English. */
-export function negotiateLocale(cookieValue: string | null | undefined, acceptLanguage: string | null | undefined): Locale {
+export function negotiateLocale(
+  cookieValue: string | null | undefined,
+  acceptLanguage: string | null | undefined,
+): Locale {
   if (isLocale(cookieValue)) return cookieValue;
   for (const tag of parseAcceptLanguage(acceptLanguage)) {
     const match = matchLocale(tag);

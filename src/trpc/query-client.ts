@@ -20,8 +20,11 @@ export function createQueryClient(): QueryClient {
       queries: {
         staleTime: 30 * 1000,
         retry: (count, error) =>
-          !(error instanceof TRPCClientError && typeof error.data?.httpStatus === "number" && error.data.httpStatus < 500) &&
-          count < 2,
+          !(
+            error instanceof TRPCClientError &&
+            typeof error.data?.httpStatus === "number" &&
+            error.data.httpStatus < 500
+          ) && count < 2,
       },
       dehydrate: {
         serializeData: superjson.serialize,

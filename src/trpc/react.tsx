@@ -28,10 +28,7 @@ export function TRPCReactProvider(props: { children: React.ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     api.createClient({
-      links: [
-        loggerLink({ enabled: (op) => shouldLog(op) }),
-        appBatchLink({ url: getBaseUrl() + "/api/trpc" }),
-      ],
+      links: [loggerLink({ enabled: (op) => shouldLog(op) }), appBatchLink({ url: getBaseUrl() + "/api/trpc" })],
     }),
   );
 

@@ -10,7 +10,9 @@ export type LoggedOperation = { direction: "up" } | { direction: "down"; result:
 const EXPECTED_CODES = new Set(["PAYMENT_REQUIRED"]);
 
 export function isExpectedRefusal(result: unknown): boolean {
-  return result instanceof TRPCClientError && EXPECTED_CODES.has((result.data as { code?: string } | undefined)?.code ?? "");
+  return (
+    result instanceof TRPCClientError && EXPECTED_CODES.has((result.data as { code?: string } | undefined)?.code ?? "")
+  );
 }
 
 /** Everything in development, failures in production, never an expected refusal. */

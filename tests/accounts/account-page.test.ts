@@ -12,7 +12,8 @@ import { callerFor, fromAddress } from "../helpers/trpc";
 import { ledgerSum } from "../helpers/users";
 
 const PASSWORD = "correct horse battery staple";
-const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const CHROME_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 let n = 0;
 const newEmail = () => `account-${Date.now().toString(36)}-${n++}@example.com`;
@@ -58,7 +59,9 @@ describeEachDb("account page", (kind) => {
     expect(sessions[0]!.lastSeenAt).toBeInstanceOf(Date);
 
     const foreignRow = await t.db.session.findUniqueOrThrow({ where: { sessionToken: foreign } });
-    await expect(caller.account.revokeSession({ id: foreignRow.id })).rejects.toSatisfy((e) => errorCode(e) === "NOT_FOUND");
+    await expect(caller.account.revokeSession({ id: foreignRow.id })).rejects.toSatisfy(
+      (e) => errorCode(e) === "NOT_FOUND",
+    );
     expect(await sessionActive(t.db, foreign, other.id)).toBe(true);
 
     await caller.account.revokeSession({ id: sessions[1]!.id });
@@ -85,7 +88,9 @@ describeEachDb("account page", (kind) => {
   it("deleting with a wrong password deletes nothing", async () => {
     const { id, caller } = await newUser();
     await caller.chat.createConversation({ title: "Keep me" });
-    await expect(caller.account.delete({ password: "not my password at all" })).rejects.toSatisfy((e) => errorCode(e) === "BAD_REQUEST");
+    await expect(caller.account.delete({ password: "not my password at all" })).rejects.toSatisfy(
+      (e) => errorCode(e) === "BAD_REQUEST",
+    );
     await expect(caller.account.delete({})).rejects.toSatisfy((e) => errorCode(e) === "BAD_REQUEST");
     expect(await t.db.conversation.count({ where: { userId: id } })).toBe(1);
     expect((await t.db.user.findUniqueOrThrow({ where: { id } })).deletedAt).toBeNull();
@@ -96,8 +101,24 @@ describeEachDb("account page", (kind) => {
     const conversation = await caller.chat.createConversation({ title: "Private thoughts" });
     await t.db.message.create({ data: { conversationId: conversation.id, role: "user", content: "my secret" } });
     await startSession(t.db, id, Date.now(), CHROME_MAC);
-    await t.db.purchase.create({ data: { id: `cs_test_${id}`, userId: id, packId: "starter", credits: 50000, amountTotal: 500, currency: "usd", status: "paid" } });
-    await grant(t.db, { userId: id, amount: 50000, reason: "purchase", refType: "stripe_checkout_session", refId: `cs_test_${id}` });
+    await t.db.purchase.create({
+      data: {
+        id: `cs_test_${id}`,
+        userId: id,
+        packId: "starter",
+        credits: 50000,
+        amountTotal: 500,
+        currency: "usd",
+        status: "paid",
+      },
+    });
+    await grant(t.db, {
+      userId: id,
+      amount: 50000,
+      reason: "purchase",
+      refType: "stripe_checkout_session",
+      refId: `cs_test_${id}`,
+    });
     const ledgerRows = await t.db.creditLedger.count({ where: { userId: id } });
     expect(await t.db.accountToken.count({ where: { userId: id } })).toBeGreaterThan(0);
     expect(await t.db.mailOutbox.count({ where: { to: email } })).toBeGreaterThan(0);
@@ -115,12 +136,20 @@ describeEachDb("account page", (kind) => {
     expect(await t.db.creditLedger.count({ where: { userId: id } })).toBe(ledgerRows);
     expect(await t.db.purchase.count({ where: { userId: id } })).toBe(1);
     expect(user.balance).toBe(await ledgerSum(t.db, id));
-    expect(await verifyCredentials(t.db, { email, password: PASSWORD, ip: "10.77.2.1" }, undefined, async () => undefined)).toBeNull();
+    expect(
+      await verifyCredentials(t.db, { email, password: PASSWORD, ip: "10.77.2.1" }, undefined, async () => undefined),
+    ).toBeNull();
   });
 
   it("refuses while a reply is still being written (its charge would be lost), then deletes once it settled", async () => {
     const { id, caller } = await newUser();
-    const hold = await reserve(t.db, { userId: id, amount: 100, ttlSeconds: 600, refType: "chat_message", refId: `reply-${id}` });
+    const hold = await reserve(t.db, {
+      userId: id,
+      amount: 100,
+      ttlSeconds: 600,
+      refType: "chat_message",
+      refId: `reply-${id}`,
+    });
     await expect(caller.account.delete({ password: PASSWORD })).rejects.toSatisfy((e) => errorCode(e) === "CONFLICT");
     expect((await t.db.user.findUniqueOrThrow({ where: { id } })).deletedAt).toBeNull();
     await release(t.db, hold.id);
@@ -132,7 +161,9 @@ describeEachDb("account page", (kind) => {
     const email = newEmail();
     const user = await t.db.user.create({ data: { email, emailVerified: new Date() } });
     const caller = callerFor(t.db, user.id, fromAddress("10.77.3.1"));
-    await expect(caller.account.delete({ confirmEmail: "someone@else.com" })).rejects.toSatisfy((e) => errorCode(e) === "BAD_REQUEST");
+    await expect(caller.account.delete({ confirmEmail: "someone@else.com" })).rejects.toSatisfy(
+      (e) => errorCode(e) === "BAD_REQUEST",
+    );
     await caller.account.delete({ confirmEmail: email.toUpperCase() });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBeNull();
   });

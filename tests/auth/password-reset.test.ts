@@ -29,7 +29,8 @@ describeEachDb("password reset", (kind) => {
     return { address, id: (await t.db.user.findUniqueOrThrow({ where: { email: address } })).id };
   }
   const canSignIn = async (address: string, password: string) =>
-    (await verifyCredentials(t.db, { email: address, password, ip: `10.48.0.${n++ % 200}` }, databaseStore(t.db))) !== null;
+    (await verifyCredentials(t.db, { email: address, password, ip: `10.48.0.${n++ % 200}` }, databaseStore(t.db))) !==
+    null;
 
   it("a reset link works once: the password changes, a second use is refused", async () => {
     const { address } = await account();
@@ -44,7 +45,9 @@ describeEachDb("password reset", (kind) => {
     await expect(anon(t.db).auth.resetPassword({ token, password: NEW_PASSWORD })).resolves.toEqual({ ok: true });
     expect(await canSignIn(address, NEW_PASSWORD)).toBe(true);
     expect(await canSignIn(address, PASSWORD)).toBe(false);
-    await expect(anon(t.db).auth.resetPassword({ token, password: "yet another fine passphrase" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      anon(t.db).auth.resetPassword({ token, password: "yet another fine passphrase" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await canSignIn(address, NEW_PASSWORD)).toBe(true);
   });
 
@@ -52,16 +55,24 @@ describeEachDb("password reset", (kind) => {
     const { address } = await account();
     await anon(t.db).auth.requestPasswordReset({ email: address });
     const token = tokenOf((await latestMail(t.db, address, "reset_password")).link);
-    const results = await Promise.allSettled([resetPassword(t.db, token, NEW_PASSWORD), resetPassword(t.db, token, "the other tabs passphrase")]);
+    const results = await Promise.allSettled([
+      resetPassword(t.db, token, NEW_PASSWORD),
+      resetPassword(t.db, token, "the other tabs passphrase"),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(InvalidResetLinkError)]);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+      expect.any(InvalidResetLinkError),
+    ]);
   });
 
   it("an expired link is refused and changes nothing", async () => {
     const { address, id } = await account();
     await anon(t.db).auth.requestPasswordReset({ email: address });
     const token = tokenOf((await latestMail(t.db, address, "reset_password")).link);
-    await t.db.accountToken.updateMany({ where: { userId: id, purpose: "reset_password" }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.accountToken.updateMany({
+      where: { userId: id, purpose: "reset_password" },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     await expect(resetPassword(t.db, token, NEW_PASSWORD)).rejects.toBeInstanceOf(InvalidResetLinkError);
     expect(await canSignIn(address, PASSWORD)).toBe(true);
   });
@@ -103,15 +114,21 @@ describeEachDb("password reset", (kind) => {
     const { address } = await account();
     await anon(t.db).auth.requestPasswordReset({ email: address });
     const token = tokenOf((await latestMail(t.db, address, "reset_password")).link);
-    await expect(anon(t.db).auth.resetPassword({ token, password: "password1234" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(anon(t.db).auth.resetPassword({ token, password: "password1234" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     await expect(anon(t.db).auth.resetPassword({ token, password: NEW_PASSWORD })).resolves.toEqual({ ok: true });
   });
 
   it("changing the password needs the current one", async () => {
     const { address, id } = await account();
     const caller = callerFor(t.db, id, fromAddress("10.49.0.1"));
-    await expect(caller.auth.changePassword({ currentPassword: "not my password", password: NEW_PASSWORD })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(caller.auth.changePassword({ currentPassword: PASSWORD, password: NEW_PASSWORD })).resolves.toEqual({ ok: true });
+    await expect(
+      caller.auth.changePassword({ currentPassword: "not my password", password: NEW_PASSWORD }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(caller.auth.changePassword({ currentPassword: PASSWORD, password: NEW_PASSWORD })).resolves.toEqual({
+      ok: true,
+    });
     expect(await canSignIn(address, NEW_PASSWORD)).toBe(true);
   });
 });

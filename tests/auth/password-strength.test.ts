@@ -4,9 +4,12 @@ import { hashPassword } from "~/server/auth/password";
 import { MIN_PASSWORD_SCORE, passwordScore } from "~/server/auth/password-strength";
 
 describe("password strength and hashing", () => {
-  it.each(["password1234", "qwertyuiop123", "iloveyou2024!", "aaaaaaaaaaaa", "1234567890"])("%s is refused as guessable", (password) => {
-    expect(passwordScore(password)).toBeLessThan(MIN_PASSWORD_SCORE);
-  });
+  it.each(["password1234", "qwertyuiop123", "iloveyou2024!", "aaaaaaaaaaaa", "1234567890"])(
+    "%s is refused as guessable",
+    (password) => {
+      expect(passwordScore(password)).toBeLessThan(MIN_PASSWORD_SCORE);
+    },
+  );
 
   it("a passphrase of unrelated words passes", () => {
     expect(passwordScore("correct horse battery staple")).toBeGreaterThanOrEqual(MIN_PASSWORD_SCORE);

@@ -39,11 +39,18 @@ async function signIn(email: string, password: string): Promise<string | null> {
   const res = await handlers.POST(
     new NextRequest(`${BASE}/api/auth/callback/credentials`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: c.cookie, "x-tally-peer-address": "10.61.0.1" },
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        cookie: c.cookie,
+        "x-tally-peer-address": "10.61.0.1",
+      },
       body: new URLSearchParams({ csrfToken: c.token, email, password, callbackUrl: `${BASE}/chat` }).toString(),
     }),
   );
-  return cookiePairs(res).find((p) => p.startsWith("authjs.session-token=") && p.length > "authjs.session-token=".length) ?? null;
+  return (
+    cookiePairs(res).find((p) => p.startsWith("authjs.session-token=") && p.length > "authjs.session-token=".length) ??
+    null
+  );
 }
 
 /** The user email the session cookie stands for, or null when it is no session (any more). */
@@ -125,7 +132,12 @@ describe("revocable sessions", () => {
     const res = await handlers.GET(new NextRequest(`${BASE}/api/auth/session`, { headers: { cookie: here } }));
     const sid = ((await res.json()) as { sid: string }).sid;
     expect(await app.db.session.count({ where: { userId: id } })).toBe(2);
-    await app.changePassword(app.db, { userId: id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD, keepSessionId: sid });
+    await app.changePassword(app.db, {
+      userId: id,
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+      keepSessionId: sid,
+    });
     expect([await whoIs(here), await whoIs(elsewhere)]).toEqual([email, null]);
   });
 });
@@ -137,11 +149,22 @@ describe("account housekeeping", () => {
     const user = await db.user.create({ data: { email: `housekeeping-${Date.now()}@test.local` } });
     const past = new Date(Date.now() - 60_000);
     const future = new Date(Date.now() + 3_600_000);
-    await db.session.createMany({ data: [{ sessionToken: `dead-${user.id}`, userId: user.id, expires: past }, { sessionToken: `live-${user.id}`, userId: user.id, expires: future }] });
+    await db.session.createMany({
+      data: [
+        { sessionToken: `dead-${user.id}`, userId: user.id, expires: past },
+        { sessionToken: `live-${user.id}`, userId: user.id, expires: future },
+      ],
+    });
     await db.accountToken.createMany({
       data: [
         { userId: user.id, purpose: "verify_email", tokenHash: `dead-${user.id}`, email: user.email!, expiresAt: past },
-        { userId: user.id, purpose: "verify_email", tokenHash: `live-${user.id}`, email: user.email!, expiresAt: future },
+        {
+          userId: user.id,
+          purpose: "verify_email",
+          tokenHash: `live-${user.id}`,
+          email: user.email!,
+          expiresAt: future,
+        },
       ],
     });
     const old = new Date(Date.now() - 8 * 24 * 3_600_000);
@@ -152,8 +175,12 @@ describe("account housekeeping", () => {
       ],
     });
     await deleteDeadAccountRows();
-    expect((await db.session.findMany({ where: { userId: user.id } })).map((s) => s.sessionToken)).toEqual([`live-${user.id}`]);
-    expect((await db.accountToken.findMany({ where: { userId: user.id } })).map((t) => t.tokenHash)).toEqual([`live-${user.id}`]);
+    expect((await db.session.findMany({ where: { userId: user.id } })).map((s) => s.sessionToken)).toEqual([
+      `live-${user.id}`,
+    ]);
+    expect((await db.accountToken.findMany({ where: { userId: user.id } })).map((t) => t.tokenHash)).toEqual([
+      `live-${user.id}`,
+    ]);
     expect((await db.mailOutbox.findMany({ where: { to: user.email! } })).map((m) => m.status)).toEqual(["pending"]);
   });
 });

@@ -66,7 +66,9 @@ describeEachDb("email verification before the signup bonus", (kind) => {
     const address = email();
     const userId = await signUp(address);
     const first = tokenOf((await latestMail(t.db, address, "verify_email")).link);
-    await expect(callerFor(t.db, userId, fromAddress("10.45.0.1")).auth.resendVerification()).resolves.toEqual({ status: "sent" });
+    await expect(callerFor(t.db, userId, fromAddress("10.45.0.1")).auth.resendVerification()).resolves.toEqual({
+      status: "sent",
+    });
     const second = tokenOf((await latestMail(t.db, address, "verify_email")).link);
     expect(second).not.toBe(first);
     expect(await verifyEmail(t.db, first)).toBe("invalid");
@@ -81,7 +83,13 @@ describeEachDb("email verification before the signup bonus", (kind) => {
     const userId = await signUp(email());
     const caller = callerFor(t.db, userId, fromAddress(`10.46.0.${kind.length}`));
     const outcomes: string[] = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await caller.auth.resendVerification().then(() => "OK", (e: { code: string }) => e.code));
+    for (let i = 0; i < 5; i++)
+      outcomes.push(
+        await caller.auth.resendVerification().then(
+          () => "OK",
+          (e: { code: string }) => e.code,
+        ),
+      );
     expect(outcomes).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
   });
 

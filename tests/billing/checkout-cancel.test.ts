@@ -30,10 +30,14 @@ describeEachDb("billing.cancel against the Stripe emulator", (kind) => {
       (e) => (e.data.object as { id: string }).id === sessionId,
     );
     expect(expired).toBeDefined();
-    await vi.waitFor(async () => expect((await suite.t.db.stripeEvent.findUnique({ where: { id: expired!.id } }))?.outcome).toBe("unchanged"), {
-      timeout: 10_000,
-      interval: 50,
-    });
+    await vi.waitFor(
+      async () =>
+        expect((await suite.t.db.stripeEvent.findUnique({ where: { id: expired!.id } }))?.outcome).toBe("unchanged"),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
+    );
     expect(await statusOf(sessionId)).toBe("canceled");
     // A late payment of the canceled session is refused, as at Stripe; nothing is credited.
     const late = await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242" });
@@ -47,11 +51,16 @@ describeEachDb("billing.cancel against the Stripe emulator", (kind) => {
   it("a session paid in the meantime is not canceled: it is credited once and shows paid", async () => {
     const u = await createUser(suite.t.db);
     const { sessionId, checkoutRef } = await checkoutFor(u.id);
-    expect((await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242" })).status).toBe(200);
+    expect(
+      (await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242" })).status,
+    ).toBe(200);
     const result = await callerFor(suite.t.db, u.id).billing.cancel({ checkoutRef });
     expect(result).toEqual({ status: "paid" });
     expect((await suite.rig.stripe.checkout.sessions.retrieve(sessionId)).status).toBe("complete");
-    await vi.waitFor(async () => expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(50_000), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      async () => expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(50_000),
+      { timeout: 10_000, interval: 50 },
+    );
     expect(await suite.t.db.creditLedger.count({ where: { refId: sessionId } })).toBe(1);
   });
 
@@ -61,8 +70,14 @@ describeEachDb("billing.cancel against the Stripe emulator", (kind) => {
     const { sessionId, checkoutRef } = await checkoutFor(owner.id);
     const before = await snapshot(suite.t.db);
     expect(await outcome(callerFor(suite.t.db, other.id), "billing.cancel", { checkoutRef })).toBe("NOT_FOUND");
-    expect(await outcome(callerFor(suite.t.db, owner.id), "billing.cancel", { checkoutRef: "00000000-0000-4000-8000-000000000000" })).toBe("NOT_FOUND");
-    expect(await outcome(callerFor(suite.t.db, owner.id), "billing.cancel", { checkoutRef: "cs_test_x" })).toBe("BAD_REQUEST");
+    expect(
+      await outcome(callerFor(suite.t.db, owner.id), "billing.cancel", {
+        checkoutRef: "00000000-0000-4000-8000-000000000000",
+      }),
+    ).toBe("NOT_FOUND");
+    expect(await outcome(callerFor(suite.t.db, owner.id), "billing.cancel", { checkoutRef: "cs_test_x" })).toBe(
+      "BAD_REQUEST",
+    );
     expect(await snapshot(suite.t.db)).toEqual(before);
     expect((await suite.rig.stripe.checkout.sessions.retrieve(sessionId)).status).toBe("open");
   });

@@ -26,8 +26,16 @@ describeEachDb("billing.confirm", (kind) => {
     const s = checkoutSession(u.id, "pro");
     await recordCheckout(t.db, s);
     const caller = callerFor(t.db, u.id);
-    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
-    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({ status: "paid", credited: true, credits: 200_000 });
+    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({
+      status: "paid",
+      credited: true,
+      credits: 200_000,
+    });
+    expect(await caller.billing.confirm({ sessionId: s.id })).toEqual({
+      status: "paid",
+      credited: true,
+      credits: 200_000,
+    });
     expect(await balance(u.id)).toBe(200_000);
   });
 
@@ -35,7 +43,11 @@ describeEachDb("billing.confirm", (kind) => {
     const u = await createUser(t.db);
     const s = checkoutSession(u.id, "starter", { payment_status: "unpaid", status: "open" });
     await recordCheckout(t.db, s);
-    expect(await callerFor(t.db, u.id).billing.confirm({ sessionId: s.id })).toEqual({ status: "pending", credited: false, credits: 50_000 });
+    expect(await callerFor(t.db, u.id).billing.confirm({ sessionId: s.id })).toEqual({
+      status: "pending",
+      credited: false,
+      credits: 50_000,
+    });
     expect(await balance(u.id)).toBe(0);
   });
 
@@ -54,7 +66,9 @@ describeEachDb("billing.confirm", (kind) => {
     expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: "cs_test_missing" })).toBe("NOT_FOUND");
     const cheap = checkoutSession(u.id, "enterprise", { amount_total: 500 });
     await recordCheckout(t.db, cheap);
-    expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: cheap.id })).toBe("UNPROCESSABLE_CONTENT");
+    expect(await outcome(callerFor(t.db, u.id), "billing.confirm", { sessionId: cheap.id })).toBe(
+      "UNPROCESSABLE_CONTENT",
+    );
     expect(await balance(u.id)).toBe(0);
   });
 

@@ -11,7 +11,12 @@ import { createUser } from "../helpers/users";
 import { useEmulatorSuite } from "./emulator-harness";
 import { charge, deliver, dispute, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
 
-const LIFECYCLE = ["charge.dispute.created", "charge.dispute.funds_withdrawn", "charge.dispute.closed", "charge.dispute.funds_reinstated"] as const;
+const LIFECYCLE = [
+  "charge.dispute.created",
+  "charge.dispute.funds_withdrawn",
+  "charge.dispute.closed",
+  "charge.dispute.funds_reinstated",
+] as const;
 
 describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", (kind) => {
   let t: TestDb;
@@ -28,7 +33,8 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
   }
   const balance = async (userId: string) => (await getBalance(t.db, userId)).balance;
   const purchase = (id: string) => t.db.purchase.findUniqueOrThrow({ where: { id } });
-  const ledger = (userId: string) => t.db.creditLedger.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const ledger = (userId: string) =>
+    t.db.creditLedger.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   /** Moves the dispute on at "Stripe" and delivers every lifecycle event for it, each twice and concurrently. */
   const storm = async (d: Stripe.Dispute, types: readonly string[] = LIFECYCLE) =>
     Promise.all(types.flatMap((type) => [deliver(t.db, stripeEvent(type, d)), deliver(t.db, stripeEvent(type, d))]));
@@ -38,7 +44,9 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
     await spend(t.db, { userId: p.userId, amount: 20_000, refType: "chat_message", refId: `s-${p.userId}` });
     const d = dispute(p.pi);
     expect((await deliver(t.db, stripeEvent("charge.dispute.created", d))).body.outcome).toBe("clawed_back");
-    expect((await deliver(t.db, stripeEvent("charge.dispute.funds_withdrawn", d))).body.outcome).toBe("nothing_to_claw_back");
+    expect((await deliver(t.db, stripeEvent("charge.dispute.funds_withdrawn", d))).body.outcome).toBe(
+      "nothing_to_claw_back",
+    );
     expect(await balance(p.userId)).toBe(-20_000);
     expect(await purchase(p.sessionId)).toMatchObject({ status: "disputed", creditsClawedBack: 50_000 });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
@@ -90,7 +98,9 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
     const p = await paidPurchase();
     const d = dispute(p.pi, undefined, "won");
     expect((await deliver(t.db, stripeEvent("charge.dispute.closed", d))).body.outcome).toBe("dispute_won");
-    expect((await deliver(t.db, stripeEvent("charge.dispute.created", { ...d, status: "needs_response" }))).body.outcome).toBe("dispute_won");
+    expect(
+      (await deliver(t.db, stripeEvent("charge.dispute.created", { ...d, status: "needs_response" }))).body.outcome,
+    ).toBe("dispute_won");
     expect(await balance(p.userId)).toBe(50_000);
     expect(await t.db.creditLedger.count({ where: { userId: p.userId } })).toBe(1);
     expect(await purchase(p.sessionId)).toMatchObject({ status: "dispute_won", creditsClawedBack: 0 });
@@ -104,7 +114,11 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
     expect(await balance(p.userId)).toBe(0);
     await deliver(t.db, stripeEvent("charge.dispute.closed", dispute(p.pi, d.id, "won")));
     expect(await balance(p.userId)).toBe(40_000);
-    expect(await purchase(p.sessionId)).toMatchObject({ status: "dispute_won", creditsClawedBack: 10_000, amountRefunded: 100 });
+    expect(await purchase(p.sessionId)).toMatchObject({
+      status: "dispute_won",
+      creditsClawedBack: 10_000,
+      amountRefunded: 100,
+    });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
@@ -113,8 +127,12 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
     const d = dispute(p.pi);
     await deliver(t.db, stripeEvent("charge.dispute.created", d));
     const claim = { ...d, status: "won" };
-    expect((await deliver(t.db, stripeEvent("charge.dispute.closed", claim))).body.outcome).toBe("nothing_to_claw_back");
-    expect((await deliver(t.db, stripeEvent("charge.dispute.funds_reinstated", claim))).body.outcome).toBe("nothing_to_claw_back");
+    expect((await deliver(t.db, stripeEvent("charge.dispute.closed", claim))).body.outcome).toBe(
+      "nothing_to_claw_back",
+    );
+    expect((await deliver(t.db, stripeEvent("charge.dispute.funds_reinstated", claim))).body.outcome).toBe(
+      "nothing_to_claw_back",
+    );
     expect(await balance(p.userId)).toBe(0);
     expect(await purchase(p.sessionId)).toMatchObject({ status: "disputed" });
     expect(stripeBook.disputes.get(d.id)?.status).toBe("needs_response");
@@ -123,7 +141,8 @@ describeEachDb("dispute lifecycle: clawed back once, reinstated once when won", 
 
 describeEachDb("dispute lifecycle through the Stripe emulator", (kind) => {
   const suite = useEmulatorSuite(kind, { webhooks: true });
-  const balance = async (userId: string) => (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
+  const balance = async (userId: string) =>
+    (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
 
   async function paidCharge(userId: string): Promise<{ sessionId: string; chargeId: string }> {
     const { checkoutUrl } = await callerFor(suite.t.db, userId).billing.checkout({ packId: "pro" });
@@ -137,24 +156,36 @@ describeEachDb("dispute lifecycle through the Stripe emulator", (kind) => {
   it.each([
     ["won", 200_000, "dispute_won"],
     ["lost", 0, "dispute_lost"],
-  ] as const)("opened then closed as %s on the emulator: the signed events leave the balance at %i, once", async (status, expected, purchaseStatus) => {
-    const u = await createUser(suite.t.db);
-    const { sessionId, chargeId } = await paidCharge(u.id);
-    const opened = await suite.rig.control<{ id: string }>(`/_emulator/charges/${chargeId}/dispute`, {});
-    expect(opened.status).toBe(200);
-    await vi.waitFor(async () => expect(await balance(u.id)).toBe(0), { timeout: 10_000, interval: 50 });
-    expect((await suite.rig.control(`/_emulator/disputes/${opened.body.id}/close`, { status })).status).toBe(200);
-    await vi.waitFor(
-      async () => expect(await suite.t.db.purchase.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ status: purchaseStatus }),
-      { timeout: 10_000, interval: 50 },
-    );
-    // Every event of the dispute delivered again, concurrently: nothing moves.
-    const events = (await suite.rig.stripe.events.list({ type: "charge.dispute.*", limit: 100 })).data.filter((e) => (e.data.object as { id: string }).id === opened.body.id);
-    await suite.rig.control("/_emulator/events/deliver", { ids: events.map((e) => e.id), order: "shuffle", concurrent: true });
-    expect(await balance(u.id)).toBe(expected);
-    const purchases = await callerFor(suite.t.db, u.id).billing.purchases({ limit: 10 });
-    expect(purchases.items.find((p) => p.id === sessionId)?.status).toBe(purchaseStatus);
-    expect(await suite.t.db.creditLedger.count({ where: { refId: opened.body.id } })).toBe(status === "won" ? 2 : 1);
-    expect(await ledgerInvariantViolations(suite.t.db)).toEqual([]);
-  });
+  ] as const)(
+    "opened then closed as %s on the emulator: the signed events leave the balance at %i, once",
+    async (status, expected, purchaseStatus) => {
+      const u = await createUser(suite.t.db);
+      const { sessionId, chargeId } = await paidCharge(u.id);
+      const opened = await suite.rig.control<{ id: string }>(`/_emulator/charges/${chargeId}/dispute`, {});
+      expect(opened.status).toBe(200);
+      await vi.waitFor(async () => expect(await balance(u.id)).toBe(0), { timeout: 10_000, interval: 50 });
+      expect((await suite.rig.control(`/_emulator/disputes/${opened.body.id}/close`, { status })).status).toBe(200);
+      await vi.waitFor(
+        async () =>
+          expect(await suite.t.db.purchase.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({
+            status: purchaseStatus,
+          }),
+        { timeout: 10_000, interval: 50 },
+      );
+      // Every event of the dispute delivered again, concurrently: nothing moves.
+      const events = (await suite.rig.stripe.events.list({ type: "charge.dispute.*", limit: 100 })).data.filter(
+        (e) => (e.data.object as { id: string }).id === opened.body.id,
+      );
+      await suite.rig.control("/_emulator/events/deliver", {
+        ids: events.map((e) => e.id),
+        order: "shuffle",
+        concurrent: true,
+      });
+      expect(await balance(u.id)).toBe(expected);
+      const purchases = await callerFor(suite.t.db, u.id).billing.purchases({ limit: 10 });
+      expect(purchases.items.find((p) => p.id === sessionId)?.status).toBe(purchaseStatus);
+      expect(await suite.t.db.creditLedger.count({ where: { refId: opened.body.id } })).toBe(status === "won" ? 2 : 1);
+      expect(await ledgerInvariantViolations(suite.t.db)).toEqual([]);
+    },
+  );
 });

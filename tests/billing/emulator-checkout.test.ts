@@ -11,7 +11,8 @@ import { useEmulatorSuite } from "./emulator-harness";
 describeEachDb("billing against the Stripe emulator", (kind) => {
   const suite = useEmulatorSuite(kind, { webhooks: true, poolSize: 20 });
 
-  const balance = async (userId: string) => (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
+  const balance = async (userId: string) =>
+    (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
   const sessionIdOf = (checkoutUrl: string) => /cs_[A-Za-z0-9_]+/.exec(checkoutUrl)?.[0] ?? "";
   async function checkoutFor(userId: string, packId: "starter" | "pro" | "enterprise" = "starter"): Promise<string> {
     const { checkoutUrl } = await callerFor(suite.t.db, userId).billing.checkout({ packId });
@@ -28,8 +29,14 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
     expect(user.stripeCustomerId).toMatch(/^cus_/);
     const purchases = await suite.t.db.purchase.findMany({ where: { userId: u.id } });
     expect(purchases).toHaveLength(5);
-    expect(purchases.every((p) => p.status === "pending" && p.credits === 200_000 && p.amountTotal === 1500 && p.currency === "usd")).toBe(true);
-    expect(new Set(urls.map(({ checkoutUrl }) => sessionIdOf(checkoutUrl)))).toEqual(new Set(purchases.map((p) => p.id)));
+    expect(
+      purchases.every(
+        (p) => p.status === "pending" && p.credits === 200_000 && p.amountTotal === 1500 && p.currency === "usd",
+      ),
+    ).toBe(true);
+    expect(new Set(urls.map(({ checkoutUrl }) => sessionIdOf(checkoutUrl)))).toEqual(
+      new Set(purchases.map((p) => p.id)),
+    );
     expect(urls.every(({ checkoutUrl }) => checkoutUrl.startsWith(suite.rig.url))).toBe(true);
     const session = await suite.rig.stripe.checkout.sessions.retrieve(purchases[0]!.id, { expand: ["line_items"] });
     expect(session).toMatchObject({
@@ -48,7 +55,9 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
     }
     // A later checkout reuses the stored customer.
     await caller.billing.checkout({ packId: "starter" });
-    expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).stripeCustomerId).toBe(user.stripeCustomerId);
+    expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).stripeCustomerId).toBe(
+      user.stripeCustomerId,
+    );
   });
 
   it("paying on the emulator delivers a signed webhook that credits once; confirm agrees", async () => {
@@ -57,7 +66,11 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
     const paid = await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242" });
     expect(paid.status).toBe(200);
     await vi.waitFor(async () => expect(await balance(u.id)).toBe(50_000), { timeout: 10_000, interval: 50 });
-    expect(await callerFor(suite.t.db, u.id).billing.confirm({ sessionId })).toEqual({ status: "paid", credited: true, credits: 50_000 });
+    expect(await callerFor(suite.t.db, u.id).billing.confirm({ sessionId })).toEqual({
+      status: "paid",
+      credited: true,
+      credits: 50_000,
+    });
     expect(await balance(u.id)).toBe(50_000);
   });
 
@@ -81,19 +94,34 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
   it("a declined card credits nothing", async () => {
     const u = await createUser(suite.t.db);
     const sessionId = await checkoutFor(u.id);
-    expect((await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4000000000000002" })).status).toBe(402);
-    expect(await callerFor(suite.t.db, u.id).billing.confirm({ sessionId })).toEqual({ status: "pending", credited: false, credits: 50_000 });
+    expect(
+      (await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4000000000000002" })).status,
+    ).toBe(402);
+    expect(await callerFor(suite.t.db, u.id).billing.confirm({ sessionId })).toEqual({
+      status: "pending",
+      credited: false,
+      credits: 50_000,
+    });
     expect(await balance(u.id)).toBe(0);
   });
 
   it("a delayed payment credits nothing until async_payment_succeeded", async () => {
     const u = await createUser(suite.t.db);
     const sessionId = await checkoutFor(u.id);
-    await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, { card: "4242424242424242", delayed: true });
-    await vi.waitFor(async () => expect(await suite.t.db.stripeEvent.count({ where: { type: "checkout.session.completed", outcome: "not_paid" } })).toBeGreaterThan(0), {
-      timeout: 10_000,
-      interval: 50,
+    await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/pay`, {
+      card: "4242424242424242",
+      delayed: true,
     });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await suite.t.db.stripeEvent.count({ where: { type: "checkout.session.completed", outcome: "not_paid" } }),
+        ).toBeGreaterThan(0),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
+    );
     expect(await balance(u.id)).toBe(0);
     await suite.rig.control(`/_emulator/checkout/sessions/${sessionId}/async_result`, { succeeded: true });
     await vi.waitFor(async () => expect(await balance(u.id)).toBe(50_000), { timeout: 10_000, interval: 50 });
@@ -111,7 +139,10 @@ describeEachDb("billing against the Stripe emulator", (kind) => {
     const chargeId = typeof pi.latest_charge === "string" ? pi.latest_charge : pi.latest_charge!.id;
     await suite.rig.control(`/_emulator/charges/${chargeId}/dispute`, {});
     await vi.waitFor(async () => expect(await balance(u.id)).toBe(0), { timeout: 10_000, interval: 50 });
-    expect(await suite.t.db.purchase.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({ status: "disputed", creditsClawedBack: 50_000 });
+    expect(await suite.t.db.purchase.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({
+      status: "disputed",
+      creditsClawedBack: 50_000,
+    });
     expect(await ledgerInvariantViolations(suite.t.db)).toEqual([]);
   });
 

@@ -8,7 +8,12 @@ import type { AddressInfo } from "node:net";
 import type Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
 
-import { createStripeClient, EMULATOR_SECRET_KEY, handleWebhookRequest, setStripeClientForTests } from "~/server/billing";
+import {
+  createStripeClient,
+  EMULATOR_SECRET_KEY,
+  handleWebhookRequest,
+  setStripeClientForTests,
+} from "~/server/billing";
 import type { Db } from "~/server/db";
 import { databaseStore } from "~/server/rate-limit";
 
@@ -24,15 +29,23 @@ function webhookForwarder(db: () => Db, stripe: () => Stripe): Promise<{ server:
     req.on("end", () => {
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-      const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, { method: "POST", headers, body: Buffer.concat(chunks) });
-      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET, stripe, livemode: false }).then(async (response) => {
-        res.writeHead(response.status, { "content-type": "application/json" });
-        res.end(await response.text());
+      const request = new Request(`http://127.0.0.1${req.url ?? "/"}`, {
+        method: "POST",
+        headers,
+        body: Buffer.concat(chunks),
       });
+      void handleWebhookRequest(request, { db: db(), webhookSecret: SECRET, stripe, livemode: false }).then(
+        async (response) => {
+          res.writeHead(response.status, { "content-type": "application/json" });
+          res.end(await response.text());
+        },
+      );
     });
   });
   return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stripe/webhook` }));
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/stripe/webhook` }),
+    );
   });
 }
 
@@ -49,7 +62,12 @@ export async function startRig(db: () => Db, opts: { webhooks: boolean }): Promi
   // The forwarder needs the client, which needs the emulator's URL: hand it over once both exist.
   const client: { stripe?: Stripe } = {};
   const forwarder = opts.webhooks ? await webhookForwarder(db, () => client.stripe!) : null;
-  const emulator = await startStripeEmulator({ port: 0, webhookSecret: SECRET, ...(forwarder ? { webhookUrl: forwarder.url } : {}), retryDelaysMs: [10, 20] });
+  const emulator = await startStripeEmulator({
+    port: 0,
+    webhookSecret: SECRET,
+    ...(forwarder ? { webhookUrl: forwarder.url } : {}),
+    retryDelaysMs: [10, 20],
+  });
   const stripe = (client.stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: emulator.url }));
   return {
     url: emulator.url,

@@ -36,7 +36,10 @@ function failingOncePurchaseWrite(db: Db): Db {
     get(target, prop) {
       if (prop === "$transaction") {
         return (fn: (tx: Tx) => Promise<unknown>, opts?: unknown) =>
-          (target.$transaction as (f: (tx: Tx) => Promise<unknown>, o?: unknown) => Promise<unknown>)((tx) => fn(failingTx(tx)), opts);
+          (target.$transaction as (f: (tx: Tx) => Promise<unknown>, o?: unknown) => Promise<unknown>)(
+            (tx) => fn(failingTx(tx)),
+            opts,
+          );
       }
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;

@@ -35,7 +35,13 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     const res = await logged(event);
     expect(res).toMatchObject({ status: 200, body: { received: true, outcome: "refused:unknown_session" } });
     expect(res.logs).toContainEqual(
-      expect.objectContaining({ msg: "stripe_event_refused", eventId: event.id, objectId: forged.id, reason: "unknown_session", level: "warn" }),
+      expect.objectContaining({
+        msg: "stripe_event_refused",
+        eventId: event.id,
+        objectId: forged.id,
+        reason: "unknown_session",
+        level: "warn",
+      }),
     );
     expect({ ...(await snapshot(t.db)), events: before.events }).toEqual(before);
     expect(await balance(u.id)).toBe(0);
@@ -43,13 +49,22 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
 
   it("an event claiming paid for the user's own still-open session → not credited (Stripe says unpaid); paying later credits once", async () => {
     const u = await createUser(t.db);
-    const open = await soldSession(t.db, u.id, "pro", { status: "open", payment_status: "unpaid", payment_intent: null });
+    const open = await soldSession(t.db, u.id, "pro", {
+      status: "open",
+      payment_status: "unpaid",
+      payment_intent: null,
+    });
     const claim = stripeEvent("checkout.session.completed", { ...open, status: "complete", payment_status: "paid" });
     expect((await deliver(t.db, claim)).body.outcome).toBe("not_paid");
     expect(await balance(u.id)).toBe(0);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: open.id } })).status).toBe("pending");
 
-    const paid = stripeBook.record({ ...open, status: "complete" as const, payment_status: "paid" as const, payment_intent: "pi_paid_later" });
+    const paid = stripeBook.record({
+      ...open,
+      status: "complete" as const,
+      payment_status: "paid" as const,
+      payment_intent: "pi_paid_later",
+    });
     expect((await deliver(t.db, stripeEvent("checkout.session.completed", paid))).body.outcome).toBe("credited");
     expect(await balance(u.id)).toBe(200_000);
   });
@@ -57,7 +72,11 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
   it("an event whose object inflates what Stripe sold is credited as Stripe sold it, not as claimed", async () => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id, "starter");
-    const inflated = { ...session, metadata: { ...session.metadata, packId: "enterprise", credits: "1000000" }, amount_total: 5000 };
+    const inflated = {
+      ...session,
+      metadata: { ...session.metadata, packId: "enterprise", credits: "1000000" },
+      amount_total: 5000,
+    };
     expect((await deliver(t.db, stripeEvent("checkout.session.completed", inflated))).body.outcome).toBe("credited");
     expect(await balance(u.id)).toBe(50_000);
   });
@@ -71,7 +90,9 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     const event = { ...stripeEvent("checkout.session.completed", session), livemode: eventLive } as Stripe.Event;
     const res = await logged(event, { livemode: appLive });
     expect(res).toMatchObject({ status: 200, body: { received: true, outcome: "refused:livemode_mismatch" } });
-    expect(res.logs).toContainEqual(expect.objectContaining({ msg: "stripe_event_refused", eventId: event.id, reason: "livemode_mismatch" }));
+    expect(res.logs).toContainEqual(
+      expect.objectContaining({ msg: "stripe_event_refused", eventId: event.id, reason: "livemode_mismatch" }),
+    );
     expect(await balance(u.id)).toBe(0);
     expect(await t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: session.id } })).toBe(0);
   });
@@ -81,7 +102,11 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     const session = await soldSession(t.db, u.id, "starter");
     const event = stripeEvent("checkout.session.completed", session);
     const down = {
-      checkout: { sessions: { retrieve: () => Promise.reject(new Stripe.errors.StripeConnectionError({ message: "connect ECONNREFUSED" })) } },
+      checkout: {
+        sessions: {
+          retrieve: () => Promise.reject(new Stripe.errors.StripeConnectionError({ message: "connect ECONNREFUSED" })),
+        },
+      },
     } as unknown as Stripe;
     const before = await snapshot(t.db);
     expect(await deliver(t.db, event, { stripe: down })).toEqual({ status: 500, body: { error: "processing_failed" } });
@@ -94,8 +119,16 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id, "starter");
     await deliver(t.db, stripeEvent("checkout.session.completed", session));
-    const fake = { id: "dp_forged", object: "dispute", status: "won", payment_intent: session.payment_intent, livemode: false };
-    expect((await deliver(t.db, stripeEvent("charge.dispute.closed", fake))).body.outcome).toBe("refused:unknown_dispute");
+    const fake = {
+      id: "dp_forged",
+      object: "dispute",
+      status: "won",
+      payment_intent: session.payment_intent,
+      livemode: false,
+    };
+    expect((await deliver(t.db, stripeEvent("charge.dispute.closed", fake))).body.outcome).toBe(
+      "refused:unknown_dispute",
+    );
     expect(await balance(u.id)).toBe(50_000);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
@@ -110,7 +143,11 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
     const claim = { ...real, amount_refunded: 500, refunded: true };
     expect((await deliver(t.db, stripeEvent("charge.refunded", claim))).body.outcome).toBe("nothing_to_claw_back");
     expect(await balance(u.id)).toBe(50_000);
-    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "paid", amountRefunded: 0, creditsClawedBack: 0 });
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+      status: "paid",
+      amountRefunded: 0,
+      creditsClawedBack: 0,
+    });
   });
 
   it("a signed event with an unusable object id → 200 refused:invalid_object, nothing written", async () => {
@@ -123,7 +160,8 @@ describeEachDb("signed but forged webhook events credit nothing", (kind) => {
 
 describeEachDb("forged events against the Stripe emulator", (kind) => {
   const suite = useEmulatorSuite(kind, { webhooks: false });
-  const balance = async (userId: string) => (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
+  const balance = async (userId: string) =>
+    (await suite.t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
   const send = (event: Stripe.Event) => deliver(suite.t.db, event, { stripe: suite.rig.stripe });
 
   async function openCheckout(userId: string): Promise<Stripe.Checkout.Session> {
@@ -135,7 +173,9 @@ describeEachDb("forged events against the Stripe emulator", (kind) => {
     const u = await createUser(suite.t.db);
     const open = await openCheckout(u.id);
     const unknown = checkoutSession(u.id, "enterprise");
-    expect((await send(stripeEvent("checkout.session.completed", unknown))).body.outcome).toBe("refused:unknown_session");
+    expect((await send(stripeEvent("checkout.session.completed", unknown))).body.outcome).toBe(
+      "refused:unknown_session",
+    );
     const claim = { ...open, status: "complete", payment_status: "paid" };
     expect((await send(stripeEvent("checkout.session.completed", claim))).body.outcome).toBe("not_paid");
     expect((await send(stripeEvent("checkout.session.async_payment_succeeded", claim))).body.outcome).toBe("not_paid");

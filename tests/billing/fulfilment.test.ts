@@ -15,7 +15,8 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
   afterAll(() => t.close());
 
   const balance = async (userId: string) => (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
-  const purchaseRows = (sessionId: string) => t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } });
+  const purchaseRows = (sessionId: string) =>
+    t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } });
 
   it("50 concurrent deliveries of the same checkout.session.completed → one ledger row, credited once", async () => {
     const u = await createUser(t.db);
@@ -27,7 +28,13 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect(await purchaseRows(session.id)).toBe(1);
     expect(await balance(u.id)).toBe(200_000);
     const purchase = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
-    expect(purchase).toMatchObject({ userId: u.id, status: "paid", packId: "pro", credits: 200_000, paymentIntentId: session.payment_intent });
+    expect(purchase).toMatchObject({
+      userId: u.id,
+      status: "paid",
+      packId: "pro",
+      credits: 200_000,
+      paymentIntentId: session.payment_intent,
+    });
     expect(purchase.creditedAt).toBeInstanceOf(Date);
     expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: "credited" });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
@@ -36,8 +43,12 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
   it("the same session in different events (completed + async_payment_succeeded, any order) → once", async () => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id);
-    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session))).body.outcome).toBe("credited");
-    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("already_credited");
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session))).body.outcome).toBe(
+      "credited",
+    );
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe(
+      "already_credited",
+    );
     expect(await purchaseRows(session.id)).toBe(1);
     expect(await balance(u.id)).toBe(50_000);
   });
@@ -50,7 +61,9 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("pending");
 
     const paid = stripeBook.record({ ...unpaid, payment_status: "paid" as const });
-    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", paid))).body.outcome).toBe("credited");
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", paid))).body.outcome).toBe(
+      "credited",
+    );
     expect(await balance(u.id)).toBe(50_000);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: unpaid.id } })).status).toBe("paid");
   });
@@ -59,7 +72,9 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     const u = await createUser(t.db);
     const failed = await soldSession(t.db, u.id, "starter", { payment_status: "unpaid" });
     const expired = await soldSession(t.db, u.id, "pro", { payment_status: "unpaid", status: "expired" });
-    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_failed", failed))).body.outcome).toBe("failed");
+    expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_failed", failed))).body.outcome).toBe(
+      "failed",
+    );
     expect((await deliver(t.db, stripeEvent("checkout.session.expired", expired))).body.outcome).toBe("expired");
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe("failed");
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: expired.id } })).status).toBe("expired");
@@ -91,27 +106,46 @@ describeEachDb("checkout fulfilment: abuse is refused", (kind) => {
     ["unknown pack", { metadataPatch: { packId: "mega" } }, "refused:unknown_pack"],
     ["client_reference_id ≠ metadata.userId", { client_reference_id: "someone-else" }, "refused:user_mismatch"],
     ["subscription mode", { mode: "subscription" }, "refused:not_payment_mode"],
-    ["another price than the pack's", { line_items: { object: "list", has_more: false, data: [{ quantity: 1, price: { id: "price_pro" } }] } }, "refused:price_mismatch"],
-    ["two of the pack's price", { line_items: { object: "list", has_more: false, data: [{ quantity: 2, price: { id: "price_starter" } }] } }, "refused:price_mismatch"],
+    [
+      "another price than the pack's",
+      { line_items: { object: "list", has_more: false, data: [{ quantity: 1, price: { id: "price_pro" } }] } },
+      "refused:price_mismatch",
+    ],
+    [
+      "two of the pack's price",
+      { line_items: { object: "list", has_more: false, data: [{ quantity: 2, price: { id: "price_starter" } }] } },
+      "refused:price_mismatch",
+    ],
     ["no line items in Stripe's answer", { line_items: undefined }, "refused:line_items_missing"],
-  ] as const)("Stripe's session with %s → no credits, purchase stays pending, outcome recorded", async (_label, patch, expected) => {
-    const u = await createUser(t.db);
-    const base = await soldSession(t.db, u.id);
-    const { metadataPatch, ...fields } = patch as { metadataPatch?: Record<string, string> } & Record<string, unknown>;
-    const session = stripeBook.record({ ...base, ...fields, metadata: { ...base.metadata, ...metadataPatch } });
-    const event = stripeEvent("checkout.session.completed", session);
-    const res = await deliver(t.db, event);
-    expect(res).toEqual({ status: 200, body: { received: true, outcome: expected } });
-    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
-    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({ status: "pending", creditedAt: null });
-    expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: expected });
-  });
+  ] as const)(
+    "Stripe's session with %s → no credits, purchase stays pending, outcome recorded",
+    async (_label, patch, expected) => {
+      const u = await createUser(t.db);
+      const base = await soldSession(t.db, u.id);
+      const { metadataPatch, ...fields } = patch as { metadataPatch?: Record<string, string> } & Record<
+        string,
+        unknown
+      >;
+      const session = stripeBook.record({ ...base, ...fields, metadata: { ...base.metadata, ...metadataPatch } });
+      const event = stripeEvent("checkout.session.completed", session);
+      const res = await deliver(t.db, event);
+      expect(res).toEqual({ status: 200, body: { received: true, outcome: expected } });
+      expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
+      expect(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).toMatchObject({
+        status: "pending",
+        creditedAt: null,
+      });
+      expect(await t.db.stripeEvent.findUnique({ where: { id: event.id } })).toMatchObject({ outcome: expected });
+    },
+  );
 
   it("a paid session billing.checkout never opened (no pending purchase) → refused, nothing credited", async () => {
     const u = await createUser(t.db);
     const session = checkoutSession(u.id, "enterprise");
     const before = await snapshot(t.db);
-    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("refused:no_pending_purchase");
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe(
+      "refused:no_pending_purchase",
+    );
     expect({ ...(await snapshot(t.db)), events: before.events }).toEqual(before);
   });
 
@@ -136,7 +170,9 @@ describeEachDb("checkout fulfilment: abuse is refused", (kind) => {
     const original = await soldSession(t.db, owner.id);
     await fulfilCheckoutSession(t.db, original);
     const reused = stripeBook.record(checkoutSession(thief.id, "starter", { id: original.id }));
-    expect((await deliver(t.db, stripeEvent("checkout.session.completed", reused))).body.outcome).toBe("refused:session_user_mismatch");
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", reused))).body.outcome).toBe(
+      "refused:session_user_mismatch",
+    );
     expect((await t.db.user.findUniqueOrThrow({ where: { id: thief.id } })).balance).toBe(0);
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: original.id } })).userId).toBe(owner.id);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);

@@ -4,7 +4,12 @@ import { BillingNotConfiguredError, getStripe } from "~/server/billing";
 
 import { captureLogs } from "../security/log-capture";
 
-const production = { NODE_ENV: "production" as const, STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: "whsec_must_not_be_logged", STRIPE_API_URL: undefined };
+const production = {
+  NODE_ENV: "production" as const,
+  STRIPE_SECRET_KEY: undefined,
+  STRIPE_WEBHOOK_SECRET: "whsec_must_not_be_logged",
+  STRIPE_API_URL: undefined,
+};
 
 describe("a production server without STRIPE_SECRET_KEY", () => {
   it("refuses every purchase and says what to set in one log line per process, without secrets", async () => {

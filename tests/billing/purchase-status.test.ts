@@ -84,7 +84,15 @@ describeEachDb("the purchase status writer", (kind) => {
     expect(await markPendingPurchase(t.db, pending.id, "failed")).toBe(false);
     const paid = await move(await pendingPurchase(), "paid");
     expect(await markPendingPurchase(t.db, paid.id, "expired")).toBe(false);
-    const rows = await t.db.purchase.findMany({ where: { id: { in: [pending.id, paid.id] } }, orderBy: { status: "asc" } });
-    expect(rows.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([[pending.id, "expired"], [paid.id, "paid"]]));
+    const rows = await t.db.purchase.findMany({
+      where: { id: { in: [pending.id, paid.id] } },
+      orderBy: { status: "asc" },
+    });
+    expect(rows.map((r) => [r.id, r.status])).toEqual(
+      expect.arrayContaining([
+        [pending.id, "expired"],
+        [paid.id, "paid"],
+      ]),
+    );
   });
 });

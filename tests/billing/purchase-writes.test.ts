@@ -7,7 +7,10 @@ const OWNER = "src/server/billing/purchase-status.ts";
 /** Where a file writes Purchase.status: Prisma updates of purchases, creates that set a status, raw SQL. */
 function statusWrites(text: string): string[] {
   const found = callArguments(text, /\.purchase\.(\w+)\(/g)
-    .filter(({ name, args }) => /^(update|updateMany|upsert)$/.test(name) || (/^(create|createMany)$/.test(name) && /\bstatus\b/.test(args)))
+    .filter(
+      ({ name, args }) =>
+        /^(update|updateMany|upsert)$/.test(name) || (/^(create|createMany)$/.test(name) && /\bstatus\b/.test(args)),
+    )
     .map(({ name }) => `purchase.${name}`);
   for (const sql of text.matchAll(/(update|insert\s+into)\s+"?purchase"?\b/gi)) found.push(sql[0]);
   return found;

@@ -9,7 +9,10 @@ import { createUser } from "../helpers/users";
 import { charge, checkoutSession, recordCheckout } from "./stripe-fixtures";
 
 /** The three read calls the reconciler makes, answered from memory (the emulator suite runs the real SDK). */
-function fakeStripe(sessions: Stripe.Checkout.Session[], charges: Map<string, Stripe.Charge>): { stripe: Stripe; listCalls: unknown[] } {
+function fakeStripe(
+  sessions: Stripe.Checkout.Session[],
+  charges: Map<string, Stripe.Charge>,
+): { stripe: Stripe; listCalls: unknown[] } {
   const listCalls: unknown[] = [];
   const stripe = {
     checkout: {
@@ -50,7 +53,10 @@ describeEachDb("stripe:reconcile", (kind) => {
     const now = new Date("2026-11-30T12:00:00Z");
 
     const first = await reconcileCheckoutSessions({ db: t.db, stripe }, { days: 3, now });
-    expect(listCalls[0]).toMatchObject({ created: { gte: Math.floor(now.getTime() / 1000) - 3 * 86_400 }, expand: ["data.line_items"] });
+    expect(listCalls[0]).toMatchObject({
+      created: { gte: Math.floor(now.getTime() / 1000) - 3 * 86_400 },
+      expand: ["data.line_items"],
+    });
     expect(first).toMatchObject({ fulfilled: 2, alreadyCredited: 0, skipped: 3, refundsApplied: 1 });
     expect(first.lines).toContain(`skipped   ${foreign.id}  (refused: no_pending_purchase)`);
     expect(first.lines.at(-1)).toBe("2 fulfilled, 0 already credited, 3 skipped");
@@ -59,8 +65,14 @@ describeEachDb("stripe:reconcile", (kind) => {
     const second = await reconcileCheckoutSessions({ db: t.db, stripe }, { days: 3, now });
     expect(second).toMatchObject({ fulfilled: 0, alreadyCredited: 2, skipped: 3, refundsApplied: 0 });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(225_000);
-    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: refunded.id } })).toMatchObject({ status: "partially_refunded", amountRefunded: 250 });
-    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: forged.id } })).toMatchObject({ status: "pending", creditedAt: null });
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: refunded.id } })).toMatchObject({
+      status: "partially_refunded",
+      amountRefunded: 250,
+    });
+    expect(await t.db.purchase.findUniqueOrThrow({ where: { id: forged.id } })).toMatchObject({
+      status: "pending",
+      creditedAt: null,
+    });
     expect(await t.db.purchase.count({ where: { id: foreign.id } })).toBe(0);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });

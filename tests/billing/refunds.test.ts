@@ -30,7 +30,11 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
     const res = await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 500)));
     expect(res.body.outcome).toBe("clawed_back");
     expect(await balance(p.userId)).toBe(0);
-    expect(await purchase(p.sessionId)).toMatchObject({ status: "refunded", amountRefunded: 500, creditsClawedBack: 50_000 });
+    expect(await purchase(p.sessionId)).toMatchObject({
+      status: "refunded",
+      amountRefunded: 500,
+      creditsClawedBack: 50_000,
+    });
   });
 
   it("two partial refunds, duplicated and out of order, claw back proportionally and once each", async () => {
@@ -50,7 +54,11 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
       deliver(t.db, stripeEvent("charge.refunded", first.data.object)),
     ]);
     expect(await balance(p.userId)).toBe(15_000);
-    expect(await purchase(p.sessionId)).toMatchObject({ status: "partially_refunded", amountRefunded: 350, creditsClawedBack: 35_000 });
+    expect(await purchase(p.sessionId)).toMatchObject({
+      status: "partially_refunded",
+      amountRefunded: 350,
+      creditsClawedBack: 35_000,
+    });
 
     // The rest refunded later: only the remaining 30 % comes off.
     await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 500, chargeId)));
@@ -80,9 +88,9 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
     await deliver(t.db, stripeEvent("charge.dispute.created", d)); // duplicate
     expect(await balance(p.userId)).toBe(-30_000);
     expect(await purchase(p.sessionId)).toMatchObject({ status: "disputed", creditsClawedBack: 50_000 });
-    await expect(spend(t.db, { userId: p.userId, amount: 1, refType: "chat_message", refId: `s2-${p.userId}` })).rejects.toBeInstanceOf(
-      InsufficientCreditsError,
-    );
+    await expect(
+      spend(t.db, { userId: p.userId, amount: 1, refType: "chat_message", refId: `s2-${p.userId}` }),
+    ).rejects.toBeInstanceOf(InsufficientCreditsError);
     // A refund after the dispute takes nothing more.
     await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 500)));
     expect(await balance(p.userId)).toBe(-30_000);
@@ -98,7 +106,9 @@ describeEachDb("refunds and disputes claw credits back", (kind) => {
 
   it("impossible refund amounts are ignored", async () => {
     const p = await paidPurchase();
-    expect((await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 900)))).body.outcome).toBe("invalid_amounts");
+    expect((await deliver(t.db, stripeEvent("charge.refunded", charge(p.pi, 500, 900)))).body.outcome).toBe(
+      "invalid_amounts",
+    );
     expect(await balance(p.userId)).toBe(50_000);
   });
 });

@@ -15,7 +15,12 @@ export const SECRET = "whsec_billing_suite_secret";
 const rid = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 
 function missing(kind: string, id: string): Stripe.errors.StripeInvalidRequestError {
-  return new Stripe.errors.StripeInvalidRequestError({ type: "invalid_request_error", code: "resource_missing", message: `No such ${kind}: '${id}'`, statusCode: 404 });
+  return new Stripe.errors.StripeInvalidRequestError({
+    type: "invalid_request_error",
+    code: "resource_missing",
+    message: `No such ${kind}: '${id}'`,
+    statusCode: 404,
+  });
 }
 
 /** What Stripe would answer for the sessions and disputes the fixtures created (retrieve, list by payment intent). */
@@ -26,7 +31,8 @@ export class StripeBook {
 
   record<T extends { id: string; object?: string }>(object: T): T {
     if (object.object === "dispute") this.disputes.set(object.id, structuredClone(object) as unknown as Stripe.Dispute);
-    else if (object.object === "charge") this.charges.set(object.id, structuredClone(object) as unknown as Stripe.Charge);
+    else if (object.object === "charge")
+      this.charges.set(object.id, structuredClone(object) as unknown as Stripe.Charge);
     else this.sessions.set(object.id, structuredClone(object) as unknown as VerifiedCheckoutSession);
     return object;
   }
@@ -48,7 +54,9 @@ export class StripeBook {
         list: async (params: { payment_intent?: string }) => ({
           object: "list",
           has_more: false,
-          data: [...this.sessions.values()].filter((s) => !params.payment_intent || s.payment_intent === params.payment_intent).map((s) => structuredClone(s)),
+          data: [...this.sessions.values()]
+            .filter((s) => !params.payment_intent || s.payment_intent === params.payment_intent)
+            .map((s) => structuredClone(s)),
         }),
       },
     },
@@ -97,7 +105,16 @@ export function checkoutSession(
       object: "list",
       has_more: false,
       url: "/v1/checkout/sessions/cs/line_items",
-      data: [{ id: rid("li"), object: "item", quantity: 1, amount_total: pack.unitAmount, currency: pack.currency, price: { id: pack.priceId, object: "price", unit_amount: pack.unitAmount } }],
+      data: [
+        {
+          id: rid("li"),
+          object: "item",
+          quantity: 1,
+          amount_total: pack.unitAmount,
+          currency: pack.currency,
+          price: { id: pack.priceId, object: "price", unit_amount: pack.unitAmount },
+        },
+      ],
     },
     ...overrides,
   } as unknown as VerifiedCheckoutSession;
@@ -108,7 +125,14 @@ export function checkoutSession(
 export async function recordCheckout(db: Db, session: Stripe.Checkout.Session, packId?: PackId): Promise<void> {
   const pack = findPack(packId ?? session.metadata?.packId)!;
   await db.purchase.create({
-    data: { id: session.id, userId: session.client_reference_id!, packId: pack.id, credits: pack.credits, amountTotal: pack.unitAmount, currency: pack.currency },
+    data: {
+      id: session.id,
+      userId: session.client_reference_id!,
+      packId: pack.id,
+      credits: pack.credits,
+      amountTotal: pack.unitAmount,
+      currency: pack.currency,
+    },
   });
 }
 
@@ -138,8 +162,20 @@ export function charge(paymentIntentId: string, amount: number, amountRefunded: 
 }
 
 /** A dispute in Stripe's record (`stripeBook`); record it again with another status to move it on. */
-export function dispute(paymentIntentId: string, id = rid("dp"), status: Stripe.Dispute.Status = "needs_response"): Stripe.Dispute {
-  return stripeBook.record({ id, object: "dispute", amount: 500, charge: rid("ch"), payment_intent: paymentIntentId, status, livemode: false } as unknown as Stripe.Dispute);
+export function dispute(
+  paymentIntentId: string,
+  id = rid("dp"),
+  status: Stripe.Dispute.Status = "needs_response",
+): Stripe.Dispute {
+  return stripeBook.record({
+    id,
+    object: "dispute",
+    amount: 500,
+    charge: rid("ch"),
+    payment_intent: paymentIntentId,
+    status,
+    livemode: false,
+  } as unknown as Stripe.Dispute);
 }
 
 export function stripeEvent(type: string, object: unknown, id = rid("evt")): Stripe.Event {
@@ -156,10 +192,17 @@ export function stripeEvent(type: string, object: unknown, id = rid("evt")): Str
   } as unknown as Stripe.Event;
 }
 
-export function signedRequest(payload: string, opts: { secret?: string; timestamp?: number; header?: string | null } = {}): Request {
+export function signedRequest(
+  payload: string,
+  opts: { secret?: string; timestamp?: number; header?: string | null } = {},
+): Request {
   const header =
     opts.header === undefined
-      ? Stripe.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? SECRET, ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) })
+      ? Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: opts.secret ?? SECRET,
+          ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+        })
       : opts.header;
   const headers = new Headers({ "content-type": "application/json" });
   if (header !== null) headers.set("stripe-signature", header);
@@ -167,8 +210,17 @@ export function signedRequest(payload: string, opts: { secret?: string; timestam
 }
 
 /** Delivers an event the way Stripe does (signed JSON over the webhook logic, Stripe = `stripeBook`); returns status and body. */
-export async function deliver(db: Db, event: Stripe.Event, opts: { stripe?: Stripe; livemode?: boolean } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function deliver(
+  db: Db,
+  event: Stripe.Event,
+  opts: { stripe?: Stripe; livemode?: boolean } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const stripe = opts.stripe ?? stripeBook.client;
-  const res = await handleWebhookRequest(signedRequest(JSON.stringify(event)), { db, webhookSecret: SECRET, stripe: () => stripe, livemode: opts.livemode ?? false });
+  const res = await handleWebhookRequest(signedRequest(JSON.stringify(event)), {
+    db,
+    webhookSecret: SECRET,
+    stripe: () => stripe,
+    livemode: opts.livemode ?? false,
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }

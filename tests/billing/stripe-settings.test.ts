@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
 
-import { BillingNotConfiguredError, billingProducts, createStripeClient, EMULATOR_SECRET_KEY, EMULATOR_WEBHOOK_SECRET, stripeSettingsFrom } from "~/server/billing";
+import {
+  BillingNotConfiguredError,
+  billingProducts,
+  createStripeClient,
+  EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
+  stripeSettingsFrom,
+} from "~/server/billing";
 import { packsFrom } from "~/server/billing/packs";
 
-const base = { NODE_ENV: "development" as const, STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined, STRIPE_API_URL: undefined };
+const base = {
+  NODE_ENV: "development" as const,
+  STRIPE_SECRET_KEY: undefined,
+  STRIPE_WEBHOOK_SECRET: undefined,
+  STRIPE_API_URL: undefined,
+};
 
 describe("Stripe settings", () => {
   it("no key outside production → the local emulator with its default key, URL and signing secret", () => {
@@ -13,15 +25,29 @@ describe("Stripe settings", () => {
       webhookSecret: EMULATOR_WEBHOOK_SECRET,
       apiUrl: "http://127.0.0.1:12111",
     });
-    expect(stripeSettingsFrom({ ...base, STRIPE_API_URL: "http://127.0.0.1:4000", STRIPE_WEBHOOK_SECRET: "whsec_x" })).toMatchObject({
+    expect(
+      stripeSettingsFrom({ ...base, STRIPE_API_URL: "http://127.0.0.1:4000", STRIPE_WEBHOOK_SECRET: "whsec_x" }),
+    ).toMatchObject({
       apiUrl: "http://127.0.0.1:4000",
       webhookSecret: "whsec_x",
     });
   });
 
   it("real keys → test or live mode, never the emulator's signing secret", () => {
-    expect(stripeSettingsFrom({ ...base, STRIPE_SECRET_KEY: "sk_test_123" })).toEqual({ mode: "test", secretKey: "sk_test_123", webhookSecret: undefined, apiUrl: undefined });
-    expect(stripeSettingsFrom({ ...base, NODE_ENV: "production", STRIPE_SECRET_KEY: "sk_live_123", STRIPE_WEBHOOK_SECRET: "whsec_live" })).toMatchObject({
+    expect(stripeSettingsFrom({ ...base, STRIPE_SECRET_KEY: "sk_test_123" })).toEqual({
+      mode: "test",
+      secretKey: "sk_test_123",
+      webhookSecret: undefined,
+      apiUrl: undefined,
+    });
+    expect(
+      stripeSettingsFrom({
+        ...base,
+        NODE_ENV: "production",
+        STRIPE_SECRET_KEY: "sk_live_123",
+        STRIPE_WEBHOOK_SECRET: "whsec_live",
+      }),
+    ).toMatchObject({
       mode: "live",
       webhookSecret: "whsec_live",
     });
@@ -30,7 +56,9 @@ describe("Stripe settings", () => {
   it("production without a key → a typed billing_not_configured error (PRECONDITION_FAILED), not a crash", () => {
     const prod = { ...base, NODE_ENV: "production" as const };
     expect(() => stripeSettingsFrom(prod)).toThrow(BillingNotConfiguredError);
-    expect(() => stripeSettingsFrom(prod)).toThrow(expect.objectContaining({ code: "billing_not_configured", trpcCode: "PRECONDITION_FAILED" }));
+    expect(() => stripeSettingsFrom(prod)).toThrow(
+      expect.objectContaining({ code: "billing_not_configured", trpcCode: "PRECONDITION_FAILED" }),
+    );
     // The packs still render (every page's header asks for them); checkout is what refuses.
     const { mode, products } = billingProducts({ ...prod, ...packEnv() });
     expect(mode).toBe("unavailable");
@@ -40,7 +68,9 @@ describe("Stripe settings", () => {
   it("the SDK is pointed at the emulator through host/port/protocol", async () => {
     const stripe = createStripeClient({ secretKey: EMULATOR_SECRET_KEY, apiUrl: "http://127.0.0.1:1" });
     // Nothing listens on port 1: the request must fail with a connection error, proving it never went to api.stripe.com.
-    await expect(stripe.customers.create({}, { maxNetworkRetries: 0 })).rejects.toMatchObject({ type: "StripeConnectionError" });
+    await expect(stripe.customers.create({}, { maxNetworkRetries: 0 })).rejects.toMatchObject({
+      type: "StripeConnectionError",
+    });
   });
 });
 

@@ -43,7 +43,11 @@ describeEachDb("stripe webhook route: signature and body checks", (kind) => {
   }
 
   it("a correctly signed event is accepted and credits the purchase", async () => {
-    const res = await POST(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", await soldSession(t.db, userId))), { secret }));
+    const res = await POST(
+      signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", await soldSession(t.db, userId))), {
+        secret,
+      }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, outcome: "credited" });
     expect((await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance).toBe(50_000);
@@ -73,16 +77,23 @@ describeEachDb("stripe webhook route: signature and body checks", (kind) => {
 
   it("bad JSON (correctly signed) → 400, nothing written", async () => {
     expect(await rejected(signedRequest("{not json", { secret }))).toBe("invalid_payload");
-    expect(await rejected(signedRequest(JSON.stringify({ id: "evt_1", type: "x" }), { secret }))).toBe("invalid_payload");
+    expect(await rejected(signedRequest(JSON.stringify({ id: "evt_1", type: "x" }), { secret }))).toBe(
+      "invalid_payload",
+    );
   });
 
   it("oversized body → 413 before parsing, nothing written", async () => {
-    const big = JSON.stringify({ ...stripeEvent("checkout.session.completed", checkoutSession(userId)), pad: "x".repeat(MAX_WEBHOOK_BYTES) });
+    const big = JSON.stringify({
+      ...stripeEvent("checkout.session.completed", checkoutSession(userId)),
+      pad: "x".repeat(MAX_WEBHOOK_BYTES),
+    });
     expect(await rejected(signedRequest(big, { secret }), 413)).toBe("payload_too_large");
   });
 
   it("an unhandled event type → 200 ignored", async () => {
-    const res = await POST(signedRequest(JSON.stringify(stripeEvent("customer.created", { id: "cus_1", object: "customer" })), { secret }));
+    const res = await POST(
+      signedRequest(JSON.stringify(stripeEvent("customer.created", { id: "cus_1", object: "customer" })), { secret }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, outcome: "ignored" });
   });

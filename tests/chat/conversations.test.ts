@@ -38,7 +38,9 @@ describeEachDb("chat conversations and ownership", (kind) => {
     expect((await chat.listConversations()).map((c) => c.id)).toEqual([b.id, a.id]);
 
     // Sending in `a` titles it from the first message and moves it to the top.
-    const events = await drain(await chat.send({ conversationId: a.id, content: "How do tides work?\nAnd why twice a day?" }));
+    const events = await drain(
+      await chat.send({ conversationId: a.id, content: "How do tides work?\nAnd why twice a day?" }),
+    );
     expect(doneOf(events).status).toBe("complete");
     const listed = await chat.listConversations();
     expect(listed.map((c) => c.id)).toEqual([a.id, b.id]);
@@ -111,13 +113,20 @@ describeEachDb("chat conversations and ownership", (kind) => {
     const caller = callerFor(t.db, u.id);
     const conv = await caller.chat.createConversation({});
     const before = await snapshot(t.db);
-    expect(await outcome(caller, "chat.send", { conversationId: conv.id, content: "x".repeat(8001) })).toBe("BAD_REQUEST");
+    expect(await outcome(caller, "chat.send", { conversationId: conv.id, content: "x".repeat(8001) })).toBe(
+      "BAD_REQUEST",
+    );
     expect(await outcome(caller, "chat.send", { conversationId: conv.id, content: "   " })).toBe("BAD_REQUEST");
     expect(await outcome(caller, "chat.send", { conversationId: conv.id, content: "a\u0007b" })).toBe("BAD_REQUEST");
-    expect(await outcome(caller, "chat.renameConversation", { id: conv.id, title: "t".repeat(121) })).toBe("BAD_REQUEST");
+    expect(await outcome(caller, "chat.renameConversation", { id: conv.id, title: "t".repeat(121) })).toBe(
+      "BAD_REQUEST",
+    );
     expect(await outcome(caller, "chat.messages", { conversationId: "../etc" })).toBe("BAD_REQUEST");
     expect(await snapshot(t.db)).toEqual(before);
-    const ok = (await caller.chat.send({ conversationId: conv.id, content: "x".repeat(8000) })) as AsyncIterable<ChatStreamEvent>;
+    const ok = (await caller.chat.send({
+      conversationId: conv.id,
+      content: "x".repeat(8000),
+    })) as AsyncIterable<ChatStreamEvent>;
     expect(doneOf(await drain(ok)).status).toBe("complete");
   });
 });

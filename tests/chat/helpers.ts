@@ -27,8 +27,14 @@ export interface ScriptOptions {
 }
 
 function partsOf(script: ScriptOptions): LanguageModelV3StreamPart[] {
-  const deltas = script.chunks.slice(0, script.failAfter).map((delta): LanguageModelV3StreamPart => ({ type: "text-delta", id: "t", delta }));
-  const parts: LanguageModelV3StreamPart[] = [{ type: "stream-start", warnings: [] }, { type: "text-start", id: "t" }, ...deltas];
+  const deltas = script.chunks
+    .slice(0, script.failAfter)
+    .map((delta): LanguageModelV3StreamPart => ({ type: "text-delta", id: "t", delta }));
+  const parts: LanguageModelV3StreamPart[] = [
+    { type: "stream-start", warnings: [] },
+    { type: "text-start", id: "t" },
+    ...deltas,
+  ];
   if (script.failAfter !== undefined) return [...parts, { type: "error", error: new Error("model exploded") }];
   if (script.hang) return parts;
   const u = script.usage ?? null;
@@ -47,10 +53,13 @@ function partsOf(script: ScriptOptions): LanguageModelV3StreamPart[] {
 }
 
 /** Ends the stream only when the request is aborted, as a provider that went silent does. */
-function stallUntilAborted(signal: AbortSignal | undefined): TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart> {
+function stallUntilAborted(
+  signal: AbortSignal | undefined,
+): TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart> {
   return new TransformStream({
     async flush(controller) {
-      if (signal && !signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      if (signal && !signal.aborted)
+        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
       controller.error(signal?.reason ?? new Error("aborted"));
     },
   });
@@ -81,7 +90,8 @@ export function chatCallerFor(db: Db, userId: string | null, model: ChatModel, s
 
 export async function fundedUser(db: Db, credits: number) {
   const u = await createUser(db);
-  if (credits > 0) await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+  if (credits > 0)
+    await grant(db, { userId: u.id, amount: credits, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
   return u;
 }
 
@@ -93,7 +103,8 @@ export async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<Cha
 
 export function doneOf(events: ChatStreamEvent[]) {
   const done = events.filter((e) => e.type === "done");
-  if (done.length !== 1 || events.at(-1)?.type !== "done") throw new Error(`expected exactly one final done, got ${JSON.stringify(events)}`);
+  if (done.length !== 1 || events.at(-1)?.type !== "done")
+    throw new Error(`expected exactly one final done, got ${JSON.stringify(events)}`);
   return done[0] as Extract<ChatStreamEvent, { type: "done" }>;
 }
 
@@ -113,7 +124,8 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000)
 export async function codeOf(call: Promise<unknown>): Promise<string> {
   try {
     const result = await call;
-    if (result && typeof result === "object" && Symbol.asyncIterator in result) await drain(result as AsyncIterable<ChatStreamEvent>);
+    if (result && typeof result === "object" && Symbol.asyncIterator in result)
+      await drain(result as AsyncIterable<ChatStreamEvent>);
     return "OK";
   } catch (error) {
     if (error instanceof TRPCError) return error.code;

@@ -51,7 +51,8 @@ describeEachDb("chat.send over httpBatchStreamLink", (kind) => {
     const client = clientFor(u.id);
     const conv = await client.chat.createConversation.mutate({});
     const events: ChatStreamEvent[] = [];
-    for await (const e of await client.chat.send.mutate({ conversationId: conv.id, content: "Hello over HTTP" })) events.push(e);
+    for await (const e of await client.chat.send.mutate({ conversationId: conv.id, content: "Hello over HTTP" }))
+      events.push(e);
     expect(events[0]!.type).toBe("start");
     expect(events.filter((e) => e.type === "delta").length).toBeGreaterThan(10);
     const done = doneOf(events);
@@ -74,12 +75,18 @@ describeEachDb("chat.send over httpBatchStreamLink", (kind) => {
     const u = await fundedUser(t.db, 10_000);
     // The app's router shape, with a Demo model slow enough to be stopped mid-reply.
     const slow = getChatModel({ modelId: "demo", demoDelayMs: 20 });
-    const client = clientFor(u.id, createTRPCRouter({ chat: createChatRouter({ model: () => slow }), credits: creditsRouter }));
+    const client = clientFor(
+      u.id,
+      createTRPCRouter({ chat: createChatRouter({ model: () => slow }), credits: creditsRouter }),
+    );
     const conv = await client.chat.createConversation.mutate({});
     const ac = new AbortController();
     const events: ChatStreamEvent[] = [];
     try {
-      for await (const e of await client.chat.send.mutate({ conversationId: conv.id, content: "Stop me" }, { signal: ac.signal })) {
+      for await (const e of await client.chat.send.mutate(
+        { conversationId: conv.id, content: "Stop me" },
+        { signal: ac.signal },
+      )) {
         events.push(e);
         if (e.type === "delta" && events.length >= 3) ac.abort();
       }
@@ -93,7 +100,10 @@ describeEachDb("chat.send over httpBatchStreamLink", (kind) => {
     expect(message.outputTokens).toBeLessThan(20);
     expect(message.content.startsWith(textOf(events))).toBe(true);
     expect(message.creditsCharged).toBe(
-      creditsFor({ inputTokens: message.inputTokens!, outputTokens: countTokens(message.content) }, chatConfigFromEnv()),
+      creditsFor(
+        { inputTokens: message.inputTokens!, outputTokens: countTokens(message.content) },
+        chatConfigFromEnv(),
+      ),
     );
     expect((await getBalance(t.db, u.id)).balance).toBe(10_000 - message.creditsCharged!);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);

@@ -26,7 +26,10 @@ describeEachDb("chat metering", (kind) => {
   });
   afterAll(() => t.close());
 
-  async function setup(credits: number, model = scriptedModel({ chunks: ["Paris", " is", " the capital."], usage: { inputTokens: 42, outputTokens: 7 } })) {
+  async function setup(
+    credits: number,
+    model = scriptedModel({ chunks: ["Paris", " is", " the capital."], usage: { inputTokens: 42, outputTokens: 7 } }),
+  ) {
     const u = await fundedUser(t.db, credits);
     const chat = chatCallerFor(t.db, u.id, asChatModel(model)).chat;
     const conv = await chat.createConversation({});
@@ -63,17 +66,34 @@ describeEachDb("chat metering", (kind) => {
 
     const start = all[0] as Extract<ChatStreamEvent, { type: "start" }>;
     expect(start).toMatchObject({ type: "start", conversationId: conv.id });
-    expect(all.filter((e) => e.type === "delta").map((e) => (e as { text: string }).text)).toEqual(["Paris", " is", " the capital."]);
+    expect(all.filter((e) => e.type === "delta").map((e) => (e as { text: string }).text)).toEqual([
+      "Paris",
+      " is",
+      " the capital.",
+    ]);
     const done = doneOf(all);
     const charged = creditsFor({ inputTokens: 42, outputTokens: 7 }, config);
-    expect(done).toEqual({ type: "done", status: "complete", usage: { inputTokens: 42, outputTokens: 7 }, creditsCharged: charged });
+    expect(done).toEqual({
+      type: "done",
+      status: "complete",
+      usage: { inputTokens: 42, outputTokens: 7 },
+      creditsCharged: charged,
+    });
 
     const b = await expectClean(u.id);
     expect(b.balance).toBe(10_000 - charged);
     const rows = await t.db.creditLedger.findMany({ where: { userId: u.id, reason: "chat_usage" } });
-    expect(rows.map((r) => [r.refType, r.refId, r.amount])).toEqual([["chat_message", start.assistantMessageId, -charged]]);
+    expect(rows.map((r) => [r.refType, r.refId, r.amount])).toEqual([
+      ["chat_message", start.assistantMessageId, -charged],
+    ]);
     const message = await t.db.message.findUniqueOrThrow({ where: { id: start.assistantMessageId } });
-    expect(message).toMatchObject({ content: "Paris is the capital.", status: "complete", inputTokens: 42, outputTokens: 7, creditsCharged: charged });
+    expect(message).toMatchObject({
+      content: "Paris is the capital.",
+      status: "complete",
+      inputTokens: 42,
+      outputTokens: 7,
+      creditsCharged: charged,
+    });
     expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: hold.id } })).status).toBe("settled");
   });
 
@@ -105,12 +125,18 @@ describeEachDb("chat metering", (kind) => {
     expect(done.creditsCharged).toBe(creditsFor(done.usage, config));
     expect(done.creditsCharged).toBeLessThan(creditsFor({ inputTokens: estimate, outputTokens: 50 }, config));
     const start = all[0] as Extract<ChatStreamEvent, { type: "start" }>;
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: start.assistantMessageId } })).toMatchObject({ status: "stopped", content: text });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: start.assistantMessageId } })).toMatchObject({
+      status: "stopped",
+      content: text,
+    });
     expect((await expectClean(u.id)).balance).toBe(10_000 - done.creditsCharged);
   });
 
   it("a reader that goes away stops the reply; it is still settled", async () => {
-    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`), delayMs: 5 }));
+    const { u, chat, conv } = await setup(
+      10_000,
+      scriptedModel({ chunks: Array.from({ length: 200 }, (_, i) => ` w${i}`), delayMs: 5 }),
+    );
     let deltas = 0;
     for await (const e of await chat.send({ conversationId: conv.id, content: QUESTION })) {
       if (e.type === "delta" && ++deltas === 2) break;
@@ -123,7 +149,10 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a reader that leaves before its first read still stops and settles the reply", async () => {
-    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }));
+    const { u, chat, conv } = await setup(
+      10_000,
+      scriptedModel({ chunks: Array.from({ length: 500 }, (_, i) => ` w${i}`), delayMs: 5 }),
+    );
     const events = await chat.send({ conversationId: conv.id, content: QUESTION });
     // What tRPC does with the stream of a request aborted before its first event.
     await events[Symbol.asyncIterator]().return?.();
@@ -163,7 +192,10 @@ describeEachDb("chat metering", (kind) => {
   });
 
   it("a model error mid-stream reports done/error and charges only what was generated", async () => {
-    const { u, chat, conv } = await setup(10_000, scriptedModel({ chunks: ["Part", "ial", " answer", " never"], failAfter: 2 }));
+    const { u, chat, conv } = await setup(
+      10_000,
+      scriptedModel({ chunks: ["Part", "ial", " answer", " never"], failAfter: 2 }),
+    );
     const all = await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
     const done = doneOf(all);
     expect(textOf(all)).toBe("Partial");
@@ -182,7 +214,9 @@ describeEachDb("chat metering", (kind) => {
     expect((await expectClean(u.id)).balance).toBe(10_000);
     expect(await t.db.creditLedger.count({ where: { userId: u.id, reason: "chat_usage" } })).toBe(0);
     expect(await t.db.creditHold.findFirstOrThrow({ where: { userId: u.id } })).toMatchObject({ status: "released" });
-    expect(await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } })).toMatchObject({ status: "error" });
+    expect(
+      await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } }),
+    ).toMatchObject({ status: "error" });
   });
 
   for (const n of [2, 10]) {
@@ -205,7 +239,9 @@ describeEachDb("chat metering", (kind) => {
       expect(b.balance).toBeGreaterThanOrEqual(0);
       // One ledger row per assistant message that was charged, none for refused attempts.
       const rows = await t.db.creditLedger.findMany({ where: { userId: u.id, reason: "chat_usage" } });
-      const assistantIds = ok.map((r) => (r.value[0] as Extract<ChatStreamEvent, { type: "start" }>).assistantMessageId);
+      const assistantIds = ok.map(
+        (r) => (r.value[0] as Extract<ChatStreamEvent, { type: "start" }>).assistantMessageId,
+      );
       expect(rows.map((r) => r.refId).sort()).toEqual([...assistantIds].sort());
       expect(await t.db.message.count({ where: { conversationId: conv.id } })).toBe(ok.length * 2);
     });

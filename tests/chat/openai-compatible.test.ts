@@ -27,7 +27,11 @@ function startServer(mode: { fail?: boolean }, seen: Seen[]): Promise<Server> {
   const server = createServer(async (req: IncomingMessage, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
-    seen.push({ path: req.url ?? "", auth: req.headers.authorization, body: JSON.parse(raw) as Record<string, unknown> });
+    seen.push({
+      path: req.url ?? "",
+      auth: req.headers.authorization,
+      body: JSON.parse(raw) as Record<string, unknown>,
+    });
     if (mode.fail) {
       res.writeHead(400, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "model not found", type: "invalid_request_error" } }));
@@ -47,7 +51,12 @@ function startServer(mode: { fail?: boolean }, seen: Seen[]): Promise<Server> {
 
 function modelFor(server: Server): ChatModel {
   const { port } = server.address() as AddressInfo;
-  return getChatModel({ baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: "sk-test-123", modelId: "test-model", demoDelayMs: 0 });
+  return getChatModel({
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    apiKey: "sk-test-123",
+    modelId: "test-model",
+    demoDelayMs: 0,
+  });
 }
 
 describeEachDb("OpenAI-compatible provider", (kind) => {
@@ -81,7 +90,12 @@ describeEachDb("OpenAI-compatible provider", (kind) => {
     expect(all.filter((e) => e.type === "delta").map((e) => (e as { text: string }).text)).toEqual(CHUNKS);
     const done = doneOf(all);
     const charged = creditsFor({ inputTokens: 31, outputTokens: 6 }, config);
-    expect(done).toEqual({ type: "done", status: "complete", usage: { inputTokens: 31, outputTokens: 6 }, creditsCharged: charged });
+    expect(done).toEqual({
+      type: "done",
+      status: "complete",
+      usage: { inputTokens: 31, outputTokens: 6 },
+      creditsCharged: charged,
+    });
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 10_000 - charged, held: 0, spendable: 10_000 - charged });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
 
@@ -99,7 +113,13 @@ describeEachDb("OpenAI-compatible provider", (kind) => {
     expect(messages.at(-1)).toEqual({ role: "user", content: "Say hello in French" });
 
     const message = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
-    expect(message).toMatchObject({ content: textOf(all), model: "test-model", status: "complete", inputTokens: 31, outputTokens: 6 });
+    expect(message).toMatchObject({
+      content: textOf(all),
+      model: "test-model",
+      status: "complete",
+      inputTokens: 31,
+      outputTokens: 6,
+    });
   });
 
   it("sends earlier turns as history on the next message", async () => {

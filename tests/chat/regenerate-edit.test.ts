@@ -70,7 +70,11 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     const messages = await chat.messages({ conversationId: conv.id });
     expect(messages.map((m) => m.id)).toEqual([firstStart.userMessageId, start.assistantMessageId]);
     const old = await t.db.message.findUniqueOrThrow({ where: { id: firstStart.assistantMessageId } });
-    expect(old).toMatchObject({ replacedById: start.assistantMessageId, creditsCharged: PER_REPLY, status: "complete" });
+    expect(old).toMatchObject({
+      replacedById: start.assistantMessageId,
+      creditsCharged: PER_REPLY,
+      status: "complete",
+    });
     expect(old.replacedAt).toBeInstanceOf(Date);
 
     const audit = await expectAudited(u.id);
@@ -100,7 +104,10 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
       ["assistant", "An answer."],
     ]);
     expect(messages.slice(2).map((m) => m.id)).toEqual([start.userMessageId, start.assistantMessageId]);
-    const replaced = await t.db.message.findMany({ where: { id: { in: [old.userMessageId, old.assistantMessageId] } }, orderBy: { createdAt: "asc" } });
+    const replaced = await t.db.message.findMany({
+      where: { id: { in: [old.userMessageId, old.assistantMessageId] } },
+      orderBy: { createdAt: "asc" },
+    });
     expect(replaced.map((m) => [m.content, m.replacedById])).toEqual([
       ["Second qestion", start.userMessageId],
       ["An answer.", start.assistantMessageId],
@@ -117,7 +124,10 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     expect(await codeOf(chat.editLast({ conversationId: conv.id, content: "Hi there" }))).toBe("PAYMENT_REQUIRED");
     expect(model.doStreamCalls).toHaveLength(1);
     expect(await snapshot(t.db)).toEqual(before);
-    expect((await chat.messages({ conversationId: conv.id })).map((m) => m.content)).toEqual(["Hi there", "An answer."]);
+    expect((await chat.messages({ conversationId: conv.id })).map((m) => m.content)).toEqual([
+      "Hi there",
+      "An answer.",
+    ]);
   });
 
   it("nothing to replace, someone else's conversation, bad input: refused before anything is written", async () => {
@@ -161,8 +171,20 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     // An exchange to replace, stored as a finished one would be.
     await t.db.message.createMany({
       data: [
-        { conversationId: conv.id, role: "user", content: "Q", status: "complete", createdAt: new Date(Date.now() - 2000) },
-        { conversationId: conv.id, role: "assistant", content: "A", status: "complete", createdAt: new Date(Date.now() - 1000) },
+        {
+          conversationId: conv.id,
+          role: "user",
+          content: "Q",
+          status: "complete",
+          createdAt: new Date(Date.now() - 2000),
+        },
+        {
+          conversationId: conv.id,
+          role: "assistant",
+          content: "A",
+          status: "complete",
+          createdAt: new Date(Date.now() - 1000),
+        },
       ],
     });
     const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
@@ -171,7 +193,13 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
     const before = await snapshot(t.db);
     const codes: string[] = [];
     for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit + 1; i++) {
-      codes.push(await codeOf(i % 2 ? chat.editLast({ conversationId: conv.id, content: "Q2" }) : chat.regenerate({ conversationId: conv.id })));
+      codes.push(
+        await codeOf(
+          i % 2
+            ? chat.editLast({ conversationId: conv.id, content: "Q2" })
+            : chat.regenerate({ conversationId: conv.id }),
+        ),
+      );
     }
     expect(codes.slice(0, -1).every((c) => c === "PAYMENT_REQUIRED")).toBe(true);
     expect(codes.at(-1)).toBe("TOO_MANY_REQUESTS");

@@ -15,7 +15,11 @@ describeEachDb("chat conversation search and rename", (kind) => {
 
   async function user() {
     const u = await fundedUser(t.db, 100_000);
-    return chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: ["Reply text."], usage: { inputTokens: 5, outputTokens: 2 } }))).chat;
+    return chatCallerFor(
+      t.db,
+      u.id,
+      asChatModel(scriptedModel({ chunks: ["Reply text."], usage: { inputTokens: 5, outputTokens: 2 } })),
+    ).chat;
   }
 
   it("search matches titles and message text, case-insensitively, only the caller's, newest first", async () => {

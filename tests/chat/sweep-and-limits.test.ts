@@ -43,9 +43,14 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const run = await sendMessage(deps(model, 1), { userId: u.id, conversationId: conv.id, content: "hello" });
     expect((await getBalance(t.db, u.id)).held).toBeGreaterThan(0);
     const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
-    await vi.waitFor(async () => expect((await assistant()).outputTokens).toBeGreaterThan(0), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(async () => expect((await assistant()).outputTokens).toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 20,
+    });
 
-    expect(await settleStaleReplies(t.db, { ...config, holdTtlSeconds: 1 }, { now: new Date(Date.now() + 5_000) })).toBeGreaterThanOrEqual(1);
+    expect(
+      await settleStaleReplies(t.db, { ...config, holdTtlSeconds: 1 }, { now: new Date(Date.now() + 5_000) }),
+    ).toBeGreaterThanOrEqual(1);
     const swept = await assistant();
     expect(swept.status).toBe("stopped");
     expect(swept.content).toMatch(/^( w)+$/);
@@ -64,18 +69,40 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
   it("a crashed reply's expired hold is freed when its owner sends again", async () => {
     const credits = Math.floor(worstCase * 1.5);
     const u = await fundedUser(t.db, credits);
-    const chat = chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: ["ok"], usage: { inputTokens: 10, outputTokens: 1 } }))).chat;
+    const chat = chatCallerFor(
+      t.db,
+      u.id,
+      asChatModel(scriptedModel({ chunks: ["ok"], usage: { inputTokens: 10, outputTokens: 1 } })),
+    ).chat;
     const conv = await chat.createConversation({});
     // What a crash leaves behind: an active hold and a message stuck in "streaming".
-    const crashed = await t.db.message.create({ data: { conversationId: conv.id, role: "assistant", content: "", status: "streaming", createdAt: new Date(Date.now() - 3_600_000) } });
-    const hold = await reserve(t.db, { userId: u.id, amount: worstCase, refType: CHAT_REF_TYPE, refId: crashed.id, ttlSeconds: 1 });
+    const crashed = await t.db.message.create({
+      data: {
+        conversationId: conv.id,
+        role: "assistant",
+        content: "",
+        status: "streaming",
+        createdAt: new Date(Date.now() - 3_600_000),
+      },
+    });
+    const hold = await reserve(t.db, {
+      userId: u.id,
+      amount: worstCase,
+      refType: CHAT_REF_TYPE,
+      refId: crashed.id,
+      ttlSeconds: 1,
+    });
     await t.db.creditHold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
 
     const done = doneOf(await drain(await chat.send({ conversationId: conv.id, content: "hello" })));
     expect(done.status).toBe("complete");
     expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: hold.id } })).status).toBe("released");
     expect((await t.db.message.findUniqueOrThrow({ where: { id: crashed.id } })).status).toBe("error");
-    expect(await getBalance(t.db, u.id)).toEqual({ balance: credits - done.creditsCharged, held: 0, spendable: credits - done.creditsCharged });
+    expect(await getBalance(t.db, u.id)).toEqual({
+      balance: credits - done.creditsCharged,
+      held: 0,
+      spendable: credits - done.creditsCharged,
+    });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
@@ -101,7 +128,9 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const other = await fundedUser(t.db, 1);
     const otherCaller = chatCallerFor(t.db, other.id, asChatModel(model));
     const otherConv = await otherCaller.chat.createConversation({});
-    expect(await codeOf(otherCaller.chat.send({ conversationId: otherConv.id, content: "hi" }))).toBe("PAYMENT_REQUIRED");
+    expect(await codeOf(otherCaller.chat.send({ conversationId: otherConv.id, content: "hi" }))).toBe(
+      "PAYMENT_REQUIRED",
+    );
   });
 
   it("regenerate and edit-and-resend count against the same per-user budget as send", async () => {

@@ -15,7 +15,8 @@ describeEachDb("credit history", (kind) => {
   it("pages newest first without gaps or repeats", async () => {
     const u = await createUser(t.db);
     await grant(t.db, { userId: u.id, amount: 10_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
-    for (let i = 0; i < 24; i++) await spend(t.db, { userId: u.id, amount: 10 + i, refType: "chat_message", refId: `${u.id}-${i}` });
+    for (let i = 0; i < 24; i++)
+      await spend(t.db, { userId: u.id, amount: 10 + i, refType: "chat_message", refId: `${u.id}-${i}` });
     const seen: string[] = [];
     let cursor: string | undefined;
     for (;;) {
@@ -26,7 +27,10 @@ describeEachDb("credit history", (kind) => {
     }
     expect(seen).toHaveLength(25);
     expect(new Set(seen).size).toBe(25);
-    const all = await t.db.creditLedger.findMany({ where: { userId: u.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+    const all = await t.db.creditLedger.findMany({
+      where: { userId: u.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
     expect(seen).toEqual(all.map((r) => r.id));
   });
 
@@ -34,7 +38,8 @@ describeEachDb("credit history", (kind) => {
     const a = await createUser(t.db);
     const b = await createUser(t.db);
     await grant(t.db, { userId: a.id, amount: 5, reason: "purchase", refType: "operator", refId: `a-${a.id}` });
-    for (let i = 0; i < 3; i++) await grant(t.db, { userId: b.id, amount: 5, reason: "purchase", refType: "operator", refId: `b-${b.id}-${i}` });
+    for (let i = 0; i < 3; i++)
+      await grant(t.db, { userId: b.id, amount: 5, reason: "purchase", refType: "operator", refId: `b-${b.id}-${i}` });
     const bPage = await history(t.db, b.id, { limit: 1 });
     const aPage = await history(t.db, a.id, { cursor: bPage.nextCursor ?? undefined, limit: 50 });
     expect(aPage.items.every((r) => r.userId === a.id)).toBe(true);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { adjust, clawback, getBalance, grant, InsufficientCreditsError, InvalidAmountError, LedgerRefConflictError, spend } from "~/server/credits";
+import {
+  adjust,
+  clawback,
+  getBalance,
+  grant,
+  InsufficientCreditsError,
+  InvalidAmountError,
+  LedgerRefConflictError,
+  spend,
+} from "~/server/credits";
 
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser, ledgerSum } from "../helpers/users";
@@ -14,7 +23,13 @@ describeEachDb("credit ledger", (kind) => {
 
   it("grant adds credits and records balanceAfter", async () => {
     const u = await createUser(t.db);
-    const { entry, created } = await grant(t.db, { userId: u.id, amount: 500, reason: "adjustment", refType: "operator", refId: `g-${u.id}` });
+    const { entry, created } = await grant(t.db, {
+      userId: u.id,
+      amount: 500,
+      reason: "adjustment",
+      refType: "operator",
+      refId: `g-${u.id}`,
+    });
     expect(created).toBe(true);
     expect(entry.amount).toBe(500);
     expect(entry.balanceAfter).toBe(500);
@@ -25,7 +40,9 @@ describeEachDb("credit ledger", (kind) => {
     const u = await createUser(t.db);
     await grant(t.db, { userId: u.id, amount: 10_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, (_, i) => spend(t.db, { userId: u.id, amount: 100, refType: "chat_message", refId: `${u.id}-${i}` })),
+      Array.from({ length: 200 }, (_, i) =>
+        spend(t.db, { userId: u.id, amount: 100, refType: "chat_message", refId: `${u.id}-${i}` }),
+      ),
     );
     const ok = results.filter((r) => r.status === "fulfilled");
     const failed = results.filter((r) => r.status === "rejected");
@@ -42,7 +59,15 @@ describeEachDb("credit ledger", (kind) => {
   it("50 concurrent grants with the same ref → one row, credited once", async () => {
     const u = await createUser(t.db);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => grant(t.db, { userId: u.id, amount: 700, reason: "purchase", refType: "stripe_checkout_session", refId: `cs_${u.id}` })),
+      Array.from({ length: 50 }, () =>
+        grant(t.db, {
+          userId: u.id,
+          amount: 700,
+          reason: "purchase",
+          refType: "stripe_checkout_session",
+          refId: `cs_${u.id}`,
+        }),
+      ),
     );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
@@ -64,9 +89,9 @@ describeEachDb("credit ledger", (kind) => {
     const a = await createUser(t.db);
     const b = await createUser(t.db);
     await grant(t.db, { userId: a.id, amount: 10, reason: "purchase", refType: "operator", refId: `r-${a.id}` });
-    await expect(grant(t.db, { userId: b.id, amount: 10, reason: "purchase", refType: "operator", refId: `r-${a.id}` })).rejects.toBeInstanceOf(
-      LedgerRefConflictError,
-    );
+    await expect(
+      grant(t.db, { userId: b.id, amount: 10, reason: "purchase", refType: "operator", refId: `r-${a.id}` }),
+    ).rejects.toBeInstanceOf(LedgerRefConflictError);
     expect((await getBalance(t.db, b.id)).balance).toBe(0);
   });
 
@@ -74,23 +99,44 @@ describeEachDb("credit ledger", (kind) => {
     const u = await createUser(t.db);
     await grant(t.db, { userId: u.id, amount: 100, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
     await spend(t.db, { userId: u.id, amount: 80, refType: "chat_message", refId: `m1-${u.id}` });
-    await clawback(t.db, { userId: u.id, amount: 100, reason: "refund", refType: "stripe_refund", refId: `re-${u.id}` });
+    await clawback(t.db, {
+      userId: u.id,
+      amount: 100,
+      reason: "refund",
+      refType: "stripe_refund",
+      refId: `re-${u.id}`,
+    });
     expect(await getBalance(t.db, u.id)).toEqual({ balance: -80, held: 0, spendable: 0 });
-    await expect(spend(t.db, { userId: u.id, amount: 1, refType: "chat_message", refId: `m2-${u.id}` })).rejects.toBeInstanceOf(InsufficientCreditsError);
+    await expect(
+      spend(t.db, { userId: u.id, amount: 1, refType: "chat_message", refId: `m2-${u.id}` }),
+    ).rejects.toBeInstanceOf(InsufficientCreditsError);
     expect(await ledgerSum(t.db, u.id)).toBe(-80);
   });
 
-  it.each([0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_000_000_000])("rejects amount %s and writes nothing", async (amount) => {
-    const u = await createUser(t.db);
-    await expect(grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "chat_message", refId: `b-${u.id}` })).rejects.toBeInstanceOf(InvalidAmountError);
-    await expect(spend(t.db, { userId: u.id, amount, refType: "chat_message", refId: `s-${u.id}` })).rejects.toBeInstanceOf(InvalidAmountError);
-    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
-  });
+  it.each([0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 3_000_000_000])(
+    "rejects amount %s and writes nothing",
+    async (amount) => {
+      const u = await createUser(t.db);
+      await expect(
+        grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "chat_message", refId: `b-${u.id}` }),
+      ).rejects.toBeInstanceOf(InvalidAmountError);
+      await expect(
+        spend(t.db, { userId: u.id, amount, refType: "chat_message", refId: `s-${u.id}` }),
+      ).rejects.toBeInstanceOf(InvalidAmountError);
+      expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(0);
+    },
+  );
 
   it("adjust writes a signed operator row with its note", async () => {
     const u = await createUser(t.db);
     await adjust(t.db, { userId: u.id, amount: 250, refType: "operator", refId: `a1-${u.id}`, note: "goodwill" });
-    const { entry } = await adjust(t.db, { userId: u.id, amount: -50, refType: "operator", refId: `a2-${u.id}`, note: "correction" });
+    const { entry } = await adjust(t.db, {
+      userId: u.id,
+      amount: -50,
+      refType: "operator",
+      refId: `a2-${u.id}`,
+      note: "correction",
+    });
     expect(entry).toMatchObject({ amount: -50, balanceAfter: 200, reason: "adjustment", note: "correction" });
   });
 

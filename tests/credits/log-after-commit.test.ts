@@ -26,10 +26,18 @@ describeEachDb("ledger log lines", (kind) => {
     expect(rolledBack.events.filter((e) => e.msg === "ledger_write" || e.msg === "hold_reserved")).toEqual([]);
 
     const { logs: committed } = await captureLogs(() =>
-      inTransaction(t.db, (tx) => grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "operator", refId: `ok-${u.id}` })),
+      inTransaction(t.db, (tx) =>
+        grant(tx, { userId: u.id, amount: 100, reason: "adjustment", refType: "operator", refId: `ok-${u.id}` }),
+      ),
     );
     expect(committed.events.filter((e) => e.msg === "ledger_write")).toEqual([
-      expect.objectContaining({ userId: u.id, amount: 100, balanceAfter: 100, reason: "adjustment", ref: `operator:ok-${u.id}` }),
+      expect.objectContaining({
+        userId: u.id,
+        amount: 100,
+        balanceAfter: 100,
+        reason: "adjustment",
+        ref: `operator:ok-${u.id}`,
+      }),
     ]);
   });
 });

@@ -15,9 +15,25 @@ describeEachDb("credits operator command", (kind) => {
 
   it("grant writes a ledger row with the reason; --ref makes it idempotent", async () => {
     const u = await createUser(t.db, `op-${kind}@test.local`);
-    const out = await runCreditsCommand(t.db, ["grant", u.email, "1500", "--reason", "support ticket 42", "--ref", "t42"]);
+    const out = await runCreditsCommand(t.db, [
+      "grant",
+      u.email,
+      "1500",
+      "--reason",
+      "support ticket 42",
+      "--ref",
+      "t42",
+    ]);
     expect(out[0]).toMatch(/Granted 1500 credits .* balance now 1500/);
-    const again = await runCreditsCommand(t.db, ["grant", u.email, "1500", "--reason", "support ticket 42", "--ref", "t42"]);
+    const again = await runCreditsCommand(t.db, [
+      "grant",
+      u.email,
+      "1500",
+      "--reason",
+      "support ticket 42",
+      "--ref",
+      "t42",
+    ]);
     expect(again[0]).toMatch(/Nothing changed/);
     const rows = await t.db.creditLedger.findMany({ where: { userId: u.id } });
     expect(rows).toHaveLength(1);
@@ -47,7 +63,9 @@ describeEachDb("credits operator command", (kind) => {
 
   it.each(["abc", "1.5", "0", "-5", "99999999999"])("grant rejects amount %s", async (amount) => {
     const u = await createUser(t.db);
-    await expect(runCreditsCommand(t.db, ["grant", u.email, amount, "--reason", "r"])).rejects.toBeInstanceOf(UsageError);
+    await expect(runCreditsCommand(t.db, ["grant", u.email, amount, "--reason", "r"])).rejects.toBeInstanceOf(
+      UsageError,
+    );
     expect((await getBalance(t.db, u.id)).balance).toBe(0);
   });
 });

@@ -51,7 +51,12 @@ for (const kind of testDbKinds()) {
     });
 
     it("records each migration like prisma migrate deploy (sha256 checksum, finished)", async () => {
-      const rows = await h.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      const rows = await h.sql.query<{
+        migration_name: string;
+        checksum: string;
+        finished_at: Date | null;
+        applied_steps_count: number;
+      }>(
         `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
       );
       const files = await loadMigrations();
@@ -69,17 +74,25 @@ for (const kind of testDbKinds()) {
 
     it("a changed, already-applied migration is an error", async () => {
       const files = await loadMigrations();
-      const tampered = files.map((f, i) => (i === 0 ? { ...f, sql: f.sql + "\n-- edited", checksum: checksumOf(f.sql + "\n-- edited") } : f));
+      const tampered = files.map((f, i) =>
+        i === 0 ? { ...f, sql: f.sql + "\n-- edited", checksum: checksumOf(f.sql + "\n-- edited") } : f,
+      );
       await expect(migrate(h.sql, tampered)).rejects.toBeInstanceOf(MigrationError);
     });
 
     it("a failing migration rolls back completely and is not recorded", async () => {
       const files = await loadMigrations();
-      const broken = { name: "99990101000000_broken", sql: 'CREATE TABLE "Half" (id int);\nSELECT * FROM "no_such_table";', checksum: "x" };
+      const broken = {
+        name: "99990101000000_broken",
+        sql: 'CREATE TABLE "Half" (id int);\nSELECT * FROM "no_such_table";',
+        checksum: "x",
+      };
       await expect(migrate(h.sql, [...files, broken])).rejects.toThrow(/99990101000000_broken failed/);
       const half = await h.sql.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'Half'`);
       expect(half).toHaveLength(0);
-      const recorded = await h.sql.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`);
+      const recorded = await h.sql.query(
+        `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`,
+      );
       expect(recorded).toHaveLength(0);
     });
   });
@@ -91,7 +104,12 @@ describe("drift detection", () => {
     const schemaPath = path.join(dir, "schema.prisma");
     cpSync("prisma/schema.prisma", schemaPath);
     const original = readFileSync(schemaPath, "utf8");
-    writeFileSync(schemaPath, original.replace(/(model User \{\n)/, "$1  nickname String?\n").replace("@@index([userId, status])", "@@index([userId])"));
+    writeFileSync(
+      schemaPath,
+      original
+        .replace(/(model User \{\n)/, "$1  nickname String?\n")
+        .replace("@@index([userId, status])", "@@index([userId])"),
+    );
     const db = new PGlite("memory://");
     try {
       await migrate(pgliteRunner(db), await loadMigrations());

@@ -44,10 +44,12 @@ describe("PGlite wire server", () => {
     const big = "x".repeat(500_000);
     const results = await Promise.allSettled([
       (async () => {
-        for (let i = 0; i < 40; i++) expect((await a.query<{ n: number }>("SELECT length($1::text) AS n", [big])).rows[0]!.n).toBe(big.length);
+        for (let i = 0; i < 40; i++)
+          expect((await a.query<{ n: number }>("SELECT length($1::text) AS n", [big])).rows[0]!.n).toBe(big.length);
       })(),
       (async () => {
-        for (let i = 0; i < 200; i++) expect((await b.query<{ n: number }>("SELECT $1::int + 1000 AS n", [i])).rows[0]!.n).toBe(i + 1000);
+        for (let i = 0; i < 200; i++)
+          expect((await b.query<{ n: number }>("SELECT $1::int + 1000 AS n", [i])).rows[0]!.n).toBe(i + 1000);
       })(),
     ]);
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);

@@ -26,7 +26,9 @@ interface Owner {
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
 
 /** The dev stack's database owner (scripts/pglite-owner.ts) as a real child process; resolves once it serves. */
@@ -55,7 +57,10 @@ interface ScriptRun {
 
 /** Runs an operator script exactly as `npm run …` does (node --import tsx scripts/…). */
 function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
-  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}`, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", `scripts/${script}`, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const run: ScriptRun = { code: null, stdout: "", stderr: "" };
   child.stdout!.on("data", (d: Buffer) => (run.stdout += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (run.stderr += d.toString()));
@@ -84,7 +89,11 @@ describe("one owner per embedded database", () => {
       const dir = path.join(root, "shared");
       const env = { PGLITE_DATA_DIR: dir, STRIPE_API_URL: emulator.url };
       let owner = await startOwner(dir);
-      expect(readOwner(ownerFileFor(dir))).toMatchObject({ pid: owner.child.pid, port: owner.port, password: expect.any(String) as string });
+      expect(readOwner(ownerFileFor(dir))).toMatchObject({
+        pid: owner.child.pid,
+        port: owner.port,
+        password: expect.any(String) as string,
+      });
       // The port answers anyone on the host; the password to use it is readable by this user only.
       expect(statSync(ownerFileFor(dir)).mode & 0o077).toBe(0);
 
@@ -104,7 +113,8 @@ describe("one owner per embedded database", () => {
         runScript("stripe-reconcile.ts", [], env),
         ...appGrants,
       ]);
-      for (const run of [show, grantA, grantB, migrate, reconcile]) expect(run.stderr.replace(/^\[tally\] AUTH_SECRET.*\n/m, "")).toBe("");
+      for (const run of [show, grantA, grantB, migrate, reconcile])
+        expect(run.stderr.replace(/^\[tally\] AUTH_SECRET.*\n/m, "")).toBe("");
       expect([show.code, grantA.code, grantB.code, migrate.code, reconcile.code]).toEqual([0, 0, 0, 0, 0]);
       expect(show.stdout).toContain(`${user.email}: balance`);
       expect(grantA.stdout).toContain("Granted 100 credits");
@@ -175,7 +185,10 @@ describe("one owner per embedded database", () => {
     async () => {
       const dir = path.join(root, "held");
       const holder = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
-      writeFileSync(ownerFileFor(dir), JSON.stringify({ pid: holder.pid, command: "npm run credits", port: null, startedAt: "" }));
+      writeFileSync(
+        ownerFileFor(dir),
+        JSON.stringify({ pid: holder.pid, command: "npm run credits", port: null, startedAt: "" }),
+      );
       const app = createDbHandle({ pgliteDir: dir });
       try {
         await expect(app.db.user.count()).rejects.toThrow(`is open in pid ${holder.pid} (npm run credits)`);

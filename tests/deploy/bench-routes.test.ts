@@ -20,7 +20,13 @@ const { createValidFileMatcher } = require("next/dist/server/lib/find-page-file"
 };
 
 const APP_DIR = path.resolve("src/app");
-const BENCH_ROUTES = ["/api/bench/balance", "/api/bench/chat", "/api/bench/constant", "/api/bench/session", "/bench/reference"];
+const BENCH_ROUTES = [
+  "/api/bench/balance",
+  "/api/bench/chat",
+  "/api/bench/constant",
+  "/api/bench/session",
+  "/bench/reference",
+];
 const isBench = (route: string) => route.startsWith("/api/bench/") || route.startsWith("/bench/");
 
 /** The routes (URL paths) Next.js makes of src/app with these page extensions. */
@@ -38,7 +44,11 @@ function appRoutes(extensions: string[]): string[] {
 function configuredExtensions(benchRoutes: boolean): string[] {
   const r = spawnSync(
     process.execPath,
-    ["--input-type=module", "-e", "const c = (await import('./next.config.mjs')).default; console.log(JSON.stringify(c.pageExtensions))"],
+    [
+      "--input-type=module",
+      "-e",
+      "const c = (await import('./next.config.mjs')).default; console.log(JSON.stringify(c.pageExtensions))",
+    ],
     { encoding: "utf8", env: buildEnv({ benchRoutes }) },
   );
   expect(r.status, r.stderr).toBe(0);
@@ -65,12 +75,20 @@ describe("the benchmark routes", () => {
   const dir = distDir();
   const serverFiles = path.join(dir, "required-server-files.json");
   // `npm test` builds first and then sets TALLY_STATIC_SCAN=1: there a missing build fails instead of skipping.
-  it.runIf(existsSync(serverFiles) || process.env.TALLY_STATIC_SCAN === "1")("are in the build on disk exactly when it was made with them", () => {
-    const config = (JSON.parse(readFileSync(serverFiles, "utf8")) as { config: { pageExtensions: string[] } }).config;
-    const madeForBench = config.pageExtensions.includes("bench.ts");
-    const manifest = Object.keys(JSON.parse(readFileSync(path.join(dir, "server", "app-paths-manifest.json"), "utf8")) as Record<string, string>);
-    const benchEntries = manifest.filter(isBench).map((entry) => entry.replace(/\/(route|page)$/, "")).sort();
-    expect(benchEntries).toEqual(madeForBench ? BENCH_ROUTES : []);
-    expect(buildHasBenchRoutes(dir)).toBe(madeForBench);
-  });
+  it.runIf(existsSync(serverFiles) || process.env.TALLY_STATIC_SCAN === "1")(
+    "are in the build on disk exactly when it was made with them",
+    () => {
+      const config = (JSON.parse(readFileSync(serverFiles, "utf8")) as { config: { pageExtensions: string[] } }).config;
+      const madeForBench = config.pageExtensions.includes("bench.ts");
+      const manifest = Object.keys(
+        JSON.parse(readFileSync(path.join(dir, "server", "app-paths-manifest.json"), "utf8")) as Record<string, string>,
+      );
+      const benchEntries = manifest
+        .filter(isBench)
+        .map((entry) => entry.replace(/\/(route|page)$/, ""))
+        .sort();
+      expect(benchEntries).toEqual(madeForBench ? BENCH_ROUTES : []);
+      expect(buildHasBenchRoutes(dir)).toBe(madeForBench);
+    },
+  );
 });

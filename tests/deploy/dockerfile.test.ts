@@ -17,7 +17,17 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { freePort } from "../../scripts/launcher/ports.mjs";
 import { createEmptyPostgresDb, testDbKinds } from "../helpers/test-db";
-import { copiesOf, envOf, execForm, ignoredBy, lineage, parseDockerfile, readDockerignore, stage, workdirOf } from "./dockerfile";
+import {
+  copiesOf,
+  envOf,
+  execForm,
+  ignoredBy,
+  lineage,
+  parseDockerfile,
+  readDockerignore,
+  stage,
+  workdirOf,
+} from "./dockerfile";
 
 const stages = parseDockerfile(readFileSync("Dockerfile", "utf8"));
 const ignore = readDockerignore(".dockerignore");
@@ -38,7 +48,9 @@ afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true }))
 /** Every file under `p` (a file or folder), repository-relative. */
 function filesUnder(p: string): string[] {
   if (!statSync(p).isDirectory()) return [p];
-  return readdirSync(p, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(path.relative(".", e.parentPath), e.name));
+  return readdirSync(p, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(path.relative(".", e.parentPath), e.name));
 }
 
 /** COPY from the build context into `root` (which stands for the stage's WORKDIR), as Docker does. */
@@ -46,7 +58,8 @@ function copyFromContext(root: string, workdir: string, sources: string[], dest:
   const to = path.join(root, path.relative(workdir, path.resolve(workdir, dest)));
   const intoFolder = dest.endsWith("/") || dest === "." || dest === "./";
   for (const src of sources) {
-    if (statSync(src).isDirectory()) cpSync(src, to, { recursive: true }); // a folder's contents
+    if (statSync(src).isDirectory())
+      cpSync(src, to, { recursive: true }); // a folder's contents
     else cpSync(src, intoFolder ? path.join(to, path.basename(src)) : to);
   }
 }
@@ -73,14 +86,27 @@ describe("the Dockerfile", () => {
   });
 
   it("copies only files the build context has (none of them kept out by .dockerignore)", () => {
-    const fromContext = stages.flatMap((s) => copiesOf(s).filter((c) => !c.from).flatMap((c) => c.sources));
+    const fromContext = stages.flatMap((s) =>
+      copiesOf(s)
+        .filter((c) => !c.from)
+        .flatMap((c) => c.sources),
+    );
     expect(fromContext.length).toBeGreaterThan(0);
     for (const src of fromContext.filter((s) => s !== ".")) {
       expect(existsSync(src), `${src} exists`).toBe(true);
-      expect(filesUnder(src).filter((f) => ignoredBy(ignore, f)), `${src} is not kept out of the context`).toEqual([]);
+      expect(
+        filesUnder(src).filter((f) => ignoredBy(ignore, f)),
+        `${src} is not kept out of the context`,
+      ).toEqual([]);
     }
     // The context leaves out local state and secrets.
-    for (const f of [".env", "node_modules/next/package.json", ".next/BUILD_ID", ".data/pglite/PG_VERSION", "src/generated/prisma/client.ts"]) {
+    for (const f of [
+      ".env",
+      "node_modules/next/package.json",
+      ".next/BUILD_ID",
+      ".data/pglite/PG_VERSION",
+      "src/generated/prisma/client.ts",
+    ]) {
       expect(ignoredBy(ignore, f), f).toBe(true);
     }
   });
@@ -95,40 +121,59 @@ describe("the Dockerfile", () => {
   it("the deps stage's postinstall (prisma generate) works with only the files that stage copies", () => {
     const chain = lineage(stages, "deps");
     const root = tempDir("deps");
-    for (const s of chain) for (const c of copiesOf(s).filter((x) => !x.from)) copyFromContext(root, workdirOf(chain), c.sources, c.dest);
+    for (const s of chain)
+      for (const c of copiesOf(s).filter((x) => !x.from)) copyFromContext(root, workdirOf(chain), c.sources, c.dest);
     symlinkSync(path.resolve("node_modules"), path.join(root, "node_modules")); // what `npm ci` installs
-    const postinstall = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: { postinstall: string } }).scripts.postinstall;
+    const postinstall = (
+      JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: { postinstall: string } }
+    ).scripts.postinstall;
     const [cmd, ...args] = postinstall.split(" ");
-    const run = spawnSync(cmd === "node" ? process.execPath : cmd!, args, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, encoding: "utf8" });
+    const run = spawnSync(cmd === "node" ? process.execPath : cmd!, args, {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production" },
+      encoding: "utf8",
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(path.join(root, "src/generated/prisma/client.ts"))).toBe(true);
   }, 120_000);
 
-  it.runIf(testDbKinds().includes("postgres"))("the migrate target's command, run with only the files that stage copies, migrates a fresh PostgreSQL database; a second run applies nothing", async () => {
-    const chain = lineage(stages, "migrate");
-    const workdir = workdirOf(chain);
-    const root = tempDir("migrate");
-    for (const s of chain) for (const c of copiesOf(s).filter((x) => !x.from)) copyFromContext(root, workdir, c.sources, c.dest);
-    symlinkSync(path.resolve("node_modules"), path.join(root, "node_modules")); // stands in for `npm ci`
-    const db = await createEmptyPostgresDb();
-    try {
-      const [cmd, ...args] = execForm(stage(stages, "migrate"), "CMD");
-      const run = () => spawnSync(cmd === "node" ? process.execPath : cmd!, args, { cwd: root, env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATABASE_URL: db.url }, encoding: "utf8" });
-      const first = run();
-      expect(first.status, first.stderr).toBe(0);
-      expect(first.stdout).toMatch(/db:migrate on PostgreSQL: [1-9]\d* applied, 0 already applied/);
-      const second = run();
-      expect(second.status, second.stderr).toBe(0);
-      expect(second.stdout).toMatch(/: 0 applied, [1-9]\d* already applied/);
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      const tables = await client.query(`SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_name = 'CreditLedger'`);
-      await client.end();
-      expect(tables.rows[0]).toEqual({ n: 1 });
-    } finally {
-      await db.drop();
-    }
-  }, 120_000);
+  it.runIf(testDbKinds().includes("postgres"))(
+    "the migrate target's command, run with only the files that stage copies, migrates a fresh PostgreSQL database; a second run applies nothing",
+    async () => {
+      const chain = lineage(stages, "migrate");
+      const workdir = workdirOf(chain);
+      const root = tempDir("migrate");
+      for (const s of chain)
+        for (const c of copiesOf(s).filter((x) => !x.from)) copyFromContext(root, workdir, c.sources, c.dest);
+      symlinkSync(path.resolve("node_modules"), path.join(root, "node_modules")); // stands in for `npm ci`
+      const db = await createEmptyPostgresDb();
+      try {
+        const [cmd, ...args] = execForm(stage(stages, "migrate"), "CMD");
+        const run = () =>
+          spawnSync(cmd === "node" ? process.execPath : cmd!, args, {
+            cwd: root,
+            env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATABASE_URL: db.url },
+            encoding: "utf8",
+          });
+        const first = run();
+        expect(first.status, first.stderr).toBe(0);
+        expect(first.stdout).toMatch(/db:migrate on PostgreSQL: [1-9]\d* applied, 0 already applied/);
+        const second = run();
+        expect(second.status, second.stderr).toBe(0);
+        expect(second.stdout).toMatch(/: 0 applied, [1-9]\d* already applied/);
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        const tables = await client.query(
+          `SELECT COUNT(*)::int AS n FROM information_schema.tables WHERE table_name = 'CreditLedger'`,
+        );
+        await client.end();
+        expect(tables.rows[0]).toEqual({ n: 1 });
+      } finally {
+        await db.drop();
+      }
+    },
+    120_000,
+  );
 });
 
 describe.runIf(built || required)("the runtime image, assembled from the production build", () => {
@@ -146,7 +191,10 @@ describe.runIf(built || required)("the runtime image, assembled from the product
       for (const c of copiesOf(stage(stages, "runtime"))) {
         for (const src of c.sources) {
           const from = path.relative(workdir, src).replace(/^\.next(?=\/|$)/, distDir);
-          const to = path.join(root, path.relative(workdir, path.resolve(workdir, c.dest)).replace(/^\.next(?=\/|$)/, distDir));
+          const to = path.join(
+            root,
+            path.relative(workdir, path.resolve(workdir, c.dest)).replace(/^\.next(?=\/|$)/, distDir),
+          );
           cpSync(from, to, { recursive: true });
         }
       }
@@ -170,16 +218,23 @@ describe.runIf(built || required)("the runtime image, assembled from the product
         NODE_ENV: "production",
       } as const;
       const [cmd, ...args] = execForm(stage(stages, "runtime"), "CMD");
-      const child = spawn(cmd === "node" ? process.execPath : cmd!, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(cmd === "node" ? process.execPath : cmd!, args, {
+        cwd: root,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let output = "";
       child.stdout.on("data", (b: Buffer) => (output += b.toString()));
       child.stderr.on("data", (b: Buffer) => (output += b.toString()));
       let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-      const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => ((exit = { code, signal }), resolve())));
+      const exited = new Promise<void>((resolve) =>
+        child.once("exit", (code, signal) => ((exit = { code, signal }), resolve())),
+      );
 
       try {
         const [hcmd, ...hargs] = execForm(stage(stages, "runtime"), "HEALTHCHECK");
-        const healthcheck = () => spawnSync(hcmd === "node" ? process.execPath : hcmd!, hargs, { env, encoding: "utf8" }).status;
+        const healthcheck = () =>
+          spawnSync(hcmd === "node" ? process.execPath : hcmd!, hargs, { env, encoding: "utf8" }).status;
         const deadline = Date.now() + START_TIMEOUT_MS - 30_000;
         let healthy = false;
         while (!exit && !healthy && Date.now() < deadline) {
@@ -187,7 +242,10 @@ describe.runIf(built || required)("the runtime image, assembled from the product
           if (!healthy) await new Promise((r) => setTimeout(r, 250));
         }
         expect(healthy, `HEALTHCHECK never passed:\n${output}`).toBe(true);
-        expect(existsSync(path.join(root, ".data/pglite/PG_VERSION")), "the embedded database lives in the image's folder").toBe(true);
+        expect(
+          existsSync(path.join(root, ".data/pglite/PG_VERSION")),
+          "the embedded database lives in the image's folder",
+        ).toBe(true);
 
         expect((await fetch(`${base}/api/health/live`)).status).toBe(200);
         const page = await fetch(`${base}/auth`);

@@ -13,7 +13,11 @@ export interface Stage {
 }
 
 export function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n\s*/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .replace(/\\\n\s*/g, " ")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   const stages: Stage[] = [];
   for (const line of lines) {
     const [, op = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
@@ -82,10 +86,19 @@ export function workdirOf(chain: Stage[]): string {
 /** Whether .dockerignore keeps `file` (context-relative) out of the build context: rooted patterns, `*` and `**`. */
 export function ignoredBy(patterns: string[], file: string): boolean {
   const toRegex = (p: string) =>
-    new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "\u0000").replace(/\*/g, "[^/]*").replace(/\u0000/g, "(.*/)?")}(/.*)?$`);
+    new RegExp(
+      `^${p
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*\*\//g, "\u0000")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\u0000/g, "(.*/)?")}(/.*)?$`,
+    );
   return patterns.some((p) => toRegex(p).test(file));
 }
 
 export function readDockerignore(file: string): string[] {
-  return readFileSync(file, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }

@@ -18,7 +18,10 @@ function fakeBuild(routes: string[], builtAt = new Date()): string {
   const dir = mkdtempSync(path.join(tmpdir(), "tally-build-"));
   dirs.push(dir);
   mkdirSync(path.join(dir, "server"));
-  writeFileSync(path.join(dir, "server", "app-paths-manifest.json"), JSON.stringify(Object.fromEntries(routes.map((r) => [r, `app${r}.js`]))));
+  writeFileSync(
+    path.join(dir, "server", "app-paths-manifest.json"),
+    JSON.stringify(Object.fromEntries(routes.map((r) => [r, `app${r}.js`]))),
+  );
   writeFileSync(path.join(dir, "BUILD_ID"), "test");
   utimesSync(path.join(dir, "BUILD_ID"), builtAt, builtAt);
   return dir;
@@ -39,7 +42,9 @@ describe("staleReason", () => {
   });
 
   it("rebuilds when the benchmark routes are wanted and missing, or present and unwanted, even with reuse", () => {
-    expect(staleReason({ dir: fakeBuild(PLAIN), benchRoutes: true, reuse: true })).toBe("the build has no benchmark routes");
+    expect(staleReason({ dir: fakeBuild(PLAIN), benchRoutes: true, reuse: true })).toBe(
+      "the build has no benchmark routes",
+    );
     expect(staleReason({ dir: fakeBuild(WITH_BENCH), benchRoutes: false })).toBe("the build has benchmark routes");
     expect(staleReason({ dir: fakeBuild(WITH_BENCH), benchRoutes: true })).toBeNull();
   });

@@ -15,7 +15,14 @@ function runDev(extraEnv: Record<string, string>): Promise<{ status: number | nu
     const { DATABASE_URL: _db, PGLITE_DATA_DIR: _dir, ...inherited } = process.env;
     const child = spawn(process.execPath, ["scripts/stack.mjs", "dev"], {
       cwd: root,
-      env: { ...inherited, NODE_ENV: "development", PORT: "3345", STRIPE_SECRET_KEY: "sk_test_failed_migration", SMTP_URL: "smtp://127.0.0.1:3346", ...extraEnv },
+      env: {
+        ...inherited,
+        NODE_ENV: "development",
+        PORT: "3345",
+        STRIPE_SECRET_KEY: "sk_test_failed_migration",
+        SMTP_URL: "smtp://127.0.0.1:3346",
+        ...extraEnv,
+      },
     });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -29,7 +36,9 @@ describe("npm run dev when the database cannot be migrated", () => {
     const { status, output } = await runDev({ DATABASE_URL: "postgres://tally@127.0.0.1:1/tally" });
     expect(status).not.toBe(0);
     expect(output).toContain("db:migrate failed");
-    expect(output).toMatch(/^\[tally\] The database at DATABASE_URL could not be migrated .*Fix: .*npm run db:migrate/m);
+    expect(output).toMatch(
+      /^\[tally\] The database at DATABASE_URL could not be migrated .*Fix: .*npm run db:migrate/m,
+    );
   });
 
   it("exits non-zero with a one-line remedy (embedded database cannot be opened)", async () => {

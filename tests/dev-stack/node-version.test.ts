@@ -26,7 +26,8 @@ describe("supported Node.js versions: one truth", () => {
       return range ? [{ name, range }] : [];
     });
     expect(needs.length).toBeGreaterThan(3);
-    for (const { name, range } of needs) expect(semver.subset(pkg.engines.node, range), `${name} needs ${range}`).toBe(true);
+    for (const { name, range } of needs)
+      expect(semver.subset(pkg.engines.node, range), `${name} needs ${range}`).toBe(true);
   });
 
   it("the lockfile's root package agrees", () => {
@@ -36,8 +37,11 @@ describe("supported Node.js versions: one truth", () => {
 
   it("npm run dev refuses an unsupported Node.js with one line naming the range, and accepts supported ones", () => {
     for (const old of ["18.20.4", "20.18.3", "21.7.3", "22.11.0"]) {
-      expect(unsupportedNodeMessage(old)).toBe(`[tally] Node.js ${old} is not supported: Tally needs Node.js ${pkg.engines.node} (e.g. the current 22 LTS). Install one (nvm install 22) and run again.`);
+      expect(unsupportedNodeMessage(old)).toBe(
+        `[tally] Node.js ${old} is not supported: Tally needs Node.js ${pkg.engines.node} (e.g. the current 22 LTS). Install one (nvm install 22) and run again.`,
+      );
     }
-    for (const ok of ["20.19.0", "22.12.0", "24.3.0", process.versions.node]) expect(unsupportedNodeMessage(ok)).toBeNull();
+    for (const ok of ["20.19.0", "22.12.0", "24.3.0", process.versions.node])
+      expect(unsupportedNodeMessage(ok)).toBeNull();
   });
 });

@@ -18,7 +18,14 @@ describe("npm run serve on a fresh clone without .data/", () => {
     const { output } = await new Promise<{ output: string }>((resolve) => {
       const child = spawn(process.execPath, ["scripts/stack.mjs", "start"], {
         cwd: root,
-        env: { ...inherited, NODE_ENV: "production", PORT: "3347", PGLITE_DATA_DIR: dataDir, NEXT_DIST_DIR: path.join(scratch, "no-build"), SMTP_URL: "smtp://127.0.0.1:3348" },
+        env: {
+          ...inherited,
+          NODE_ENV: "production",
+          PORT: "3347",
+          PGLITE_DATA_DIR: dataDir,
+          NEXT_DIST_DIR: path.join(scratch, "no-build"),
+          SMTP_URL: "smtp://127.0.0.1:3348",
+        },
       });
       let text = "";
       child.stdout.on("data", (d: Buffer) => (text += d.toString()));

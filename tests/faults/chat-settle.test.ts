@@ -2,7 +2,15 @@ import type { MockLanguageModelV3 } from "ai/test";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
-import { CHAT_REF_TYPE, chatConfigFromEnv, creditsFor, sendMessage, settleStaleReplies, type ChatConfig, type ChatDeps } from "~/server/chat";
+import {
+  CHAT_REF_TYPE,
+  chatConfigFromEnv,
+  creditsFor,
+  sendMessage,
+  settleStaleReplies,
+  type ChatConfig,
+  type ChatDeps,
+} from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 
 import { asChatModel, drain, fundedUser, scriptedModel } from "../chat/helpers";
@@ -50,9 +58,17 @@ describeEachDb("faults during a chat settle", (kind) => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
     const model = scriptedModel({ chunks: ["Hello", " there"], usage, gate });
-    const run = await sendMessage(deps(model, chatConfig), { userId: u.id, conversationId: conversation.id, content: "hello" });
-    const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
-    await vi.waitFor(async () => expect((await assistant()).inputTokens).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const run = await sendMessage(deps(model, chatConfig), {
+      userId: u.id,
+      conversationId: conversation.id,
+      content: "hello",
+    });
+    const assistant = () =>
+      t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
+    await vi.waitFor(async () => expect((await assistant()).inputTokens).toBeGreaterThan(0), {
+      timeout: 10_000,
+      interval: 10,
+    });
     return { userId: u.id, conversationId: conversation.id, open, run, assistant };
   }
 
@@ -73,7 +89,12 @@ describeEachDb("faults during a chat settle", (kind) => {
         }
         expect(outcome).toMatchObject({ status: "error", error: "settle_failed", creditsCharged: 0 });
         const events = await drain(run.events);
-        expect(events.at(-1)).toMatchObject({ type: "done", status: "error", error: "settle_failed", creditsCharged: 0 });
+        expect(events.at(-1)).toMatchObject({
+          type: "done",
+          status: "error",
+          error: "settle_failed",
+          creditsCharged: 0,
+        });
         // Every settle attempt rolled back whole: no usage row, the hold still active, the message still "streaming".
         expect(await snapshot(t.db)).toEqual(afterSend);
         expect(await ledgerInvariantViolations(t.db)).toEqual([]);
@@ -82,16 +103,29 @@ describeEachDb("faults during a chat settle", (kind) => {
         // once the hold has expired the sweep charges exactly that.
         const delivered = table === "Message" ? inputOnly : cost;
         expect(await assistant()).toMatchObject(
-          table === "Message" ? { status: "streaming", content: "" } : { status: "streaming", content: "Hello there", ...usage },
+          table === "Message"
+            ? { status: "streaming", content: "" }
+            : { status: "streaming", content: "Hello there", ...usage },
         );
         expect(await settleStaleReplies(t.db, config, { userId, now: afterTtl() })).toBe(1);
-        expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
+        expect(await getBalance(t.db, userId)).toEqual({
+          balance: FUNDS - delivered,
+          held: 0,
+          spendable: FUNDS - delivered,
+        });
         expect(await t.db.message.count({ where: { conversationId, status: "streaming" } })).toBe(0);
-        expect(await assistant()).toMatchObject({ creditsCharged: delivered, ...(table === "Message" ? {} : { status: "stopped", content: "Hello there" }) });
+        expect(await assistant()).toMatchObject({
+          creditsCharged: delivered,
+          ...(table === "Message" ? {} : { status: "stopped", content: "Hello there" }),
+        });
         expect(await usageRows(userId)).toBe(1);
 
         // The retry (sending again) goes through and is charged exactly once.
-        const retry = await sendMessage(deps(scriptedModel({ chunks: ["ok"], usage })), { userId, conversationId, content: "again" });
+        const retry = await sendMessage(deps(scriptedModel({ chunks: ["ok"], usage })), {
+          userId,
+          conversationId,
+          content: "again",
+        });
         expect(await retry.settled).toMatchObject({ status: "complete", creditsCharged: cost });
         expect(await usageRows(userId)).toBe(2);
         const spent = delivered + cost;
@@ -107,7 +141,10 @@ describeEachDb("faults during a chat settle", (kind) => {
       try {
         open();
         // Well past the three attempts (about 0.6 s) after which the settle used to give up.
-        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(5), { timeout: 30_000, interval: 50 });
+        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(5), {
+          timeout: 30_000,
+          interval: 50,
+        });
       } finally {
         await messageOutage();
         await outage.remove();
@@ -115,9 +152,12 @@ describeEachDb("faults during a chat settle", (kind) => {
       expect(await run.settled).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
       const message = await assistant();
       expect(message).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
-      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
-        { refId: message.id, amount: -cost },
-      ]);
+      expect(
+        await t.db.creditLedger.findMany({
+          where: { userId, refType: CHAT_REF_TYPE },
+          select: { refId: true, amount: true },
+        }),
+      ).toEqual([{ refId: message.id, amount: -cost }]);
       expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
       expect(await ledgerInvariantViolations(t.db)).toEqual([]);
     });
@@ -127,7 +167,10 @@ describeEachDb("faults during a chat settle", (kind) => {
       const outage = await injectLimitedWriteFault(t, "CreditLedger", mode, 1_000_000);
       try {
         open();
-        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 20 });
+        await vi.waitFor(async () => expect(await outage.writesSeen()).toBeGreaterThanOrEqual(2), {
+          timeout: 30_000,
+          interval: 20,
+        });
       } finally {
         await outage.remove();
       }
@@ -135,9 +178,12 @@ describeEachDb("faults during a chat settle", (kind) => {
       expect(await run.settled).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
       const message = await assistant();
       expect(message).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
-      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
-        { refId: message.id, amount: -cost },
-      ]);
+      expect(
+        await t.db.creditLedger.findMany({
+          where: { userId, refType: CHAT_REF_TYPE },
+          select: { refId: true, amount: true },
+        }),
+      ).toEqual([{ refId: message.id, amount: -cost }]);
       expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
       expect(await ledgerInvariantViolations(t.db)).toEqual([]);
     });
@@ -154,9 +200,12 @@ describeEachDb("faults during a chat settle", (kind) => {
       }
       const assistant = await t.db.message.findFirstOrThrow({ where: { conversation: { userId }, role: "assistant" } });
       expect(assistant).toMatchObject({ status: "complete", content: "Hello there", creditsCharged: cost });
-      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
-        { refId: assistant.id, amount: -cost },
-      ]);
+      expect(
+        await t.db.creditLedger.findMany({
+          where: { userId, refType: CHAT_REF_TYPE },
+          select: { refId: true, amount: true },
+        }),
+      ).toEqual([{ refId: assistant.id, amount: -cost }]);
       expect(await getBalance(t.db, userId)).toEqual({ balance: FUNDS - cost, held: 0, spendable: FUNDS - cost });
       expect(await ledgerInvariantViolations(t.db)).toEqual([]);
     });

@@ -19,7 +19,8 @@ describeEachDb("faults during checkout fulfilment", (kind) => {
   });
   afterAll(() => t.close());
 
-  const ledgerRows = (sessionId: string) => t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } });
+  const ledgerRows = (sessionId: string) =>
+    t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: sessionId } });
   const balance = async (userId: string) => (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance;
 
   for (const mode of faultModes(kind)) {
@@ -65,7 +66,10 @@ describeEachDb("faults during checkout fulfilment", (kind) => {
       expect(await ledgerRows(sessionId)).toBe(1);
       expect(await ledgerInvariantViolations(t.db)).toEqual([]);
 
-      expect(await deliver(t.db, event)).toEqual({ status: 200, body: { received: true, outcome: "already_credited" } });
+      expect(await deliver(t.db, event)).toEqual({
+        status: 200,
+        body: { received: true, outcome: "already_credited" },
+      });
       expect(await ledgerRows(sessionId)).toBe(1);
       expect(await balance(u.id)).toBe(50_000);
     });

@@ -4,7 +4,14 @@ import type { ExpectedShape } from "./schema-model";
 
 /** Reads the live database's shape (public schema, Prisma's bookkeeping table excluded) in the same canonical strings. */
 export async function readDatabaseShape(sql: SqlRunner): Promise<ExpectedShape> {
-  const cols = await sql.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; datetime_precision: number | null }>(`
+  const cols = await sql.query<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    is_nullable: string;
+    datetime_precision: number | null;
+  }>(`
     SELECT table_name, column_name, data_type, udt_name, is_nullable, datetime_precision
       FROM information_schema.columns
      WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`);
@@ -31,7 +38,14 @@ export async function readDatabaseShape(sql: SqlRunner): Promise<ExpectedShape> 
       JOIN pg_namespace ns ON ns.oid = t.relnamespace
      WHERE ns.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
 
-  const fkRows = await sql.query<{ name: string; tbl: string; cols: string; ref_tbl: string; ref_cols: string; del: string }>(`
+  const fkRows = await sql.query<{
+    name: string;
+    tbl: string;
+    cols: string;
+    ref_tbl: string;
+    ref_cols: string;
+    del: string;
+  }>(`
     SELECT c.conname AS name, t.relname AS tbl, rt.relname AS ref_tbl,
            (SELECT string_agg(a.attname, ',' ORDER BY k.n) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, n)
               JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS cols,
@@ -48,7 +62,11 @@ export async function readDatabaseShape(sql: SqlRunner): Promise<ExpectedShape> 
   return {
     columns: columns.sort(),
     enums: enumRows.map((e) => `${e.name}: ${e.labels}`).sort(),
-    indexes: idxRows.map((r) => `${r.pk ? "primary" : r.uniq ? "unique" : "index"} ${r.idx} ON ${r.tbl}(${r.cols})`).sort(),
-    foreignKeys: fkRows.map((r) => `${r.name} ${r.tbl}(${r.cols}) -> ${r.ref_tbl}(${r.ref_cols}) ON DELETE ${DEL[r.del] ?? r.del}`).sort(),
+    indexes: idxRows
+      .map((r) => `${r.pk ? "primary" : r.uniq ? "unique" : "index"} ${r.idx} ON ${r.tbl}(${r.cols})`)
+      .sort(),
+    foreignKeys: fkRows
+      .map((r) => `${r.name} ${r.tbl}(${r.cols}) -> ${r.ref_tbl}(${r.ref_cols}) ON DELETE ${DEL[r.del] ?? r.del}`)
+      .sort(),
   };
 }

@@ -17,15 +17,19 @@ export async function snapshot(db: Db): Promise<Record<string, unknown>> {
 
 /** For every user: balance == sum of ledger rows, and held == sum of active holds. */
 export async function ledgerInvariantViolations(db: Db): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string; balance: number; held: number; ledger: bigint | null; active: bigint | null }[]>`
+  const rows = await db.$queryRaw<
+    { id: string; balance: number; held: number; ledger: bigint | null; active: bigint | null }[]
+  >`
     SELECT u.id, u.balance, u."heldCredits" AS held,
            (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id) AS ledger,
            (SELECT SUM(amount) FROM "CreditHold" h WHERE h."userId" = u.id AND h.status = 'active') AS active
       FROM "User" u`;
   return rows.flatMap((r) => {
     const problems: string[] = [];
-    if (Number(r.ledger ?? 0) !== Number(r.balance)) problems.push(`${r.id}: balance ${r.balance} != ledger ${r.ledger ?? 0}`);
-    if (Number(r.active ?? 0) !== Number(r.held)) problems.push(`${r.id}: held ${r.held} != active holds ${r.active ?? 0}`);
+    if (Number(r.ledger ?? 0) !== Number(r.balance))
+      problems.push(`${r.id}: balance ${r.balance} != ledger ${r.ledger ?? 0}`);
+    if (Number(r.active ?? 0) !== Number(r.held))
+      problems.push(`${r.id}: held ${r.held} != active holds ${r.active ?? 0}`);
     return problems;
   });
 }

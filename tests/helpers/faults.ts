@@ -7,14 +7,22 @@ export type FaultMode = "error" | "drop-connection";
  * meets the failure mid-transaction. "drop-connection" (PostgreSQL only) kills the session that
  * does the write — the server-side equivalent of the network dropping. Returns the remover.
  */
-export async function injectWriteFault(t: TestDb, table: string, mode: FaultMode = "error"): Promise<() => Promise<void>> {
+export async function injectWriteFault(
+  t: TestDb,
+  table: string,
+  mode: FaultMode = "error",
+): Promise<() => Promise<void>> {
   const name = `tally_fault_${table.toLowerCase()}`;
   const body =
     mode === "drop-connection"
       ? `PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW;`
       : `RAISE EXCEPTION 'injected fault on %', TG_TABLE_NAME; RETURN NEW;`;
-  await t.db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN ${body} END $$ LANGUAGE plpgsql`);
-  await t.db.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  await t.db.$executeRawUnsafe(
+    `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN ${body} END $$ LANGUAGE plpgsql`,
+  );
+  await t.db.$executeRawUnsafe(
+    `CREATE TRIGGER ${name} BEFORE INSERT OR UPDATE ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+  );
   return async () => {
     await t.db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`);
     await t.db.$executeRawUnsafe(`DROP FUNCTION IF EXISTS ${name}()`);

@@ -2,8 +2,15 @@ import type { Db } from "~/server/db";
 import type { MailTemplate } from "~/server/mail";
 
 /** The newest queued message of `template` to `to` (params hold its link until it is sent). */
-export async function latestMail(db: Db, to: string, template: MailTemplate): Promise<{ id: string; link: string; status: string }> {
-  const mail = await db.mailOutbox.findFirstOrThrow({ where: { to: to.toLowerCase(), template }, orderBy: { createdAt: "desc" } });
+export async function latestMail(
+  db: Db,
+  to: string,
+  template: MailTemplate,
+): Promise<{ id: string; link: string; status: string }> {
+  const mail = await db.mailOutbox.findFirstOrThrow({
+    where: { to: to.toLowerCase(), template },
+    orderBy: { createdAt: "desc" },
+  });
   return { id: mail.id, link: (mail.params as { link?: string } | null)?.link ?? "", status: mail.status };
 }
 

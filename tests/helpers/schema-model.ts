@@ -60,7 +60,7 @@ export function expectedShape(dmmf: Dmmf = loadSchemaDmmf()): ExpectedShape {
     m.fields
       .filter((f) => f.kind !== "object")
       .map((f) => {
-        const type = f.kind === "enum" ? `enum ${f.type}` : SCALAR_TYPES[f.type] ?? `unknown ${f.type}`;
+        const type = f.kind === "enum" ? `enum ${f.type}` : (SCALAR_TYPES[f.type] ?? `unknown ${f.type}`);
         return `${tableOf.get(m.name)}.${f.dbName ?? f.name} ${type}${f.isList ? "[]" : ""} ${f.isRequired ? "NOT NULL" : "NULL"}`;
       }),
   );
@@ -82,7 +82,9 @@ export function expectedShape(dmmf: Dmmf = loadSchemaDmmf()): ExpectedShape {
         const from = f.relationFromFields!.map((c) => columnOf(m, c));
         const target = models.find((t) => t.name === f.type)!;
         const to = f.relationToFields!.map((c) => columnOf(target, c));
-        const onDelete = (f.relationOnDelete ?? (f.isRequired ? "Restrict" : "SetNull")).replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+        const onDelete = (f.relationOnDelete ?? (f.isRequired ? "Restrict" : "SetNull"))
+          .replace(/([a-z])([A-Z])/g, "$1 $2")
+          .toUpperCase();
         return `${tableOf.get(m.name)}_${from.join("_")}_fkey ${tableOf.get(m.name)}(${from.join(",")}) -> ${tableOf.get(f.type)}(${to.join(",")}) ON DELETE ${onDelete}`;
       }),
   );

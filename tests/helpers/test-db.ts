@@ -15,7 +15,10 @@ export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? "postgres://po
 /** Which databases the suites run against (both by default; CI provides PostgreSQL). */
 export function testDbKinds(): TestDbKind[] {
   const raw = process.env.TEST_DB_KINDS ?? "pglite,postgres";
-  return raw.split(",").map((s) => s.trim()).filter((s): s is TestDbKind => s === "pglite" || s === "postgres");
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s): s is TestDbKind => s === "pglite" || s === "postgres");
 }
 
 export interface TestDb extends DbHandle {

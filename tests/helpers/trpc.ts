@@ -21,7 +21,9 @@ export function procedurePaths(): string[] {
 }
 
 export function procedureType(path: string): "query" | "mutation" | "subscription" {
-  const proc = (appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>)[path];
+  const proc = (
+    appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>
+  )[path];
   if (!proc) throw new Error(`No procedure ${path}`);
   return proc._def.type;
 }

@@ -3,7 +3,10 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "~/server/db";
 
 /** A bare account with no credits; tests grant what they need through the ledger. */
-export async function createUser(db: Db, email = `u-${randomUUID()}@test.local`): Promise<{ id: string; email: string }> {
+export async function createUser(
+  db: Db,
+  email = `u-${randomUUID()}@test.local`,
+): Promise<{ id: string; email: string }> {
   const user = await db.user.create({ data: { email } });
   return { id: user.id, email };
 }

@@ -21,7 +21,10 @@ const cronRequest = (authorization?: string, method = "POST") =>
 
 function cronFor(deps: JobDeps) {
   return async (job: string, authorization = `Bearer ${SECRET}`) => {
-    const res = await handleCronRequest(cronRequest(authorization), job, { secret: SECRET, run: (name) => runJob(deps, name) });
+    const res = await handleCronRequest(cronRequest(authorization), job, {
+      secret: SECRET,
+      run: (name) => runJob(deps, name),
+    });
     return { status: res.status, body: (await res.json()) as JobOutcome };
   };
 }
@@ -46,7 +49,15 @@ describe("the cron endpoint's gate", () => {
   it("answers 401 to a missing, wrong, truncated or non-Bearer secret, runs nothing and never logs the secret", async () => {
     const { result: statuses, logs } = await captureLogs(async () => {
       const out: number[] = [];
-      for (const auth of [undefined, "Bearer nope", `Bearer ${SECRET.slice(0, -1)}`, `Bearer ${SECRET}x`, `Basic ${SECRET}`, SECRET, `bearer  ${SECRET}`]) {
+      for (const auth of [
+        undefined,
+        "Bearer nope",
+        `Bearer ${SECRET.slice(0, -1)}`,
+        `Bearer ${SECRET}x`,
+        `Basic ${SECRET}`,
+        SECRET,
+        `bearer  ${SECRET}`,
+      ]) {
         const res = await handleCronRequest(cronRequest(auth), "sweep-holds", { secret: SECRET, run });
         expect(res.headers.get("www-authenticate")).toBe("Bearer");
         out.push(res.status);
@@ -61,20 +72,30 @@ describe("the cron endpoint's gate", () => {
   });
 
   it("with the secret: 404 for an unknown job, 200 with the outcome for a known one (GET or POST), 500 with no details when it fails", async () => {
-    expect((await handleCronRequest(cronRequest(`Bearer ${SECRET}`), "drop-tables", { secret: SECRET, run })).status).toBe(404);
+    expect(
+      (await handleCronRequest(cronRequest(`Bearer ${SECRET}`), "drop-tables", { secret: SECRET, run })).status,
+    ).toBe(404);
     for (const method of ["GET", "POST"]) {
-      const res = await handleCronRequest(cronRequest(`Bearer ${SECRET}`, method), "reconcile", { secret: SECRET, run });
+      const res = await handleCronRequest(cronRequest(`Bearer ${SECRET}`, method), "reconcile", {
+        secret: SECRET,
+        run,
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get("cache-control")).toBe("no-store");
       expect(await res.json()).toEqual({ job: "reconcile", status: "ran", result: {} });
     }
     expect(ran).toEqual(["reconcile", "reconcile"]);
     const { result: failed, logs } = await captureLogs(() =>
-      handleCronRequest(cronRequest(`Bearer ${SECRET}`), "sweep-holds", { secret: SECRET, run: () => Promise.reject(new Error("db exploded")) }),
+      handleCronRequest(cronRequest(`Bearer ${SECRET}`), "sweep-holds", {
+        secret: SECRET,
+        run: () => Promise.reject(new Error("db exploded")),
+      }),
     );
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ job: "sweep-holds", status: "failed" });
-    expect(logs.events).toContainEqual(expect.objectContaining({ msg: "cron_job_failed", job: "sweep-holds", error: "db exploded" }));
+    expect(logs.events).toContainEqual(
+      expect.objectContaining({ msg: "cron_job_failed", job: "sweep-holds", error: "db exploded" }),
+    );
   });
 });
 
@@ -85,15 +106,30 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
   });
   afterAll(() => t.close());
 
-  const deps = (): JobDeps => ({ db: t.db, stripe: () => { throw new Error("not used"); }, chat, reconcileDays: 3 });
+  const deps = (): JobDeps => ({
+    db: t.db,
+    stripe: () => {
+      throw new Error("not used");
+    },
+    chat,
+    reconcileDays: 3,
+  });
 
   /** A user with a crashed reply (delivered text on its message, expired hold), an expired other hold and a live reply. */
   async function crashedReplies() {
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 10_000, reason: "adjustment", refType: "operator", refId: `seed-${u.id}` });
+    await grant(t.db, {
+      userId: u.id,
+      amount: 10_000,
+      reason: "adjustment",
+      refType: "operator",
+      refId: `seed-${u.id}`,
+    });
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "crashed" } });
     const message = (content: string, tokens: { inputTokens: number; outputTokens: number } | null) =>
-      t.db.message.create({ data: { conversationId: conversation.id, role: "assistant", content, status: "streaming", ...(tokens ?? {}) } });
+      t.db.message.create({
+        data: { conversationId: conversation.id, role: "assistant", content, status: "streaming", ...(tokens ?? {}) },
+      });
     const crashed = await message("The answer is", { inputTokens: 30, outputTokens: 12 });
     const live = await message("Still", { inputTokens: 30, outputTokens: 1 });
     await reserve(t.db, { userId: u.id, amount: 500, refType: CHAT_REF_TYPE, refId: crashed.id, ttlSeconds: -1 });
@@ -107,9 +143,17 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
     const { status, body } = await cronFor(deps())("sweep-holds");
     expect(status).toBe(200);
     expect(body).toMatchObject({ job: "sweep-holds", status: "ran", result: { replies: 1, others: 1 } });
-    expect(await t.db.message.findUniqueOrThrow({ where: { id: crashed.id } })).toMatchObject({ status: "stopped", content: "The answer is", creditsCharged: delivered });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: crashed.id } })).toMatchObject({
+      status: "stopped",
+      content: "The answer is",
+      creditsCharged: delivered,
+    });
     expect(await t.db.message.findUniqueOrThrow({ where: { id: live.id } })).toMatchObject({ status: "streaming" });
-    expect(await getBalance(t.db, userId)).toEqual({ balance: 10_000 - delivered, held: 500, spendable: 10_000 - delivered - 500 });
+    expect(await getBalance(t.db, userId)).toEqual({
+      balance: 10_000 - delivered,
+      held: 500,
+      spendable: 10_000 - delivered - 500,
+    });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
@@ -121,7 +165,10 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
       update: { holder: "other-instance", leasedUntil: new Date(Date.now() + 60_000) },
     });
     try {
-      expect(await cronFor(deps())("sweep-holds")).toEqual({ status: 200, body: { job: "sweep-holds", status: "skipped", reason: "leased" } });
+      expect(await cronFor(deps())("sweep-holds")).toEqual({
+        status: 200,
+        body: { job: "sweep-holds", status: "skipped", reason: "leased" },
+      });
       expect((await getBalance(t.db, userId)).held).toBe(1300);
     } finally {
       await t.db.jobLease.update({ where: { name: "sweep-holds" }, data: { leasedUntil: new Date(Date.now() - 1) } });
@@ -132,12 +179,21 @@ describeEachDb("the stale-hold sweep through the cron endpoint", (kind) => {
     const users = await Promise.all(Array.from({ length: 3 }, () => crashedReplies()));
     const cron = cronFor(deps());
     const results = await Promise.all(Array.from({ length: 6 }, () => cron("sweep-holds")));
-    expect(results.every((r) => r.status === 200 && (r.body.status === "ran" || r.body.status === "skipped"))).toBe(true);
+    expect(results.every((r) => r.status === 200 && (r.body.status === "ran" || r.body.status === "skipped"))).toBe(
+      true,
+    );
     for (const { userId, crashed, delivered } of users) {
-      expect(await t.db.creditLedger.findMany({ where: { userId, refType: CHAT_REF_TYPE }, select: { refId: true, amount: true } })).toEqual([
-        { refId: crashed.id, amount: -delivered },
-      ]);
-      expect(await getBalance(t.db, userId)).toEqual({ balance: 10_000 - delivered, held: 500, spendable: 10_000 - delivered - 500 });
+      expect(
+        await t.db.creditLedger.findMany({
+          where: { userId, refType: CHAT_REF_TYPE },
+          select: { refId: true, amount: true },
+        }),
+      ).toEqual([{ refId: crashed.id, amount: -delivered }]);
+      expect(await getBalance(t.db, userId)).toEqual({
+        balance: 10_000 - delivered,
+        held: 500,
+        spendable: 10_000 - delivered - 500,
+      });
     }
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
@@ -150,14 +206,22 @@ describeEachDb("the Stripe reconcile through the cron endpoint", (kind) => {
     const u = await createUser(suite.t.db);
     await callerFor(suite.t.db, u.id).billing.checkout({ packId: "pro" });
     const purchase = await suite.t.db.purchase.findFirstOrThrow({ where: { userId: u.id } });
-    expect((await suite.rig.control(`/_emulator/checkout/sessions/${purchase.id}/pay`, { card: "4242424242424242" })).status).toBe(200);
+    expect(
+      (await suite.rig.control(`/_emulator/checkout/sessions/${purchase.id}/pay`, { card: "4242424242424242" })).status,
+    ).toBe(200);
     expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(0);
 
     const cron = cronFor({ db: suite.t.db, stripe: () => suite.rig.stripe, chat, reconcileDays: 3 });
     const first = await cron("reconcile");
     expect(first).toMatchObject({ status: 200, body: { job: "reconcile", status: "ran", result: { fulfilled: 1 } } });
     const again = await Promise.all([cron("reconcile"), cron("reconcile")]);
-    expect(again.every((r) => r.status === 200 && (r.body.status === "skipped" || (r.body.status === "ran" && r.body.result.fulfilled === 0)))).toBe(true);
+    expect(
+      again.every(
+        (r) =>
+          r.status === 200 &&
+          (r.body.status === "skipped" || (r.body.status === "ran" && r.body.result.fulfilled === 0)),
+      ),
+    ).toBe(true);
     expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(200_000);
     expect(await suite.t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: purchase.id } })).toBe(1);
     expect(await ledgerInvariantViolations(suite.t.db)).toEqual([]);

@@ -25,7 +25,10 @@ describeEachDb("job leases", (kind) => {
     // Wait until the first run really holds the lease (it is inside its work).
     while (runs === 0) await new Promise((r) => setTimeout(r, 5));
 
-    expect(await runExclusive(t.db, "job-a", lease, async () => (runs += 1))).toEqual({ status: "skipped", reason: "leased" });
+    expect(await runExclusive(t.db, "job-a", lease, async () => (runs += 1))).toEqual({
+      status: "skipped",
+      reason: "leased",
+    });
     expect(await runExclusive(t.db, "job-b", lease, async () => "other")).toEqual({ status: "ran", result: "other" });
     open();
     expect(await first).toEqual({ status: "ran", result: "first" });
@@ -51,7 +54,9 @@ describeEachDb("job leases", (kind) => {
   });
 
   it("a lease whose holder died is taken over once it runs out; a failed run gives its lease back", async () => {
-    await t.db.jobLease.create({ data: { name: "job-d", holder: "crashed-instance", leasedUntil: new Date(Date.now() + 60_000) } });
+    await t.db.jobLease.create({
+      data: { name: "job-d", holder: "crashed-instance", leasedUntil: new Date(Date.now() + 60_000) },
+    });
     expect(await runExclusive(t.db, "job-d", lease, async () => 1)).toEqual({ status: "skipped", reason: "leased" });
     await t.db.jobLease.update({ where: { name: "job-d" }, data: { leasedUntil: new Date(Date.now() - 1) } });
     expect(await runExclusive(t.db, "job-d", lease, async () => 2)).toEqual({ status: "ran", result: 2 });
@@ -62,7 +67,13 @@ describeEachDb("job leases", (kind) => {
 
   it("with minIntervalMs, a job that just finished is skipped as ran_recently", async () => {
     expect(await runExclusive(t.db, "job-e", lease, async () => 1)).toMatchObject({ status: "ran" });
-    expect(await runExclusive(t.db, "job-e", { ...lease, minIntervalMs: 60_000 }, async () => 2)).toEqual({ status: "skipped", reason: "ran_recently" });
-    expect(await runExclusive(t.db, "job-e", { ...lease, minIntervalMs: 0 }, async () => 3)).toEqual({ status: "ran", result: 3 });
+    expect(await runExclusive(t.db, "job-e", { ...lease, minIntervalMs: 60_000 }, async () => 2)).toEqual({
+      status: "skipped",
+      reason: "ran_recently",
+    });
+    expect(await runExclusive(t.db, "job-e", { ...lease, minIntervalMs: 0 }, async () => 3)).toEqual({
+      status: "ran",
+      result: 3,
+    });
   });
 });

@@ -32,7 +32,10 @@ describeEachDb("the in-server job schedule", (kind) => {
     };
     // Only the schedule's own timers are fake: the test fires them, and can count what stop() leaves behind.
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
-    const instances = [startJobSchedule(deps, { "sweep-holds": 25, reconcile: 0 }), startJobSchedule(deps, { "sweep-holds": 25, reconcile: 0 })];
+    const instances = [
+      startJobSchedule(deps, { "sweep-holds": 25, reconcile: 0 }),
+      startJobSchedule(deps, { "sweep-holds": 25, reconcile: 0 }),
+    ];
     let timersLeft: number;
     try {
       expect(vi.getTimerCount()).toBe(2); // one sweep timer per instance; a 0 interval starts none
@@ -45,7 +48,9 @@ describeEachDb("the in-server job schedule", (kind) => {
         { timeout: 10_000, interval: 50 },
       );
       expect(await t.db.creditHold.findFirst({ where: { userId: u.id } })).toMatchObject({ status: "released" });
-      await vi.waitFor(async () => expect((await t.db.jobLease.findUnique({ where: { name: "sweep-holds" } }))?.lastFinishedAt).toBeTruthy());
+      await vi.waitFor(async () =>
+        expect((await t.db.jobLease.findUnique({ where: { name: "sweep-holds" } }))?.lastFinishedAt).toBeTruthy(),
+      );
     } finally {
       // stop() resolves once no run is in progress, so none outlives the test's database.
       await Promise.all(instances.map((schedule) => schedule.stop()));

@@ -18,7 +18,11 @@ export interface SessionsByPayment {
 }
 
 /** Every Checkout Session the emulator holds, split by payment, with the app's pack sizes. */
-export async function sessionsByPayment(appUrl: string, emulatorPort: number, stripeKey: string): Promise<SessionsByPayment> {
+export async function sessionsByPayment(
+  appUrl: string,
+  emulatorPort: number,
+  stripeKey: string,
+): Promise<SessionsByPayment> {
   const stripe = new Stripe(stripeKey, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
   const products = (await (await fetch(`${appUrl}/api/trpc/billing.products`)).json()) as {
     result: { data: { json: { products: { id: string; credits: number }[] } } };

@@ -21,13 +21,22 @@ type Sql = Pick<pg.Pool, "query">;
 
 /** Replies still streaming plus holds still active: 0 once every reply has settled. */
 export async function unsettledCount(sql: Sql): Promise<number> {
-  const r = await sql.query<{ n: string }>(`SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`);
+  const r = await sql.query<{ n: string }>(
+    `SELECT (SELECT COUNT(*) FROM "CreditHold" WHERE status = 'active') + (SELECT COUNT(*) FROM "Message" WHERE status = 'streaming') AS n`,
+  );
   return Number(r.rows[0]!.n);
 }
 
 export async function invariantViolations(sql: Sql, expected: LoadExpectations): Promise<string[]> {
   const violations: string[] = [];
-  const users = await sql.query<{ id: string; balance: number; held: number; ledger: string | null; active: string | null; bonuses: string }>(
+  const users = await sql.query<{
+    id: string;
+    balance: number;
+    held: number;
+    ledger: string | null;
+    active: string | null;
+    bonuses: string;
+  }>(
     `SELECT u.id, u.balance, u."heldCredits" AS held,
             (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id) AS ledger,
             (SELECT SUM(amount) FROM "CreditHold" h WHERE h."userId" = u.id AND h.status = 'active') AS active,
@@ -35,12 +44,17 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
        FROM "User" u WHERE u.id = ANY($1)`,
     [expected.userIds],
   );
-  if (users.rows.length !== expected.userIds.length) violations.push(`expected ${expected.userIds.length} users, found ${users.rows.length}`);
+  if (users.rows.length !== expected.userIds.length)
+    violations.push(`expected ${expected.userIds.length} users, found ${users.rows.length}`);
   for (const u of users.rows) {
-    if (Number(u.ledger ?? 0) !== Number(u.balance)) violations.push(`user ${u.id}: balance ${u.balance} != sum(ledger) ${u.ledger ?? 0}`);
-    if (Number(u.active ?? 0) !== Number(u.held)) violations.push(`user ${u.id}: held ${u.held} != sum(active holds) ${u.active ?? 0}`);
-    if (Number(u.balance) - Number(u.held) < 0) violations.push(`user ${u.id}: negative spendable balance ${Number(u.balance) - Number(u.held)}`);
-    if (expected.signupBonus > 0 && Number(u.bonuses) !== 1) violations.push(`user ${u.id}: ${u.bonuses} signup bonus rows`);
+    if (Number(u.ledger ?? 0) !== Number(u.balance))
+      violations.push(`user ${u.id}: balance ${u.balance} != sum(ledger) ${u.ledger ?? 0}`);
+    if (Number(u.active ?? 0) !== Number(u.held))
+      violations.push(`user ${u.id}: held ${u.held} != sum(active holds) ${u.active ?? 0}`);
+    if (Number(u.balance) - Number(u.held) < 0)
+      violations.push(`user ${u.id}: negative spendable balance ${Number(u.balance) - Number(u.held)}`);
+    if (expected.signupBonus > 0 && Number(u.bonuses) !== 1)
+      violations.push(`user ${u.id}: ${u.bonuses} signup bonus rows`);
   }
 
   const checkoutRows = await sql.query<{ refId: string; rows: string; amount: string }>(
@@ -51,17 +65,24 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
   for (const [sessionId, credits] of expected.paidSessions) {
     const c = credited.get(sessionId);
     if (!c) violations.push(`paid session ${sessionId} was never credited`);
-    else if (c.rows !== 1 || c.amount !== credits) violations.push(`paid session ${sessionId}: ${c.rows} ledger rows totalling ${c.amount} (expected 1 row of ${credits})`);
+    else if (c.rows !== 1 || c.amount !== credits)
+      violations.push(
+        `paid session ${sessionId}: ${c.rows} ledger rows totalling ${c.amount} (expected 1 row of ${credits})`,
+      );
   }
   for (const sessionId of expected.unpaidSessions) {
     if (credited.has(sessionId)) violations.push(`unpaid session ${sessionId} was credited`);
   }
   for (const sessionId of credited.keys()) {
-    if (!expected.paidSessions.has(sessionId) && !expected.unpaidSessions.includes(sessionId)) violations.push(`credited session ${sessionId} that nobody paid`);
+    if (!expected.paidSessions.has(sessionId) && !expected.unpaidSessions.includes(sessionId))
+      violations.push(`credited session ${sessionId} that nobody paid`);
   }
 
   // Every reply settled: nothing still held or streaming, and each message's charge is its one ledger row.
-  const stuck = await sql.query<{ n: string }>(`SELECT COUNT(*) AS n FROM "CreditHold" WHERE status = 'active' AND "userId" = ANY($1)`, [expected.userIds]);
+  const stuck = await sql.query<{ n: string }>(
+    `SELECT COUNT(*) AS n FROM "CreditHold" WHERE status = 'active' AND "userId" = ANY($1)`,
+    [expected.userIds],
+  );
   if (Number(stuck.rows[0]?.n ?? 0) > 0) violations.push(`${stuck.rows[0]!.n} holds still active after the run`);
   const charges = await sql.query<{ id: string; charged: number | null; ledger: string | null; rows: string }>(
     `SELECT m.id, m."creditsCharged" AS charged,
@@ -73,12 +94,14 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
   );
   for (const m of charges.rows) {
     if (Number(m.rows) > 1) violations.push(`reply ${m.id}: charged in ${m.rows} ledger rows`);
-    if (Number(m.charged ?? 0) !== Number(m.ledger ?? 0)) violations.push(`reply ${m.id}: message says ${m.charged ?? 0} credits, ledger says ${m.ledger ?? 0}`);
+    if (Number(m.charged ?? 0) !== Number(m.ledger ?? 0))
+      violations.push(`reply ${m.id}: message says ${m.charged ?? 0} credits, ledger says ${m.ledger ?? 0}`);
   }
   const streaming = await sql.query<{ n: string }>(
     `SELECT COUNT(*) AS n FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" WHERE m.status = 'streaming' AND c."userId" = ANY($1)`,
     [expected.userIds],
   );
-  if (Number(streaming.rows[0]?.n ?? 0) > 0) violations.push(`${streaming.rows[0]!.n} replies still "streaming" after the run`);
+  if (Number(streaming.rows[0]?.n ?? 0) > 0)
+    violations.push(`${streaming.rows[0]!.n} replies still "streaming" after the run`);
   return violations;
 }

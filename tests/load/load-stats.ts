@@ -29,15 +29,22 @@ export class LoadStats {
       const target = Object.entries(targets).find(([, origin]) => origin === url.origin)?.[0] ?? url.origin;
       const res = await base(input, init);
       this.bump(this.responses, `${target} ${res.status}`);
-      if (target === "app" && res.status >= 500) this.serverErrors.push(`${init?.method ?? "GET"} ${url.pathname} → ${res.status}`);
+      if (target === "app" && res.status >= 500)
+        this.serverErrors.push(`${init?.method ?? "GET"} ${url.pathname} → ${res.status}`);
       return res;
     };
   }
 
   summary(): string[] {
-    const sorted = (m: Map<string, number>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(", ");
+    const sorted = (m: Map<string, number>) =>
+      [...m.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(", ");
     return [
-      `activity   ${Object.entries(this.counters).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+      `activity   ${Object.entries(this.counters)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
       `responses  ${sorted(this.responses) || "none"}`,
       `refusals   ${sorted(this.refusals) || "none"}`,
     ];

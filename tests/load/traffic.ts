@@ -31,7 +31,11 @@ export interface ReadReply {
 type Client = ReturnType<typeof trpcClient>;
 const PACKS = ["starter", "pro", "enterprise"] as const;
 
-async function emulator<T>(target: TrafficTarget, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function emulator<T>(
+  target: TrafficTarget,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${target.emulatorUrl}${pathname}`, {
     method: body === undefined ? "GET" : "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${target.emulatorKey}` },
@@ -45,7 +49,8 @@ function recordFailure(target: TrafficTarget, what: string, error: unknown): voi
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string; httpStatus?: number } | undefined;
     const status = data?.httpStatus ?? 0;
-    if (status >= 500 || status === 0) target.stats.serverErrors.push(`${what}: ${data?.code ?? "no code"} ${status} ${error.message}`);
+    if (status >= 500 || status === 0)
+      target.stats.serverErrors.push(`${what}: ${data?.code ?? "no code"} ${status} ${error.message}`);
     else target.stats.bump(target.stats.refusals, `${what} ${data?.code ?? status}`);
     return;
   }
@@ -53,13 +58,19 @@ function recordFailure(target: TrafficTarget, what: string, error: unknown): voi
   target.stats.harnessErrors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-async function chat(target: TrafficTarget, client: Client, state: { conversationId: string | null; n: number }): Promise<void> {
+async function chat(
+  target: TrafficTarget,
+  client: Client,
+  state: { conversationId: string | null; n: number },
+): Promise<void> {
   state.conversationId ??= (await client.chat.createConversation.mutate({ title: `Load ${state.n}` })).id;
   const stop = new AbortController();
   const stopEarly = Math.random() < 0.15;
   target.stats.counters.chatsSent += 1;
   const content = `Question ${++state.n}: how do credits work?`;
-  const events = await sendRetryingElsewhere(target, () => client.chat.send.mutate({ conversationId: state.conversationId!, content }, { signal: stop.signal }));
+  const events = await sendRetryingElsewhere(target, () =>
+    client.chat.send.mutate({ conversationId: state.conversationId!, content }, { signal: stop.signal }),
+  );
   let messageId = "";
   let text = "";
   try {
@@ -74,7 +85,8 @@ async function chat(target: TrafficTarget, client: Client, state: { conversation
       if (event.type === "done") {
         target.replies?.push({ messageId, text, status: event.status, creditsCharged: event.creditsCharged });
         if (event.status === "complete") target.stats.counters.chatsCompleted += 1;
-        else if (event.status === "error") target.stats.serverErrors.push(`chat reply ended with error ${event.error ?? ""}`);
+        else if (event.status === "error")
+          target.stats.serverErrors.push(`chat reply ended with error ${event.error ?? ""}`);
       }
     }
   } catch (error) {
@@ -99,7 +111,12 @@ async function sendRetryingElsewhere<T>(target: TrafficTarget, send: () => Promi
   }
 }
 
-async function buy(target: TrafficTarget, client: Client, userId: string, outcome: "paid" | "declined" | "abandoned"): Promise<void> {
+async function buy(
+  target: TrafficTarget,
+  client: Client,
+  userId: string,
+  outcome: "paid" | "declined" | "abandoned",
+): Promise<void> {
   const packId = PACKS[Math.floor(Math.random() * PACKS.length)]!;
   const { checkoutUrl } = await client.billing.checkout.mutate({ packId });
   target.stats.counters.checkouts += 1;
@@ -112,22 +129,32 @@ async function buy(target: TrafficTarget, client: Client, userId: string, outcom
   }
   const card = outcome === "paid" ? "4242424242424242" : "4000000000000002";
   const paid = await emulator(target, `/_emulator/checkout/sessions/${sessionId}/pay`, { card });
-  if (paid.status !== (outcome === "paid" ? 200 : 402)) throw new Error(`emulator pay (${outcome}) answered ${paid.status}`);
+  if (paid.status !== (outcome === "paid" ? 200 : 402))
+    throw new Error(`emulator pay (${outcome}) answered ${paid.status}`);
   if (outcome === "declined") {
     target.stats.counters.declined += 1;
     return;
   }
   target.stats.counters.paid += 1;
-  const events = await emulator<{ data: { id: string; data: { object: { id: string } } }[] }>(target, "/v1/events?type=checkout.session.completed&limit=100");
+  const events = await emulator<{ data: { id: string; data: { object: { id: string } } }[] }>(
+    target,
+    "/v1/events?type=checkout.session.completed&limit=100",
+  );
   const event = events.body.data.find((e) => e.data.object.id === sessionId);
   if (!event) throw new Error(`no checkout.session.completed event for ${sessionId}`);
   const [delivered] = await Promise.all([
-    emulator<{ statuses: (number | null)[] }>(target, `/_emulator/events/${event.id}/deliver`, { times: 3, concurrent: true }),
-    Math.random() < 0.5 ? client.billing.confirm.mutate({ sessionId }).then(() => (target.stats.counters.confirms += 1)) : null,
+    emulator<{ statuses: (number | null)[] }>(target, `/_emulator/events/${event.id}/deliver`, {
+      times: 3,
+      concurrent: true,
+    }),
+    Math.random() < 0.5
+      ? client.billing.confirm.mutate({ sessionId }).then(() => (target.stats.counters.confirms += 1))
+      : null,
   ]);
   target.stats.counters.duplicateDeliveries += delivered.body.statuses.length;
   for (const status of delivered.body.statuses) {
-    if (status === null || status >= 500) target.stats.serverErrors.push(`webhook redelivery of ${event.id} → ${status}`);
+    if (status === null || status >= 500)
+      target.stats.serverErrors.push(`webhook redelivery of ${event.id} → ${status}`);
   }
 }
 
@@ -139,17 +166,24 @@ async function read(target: TrafficTarget, client: Client): Promise<void> {
     client.chat.listConversations.query(),
   ]);
   target.stats.counters.reads += 1;
-  if (balance.spendable < 0) target.stats.serverErrors.push(`negative spendable balance observed: ${JSON.stringify(balance)}`);
+  if (balance.spendable < 0)
+    target.stats.serverErrors.push(`negative spendable balance observed: ${JSON.stringify(balance)}`);
 }
 
 /** `until`: a time (ms since the epoch) or a check that says when to stop starting work. */
-export async function simulateUser(target: TrafficTarget, index: number, until: number | (() => boolean)): Promise<void> {
+export async function simulateUser(
+  target: TrafficTarget,
+  index: number,
+  until: number | (() => boolean),
+): Promise<void> {
   const over = typeof until === "number" ? () => Date.now() >= until : until;
   let user: Awaited<ReturnType<typeof signUpAndSignIn>>;
   try {
     user = await signUpAndSignIn(target.appUrl, `load${index}`);
   } catch (error) {
-    target.stats.harnessErrors.push(`user ${index} sign-up/sign-in: ${error instanceof Error ? error.message : String(error)}`);
+    target.stats.harnessErrors.push(
+      `user ${index} sign-up/sign-in: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return;
   }
   target.opened.userIds.push(user.userId);

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { LOCALES } from "~/i18n/locales";
 import { inTransaction } from "~/server/database/transaction";
-import { deliverDue, enqueueMail, MAX_ATTEMPTS, MAIL_TEMPLATES, renderMail, smtpTransport, type MailTransport } from "~/server/mail";
+import {
+  deliverDue,
+  enqueueMail,
+  MAX_ATTEMPTS,
+  MAIL_TEMPLATES,
+  renderMail,
+  smtpTransport,
+  type MailTransport,
+} from "~/server/mail";
 
 import { startMailCatcher, type MailCatcher } from "../../tools/mail-catcher/src/catcher";
 import { captureLogs } from "../security/log-capture";
@@ -11,15 +19,18 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 const LINK = "http://localhost:3000/auth/verify?token=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
 describe("mail templates", () => {
-  it.each(LOCALES.flatMap((locale) => MAIL_TEMPLATES.map((template) => [locale, template] as const)))("%s %s: subject, text part with the link, escaped HTML part", async (locale, template) => {
-    const mail = await renderMail(template, locale, { link: LINK, bonus: 10_000, minutes: 30 });
-    expect(mail.subject.length).toBeGreaterThan(5);
-    expect(mail.text).toContain(LINK);
-    expect(mail.html).toContain(`href="${LINK}"`);
-    expect(mail.html).toContain(`lang="${locale}"`);
-    if (template === "verify_email") expect(mail.text).toContain(new Intl.NumberFormat(locale).format(10_000));
-    if (template === "reset_password") expect(mail.text).toContain("30");
-  });
+  it.each(LOCALES.flatMap((locale) => MAIL_TEMPLATES.map((template) => [locale, template] as const)))(
+    "%s %s: subject, text part with the link, escaped HTML part",
+    async (locale, template) => {
+      const mail = await renderMail(template, locale, { link: LINK, bonus: 10_000, minutes: 30 });
+      expect(mail.subject.length).toBeGreaterThan(5);
+      expect(mail.text).toContain(LINK);
+      expect(mail.html).toContain(`href="${LINK}"`);
+      expect(mail.html).toContain(`lang="${locale}"`);
+      if (template === "verify_email") expect(mail.text).toContain(new Intl.NumberFormat(locale).format(10_000));
+      if (template === "reset_password") expect(mail.text).toContain("30");
+    },
+  );
 
   it("an unknown locale falls back to English; parameters are escaped in HTML", async () => {
     const mail = await renderMail("verify_email", "xx", { link: 'http://x/"><script>alert(1)</script>' });
@@ -53,12 +64,21 @@ describeEachDb("mail outbox", (kind) => {
 
   it("committed mail goes out over SMTP once, with a text and an HTML part; logs carry ids, never the address or the link", async () => {
     const to = `smtp-${kind}@example.test`;
-    await inTransaction(t.db, (tx) => enqueueMail(tx, { to, template: "verify_email", locale: "de", params: { link: LINK, bonus: 10_000 } }));
-    const { result: sent, logs } = await captureLogs(() => deliverDue(t.db, smtpTransport(catcher.smtpUrl, "Tally <no-reply@tally.test>")));
+    await inTransaction(t.db, (tx) =>
+      enqueueMail(tx, { to, template: "verify_email", locale: "de", params: { link: LINK, bonus: 10_000 } }),
+    );
+    const { result: sent, logs } = await captureLogs(() =>
+      deliverDue(t.db, smtpTransport(catcher.smtpUrl, "Tally <no-reply@tally.test>")),
+    );
     expect(sent).toBeGreaterThanOrEqual(1);
     expect(await deliverDue(t.db, smtpTransport(catcher.smtpUrl))).toBe(0);
 
-    const caught = (await (await fetch(`${catcher.webUrl}/api/messages?to=${encodeURIComponent(to)}`)).json()) as { subject: string; text: string; html: string; links: string[] }[];
+    const caught = (await (await fetch(`${catcher.webUrl}/api/messages?to=${encodeURIComponent(to)}`)).json()) as {
+      subject: string;
+      text: string;
+      html: string;
+      links: string[];
+    }[];
     expect(caught).toHaveLength(1);
     expect(caught[0]!.subject).toBe("Bestätige deine E-Mail für Tally");
     expect(caught[0]!.links).toEqual([LINK]);
@@ -67,14 +87,18 @@ describeEachDb("mail outbox", (kind) => {
     const row = await t.db.mailOutbox.findFirstOrThrow({ where: { to } });
     expect(row).toMatchObject({ status: "sent", params: null, attempts: 1 });
     const text = logs.raw.join("\n");
-    expect(logs.events.filter((e) => e.msg === "mail_sent")).toEqual([expect.objectContaining({ mailId: row.id, template: "verify_email" })]);
+    expect(logs.events.filter((e) => e.msg === "mail_sent")).toEqual([
+      expect.objectContaining({ mailId: row.id, template: "verify_email" }),
+    ]);
     expect(text).not.toContain(to);
     expect(text).not.toContain("abcdefghijklmnop");
   });
 
   it("a failing SMTP server is retried with backoff, then given up after MAX_ATTEMPTS; nothing is lost before that", async () => {
     const to = `retry-${kind}@example.test`;
-    await inTransaction(t.db, (tx) => enqueueMail(tx, { to, template: "reset_password", locale: "en", params: { link: LINK, minutes: 30 } }));
+    await inTransaction(t.db, (tx) =>
+      enqueueMail(tx, { to, template: "reset_password", locale: "en", params: { link: LINK, minutes: 30 } }),
+    );
     let calls = 0;
     const failing: MailTransport = {
       send: async () => {
@@ -101,7 +125,14 @@ describeEachDb("mail outbox", (kind) => {
 
   it("a message that fails once is delivered on the next due run", async () => {
     const to = `flaky-${kind}@example.test`;
-    await inTransaction(t.db, (tx) => enqueueMail(tx, { to, template: "account_exists", locale: "fr", params: { link: "http://localhost:3000/auth/reset" } }));
+    await inTransaction(t.db, (tx) =>
+      enqueueMail(tx, {
+        to,
+        template: "account_exists",
+        locale: "fr",
+        params: { link: "http://localhost:3000/auth/reset" },
+      }),
+    );
     const now = new Date();
     await captureLogs(() => deliverDue(t.db, { send: () => Promise.reject(new Error("connection refused")) }, { now }));
     const row = await t.db.mailOutbox.findFirstOrThrow({ where: { to } });

@@ -17,7 +17,9 @@ type Procedures = Record<string, { _def: { inputs: z.ZodType[] } }>;
 
 /** Field names of a procedure's input object (through .default()/.optional() wrappers). */
 function inputFields(schema: z.ZodType): string[] {
-  const def = (schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, unknown> } } })._zod.def;
+  const def = (
+    schema as unknown as { _zod: { def: { type: string; innerType?: z.ZodType; shape?: Record<string, unknown> } } }
+  )._zod.def;
   if (def.innerType) return inputFields(def.innerType);
   return def.type === "object" && def.shape ? Object.keys(def.shape) : [];
 }
@@ -25,7 +27,9 @@ function inputFields(schema: z.ZodType): string[] {
 describe("authorization by construction", () => {
   it("no procedure lets the caller name whose data it acts on: the user always comes from the session", () => {
     const procedures = appRouter._def.procedures as unknown as Procedures;
-    const fields = procedurePaths().flatMap((p) => procedures[p]!._def.inputs.flatMap(inputFields).map((f) => `${p}.${f}`));
+    const fields = procedurePaths().flatMap((p) =>
+      procedures[p]!._def.inputs.flatMap(inputFields).map((f) => `${p}.${f}`),
+    );
     expect(fields.length).toBeGreaterThan(10);
     expect(fields.filter((f) => /user|owner|account|customer/i.test(f.split(".").pop()!))).toEqual([]);
   });
@@ -55,7 +59,11 @@ describeEachDb("authorization", (kind) => {
     await spend(t.db, { userId: b, amount: 300, refType: "chat_message", refId: `m-${b}` });
     const conversation = await t.db.conversation.create({ data: { userId: b, title: "B's secrets" } });
     bConversation = conversation.id;
-    bMessage = (await t.db.message.create({ data: { conversationId: bConversation, role: "user", content: "B's private words", status: "complete" } })).id;
+    bMessage = (
+      await t.db.message.create({
+        data: { conversationId: bConversation, role: "user", content: "B's private words", status: "complete" },
+      })
+    ).id;
     bSession = checkoutSession(b, "enterprise");
     await recordCheckout(t.db, bSession);
     sessions.set(bSession.id, bSession);
@@ -71,7 +79,9 @@ describeEachDb("authorization", (kind) => {
     const anonymous = callerFor(t.db, null);
     const before = await snapshot(t.db);
     const paths = procedurePaths().filter((p) => !PUBLIC_PROCEDURES.has(p));
-    const codes = await Promise.all(paths.map(async (p) => [p, await outcome(anonymous, p, NO_INPUT.has(p) ? undefined : VALID_INPUTS[p])] as const));
+    const codes = await Promise.all(
+      paths.map(async (p) => [p, await outcome(anonymous, p, NO_INPUT.has(p) ? undefined : VALID_INPUTS[p])] as const),
+    );
     expect(codes.filter(([, code]) => code !== "UNAUTHORIZED")).toEqual([]);
     expect(await snapshot(t.db)).toEqual(before);
   });
@@ -100,8 +110,13 @@ describeEachDb("authorization", (kind) => {
     // A message id is not a conversation id either.
     expect(await outcome(caller, "chat.messages", { conversationId: bMessage })).toBe("NOT_FOUND");
     expect(await snapshot(t.db)).toEqual(before);
-    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: bConversation } })).toMatchObject({ userId: b, title: "B's secrets" });
-    expect((await callerFor(t.db, b).chat.messages({ conversationId: bConversation })).map((m) => m.content)).toEqual(["B's private words"]);
+    expect(await t.db.conversation.findUniqueOrThrow({ where: { id: bConversation } })).toMatchObject({
+      userId: b,
+      title: "B's secrets",
+    });
+    expect((await callerFor(t.db, b).chat.messages({ conversationId: bConversation })).map((m) => m.content)).toEqual([
+      "B's private words",
+    ]);
   });
 
   it("A cannot confirm B's checkout session (paid or not): FORBIDDEN, nothing credited to anyone", async () => {
@@ -109,6 +124,9 @@ describeEachDb("authorization", (kind) => {
     expect(await outcome(callerFor(t.db, a), "billing.confirm", { sessionId: bSession.id })).toBe("FORBIDDEN");
     expect(await snapshot(t.db)).toEqual(before);
     // B confirming the same session is credited: the refusal above was about the caller.
-    expect(await callerFor(t.db, b).billing.confirm({ sessionId: bSession.id })).toMatchObject({ credited: true, credits: 1_000_000 });
+    expect(await callerFor(t.db, b).billing.confirm({ sessionId: bSession.id })).toMatchObject({
+      credited: true,
+      credits: 1_000_000,
+    });
   });
 });

@@ -48,7 +48,12 @@ describeEachDb("bad input to the Stripe webhook route", (kind) => {
       },
     });
     // No Content-Length: the size is only known by reading, which must stop at the bound.
-    return new Request(URL_, { method: "POST", body, headers: { "stripe-signature": header }, duplex: "half" } as RequestInit);
+    return new Request(URL_, {
+      method: "POST",
+      body,
+      headers: { "stripe-signature": header },
+      duplex: "half",
+    } as RequestInit);
   };
 
   const CASES: [string, number, () => Request][] = [
@@ -69,18 +74,45 @@ describeEachDb("bad input to the Stripe webhook route", (kind) => {
     ["a JSON number (signed)", 400, () => signed("42")],
     ["JSON null (signed)", 400, () => signed("null")],
     ["an event without data.object (signed)", 400, () => signed(JSON.stringify({ ...event(), data: {} }))],
-    ["an event whose data.object is null (signed)", 400, () => signed(JSON.stringify({ ...event(), data: { object: null } }))],
+    [
+      "an event whose data.object is null (signed)",
+      400,
+      () => signed(JSON.stringify({ ...event(), data: { object: null } })),
+    ],
     ["an event with a numeric id (signed)", 400, () => signed(JSON.stringify({ ...event(), id: 12345 }))],
-    ["an event with a 300-char id (signed)", 400, () => signed(JSON.stringify({ ...event(), id: `evt_${"a".repeat(296)}` }))],
+    [
+      "an event with a 300-char id (signed)",
+      400,
+      () => signed(JSON.stringify({ ...event(), id: `evt_${"a".repeat(296)}` })),
+    ],
     ["an event id with a NUL byte (signed)", 400, () => signed(JSON.stringify({ ...event(), id: "evt_\u0000x" }))],
-    ["an event type with a NUL byte (signed)", 400, () => signed(JSON.stringify({ ...event(), type: "checkout.session.completed\u0000" }))],
+    [
+      "an event type with a NUL byte (signed)",
+      400,
+      () => signed(JSON.stringify({ ...event(), type: "checkout.session.completed\u0000" })),
+    ],
     ["an event without a type (signed)", 400, () => signed(JSON.stringify({ ...event(), type: undefined }))],
-    ["a body just over the bound (signed)", 413, () => signed(JSON.stringify({ ...event(), pad: "x".repeat(MAX_WEBHOOK_BYTES) }))],
+    [
+      "a body just over the bound (signed)",
+      413,
+      () => signed(JSON.stringify({ ...event(), pad: "x".repeat(MAX_WEBHOOK_BYTES) })),
+    ],
     ["a streamed body over the bound, no Content-Length", 413, () => streamed(MAX_WEBHOOK_BYTES + 1)],
-    ["a declared Content-Length over the bound", 413, () => {
-      const req = signed(JSON.stringify(event()));
-      return new Request(URL_, { method: "POST", body: JSON.stringify(event()), headers: { "stripe-signature": req.headers.get("stripe-signature")!, "content-length": String(MAX_WEBHOOK_BYTES + 1) } });
-    }],
+    [
+      "a declared Content-Length over the bound",
+      413,
+      () => {
+        const req = signed(JSON.stringify(event()));
+        return new Request(URL_, {
+          method: "POST",
+          body: JSON.stringify(event()),
+          headers: {
+            "stripe-signature": req.headers.get("stripe-signature")!,
+            "content-length": String(MAX_WEBHOOK_BYTES + 1),
+          },
+        });
+      },
+    ],
   ];
 
   it("has cases for headers, body shape and size", () => {
@@ -97,7 +129,9 @@ describeEachDb("bad input to the Stripe webhook route", (kind) => {
   });
 
   it("the valid request the cases were derived from is accepted (the table is not vacuous)", async () => {
-    const res = await POST(signed(JSON.stringify(stripeEvent("checkout.session.completed", await soldSession(t.db, userId)))));
+    const res = await POST(
+      signed(JSON.stringify(stripeEvent("checkout.session.completed", await soldSession(t.db, userId)))),
+    );
     expect(res.status).toBe(200);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: userId } })).balance).toBe(50_000);
   });

@@ -41,7 +41,11 @@ const STRONG_128 = "correct horse battery staple ".repeat(5).slice(0, 128);
 
 /** One past each field's bound; AT_MAX is the bound itself, which must pass validation. */
 const OVER_MAX: Record<string, Record<string, unknown>> = {
-  "auth.signUp": { email: `${"a".repeat(248)}@x.io`.padStart(255, "a"), password: STRONG_128 + "x", name: "n".repeat(81) },
+  "auth.signUp": {
+    email: `${"a".repeat(248)}@x.io`.padStart(255, "a"),
+    password: STRONG_128 + "x",
+    name: "n".repeat(81),
+  },
   "account.updateName": { name: "n".repeat(81) },
   "account.revokeSession": { id: "i".repeat(65) },
   "account.delete": { password: "p".repeat(129) },
@@ -84,7 +88,12 @@ function casesFor(path: string): [string, unknown][] {
     if (over !== undefined) cases.push([`${field} one past its bound`, { ...valid, [field]: over }]);
     const { [field]: _omitted, ...missing } = valid;
     // Optional fields may be omitted; required ones may not. Both must leave no trace when invalid.
-    if (!(path === "auth.signUp" && field === "name") && !(path === "chat.createConversation" && field === "title") && !(path === "chat.listConversations" && field === "search") && typeof value !== "number") {
+    if (
+      !(path === "auth.signUp" && field === "name") &&
+      !(path === "chat.createConversation" && field === "title") &&
+      !(path === "chat.listConversations" && field === "search") &&
+      typeof value !== "number"
+    ) {
       cases.push([`${field} missing`, missing]);
     }
   }
@@ -93,7 +102,11 @@ function casesFor(path: string): [string, unknown][] {
 
 describe("bad-input table covers every procedure that takes input", () => {
   it("has a valid sample for each such procedure", () => {
-    expect(procedurePaths().filter((p) => !NO_INPUT.has(p)).sort()).toEqual(Object.keys(VALID).sort());
+    expect(
+      procedurePaths()
+        .filter((p) => !NO_INPUT.has(p))
+        .sort(),
+    ).toEqual(Object.keys(VALID).sort());
   });
 });
 
@@ -103,7 +116,13 @@ describeEachDb("bad input", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     const u = await createUser(t.db);
-    await grant(t.db, { userId: u.id, amount: 100_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+    await grant(t.db, {
+      userId: u.id,
+      amount: 100_000,
+      reason: "purchase",
+      refType: "operator",
+      refId: `seed-${u.id}`,
+    });
     caller = callerFor(t.db, u.id);
   });
   afterAll(() => t.close());
@@ -123,7 +142,11 @@ describeEachDb("bad input", (kind) => {
 
   it("values exactly at each bound pass validation (the bounds are where the table says)", async () => {
     const codes = Object.fromEntries(
-      await Promise.all(Object.entries(AT_MAX).map(async ([path, patch]) => [path, await outcome(caller, path, { ...VALID[path], ...patch })] as const)),
+      await Promise.all(
+        Object.entries(AT_MAX).map(
+          async ([path, patch]) => [path, await outcome(caller, path, { ...VALID[path], ...patch })] as const,
+        ),
+      ),
     );
     for (const [path, code] of Object.entries(codes)) expect(code, path).not.toBe("BAD_REQUEST");
   });

@@ -16,7 +16,10 @@ vi.mock("~/server/db", () => ({
 /** A database whose every query fails (or never answers), as when the server is gone or the network hangs. */
 const unreachable = (hang: boolean) =>
   new Proxy({} as Db, {
-    get: () => () => (hang ? new Promise(() => {}) : Promise.reject(new Error(`connect ECONNREFUSED ${env.DATABASE_URL ?? "postgres://secret@db"}`))),
+    get: () => () =>
+      hang
+        ? new Promise(() => {})
+        : Promise.reject(new Error(`connect ECONNREFUSED ${env.DATABASE_URL ?? "postgres://secret@db"}`)),
   });
 
 describeEachDb("GET /api/health", (kind) => {
@@ -27,12 +30,29 @@ describeEachDb("GET /api/health", (kind) => {
   });
   afterAll(() => t.close());
 
-  const secrets = () => [env.AUTH_SECRET, t.url, t.url && new URL(t.url).password, process.env.STRIPE_SECRET_KEY, process.env.STRIPE_WEBHOOK_SECRET].filter((s): s is string => !!s && s.length > 3);
+  const secrets = () =>
+    [
+      env.AUTH_SECRET,
+      t.url,
+      t.url && new URL(t.url).password,
+      process.env.STRIPE_SECRET_KEY,
+      process.env.STRIPE_WEBHOOK_SECRET,
+    ].filter((s): s is string => !!s && s.length > 3);
 
-  async function check(): Promise<{ status: number; body: Record<string, unknown>; text: string; cache: string | null }> {
+  async function check(): Promise<{
+    status: number;
+    body: Record<string, unknown>;
+    text: string;
+    cache: string | null;
+  }> {
     const res = await GET();
     const text = await res.text();
-    return { status: res.status, body: JSON.parse(text) as Record<string, unknown>, text, cache: res.headers.get("cache-control") };
+    return {
+      status: res.status,
+      body: JSON.parse(text) as Record<string, unknown>,
+      text,
+      cache: res.headers.get("cache-control"),
+    };
   }
 
   it("database reachable → 200 with only status, database and latency; never cached", async () => {

@@ -11,9 +11,17 @@ export interface CapturedLogs {
 export async function captureLogs<T>(fn: () => Promise<T>): Promise<{ result: T; logs: CapturedLogs }> {
   const raw: string[] = [];
   const record = (...args: unknown[]) => {
-    raw.push(args.map((a) => (typeof a === "string" ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack}` : JSON.stringify(a))).join(" "));
+    raw.push(
+      args
+        .map((a) =>
+          typeof a === "string" ? a : a instanceof Error ? `${a.name}: ${a.message}\n${a.stack}` : JSON.stringify(a),
+        )
+        .join(" "),
+    );
   };
-  const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) => vi.spyOn(console, m).mockImplementation(record));
+  const spies = (["log", "info", "warn", "error", "debug"] as const).map((m) =>
+    vi.spyOn(console, m).mockImplementation(record),
+  );
   const previous = process.env.TALLY_LOG;
   process.env.TALLY_LOG = "";
   try {

@@ -3,7 +3,10 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: "bad-input@test.local", password: "a perfectly fine passphrase", name: "Bad Input" },
   "auth.verifyEmail": { token: "a-well-formed-but-unknown-token-0123456789" },
   "auth.requestPasswordReset": { email: "bad-input@test.local" },
-  "auth.resetPassword": { token: "a-well-formed-but-unknown-token-0123456789", password: "a perfectly fine passphrase" },
+  "auth.resetPassword": {
+    token: "a-well-formed-but-unknown-token-0123456789",
+    password: "a perfectly fine passphrase",
+  },
   "auth.changePassword": { currentPassword: "the current passphrase", password: "a perfectly fine passphrase" },
   "account.updateName": { name: "Ada Lovelace" },
   "account.revokeSession": { id: "session-1" },

@@ -31,8 +31,14 @@ describe("production guard", () => {
     ["live keys, real secrets", {}],
     ["no Stripe key at all (checkout refuses)", { STRIPE_SECRET_KEY: undefined, STRIPE_WEBHOOK_SECRET: undefined }],
     ["a restricted live key", { STRIPE_SECRET_KEY: "rk_live_abc" }],
-    ["a test key with the explicit opt-in (staging)", { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_ALLOW_TEST_MODE: "1" }],
-    ["a test key against an https mock", { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_ALLOW_TEST_MODE: "1", STRIPE_API_URL: "https://stripe-mock.internal" }],
+    [
+      "a test key with the explicit opt-in (staging)",
+      { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_ALLOW_TEST_MODE: "1" },
+    ],
+    [
+      "a test key against an https mock",
+      { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_ALLOW_TEST_MODE: "1", STRIPE_API_URL: "https://stripe-mock.internal" },
+    ],
     ["the local bench/e2e harness", localHarness],
   ])("accepts %s", (_name, change) => {
     expect(productionConfigProblems({ ...safe, ...change })).toEqual([]);
@@ -41,22 +47,71 @@ describe("production guard", () => {
   it.each<[string, Partial<GuardEnv>, string, RegExp]>([
     ["the repository's development AUTH_SECRET", { AUTH_SECRET: DEV_AUTH_SECRET }, "AUTH_SECRET", /openssl rand/],
     ["no AUTH_SECRET", { AUTH_SECRET: "" }, "AUTH_SECRET", /set AUTH_SECRET/],
-    ["the emulator's webhook secret", { STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET }, "STRIPE_WEBHOOK_SECRET", /whsec_… signing secret of your Stripe webhook/],
-    ["STRIPE_API_URL with a live key", { STRIPE_API_URL: "http://127.0.0.1:12111" }, "STRIPE_API_URL", /unset STRIPE_API_URL/],
-    ["STRIPE_API_URL with a live key, even over https", { STRIPE_API_URL: "https://stripe-proxy.example.com" }, "STRIPE_API_URL", /unset STRIPE_API_URL/],
+    [
+      "the emulator's webhook secret",
+      { STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET },
+      "STRIPE_WEBHOOK_SECRET",
+      /whsec_… signing secret of your Stripe webhook/,
+    ],
+    [
+      "STRIPE_API_URL with a live key",
+      { STRIPE_API_URL: "http://127.0.0.1:12111" },
+      "STRIPE_API_URL",
+      /unset STRIPE_API_URL/,
+    ],
+    [
+      "STRIPE_API_URL with a live key, even over https",
+      { STRIPE_API_URL: "https://stripe-proxy.example.com" },
+      "STRIPE_API_URL",
+      /unset STRIPE_API_URL/,
+    ],
     [
       "a non-https STRIPE_API_URL that is not loopback",
-      { STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_ALLOW_TEST_MODE: "1", STRIPE_API_URL: "http://stripe-mock.internal:12111" },
+      {
+        STRIPE_SECRET_KEY: "sk_test_abc",
+        STRIPE_ALLOW_TEST_MODE: "1",
+        STRIPE_API_URL: "http://stripe-mock.internal:12111",
+      },
       "STRIPE_API_URL",
       /use an https:\/\/ URL/,
     ],
-    ["a loopback http STRIPE_API_URL without a key", { STRIPE_SECRET_KEY: undefined, STRIPE_API_URL: "http://127.0.0.1:12111" }, "STRIPE_API_URL", /use an https:\/\/ URL/],
-    ["an sk_test_ key without STRIPE_ALLOW_TEST_MODE=1", { STRIPE_SECRET_KEY: "sk_test_abc" }, "STRIPE_SECRET_KEY", /STRIPE_ALLOW_TEST_MODE=1/],
-    ["an rk_test_ key without STRIPE_ALLOW_TEST_MODE=1", { STRIPE_SECRET_KEY: "rk_test_abc" }, "STRIPE_SECRET_KEY", /STRIPE_ALLOW_TEST_MODE=1/],
+    [
+      "a loopback http STRIPE_API_URL without a key",
+      { STRIPE_SECRET_KEY: undefined, STRIPE_API_URL: "http://127.0.0.1:12111" },
+      "STRIPE_API_URL",
+      /use an https:\/\/ URL/,
+    ],
+    [
+      "an sk_test_ key without STRIPE_ALLOW_TEST_MODE=1",
+      { STRIPE_SECRET_KEY: "sk_test_abc" },
+      "STRIPE_SECRET_KEY",
+      /STRIPE_ALLOW_TEST_MODE=1/,
+    ],
+    [
+      "an rk_test_ key without STRIPE_ALLOW_TEST_MODE=1",
+      { STRIPE_SECRET_KEY: "rk_test_abc" },
+      "STRIPE_SECRET_KEY",
+      /STRIPE_ALLOW_TEST_MODE=1/,
+    ],
     ["something that is not a Stripe key", { STRIPE_SECRET_KEY: "pk_live_abc" }, "STRIPE_SECRET_KEY", /sk_live_/],
-    ["bench routes on a public deployment", { TALLY_BENCH_ROUTES: "1" }, "TALLY_BENCH_ROUTES", /unset TALLY_BENCH_ROUTES/],
-    ["bench routes on loopback with a real chat provider", { ...localHarness, OPENAI_API_KEY: "sk-real" }, "TALLY_BENCH_ROUTES", /unset TALLY_BENCH_ROUTES/],
-    ["bench routes on loopback with a live key", { ...localHarness, STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_API_URL: undefined }, "TALLY_BENCH_ROUTES", /unset TALLY_BENCH_ROUTES/],
+    [
+      "bench routes on a public deployment",
+      { TALLY_BENCH_ROUTES: "1" },
+      "TALLY_BENCH_ROUTES",
+      /unset TALLY_BENCH_ROUTES/,
+    ],
+    [
+      "bench routes on loopback with a real chat provider",
+      { ...localHarness, OPENAI_API_KEY: "sk-real" },
+      "TALLY_BENCH_ROUTES",
+      /unset TALLY_BENCH_ROUTES/,
+    ],
+    [
+      "bench routes on loopback with a live key",
+      { ...localHarness, STRIPE_SECRET_KEY: "sk_live_abc", STRIPE_API_URL: undefined },
+      "TALLY_BENCH_ROUTES",
+      /unset TALLY_BENCH_ROUTES/,
+    ],
   ])("refuses %s: one line naming the variable and the fix", (_name, change, variable, fix) => {
     const problems = productionConfigProblems({ ...safe, ...change });
     expect(problems).toHaveLength(1);
@@ -73,6 +128,11 @@ describe("production guard", () => {
       STRIPE_API_URL: "http://127.0.0.1:12111",
       TALLY_BENCH_ROUTES: "1",
     });
-    expect(problems.map((p) => p.split(" ")[0])).toEqual(["AUTH_SECRET", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_URL", "TALLY_BENCH_ROUTES=1"]);
+    expect(problems.map((p) => p.split(" ")[0])).toEqual([
+      "AUTH_SECRET",
+      "STRIPE_WEBHOOK_SECRET",
+      "STRIPE_API_URL",
+      "TALLY_BENCH_ROUTES=1",
+    ]);
   });
 });

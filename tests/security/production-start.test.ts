@@ -49,11 +49,20 @@ async function startProduction(settings: Record<string, string | undefined>): Pr
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const { child } = startApp({ server: "start", port, hostname: "127.0.0.1", env, peerAddress: false, stdio: ["ignore", "ignore", "pipe"] });
+  const { child } = startApp({
+    server: "start",
+    port,
+    hostname: "127.0.0.1",
+    env,
+    peerAddress: false,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolve) => child.once("exit", (code, signal) => ((exitCode = code ?? (signal ? 128 : null)), resolve())));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => ((exitCode = code ?? (signal ? 128 : null)), resolve())),
+  );
 
   let served = false;
   let authPage: Headers | undefined;
@@ -84,48 +93,87 @@ describe.runIf(built || required)("the production server", () => {
   });
 
   it.runIf(built).each<[string, Record<string, string | undefined>, string]>([
-    ["the repository's development AUTH_SECRET", { AUTH_SECRET: "tally-dev-only-secret-do-not-use-in-production" }, "AUTH_SECRET"],
-    ["the Stripe emulator's webhook secret", { STRIPE_SECRET_KEY: "sk_live_tallyProductionStartTest", STRIPE_WEBHOOK_SECRET: "whsec_tally_local_emulator_secret" }, "STRIPE_WEBHOOK_SECRET"],
-    ["STRIPE_API_URL with a live key", { STRIPE_SECRET_KEY: "sk_live_tallyProductionStartTest", STRIPE_API_URL: "http://127.0.0.1:12111" }, "STRIPE_API_URL"],
     [
-      "a non-https STRIPE_API_URL",
-      { STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest", STRIPE_ALLOW_TEST_MODE: "1", STRIPE_API_URL: "http://stripe-mock.internal:12111" },
+      "the repository's development AUTH_SECRET",
+      { AUTH_SECRET: "tally-dev-only-secret-do-not-use-in-production" },
+      "AUTH_SECRET",
+    ],
+    [
+      "the Stripe emulator's webhook secret",
+      {
+        STRIPE_SECRET_KEY: "sk_live_tallyProductionStartTest",
+        STRIPE_WEBHOOK_SECRET: "whsec_tally_local_emulator_secret",
+      },
+      "STRIPE_WEBHOOK_SECRET",
+    ],
+    [
+      "STRIPE_API_URL with a live key",
+      { STRIPE_SECRET_KEY: "sk_live_tallyProductionStartTest", STRIPE_API_URL: "http://127.0.0.1:12111" },
       "STRIPE_API_URL",
     ],
-    ["an sk_test_ key without STRIPE_ALLOW_TEST_MODE=1", { STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest" }, "STRIPE_SECRET_KEY"],
-    ["bench routes on a public deployment", { APP_URL: "https://tally.example.com", TALLY_BENCH_ROUTES: "1" }, "TALLY_BENCH_ROUTES"],
-  ])("refuses to start with %s: exits non-zero with one line naming the variable, never serves", async (_name, settings, variable) => {
-    const started = await startProduction(settings);
-    expect(started.served).toBe(false);
-    expect(started.exitCode).not.toBe(0);
-    expect(started.exitCode).not.toBeNull();
-    const lines = refusalLines(started.stderr);
-    expect(lines, started.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^\\[tally\\] refusing to start: ${variable}\\b`));
-  }, START_TIMEOUT_MS);
+    [
+      "a non-https STRIPE_API_URL",
+      {
+        STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest",
+        STRIPE_ALLOW_TEST_MODE: "1",
+        STRIPE_API_URL: "http://stripe-mock.internal:12111",
+      },
+      "STRIPE_API_URL",
+    ],
+    [
+      "an sk_test_ key without STRIPE_ALLOW_TEST_MODE=1",
+      { STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest" },
+      "STRIPE_SECRET_KEY",
+    ],
+    [
+      "bench routes on a public deployment",
+      { APP_URL: "https://tally.example.com", TALLY_BENCH_ROUTES: "1" },
+      "TALLY_BENCH_ROUTES",
+    ],
+  ])(
+    "refuses to start with %s: exits non-zero with one line naming the variable, never serves",
+    async (_name, settings, variable) => {
+      const started = await startProduction(settings);
+      expect(started.served).toBe(false);
+      expect(started.exitCode).not.toBe(0);
+      expect(started.exitCode).not.toBeNull();
+      const lines = refusalLines(started.stderr);
+      expect(lines, started.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^\\[tally\\] refusing to start: ${variable}\\b`));
+    },
+    START_TIMEOUT_MS,
+  );
 
-  it.runIf(built)("starts with a safe configuration (no Stripe key: checkout refuses), pages carry a nonce CSP, and SIGTERM drains and exits 0", async () => {
-    const started = await startProduction({});
-    expect(refusalLines(started.stderr)).toEqual([]);
-    expect(started.served).toBe(true);
-    // Next's own SIGTERM handling exits 143; the app's drain (src/server/shutdown/on-sigterm.ts) exits 0.
-    expect(started.exitCode).toBe(0);
-    const scriptSrc = /script-src ([^;]*)/.exec(started.authPage?.get("content-security-policy") ?? "")?.[1] ?? "";
-    expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
-    expect(scriptSrc).not.toContain("'unsafe-inline'");
-  }, START_TIMEOUT_MS);
+  it.runIf(built)(
+    "starts with a safe configuration (no Stripe key: checkout refuses), pages carry a nonce CSP, and SIGTERM drains and exits 0",
+    async () => {
+      const started = await startProduction({});
+      expect(refusalLines(started.stderr)).toEqual([]);
+      expect(started.served).toBe(true);
+      // Next's own SIGTERM handling exits 143; the app's drain (src/server/shutdown/on-sigterm.ts) exits 0.
+      expect(started.exitCode).toBe(0);
+      const scriptSrc = /script-src ([^;]*)/.exec(started.authPage?.get("content-security-policy") ?? "")?.[1] ?? "";
+      expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(scriptSrc).not.toContain("'unsafe-inline'");
+    },
+    START_TIMEOUT_MS,
+  );
 
-  it.runIf(built)("starts with what the benchmark and end-to-end launchers set (test key opted in, loopback emulator, bench routes)", async () => {
-    const started = await startProduction({
-      STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest",
-      STRIPE_ALLOW_TEST_MODE: "1",
-      STRIPE_API_URL: "http://127.0.0.1:9",
-      STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(16).toString("hex")}`,
-      TALLY_BENCH_ROUTES: "1",
-    });
-    expect(refusalLines(started.stderr)).toEqual([]);
-    expect(started.served).toBe(true);
-  }, START_TIMEOUT_MS);
+  it.runIf(built)(
+    "starts with what the benchmark and end-to-end launchers set (test key opted in, loopback emulator, bench routes)",
+    async () => {
+      const started = await startProduction({
+        STRIPE_SECRET_KEY: "sk_test_tallyProductionStartTest",
+        STRIPE_ALLOW_TEST_MODE: "1",
+        STRIPE_API_URL: "http://127.0.0.1:9",
+        STRIPE_WEBHOOK_SECRET: `whsec_${randomBytes(16).toString("hex")}`,
+        TALLY_BENCH_ROUTES: "1",
+      });
+      expect(refusalLines(started.stderr)).toEqual([]);
+      expect(started.served).toBe(true);
+    },
+    START_TIMEOUT_MS,
+  );
 });
 
 describe.skipIf(built || required)("the production server", () => {

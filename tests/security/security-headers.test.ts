@@ -5,7 +5,12 @@ import { proxy } from "~/proxy";
 import { contentSecurityPolicy, securityHeaders } from "~/server/http/security-headers.js";
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v]));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v]),
+  );
 }
 
 /** What the proxy answers for one page request: the CSP sent to the browser and the request headers the page renders with. */
@@ -22,7 +27,9 @@ function pageRequest(headers: Record<string, string> = {}) {
 
 describe("security headers", () => {
   it("production CSP allows only what the app needs", () => {
-    const d = directives(contentSecurityPolicy({ dev: false, nonce: "abc", stripeOrigins: ["http://127.0.0.1:12111"] }));
+    const d = directives(
+      contentSecurityPolicy({ dev: false, nonce: "abc", stripeOrigins: ["http://127.0.0.1:12111"] }),
+    );
     expect(d.get("default-src")).toEqual(["'self'"]);
     expect(d.get("frame-ancestors")).toEqual(["'none'"]);
     expect(d.get("object-src")).toEqual(["'none'"]);

@@ -25,7 +25,9 @@ function setCookies(res: Response): Cookie[] {
 }
 
 /** Loads the auth module with APP_URL as given (the cookie policy is fixed when the config is built). */
-async function authAt(appUrl: string): Promise<{ handlers: Handlers; signUp: (email: string, password: string) => Promise<void> }> {
+async function authAt(
+  appUrl: string,
+): Promise<{ handlers: Handlers; signUp: (email: string, password: string) => Promise<void> }> {
   vi.resetModules();
   vi.stubEnv("APP_URL", appUrl);
   const { handlers } = (await import("~/server/auth")) as unknown as { handlers: Handlers };
@@ -34,10 +36,17 @@ async function authAt(appUrl: string): Promise<{ handlers: Handlers; signUp: (em
   return { handlers, signUp: async (email, password) => void (await signUpWithPassword(db, { email, password })) };
 }
 
-async function signIn(handlers: Handlers, base: string, email: string, password: string): Promise<{ csrf: Response; signIn: Response }> {
+async function signIn(
+  handlers: Handlers,
+  base: string,
+  email: string,
+  password: string,
+): Promise<{ csrf: Response; signIn: Response }> {
   const csrf = await handlers.GET(new NextRequest(`${base}/api/auth/csrf`));
   const { csrfToken } = (await csrf.clone().json()) as { csrfToken: string };
-  const cookie = setCookies(csrf).map((c) => `${c.name}=${c.value}`).join("; ");
+  const cookie = setCookies(csrf)
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
   const res = await handlers.POST(
     new NextRequest(`${base}/api/auth/callback/credentials`, {
       method: "POST",
@@ -75,7 +84,10 @@ describe("session cookies", () => {
     expect(session!.attributes.has("secure")).toBe(false);
     expect(Date.parse(session!.attributes.get("expires")!)).toBeGreaterThan(Date.now());
 
-    const read = (token: string) => handlers.GET(new NextRequest(`${base}/api/auth/session`, { headers: { cookie: `authjs.session-token=${token}` } }));
+    const read = (token: string) =>
+      handlers.GET(
+        new NextRequest(`${base}/api/auth/session`, { headers: { cookie: `authjs.session-token=${token}` } }),
+      );
     expect(((await (await read(session!.value)).json()) as { user?: { email?: string } }).user?.email).toBe(email);
     const tampered = session!.value.slice(0, -4) + (session!.value.endsWith("AAAA") ? "BBBB" : "AAAA");
     // next-auth logs the failed decryption; keep it out of the test output.

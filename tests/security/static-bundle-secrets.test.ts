@@ -19,11 +19,14 @@ describe.runIf(process.env.TALLY_STATIC_SCAN === "1")("static bundle", () => {
     expect(existsSync(dir)).toBe(true);
     const files = filesUnder(dir);
     expect(files.length).toBeGreaterThan(10);
-    const needles = Object.values(BUILD_SENTINELS).flatMap((v) => [v, new URL(v, "http://x").password].filter((s) => s && s.length > 8));
+    const needles = Object.values(BUILD_SENTINELS).flatMap((v) =>
+      [v, new URL(v, "http://x").password].filter((s) => s && s.length > 8),
+    );
     const leaks: string[] = [];
     for (const file of files) {
       const text = readFileSync(file, "latin1");
-      for (const needle of needles) if (text.includes(needle)) leaks.push(`${path.relative(dir, file)} contains ${needle.slice(0, 12)}…`);
+      for (const needle of needles)
+        if (text.includes(needle)) leaks.push(`${path.relative(dir, file)} contains ${needle.slice(0, 12)}…`);
     }
     expect(leaks).toEqual([]);
   });

@@ -21,7 +21,12 @@ const REPLY = "a private answer sentinel-e81f";
 function expectOnlyStructuredLines(logs: CapturedLogs): void {
   expect(logs.raw.length).toBeGreaterThan(0);
   expect(logs.events).toHaveLength(logs.raw.length);
-  for (const e of logs.events) expect(e).toMatchObject({ ts: expect.any(String), level: expect.stringMatching(/^(info|warn|error)$/), msg: expect.any(String) });
+  for (const e of logs.events)
+    expect(e).toMatchObject({
+      ts: expect.any(String),
+      level: expect.stringMatching(/^(info|warn|error)$/),
+      msg: expect.any(String),
+    });
 }
 
 function expectAbsent(logs: CapturedLogs, needles: string[]): void {
@@ -35,7 +40,11 @@ describeEachDb("structured logs", (kind) => {
     t = await createTestDb(kind);
   });
   afterAll(() => t.close());
-  const secrets = () => [SECRET, env.AUTH_SECRET, ...(t.url ? [t.url, new URL(t.url).password].filter((s) => s.length > 3) : [])];
+  const secrets = () => [
+    SECRET,
+    env.AUTH_SECRET,
+    ...(t.url ? [t.url, new URL(t.url).password].filter((s) => s.length > 3) : []),
+  ];
 
   it("sign-up and verification: one ledger_write line with ids; never the password, its hash, the address or the link", async () => {
     const email = `logs-${Date.now()}@test.local`;
@@ -47,7 +56,13 @@ describeEachDb("structured logs", (kind) => {
     expectOnlyStructuredLines(logs);
     const writes = logs.events.filter((e) => e.msg === "ledger_write");
     expect(writes).toEqual([
-      expect.objectContaining({ userId: result.userId, entryId: expect.any(String), amount: 10_000, reason: "signup_bonus", ref: `signup_bonus:${result.userId}` }),
+      expect.objectContaining({
+        userId: result.userId,
+        entryId: expect.any(String),
+        amount: 10_000,
+        reason: "signup_bonus",
+        ref: `signup_bonus:${result.userId}`,
+      }),
     ]);
     const { passwordHash } = await t.db.user.findUniqueOrThrow({ where: { id: result.userId } });
     expectAbsent(logs, [PASSWORD, passwordHash!, email, ...secrets()]);
@@ -67,11 +82,22 @@ describeEachDb("structured logs", (kind) => {
     });
     expectOnlyStructuredLines(logs);
     expect(logs.events.filter((e) => e.msg === "stripe_event")).toEqual([
-      expect.objectContaining({ eventId: event.id, type: "checkout.session.completed", objectId: session.id, outcome: "credited" }),
+      expect.objectContaining({
+        eventId: event.id,
+        type: "checkout.session.completed",
+        objectId: session.id,
+        outcome: "credited",
+      }),
       expect.objectContaining({ eventId: event.id, outcome: "credited", duplicate: true }),
     ]);
     expect(logs.events.filter((e) => e.msg === "ledger_write")).toEqual([
-      expect.objectContaining({ userId: u.id, entryId: expect.any(String), amount: 200_000, reason: "purchase", ref: `stripe_checkout_session:${session.id}` }),
+      expect.objectContaining({
+        userId: u.id,
+        entryId: expect.any(String),
+        amount: 200_000,
+        reason: "purchase",
+        ref: `stripe_checkout_session:${session.id}`,
+      }),
     ]);
     expectAbsent(logs, [CARD, CLIENT_SECRET, "Card Holder", ...secrets()]);
     expect(logs.raw.join("\n")).not.toMatch(new RegExp(`"${CVC}"|cvc`));
@@ -79,13 +105,27 @@ describeEachDb("structured logs", (kind) => {
 
   it("chat: the reservation, the usage write and the settle are logged with ids; never the message or the reply", async () => {
     const u = await fundedUser(t.db, 50_000);
-    const chat = chatCallerFor(t.db, u.id, asChatModel(scriptedModel({ chunks: [REPLY], usage: { inputTokens: 30, outputTokens: 10 } }))).chat;
+    const chat = chatCallerFor(
+      t.db,
+      u.id,
+      asChatModel(scriptedModel({ chunks: [REPLY], usage: { inputTokens: 30, outputTokens: 10 } })),
+    ).chat;
     const conversation = await chat.createConversation({});
-    const { logs } = await captureLogs(async () => drain(await chat.send({ conversationId: conversation.id, content: CHAT_CONTENT })));
+    const { logs } = await captureLogs(async () =>
+      drain(await chat.send({ conversationId: conversation.id, content: CHAT_CONTENT })),
+    );
     expectOnlyStructuredLines(logs);
-    const assistant = await t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
-    expect(logs.events.map((e) => e.msg)).toEqual(expect.arrayContaining(["hold_reserved", "ledger_write", "chat_reply_settled"]));
-    expect(logs.events.find((e) => e.msg === "ledger_write")).toMatchObject({ userId: u.id, reason: "chat_usage", ref: `chat_message:${assistant.id}` });
+    const assistant = await t.db.message.findFirstOrThrow({
+      where: { conversationId: conversation.id, role: "assistant" },
+    });
+    expect(logs.events.map((e) => e.msg)).toEqual(
+      expect.arrayContaining(["hold_reserved", "ledger_write", "chat_reply_settled"]),
+    );
+    expect(logs.events.find((e) => e.msg === "ledger_write")).toMatchObject({
+      userId: u.id,
+      reason: "chat_usage",
+      ref: `chat_message:${assistant.id}`,
+    });
     expectAbsent(logs, [CHAT_CONTENT, REPLY, "private", ...secrets()]);
   });
 });

@@ -59,7 +59,12 @@ describeEachDb("tRPC error messages", (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     current.db = t.db;
-    stripeDown = new Stripe(EMULATOR_SECRET_KEY, { host: "127.0.0.1", port: await closedPort(), protocol: "http", maxNetworkRetries: 0 });
+    stripeDown = new Stripe(EMULATOR_SECRET_KEY, {
+      host: "127.0.0.1",
+      port: await closedPort(),
+      protocol: "http",
+      maxNetworkRetries: 0,
+    });
     setStripeClientForTests(stripeDown);
   });
   afterEach(() => vi.unstubAllEnvs());
@@ -82,13 +87,24 @@ describeEachDb("tRPC error messages", (kind) => {
     vi.stubEnv("NODE_ENV", "production");
     const { result, logs } = await captureLogs(() => call("POST", "billing.checkout", { packId: "starter" }));
     expect(result.status).toBe(500);
-    expect(result.error).toMatchObject({ message: "Something went wrong.", data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } });
+    expect(result.error).toMatchObject({
+      message: "Something went wrong.",
+      data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
+    });
     expect(result.error!.data.stack).toBeUndefined();
     expect(result.text).not.toContain(internal);
     expect(result.text).not.toMatch(/stripe|ECONNREFUSED|127\.0\.0\.1/i);
     expect(await t.db.purchase.count({ where: { userId: current.userId } })).toBe(0);
     expect(logs.events).toContainEqual(
-      expect.objectContaining({ level: "error", msg: "trpc_error", path: "billing.checkout", code: "INTERNAL_SERVER_ERROR", userId: current.userId, error: internal, cause: "StripeConnectionError" }),
+      expect.objectContaining({
+        level: "error",
+        msg: "trpc_error",
+        path: "billing.checkout",
+        code: "INTERNAL_SERVER_ERROR",
+        userId: current.userId,
+        error: internal,
+        cause: "StripeConnectionError",
+      }),
     );
   });
 
@@ -111,18 +127,28 @@ describeEachDb("tRPC error messages", (kind) => {
     vi.stubEnv("NODE_ENV", "production");
     const broke = (current.userId = (await createUser(t.db)).id);
     const conversation = await call("POST", "chat.createConversation", {});
-    const conversationId = (JSON.parse(conversation.text) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    const conversationId = (JSON.parse(conversation.text) as { result: { data: { json: { id: string } } } }).result.data
+      .json.id;
 
     const paywall = await call("POST", "chat.send", { conversationId, content: "hi" });
     expect(paywall.status).toBe(402);
-    expect(paywall.error).toMatchObject({ message: expect.stringMatching(/^Insufficient credits/), data: { code: "PAYMENT_REQUIRED", domainCode: "insufficient_credits" } });
+    expect(paywall.error).toMatchObject({
+      message: expect.stringMatching(/^Insufficient credits/),
+      data: { code: "PAYMENT_REQUIRED", domainCode: "insufficient_credits" },
+    });
 
     const badInput = await call("POST", "billing.checkout", { packId: "mega" });
     expect(badInput.status).toBe(400);
     expect(badInput.error!.data.zodError).toMatchObject({ fieldErrors: { packId: expect.any(Array) } });
 
-    const notFound = await call("GET", "chat.messages?input=" + encodeURIComponent(JSON.stringify({ json: { conversationId: "nope" } })));
-    expect(notFound.error).toMatchObject({ message: "Conversation nope not found.", data: { code: "NOT_FOUND", domainCode: "conversation_not_found" } });
+    const notFound = await call(
+      "GET",
+      "chat.messages?input=" + encodeURIComponent(JSON.stringify({ json: { conversationId: "nope" } })),
+    );
+    expect(notFound.error).toMatchObject({
+      message: "Conversation nope not found.",
+      data: { code: "NOT_FOUND", domainCode: "conversation_not_found" },
+    });
 
     current.userId = null;
     const signedOut = await call("GET", "credits.balance");
@@ -132,12 +158,16 @@ describeEachDb("tRPC error messages", (kind) => {
     current.userId = broke;
     const { result: attempts } = await captureLogs(async () => {
       const out = [];
-      for (let i = 0; i <= env.RATE_LIMIT_CHECKOUT_PER_USER.limit; i++) out.push(await call("POST", "billing.checkout", { packId: "starter" }));
+      for (let i = 0; i <= env.RATE_LIMIT_CHECKOUT_PER_USER.limit; i++)
+        out.push(await call("POST", "billing.checkout", { packId: "starter" }));
       return out;
     });
     const limited = attempts.at(-1)!;
     expect(limited.status).toBe(429);
-    expect(limited.error).toMatchObject({ message: expect.stringMatching(/^Too many requests/), data: { code: "TOO_MANY_REQUESTS", domainCode: "rate_limited" } });
+    expect(limited.error).toMatchObject({
+      message: expect.stringMatching(/^Too many requests/),
+      data: { code: "TOO_MANY_REQUESTS", domainCode: "rate_limited" },
+    });
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
@@ -153,8 +183,15 @@ describeEachDb("tRPC error messages", (kind) => {
 describe("the trpc_error log line", () => {
   it("keeps the message and stack, except a Prisma validation error's, which echoes the query's arguments", () => {
     const bug = new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new Error("capture") });
-    expect(errorDetail(bug)).toMatchObject({ error: "capture", cause: "Error", stack: expect.stringContaining("capture") });
-    const echo = new PrismaClientValidationError('Invalid `prisma.conversation.create()`: { title: "my private words" }', { clientVersion: "7" });
+    expect(errorDetail(bug)).toMatchObject({
+      error: "capture",
+      cause: "Error",
+      stack: expect.stringContaining("capture"),
+    });
+    const echo = new PrismaClientValidationError(
+      'Invalid `prisma.conversation.create()`: { title: "my private words" }',
+      { clientVersion: "7" },
+    );
     const detail = errorDetail(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: echo }));
     expect(detail.cause).toBe("PrismaClientValidationError");
     expect(JSON.stringify(detail)).not.toContain("private");

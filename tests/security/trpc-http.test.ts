@@ -32,10 +32,17 @@ interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  body: { error?: { json: { message: string; code: number; data: { code: string; httpStatus: number } } } } & Record<string, unknown>;
+  body: { error?: { json: { message: string; code: number; data: { code: string; httpStatus: number } } } } & Record<
+    string,
+    unknown
+  >;
 }
 
-async function send(method: "GET" | "POST", pathAndQuery: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Answer> {
+async function send(
+  method: "GET" | "POST",
+  pathAndQuery: string,
+  init: { headers?: Record<string, string>; body?: BodyInit } = {},
+): Promise<Answer> {
   const req = new Request(`${APP}/api/trpc/${pathAndQuery}`, { method, headers: init.headers, body: init.body });
   const res = await (method === "GET" ? GET(req) : POST(req));
   const text = await res.text();
@@ -49,7 +56,10 @@ async function send(method: "GET" | "POST", pathAndQuery: string, init: { header
 }
 
 const createConversation = (headers: Record<string, string>) =>
-  send("POST", "chat.createConversation", { headers: { ...JSON_TYPE, ...headers }, body: JSON.stringify({ json: { title: "From a form" } }) });
+  send("POST", "chat.createConversation", {
+    headers: { ...JSON_TYPE, ...headers },
+    body: JSON.stringify({ json: { title: "From a form" } }),
+  });
 
 /** `n` calls of `path` in one batch request. */
 function batch(path: string, n: number, input: unknown): { pathAndQuery: string; body: string } {
@@ -78,7 +88,9 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     expect((await createConversation({ origin: APP })).status).toBe(200);
     expect((await createConversation({})).status).toBe(200);
     expect(await conversations()).toBe(3);
-    expect((await send("GET", "chat.listConversations", { headers: { "sec-fetch-site": "same-origin" } })).status).toBe(200);
+    expect((await send("GET", "chat.listConversations", { headers: { "sec-fetch-site": "same-origin" } })).status).toBe(
+      200,
+    );
     // Typed into the address bar.
     expect((await send("GET", "credits.balance", { headers: { "sec-fetch-site": "none" } })).status).toBe(200);
   });
@@ -104,11 +116,20 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     });
     expect(await conversations()).toBe(0);
     expect(logs.events.filter((e) => e.msg === "trpc_request_refused")).toHaveLength(refused.length);
-    expect(logs.events[0]).toMatchObject({ level: "warn", reason: "cross_origin", origin: "https://evil.example.com", secFetchSite: "same-site" });
+    expect(logs.events[0]).toMatchObject({
+      level: "warn",
+      reason: "cross_origin",
+      origin: "https://evil.example.com",
+      secFetchSite: "same-site",
+    });
   });
 
   it("cross-site GETs of personal data → 403 (reads are not left to CORS alone)", async () => {
-    const refused: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { origin: "https://evil.example.com" }];
+    const refused: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "https://evil.example.com" },
+    ];
     for (const headers of refused) {
       const res = await send("GET", "credits.balance", { headers });
       expect(res.status).toBe(403);
@@ -130,10 +151,16 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     for (const init of bodies) {
       const res = await send("POST", "chat.createConversation", init);
       expect(res.status).toBe(415);
-      expect(res.body.error?.json).toMatchObject({ code: -32015, data: { code: "UNSUPPORTED_MEDIA_TYPE", httpStatus: 415 } });
+      expect(res.body.error?.json).toMatchObject({
+        code: -32015,
+        data: { code: "UNSUPPORTED_MEDIA_TYPE", httpStatus: 415 },
+      });
     }
     expect(await conversations()).toBe(0);
-    const withCharset = await send("POST", "chat.createConversation", { headers: { "content-type": "application/json; charset=utf-8" }, body: "{}" });
+    const withCharset = await send("POST", "chat.createConversation", {
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: "{}",
+    });
     expect(withCharset.status).toBe(200);
   });
 
@@ -145,15 +172,25 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     expect(await conversations()).toBe(0);
 
     const reads = batch("credits.balance", TRPC_MAX_BATCH_SIZE + 1, undefined);
-    expect((await send("GET", reads.pathAndQuery, { headers: { "trpc-accept": "application/jsonl" } })).status).toBe(400);
+    expect((await send("GET", reads.pathAndQuery, { headers: { "trpc-accept": "application/jsonl" } })).status).toBe(
+      400,
+    );
 
     const full = batch("chat.createConversation", TRPC_MAX_BATCH_SIZE, {});
-    expect((await send("POST", full.pathAndQuery, { headers: { ...JSON_TYPE, ...SAME_ORIGIN }, body: full.body })).status).toBe(200);
+    expect(
+      (await send("POST", full.pathAndQuery, { headers: { ...JSON_TYPE, ...SAME_ORIGIN }, body: full.body })).status,
+    ).toBe(200);
     expect(await conversations()).toBe(TRPC_MAX_BATCH_SIZE);
   });
 
   it("every answer is Cache-Control: private, no-store: queries, mutations, errors, refusals and streamed batches", async () => {
-    await grant(t.db, { userId: current.userId!, amount: 50_000, reason: "purchase", refType: "operator", refId: `seed-${current.userId}` });
+    await grant(t.db, {
+      userId: current.userId!,
+      amount: 50_000,
+      reason: "purchase",
+      refType: "operator",
+      refId: `seed-${current.userId}`,
+    });
     const conversation = await createConversation(SAME_ORIGIN);
     const conversationId = (conversation.body as { result: { data: { json: { id: string } } } }).result.data.json.id;
     const streamedReads = batch("credits.balance", 2, undefined);
@@ -162,12 +199,17 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     const answers: Record<string, Answer> = {
       query: await send("GET", "credits.balance"),
       mutation: conversation,
-      "streamed batch of queries": await send("GET", streamedReads.pathAndQuery, { headers: { "trpc-accept": "application/jsonl" } }),
+      "streamed batch of queries": await send("GET", streamedReads.pathAndQuery, {
+        headers: { "trpc-accept": "application/jsonl" },
+      }),
       "streamed chat reply": await send("POST", streamedSend.pathAndQuery, {
         headers: { ...JSON_TYPE, ...SAME_ORIGIN, "trpc-accept": "application/jsonl" },
         body: streamedSend.body,
       }),
-      "input error": await send("POST", "chat.createConversation", { headers: JSON_TYPE, body: JSON.stringify({ json: { title: 42 } }) }),
+      "input error": await send("POST", "chat.createConversation", {
+        headers: JSON_TYPE,
+        body: JSON.stringify({ json: { title: 42 } }),
+      }),
       refusal: await createConversation({ origin: "https://evil.example.com" }),
       "unsupported media type": await send("POST", "chat.createConversation", { body: new URLSearchParams() }),
       signedOut: await (async () => {
@@ -179,7 +221,8 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     expect(answers["streamed batch of queries"]!.text).toContain('"balance":50000');
     expect(answers["streamed chat reply"]!.text).toContain('"type":"done"');
     expect(answers.signedOut!.status).toBe(401);
-    for (const [name, answer] of Object.entries(answers)) expect(answer.headers.get("cache-control"), name).toBe("private, no-store");
+    for (const [name, answer] of Object.entries(answers))
+      expect(answer.headers.get("cache-control"), name).toBe("private, no-store");
   });
 
   it("the browser's link (maxItems = the server's limit) splits a burst of queries into batches the server accepts", async () => {

@@ -2,7 +2,12 @@ import Stripe from "stripe";
 import { afterAll, afterEach, beforeAll, expect, it, vi } from "vitest";
 
 import { POST } from "~/app/api/stripe/webhook/route";
-import { CHECKOUT_REF_TYPE, setStripeClientForTests, SIGNATURE_TOLERANCE_SECONDS, stripeSettingsFrom } from "~/server/billing";
+import {
+  CHECKOUT_REF_TYPE,
+  setStripeClientForTests,
+  SIGNATURE_TOLERANCE_SECONDS,
+  stripeSettingsFrom,
+} from "~/server/billing";
 import type { Db } from "~/server/db";
 
 import { checkoutSession, signedRequest, soldSession, stripeBook, stripeEvent } from "../billing/stripe-fixtures";
@@ -60,7 +65,9 @@ describeEachDb("webhook abuse", (kind) => {
       const res = await post(req);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: "invalid_signature" });
-      expect(res.logs).toContainEqual(expect.objectContaining({ msg: "stripe_webhook_rejected", reason: "invalid_signature", level: "warn" }));
+      expect(res.logs).toContainEqual(
+        expect.objectContaining({ msg: "stripe_webhook_rejected", reason: "invalid_signature", level: "warn" }),
+      );
     }
     expect(await snapshot(t.db)).toEqual(before);
   });
@@ -70,7 +77,12 @@ describeEachDb("webhook abuse", (kind) => {
     const session = await soldSession(t.db, u.id, "pro");
     const body = JSON.stringify(stripeEvent("checkout.session.completed", session));
     const header = Stripe.webhooks.generateTestHeaderString({ payload: body, secret });
-    const replay = () => new Request("http://localhost/api/stripe/webhook", { method: "POST", body, headers: { "stripe-signature": header, "content-type": "application/json" } });
+    const replay = () =>
+      new Request("http://localhost/api/stripe/webhook", {
+        method: "POST",
+        body,
+        headers: { "stripe-signature": header, "content-type": "application/json" },
+      });
 
     expect((await post(replay())).body).toEqual({ received: true, outcome: "credited" });
     const duplicate = await post(replay());
@@ -82,7 +94,9 @@ describeEachDb("webhook abuse", (kind) => {
     const before = await snapshot(t.db);
     const late = await post(replay());
     expect(late.status).toBe(400);
-    expect(late.logs).toContainEqual(expect.objectContaining({ msg: "stripe_webhook_rejected", reason: "invalid_signature" }));
+    expect(late.logs).toContainEqual(
+      expect.objectContaining({ msg: "stripe_webhook_rejected", reason: "invalid_signature" }),
+    );
     expect(await snapshot(t.db)).toEqual(before);
     vi.useRealTimers();
 
@@ -93,7 +107,9 @@ describeEachDb("webhook abuse", (kind) => {
   it("a new event signed with an expired timestamp → 400, nothing credited", async () => {
     const u = await createUser(t.db);
     const payload = JSON.stringify(stripeEvent("checkout.session.completed", checkoutSession(u.id)));
-    const res = await post(signedRequest(payload, { secret, timestamp: Math.floor(Date.now() / 1000) - SIGNATURE_TOLERANCE_SECONDS - 60 }));
+    const res = await post(
+      signedRequest(payload, { secret, timestamp: Math.floor(Date.now() / 1000) - SIGNATURE_TOLERANCE_SECONDS - 60 }),
+    );
     expect(res.status).toBe(400);
     expect(await balance(u.id)).toBe(0);
   });
@@ -101,9 +117,18 @@ describeEachDb("webhook abuse", (kind) => {
   it("a valid event for a session billing.checkout never opened (even for a user that does not exist) → 200 refused, nothing written, logged", async () => {
     const session = checkoutSession("no-such-user");
     const before = await snapshot(t.db);
-    const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }));
+    const res = await post(
+      signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }),
+    );
     expect(res).toMatchObject({ status: 200, body: { received: true, outcome: "refused:no_pending_purchase" } });
-    expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: session.id, reason: "no_pending_purchase", level: "warn" }));
+    expect(res.logs).toContainEqual(
+      expect.objectContaining({
+        msg: "checkout_fulfil_refused",
+        sessionId: session.id,
+        reason: "no_pending_purchase",
+        level: "warn",
+      }),
+    );
     const after = await snapshot(t.db);
     expect({ ...after, events: before.events }).toEqual(before); // only the event id is recorded
     expect(after.events).toBe((before.events as number) + 1);
@@ -113,17 +138,33 @@ describeEachDb("webhook abuse", (kind) => {
     ["paid less than the pack", { amount_total: 499 }, "amount_mismatch"],
     ["paid more than the pack", { amount_total: 5000 }, "amount_mismatch"],
     ["paid in another currency", { currency: "jpy" }, "amount_mismatch"],
-    ["the starter price for the enterprise pack", { metadata: { packId: "enterprise", credits: "1000000" } }, "amount_mismatch"],
-    ["the starter price with inflated credits", { metadata: { packId: "starter", credits: "1000000" } }, "credits_mismatch"],
+    [
+      "the starter price for the enterprise pack",
+      { metadata: { packId: "enterprise", credits: "1000000" } },
+      "amount_mismatch",
+    ],
+    [
+      "the starter price with inflated credits",
+      { metadata: { packId: "starter", credits: "1000000" } },
+      "credits_mismatch",
+    ],
     ["a pack that does not exist", { metadata: { packId: "unlimited", credits: "1" } }, "unknown_pack"],
   ] as const)("a session Stripe records with %s → 200 refused, no credits, logged", async (_label, patch, reason) => {
     const u = await createUser(t.db);
     const base = await soldSession(t.db, u.id, "starter");
-    const session = stripeBook.record({ ...base, ...patch, metadata: { ...base.metadata, ...("metadata" in patch ? patch.metadata : {}) } } as Stripe.Checkout.Session);
+    const session = stripeBook.record({
+      ...base,
+      ...patch,
+      metadata: { ...base.metadata, ...("metadata" in patch ? patch.metadata : {}) },
+    } as Stripe.Checkout.Session);
     const before = await snapshot(t.db);
-    const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }));
+    const res = await post(
+      signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", session)), { secret }),
+    );
     expect(res).toMatchObject({ status: 200, body: { received: true, outcome: `refused:${reason}` } });
-    expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: session.id, reason }));
+    expect(res.logs).toContainEqual(
+      expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: session.id, reason }),
+    );
     const after = await snapshot(t.db);
     expect({ ...after, events: before.events }).toEqual(before);
   });
@@ -132,14 +173,25 @@ describeEachDb("webhook abuse", (kind) => {
     const owner = await createUser(t.db);
     const thief = await createUser(t.db);
     const paid = await soldSession(t.db, owner.id, "starter");
-    expect((await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", paid)), { secret }))).body.outcome).toBe("credited");
+    expect(
+      (await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", paid)), { secret }))).body
+        .outcome,
+    ).toBe("credited");
     const pending = await soldSession(t.db, owner.id, "pro", { payment_status: "unpaid", status: "open" });
 
     for (const stolen of [paid, pending]) {
       const reused = checkoutSession(thief.id, "starter", { id: stolen.id }); // Stripe's record now names the thief
-      const res = await post(signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", reused)), { secret }));
+      const res = await post(
+        signedRequest(JSON.stringify(stripeEvent("checkout.session.completed", reused)), { secret }),
+      );
       expect(res.body.outcome).toBe("refused:session_user_mismatch");
-      expect(res.logs).toContainEqual(expect.objectContaining({ msg: "checkout_fulfil_refused", sessionId: stolen.id, reason: "session_user_mismatch" }));
+      expect(res.logs).toContainEqual(
+        expect.objectContaining({
+          msg: "checkout_fulfil_refused",
+          sessionId: stolen.id,
+          reason: "session_user_mismatch",
+        }),
+      );
       expect((await t.db.purchase.findUniqueOrThrow({ where: { id: stolen.id } })).userId).toBe(owner.id);
     }
     expect(await balance(thief.id)).toBe(0);

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { createChatRouter } from "~/server/api/routers/chat";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
-import { CHAT_REF_TYPE, chatConfigFromEnv, creditsFor, sendMessage, type ChatConfig, type ChatDeps } from "~/server/chat";
+import {
+  CHAT_REF_TYPE,
+  chatConfigFromEnv,
+  creditsFor,
+  sendMessage,
+  type ChatConfig,
+  type ChatDeps,
+} from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 import { getBalance } from "~/server/credits";
@@ -38,7 +45,8 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
   async function conversationOf(funds = FUNDS) {
     const u = await fundedUser(t.db, funds);
     const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "shutdown" } });
-    const assistant = () => t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
+    const assistant = () =>
+      t.db.message.findFirstOrThrow({ where: { conversationId: conversation.id, role: "assistant" } });
     return { userId: u.id, conversationId: conversation.id, assistant };
   }
 
@@ -46,7 +54,9 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     const drain = createDrain();
     await drain.drain(1_000);
     const c = await conversationOf();
-    const router = createTRPCRouter({ chat: createChatRouter({ model: () => asChatModel(scriptedModel({ chunks: ["x"] })), drain: () => drain }) });
+    const router = createTRPCRouter({
+      chat: createChatRouter({ model: () => asChatModel(scriptedModel({ chunks: ["x"] })), drain: () => drain }),
+    });
     const caller = createCallerFactory(router)({ db: t.db, userId: c.userId, headers: new Headers() });
     const error = await caller.chat.send({ conversationId: c.conversationId, content: "hello" }).then(
       () => null,
@@ -64,16 +74,27 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     const drain = createDrain();
     const model = scriptedModel({ chunks: ["One", " two", " three", " four"], delayMs: 50, usage: null });
     const c = await conversationOf();
-    const run = await sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
+    const run = await sendMessage(deps(model, drain), {
+      userId: c.userId,
+      conversationId: c.conversationId,
+      content: "hello",
+    });
     const reading = readAll(run.events);
 
     const report = await drain.drain(30_000);
     expect(report).toEqual({ finished: 1, stopped: 0, requests: 0 });
     // The drain resolved only after the reply was settled and written.
     const charged = creditsFor({ inputTokens: estimate, outputTokens: countTokens("One two three four") }, config);
-    expect(await c.assistant()).toMatchObject({ status: "complete", content: "One two three four", creditsCharged: charged });
+    expect(await c.assistant()).toMatchObject({
+      status: "complete",
+      content: "One two three four",
+      creditsCharged: charged,
+    });
     expect(textOf(await reading)).toBe("One two three four");
-    expect(await t.db.creditHold.findFirstOrThrow({ where: { userId: c.userId } })).toMatchObject({ status: "settled", settledAmount: charged });
+    expect(await t.db.creditHold.findFirstOrThrow({ where: { userId: c.userId } })).toMatchObject({
+      status: "settled",
+      settledAmount: charged,
+    });
     expect(await getBalance(t.db, c.userId)).toEqual({ balance: FUNDS - charged, held: 0, spendable: FUNDS - charged });
   });
 
@@ -81,20 +102,36 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     const drain = createDrain();
     const model = scriptedModel({ chunks: ["Hello", " wor", "ld"], hang: true });
     const c = await conversationOf();
-    const run = await sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
+    const run = await sendMessage(deps(model, drain), {
+      userId: c.userId,
+      conversationId: c.conversationId,
+      content: "hello",
+    });
     const reading = readAll(run.events);
-    await vi.waitFor(async () => expect((await c.assistant()).content).toBe("Hello world"), { timeout: 10_000, interval: 20 });
+    await vi.waitFor(async () => expect((await c.assistant()).content).toBe("Hello world"), {
+      timeout: 10_000,
+      interval: 20,
+    });
 
     const report = await drain.drain(200);
     expect(report).toEqual({ finished: 0, stopped: 1, requests: 0 });
     const delivered = creditsFor({ inputTokens: estimate, outputTokens: countTokens("Hello world") }, config);
     expect(await c.assistant()).toMatchObject({ status: "stopped", content: "Hello world", creditsCharged: delivered });
     expect(textOf(await reading)).toBe("Hello world");
-    expect(await t.db.creditHold.findMany({ where: { userId: c.userId }, select: { status: true, settledAmount: true } })).toEqual([
-      { status: "settled", settledAmount: delivered },
-    ]);
-    expect(await t.db.creditLedger.findMany({ where: { userId: c.userId, refType: CHAT_REF_TYPE }, select: { amount: true } })).toEqual([{ amount: -delivered }]);
-    expect(await getBalance(t.db, c.userId)).toEqual({ balance: FUNDS - delivered, held: 0, spendable: FUNDS - delivered });
+    expect(
+      await t.db.creditHold.findMany({ where: { userId: c.userId }, select: { status: true, settledAmount: true } }),
+    ).toEqual([{ status: "settled", settledAmount: delivered }]);
+    expect(
+      await t.db.creditLedger.findMany({
+        where: { userId: c.userId, refType: CHAT_REF_TYPE },
+        select: { amount: true },
+      }),
+    ).toEqual([{ amount: -delivered }]);
+    expect(await getBalance(t.db, c.userId)).toEqual({
+      balance: FUNDS - delivered,
+      held: 0,
+      spendable: FUNDS - delivered,
+    });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
@@ -103,7 +140,11 @@ describeEachDb("a shutting-down server loses no reply and no credit", (kind) => 
     const model = scriptedModel({ chunks: [], hang: true });
     const c = await conversationOf();
     // Past the draining check, still reserving its credits when the shutdown begins.
-    const sending = sendMessage(deps(model, drain), { userId: c.userId, conversationId: c.conversationId, content: "hello" });
+    const sending = sendMessage(deps(model, drain), {
+      userId: c.userId,
+      conversationId: c.conversationId,
+      content: "hello",
+    });
     const report = await drain.drain(300);
     expect(report).toEqual({ finished: 0, stopped: 1, requests: 1 });
     const run = await sending;

@@ -18,10 +18,29 @@ beforeEach(() => {
 });
 
 const now = Date.now();
-const profile: RouterOutputs["account"]["profile"] = { name: "Ada", email: "ada@example.com", emailVerified: true, hasPassword: true };
+const profile: RouterOutputs["account"]["profile"] = {
+  name: "Ada",
+  email: "ada@example.com",
+  emailVerified: true,
+  hasPassword: true,
+};
 const sessions: RouterOutputs["account"]["sessions"] = [
-  { id: "s-here", browser: "Chrome 131", os: "macOS", createdAt: new Date(now - 86_400_000), lastSeenAt: new Date(now - 60_000), current: true },
-  { id: "s-phone", browser: "Safari 18", os: "iOS", createdAt: new Date(now - 5 * 86_400_000), lastSeenAt: new Date(now - 3 * 3_600_000), current: false },
+  {
+    id: "s-here",
+    browser: "Chrome 131",
+    os: "macOS",
+    createdAt: new Date(now - 86_400_000),
+    lastSeenAt: new Date(now - 60_000),
+    current: true,
+  },
+  {
+    id: "s-phone",
+    browser: "Safari 18",
+    os: "iOS",
+    createdAt: new Date(now - 5 * 86_400_000),
+    lastSeenAt: new Date(now - 3 * 3_600_000),
+    current: false,
+  },
 ];
 
 function base(overrides: Handlers = {}): Handlers {
@@ -30,7 +49,9 @@ function base(overrides: Handlers = {}): Handlers {
 
 describe("account page: profile", () => {
   it("shows the name and the email (read-only, with its status) and saves an edited name", async () => {
-    const { calls } = renderApp(<AccountView email="ada@example.com" />, { handlers: base({ "account.updateName": (input) => ({ name: (input as { name: string }).name }) }) });
+    const { calls } = renderApp(<AccountView email="ada@example.com" />, {
+      handlers: base({ "account.updateName": (input) => ({ name: (input as { name: string }).name }) }),
+    });
     const field = await screen.findByLabelText(/^Display name/);
     await waitFor(() => expect(field).toHaveValue("Ada"));
     expect(screen.getByTestId("profile-email")).toHaveTextContent("ada@example.com");
@@ -86,7 +107,9 @@ describe("account page: sessions", () => {
 
 describe("account page: delete account", () => {
   it("explains what is deleted and what is kept, asks for the password, deletes, signs out and goes home", async () => {
-    const { calls } = renderApp(<AccountView email="ada@example.com" />, { handlers: base({ "account.delete": () => ({ ok: true }) }) });
+    const { calls } = renderApp(<AccountView email="ada@example.com" />, {
+      handlers: base({ "account.delete": () => ({ ok: true }) }),
+    });
     const explanation = screen.getByTestId("delete-account-explanation");
     expect(explanation).toHaveTextContent("conversations and messages");
     expect(explanation).toHaveTextContent("purchases and credit history are kept, anonymised");
@@ -99,20 +122,27 @@ describe("account page: delete account", () => {
 
   it("a wrong password or a reply in progress shows why, and nothing signs out", async () => {
     let answer: Error = trpcError("BAD_REQUEST", 400, { domainCode: "wrong_password" });
-    renderApp(<AccountView email="ada@example.com" />, { handlers: base({ "account.delete": () => Promise.reject(answer) }) });
+    renderApp(<AccountView email="ada@example.com" />, {
+      handlers: base({ "account.delete": () => Promise.reject(answer) }),
+    });
     const field = screen.getByTestId("delete-account-secret");
     await userEvent.type(field, "nope nope nope");
     await userEvent.click(screen.getByTestId("delete-account-submit"));
     expect(await screen.findByTestId("delete-account-error")).toHaveTextContent("That password is not right.");
     answer = trpcError("CONFLICT", 409, { domainCode: "account_busy" });
     await userEvent.click(screen.getByTestId("delete-account-submit"));
-    await waitFor(() => expect(screen.getByTestId("delete-account-error")).toHaveTextContent("A reply is still being written."));
+    await waitFor(() =>
+      expect(screen.getByTestId("delete-account-error")).toHaveTextContent("A reply is still being written."),
+    );
     expect(signOut).not.toHaveBeenCalled();
   });
 
   it("an account without a password confirms with its email address", async () => {
     const { calls } = renderApp(<AccountView email="ada@example.com" />, {
-      handlers: base({ "account.profile": () => ({ ...profile, hasPassword: false }), "account.delete": () => ({ ok: true }) }),
+      handlers: base({
+        "account.profile": () => ({ ...profile, hasPassword: false }),
+        "account.delete": () => ({ ok: true }),
+      }),
     });
     const field = await screen.findByLabelText("Type your email address to confirm");
     await userEvent.type(field, "ada@example.com");

@@ -67,7 +67,9 @@ describe("account page: change password", () => {
       }),
     });
     await fill(OLD, NEW);
-    expect(await screen.findByRole("status")).toHaveTextContent("Password changed. Your other sessions were signed out.");
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Password changed. Your other sessions were signed out.",
+    );
     expect(seen).toEqual([{ currentPassword: OLD, password: NEW }]);
     expect(calls.filter((c) => c.path === "auth.changePassword")).toHaveLength(1);
     expect(screen.getByLabelText("Current password")).toHaveValue("");
@@ -96,7 +98,9 @@ describe("account page: change password", () => {
 
     // Still usable: correct the current password and try again.
     await fill(OLD, NEW);
-    expect(await screen.findByRole("status")).toHaveTextContent("Passwort geändert. Deine anderen Sitzungen wurden abgemeldet.");
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Passwort geändert. Deine anderen Sitzungen wurden abgemeldet.",
+    );
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(attempts).toBe(2);
   });
@@ -110,14 +114,18 @@ describe("account page: change password", () => {
       }),
     });
     await fill(OLD, NEW);
-    expect(await screen.findByRole("alert")).toHaveTextContent("Votre session a expiré. Reconnectez-vous pour continuer.");
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Votre session a expiré. Reconnectez-vous pour continuer.",
+    );
     expect(screen.getByTestId("change-password-submit")).toBeEnabled();
     expect(screen.getByLabelText("Mot de passe actuel")).toHaveValue(OLD);
   });
 
   it("maps a guessable new password and the rate limit to their own messages", async () => {
     let answer: () => never = () => {
-      throw trpcError("BAD_REQUEST", 400, { zodError: { formErrors: [], fieldErrors: { password: [WEAK_PASSWORD_MESSAGE] } } });
+      throw trpcError("BAD_REQUEST", 400, {
+        zodError: { formErrors: [], fieldErrors: { password: [WEAK_PASSWORD_MESSAGE] } },
+      });
     };
     renderApp(<AccountView email={null} />, { handlers: changePassword(() => answer()) });
     await fill(OLD, "password1234");
@@ -137,7 +145,9 @@ describe("account page: change password", () => {
     await userEvent.click(screen.getByTestId("change-password-submit"));
     expect(await screen.findByRole("alert")).toHaveTextContent("Enter your password.");
     await fill(OLD, "short");
-    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("The password must be at least 10 characters long."));
+    await waitFor(() =>
+      expect(screen.getByRole("alert")).toHaveTextContent("The password must be at least 10 characters long."),
+    );
     expect(calls.filter((c) => c.path === "auth.changePassword")).toEqual([]);
   });
 });
@@ -164,7 +174,11 @@ describe("account menu", () => {
     const menu = screen.getByRole("menu");
     expect(menu).toHaveTextContent("ada@example.com");
     expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveAttribute("href", "/account");
-    expect(screen.getAllByRole("menuitem").map((item) => item.textContent)).toEqual(["Account settings", "Sign out", "Sign out everywhere"]);
+    expect(screen.getAllByRole("menuitem").map((item) => item.textContent)).toEqual([
+      "Account settings",
+      "Sign out",
+      "Sign out everywhere",
+    ]);
   });
 
   it("works from the keyboard: Enter opens on the first item, arrows move, Escape closes and gives focus back", async () => {

@@ -7,7 +7,9 @@ import { AuthForm } from "~/components/auth/auth-form";
 import { renderApp } from "./helpers/render-app";
 
 const router = vi.hoisted(() => ({ push: vi.fn(), replace: vi.fn(), refresh: vi.fn() }));
-const signIn = vi.hoisted(() => vi.fn(() => Promise.resolve({ error: "CredentialsSignin", code: null, ok: false, status: 401, url: null })));
+const signIn = vi.hoisted(() =>
+  vi.fn(() => Promise.resolve({ error: "CredentialsSignin", code: null, ok: false, status: 401, url: null })),
+);
 vi.mock("next/navigation", () => ({ useRouter: () => router }));
 vi.mock("next-auth/react", () => ({ signIn }));
 
@@ -56,7 +58,11 @@ describe("sign-in / sign-up form", () => {
     expect(await screen.findByTestId("auth-error")).toHaveTextContent("Wrong email or password.");
     expect(screen.getAllByRole("alert")).toHaveLength(1);
     expect(screen.getByLabelText("Email")).not.toHaveAttribute("aria-invalid");
-    expect(signIn).toHaveBeenCalledWith("credentials", { email: "ada@example.com", password: "not the password", redirect: false });
+    expect(signIn).toHaveBeenCalledWith("credentials", {
+      email: "ada@example.com",
+      password: "not the password",
+      redirect: false,
+    });
     expect(router.replace).not.toHaveBeenCalled();
   });
 });

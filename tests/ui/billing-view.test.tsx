@@ -21,7 +21,11 @@ beforeAll(() => {
   } as unknown as typeof ResizeObserver;
 
   it("a server without Stripe keys says purchases are unavailable, in the user's language, and sells nothing", async () => {
-    renderApp(view(), { handlers: base({ "billing.products": () => ({ ...products, mode: "unavailable" }) }), locale: "es", messages: await loadMessages("es") });
+    renderApp(view(), {
+      handlers: base({ "billing.products": () => ({ ...products, mode: "unavailable" }) }),
+      locale: "es",
+      messages: await loadMessages("es"),
+    });
     const banner = await screen.findByTestId("billing-unavailable");
     expect(banner).toHaveTextContent("Las compras no están disponibles en este servidor");
     expect(screen.getByTestId("purchase-starter")).toBeDisabled();
@@ -30,10 +34,15 @@ beforeAll(() => {
 
   it("a checkout refused as billing_not_configured shows the unavailable message, not the generic error", async () => {
     renderApp(view(), {
-      handlers: base({ "billing.checkout": () => Promise.reject(trpcError("PRECONDITION_FAILED", 412, { domainCode: "billing_not_configured" })) }),
+      handlers: base({
+        "billing.checkout": () =>
+          Promise.reject(trpcError("PRECONDITION_FAILED", 412, { domainCode: "billing_not_configured" })),
+      }),
     });
     await userEvent.click(await screen.findByTestId("purchase-pro"));
-    expect(await screen.findByTestId("billing-unavailable")).toHaveTextContent("Purchases are not available on this server right now.");
+    expect(await screen.findByTestId("billing-unavailable")).toHaveTextContent(
+      "Purchases are not available on this server right now.",
+    );
     expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
     expect(screen.getByTestId("purchase-pro")).toBeDisabled();
   });
@@ -61,7 +70,13 @@ function base(overrides: Handlers = {}): Handlers {
 }
 
 const view = (props: Partial<React.ComponentProps<typeof BillingView>> = {}) => (
-  <BillingView success={false} canceled={false} sessionId={null} confirmation={{ attempts: 4, intervalMs: 5 }} {...props} />
+  <BillingView
+    success={false}
+    canceled={false}
+    sessionId={null}
+    confirmation={{ attempts: 4, intervalMs: 5 }}
+    {...props}
+  />
 );
 
 describe("billing page", () => {
@@ -82,7 +97,9 @@ describe("billing page", () => {
 
   it("Purchase shows a loading state and goes to the Checkout URL", async () => {
     let resolve!: (v: RouterOutputs["billing"]["checkout"]) => void;
-    const { calls } = renderApp(view(), { handlers: base({ "billing.checkout": () => new Promise((r) => (resolve = r)) }) });
+    const { calls } = renderApp(view(), {
+      handlers: base({ "billing.checkout": () => new Promise((r) => (resolve = r)) }),
+    });
     const button = await screen.findByTestId("purchase-starter");
     await userEvent.click(button);
     await waitFor(() => expect(button).toHaveTextContent("Redirecting…"));
@@ -99,7 +116,9 @@ describe("billing page", () => {
       messages: await loadMessages("fr"),
     });
     await userEvent.click(await screen.findByTestId("purchase-pro"));
-    expect(await screen.findByTestId("billing-error")).toHaveTextContent("Une erreur s'est produite. Veuillez réessayer.");
+    expect(await screen.findByTestId("billing-error")).toHaveTextContent(
+      "Une erreur s'est produite. Veuillez réessayer.",
+    );
     expect(screen.getByTestId("purchase-pro")).toBeEnabled();
     expect(navigateTo).not.toHaveBeenCalled();
   });
@@ -110,12 +129,16 @@ describe("billing page", () => {
       handlers: base({
         "billing.confirm": () => {
           confirms++;
-          return confirms < 3 ? { status: "pending", credited: false, credits: 0 } : { status: "paid", credited: true, credits: 50000 };
+          return confirms < 3
+            ? { status: "pending", credited: false, credits: 0 }
+            : { status: "paid", credited: true, credits: 50000 };
         },
       }),
     });
     expect(screen.getByTestId("billing-pending")).toBeInTheDocument();
-    expect(await screen.findByTestId("billing-success")).toHaveTextContent("Purchase successful! Credits have been added to your account.");
+    expect(await screen.findByTestId("billing-success")).toHaveTextContent(
+      "Purchase successful! Credits have been added to your account.",
+    );
     expect(calls.filter((c) => c.path === "billing.confirm").map((c) => c.input)).toEqual([
       { sessionId: "cs_test_abc" },
       { sessionId: "cs_test_abc" },
@@ -142,7 +165,8 @@ describe("billing page", () => {
           // database held when it was read: the old balance.
           "credits.balance": () => {
             balanceCalls++;
-            if (balanceCalls === 1) return new Promise((r) => (answerFirstLoad = () => r({ balance: 10, held: 0, spendable: 10 })));
+            if (balanceCalls === 1)
+              return new Promise((r) => (answerFirstLoad = () => r({ balance: 10, held: 0, spendable: 10 })));
             answerFirstLoad?.();
             const balance = credited ? 50_010 : 10;
             return { balance, held: 0, spendable: balance };
@@ -155,7 +179,9 @@ describe("billing page", () => {
       },
     );
     expect(await screen.findByTestId("billing-success")).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId("credits-balance")).toHaveAttribute("data-balance", "50010"), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId("credits-balance")).toHaveAttribute("data-balance", "50010"), {
+      timeout: 3000,
+    });
   });
 
   it("keeps a pending notice (never a false success) when the purchase does not get credited in time", async () => {
@@ -184,7 +210,17 @@ describe("billing page", () => {
   it("?canceled=1 with the cancel link's reference expires that checkout once and lists it as Canceled (ja)", async () => {
     const ref = "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
     let status: PurchaseStatus = "pending";
-    const purchase = () => ({ id: "cs_test_c", packId: "pro", credits: 200000, amountTotal: 1500, amountRefunded: 0, currency: "usd", status, createdAt: new Date(), creditedAt: null });
+    const purchase = () => ({
+      id: "cs_test_c",
+      packId: "pro",
+      credits: 200000,
+      amountTotal: 1500,
+      amountRefunded: 0,
+      currency: "usd",
+      status,
+      createdAt: new Date(),
+      creditedAt: null,
+    });
     const { calls } = renderApp(view({ canceled: true, checkoutRef: ref }), {
       locale: "ja",
       messages: await loadMessages("ja"),
@@ -206,13 +242,43 @@ describe("billing page", () => {
       messages: await loadMessages("es"),
       handlers: base({
         "billing.purchases": () => ({
-          items: [{ id: "p1", packId: "pro", credits: 200000, amountTotal: 1500, amountRefunded: 0, currency: "usd", status: "paid", createdAt, creditedAt: createdAt }],
+          items: [
+            {
+              id: "p1",
+              packId: "pro",
+              credits: 200000,
+              amountTotal: 1500,
+              amountRefunded: 0,
+              currency: "usd",
+              status: "paid",
+              createdAt,
+              creditedAt: createdAt,
+            },
+          ],
           nextCursor: null,
         }),
         "credits.history": () => ({
           items: [
-            { id: "l2", amount: -45, balanceAfter: 209955, reason: "chat_usage", refType: "message", refId: "m", note: null, createdAt },
-            { id: "l1", amount: 200000, balanceAfter: 210000, reason: "purchase", refType: "purchase", refId: "p1", note: null, createdAt },
+            {
+              id: "l2",
+              amount: -45,
+              balanceAfter: 209955,
+              reason: "chat_usage",
+              refType: "message",
+              refId: "m",
+              note: null,
+              createdAt,
+            },
+            {
+              id: "l1",
+              amount: 200000,
+              balanceAfter: 210000,
+              reason: "purchase",
+              refType: "purchase",
+              refId: "p1",
+              note: null,
+              createdAt,
+            },
           ],
           nextCursor: null,
         }),
@@ -234,7 +300,15 @@ describe("billing page", () => {
 
   it("shows a won and a lost dispute on the purchase, and the reinstatement row in the ledger", async () => {
     const createdAt = new Date("2026-01-02T10:00:00Z");
-    const purchase = { packId: "starter", credits: 50000, amountTotal: 500, amountRefunded: 0, currency: "usd", createdAt, creditedAt: createdAt };
+    const purchase = {
+      packId: "starter",
+      credits: 50000,
+      amountTotal: 500,
+      amountRefunded: 0,
+      currency: "usd",
+      createdAt,
+      creditedAt: createdAt,
+    };
     renderApp(view(), {
       handlers: base({
         "billing.purchases": () => ({
@@ -245,7 +319,18 @@ describe("billing page", () => {
           nextCursor: null,
         }),
         "credits.history": () => ({
-          items: [{ id: "l1", amount: 50000, balanceAfter: 50000, reason: "dispute_won", refType: "stripe_dispute_won", refId: "dp_1", note: null, createdAt }],
+          items: [
+            {
+              id: "l1",
+              amount: 50000,
+              balanceAfter: 50000,
+              reason: "dispute_won",
+              refType: "stripe_dispute_won",
+              refId: "dp_1",
+              note: null,
+              createdAt,
+            },
+          ],
           nextCursor: null,
         }),
       }),

@@ -49,7 +49,16 @@ describe("Button", () => {
     const ref = createRef<HTMLButtonElement>();
     const onClick = vi.fn();
     render(
-      <Button ref={ref} variant="danger" size="sm" className="mt-3" data-testid="x" aria-label="Delete chat" disabled onClick={onClick}>
+      <Button
+        ref={ref}
+        variant="danger"
+        size="sm"
+        className="mt-3"
+        data-testid="x"
+        aria-label="Delete chat"
+        disabled
+        onClick={onClick}
+      >
         ×
       </Button>,
     );
@@ -64,12 +73,18 @@ describe("Button", () => {
   });
 
   describe.each(Object.keys(BUTTON_VARIANTS) as ButtonVariant[])("variant %s", (variant) => {
-    it.each(["light", "dark"] as const)("keeps its text at ≥ 4.5:1 in %s mode, at rest, hovered and selected", (mode) => {
-      for (const state of ["", "hover:", "aria-selected:"] as const) {
-        const { text, bg } = coloursOf(variant, mode, state);
-        const shown = text ?? (mode === "dark" ? "gray-100" : "gray-900");
-        expect(contrast(shown, bg), `${variant} ${mode} ${state || "rest"}: ${shown} on ${bg}`).toBeGreaterThanOrEqual(4.5);
-      }
-    });
+    it.each(["light", "dark"] as const)(
+      "keeps its text at ≥ 4.5:1 in %s mode, at rest, hovered and selected",
+      (mode) => {
+        for (const state of ["", "hover:", "aria-selected:"] as const) {
+          const { text, bg } = coloursOf(variant, mode, state);
+          const shown = text ?? (mode === "dark" ? "gray-100" : "gray-900");
+          expect(
+            contrast(shown, bg),
+            `${variant} ${mode} ${state || "rest"}: ${shown} on ${bg}`,
+          ).toBeGreaterThanOrEqual(4.5);
+        }
+      },
+    );
   });
 });

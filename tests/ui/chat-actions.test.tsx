@@ -11,8 +11,22 @@ import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
 const conversation = { id: "c1", title: "Sky", updatedAt: new Date("2026-01-01T00:00:00Z") };
 const stored: MessageOut[] = [
-  { id: "u1", role: "user", content: "Why is the sky blue?", status: "complete", creditsCharged: null, createdAt: new Date("2026-01-01T00:00:00Z") },
-  { id: "a1", role: "assistant", content: "Old **answer**.", status: "complete", creditsCharged: 7, createdAt: new Date("2026-01-01T00:00:01Z") },
+  {
+    id: "u1",
+    role: "user",
+    content: "Why is the sky blue?",
+    status: "complete",
+    creditsCharged: null,
+    createdAt: new Date("2026-01-01T00:00:00Z"),
+  },
+  {
+    id: "a1",
+    role: "assistant",
+    content: "Old **answer**.",
+    status: "complete",
+    creditsCharged: 7,
+    createdAt: new Date("2026-01-01T00:00:01Z"),
+  },
 ];
 
 /** A reply that streams `first`, then waits for `release` before finishing. */
@@ -75,14 +89,21 @@ describe("chat message actions", () => {
   it("regenerate says it costs credits, streams the new reply in place of the old one", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { calls } = renderApp(<ChatView />, { handlers: handlers({ "chat.regenerate": () => gatedReply("New reply", gate) }) });
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers({ "chat.regenerate": () => gatedReply("New reply", gate) }),
+    });
     const button = await screen.findByTestId("message-regenerate");
     expect(button).toHaveTextContent("uses credits");
     expect(button.getAttribute("title")).toMatch(/costs credits/);
     // Only the last reply has it; the question has edit instead.
     expect(screen.getAllByTestId("message-regenerate")).toHaveLength(1);
     await userEvent.click(button);
-    await waitFor(() => expect(screen.getAllByTestId("chat-message").map((m) => m.textContent)).toEqual(["You: Why is the sky blue?", "Assistant: New reply"]));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("chat-message").map((m) => m.textContent)).toEqual([
+        "You: Why is the sky blue?",
+        "Assistant: New reply",
+      ]),
+    );
     expect(calls.find((c) => c.path === "chat.regenerate")?.input).toEqual({ conversationId: "c1" });
     expect(calls.some((c) => c.path === "chat.send")).toBe(false);
     release();
@@ -90,7 +111,10 @@ describe("chat message actions", () => {
 
   it("edit-and-resend sends the edited text through chat.editLast; Escape cancels", async () => {
     const { calls } = renderApp(<ChatView />, {
-      handlers: handlers({ "chat.editLast": () => gatedReply("Edited reply", Promise.resolve(), { userMessageId: "u2", assistantMessageId: "a2" }) }),
+      handlers: handlers({
+        "chat.editLast": () =>
+          gatedReply("Edited reply", Promise.resolve(), { userMessageId: "u2", assistantMessageId: "a2" }),
+      }),
     });
     await userEvent.click(await screen.findByTestId("message-edit"));
     expect(screen.getByTestId("message-editor")).toHaveTextContent("costs credits");
@@ -104,13 +128,21 @@ describe("chat message actions", () => {
     await userEvent.clear(input);
     await userEvent.type(input, "Why is the sea blue?");
     await userEvent.click(screen.getByTestId("message-editor-send"));
-    await waitFor(() => expect(calls.find((c) => c.path === "chat.editLast")?.input).toEqual({ conversationId: "c1", content: "Why is the sea blue?" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "chat.editLast")?.input).toEqual({
+        conversationId: "c1",
+        content: "Why is the sea blue?",
+      }),
+    );
   });
 
   it("a regenerate refused for credits keeps the old reply and offers to try again", async () => {
     let allow = false;
     const { calls } = renderApp(<ChatView />, {
-      handlers: handlers({ "chat.regenerate": () => (allow ? gatedReply("Paid now", Promise.resolve()) : Promise.reject(trpcError("PAYMENT_REQUIRED", 402))) }),
+      handlers: handlers({
+        "chat.regenerate": () =>
+          allow ? gatedReply("Paid now", Promise.resolve()) : Promise.reject(trpcError("PAYMENT_REQUIRED", 402)),
+      }),
     });
     await userEvent.click(await screen.findByTestId("message-regenerate"));
     expect(await screen.findByRole("alert")).toHaveTextContent("Not enough credits for a new reply");
@@ -125,13 +157,16 @@ describe("conversation search", () => {
   it("asks the server once typing pauses and says when nothing matches", async () => {
     const { calls } = renderApp(<ChatView />, {
       handlers: handlers({
-        "chat.listConversations": (input) => ((input as { search?: string } | undefined)?.search === "nothing" ? [] : [conversation]),
+        "chat.listConversations": (input) =>
+          (input as { search?: string } | undefined)?.search === "nothing" ? [] : [conversation],
       }),
     });
     await screen.findByTestId("conversation-item");
     await userEvent.type(screen.getByTestId("conversation-search"), "nothing");
     expect(await screen.findByTestId("conversation-list-empty")).toHaveTextContent("No conversations match “nothing”.");
-    const searches = calls.filter((c) => c.path === "chat.listConversations" && (c.input as { search?: string } | undefined)?.search);
+    const searches = calls.filter(
+      (c) => c.path === "chat.listConversations" && (c.input as { search?: string } | undefined)?.search,
+    );
     expect(searches.map((c) => c.input)).toEqual([{ search: "nothing" }]);
     await userEvent.clear(screen.getByTestId("conversation-search"));
     expect(await screen.findByTestId("conversation-item")).toHaveTextContent("Sky");

@@ -42,7 +42,14 @@ beforeAll(() => {
 const at = new Date("2026-01-01T00:00:00Z");
 const c1 = { id: "c1", title: "First", updatedAt: at };
 const c2 = { id: "c2", title: "Second", updatedAt: at };
-const message = (id: string, role: "user" | "assistant", content: string): MessageOut => ({ id, role, content, status: "complete", creditsCharged: null, createdAt: at });
+const message = (id: string, role: "user" | "assistant", content: string): MessageOut => ({
+  id,
+  role,
+  content,
+  status: "complete",
+  creditsCharged: null,
+  createdAt: at,
+});
 
 function handlers(overrides: Handlers = {}): Handlers {
   return {
@@ -125,7 +132,9 @@ describe("chat navigation (the open conversation lives in the URL)", () => {
   it("an unknown (or someone else's) conversation shows a not-found state and no composer", async () => {
     openAt("/chat/someone-elses");
     renderApp(<ChatView />, { handlers: handlers() });
-    expect(await screen.findByTestId("chat-not-found")).toHaveTextContent("This conversation does not exist or is not yours.");
+    expect(await screen.findByTestId("chat-not-found")).toHaveTextContent(
+      "This conversation does not exist or is not yours.",
+    );
     expect(screen.queryByTestId("chat-input")).not.toBeInTheDocument();
     expect(within(screen.getByTestId("chat-not-found")).getByRole("link")).toHaveAttribute("href", "/chat");
   });
@@ -150,7 +159,11 @@ describe("chat accessibility", () => {
         "chat.send": () => reply(),
         "chat.messages": () =>
           answered
-            ? [message("m1", "user", "Question one"), message("u1", "user", "Tell me"), message("a1", "assistant", "Partial answer.")]
+            ? [
+                message("m1", "user", "Question one"),
+                message("u1", "user", "Tell me"),
+                message("a1", "assistant", "Partial answer."),
+              ]
             : [message("m1", "user", "Question one")],
       }),
     });
@@ -190,7 +203,12 @@ describe("the message refused by the paywall", () => {
 
     await userEvent.type(screen.getByTestId("chat-input"), ", edited");
     await userEvent.click(screen.getByTestId("chat-resend"));
-    await waitFor(() => expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c1", content: "from before, edited" }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({
+        conversationId: "c1",
+        content: "from before, edited",
+      }),
+    );
     await waitFor(() => expect(localStorage.getItem(UNSENT_KEY)).toBeNull());
   });
 

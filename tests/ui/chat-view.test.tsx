@@ -55,12 +55,17 @@ describe("chat page", () => {
       }
     }
     let stored: RouterOutputs["chat"]["messages"] = [];
-    const { calls } = renderApp(<ChatView />, { handlers: { ...handlers(() => streaming()), "chat.messages": () => stored } });
+    const { calls } = renderApp(<ChatView />, {
+      handlers: { ...handlers(() => streaming()), "chat.messages": () => stored },
+    });
     await screen.findByTestId("conversation-item");
     await userEvent.type(screen.getByTestId("chat-input"), "Hi there");
     await userEvent.click(screen.getByTestId("chat-send"));
-    await waitFor(() => expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c1", content: "Hi there" }));
-    const assistantMessages = () => screen.queryAllByTestId("chat-message").filter((m) => m.dataset.role === "assistant");
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({ conversationId: "c1", content: "Hi there" }),
+    );
+    const assistantMessages = () =>
+      screen.queryAllByTestId("chat-message").filter((m) => m.dataset.role === "assistant");
 
     // The deltas arrive in the assistant message as they stream, rendered as Markdown.
     await waitFor(() => expect(assistantMessages()).toHaveLength(1));
@@ -77,7 +82,11 @@ describe("chat page", () => {
     ];
     finish();
     await waitFor(() => expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThanOrEqual(2));
-    await waitFor(() => expect(assistantMessages().map((m) => [m.dataset.status, m.textContent?.includes("Hello you")])).toEqual([["complete", true]]));
+    await waitFor(() =>
+      expect(assistantMessages().map((m) => [m.dataset.status, m.textContent?.includes("Hello you")])).toEqual([
+        ["complete", true],
+      ]),
+    );
   });
 
   it("PAYMENT_REQUIRED opens the paywall via the global handler and keeps the message for one-click resend", async () => {
@@ -93,13 +102,19 @@ describe("chat page", () => {
 
     await waitFor(() => expect(paywall).toHaveBeenCalledTimes(1));
     expect(screen.getByTestId("chat-input")).toHaveValue("Please keep me");
-    expect(JSON.parse(localStorage.getItem(UNSENT_KEY) ?? "null")).toEqual({ conversationId: "c1", content: "Please keep me" });
+    expect(JSON.parse(localStorage.getItem(UNSENT_KEY) ?? "null")).toEqual({
+      conversationId: "c1",
+      content: "Please keep me",
+    });
     const resend = await screen.findByTestId("chat-resend");
 
     allow = true;
     await userEvent.click(resend);
     await waitFor(() => expect(calls.filter((c) => c.path === "chat.send")).toHaveLength(2));
-    expect(calls.filter((c) => c.path === "chat.send")[1]?.input).toEqual({ conversationId: "c1", content: "Please keep me" });
+    expect(calls.filter((c) => c.path === "chat.send")[1]?.input).toEqual({
+      conversationId: "c1",
+      content: "Please keep me",
+    });
     await waitFor(() => expect(localStorage.getItem(UNSENT_KEY)).toBeNull());
     await waitFor(() => expect(screen.queryByTestId("chat-resend")).not.toBeInTheDocument());
     off();
@@ -107,7 +122,9 @@ describe("chat page", () => {
 
   it("restores an unsent message after coming back (e.g. from /billing) and other errors offer Retry", async () => {
     localStorage.setItem(UNSENT_KEY, JSON.stringify({ conversationId: "c1", content: "from before" }));
-    const { calls } = renderApp(<ChatView />, { handlers: handlers(() => Promise.reject(trpcError("INTERNAL_SERVER_ERROR", 500))) });
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers(() => Promise.reject(trpcError("INTERNAL_SERVER_ERROR", 500))),
+    });
     await screen.findByTestId("conversation-item");
     await userEvent.click(await screen.findByTestId("chat-resend"));
     expect(await screen.findByTestId("chat-retry")).toBeInTheDocument();
@@ -122,7 +139,9 @@ describe("chat page", () => {
   it("a server that is restarting (SERVICE_UNAVAILABLE) gets the message once more automatically; a second refusal offers Retry", async () => {
     let refusals = 1;
     const { calls } = renderApp(<ChatView />, {
-      handlers: handlers(() => (refusals-- > 0 ? Promise.reject(trpcError("SERVICE_UNAVAILABLE", 503)) : reply(["Back", " again"]))),
+      handlers: handlers(() =>
+        refusals-- > 0 ? Promise.reject(trpcError("SERVICE_UNAVAILABLE", 503)) : reply(["Back", " again"]),
+      ),
     });
     await screen.findByTestId("conversation-item");
     await userEvent.type(screen.getByTestId("chat-input"), "During a deploy");
@@ -172,12 +191,27 @@ describe("chat page", () => {
             : [
                 { id: "u9", role: "user", content: question, status: "complete", creditsCharged: null, createdAt: at },
                 replyState === "streaming"
-                  ? { id: "a9", role: "assistant", content: "", status: "streaming", creditsCharged: null, createdAt: at }
-                  : { id: "a9", role: "assistant", content: "Credits pay for replies.", status: "complete", creditsCharged: 3, createdAt: at },
+                  ? {
+                      id: "a9",
+                      role: "assistant",
+                      content: "",
+                      status: "streaming",
+                      creditsCharged: null,
+                      createdAt: at,
+                    }
+                  : {
+                      id: "a9",
+                      role: "assistant",
+                      content: "Credits pay for replies.",
+                      status: "complete",
+                      creditsCharged: 3,
+                      createdAt: at,
+                    },
               ],
       },
     });
-    const bubbles = (role: "user" | "assistant") => screen.queryAllByTestId("chat-message").filter((el) => el.dataset.role === role);
+    const bubbles = (role: "user" | "assistant") =>
+      screen.queryAllByTestId("chat-message").filter((el) => el.dataset.role === role);
     const questions = () => bubbles("user").filter((el) => el.textContent?.includes(question));
 
     await screen.findByTestId("chat-empty");

@@ -20,7 +20,11 @@ describe("CreditsDisplay", () => {
     ["fr", "1\u202f234\u202f567"],
     ["ja", "1,234,567"],
   ] as const)("formats for %s", async (locale, text) => {
-    renderApp(<CreditsDisplay signedIn />, { locale, messages: await loadMessages(locale), handlers: { "credits.balance": balance } });
+    renderApp(<CreditsDisplay signedIn />, {
+      locale,
+      messages: await loadMessages(locale),
+      handlers: { "credits.balance": balance },
+    });
     const el = await screen.findByTestId("credits-balance");
     expect(el.textContent).toContain(text);
     expect(el).toHaveAttribute("data-balance", "1234567");
@@ -30,15 +34,25 @@ describe("CreditsDisplay", () => {
     ["en", "1,234,567 credits"],
     ["ja", "1,234,567 クレジット"],
     ["de", "1.234.567 Punkte"],
-  ] as const)("%s: the unit is part of the visible text at every width, with no coloured dot beside it", async (locale, text) => {
-    renderApp(<CreditsDisplay signedIn />, { locale, messages: await loadMessages(locale), handlers: { "credits.balance": balance } });
-    const el = await screen.findByTestId("credits-balance");
-    const visible = [...el.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains("sr-only"))).map((n) => n.textContent).join("");
-    expect(visible).toBe(text);
-    // Nothing hides the unit on small screens or cuts the text short.
-    expect(el.closest("[title]")!.querySelector(".hidden, .truncate, svg")).toBeNull();
-    expect(el.closest("[title]")!.className).not.toMatch(/(^|\s)w-\d/);
-  });
+  ] as const)(
+    "%s: the unit is part of the visible text at every width, with no coloured dot beside it",
+    async (locale, text) => {
+      renderApp(<CreditsDisplay signedIn />, {
+        locale,
+        messages: await loadMessages(locale),
+        handlers: { "credits.balance": balance },
+      });
+      const el = await screen.findByTestId("credits-balance");
+      const visible = [...el.childNodes]
+        .filter((n) => !(n instanceof HTMLElement && n.classList.contains("sr-only")))
+        .map((n) => n.textContent)
+        .join("");
+      expect(visible).toBe(text);
+      // Nothing hides the unit on small screens or cuts the text short.
+      expect(el.closest("[title]")!.querySelector(".hidden, .truncate, svg")).toBeNull();
+      expect(el.closest("[title]")!.className).not.toMatch(/(^|\s)w-\d/);
+    },
+  );
 
   it("shows a fixed-size skeleton (no testid, no number) while loading", () => {
     renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": () => new Promise(() => {}) } });
@@ -47,9 +61,15 @@ describe("CreditsDisplay", () => {
   });
 
   it("renders nothing and asks nothing when signed out", async () => {
-    const { container, calls, queryClient } = renderApp(<CreditsDisplay signedIn={false} />, { handlers: { "credits.balance": balance } });
+    const { container, calls, queryClient } = renderApp(<CreditsDisplay signedIn={false} />, {
+      handlers: { "credits.balance": balance },
+    });
     // The display has subscribed to the balance query (an enabled one would be fetching from then on) and left it idle.
-    const balanceQueries = () => queryClient.getQueryCache().findAll().map((q) => ({ observers: q.getObserversCount(), fetchStatus: q.state.fetchStatus }));
+    const balanceQueries = () =>
+      queryClient
+        .getQueryCache()
+        .findAll()
+        .map((q) => ({ observers: q.getObserversCount(), fetchStatus: q.state.fetchStatus }));
     await waitFor(() => expect(balanceQueries()).toEqual([{ observers: 1, fetchStatus: "idle" }]));
     expect(container).toBeEmptyDOMElement();
     expect(calls).toEqual([]);
@@ -57,7 +77,9 @@ describe("CreditsDisplay", () => {
 
   it("updates when credits.balance is invalidated (after a reply or a purchase)", async () => {
     let current = 100;
-    const { queryClient } = renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": () => ({ balance: current, held: 0, spendable: current }) } });
+    const { queryClient } = renderApp(<CreditsDisplay signedIn />, {
+      handlers: { "credits.balance": () => ({ balance: current, held: 0, spendable: current }) },
+    });
     expect(await screen.findByTestId("credits-balance")).toHaveAttribute("data-balance", "100");
     current = 50100;
     await queryClient.invalidateQueries();

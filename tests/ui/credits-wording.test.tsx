@@ -29,7 +29,14 @@ describe("one word for credits per locale", () => {
       const { term, others } = TERMS[locale];
       expect(all.filter(([, s]) => others.test(s)).map(([p, s]) => `${p}: ${s}`)).toEqual([]);
       // The places that name credits use the term.
-      for (const key of ["common.credits", "common.creditsLabel", "chat.charged", "paywall.title", "billing.title", "home.buyCredits"]) {
+      for (const key of [
+        "common.credits",
+        "common.creditsLabel",
+        "chat.charged",
+        "paywall.title",
+        "billing.title",
+        "home.buyCredits",
+      ]) {
         expect(all.find(([p]) => p === key)?.[1], `${locale} ${key}`).toMatch(term);
       }
     });

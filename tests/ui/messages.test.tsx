@@ -92,7 +92,9 @@ describe("message files", () => {
     });
 
     it("is really translated (no English left except brand names)", () => {
-      const untranslated = [...en].filter(([key, message]) => !SAME_EVERYWHERE.has(key) && messages.get(key) === message);
+      const untranslated = [...en].filter(
+        ([key, message]) => !SAME_EVERYWHERE.has(key) && messages.get(key) === message,
+      );
       expect(untranslated.map(([key]) => key)).toEqual([]);
     });
 

@@ -3,9 +3,12 @@ import { describe, expect, it } from "vitest";
 import { safeCallbackUrl } from "~/lib/safe-callback-url";
 
 describe("safeCallbackUrl", () => {
-  it.each(["/", "/chat", "/billing?success=1", "/chat#x", "/a/b/c?x=%2F%2Fevil.com"])("keeps the same-site path %s", (path) => {
-    expect(safeCallbackUrl(path)).toBe(path);
-  });
+  it.each(["/", "/chat", "/billing?success=1", "/chat#x", "/a/b/c?x=%2F%2Fevil.com"])(
+    "keeps the same-site path %s",
+    (path) => {
+      expect(safeCallbackUrl(path)).toBe(path);
+    },
+  );
 
   it.each([
     "//evil.com",

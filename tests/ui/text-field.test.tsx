@@ -18,7 +18,9 @@ describe("TextField", () => {
   });
 
   it("an error is announced, marks the field invalid and joins the hint in its description", () => {
-    render(<TextField label="Email" hint="We never share it." error="Enter a valid email." errorTestId="email-error" />);
+    render(
+      <TextField label="Email" hint="We never share it." error="Enter a valid email." errorTestId="email-error" />,
+    );
     const field = screen.getByRole("textbox", { name: "Email" });
     expect(field).toHaveAttribute("aria-invalid", "true");
     expect(field).toHaveAccessibleDescription("We never share it. Enter a valid email.");
@@ -31,7 +33,15 @@ describe("TextField", () => {
     render(
       <>
         <p id="form-problem">Too many attempts.</p>
-        <TextField ref={ref} id="email" label="Email" name="email" autoComplete="email" invalid aria-describedby="form-problem" />
+        <TextField
+          ref={ref}
+          id="email"
+          label="Email"
+          name="email"
+          autoComplete="email"
+          invalid
+          aria-describedby="form-problem"
+        />
       </>,
     );
     const field = screen.getByLabelText("Email");

@@ -20,7 +20,16 @@ const CHECKOUT_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 export default async function BillingPage({ searchParams }: { searchParams: SearchParams }) {
   if (!(await currentUser())) redirect("/auth?callbackUrl=/billing");
   const params = await searchParams;
-  const sessionId = typeof params.session_id === "string" && SESSION_ID.test(params.session_id) ? params.session_id : null;
-  const checkoutRef = typeof params.checkout === "string" && CHECKOUT_REF.test(params.checkout) ? params.checkout : null;
-  return <BillingView success={params.success === "1"} canceled={params.canceled === "1"} sessionId={sessionId} checkoutRef={checkoutRef} />;
+  const sessionId =
+    typeof params.session_id === "string" && SESSION_ID.test(params.session_id) ? params.session_id : null;
+  const checkoutRef =
+    typeof params.checkout === "string" && CHECKOUT_REF.test(params.checkout) ? params.checkout : null;
+  return (
+    <BillingView
+      success={params.success === "1"}
+      canceled={params.canceled === "1"}
+      sessionId={sessionId}
+      checkoutRef={checkoutRef}
+    />
+  );
 }

@@ -3,7 +3,11 @@
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
-import { changePasswordProblem, validateChangePassword, type ChangePasswordProblem } from "~/components/auth/auth-errors";
+import {
+  changePasswordProblem,
+  validateChangePassword,
+  type ChangePasswordProblem,
+} from "~/components/auth/auth-errors";
 import { Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
@@ -12,7 +16,13 @@ import { api } from "~/trpc/react";
 const EMPTY = { currentPassword: "", password: "" };
 
 const FIELDS = [
-  { field: "currentPassword", label: "currentPassword", autoComplete: "current-password", testId: "change-password-current", hint: false },
+  {
+    field: "currentPassword",
+    label: "currentPassword",
+    autoComplete: "current-password",
+    testId: "change-password-current",
+    hint: false,
+  },
   { field: "password", label: "newPassword", autoComplete: "new-password", testId: "change-password-new", hint: true },
 ] as const;
 
@@ -40,9 +50,11 @@ export function ChangePasswordForm({ email }: { email: string | null }) {
     }
   }
 
-
   return (
-    <section aria-labelledby="change-password-title" className="rounded-lg border border-gray-200 p-5 dark:border-gray-700">
+    <section
+      aria-labelledby="change-password-title"
+      className="rounded-lg border border-gray-200 p-5 dark:border-gray-700"
+    >
       <h2 id="change-password-title" className="text-lg font-semibold">
         {t("changePasswordTitle")}
       </h2>

@@ -60,7 +60,10 @@ export function DeleteAccountSection() {
   }
 
   return (
-    <section aria-labelledby="delete-account-title" className="rounded-lg border border-red-200 p-5 dark:border-red-900">
+    <section
+      aria-labelledby="delete-account-title"
+      className="rounded-lg border border-red-200 p-5 dark:border-red-900"
+    >
       <h2 id="delete-account-title" className="text-lg font-semibold text-red-700 dark:text-red-300">
         {t("deleteTitle")}
       </h2>
@@ -81,7 +84,13 @@ export function DeleteAccountSection() {
           error={problem ? t(PROBLEM_KEYS[problem]) : undefined}
           errorTestId="delete-account-error"
         />
-        <Button type="submit" variant="danger" size="lg" data-testid="delete-account-submit" disabled={remove.isPending || leaving}>
+        <Button
+          type="submit"
+          variant="danger"
+          size="lg"
+          data-testid="delete-account-submit"
+          disabled={remove.isPending || leaving}
+        >
           {remove.isPending || leaving ? t("deleting") : t("deleteSubmit")}
         </Button>
       </form>

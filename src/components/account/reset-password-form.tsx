@@ -33,7 +33,8 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
       const code = (error as { data?: { code?: string; domainCode?: string | null; zodError?: unknown } }).data;
       if (code?.code === "TOO_MANY_REQUESTS") setMessage({ text: ta("errorRateLimited"), ok: false });
       else if (code?.domainCode === "invalid_reset_link") setMessage({ text: t("resetInvalid"), ok: false });
-      else if (code?.zodError) setMessage({ text: token ? ta("errorPasswordWeak") : ta("errorEmailInvalid"), ok: false });
+      else if (code?.zodError)
+        setMessage({ text: token ? ta("errorPasswordWeak") : ta("errorEmailInvalid"), ok: false });
       else setMessage({ text: ta("errorGeneric"), ok: false });
     }
   }
@@ -54,7 +55,13 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
             onChange={(e) => setValue(e.target.value)}
             hint={token ? ta("passwordHint") : undefined}
           />
-          <Button type="submit" size="lg" className="w-full" data-testid="reset-submit" disabled={request.isPending || reset.isPending}>
+          <Button
+            type="submit"
+            size="lg"
+            className="w-full"
+            data-testid="reset-submit"
+            disabled={request.isPending || reset.isPending}
+          >
             {token ? t("resetSave") : t("resetSubmit")}
           </Button>
         </form>
@@ -65,7 +72,11 @@ export function ResetPasswordForm({ token }: { token: string | null }) {
         </FormMessage>
       )}
       {done && (
-        <Link href="/auth" data-testid="reset-sign-in" className="mt-4 inline-block text-blue-700 underline dark:text-blue-300">
+        <Link
+          href="/auth"
+          data-testid="reset-sign-in"
+          className="mt-4 inline-block text-blue-700 underline dark:text-blue-300"
+        >
           {ta("submitSignIn")}
         </Link>
       )}

@@ -30,14 +30,23 @@ export function SessionsSection() {
           {t("sessionsError")}
         </p>
       )}
-      <ul className="mt-4 divide-y divide-gray-200 dark:divide-gray-800" data-testid="sessions-list" aria-busy={sessions.isPending}>
+      <ul
+        className="mt-4 divide-y divide-gray-200 dark:divide-gray-800"
+        data-testid="sessions-list"
+        aria-busy={sessions.isPending}
+      >
         {sessions.data?.map((session) => {
           const device =
             session.browser && session.os
               ? t("deviceOn", { browser: session.browser, os: session.os })
               : (session.browser ?? session.os ?? t("unknownDevice"));
           return (
-            <li key={session.id} data-testid="session-row" data-current={session.current || undefined} className="flex items-center justify-between gap-3 py-3">
+            <li
+              key={session.id}
+              data-testid="session-row"
+              data-current={session.current || undefined}
+              className="flex items-center justify-between gap-3 py-3"
+            >
               <div className="min-w-0">
                 <p className="font-medium">
                   {device}
@@ -71,7 +80,13 @@ export function SessionsSection() {
       </ul>
 
       <p className="mt-4 text-sm text-gray-600 dark:text-gray-300">{t("signOutEverywhereHint")}</p>
-      <Button variant="secondary" className="mt-2" data-testid="account-sign-out-everywhere" disabled={signingOut} onClick={() => void signOut(true)}>
+      <Button
+        variant="secondary"
+        className="mt-2"
+        data-testid="account-sign-out-everywhere"
+        disabled={signingOut}
+        onClick={() => void signOut(true)}
+      >
         {t("signOutEverywhere")}
       </Button>
     </section>

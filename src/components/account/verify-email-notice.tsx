@@ -24,11 +24,21 @@ export function VerifyEmailNotice() {
   }
 
   return (
-    <div role="status" data-testid="verify-email-notice" className="mx-auto my-4 max-w-2xl rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+    <div
+      role="status"
+      data-testid="verify-email-notice"
+      className="mx-auto my-4 max-w-2xl rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+    >
       <p className="font-semibold">{t("verifyPendingTitle", { bonus: status.data.bonus })}</p>
       <p className="mt-1 text-sm">{t("verifyPendingBody", { email: status.data.email ?? "" })}</p>
       <div className="mt-3 flex items-center gap-3">
-        <Button variant="secondary" size="sm" data-testid="verify-email-resend" disabled={resend.isPending} onClick={() => void onResend()}>
+        <Button
+          variant="secondary"
+          size="sm"
+          data-testid="verify-email-resend"
+          disabled={resend.isPending}
+          onClick={() => void onResend()}
+        >
           {t("resend")}
         </Button>
         {note && <span className="text-sm">{t(note)}</span>}

@@ -33,14 +33,22 @@ export function validateAuthForm(mode: "signin" | "signup", email: string, passw
 }
 
 /** next-auth's signIn result → message key. */
-export function signInProblem(result: { error?: string | null; code?: string | null } | undefined): FieldProblem | null {
+export function signInProblem(
+  result: { error?: string | null; code?: string | null } | undefined,
+): FieldProblem | null {
   if (!result?.error) return null;
   if (result.code === "rate_limited") return { key: "errorRateLimited", field: null };
   if (result.error === "CredentialsSignin") return { key: "errorWrongCredentials", field: null };
   return { key: "errorGeneric", field: null };
 }
 
-type TrpcErrorData = { code?: string; domainCode?: string | null; zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null } | undefined;
+type TrpcErrorData =
+  | {
+      code?: string;
+      domainCode?: string | null;
+      zodError?: { fieldErrors?: Record<string, string[] | undefined> } | null;
+    }
+  | undefined;
 
 /** The problem with a new password the server's zod schema rejected, if that is what it rejected. */
 function newPasswordProblem(data: TrpcErrorData): AuthErrorKey | null {

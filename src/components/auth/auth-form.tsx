@@ -63,18 +63,37 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
     }
   }
 
-  const fieldError = (field: FieldProblem["field"]) => (problem && problem.field === field ? t(problem.key) : undefined);
+  const fieldError = (field: FieldProblem["field"]) =>
+    problem && problem.field === field ? t(problem.key) : undefined;
 
   return (
     <div className="mx-auto w-full max-w-sm py-6">
       <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
       <p className="mt-1 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
-      <div role="tablist" aria-label={t("title")} className="mt-6 flex gap-1 rounded-lg bg-gray-100 p-1 dark:bg-gray-800">
-        <Button variant="segment" className="flex-1" role="tab" aria-selected={mode === "signin"} data-testid="auth-tab-signin" onClick={() => switchMode("signin")}>
+      <div
+        role="tablist"
+        aria-label={t("title")}
+        className="mt-6 flex gap-1 rounded-lg bg-gray-100 p-1 dark:bg-gray-800"
+      >
+        <Button
+          variant="segment"
+          className="flex-1"
+          role="tab"
+          aria-selected={mode === "signin"}
+          data-testid="auth-tab-signin"
+          onClick={() => switchMode("signin")}
+        >
           {t("tabSignIn")}
         </Button>
-        <Button variant="segment" className="flex-1" role="tab" aria-selected={mode === "signup"} data-testid="auth-tab-signup" onClick={() => switchMode("signup")}>
+        <Button
+          variant="segment"
+          className="flex-1"
+          role="tab"
+          aria-selected={mode === "signup"}
+          data-testid="auth-tab-signup"
+          onClick={() => switchMode("signup")}
+        >
           {t("tabSignUp")}
         </Button>
       </div>
@@ -116,7 +135,11 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
           errorTestId="auth-error"
         />
         {mode === "signin" && (
-          <Link href="/auth/reset" data-testid="auth-forgot" className="block text-sm text-blue-700 hover:underline dark:text-blue-300">
+          <Link
+            href="/auth/reset"
+            data-testid="auth-forgot"
+            className="block text-sm text-blue-700 hover:underline dark:text-blue-300"
+          >
             {tAccount("forgotPassword")}
           </Link>
         )}
@@ -136,12 +159,24 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
         <div className="mt-6 space-y-3">
           <p className="text-center text-sm text-gray-500 dark:text-gray-400">{t("or")}</p>
           {providers.data.github && (
-            <Button variant="secondary" size="lg" className="w-full" data-testid="auth-github" onClick={() => void signIn("github", { redirectTo: callbackUrl })}>
+            <Button
+              variant="secondary"
+              size="lg"
+              className="w-full"
+              data-testid="auth-github"
+              onClick={() => void signIn("github", { redirectTo: callbackUrl })}
+            >
               {t("withGithub")}
             </Button>
           )}
           {providers.data.google && (
-            <Button variant="secondary" size="lg" className="w-full" data-testid="auth-google" onClick={() => void signIn("google", { redirectTo: callbackUrl })}>
+            <Button
+              variant="secondary"
+              size="lg"
+              className="w-full"
+              data-testid="auth-google"
+              onClick={() => void signIn("google", { redirectTo: callbackUrl })}
+            >
               {t("withGoogle")}
             </Button>
           )}

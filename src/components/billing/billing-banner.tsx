@@ -12,7 +12,17 @@ const TONES: Record<Tone, string> = {
   error: "border-red-200 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200",
 };
 
-export function BillingBanner({ tone, testId, children, onDismiss }: { tone: Tone; testId: string; children: React.ReactNode; onDismiss?: () => void }) {
+export function BillingBanner({
+  tone,
+  testId,
+  children,
+  onDismiss,
+}: {
+  tone: Tone;
+  testId: string;
+  children: React.ReactNode;
+  onDismiss?: () => void;
+}) {
   const t = useTranslations("billing");
   return (
     <div
@@ -21,7 +31,12 @@ export function BillingBanner({ tone, testId, children, onDismiss }: { tone: Ton
       className={`mb-6 flex items-start justify-between gap-3 rounded-lg border px-4 py-3 text-sm ${TONES[tone]}`}
     >
       <p className="flex items-center gap-2">
-        {tone === "info" && <span aria-hidden className="h-3 w-3 shrink-0 animate-spin rounded-full border-2 border-current border-t-transparent" />}
+        {tone === "info" && (
+          <span
+            aria-hidden
+            className="h-3 w-3 shrink-0 animate-spin rounded-full border-2 border-current border-t-transparent"
+          />
+        )}
         {children}
       </p>
       {onDismiss && (

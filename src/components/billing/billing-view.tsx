@@ -39,15 +39,43 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
   const returnBanner = (() => {
     if (dismissed) return null;
     const dismiss = () => setDismissed(true);
-    if (canceled) return <BillingBanner tone="warning" testId="billing-canceled" onDismiss={dismiss}>{t("canceled")}</BillingBanner>;
+    if (canceled)
+      return (
+        <BillingBanner tone="warning" testId="billing-canceled" onDismiss={dismiss}>
+          {t("canceled")}
+        </BillingBanner>
+      );
     if (!success) return null;
     // A success redirect without a session id cannot be confirmed; the webhook still credits it.
     if (!sessionId || confirmState === "credited")
-      return <BillingBanner tone="success" testId="billing-success" onDismiss={dismiss}>{t("success")}</BillingBanner>;
-    if (confirmState === "confirming") return <BillingBanner tone="info" testId="billing-pending">{t("pending")}</BillingBanner>;
-    if (confirmState === "slow") return <BillingBanner tone="warning" testId="billing-pending">{t("pendingSlow")}</BillingBanner>;
-    if (confirmState === "failed") return <BillingBanner tone="error" testId="billing-error">{t("failed")}</BillingBanner>;
-    return <BillingBanner tone="error" testId="billing-error">{t("error")}</BillingBanner>;
+      return (
+        <BillingBanner tone="success" testId="billing-success" onDismiss={dismiss}>
+          {t("success")}
+        </BillingBanner>
+      );
+    if (confirmState === "confirming")
+      return (
+        <BillingBanner tone="info" testId="billing-pending">
+          {t("pending")}
+        </BillingBanner>
+      );
+    if (confirmState === "slow")
+      return (
+        <BillingBanner tone="warning" testId="billing-pending">
+          {t("pendingSlow")}
+        </BillingBanner>
+      );
+    if (confirmState === "failed")
+      return (
+        <BillingBanner tone="error" testId="billing-error">
+          {t("failed")}
+        </BillingBanner>
+      );
+    return (
+      <BillingBanner tone="error" testId="billing-error">
+        {t("error")}
+      </BillingBanner>
+    );
   })();
 
   return (
@@ -63,7 +91,11 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
         </BillingBanner>
       )}
       {(checkoutFailed === "error" || products.isError) && (
-        <BillingBanner tone="error" testId="billing-error" onDismiss={checkoutFailed ? () => setCheckoutFailed(null) : undefined}>
+        <BillingBanner
+          tone="error"
+          testId="billing-error"
+          onDismiss={checkoutFailed ? () => setCheckoutFailed(null) : undefined}
+        >
           {t("error")}
         </BillingBanner>
       )}
@@ -74,7 +106,9 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
         <PackList
           products={products.data.products}
           unavailable={unavailable}
-          onError={(error) => setCheckoutFailed(domainCodeOf(error) === "billing_not_configured" ? "unavailable" : "error")}
+          onError={(error) =>
+            setCheckoutFailed(domainCodeOf(error) === "billing_not_configured" ? "unavailable" : "error")
+          }
         />
       ) : products.data ? (
         <p className="text-gray-500 dark:text-gray-400">{t("noProducts")}</p>

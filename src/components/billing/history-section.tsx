@@ -7,7 +7,9 @@ import { LoadMoreButton } from "~/components/ui/load-more-button";
 
 /** Page size and cursor of the billing histories' infinite queries. */
 export const HISTORY_PAGE = { limit: 20 };
-export const historyCursor = { getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined };
+export const historyCursor = {
+  getNextPageParam: (last: { nextCursor: string | null }) => last.nextCursor ?? undefined,
+};
 
 /** The part of an infinite query a paged history list reads. */
 export interface PagedQuery<T> {
@@ -56,7 +58,13 @@ export function HistorySection<T extends { id: string }>({
           {items.map(children)}
         </ul>
       )}
-      {query.hasNextPage && <LoadMoreButton testId={`${kind}-more`} loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()} />}
+      {query.hasNextPage && (
+        <LoadMoreButton
+          testId={`${kind}-more`}
+          loading={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+        />
+      )}
     </section>
   );
 }

@@ -16,7 +16,15 @@ export function usePackName() {
 }
 
 /** `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold. */
-export function PackList({ products, unavailable = false, onError }: { products: Product[]; unavailable?: boolean; onError: (error: unknown) => void }) {
+export function PackList({
+  products,
+  unavailable = false,
+  onError,
+}: {
+  products: Product[];
+  unavailable?: boolean;
+  onError: (error: unknown) => void;
+}) {
   const t = useTranslations("billing");
   const format = useFormatter();
   const packName = usePackName();
@@ -29,19 +37,26 @@ export function PackList({ products, unavailable = false, onError }: { products:
 
   return (
     <section aria-labelledby="packs-title">
-      <h2 id="packs-title" className="sr-only">{t("packsTitle")}</h2>
+      <h2 id="packs-title" className="sr-only">
+        {t("packsTitle")}
+      </h2>
       <div className="grid gap-4 sm:grid-cols-3">
         {products.map((product) => (
           <div
             key={product.id}
             data-testid={`pack-${product.id}`}
             className={`flex flex-col rounded-xl border p-5 ${
-              product.id === FEATURED_PACK ? "border-blue-500 ring-1 ring-blue-500" : "border-gray-200 dark:border-gray-800"
+              product.id === FEATURED_PACK
+                ? "border-blue-500 ring-1 ring-blue-500"
+                : "border-gray-200 dark:border-gray-800"
             } bg-white dark:bg-gray-900`}
           >
             <h3 className="text-lg font-semibold">{packName(product.id)}</h3>
             <p className="mt-2 text-3xl font-bold tabular-nums" data-testid={`price-${product.id}`}>
-              {format.number(minorToMajor(product.unitAmount, product.currency), { style: "currency", currency: product.currency.toUpperCase() })}
+              {format.number(minorToMajor(product.unitAmount, product.currency), {
+                style: "currency",
+                currency: product.currency.toUpperCase(),
+              })}
             </p>
             <p className="mt-1 text-gray-600 tabular-nums dark:text-gray-300" data-testid={`credits-${product.id}`}>
               {t("perPack", { credits: format.number(product.credits) })}
@@ -53,7 +68,12 @@ export function PackList({ products, unavailable = false, onError }: { products:
               aria-busy={busyPack === product.id}
               onClick={() => checkout.mutate({ packId: product.id })}
             >
-              {busyPack === product.id && <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-white border-t-transparent" />}
+              {busyPack === product.id && (
+                <span
+                  aria-hidden
+                  className="h-4 w-4 animate-spin rounded-full border-2 border-white border-t-transparent"
+                />
+              )}
               {busyPack === product.id ? t("redirecting") : t("purchase")}
             </Button>
           </div>

@@ -18,11 +18,21 @@ export function PurchaseHistory() {
   return (
     <HistorySection kind="purchases" query={query}>
       {(p) => (
-        <li key={p.id} data-testid="purchase-row" data-status={p.status} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 text-sm">
+        <li
+          key={p.id}
+          data-testid="purchase-row"
+          data-status={p.status}
+          className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 text-sm"
+        >
           <span className="min-w-24 font-medium">{packName(p.packId)}</span>
-          <span className="text-gray-600 tabular-nums dark:text-gray-300">{t("perPack", { credits: format.number(p.credits) })}</span>
+          <span className="text-gray-600 tabular-nums dark:text-gray-300">
+            {t("perPack", { credits: format.number(p.credits) })}
+          </span>
           <span className="tabular-nums">
-            {format.number(minorToMajor(p.amountTotal, p.currency), { style: "currency", currency: p.currency.toUpperCase() })}
+            {format.number(minorToMajor(p.amountTotal, p.currency), {
+              style: "currency",
+              currency: p.currency.toUpperCase(),
+            })}
           </span>
           <StatusBadge status={p.status} />
           <time dateTime={p.createdAt.toISOString()} className="ml-auto text-gray-500 dark:text-gray-400">

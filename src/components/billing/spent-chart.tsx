@@ -14,7 +14,12 @@ export function SpentChart() {
   const total = data?.reduce((sum, d) => sum + d.spent, 0) ?? 0;
 
   return (
-    <section aria-labelledby="spent-title" className="mt-10" data-testid="spent-chart" data-total={data ? total : undefined}>
+    <section
+      aria-labelledby="spent-title"
+      className="mt-10"
+      data-testid="spent-chart"
+      data-total={data ? total : undefined}
+    >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="spent-title" className="text-lg font-semibold">
           {t("chartTitle")}
@@ -27,7 +32,9 @@ export function SpentChart() {
           <div aria-hidden className="h-full animate-pulse rounded bg-gray-100 dark:bg-gray-900" />
         ) : (
           <>
-            {total === 0 && <p className="absolute inset-0 flex items-center justify-center text-sm">{t("chartEmpty")}</p>}
+            {total === 0 && (
+              <p className="absolute inset-0 flex items-center justify-center text-sm">{t("chartEmpty")}</p>
+            )}
             <ResponsiveContainer width="100%" height="100%">
               <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />

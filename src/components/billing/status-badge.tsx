@@ -21,5 +21,9 @@ const COLORS: Record<PurchaseStatus, string> = {
 
 export function StatusBadge({ status }: { status: PurchaseStatus }) {
   const t = useTranslations("billing.status");
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${COLORS[status]}`}>{t(status)}</span>;
+  return (
+    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ${COLORS[status]}`}>
+      {t(status)}
+    </span>
+  );
 }

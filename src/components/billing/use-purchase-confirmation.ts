@@ -18,7 +18,10 @@ const FAILED = new Set(["failed", "expired"]);
  * ask again a few times while the payment is still settling. Every credit-related view is
  * refreshed once the purchase is credited.
  */
-export function usePurchaseConfirmation(sessionId: string | null, { attempts = 10, intervalMs = 1500 }: ConfirmationOptions = {}) {
+export function usePurchaseConfirmation(
+  sessionId: string | null,
+  { attempts = 10, intervalMs = 1500 }: ConfirmationOptions = {},
+) {
   const utils = api.useUtils();
   const { mutateAsync: confirm } = api.billing.confirm.useMutation();
   const [state, setState] = useState<ConfirmationState>(sessionId ? "confirming" : "idle");

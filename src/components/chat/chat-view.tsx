@@ -59,7 +59,9 @@ export function ChatView() {
       void utils.chat.listConversations.invalidate();
     },
   });
-  const rename = api.chat.renameConversation.useMutation({ onSettled: () => utils.chat.listConversations.invalidate() });
+  const rename = api.chat.renameConversation.useMutation({
+    onSettled: () => utils.chat.listConversations.invalidate(),
+  });
   const remove = api.chat.deleteConversation.useMutation({
     onSuccess: ({ id }) => {
       // Gone from the list at once, so `/chat` does not open it again before the list reloads.
@@ -128,7 +130,10 @@ export function ChatView() {
   const previousUser = [...serverMessages].reverse().find((m) => m.role === "user");
   const replyFailed = !liveHere && !isSending && last?.role === "assistant" && last.status === "error" && previousUser;
   // Regenerate and edit replace the last exchange once it has finished.
-  const replaceable = !liveHere && !isSending && currentId && last?.role === "assistant" && last.status !== "streaming" && previousUser ? { user: previousUser, reply: last } : null;
+  const replaceable =
+    !liveHere && !isSending && currentId && last?.role === "assistant" && last.status !== "streaming" && previousUser
+      ? { user: previousUser, reply: last }
+      : null;
 
   function replaceLast(mode: "regenerate" | "edit", content: string) {
     if (!replaceable || !currentId) return;
@@ -166,7 +171,13 @@ export function ChatView() {
 
       <section className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center justify-between gap-2 border-b border-gray-200 px-3 py-2 dark:border-gray-800">
-          <Button variant="ghost" size="sm" className="md:hidden" onClick={() => setShowList((s) => !s)} aria-expanded={showList}>
+          <Button
+            variant="ghost"
+            size="sm"
+            className="md:hidden"
+            onClick={() => setShowList((s) => !s)}
+            aria-expanded={showList}
+          >
             {showList ? t("hideConversations") : t("showConversations")}
           </Button>
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
@@ -176,11 +187,20 @@ export function ChatView() {
         </div>
 
         {/* Focusable so the keyboard can scroll it; `relative` keeps the visually hidden labels inside it. */}
-        <div className="relative flex-1 overflow-y-auto px-3 py-4" tabIndex={0} role="region" aria-label={t("messagesLabel")} data-testid="chat-messages">
+        <div
+          className="relative flex-1 overflow-y-auto px-3 py-4"
+          tabIndex={0}
+          role="region"
+          aria-label={t("messagesLabel")}
+          data-testid="chat-messages"
+        >
           {notFound ? (
             <div className="mx-auto mt-16 max-w-sm text-center" data-testid="chat-not-found">
               <h2 className="text-lg font-semibold">{t("notFound")}</h2>
-              <Link href={conversationPath(null)} className={buttonClasses({ variant: "link", size: "sm", className: "mt-2" })}>
+              <Link
+                href={conversationPath(null)}
+                className={buttonClasses({ variant: "link", size: "sm", className: "mt-2" })}
+              >
                 {t("openLatest")}
               </Link>
             </div>
@@ -193,7 +213,12 @@ export function ChatView() {
             <ol className="space-y-3">
               {shownMessages.map((m) =>
                 editing && m.id === replaceable?.user.id ? (
-                  <MessageEditor key={m.id} initial={m.content} onSubmit={(content) => replaceLast("edit", content)} onCancel={() => setEditing(false)} />
+                  <MessageEditor
+                    key={m.id}
+                    initial={m.content}
+                    onSubmit={(content) => replaceLast("edit", content)}
+                    onCancel={() => setEditing(false)}
+                  />
                 ) : (
                   <MessageBubble
                     key={m.id}
@@ -207,7 +232,11 @@ export function ChatView() {
                           role={m.role}
                           content={m.content}
                           onEdit={m.id === replaceable?.user.id ? () => setEditing(true) : undefined}
-                          onRegenerate={m.id === replaceable?.reply.id ? () => replaceLast("regenerate", replaceable.user.content) : undefined}
+                          onRegenerate={
+                            m.id === replaceable?.reply.id
+                              ? () => replaceLast("regenerate", replaceable.user.content)
+                              : undefined
+                          }
                         />
                       )
                     }
@@ -216,18 +245,27 @@ export function ChatView() {
               )}
               {liveHere && (
                 <>
-                  <MessageBubble role="user" content={liveHere.userContent} status={liveHere.status === "sending" ? "sending" : "complete"} />
+                  <MessageBubble
+                    role="user"
+                    content={liveHere.userContent}
+                    status={liveHere.status === "sending" ? "sending" : "complete"}
+                  />
                   <MessageBubble role="assistant" content={liveHere.assistantText} status={liveHere.status} />
                 </>
               )}
             </ol>
           )}
-          {messages.isError && !notFound && <p className="mt-3 text-sm text-red-600 dark:text-red-400">{t("loadError")}</p>}
+          {messages.isError && !notFound && (
+            <p className="mt-3 text-sm text-red-600 dark:text-red-400">{t("loadError")}</p>
+          )}
           <div ref={endRef} />
         </div>
 
         {(failure || replyFailed) && (
-          <div role="alert" className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+          <div
+            role="alert"
+            className="mx-3 mb-2 flex flex-wrap items-center justify-between gap-2 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+          >
             <span>{failure ? t(FAILURE_TEXT[failure.kind]) : t("replyError")}</span>
             <Button
               variant="danger"
@@ -256,7 +294,15 @@ export function ChatView() {
         )}
         <ReplyAnnouncer sending={isSending} lastReply={last?.role === "assistant" ? last : undefined} />
 
-        {!notFound && <Composer value={draft} onChange={setDraft} sending={isSending} onStop={stop} onSend={() => void sendContent(draft, currentId)} />}
+        {!notFound && (
+          <Composer
+            value={draft}
+            onChange={setDraft}
+            sending={isSending}
+            onStop={stop}
+            onSend={() => void sendContent(draft, currentId)}
+          />
+        )}
       </section>
     </div>
   );

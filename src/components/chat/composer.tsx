@@ -52,7 +52,11 @@ export function Composer({
         className="block w-full resize-none rounded-lg border border-gray-300 bg-white px-3 py-2 text-gray-900 focus:border-blue-500 focus:outline-2 focus:outline-blue-500/40 aria-invalid:border-red-500 dark:border-gray-700 dark:bg-gray-900 dark:text-gray-100"
       />
       <div className="mt-2 flex flex-wrap items-center justify-between gap-2">
-        <p id={counterId} aria-live="polite" className={`text-xs tabular-nums ${over > 0 ? "text-red-600 dark:text-red-400" : "text-gray-500 dark:text-gray-400"}`}>
+        <p
+          id={counterId}
+          aria-live="polite"
+          className={`text-xs tabular-nums ${over > 0 ? "text-red-600 dark:text-red-400" : "text-gray-500 dark:text-gray-400"}`}
+        >
           {over > 0 ? (
             <span data-testid="chat-too-long">{t("tooLong", { max: MAX_MESSAGE_CHARS, over })}</span>
           ) : (

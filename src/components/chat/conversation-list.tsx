@@ -99,7 +99,11 @@ function ConversationItem({
   }
 
   return (
-    <li data-testid="conversation-item" data-active={active || undefined} className={`group rounded-md ${active ? "bg-gray-200 dark:bg-gray-800" : "hover:bg-gray-100 dark:hover:bg-gray-900"}`}>
+    <li
+      data-testid="conversation-item"
+      data-active={active || undefined}
+      className={`group rounded-md ${active ? "bg-gray-200 dark:bg-gray-800" : "hover:bg-gray-100 dark:hover:bg-gray-900"}`}
+    >
       {mode === "rename" ? (
         <form onSubmit={saveRename} className="flex gap-1 p-1">
           <input
@@ -149,10 +153,35 @@ function ConversationItem({
                 setMode("rename");
               }}
             >
-              <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 20h4L19 9l-4-4L4 16v4z" /></svg>
+              <svg
+                aria-hidden
+                viewBox="0 0 24 24"
+                className="h-4 w-4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+              >
+                <path d="M4 20h4L19 9l-4-4L4 16v4z" />
+              </svg>
             </Button>
-            <Button variant="ghost" size="iconSm" data-testid="conversation-delete" aria-label={`${t("delete")}: ${shownTitle}`} title={t("delete")} onClick={() => setMode("delete")}>
-              <svg aria-hidden viewBox="0 0 24 24" className="h-4 w-4" fill="none" stroke="currentColor" strokeWidth="2"><path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" /></svg>
+            <Button
+              variant="ghost"
+              size="iconSm"
+              data-testid="conversation-delete"
+              aria-label={`${t("delete")}: ${shownTitle}`}
+              title={t("delete")}
+              onClick={() => setMode("delete")}
+            >
+              <svg
+                aria-hidden
+                viewBox="0 0 24 24"
+                className="h-4 w-4"
+                fill="none"
+                stroke="currentColor"
+                strokeWidth="2"
+              >
+                <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" />
+              </svg>
             </Button>
           </div>
         </div>

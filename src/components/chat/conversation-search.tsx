@@ -17,7 +17,10 @@ export function useConversationSearch() {
     const timer = setTimeout(() => setSettled(query.trim()), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [query]);
-  const results = api.chat.listConversations.useQuery({ search: settled }, { enabled: settled !== "", placeholderData: keepPreviousData });
+  const results = api.chat.listConversations.useQuery(
+    { search: settled },
+    { enabled: settled !== "", placeholderData: keepPreviousData },
+  );
   return { query, setQuery, searching: settled !== "", settled, results };
 }
 

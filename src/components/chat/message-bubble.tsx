@@ -24,7 +24,12 @@ export function MessageBubble({
   const t = useTranslations("chat");
   const isUser = role === "user";
   return (
-    <li data-testid="chat-message" data-role={role} data-status={status} className={`flex flex-col ${isUser ? "items-end" : "items-start"}`}>
+    <li
+      data-testid="chat-message"
+      data-role={role}
+      data-status={status}
+      className={`flex flex-col ${isUser ? "items-end" : "items-start"}`}
+    >
       <div
         className={`max-w-[min(42rem,88%)] rounded-2xl px-4 py-2.5 ${
           isUser ? "bg-blue-600 text-white" : "bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-gray-100"

@@ -7,7 +7,15 @@ import { Button } from "~/components/ui/button";
 import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
 
 /** Edits the last question in place; sending replaces it and its reply, metered like a send. */
-export function MessageEditor({ initial, onSubmit, onCancel }: { initial: string; onSubmit: (content: string) => void; onCancel: () => void }) {
+export function MessageEditor({
+  initial,
+  onSubmit,
+  onCancel,
+}: {
+  initial: string;
+  onSubmit: (content: string) => void;
+  onCancel: () => void;
+}) {
   const t = useTranslations("chat");
   const tc = useTranslations("common");
   const hintId = useId();
@@ -22,7 +30,10 @@ export function MessageEditor({ initial, onSubmit, onCancel }: { initial: string
 
   return (
     <li data-testid="message-editor" className="flex justify-end">
-      <form onSubmit={submit} className="w-full max-w-[min(42rem,88%)] rounded-2xl border border-blue-300 bg-white p-2 dark:border-blue-800 dark:bg-gray-900">
+      <form
+        onSubmit={submit}
+        className="w-full max-w-[min(42rem,88%)] rounded-2xl border border-blue-300 bg-white p-2 dark:border-blue-800 dark:bg-gray-900"
+      >
         <textarea
           autoFocus
           data-testid="message-editor-input"

@@ -39,7 +39,11 @@ export function UnsentNotice({
           </Button>
         </span>
       ) : (
-        <Link href={conversationPath(unsent.conversationId)} data-testid="chat-unsent-open" className={buttonClasses({ variant: "link", size: "sm" })}>
+        <Link
+          href={conversationPath(unsent.conversationId)}
+          data-testid="chat-unsent-open"
+          className={buttonClasses({ variant: "link", size: "sm" })}
+        >
           {t("openUnsent")}
         </Link>
       )}

@@ -43,7 +43,13 @@ type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
  * global cache handler sees a PAYMENT_REQUIRED rejection (and opens the paywall) like any other.
  * `onStarted` fires once the server accepted the message (credits reserved).
  */
-export function useChatStream({ onStarted, onError }: { onStarted: (input: SendInput) => void; onError: (input: SendInput, error: unknown) => void }) {
+export function useChatStream({
+  onStarted,
+  onError,
+}: {
+  onStarted: (input: SendInput) => void;
+  onError: (input: SendInput, error: unknown) => void;
+}) {
   const utils = api.useUtils();
   const controllerRef = useRef<AbortController | null>(null);
   const [live, setLive] = useState<LiveExchange | null>(null);
@@ -52,12 +58,26 @@ export function useChatStream({ onStarted, onError }: { onStarted: (input: SendI
     mutationFn: async (input: SendInput): Promise<DoneEvent | null> => {
       const controller = new AbortController();
       controllerRef.current = controller;
-      setLive({ conversationId: input.conversationId, replaces: input.replaces, userContent: input.content, assistantText: "", status: "sending" });
+      setLive({
+        conversationId: input.conversationId,
+        replaces: input.replaces,
+        userContent: input.content,
+        assistantText: "",
+        status: "sending",
+      });
       try {
         const events = await openStream(utils.client, input, controller.signal);
         for await (const event of events) {
           if (event.type === "start") {
-            setLive((l) => l && { ...l, status: "streaming", userMessageId: event.userMessageId, assistantMessageId: event.assistantMessageId });
+            setLive(
+              (l) =>
+                l && {
+                  ...l,
+                  status: "streaming",
+                  userMessageId: event.userMessageId,
+                  assistantMessageId: event.assistantMessageId,
+                },
+            );
             onStarted(input);
           } else if (event.type === "delta") {
             setLive((l) => l && { ...l, assistantText: l.assistantText + event.text });

@@ -9,7 +9,12 @@ import type { UnsentMessage } from "./unsent-message";
  * (e.g. on coming back from Billing), once, and only into an empty composer: what the user sees
  * is what "Send" sends.
  */
-export function useRestoredUnsent(unsent: UnsentMessage | null, conversationId: string | null, draft: string, setDraft: (text: string) => void) {
+export function useRestoredUnsent(
+  unsent: UnsentMessage | null,
+  conversationId: string | null,
+  draft: string,
+  setDraft: (text: string) => void,
+) {
   const restored = useRef<string | null>(null);
   const here = unsent && unsent.conversationId === conversationId ? unsent : null;
   const key = here ? `${here.conversationId ?? ""}\n${here.content}` : null;

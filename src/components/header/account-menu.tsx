@@ -44,10 +44,20 @@ export function AccountMenu({ email, name }: { email: string | null; name: strin
               {t("accountSettings")}
             </Link>
           </DropdownMenu.Item>
-          <DropdownMenu.Item className={ITEM} data-testid="sign-out" disabled={signingOut} onSelect={() => void signOut()}>
+          <DropdownMenu.Item
+            className={ITEM}
+            data-testid="sign-out"
+            disabled={signingOut}
+            onSelect={() => void signOut()}
+          >
             {t("signOut")}
           </DropdownMenu.Item>
-          <DropdownMenu.Item className={ITEM} data-testid="sign-out-everywhere" disabled={signingOut} onSelect={() => void signOut(true)}>
+          <DropdownMenu.Item
+            className={ITEM}
+            data-testid="sign-out-everywhere"
+            disabled={signingOut}
+            onSelect={() => void signOut(true)}
+          >
             {ta("signOutEverywhere")}
           </DropdownMenu.Item>
         </DropdownMenu.Content>

@@ -33,7 +33,13 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
           <TestModeBadge />
           {env.MAIL_CATCHER_URL && (
             // The local mail catcher's inbox (npm run dev): where verification and reset mail lands.
-            <a href={env.MAIL_CATCHER_URL} target="_blank" rel="noreferrer" data-testid="dev-inbox-link" className="ml-2 shrink-0 text-xs font-medium whitespace-nowrap text-amber-800 underline dark:text-amber-200">
+            <a
+              href={env.MAIL_CATCHER_URL}
+              target="_blank"
+              rel="noreferrer"
+              data-testid="dev-inbox-link"
+              className="ml-2 shrink-0 text-xs font-medium whitespace-nowrap text-amber-800 underline dark:text-amber-200"
+            >
               {t("account.devInbox")}
             </a>
           )}

@@ -6,9 +6,23 @@ const TONES = {
 } as const;
 
 /** The outcome of a form: an error is announced at once (alert), a success politely (status). */
-export function FormMessage({ tone, testId, className, children }: { tone: keyof typeof TONES; testId?: string; className?: string; children: ReactNode }) {
+export function FormMessage({
+  tone,
+  testId,
+  className,
+  children,
+}: {
+  tone: keyof typeof TONES;
+  testId?: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
-    <p role={tone === "error" ? "alert" : "status"} data-testid={testId} className={`rounded-md px-3 py-2 text-sm ${TONES[tone]} ${className ?? ""}`}>
+    <p
+      role={tone === "error" ? "alert" : "status"}
+      data-testid={testId}
+      className={`rounded-md px-3 py-2 text-sm ${TONES[tone]} ${className ?? ""}`}
+    >
       {children}
     </p>
   );

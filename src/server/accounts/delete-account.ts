@@ -21,7 +21,10 @@ export interface DeleteAccountInput {
  * email, image or password) and marked deleted, so refunds and disputes still find their purchase.
  */
 export async function deleteAccount(db: DbOrTx, input: DeleteAccountInput): Promise<void> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: input.userId }, select: { email: true, passwordHash: true, deletedAt: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: input.userId },
+    select: { email: true, passwordHash: true, deletedAt: true },
+  });
   if (user.deletedAt) return;
   if (user.passwordHash) {
     if (!(await verifyPassword(user.passwordHash, input.password ?? ""))) throw new WrongPasswordError();
@@ -31,7 +34,9 @@ export async function deleteAccount(db: DbOrTx, input: DeleteAccountInput): Prom
 
   await inTransaction(db, async (tx) => {
     // Lock the user row: a reply starting now waits, and one in progress is seen by its hold.
-    const [row] = await tx.$queryRaw<{ heldCredits: number }[]>`SELECT "heldCredits" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
+    const [row] = await tx.$queryRaw<
+      { heldCredits: number }[]
+    >`SELECT "heldCredits" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
     if ((row?.heldCredits ?? 0) > 0) throw new AccountBusyError();
     await tx.conversation.deleteMany({ where: { userId: input.userId } });
     await tx.accountToken.deleteMany({ where: { userId: input.userId } });

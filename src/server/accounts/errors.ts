@@ -10,7 +10,11 @@ export class AccountSessionNotFoundError extends DomainError {
 /** Deleting an account while one of its replies is still being written would lose that reply's charge. */
 export class AccountBusyError extends DomainError {
   constructor() {
-    super("account_busy", "A reply is still being written; wait for it to finish, then delete the account.", "CONFLICT");
+    super(
+      "account_busy",
+      "A reply is still being written; wait for it to finish, then delete the account.",
+      "CONFLICT",
+    );
   }
 }
 

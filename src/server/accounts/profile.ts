@@ -9,12 +9,28 @@ export interface Profile {
 }
 
 export async function getProfile(db: DbOrTx, userId: string): Promise<Profile> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { name: true, email: true, emailVerified: true, passwordHash: true } });
-  return { name: user.name, email: user.email, emailVerified: Boolean(user.emailVerified), hasPassword: Boolean(user.passwordHash) };
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { name: true, email: true, emailVerified: true, passwordHash: true },
+  });
+  return {
+    name: user.name,
+    email: user.email,
+    emailVerified: Boolean(user.emailVerified),
+    hasPassword: Boolean(user.passwordHash),
+  };
 }
 
 /** Sets the display name; null clears it (the app then shows the email). */
-export async function updateDisplayName(db: DbOrTx, userId: string, name: string | null): Promise<{ name: string | null }> {
-  const user = await db.user.update({ where: { id: userId }, data: { name: name?.trim() || null }, select: { name: true } });
+export async function updateDisplayName(
+  db: DbOrTx,
+  userId: string,
+  name: string | null,
+): Promise<{ name: string | null }> {
+  const user = await db.user.update({
+    where: { id: userId },
+    data: { name: name?.trim() || null },
+    select: { name: true },
+  });
   return { name: user.name };
 }

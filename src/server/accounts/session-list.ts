@@ -27,7 +27,12 @@ export function describeDevice(userAgent: string | null): { browser: string | nu
 }
 
 /** The user's unexpired sessions, most recently used first. */
-export async function listSessions(db: DbOrTx, userId: string, currentSid: string | null, now = new Date()): Promise<SessionOut[]> {
+export async function listSessions(
+  db: DbOrTx,
+  userId: string,
+  currentSid: string | null,
+  now = new Date(),
+): Promise<SessionOut[]> {
   const rows = await db.session.findMany({
     where: { userId, expires: { gt: now } },
     orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],

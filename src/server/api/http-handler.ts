@@ -2,7 +2,13 @@
  * /api/trpc over HTTP (the Next route only wires it up): the origin and format policy, the batch
  * limit, no caching of anything it answers, and a log line for every unexpected error.
  */
-import { getErrorShape, TRPCError, transformTRPCResponse, type AnyTRPCRouter, type inferRouterContext } from "@trpc/server";
+import {
+  getErrorShape,
+  TRPCError,
+  transformTRPCResponse,
+  type AnyTRPCRouter,
+  type inferRouterContext,
+} from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 
@@ -47,7 +53,10 @@ function refuse(req: Request, router: AnyTRPCRouter, refusal: Refusal): Response
   });
 }
 
-export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(req: Request, opts: TrpcHttpOptions<TRouter>): Promise<Response> {
+export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(
+  req: Request,
+  opts: TrpcHttpOptions<TRouter>,
+): Promise<Response> {
   const refusal = requestRefusal(req, new URL(opts.appUrl).origin);
   const res = refusal
     ? refuse(req, opts.router, refusal)

@@ -30,6 +30,7 @@ export function exposeInternalErrors(): boolean {
 export function errorDetail(error: TRPCError): { error: string; cause: string | undefined; stack: string | undefined } {
   const type = (error.cause as { type?: unknown } | undefined)?.type;
   const cause = typeof type === "string" ? type : error.cause?.name;
-  if (cause === "PrismaClientValidationError") return { error: "(withheld: may echo query arguments)", cause, stack: undefined };
+  if (cause === "PrismaClientValidationError")
+    return { error: "(withheld: may echo query arguments)", cause, stack: undefined };
   return { error: error.message.slice(0, MAX_LOGGED_CHARS), cause, stack: error.stack?.slice(0, MAX_LOGGED_CHARS) };
 }

@@ -17,4 +17,8 @@ export function text(opts: { min?: number; max: number }) {
 }
 
 /** An opaque record id (cuid / uuid). */
-export const recordId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Invalid id.");
+export const recordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "Invalid id.");

@@ -28,7 +28,11 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number = env.SIGNUP_BONUS_CREDITS): Promise<User> {
+export async function createAccount(
+  db: DbOrTx,
+  input: NewAccount,
+  bonus: number = env.SIGNUP_BONUS_CREDITS,
+): Promise<User> {
   try {
     return await inTransaction(db, async (tx) => {
       const user = await tx.user.create({
@@ -41,7 +45,8 @@ export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number
         },
       });
       if (user.emailVerified) await grantSignupBonus(tx, user.id, bonus);
-      else if (user.email) await queueVerificationMail(tx, { id: user.id, email: user.email }, input.locale ?? DEFAULT_LOCALE);
+      else if (user.email)
+        await queueVerificationMail(tx, { id: user.id, email: user.email }, input.locale ?? DEFAULT_LOCALE);
       return tx.user.findUniqueOrThrow({ where: { id: user.id } });
     });
   } catch (error) {
@@ -56,7 +61,10 @@ export async function createAccount(db: DbOrTx, input: NewAccount, bonus: number
  * caller answers both the same way (no account enumeration): the password is hashed either way
  * so timing does not tell them apart, and the owner gets a mail saying someone tried.
  */
-export async function signUpWithPassword(db: DbOrTx, input: { email: string; password: string; name?: string; locale?: string }): Promise<User | null> {
+export async function signUpWithPassword(
+  db: DbOrTx,
+  input: { email: string; password: string; name?: string; locale?: string },
+): Promise<User | null> {
   const email = normaliseEmail(input.email);
   const locale = input.locale ?? DEFAULT_LOCALE;
   const passwordHash = await hashPassword(input.password);
@@ -68,10 +76,17 @@ export async function signUpWithPassword(db: DbOrTx, input: { email: string; pas
     if (!(error instanceof EmailTakenError)) throw error; // else: lost the race to a concurrent sign-up
   }
   // At most a few such notices an hour, so sign-up attempts cannot be used to flood the owner's inbox.
-  const recent = await db.mailOutbox.count({ where: { to: email, template: "account_exists", createdAt: { gt: new Date(Date.now() - 3_600_000) } } });
+  const recent = await db.mailOutbox.count({
+    where: { to: email, template: "account_exists", createdAt: { gt: new Date(Date.now() - 3_600_000) } },
+  });
   if (recent < 3) {
     await inTransaction(db, (tx) =>
-      enqueueMail(tx, { to: email, template: "account_exists", locale, params: { link: new URL("/auth/reset", env.APP_URL).toString() } }),
+      enqueueMail(tx, {
+        to: email,
+        template: "account_exists",
+        locale,
+        params: { link: new URL("/auth/reset", env.APP_URL).toString() },
+      }),
     );
   }
   return null;

@@ -73,13 +73,27 @@ export const authConfig = {
         }
       },
     }),
-    ...(oauthProviders.github ? [GitHub({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET, allowDangerousEmailAccountLinking: false })] : []),
+    ...(oauthProviders.github
+      ? [
+          GitHub({
+            clientId: env.AUTH_GITHUB_ID,
+            clientSecret: env.AUTH_GITHUB_SECRET,
+            allowDangerousEmailAccountLinking: false,
+          }),
+        ]
+      : []),
     ...(oauthProviders.google
       ? [
           Google({
             clientId: env.AUTH_GOOGLE_ID,
             clientSecret: env.AUTH_GOOGLE_SECRET,
-            profile: (p) => ({ id: p.sub, name: p.name, email: p.email, image: p.picture, providerEmailVerified: p.email_verified === true }),
+            profile: (p) => ({
+              id: p.sub,
+              name: p.name,
+              email: p.email,
+              image: p.picture,
+              providerEmailVerified: p.email_verified === true,
+            }),
           }),
         ]
       : []),

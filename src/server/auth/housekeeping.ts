@@ -8,10 +8,14 @@ const globalForHousekeeping = globalThis as unknown as { tallyAccountHousekeepin
 
 const MAIL_KEPT_MS = 7 * 24 * 3_600_000;
 
-export async function deleteDeadAccountRows(now = new Date()): Promise<{ sessions: number; tokens: number; mail: number }> {
+export async function deleteDeadAccountRows(
+  now = new Date(),
+): Promise<{ sessions: number; tokens: number; mail: number }> {
   const sessions = await deleteExpiredSessions(db, now);
   const { count: tokens } = await db.accountToken.deleteMany({ where: { expiresAt: { lt: now } } });
-  const { count: mail } = await db.mailOutbox.deleteMany({ where: { status: { not: "pending" }, createdAt: { lt: new Date(now.getTime() - MAIL_KEPT_MS) } } });
+  const { count: mail } = await db.mailOutbox.deleteMany({
+    where: { status: { not: "pending" }, createdAt: { lt: new Date(now.getTime() - MAIL_KEPT_MS) } },
+  });
   return { sessions, tokens, mail };
 }
 

@@ -39,7 +39,12 @@ export async function requestPasswordReset(db: DbOrTx, rawEmail: string, locale:
     const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true } });
     if (!user?.email) return;
     const raw = await issueToken(tx, { userId: user.id, email: user.email, purpose: "reset_password" });
-    await enqueueMail(tx, { to: user.email, template: "reset_password", locale, params: { link: resetLink(raw), minutes: TOKEN_TTL_MS.reset_password / 60_000 } });
+    await enqueueMail(tx, {
+      to: user.email,
+      template: "reset_password",
+      locale,
+      params: { link: resetLink(raw), minutes: TOKEN_TTL_MS.reset_password / 60_000 },
+    });
   });
 }
 
@@ -62,7 +67,10 @@ export async function resetPassword(db: DbOrTx, raw: string, newPassword: string
 }
 
 /** Changes the password of a signed-in user who knows the current one; ends their other sessions. */
-export async function changePassword(db: DbOrTx, input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string }): Promise<void> {
+export async function changePassword(
+  db: DbOrTx,
+  input: { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string },
+): Promise<void> {
   const user = await db.user.findUniqueOrThrow({ where: { id: input.userId }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) throw new WrongPasswordError();
   const passwordHash = await hashPassword(input.newPassword);

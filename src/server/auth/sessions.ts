@@ -26,10 +26,22 @@ const maxAgeMs = () => env.SESSION_MAX_AGE_SECONDS * 1000;
 const MAX_USER_AGENT_CHARS = 512;
 
 /** Records a new session for `userId` (with the browser's User-Agent, for the account page); returns its id for the JWT. */
-export async function startSession(db: DbOrTx, userId: string, now = Date.now(), userAgent?: string | null): Promise<string> {
+export async function startSession(
+  db: DbOrTx,
+  userId: string,
+  now = Date.now(),
+  userAgent?: string | null,
+): Promise<string> {
   const sid = randomBytes(24).toString("base64url");
   await db.session.create({
-    data: { sessionToken: sid, userId, expires: new Date(now + maxAgeMs()), userAgent: userAgent?.slice(0, MAX_USER_AGENT_CHARS) || null, createdAt: new Date(now), lastSeenAt: new Date(now) },
+    data: {
+      sessionToken: sid,
+      userId,
+      expires: new Date(now + maxAgeMs()),
+      userAgent: userAgent?.slice(0, MAX_USER_AGENT_CHARS) || null,
+      createdAt: new Date(now),
+      lastSeenAt: new Date(now),
+    },
   });
   return sid;
 }
@@ -43,7 +55,11 @@ export async function sessionActive(db: DbOrTx, sid: unknown, userId: string, no
   let entry = cache.get(sid);
   if (!entry || entry.until <= now) {
     const row = await db.session.findUnique({ where: { sessionToken: sid }, select: { userId: true, expires: true } });
-    entry = { userId: row?.userId ?? null, expires: row?.expires.getTime() ?? 0, until: now + env.SESSION_VERSION_CACHE_SECONDS * 1000 };
+    entry = {
+      userId: row?.userId ?? null,
+      expires: row?.expires.getTime() ?? 0,
+      until: now + env.SESSION_VERSION_CACHE_SECONDS * 1000,
+    };
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(sid, entry);
   }
@@ -51,7 +67,10 @@ export async function sessionActive(db: DbOrTx, sid: unknown, userId: string, no
   if (entry.expires - now < maxAgeMs() - env.SESSION_UPDATE_AGE_SECONDS * 1000) {
     const expires = now + maxAgeMs();
     entry.expires = expires;
-    await db.session.updateMany({ where: { sessionToken: sid }, data: { expires: new Date(expires), lastSeenAt: new Date(now) } });
+    await db.session.updateMany({
+      where: { sessionToken: sid },
+      data: { expires: new Date(expires), lastSeenAt: new Date(now) },
+    });
   }
   return true;
 }
@@ -65,7 +84,9 @@ export async function endSession(db: DbOrTx, sid: unknown): Promise<void> {
 
 /** Ends every session of the user, except `keepSid` when given (a password change keeps the session that made it). */
 export async function endAllSessions(db: DbOrTx, userId: string, keepSid?: string): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { userId, ...(keepSid ? { sessionToken: { not: keepSid } } : {}) } });
+  const { count } = await db.session.deleteMany({
+    where: { userId, ...(keepSid ? { sessionToken: { not: keepSid } } : {}) },
+  });
   for (const [sid, entry] of cache) if (entry.userId === userId && sid !== keepSid) cache.delete(sid);
   return count;
 }

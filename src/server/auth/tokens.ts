@@ -18,18 +18,32 @@ export function hashToken(raw: string): string {
 }
 
 /** A new token for `purpose`; earlier unused ones of the same purpose stop working. Returns the raw token for the link. */
-export async function issueToken(tx: Tx, input: { userId: string; email: string; purpose: AccountTokenPurpose; now?: Date }): Promise<string> {
+export async function issueToken(
+  tx: Tx,
+  input: { userId: string; email: string; purpose: AccountTokenPurpose; now?: Date },
+): Promise<string> {
   const now = input.now ?? new Date();
   await tx.accountToken.deleteMany({ where: { userId: input.userId, purpose: input.purpose, usedAt: null } });
   const raw = randomBytes(32).toString("base64url");
   await tx.accountToken.create({
-    data: { userId: input.userId, email: input.email, purpose: input.purpose, tokenHash: hashToken(raw), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[input.purpose]) },
+    data: {
+      userId: input.userId,
+      email: input.email,
+      purpose: input.purpose,
+      tokenHash: hashToken(raw),
+      expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[input.purpose]),
+    },
   });
   return raw;
 }
 
 /** Marks the token used and returns it, or null when it is unknown, of another purpose, expired or already used. */
-export async function consumeToken(tx: Tx, raw: string, purpose: AccountTokenPurpose, now = new Date()): Promise<AccountToken | null> {
+export async function consumeToken(
+  tx: Tx,
+  raw: string,
+  purpose: AccountTokenPurpose,
+  now = new Date(),
+): Promise<AccountToken | null> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(raw)) return null;
   const rows = await tx.$queryRaw<AccountToken[]>`
     UPDATE "AccountToken" SET "usedAt" = ${now}

@@ -17,14 +17,28 @@ export function verificationLink(raw: string): string {
 }
 
 /** Grants the signup bonus once per user (no-op when it is 0 or already granted). */
-export async function grantSignupBonus(tx: Tx, userId: string, bonus: number = env.SIGNUP_BONUS_CREDITS): Promise<void> {
-  if (bonus > 0) await grant(tx, { userId, amount: bonus, reason: "signup_bonus", refType: SIGNUP_BONUS_REF_TYPE, refId: userId });
+export async function grantSignupBonus(
+  tx: Tx,
+  userId: string,
+  bonus: number = env.SIGNUP_BONUS_CREDITS,
+): Promise<void> {
+  if (bonus > 0)
+    await grant(tx, { userId, amount: bonus, reason: "signup_bonus", refType: SIGNUP_BONUS_REF_TYPE, refId: userId });
 }
 
 /** Queues a verification mail with a fresh link (in the caller's transaction). */
-export async function queueVerificationMail(tx: Tx, user: { id: string; email: string }, locale: string): Promise<void> {
+export async function queueVerificationMail(
+  tx: Tx,
+  user: { id: string; email: string },
+  locale: string,
+): Promise<void> {
   const raw = await issueToken(tx, { userId: user.id, email: user.email, purpose: "verify_email" });
-  await enqueueMail(tx, { to: user.email, template: "verify_email", locale, params: { link: verificationLink(raw), bonus: env.SIGNUP_BONUS_CREDITS } });
+  await enqueueMail(tx, {
+    to: user.email,
+    template: "verify_email",
+    locale,
+    params: { link: verificationLink(raw), bonus: env.SIGNUP_BONUS_CREDITS },
+  });
 }
 
 export type VerifyOutcome = "verified" | "invalid";
@@ -34,16 +48,27 @@ export type VerifyOutcome = "verified" | "invalid";
  * for an address that is now verified answers "verified" again (the second tab, a double click)
  * without granting anything.
  */
-export async function verifyEmail(db: DbOrTx, raw: string, bonus: number = env.SIGNUP_BONUS_CREDITS): Promise<VerifyOutcome> {
+export async function verifyEmail(
+  db: DbOrTx,
+  raw: string,
+  bonus: number = env.SIGNUP_BONUS_CREDITS,
+): Promise<VerifyOutcome> {
   return inTransaction(db, async (tx) => {
     const token = await consumeToken(tx, raw, "verify_email");
     if (!token) {
-      const used = await tx.accountToken.findUnique({ where: { tokenHash: hashToken(raw) }, include: { user: { select: { email: true, emailVerified: true } } } });
-      const alreadyDone = used?.purpose === "verify_email" && used.usedAt && used.user.emailVerified && used.user.email === used.email;
+      const used = await tx.accountToken.findUnique({
+        where: { tokenHash: hashToken(raw) },
+        include: { user: { select: { email: true, emailVerified: true } } },
+      });
+      const alreadyDone =
+        used?.purpose === "verify_email" && used.usedAt && used.user.emailVerified && used.user.email === used.email;
       return alreadyDone ? "verified" : "invalid";
     }
     // The link only vouches for the address it went to; if the account's email changed since, it proves nothing.
-    const updated = await tx.user.updateMany({ where: { id: token.userId, email: token.email }, data: { emailVerified: new Date() } });
+    const updated = await tx.user.updateMany({
+      where: { id: token.userId, email: token.email },
+      data: { emailVerified: new Date() },
+    });
     if (updated.count === 0) return "invalid";
     await grantSignupBonus(tx, token.userId, bonus);
     return "verified";
@@ -55,7 +80,10 @@ export type ResendOutcome = "sent" | "already_verified";
 /** A new verification mail for a signed-in user who has not verified yet. The caller rate-limits. */
 export async function resendVerification(db: DbOrTx, userId: string, locale: string): Promise<ResendOutcome> {
   return inTransaction(db, async (tx) => {
-    const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, emailVerified: true } });
+    const user = await tx.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, emailVerified: true },
+    });
     if (user.emailVerified || !user.email) return "already_verified";
     await queueVerificationMail(tx, { id: user.id, email: user.email }, locale);
     return "sent";

@@ -15,8 +15,15 @@ import { retrieveCheckoutSession } from "./stripe-records";
  * longer be paid, then mark the purchase canceled. A session Stripe already closed keeps Stripe's
  * verdict instead: a completed one is fulfilled (credited once, as everywhere), an expired one is expired.
  */
-export async function cancelCheckout(deps: { db: Db; stripe: Stripe; packs?: Pack[] }, userId: string, checkoutRef: string): Promise<{ status: PurchaseStatus }> {
-  const purchase = await deps.db.purchase.findUnique({ where: { checkoutRef }, select: { id: true, userId: true, status: true } });
+export async function cancelCheckout(
+  deps: { db: Db; stripe: Stripe; packs?: Pack[] },
+  userId: string,
+  checkoutRef: string,
+): Promise<{ status: PurchaseStatus }> {
+  const purchase = await deps.db.purchase.findUnique({
+    where: { checkoutRef },
+    select: { id: true, userId: true, status: true },
+  });
   // Another account's reference reads as unknown: it reveals nothing and changes nothing.
   if (!purchase || purchase.userId !== userId) throw new CheckoutSessionNotFoundError(checkoutRef);
   if (purchase.status !== "pending") return { status: purchase.status };

@@ -13,8 +13,17 @@ import type { Pack } from "./packs";
 import { LIST_EXPAND, type VerifiedCheckoutSession } from "./stripe-records";
 
 /** Fulfils the Checkout Session that created `paymentIntentId`; false when it is not one of ours. */
-export async function fulfilByPaymentIntent(db: Db, stripe: Stripe, paymentIntentId: string, packs?: Pack[]): Promise<boolean> {
-  const { data } = await stripe.checkout.sessions.list({ payment_intent: paymentIntentId, limit: 1, expand: LIST_EXPAND });
+export async function fulfilByPaymentIntent(
+  db: Db,
+  stripe: Stripe,
+  paymentIntentId: string,
+  packs?: Pack[],
+): Promise<boolean> {
+  const { data } = await stripe.checkout.sessions.list({
+    payment_intent: paymentIntentId,
+    limit: 1,
+    expand: LIST_EXPAND,
+  });
   const session = data[0] as VerifiedCheckoutSession | undefined;
   if (!session) return false;
   const result = await fulfilCheckoutSession(db, session, packs);

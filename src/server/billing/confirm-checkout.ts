@@ -15,15 +15,19 @@ export interface ConfirmResult {
   credits: number;
 }
 
-
 /**
  * The success page's "did my payment land?": asks Stripe, never the browser, and fulfils
  * through the same function as the webhook so credits appear even when the webhook is late.
  */
-export async function confirmCheckout(deps: { db: Db; stripe: Stripe; packs?: Pack[] }, userId: string, sessionId: string): Promise<ConfirmResult> {
+export async function confirmCheckout(
+  deps: { db: Db; stripe: Stripe; packs?: Pack[] },
+  userId: string,
+  sessionId: string,
+): Promise<ConfirmResult> {
   const session = await retrieveCheckoutSession(deps.stripe, sessionId);
   if (!session) throw new CheckoutSessionNotFoundError(sessionId);
-  if (session.client_reference_id !== userId || session.metadata?.userId !== userId) throw new CheckoutSessionForbiddenError();
+  if (session.client_reference_id !== userId || session.metadata?.userId !== userId)
+    throw new CheckoutSessionForbiddenError();
   const recorded = await deps.db.purchase.findUnique({ where: { id: session.id }, select: { userId: true } });
   if (recorded && recorded.userId !== userId) throw new CheckoutSessionForbiddenError();
 

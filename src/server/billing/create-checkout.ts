@@ -18,7 +18,11 @@ export interface CheckoutDeps {
 }
 
 /** Starts a Stripe Checkout Session for one pack and records it as a pending purchase. */
-export async function createCheckout(deps: CheckoutDeps, userId: string, packId: string): Promise<{ checkoutUrl: string; sessionId: string }> {
+export async function createCheckout(
+  deps: CheckoutDeps,
+  userId: string,
+  packId: string,
+): Promise<{ checkoutUrl: string; sessionId: string }> {
   const pack = findPack(packId, deps.packs ?? packsFrom());
   if (!pack) throw new UnknownPackError(packId);
   const customer = await ensureStripeCustomer(deps.db, deps.stripe, userId);

@@ -53,9 +53,12 @@ async function takeBack(tx: Tx, purchase: Purchase, disputeId: string): Promise<
 }
 
 async function giveBack(tx: Tx, purchase: Purchase, disputeId: string): Promise<number> {
-  const taken = await tx.creditLedger.findUnique({ where: { refType_refId: { refType: DISPUTE_REF_TYPE, refId: disputeId } } });
+  const taken = await tx.creditLedger.findUnique({
+    where: { refType_refId: { refType: DISPUTE_REF_TYPE, refId: disputeId } },
+  });
   if (!taken || taken.userId !== purchase.userId) return 0;
-  const stillDue = purchase.creditsClawedBack - refundTarget(purchase.credits, purchase.amountRefunded, purchase.amountTotal);
+  const stillDue =
+    purchase.creditsClawedBack - refundTarget(purchase.credits, purchase.amountRefunded, purchase.amountTotal);
   const amount = Math.min(-taken.amount, stillDue);
   if (amount <= 0) return 0;
   const { created } = await grant(tx, {
@@ -90,9 +93,18 @@ export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<Dis
     } else {
       clawedBack = await takeBack(tx, purchase, dispute.id);
     }
-    await movePurchase(tx, purchase, target, { creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated });
+    await movePurchase(tx, purchase, target, {
+      creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated,
+    });
     onCommit(tx, () =>
-      logEvent("purchase_dispute", { purchaseId: purchase.id, disputeId: dispute.id, disputeStatus: dispute.status, status: target, clawedBack, reinstated }),
+      logEvent("purchase_dispute", {
+        purchaseId: purchase.id,
+        disputeId: dispute.id,
+        disputeStatus: dispute.status,
+        status: target,
+        clawedBack,
+        reinstated,
+      }),
     );
     if (clawedBack > 0) return "clawed_back";
     if (reinstated > 0) return "reinstated";

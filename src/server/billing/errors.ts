@@ -3,7 +3,11 @@ import { DomainError } from "~/server/errors";
 /** Production without STRIPE_SECRET_KEY (or a webhook secret): billing is off, not crashed. */
 export class BillingNotConfiguredError extends DomainError {
   constructor(what = "STRIPE_SECRET_KEY") {
-    super("billing_not_configured", `Billing is not configured on this server (${what} is missing).`, "PRECONDITION_FAILED");
+    super(
+      "billing_not_configured",
+      `Billing is not configured on this server (${what} is missing).`,
+      "PRECONDITION_FAILED",
+    );
   }
 }
 
@@ -29,6 +33,10 @@ export class CheckoutSessionForbiddenError extends DomainError {
 /** The session does not match what this app sells (amount, currency, pack, credits, mode). */
 export class CheckoutSessionRejectedError extends DomainError {
   constructor(readonly reason: string) {
-    super("checkout_session_rejected", `This checkout session cannot be credited (${reason}).`, "UNPROCESSABLE_CONTENT");
+    super(
+      "checkout_session_rejected",
+      `This checkout session cannot be credited (${reason}).`,
+      "UNPROCESSABLE_CONTENT",
+    );
   }
 }

@@ -27,18 +27,23 @@ export function idOf(ref: string | { id: string } | null | undefined): string | 
 }
 
 /** Why this session must not be credited, or the pack and user when it is exactly what the app sold. */
-export function sessionMismatch(session: VerifiedCheckoutSession, packs: Pack[]): { reason: string } | { pack: Pack; userId: string } {
+export function sessionMismatch(
+  session: VerifiedCheckoutSession,
+  packs: Pack[],
+): { reason: string } | { pack: Pack; userId: string } {
   if (session.mode !== "payment") return { reason: "not_payment_mode" };
   const userId = session.metadata?.userId;
   if (!userId || session.client_reference_id !== userId) return { reason: "user_mismatch" };
   const pack = findPack(session.metadata?.packId, packs);
   if (!pack) return { reason: "unknown_pack" };
   if (session.metadata?.credits !== String(pack.credits)) return { reason: "credits_mismatch" };
-  if (session.amount_total !== pack.unitAmount || session.currency?.toLowerCase() !== pack.currency) return { reason: "amount_mismatch" };
+  if (session.amount_total !== pack.unitAmount || session.currency?.toLowerCase() !== pack.currency)
+    return { reason: "amount_mismatch" };
   const items = session.line_items?.data;
   if (!items) return { reason: "line_items_missing" };
   const [item] = items;
-  if (items.length !== 1 || session.line_items.has_more || item?.price?.id !== pack.priceId || item.quantity !== 1) return { reason: "price_mismatch" };
+  if (items.length !== 1 || session.line_items.has_more || item?.price?.id !== pack.priceId || item.quantity !== 1)
+    return { reason: "price_mismatch" };
   return { pack, userId };
 }
 
@@ -46,16 +51,25 @@ export function sessionMismatch(session: VerifiedCheckoutSession, packs: Pack[])
 function purchaseMismatch(row: Purchase, session: VerifiedCheckoutSession, pack: Pack, userId: string): string | null {
   if (row.userId !== userId) return "session_user_mismatch";
   if (row.packId !== pack.id || row.credits !== pack.credits) return "purchase_pack_mismatch";
-  if (row.amountTotal !== session.amount_total || row.currency !== session.currency?.toLowerCase()) return "purchase_amount_mismatch";
+  if (row.amountTotal !== session.amount_total || row.currency !== session.currency?.toLowerCase())
+    return "purchase_amount_mismatch";
   return null;
 }
 
-export async function fulfilCheckoutSession(db: Db, session: VerifiedCheckoutSession, packs: Pack[] = packsFrom()): Promise<FulfilResult> {
+export async function fulfilCheckoutSession(
+  db: Db,
+  session: VerifiedCheckoutSession,
+  packs: Pack[] = packsFrom(),
+): Promise<FulfilResult> {
   const result = await fulfil(db, session, packs);
   if (result.kind === "refused") {
     logEvent("checkout_fulfil_refused", { sessionId: session.id, reason: result.reason }, "warn");
   } else if (result.kind === "credited") {
-    logEvent("checkout_fulfilled", { sessionId: session.id, userId: result.purchase.userId, credits: result.purchase.credits });
+    logEvent("checkout_fulfilled", {
+      sessionId: session.id,
+      userId: result.purchase.userId,
+      credits: result.purchase.credits,
+    });
   }
   return result;
 }

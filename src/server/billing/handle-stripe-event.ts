@@ -39,7 +39,11 @@ function fulfilOutcome(result: FulfilResult): string {
 
 function refused(event: Stripe.Event, reason: string): string {
   const objectId = (event.data.object as { id?: unknown }).id;
-  logEvent("stripe_event_refused", { eventId: event.id, type: event.type, objectId: typeof objectId === "string" ? objectId : null, reason }, "warn");
+  logEvent(
+    "stripe_event_refused",
+    { eventId: event.id, type: event.type, objectId: typeof objectId === "string" ? objectId : null, reason },
+    "warn",
+  );
   return `refused:${reason}`;
 }
 
@@ -115,7 +119,11 @@ async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions
   }
 }
 
-export async function handleStripeEvent(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<StripeEventResult> {
+export async function handleStripeEvent(
+  db: Db,
+  event: Stripe.Event,
+  options: StripeEventOptions,
+): Promise<StripeEventResult> {
   const seen = await db.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } });
   if (seen) {
     logEvent("stripe_event", { eventId: event.id, type: event.type, outcome: seen.outcome, duplicate: true });

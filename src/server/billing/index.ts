@@ -23,7 +23,12 @@ export { canMovePurchase, statusesMovingTo } from "./purchase-status";
 export { retrieveCheckoutSession, type VerifiedCheckoutSession } from "./stripe-records";
 export { handleStripeEvent, type StripeEventOptions, type StripeEventResult } from "./handle-stripe-event";
 export { fulfilByPaymentIntent } from "./catch-up-purchase";
-export { handleWebhookRequest, MAX_WEBHOOK_BYTES, SIGNATURE_TOLERANCE_SECONDS, type WebhookDeps } from "./webhook-request";
+export {
+  handleWebhookRequest,
+  MAX_WEBHOOK_BYTES,
+  SIGNATURE_TOLERANCE_SECONDS,
+  type WebhookDeps,
+} from "./webhook-request";
 export { confirmCheckout, type ConfirmResult } from "./confirm-checkout";
 export { cancelCheckout } from "./cancel-checkout";
 export { listPurchases, type PurchasePage, type PurchaseView } from "./purchases";

@@ -16,13 +16,22 @@ export interface Pack {
 type PackKey = Uppercase<PackId>;
 
 /** Each pack's three settings are named after its id: STRIPE_PRICE_<ID>, PRICE_<ID>_CENTS, CREDITS_<ID>. */
-export type PackEnv = Pick<typeof env, `STRIPE_PRICE_${PackKey}` | `PRICE_${PackKey}_CENTS` | `CREDITS_${PackKey}` | "BILLING_CURRENCY">;
+export type PackEnv = Pick<
+  typeof env,
+  `STRIPE_PRICE_${PackKey}` | `PRICE_${PackKey}_CENTS` | `CREDITS_${PackKey}` | "BILLING_CURRENCY"
+>;
 
 export function packsFrom(source: PackEnv = env): Pack[] {
   const currency = source.BILLING_CURRENCY;
   return PACK_IDS.map((id) => {
     const key = id.toUpperCase() as PackKey;
-    return { id, priceId: source[`STRIPE_PRICE_${key}`], unitAmount: source[`PRICE_${key}_CENTS`], currency, credits: source[`CREDITS_${key}`] };
+    return {
+      id,
+      priceId: source[`STRIPE_PRICE_${key}`],
+      unitAmount: source[`PRICE_${key}_CENTS`],
+      currency,
+      credits: source[`CREDITS_${key}`],
+    };
   });
 }
 

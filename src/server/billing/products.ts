@@ -25,6 +25,11 @@ function modeOf(source?: StripeEnv): ProductsMode {
 /** What the billing page shows: the packs and whether payments are real. */
 export function billingProducts(source?: PackEnv & StripeEnv): { products: Product[]; mode: ProductsMode } {
   const mode = modeOf(source);
-  const products = packsFrom(source).map(({ id, credits, unitAmount, currency }) => ({ id, credits, unitAmount, currency }));
+  const products = packsFrom(source).map(({ id, credits, unitAmount, currency }) => ({
+    id,
+    credits,
+    unitAmount,
+    currency,
+  }));
   return { products, mode };
 }

@@ -48,22 +48,40 @@ export function nextPurchaseStatus(purchaseId: string, from: PurchaseStatus, to:
 }
 
 /** Fields other than status that billing records on a purchase alongside a move. */
-export type PurchaseFacts = Omit<Prisma.PurchaseUpdateInput, "status" | "id" | "user" | "userId" | "packId" | "credits" | "amountTotal" | "currency">;
+export type PurchaseFacts = Omit<
+  Prisma.PurchaseUpdateInput,
+  "status" | "id" | "user" | "userId" | "packId" | "credits" | "amountTotal" | "currency"
+>;
 
 /**
  * Writes `facts` and moves `current` (read under the owner's account lock) to `to` when legal;
  * an illegal move writes the facts only. Returns the purchase as written.
  */
-export async function movePurchase(tx: Tx, current: Purchase, to: PurchaseStatus, facts: PurchaseFacts = {}): Promise<Purchase> {
+export async function movePurchase(
+  tx: Tx,
+  current: Purchase,
+  to: PurchaseStatus,
+  facts: PurchaseFacts = {},
+): Promise<Purchase> {
   const status = nextPurchaseStatus(current.id, current.status, to);
-  return tx.purchase.update({ where: { id: current.id }, data: { ...facts, ...(status === current.status ? {} : { status }) } });
+  return tx.purchase.update({
+    where: { id: current.id },
+    data: { ...facts, ...(status === current.status ? {} : { status }) },
+  });
 }
 
 /**
  * Marks a still-pending purchase failed, expired or canceled in one conditional write (no lock needed:
  * only a pending row matches, and Stripe's "paid" still wins later). False when nothing moved.
  */
-export async function markPendingPurchase(db: Db, purchaseId: string, to: "failed" | "expired" | "canceled"): Promise<boolean> {
-  const { count } = await db.purchase.updateMany({ where: { id: purchaseId, status: { in: statusesMovingTo(to) } }, data: { status: to } });
+export async function markPendingPurchase(
+  db: Db,
+  purchaseId: string,
+  to: "failed" | "expired" | "canceled",
+): Promise<boolean> {
+  const { count } = await db.purchase.updateMany({
+    where: { id: purchaseId, status: { in: statusesMovingTo(to) } },
+    data: { status: to },
+  });
   return count > 0;
 }

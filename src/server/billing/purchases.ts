@@ -10,13 +10,27 @@ export type PurchaseView = Pick<
 export type PurchasePage = Page<PurchaseView>;
 
 /** The user's purchases, newest first. An unreadable cursor starts from the top. */
-export async function listPurchases(db: DbOrTx, userId: string, opts: { cursor?: string; limit: number }): Promise<PurchasePage> {
+export async function listPurchases(
+  db: DbOrTx,
+  userId: string,
+  opts: { cursor?: string; limit: number },
+): Promise<PurchasePage> {
   const { where, orderBy, take } = keysetQuery(opts.cursor, opts.limit, 255);
   const rows = await db.purchase.findMany({
     where: { userId, ...where },
     orderBy,
     take,
-    select: { id: true, packId: true, credits: true, amountTotal: true, amountRefunded: true, currency: true, status: true, createdAt: true, creditedAt: true },
+    select: {
+      id: true,
+      packId: true,
+      credits: true,
+      amountTotal: true,
+      amountRefunded: true,
+      currency: true,
+      status: true,
+      createdAt: true,
+      creditedAt: true,
+    },
   });
   return toPage(rows, opts.limit);
 }

@@ -37,7 +37,11 @@ export async function reconcileCheckoutSessions(
   const since = Math.floor((opts.now ?? new Date()).getTime() / 1000) - Math.round(opts.days * 86_400);
   const report: ReconcileReport = { lines: [], fulfilled: 0, alreadyCredited: 0, skipped: 0, refundsApplied: 0 };
 
-  for await (const listed of deps.stripe.checkout.sessions.list({ created: { gte: since }, limit: 100, expand: LIST_EXPAND })) {
+  for await (const listed of deps.stripe.checkout.sessions.list({
+    created: { gte: since },
+    limit: 100,
+    expand: LIST_EXPAND,
+  })) {
     const session = listed as VerifiedCheckoutSession;
     if (session.payment_status !== "paid") {
       if (session.status === "expired") {
@@ -59,7 +63,9 @@ export async function reconcileCheckoutSessions(
         break;
       default:
         report.skipped += 1;
-        report.lines.push(`skipped   ${session.id}  (${result.kind === "refused" ? `refused: ${result.reason}` : result.kind})`);
+        report.lines.push(
+          `skipped   ${session.id}  (${result.kind === "refused" ? `refused: ${result.reason}` : result.kind})`,
+        );
         continue;
     }
     const paymentIntentId = result.purchase.paymentIntentId;
@@ -68,6 +74,8 @@ export async function reconcileCheckoutSessions(
       report.lines.push(`refund    ${session.id}  missed refund applied`);
     }
   }
-  report.lines.push(`${report.fulfilled} fulfilled, ${report.alreadyCredited} already credited, ${report.skipped} skipped`);
+  report.lines.push(
+    `${report.fulfilled} fulfilled, ${report.alreadyCredited} already credited, ${report.skipped} skipped`,
+  );
   return report;
 }

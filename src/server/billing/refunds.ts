@@ -36,7 +36,13 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
   const paymentIntentId = idOf(charge.payment_intent);
   if (!paymentIntentId) return "no_purchase";
   const { amount, amount_refunded: refunded } = charge;
-  if (!Number.isSafeInteger(amount) || !Number.isSafeInteger(refunded) || amount <= 0 || refunded < 0 || refunded > amount) {
+  if (
+    !Number.isSafeInteger(amount) ||
+    !Number.isSafeInteger(refunded) ||
+    amount <= 0 ||
+    refunded < 0 ||
+    refunded > amount
+  ) {
     return "invalid_amounts";
   }
 
@@ -58,8 +64,18 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
     const amountRefunded = Math.max(purchase.amountRefunded, refunded);
     const status = amountRefunded >= amount ? "refunded" : amountRefunded > 0 ? "partially_refunded" : purchase.status;
     // A disputed purchase keeps showing its dispute; the refund is still recorded.
-    await movePurchase(tx, purchase, status, { amountRefunded, creditsClawedBack: Math.max(purchase.creditsClawedBack, target) });
-    onCommit(tx, () => logEvent("purchase_refunded", { purchaseId: purchase.id, chargeId: charge.id, amountRefunded, clawedBack: Math.max(delta, 0) }));
+    await movePurchase(tx, purchase, status, {
+      amountRefunded,
+      creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
+    });
+    onCommit(tx, () =>
+      logEvent("purchase_refunded", {
+        purchaseId: purchase.id,
+        chargeId: charge.id,
+        amountRefunded,
+        clawedBack: Math.max(delta, 0),
+      }),
+    );
     return delta > 0 ? "clawed_back" : "nothing_to_claw_back";
   });
 }

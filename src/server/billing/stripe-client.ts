@@ -59,7 +59,11 @@ export function createStripeClient(settings: Pick<StripeSettings, "secretKey" | 
   return new Stripe(settings.secretKey, config);
 }
 
-const globalForStripe = globalThis as unknown as { tallyStripe?: Stripe; tallyStripeOverride?: Stripe | null; tallyStripeNotConfiguredReported?: boolean };
+const globalForStripe = globalThis as unknown as {
+  tallyStripe?: Stripe;
+  tallyStripeOverride?: Stripe | null;
+  tallyStripeNotConfiguredReported?: boolean;
+};
 
 /**
  * The app's Stripe client. In production without a key it throws BillingNotConfiguredError (the
@@ -83,7 +87,10 @@ function reportNotConfiguredOnce(): void {
   globalForStripe.tallyStripeNotConfiguredReported = true;
   logEvent(
     "billing_not_configured",
-    { missing: "STRIPE_SECRET_KEY", fix: "Set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET) and restart: until then every purchase is refused." },
+    {
+      missing: "STRIPE_SECRET_KEY",
+      fix: "Set STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET) and restart: until then every purchase is refused.",
+    },
     "error",
   );
 }

@@ -13,7 +13,10 @@ export const LIST_EXPAND = ["data.line_items"];
 
 /** A 404 from Stripe is final: the object does not exist under this key (forged, or another account/mode). */
 export function isMissingAtStripe(error: unknown): boolean {
-  return error instanceof Stripe.errors.StripeInvalidRequestError && (error.statusCode === 404 || error.code === "resource_missing");
+  return (
+    error instanceof Stripe.errors.StripeInvalidRequestError &&
+    (error.statusCode === 404 || error.code === "resource_missing")
+  );
 }
 
 async function orNullWhenMissing<T>(read: () => Promise<T>): Promise<T | null> {
@@ -26,7 +29,9 @@ async function orNullWhenMissing<T>(read: () => Promise<T>): Promise<T | null> {
 }
 
 export function retrieveCheckoutSession(stripe: Stripe, sessionId: string): Promise<VerifiedCheckoutSession | null> {
-  return orNullWhenMissing(() => stripe.checkout.sessions.retrieve(sessionId, { expand: SESSION_EXPAND }) as Promise<VerifiedCheckoutSession>);
+  return orNullWhenMissing(
+    () => stripe.checkout.sessions.retrieve(sessionId, { expand: SESSION_EXPAND }) as Promise<VerifiedCheckoutSession>,
+  );
 }
 
 export function retrieveCharge(stripe: Stripe, chargeId: string): Promise<Stripe.Charge | null> {

@@ -54,8 +54,15 @@ async function readBounded(req: Request, max: number): Promise<string | null> {
 function looksLikeEvent(event: unknown): event is Stripe.Event {
   const e = event as Partial<Stripe.Event> | null;
   return (
-    typeof e === "object" && e !== null && typeof e.id === "string" && e.id.length <= 255 && typeof e.type === "string" &&
-    typeof e.data === "object" && e.data !== null && typeof e.data.object === "object" && e.data.object !== null
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.id === "string" &&
+    e.id.length <= 255 &&
+    typeof e.type === "string" &&
+    typeof e.data === "object" &&
+    e.data !== null &&
+    typeof e.data.object === "object" &&
+    e.data.object !== null
   );
 }
 
@@ -63,7 +70,8 @@ function looksLikeEvent(event: unknown): event is Stripe.Event {
 function containsNul(value: unknown): boolean {
   if (typeof value === "string") return value.includes("\u0000");
   if (Array.isArray(value)) return value.some(containsNul);
-  if (value && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
+  if (value && typeof value === "object")
+    return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v));
   return false;
 }
 
@@ -85,9 +93,15 @@ export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Pro
 
   let event: Stripe.Event;
   try {
-    event = Stripe.webhooks.constructEvent(body, signature, deps.webhookSecret, deps.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS);
+    event = Stripe.webhooks.constructEvent(
+      body,
+      signature,
+      deps.webhookSecret,
+      deps.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS,
+    );
   } catch (error) {
-    const reason = error instanceof Stripe.errors.StripeSignatureVerificationError ? "invalid_signature" : "invalid_payload";
+    const reason =
+      error instanceof Stripe.errors.StripeSignatureVerificationError ? "invalid_signature" : "invalid_payload";
     logEvent("stripe_webhook_rejected", { reason }, "warn");
     return json(400, { error: reason });
   }
@@ -97,7 +111,11 @@ export async function handleWebhookRequest(req: Request, deps: WebhookDeps): Pro
   }
 
   try {
-    const result = await handleStripeEvent(deps.db, event, { packs: deps.packs, stripe: deps.stripe, livemode: deps.livemode });
+    const result = await handleStripeEvent(deps.db, event, {
+      packs: deps.packs,
+      stripe: deps.stripe,
+      livemode: deps.livemode,
+    });
     return json(200, { received: true, outcome: result.outcome });
   } catch (error) {
     logEvent("stripe_webhook_failed", { eventId: event.id, type: event.type, error: (error as Error).name }, "error");

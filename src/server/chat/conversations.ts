@@ -28,7 +28,14 @@ export interface MessageView {
 }
 
 const conversationFields = { id: true, title: true, updatedAt: true } as const;
-const messageFields = { id: true, role: true, content: true, status: true, creditsCharged: true, createdAt: true } as const;
+const messageFields = {
+  id: true,
+  role: true,
+  content: true,
+  status: true,
+  creditsCharged: true,
+  createdAt: true,
+} as const;
 
 export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<ConversationView> {
   const found = await db.conversation.findFirst({ where: { id, userId }, select: conversationFields });

@@ -10,6 +10,10 @@ export class ConversationNotFoundError extends DomainError {
 /** Regenerate or edit asked of a conversation whose last exchange cannot be replaced (none yet, or still streaming, or just replaced). */
 export class NothingToReplaceError extends DomainError {
   constructor(reason: "no_exchange" | "reply_in_progress") {
-    super(reason === "no_exchange" ? "nothing_to_replace" : "reply_in_progress", "The last exchange cannot be replaced right now.", "CONFLICT");
+    super(
+      reason === "no_exchange" ? "nothing_to_replace" : "reply_in_progress",
+      "The last exchange cannot be replaced right now.",
+      "CONFLICT",
+    );
   }
 }

@@ -63,7 +63,11 @@ export function startExchange(
   return deps.drain ? deps.drain.track(admitted) : admitted;
 }
 
-async function admit(deps: ChatDeps, request: ExchangeRequest, plan: (conversation: ConversationView) => Promise<ExchangePlan>): Promise<ReplyRun> {
+async function admit(
+  deps: ChatDeps,
+  request: ExchangeRequest,
+  plan: (conversation: ConversationView) => Promise<ExchangePlan>,
+): Promise<ReplyRun> {
   const { db, config } = deps;
   const conversation = await requireOwnConversation(db, request.userId, request.conversationId);
   // Settles this user's replies that crashed long ago, so their held credits count again.

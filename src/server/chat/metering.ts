@@ -12,7 +12,8 @@ export interface TokenUsage {
 type Prices = Pick<ChatConfig, "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
 
 export function creditsFor(usage: TokenUsage, prices: Prices): number {
-  const milliCredits = usage.inputTokens * prices.creditsPer1kInputTokens + usage.outputTokens * prices.creditsPer1kOutputTokens;
+  const milliCredits =
+    usage.inputTokens * prices.creditsPer1kInputTokens + usage.outputTokens * prices.creditsPer1kOutputTokens;
   return Math.ceil(milliCredits / 1000);
 }
 

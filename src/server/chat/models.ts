@@ -21,13 +21,23 @@ export interface ChatModelSettings {
 }
 
 export function chatModelSettingsFromEnv(): ChatModelSettings {
-  return { baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, modelId: env.CHAT_MODEL, demoDelayMs: env.CHAT_DEMO_DELAY_MS };
+  return {
+    baseUrl: env.OPENAI_BASE_URL,
+    apiKey: env.OPENAI_API_KEY,
+    modelId: env.CHAT_MODEL,
+    demoDelayMs: env.CHAT_DEMO_DELAY_MS,
+  };
 }
 
 /** Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM…) when a base URL is set, else the offline Demo model. */
 export function getChatModel(settings: ChatModelSettings = chatModelSettingsFromEnv()): ChatModel {
   if (!settings.baseUrl) {
-    return { model: new DemoLanguageModel({ delayMs: settings.demoDelayMs }), id: "demo", label: "Demo model", demo: true };
+    return {
+      model: new DemoLanguageModel({ delayMs: settings.demoDelayMs }),
+      id: "demo",
+      label: "Demo model",
+      demo: true,
+    };
   }
   const provider = createOpenAICompatible({
     name: "openai-compatible",

@@ -8,7 +8,8 @@ import type { DbOrTx } from "~/server/database/transaction";
 
 import { countTokens, MESSAGE_OVERHEAD_TOKENS } from "./tokens";
 
-export const SYSTEM_PROMPT = "You are Tally, a helpful assistant. Answer clearly and concisely; use Markdown where it helps.";
+export const SYSTEM_PROMPT =
+  "You are Tally, a helpful assistant. Answer clearly and concisely; use Markdown where it helps.";
 export const HISTORY_MAX_MESSAGES = 20;
 export const HISTORY_MAX_CHARS = 24_000;
 
@@ -54,7 +55,10 @@ export interface Prompt {
 export function buildPrompt(history: PromptTurn[], userText: string): Prompt {
   return {
     system: SYSTEM_PROMPT,
-    messages: [...history.map((t): ModelMessage => ({ role: t.role, content: t.content })), { role: "user", content: userText }],
+    messages: [
+      ...history.map((t): ModelMessage => ({ role: t.role, content: t.content })),
+      { role: "user", content: userText },
+    ],
   };
 }
 

@@ -33,7 +33,8 @@ async function lastExchange(db: Db, conversationId: string): Promise<{ user: Sto
     take: 2,
     select: { id: true, role: true, content: true, status: true, createdAt: true },
   });
-  if (!last || !previous || last.role !== "assistant" || previous.role !== "user") throw new NothingToReplaceError("no_exchange");
+  if (!last || !previous || last.role !== "assistant" || previous.role !== "user")
+    throw new NothingToReplaceError("no_exchange");
   if (last.status === "streaming") throw new NothingToReplaceError("reply_in_progress");
   return { user: previous, reply: last };
 }
@@ -56,7 +57,15 @@ async function markReplaced(tx: Tx, replacements: { id: string; by: string }[]):
 
 function createStreamingReply(tx: Tx, conversationId: string, assistant: NewAssistantMessage, createdAt: Date) {
   return tx.message.create({
-    data: { id: assistant.id, conversationId, role: "assistant", content: "", status: "streaming", model: assistant.model, createdAt },
+    data: {
+      id: assistant.id,
+      conversationId,
+      role: "assistant",
+      content: "",
+      status: "streaming",
+      model: assistant.model,
+      createdAt,
+    },
     select: { id: true },
   });
 }
@@ -69,7 +78,12 @@ export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promi
       prompt: buildPrompt(await loadHistory(deps.db, conversation.id, user.createdAt), user.content),
       write: async (tx, assistant) => {
         await markReplaced(tx, [{ id: reply.id, by: assistant.id }]);
-        await createStreamingReply(tx, conversation.id, assistant, new Date(Math.max(Date.now(), reply.createdAt.getTime() + 1)));
+        await createStreamingReply(
+          tx,
+          conversation.id,
+          assistant,
+          new Date(Math.max(Date.now(), reply.createdAt.getTime() + 1)),
+        );
         await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
         return user.id;
       },
@@ -91,7 +105,14 @@ export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<Reply
         ]);
         const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
         await tx.message.create({
-          data: { id: userMessageId, conversationId: conversation.id, role: "user", content: input.content, status: "complete", createdAt: new Date(now) },
+          data: {
+            id: userMessageId,
+            conversationId: conversation.id,
+            role: "user",
+            content: input.content,
+            status: "complete",
+            createdAt: new Date(now),
+          },
           select: { id: true },
         });
         await createStreamingReply(tx, conversation.id, assistant, new Date(now + 1));

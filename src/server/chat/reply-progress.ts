@@ -40,9 +40,16 @@ export function createProgressWriter(db: Db, messageId: string, intervalMs: numb
     inFlight = inFlight.then(async () => {
       try {
         // Only while streaming: the settle's own write (same row, final status) always wins.
-        await db.message.updateMany({ where: { id: messageId, status: "streaming" }, data: { content, inputTokens, outputTokens } });
+        await db.message.updateMany({
+          where: { id: messageId, status: "streaming" },
+          data: { content, inputTokens, outputTokens },
+        });
       } catch (error) {
-        logEvent("chat_progress_write_failed", { messageId, error: String((error as Error)?.message ?? error) }, "warn");
+        logEvent(
+          "chat_progress_write_failed",
+          { messageId, error: String((error as Error)?.message ?? error) },
+          "warn",
+        );
       }
     });
     return inFlight;

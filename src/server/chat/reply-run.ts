@@ -22,7 +22,6 @@ import type { Prompt } from "./prompt";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
-
 export interface ReplyRunInput {
   db: Db;
   model: ChatModel;
@@ -65,9 +64,18 @@ interface Generated {
   error?: string;
 }
 
-async function generate(input: ReplyRunInput, signal: AbortSignal, progress: ProgressWriter, onDelta: (text: string) => void): Promise<Generated> {
+async function generate(
+  input: ReplyRunInput,
+  signal: AbortSignal,
+  progress: ProgressWriter,
+  onDelta: (text: string) => void,
+): Promise<Generated> {
   const out: Generated = { status: "complete", text: "", reported: null, providerCalled: false };
-  const delivered = () => ({ content: out.text, inputTokens: input.estimatedInputTokens, outputTokens: countTokens(out.text) });
+  const delivered = () => ({
+    content: out.text,
+    inputTokens: input.estimatedInputTokens,
+    outputTokens: countTokens(out.text),
+  });
   const model = wrapLanguageModel({
     model: input.model.model,
     middleware: {
@@ -104,7 +112,11 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, progress: Pro
         else {
           out.status = "error";
           out.error = "model_error";
-          logEvent("chat_model_error", { messageId: input.assistantMessageId, error: String((part.error as Error)?.message ?? part.error) }, "warn");
+          logEvent(
+            "chat_model_error",
+            { messageId: input.assistantMessageId, error: String((part.error as Error)?.message ?? part.error) },
+            "warn",
+          );
         }
       }
     }
@@ -112,7 +124,11 @@ async function generate(input: ReplyRunInput, signal: AbortSignal, progress: Pro
     out.status = signal.aborted ? "stopped" : "error";
     if (out.status === "error") {
       out.error = "model_error";
-      logEvent("chat_model_error", { messageId: input.assistantMessageId, error: String((error as Error)?.message ?? error) }, "warn");
+      logEvent(
+        "chat_model_error",
+        { messageId: input.assistantMessageId, error: String((error as Error)?.message ?? error) },
+        "warn",
+      );
     }
   }
   // Stopped replies never get the provider's final usage chunk.
@@ -163,7 +179,13 @@ async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage
     }
     await tx.message.updateMany({
       where: { id: input.assistantMessageId },
-      data: { content: g.text, status: g.status, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, creditsCharged: charged },
+      data: {
+        content: g.text,
+        status: g.status,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        creditsCharged: charged,
+      },
     });
     return charged;
   });
@@ -173,7 +195,12 @@ const FIRST_RETRY_MS = 200;
 const MAX_RETRY_MS = 10_000;
 
 /** Settle is idempotent (the hold closes once, the ledger ref is unique), so retrying is always safe. */
-async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenUsage, progress: ProgressWriter): Promise<number> {
+async function settleWithRetry(
+  input: ReplyRunInput,
+  g: Generated,
+  usage: TokenUsage,
+  progress: ProgressWriter,
+): Promise<number> {
   const giveUpAt = Date.now() + input.config.settleRetrySeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -185,7 +212,11 @@ async function settleWithRetry(input: ReplyRunInput, g: Generated, usage: TokenU
       if (attempt === 1) await progress.flush();
       const delay = Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), MAX_RETRY_MS);
       const giveUp = Date.now() + delay > giveUpAt;
-      logEvent("chat_settle_failed", { messageId: input.assistantMessageId, attempt, giveUp, error: String(error) }, giveUp ? "error" : "warn");
+      logEvent(
+        "chat_settle_failed",
+        { messageId: input.assistantMessageId, attempt, giveUp, error: String(error) },
+        giveUp ? "error" : "warn",
+      );
       // Giving up leaves the hold active and the delivered text on the message: the sweep settles it.
       if (giveUp) throw error;
       await new Promise((r) => setTimeout(r, delay));
@@ -226,14 +257,26 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
       const final = { content: g.text, ...usage };
       progress.update(() => final);
       charged = await settleWithRetry(input, g, usage, progress);
-      logEvent("chat_reply_settled", { userId: input.userId, messageId: input.assistantMessageId, status: g.status, ...usage, charged });
+      logEvent("chat_reply_settled", {
+        userId: input.userId,
+        messageId: input.assistantMessageId,
+        status: g.status,
+        ...usage,
+        charged,
+      });
     } catch {
       g = { ...g, status: "error", error: "settle_failed" };
     } finally {
       push({ type: "done", status: g.status, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) });
       close();
     }
-    return { status: g.status, content: g.text, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) };
+    return {
+      status: g.status,
+      content: g.text,
+      usage,
+      creditsCharged: charged,
+      ...(g.error ? { error: g.error } : {}),
+    };
   })();
 
   return { events, settled, stop: () => stop.abort() };

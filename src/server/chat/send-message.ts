@@ -21,13 +21,31 @@ export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun>
       const now = Date.now();
       await tx.message.createMany({
         data: [
-          { id: userMessageId, conversationId: conversation.id, role: "user", content: input.content, status: "complete", createdAt: new Date(now) },
-          { id: assistant.id, conversationId: conversation.id, role: "assistant", content: "", status: "streaming", model: assistant.model, createdAt: new Date(now + 1) },
+          {
+            id: userMessageId,
+            conversationId: conversation.id,
+            role: "user",
+            content: input.content,
+            status: "complete",
+            createdAt: new Date(now),
+          },
+          {
+            id: assistant.id,
+            conversationId: conversation.id,
+            role: "assistant",
+            content: "",
+            status: "streaming",
+            model: assistant.model,
+            createdAt: new Date(now + 1),
+          },
         ],
       });
       await tx.conversation.update({
         where: { id: conversation.id },
-        data: conversation.title === DEFAULT_TITLE ? { title: titleFrom(input.content, deps.maxTitleChars) } : { updatedAt: new Date() },
+        data:
+          conversation.title === DEFAULT_TITLE
+            ? { title: titleFrom(input.content, deps.maxTitleChars) }
+            : { updatedAt: new Date() },
       });
       return userMessageId;
     },

@@ -54,15 +54,28 @@ export function chatHoldClosers(db: Db, config: SweepConfig): { [CHAT_REF_TYPE]:
 }
 
 /** Settles (or releases) every expired reply hold (of one user with `userId`); returns how many it closed. */
-export async function settleStaleReplies(db: Db, config: SweepConfig, opts: { userId?: string; now?: Date } = {}): Promise<number> {
+export async function settleStaleReplies(
+  db: Db,
+  config: SweepConfig,
+  opts: { userId?: string; now?: Date } = {},
+): Promise<number> {
   const now = opts.now ?? new Date();
-  const { closed } = await sweepStaleHolds(db, { now, userId: opts.userId, closers: chatHoldClosers(db, config), onlyClosers: true });
+  const { closed } = await sweepStaleHolds(db, {
+    now,
+    userId: opts.userId,
+    closers: chatHoldClosers(db, config),
+    onlyClosers: true,
+  });
   await failOrphanedReplies(db, config, { now, userId: opts.userId });
   return closed;
 }
 
 /** Replies still "streaming" long after their hold was closed elsewhere (e.g. by an operator's release). */
-export async function failOrphanedReplies(db: Db, config: SweepConfig, opts: { userId?: string; now: Date }): Promise<void> {
+export async function failOrphanedReplies(
+  db: Db,
+  config: SweepConfig,
+  opts: { userId?: string; now: Date },
+): Promise<void> {
   const now = opts.now;
   const cutoff = new Date(now.getTime() - config.holdTtlSeconds * 1000);
   await db.$executeRaw`

@@ -60,7 +60,9 @@ export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount
 
 /** The entry already written for `ref`, checked to belong to `userId`. */
 export async function findEntry(tx: Tx, userId: string, ref: LedgerRef): Promise<CreditLedger | null> {
-  const existing = await tx.creditLedger.findUnique({ where: { refType_refId: { refType: ref.refType, refId: ref.refId } } });
+  const existing = await tx.creditLedger.findUnique({
+    where: { refType_refId: { refType: ref.refType, refId: ref.refId } },
+  });
   if (existing && existing.userId !== userId) throw new LedgerRefConflictError(ref.refType, ref.refId);
   return existing;
 }

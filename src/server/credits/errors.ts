@@ -6,7 +6,11 @@ export class InsufficientCreditsError extends DomainError {
     readonly required: number,
     readonly available: number,
   ) {
-    super("insufficient_credits", `Insufficient credits: ${required} needed, ${available} available.`, "PAYMENT_REQUIRED");
+    super(
+      "insufficient_credits",
+      `Insufficient credits: ${required} needed, ${available} available.`,
+      "PAYMENT_REQUIRED",
+    );
   }
 }
 

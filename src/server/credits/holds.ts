@@ -23,7 +23,9 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
   assertCreditAmount(input.amount);
   return inTransaction(db, async (tx) => {
     const account = await lockAccount(tx, input.userId);
-    const existing = await tx.creditHold.findUnique({ where: { refType_refId: { refType: input.refType, refId: input.refId } } });
+    const existing = await tx.creditHold.findUnique({
+      where: { refType_refId: { refType: input.refType, refId: input.refId } },
+    });
     if (existing) return existing;
     assertSpendable(account, input.amount);
     await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" + ${input.amount}, "updatedAt" = now() WHERE id = ${input.userId}`;
@@ -37,13 +39,25 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
         expiresAt: new Date(Date.now() + input.ttlSeconds * 1000),
       },
     });
-    onCommit(tx, () => logEvent("hold_reserved", { userId: input.userId, holdId: hold.id, amount: input.amount, ref: `${input.refType}:${input.refId}` }));
+    onCommit(tx, () =>
+      logEvent("hold_reserved", {
+        userId: input.userId,
+        holdId: hold.id,
+        amount: input.amount,
+        ref: `${input.refType}:${input.refId}`,
+      }),
+    );
     return hold;
   });
 }
 
 /** Marks an active hold closed; returns null when it was not active (already settled/released). */
-async function closeHold(tx: Tx, holdId: string, status: "settled" | "released", settledAmount: number | null): Promise<CreditHold | null> {
+async function closeHold(
+  tx: Tx,
+  holdId: string,
+  status: "settled" | "released",
+  settledAmount: number | null,
+): Promise<CreditHold | null> {
   const rows = await tx.$queryRaw<CreditHold[]>`
     UPDATE "CreditHold"
        SET status = ${status}::"HoldStatus", "settledAmount" = ${settledAmount === null ? null : settledAmount}::int
@@ -78,7 +92,9 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
     const hold = await closeHold(tx, input.holdId, "settled", charged);
     if (!hold) {
       if (current.status === "settled") {
-        const entry = await tx.creditLedger.findUnique({ where: { refType_refId: { refType: input.refType, refId: input.refId } } });
+        const entry = await tx.creditLedger.findUnique({
+          where: { refType_refId: { refType: input.refType, refId: input.refId } },
+        });
         return { charged: current.settledAmount ?? 0, entry };
       }
       throw new HoldNotActiveError(input.holdId, current.status);

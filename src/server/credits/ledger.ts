@@ -6,7 +6,16 @@
 import type { LedgerReason } from "~/generated/prisma/client";
 import { inTransaction, type DbOrTx } from "~/server/database/transaction";
 
-import { appendEntry, assertCreditAmount, assertSpendable, findEntry, lockAccount, spendableCredits, type LedgerRef, type LedgerResult } from "./account";
+import {
+  appendEntry,
+  assertCreditAmount,
+  assertSpendable,
+  findEntry,
+  lockAccount,
+  spendableCredits,
+  type LedgerRef,
+  type LedgerResult,
+} from "./account";
 import { AccountNotFoundError } from "./errors";
 
 export interface CreditChange extends LedgerRef {
@@ -46,7 +55,10 @@ export async function spend(db: DbOrTx, input: CreditChange & { reason?: LedgerR
  * Takes back credits after money went back to the payer (refund, dispute). Unlike spend it
  * may leave the balance negative: the user then cannot spend until they top up.
  */
-export async function clawback(db: DbOrTx, input: CreditChange & { reason: "refund" | "dispute" | "adjustment" }): Promise<LedgerResult> {
+export async function clawback(
+  db: DbOrTx,
+  input: CreditChange & { reason: "refund" | "dispute" | "adjustment" },
+): Promise<LedgerResult> {
   assertCreditAmount(input.amount);
   return inTransaction(db, async (tx) => {
     const account = await lockAccount(tx, input.userId);
@@ -57,7 +69,10 @@ export async function clawback(db: DbOrTx, input: CreditChange & { reason: "refu
 }
 
 /** Operator correction with a required note; signed amount. */
-export async function adjust(db: DbOrTx, input: Omit<CreditChange, "amount"> & { amount: number; note: string }): Promise<LedgerResult> {
+export async function adjust(
+  db: DbOrTx,
+  input: Omit<CreditChange, "amount"> & { amount: number; note: string },
+): Promise<LedgerResult> {
   assertCreditAmount(Math.abs(input.amount));
   return inTransaction(db, async (tx) => {
     const account = await lockAccount(tx, input.userId);

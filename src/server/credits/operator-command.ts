@@ -27,7 +27,9 @@ export class UsageError extends DomainError {
 
 function parseAmount(raw: string | undefined, { signed }: { signed: boolean }): number {
   if (raw === undefined || !(signed ? /^[+-]?\d{1,10}$/ : /^\d{1,10}$/).test(raw)) {
-    throw new UsageError(`Amount must be a whole number${signed ? " (may start with + or -)" : ""}: ${raw ?? "(missing)"}`);
+    throw new UsageError(
+      `Amount must be a whole number${signed ? " (may start with + or -)" : ""}: ${raw ?? "(missing)"}`,
+    );
   }
   const n = Number(raw);
   if (n === 0) throw new UsageError("Amount must not be zero.");
@@ -80,7 +82,10 @@ export async function runCreditsCommand(db: DbOrTx, argv: string[], deps?: Credi
       const recent = await history(db, userId, { limit: 10 });
       return [
         `${email}: balance ${b.balance}, held ${b.held}, spendable ${b.spendable}`,
-        ...recent.items.map((e) => `  ${e.createdAt.toISOString()}  ${String(e.amount).padStart(9)}  → ${e.balanceAfter}  ${e.reason}  ${e.refType}:${e.refId}${e.note ? `  (${e.note})` : ""}`),
+        ...recent.items.map(
+          (e) =>
+            `  ${e.createdAt.toISOString()}  ${String(e.amount).padStart(9)}  → ${e.balanceAfter}  ${e.reason}  ${e.refType}:${e.refId}${e.note ? `  (${e.note})` : ""}`,
+        ),
       ];
     }
     case "grant":

@@ -49,7 +49,8 @@ export function createDbHandle(target: DbTarget): DbHandle {
   let opened: Promise<{ adapter: SqlDriverAdapterFactory; access: EmbeddedAccess }> | undefined;
   const open = async () => {
     const access = await openEmbedded(dir);
-    if (access.via === "owner") return { access, adapter: new PrismaPg({ connectionString: access.url, max: target.poolSize ?? 10 }) };
+    if (access.via === "owner")
+      return { access, adapter: new PrismaPg({ connectionString: access.url, max: target.poolSize ?? 10 }) };
     try {
       await migrate(pgliteRunner(access.pglite), await loadMigrations());
     } catch (error) {

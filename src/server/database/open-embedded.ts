@@ -40,7 +40,10 @@ function busyMessage(dir: string, owner: PgliteOwner): string {
  * this process becomes the owner and opens it. A busy owner that does not share (another
  * command, a bare `next start`) is waited for up to `waitMs`, then named in the error.
  */
-export async function openEmbedded(dir: string, opts: { command?: string; waitMs?: number } = {}): Promise<EmbeddedAccess> {
+export async function openEmbedded(
+  dir: string,
+  opts: { command?: string; waitMs?: number } = {},
+): Promise<EmbeddedAccess> {
   if (dir.includes("://")) {
     // memory:// and friends live inside this process: nobody else can open them.
     const pglite = new PGlite(dir);
@@ -75,7 +78,8 @@ export async function openEmbedded(dir: string, opts: { command?: string; waitMs
       }
     }
     const { owner } = got;
-    if (owner.port !== null && (await answers(owner.port))) return { via: "owner", url: ownerUrl(owner.port, owner.password), owner };
+    if (owner.port !== null && (await answers(owner.port)))
+      return { via: "owner", url: ownerUrl(owner.port, owner.password), owner };
     if (Date.now() >= deadline) throw new EmbeddedDatabaseBusyError(busyMessage(dir, owner));
     await new Promise((r) => setTimeout(r, 100));
   }

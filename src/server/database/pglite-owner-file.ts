@@ -55,7 +55,8 @@ export function readOwner(file: string): PgliteOwner | null {
   } catch {
     // reported below
   }
-  if (typeof parsed.pid !== "number") throw new Error(`${file} is not a PGlite owner file: remove it if no Tally process is running.`);
+  if (typeof parsed.pid !== "number")
+    throw new Error(`${file} is not a PGlite owner file: remove it if no Tally process is running.`);
   return {
     pid: parsed.pid,
     command: String(parsed.command ?? "unknown"),
@@ -113,7 +114,13 @@ function removeStale(file: string, stalePid: number): void {
  */
 export function acquireOwnership(dir: string, command = describeThisProcess()): Acquired | Refused {
   const file = ownerFileFor(dir);
-  const me: PgliteOwner = { pid: process.pid, command, port: null, password: null, startedAt: new Date().toISOString() };
+  const me: PgliteOwner = {
+    pid: process.pid,
+    command,
+    port: null,
+    password: null,
+    startedAt: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 20; attempt++) {
     if (createExclusive(file, JSON.stringify(me))) {
       const release = () => {

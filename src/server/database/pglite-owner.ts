@@ -16,7 +16,10 @@ export interface RunningOwner {
  * it over the PostgreSQL protocol on 127.0.0.1 and records port and password in the owner file, so the
  * app and every operator command reach the same instance instead of opening the files again.
  */
-export async function startPgliteOwner(dir: string, opts: { port?: number; command?: string } = {}): Promise<RunningOwner> {
+export async function startPgliteOwner(
+  dir: string,
+  opts: { port?: number; command?: string } = {},
+): Promise<RunningOwner> {
   const access = await openEmbedded(dir, { command: opts.command, waitMs: 0 });
   if (access.via === "owner") {
     throw new EmbeddedDatabaseBusyError(

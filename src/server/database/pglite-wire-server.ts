@@ -90,7 +90,10 @@ function readyStatus(tail: Buffer): string | null {
 }
 
 /** With `password`, clients must send it (cleartext, over loopback) before they reach the database. */
-export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; host?: string; password?: string } = {}): Promise<PgliteWireServer> {
+export async function servePgliteOverTcp(
+  pglite: PGlite,
+  opts: { port?: number; host?: string; password?: string } = {},
+): Promise<PgliteWireServer> {
   await pglite.waitReady;
   const turns = new SessionTurns();
   const sockets = new Set<Socket>();
@@ -137,7 +140,10 @@ export async function servePgliteOverTcp(pglite: PGlite, opts: { port?: number; 
     let startup: Uint8Array | undefined;
     // Messages of one connection run strictly in order.
     const enqueue = (message: Uint8Array) => {
-      chains.set(socket, (chains.get(socket) ?? Promise.resolve()).then(() => handle(conn, message)).catch(() => void socket.destroy()));
+      chains.set(
+        socket,
+        (chains.get(socket) ?? Promise.resolve()).then(() => handle(conn, message)).catch(() => void socket.destroy()),
+      );
     };
 
     socket.on("data", (data: Buffer) => {

@@ -22,7 +22,11 @@ export function contentSecurityPolicy({ dev, nonce, stripeOrigins = [] }) {
   const formTargets = ["'self'", STRIPE_CHECKOUT_ORIGIN, ...stripeOrigins];
   const directives = {
     "default-src": ["'self'"],
-    "script-src": ["'self'", ...(nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : []), ...(dev ? ["'unsafe-eval'"] : [])],
+    "script-src": [
+      "'self'",
+      ...(nonce ? [`'nonce-${nonce}'`, "'strict-dynamic'"] : []),
+      ...(dev ? ["'unsafe-eval'"] : []),
+    ],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],

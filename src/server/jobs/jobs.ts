@@ -40,7 +40,10 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
   async "sweep-holds"(deps) {
     const now = new Date();
     // Chat replies are settled from what they delivered, never released for nothing.
-    const { closed: replies, released: others } = await sweepStaleHolds(deps.db, { now, closers: chatHoldClosers(deps.db, deps.chat) });
+    const { closed: replies, released: others } = await sweepStaleHolds(deps.db, {
+      now,
+      closers: chatHoldClosers(deps.db, deps.chat),
+    });
     await failOrphanedReplies(deps.db, deps.chat, { now });
     if (replies + others > 0) logEvent("stale_holds_closed", { replies, others });
     return { replies, others };
@@ -64,7 +67,8 @@ export async function runJob(deps: JobDeps, job: JobName, opts: { minIntervalMs?
 /** The operator's `npm run credits -- release-stale-holds`: the same sweep, under the same lease. */
 export async function sweepStaleHoldsNow(deps: JobDeps): Promise<string> {
   const outcome = await runJob(deps, "sweep-holds");
-  if (outcome.status === "skipped") return `Skipped: another instance is sweeping (${outcome.reason}); try again in a minute.`;
+  if (outcome.status === "skipped")
+    return `Skipped: another instance is sweeping (${outcome.reason}); try again in a minute.`;
   const { replies = 0, others = 0 } = outcome.result;
   return `Settled ${replies} stale chat repl${replies === 1 ? "y" : "ies"} from what they delivered; released ${others} other stale hold(s).`;
 }

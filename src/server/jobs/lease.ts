@@ -37,7 +37,12 @@ async function whyNot(db: Db, name: string): Promise<"leased" | "ran_recently"> 
 }
 
 /** Runs `work` if this caller gets the job's lease; otherwise answers "skipped" without running it. */
-export async function runExclusive<T>(db: Db, name: string, opts: LeaseOptions, work: () => Promise<T>): Promise<LeaseOutcome<T>> {
+export async function runExclusive<T>(
+  db: Db,
+  name: string,
+  opts: LeaseOptions,
+  work: () => Promise<T>,
+): Promise<LeaseOutcome<T>> {
   const holder = randomUUID();
   if (!(await acquire(db, name, holder, opts))) return { status: "skipped", reason: await whyNot(db, name) };
   let finished = false;
@@ -50,6 +55,8 @@ export async function runExclusive<T>(db: Db, name: string, opts: LeaseOptions, 
     // If this write fails too, the lease simply runs out at leasedUntil.
     await db.jobLease
       .updateMany({ where: { name, holder }, data: { leasedUntil: now, ...(finished ? { lastFinishedAt: now } : {}) } })
-      .catch((error: unknown) => logEvent("job_lease_return_failed", { job: name, error: String((error as Error)?.message ?? error) }, "warn"));
+      .catch((error: unknown) =>
+        logEvent("job_lease_return_failed", { job: name, error: String((error as Error)?.message ?? error) }, "warn"),
+      );
   }
 }

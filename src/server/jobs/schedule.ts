@@ -27,7 +27,9 @@ export function startJobSchedule(deps: JobDeps, intervalsMs: JobIntervals): JobS
       running = true;
       const run: Promise<void> = runJob(deps, job, { minIntervalMs: every / 2 })
         .then(() => undefined)
-        .catch((error: unknown) => logEvent("job_failed", { job, error: String((error as Error)?.message ?? error) }, "warn"))
+        .catch((error: unknown) =>
+          logEvent("job_failed", { job, error: String((error as Error)?.message ?? error) }, "warn"),
+        )
         .finally(() => {
           running = false;
           inProgress.delete(run);

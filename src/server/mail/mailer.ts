@@ -9,7 +9,9 @@ import { logEvent } from "~/server/log";
 import { deliverDue, onMailQueued } from "./outbox";
 import { appMailTransport } from "./transport";
 
-const globalForMailer = globalThis as unknown as { tallyMailer?: { timer: NodeJS.Timeout; running: boolean; again: boolean } };
+const globalForMailer = globalThis as unknown as {
+  tallyMailer?: { timer: NodeJS.Timeout; running: boolean; again: boolean };
+};
 
 function runOnce(): void {
   const state = globalForMailer.tallyMailer;
@@ -36,7 +38,8 @@ function runOnce(): void {
 
 export function startMailer(intervalMs = 30_000): void {
   if (globalForMailer.tallyMailer) return;
-  if (!appMailTransport()) logEvent("mail_not_configured", { hint: "set SMTP_URL; messages wait in the outbox" }, "warn");
+  if (!appMailTransport())
+    logEvent("mail_not_configured", { hint: "set SMTP_URL; messages wait in the outbox" }, "warn");
   const timer = setInterval(runOnce, intervalMs);
   timer.unref();
   globalForMailer.tallyMailer = { timer, running: false, again: false };

@@ -34,7 +34,9 @@ export function onMailQueued(handler: Wake | null): void {
 }
 
 export async function enqueueMail(tx: Tx, mail: NewMail): Promise<void> {
-  await tx.mailOutbox.create({ data: { to: mail.to, template: mail.template, locale: mail.locale, params: { ...mail.params } } });
+  await tx.mailOutbox.create({
+    data: { to: mail.to, template: mail.template, locale: mail.locale, params: { ...mail.params } },
+  });
   onCommit(tx, () => globalForOutbox.tallyMailWake?.());
 }
 
@@ -53,7 +55,11 @@ interface Claimed {
 }
 
 /** Sends every due message (up to `batch`); returns how many were sent. Safe to run concurrently and on many instances. */
-export async function deliverDue(db: Db, transport: MailTransport, { now = new Date(), batch = 20 } = {}): Promise<number> {
+export async function deliverDue(
+  db: Db,
+  transport: MailTransport,
+  { now = new Date(), batch = 20 } = {},
+): Promise<number> {
   const claimUntil = new Date(now.getTime() + CLAIM_MS);
   const claimed = await db.$queryRaw<Claimed[]>`
     UPDATE "MailOutbox" SET "nextAttemptAt" = ${claimUntil}, attempts = attempts + 1
@@ -64,10 +70,14 @@ export async function deliverDue(db: Db, transport: MailTransport, { now = new D
   let sent = 0;
   for (const mail of claimed) {
     try {
-      if (!(MAIL_TEMPLATES as readonly string[]).includes(mail.template)) throw new Error(`unknown template ${mail.template}`);
+      if (!(MAIL_TEMPLATES as readonly string[]).includes(mail.template))
+        throw new Error(`unknown template ${mail.template}`);
       const rendered = await renderMail(mail.template as MailTemplate, mail.locale, mail.params as MailParams);
       await transport.send({ to: mail.to, ...rendered });
-      await db.mailOutbox.update({ where: { id: mail.id }, data: { status: "sent", sentAt: new Date(), params: Prisma.DbNull, lastError: null } });
+      await db.mailOutbox.update({
+        where: { id: mail.id },
+        data: { status: "sent", sentAt: new Date(), params: Prisma.DbNull, lastError: null },
+      });
       logEvent("mail_sent", { mailId: mail.id, template: mail.template, attempt: mail.attempts });
       sent++;
     } catch (error) {
@@ -79,7 +89,11 @@ export async function deliverDue(db: Db, transport: MailTransport, { now = new D
           ? { status: "failed", params: Prisma.DbNull, lastError: reason }
           : { nextAttemptAt: new Date(now.getTime() + retryDelayMs(mail.attempts)), lastError: reason },
       });
-      logEvent(giveUp ? "mail_failed" : "mail_retry", { mailId: mail.id, template: mail.template, attempt: mail.attempts }, "warn");
+      logEvent(
+        giveUp ? "mail_failed" : "mail_retry",
+        { mailId: mail.id, template: mail.template, attempt: mail.attempts },
+        "warn",
+      );
     }
   }
   return sent;

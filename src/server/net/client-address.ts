@@ -18,7 +18,8 @@ export const PEER_ADDRESS_HEADER = "x-tally-peer-address";
 export const PLATFORM_HEADERS = ["cf-connecting-ip", "x-real-ip", "x-vercel-forwarded-for", "fly-client-ip"] as const;
 export type PlatformHeader = (typeof PLATFORM_HEADERS)[number];
 
-export type AddressSource = { kind: "direct" } | { kind: "proxies"; hops: number } | { kind: "header"; header: PlatformHeader };
+export type AddressSource =
+  { kind: "direct" } | { kind: "proxies"; hops: number } | { kind: "header"; header: PlatformHeader };
 
 export const UNKNOWN_ADDRESS = "unknown";
 const MAX_HEADER_LENGTH = 2048;
@@ -39,7 +40,8 @@ export function addressKey(raw: string | null | undefined): string | null {
   if (!raw) return null;
   let value = raw.trim();
   if (value.length > 64) return null;
-  if (value.startsWith("[") && value.includes("]")) value = value.slice(1, value.indexOf("]")); // "[v6]:port"
+  if (value.startsWith("[") && value.includes("]"))
+    value = value.slice(1, value.indexOf("]")); // "[v6]:port"
   else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(value)) value = value.slice(0, value.indexOf(":")); // "v4:port"
   const zone = value.indexOf("%");
   if (zone >= 0) value = value.slice(0, zone);
@@ -59,7 +61,8 @@ function ipv6Prefix64(address: string): string {
   const [head = "", tail] = text.split("::");
   const left = head ? head.split(":") : [];
   const right = tail !== undefined && tail !== "" ? tail.split(":") : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  const groups =
+    tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
   return groups
     .slice(0, 4)
     .map((g) => parseInt(g || "0", 16).toString(16))
@@ -69,11 +72,18 @@ function ipv6Prefix64(address: string): string {
 function forwardedEntries(headers: Headers): string[] {
   const raw = headers.get("x-forwarded-for");
   if (!raw || raw.length > MAX_HEADER_LENGTH) return [];
-  return raw.split(",").map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The rate-limit key for the client that sent `headers`. */
-export function clientAddress(headers: Headers, source: AddressSource = configuredSource(), stamped: boolean = peerAddressStamped()): string {
+export function clientAddress(
+  headers: Headers,
+  source: AddressSource = configuredSource(),
+  stamped: boolean = peerAddressStamped(),
+): string {
   let candidate: string | null | undefined;
   if (source.kind === "header") {
     candidate = headers.get(source.header)?.split(",")[0];

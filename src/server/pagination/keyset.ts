@@ -27,7 +27,9 @@ export function decodeCursor(cursor: string, maxIdLength: number): Keyed | null 
 export function keysetQuery(cursor: string | undefined, limit: number, maxIdLength: number) {
   const after = cursor ? decodeCursor(cursor, maxIdLength) : null;
   return {
-    where: after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+    where: after
+      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+      : {},
     orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }],
     take: limit + 1,
   };

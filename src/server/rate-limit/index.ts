@@ -15,7 +15,11 @@ export const RULES = {
   signinPerIp: { name: "signin-ip", ...env.RATE_LIMIT_SIGNIN_PER_IP },
   signupPerIp: { name: "signup-ip", ...env.RATE_LIMIT_SIGNUP_PER_IP },
   accountMailPerSubject: { name: "account-mail", ...env.RATE_LIMIT_ACCOUNT_MAIL },
-  accountMailPerIp: { name: "account-mail-ip", limit: env.RATE_LIMIT_ACCOUNT_MAIL.limit * 5, windowSeconds: env.RATE_LIMIT_ACCOUNT_MAIL.windowSeconds },
+  accountMailPerIp: {
+    name: "account-mail-ip",
+    limit: env.RATE_LIMIT_ACCOUNT_MAIL.limit * 5,
+    windowSeconds: env.RATE_LIMIT_ACCOUNT_MAIL.windowSeconds,
+  },
   chatPerUser: { name: "chat-user", ...env.RATE_LIMIT_CHAT_PER_USER },
   checkoutPerUser: { name: "checkout-user", ...env.RATE_LIMIT_CHECKOUT_PER_USER },
 } satisfies Record<string, RateLimitRule>;
@@ -47,7 +51,11 @@ export function rateLimitStoreFor(database: Db): RateLimitStore {
 }
 
 /** Counts one hit; returns the count in the window so far, or throws RateLimitedError when over. */
-export function limit(rule: RateLimitRule, subject: string, store: RateLimitStore = appRateLimitStore()): Promise<number> {
+export function limit(
+  rule: RateLimitRule,
+  subject: string,
+  store: RateLimitStore = appRateLimitStore(),
+): Promise<number> {
   return consume(store, rule, subject);
 }
 

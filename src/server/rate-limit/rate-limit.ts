@@ -19,7 +19,12 @@ export class RateLimitedError extends DomainError {
 }
 
 /** Counts one attempt against `rule` for `subject` and returns the count; over the limit → RateLimitedError with Retry-After. */
-export async function consume(store: RateLimitStore, rule: RateLimitRule, subject: string, now = Date.now()): Promise<number> {
+export async function consume(
+  store: RateLimitStore,
+  rule: RateLimitRule,
+  subject: string,
+  now = Date.now(),
+): Promise<number> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
   const count = await store.hit(`${rule.name}:${subject}`, windowStart, rule.windowSeconds);

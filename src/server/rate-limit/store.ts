@@ -32,7 +32,11 @@ export function redisStore(redis: Redis): RateLimitStore {
   return {
     async hit(key, windowStart, windowSeconds) {
       const redisKey = `tally:rl:${key}:${windowStart.getTime()}`;
-      const [[, count]] = (await redis.multi().incr(redisKey).pexpire(redisKey, windowSeconds * 1000 + 1000).exec()) as [[unknown, number]];
+      const [[, count]] = (await redis
+        .multi()
+        .incr(redisKey)
+        .pexpire(redisKey, windowSeconds * 1000 + 1000)
+        .exec()) as [[unknown, number]];
       return count;
     },
   };

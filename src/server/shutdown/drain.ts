@@ -57,7 +57,9 @@ export function createDrain(): Drain {
     repliesSeen = replies.size;
     requestsSeen = requests.size;
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<"grace_over">((resolve) => (timer = setTimeout(() => resolve("grace_over"), graceMs)));
+    const graceOver = new Promise<"grace_over">(
+      (resolve) => (timer = setTimeout(() => resolve("grace_over"), graceMs)),
+    );
     // Work admitted just before draining began (a message still reserving its credits) can
     // still register a reply: loop until nothing is left.
     let inGrace = true;

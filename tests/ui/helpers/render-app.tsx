@@ -18,21 +18,33 @@ afterEach(() => cleanup());
 type RouterName = keyof RouterOutputs & string;
 /** "billing.products", "chat.send", …: every procedure the app's router has. */
 export type ProcedurePath = { [R in RouterName]: `${R}.${keyof RouterOutputs[R] & string}` }[RouterName];
-type At<Tree, P extends string> = P extends `${infer R}.${infer Q}` ? (R extends keyof Tree ? (Q extends keyof Tree[R] ? Tree[R][Q] : never) : never) : never;
+type At<Tree, P extends string> = P extends `${infer R}.${infer Q}`
+  ? R extends keyof Tree
+    ? Q extends keyof Tree[R]
+      ? Tree[R][Q]
+      : never
+    : never
+  : never;
 
 /**
  * A fake for each procedure a test needs, typed from the router: its input is the procedure's
  * input and it must answer the procedure's output (or a promise of it, or throw), so a router
  * change that the UI would feel breaks the fake at compile time.
  */
-export type Handlers = { [P in ProcedurePath]?: (input: At<RouterInputs, P>) => At<RouterOutputs, P> | Promise<At<RouterOutputs, P>> };
+export type Handlers = {
+  [P in ProcedurePath]?: (input: At<RouterInputs, P>) => At<RouterOutputs, P> | Promise<At<RouterOutputs, P>>;
+};
 export interface Call {
   path: string;
   input: unknown;
 }
 
 /** A tRPC error as the client sees it after the server's error formatter. */
-export function trpcError(code: string, httpStatus: number, extra: Record<string, unknown> = {}): TRPCClientError<AppRouter> {
+export function trpcError(
+  code: string,
+  httpStatus: number,
+  extra: Record<string, unknown> = {},
+): TRPCClientError<AppRouter> {
   return new TRPCClientError(code, {
     result: { error: { message: code, code: -32000, data: { code, httpStatus, path: "x", ...extra } } },
   } as never);
@@ -64,7 +76,12 @@ export async function loadMessages(locale: Locale) {
 
 export function renderApp(
   ui: ReactElement,
-  { handlers = {}, locale = "en", messages = en, queryClient = createQueryClient() }: { handlers?: Handlers; locale?: Locale; messages?: typeof en; queryClient?: QueryClient } = {},
+  {
+    handlers = {},
+    locale = "en",
+    messages = en,
+    queryClient = createQueryClient(),
+  }: { handlers?: Handlers; locale?: Locale; messages?: typeof en; queryClient?: QueryClient } = {},
 ) {
   const calls: Call[] = [];
   const client = api.createClient({ links: [fakeLink(handlers, calls)] });

@@ -46,6 +46,9 @@ function luminance([r, g, b]: Rgb): number {
 
 /** WCAG contrast ratio of two Tailwind colours by name ("gray-700", "white"). */
 export function contrast(foreground: string, background: string): number {
-  const [hi, lo] = [luminance(linearRgb(foreground)), luminance(linearRgb(background))].sort((x, y) => y - x) as [number, number];
+  const [hi, lo] = [luminance(linearRgb(foreground)), luminance(linearRgb(background))].sort((x, y) => y - x) as [
+    number,
+    number,
+  ];
   return (hi + 0.05) / (lo + 0.05);
 }

@@ -51,7 +51,9 @@ pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem;border-radius:6px}ifram
 </head><body>${body}</body></html>`;
 }
 
-export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: number; host?: string } = {}): Promise<MailCatcher> {
+export async function startMailCatcher(
+  opts: { smtpPort?: number; httpPort?: number; host?: string } = {},
+): Promise<MailCatcher> {
   const host = opts.host ?? "127.0.0.1";
   const inbox: CaughtMessage[] = [];
   let counter = 0;
@@ -106,8 +108,15 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
     const one = /^\/messages\/(\d+)$/.exec(url.pathname);
     if (one) {
       const m = inbox.find((x) => x.id === one[1]);
-      if (!m) return send(404, "text/html; charset=utf-8", page("Not found", "<p>No such message. <a href=\"/\">Inbox</a></p>"));
-      const links = m.links.map((l) => `<li><a data-testid="mail-link" href="${escapeHtml(l)}">${escapeHtml(l)}</a></li>`).join("");
+      if (!m)
+        return send(
+          404,
+          "text/html; charset=utf-8",
+          page("Not found", '<p>No such message. <a href="/">Inbox</a></p>'),
+        );
+      const links = m.links
+        .map((l) => `<li><a data-testid="mail-link" href="${escapeHtml(l)}">${escapeHtml(l)}</a></li>`)
+        .join("");
       return send(
         200,
         "text/html; charset=utf-8",
@@ -122,13 +131,19 @@ ${m.html ? `<h2>HTML</h2><iframe sandbox="" srcdoc="${escapeHtml(m.html)}" title
     }
     if (url.pathname === "/") {
       const rows = inbox
-        .map((m) => `<tr><td>${escapeHtml(m.to.join(", "))}</td><td><a data-testid="mail-row" href="/messages/${m.id}">${escapeHtml(m.subject)}</a></td><td>${escapeHtml(m.receivedAt)}</td></tr>`)
+        .map(
+          (m) =>
+            `<tr><td>${escapeHtml(m.to.join(", "))}</td><td><a data-testid="mail-row" href="/messages/${m.id}">${escapeHtml(m.subject)}</a></td><td>${escapeHtml(m.receivedAt)}</td></tr>`,
+        )
         .join("");
       return send(
         200,
         "text/html; charset=utf-8",
-        page("Tally test inbox", `<h1>Tally test inbox</h1><p>Every message the app sends locally lands here; nothing leaves this machine.</p>
-<table><thead><tr><th>To</th><th>Subject</th><th>Received</th></tr></thead><tbody>${rows || '<tr><td colspan="3">No mail yet.</td></tr>'}</tbody></table>`),
+        page(
+          "Tally test inbox",
+          `<h1>Tally test inbox</h1><p>Every message the app sends locally lands here; nothing leaves this machine.</p>
+<table><thead><tr><th>To</th><th>Subject</th><th>Received</th></tr></thead><tbody>${rows || '<tr><td colspan="3">No mail yet.</td></tr>'}</tbody></table>`,
+        ),
       );
     }
     return send(404, "text/plain", "not found");

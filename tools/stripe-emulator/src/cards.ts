@@ -10,7 +10,13 @@ const TEST_CARDS: Record<string, CardResult> = {
   "4000056655665556": { ok: true, brand: "visa", last4: "5556" },
   "5555555555554444": { ok: true, brand: "mastercard", last4: "4444" },
   "378282246310005": { ok: true, brand: "amex", last4: "0005" },
-  "4000000000000002": { ok: false, code: "card_declined", declineCode: "generic_decline", message: DECLINED, field: "cardNumber" },
+  "4000000000000002": {
+    ok: false,
+    code: "card_declined",
+    declineCode: "generic_decline",
+    message: DECLINED,
+    field: "cardNumber",
+  },
   "4000000000009995": {
     ok: false,
     code: "card_declined",
@@ -18,9 +24,20 @@ const TEST_CARDS: Record<string, CardResult> = {
     message: "Your card has insufficient funds.",
     field: "cardNumber",
   },
-  "4000000000009987": { ok: false, code: "card_declined", declineCode: "lost_card", message: DECLINED, field: "cardNumber" },
+  "4000000000009987": {
+    ok: false,
+    code: "card_declined",
+    declineCode: "lost_card",
+    message: DECLINED,
+    field: "cardNumber",
+  },
   "4000000000000069": { ok: false, code: "expired_card", message: "Your card has expired.", field: "cardExpiry" },
-  "4000000000000127": { ok: false, code: "incorrect_cvc", message: "Your card's security code is incorrect.", field: "cardCvc" },
+  "4000000000000127": {
+    ok: false,
+    code: "incorrect_cvc",
+    message: "Your card's security code is incorrect.",
+    field: "cardCvc",
+  },
   "4000000000000119": {
     ok: false,
     code: "processing_error",
@@ -40,10 +57,14 @@ function luhnValid(digits: string): boolean {
 }
 
 /** Field-level problems shown inline before any charge is attempted, like Stripe Elements. */
-export function validateCardFields(fields: { number: string; expiry: string; cvc: string }, now = new Date()): Partial<Record<"cardNumber" | "cardExpiry" | "cardCvc", string>> {
+export function validateCardFields(
+  fields: { number: string; expiry: string; cvc: string },
+  now = new Date(),
+): Partial<Record<"cardNumber" | "cardExpiry" | "cardCvc", string>> {
   const errors: Partial<Record<"cardNumber" | "cardExpiry" | "cardCvc", string>> = {};
   const digits = fields.number.replace(/[\s-]/g, "");
-  if (digits === "" || (/^\d+$/.test(digits) && digits.length < 13)) errors.cardNumber = "Your card number is incomplete.";
+  if (digits === "" || (/^\d+$/.test(digits) && digits.length < 13))
+    errors.cardNumber = "Your card number is incomplete.";
   else if (!/^\d{13,19}$/.test(digits) || !luhnValid(digits)) errors.cardNumber = "Your card number is invalid.";
 
   const expiry = /^(\d{1,2})\s*\/?\s*(\d{2}|\d{4})$/.exec(fields.expiry.trim());
@@ -73,7 +94,8 @@ export function chargeCard(number: string): CardResult {
     ok: false,
     code: "card_declined",
     declineCode: "test_mode_live_card",
-    message: "Your card was declined. Your request was in test mode, but used a non test (live) card. For a list of valid test cards, visit: https://stripe.com/docs/testing.",
+    message:
+      "Your card was declined. Your request was in test mode, but used a non test (live) card. For a list of valid test cards, visit: https://stripe.com/docs/testing.",
     field: "cardNumber",
   };
 }

@@ -29,7 +29,10 @@ export function emitEvent(
     object: "event",
     api_version: API_VERSION,
     created: nowSeconds(),
-    data: { object: present(ctx, object) as object, ...(options.previous ? { previous_attributes: options.previous } : {}) },
+    data: {
+      object: present(ctx, object) as object,
+      ...(options.previous ? { previous_attributes: options.previous } : {}),
+    },
     livemode: false,
     pending_webhooks: ctx.webhooks.enabled ? 1 : 0,
     request: options.request ?? NO_REQUEST,

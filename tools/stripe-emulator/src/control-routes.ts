@@ -19,12 +19,21 @@ async function afterDeliveries(ctx: EmulatorContext, reply: Reply): Promise<Repl
 }
 
 const payBody = z
-  .object({ card: z.string().optional(), email: z.string().optional(), name: z.string().optional(), delayed: z.boolean().optional() })
+  .object({
+    card: z.string().optional(),
+    email: z.string().optional(),
+    name: z.string().optional(),
+    delayed: z.boolean().optional(),
+  })
   .strict();
 const asyncBody = z.object({ succeeded: z.boolean() }).strict();
-const disputeBody = z.object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).optional() }).strict();
+const disputeBody = z
+  .object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).optional() })
+  .strict();
 const closeDisputeBody = z.object({ status: z.enum(["won", "lost"]) }).strict();
-const redeliverBody = z.object({ times: z.number().int().min(1).max(100).optional(), concurrent: z.boolean().optional() }).strict();
+const redeliverBody = z
+  .object({ times: z.number().int().min(1).max(100).optional(), concurrent: z.boolean().optional() })
+  .strict();
 const deliverManyBody = z
   .object({
     ids: z.array(z.string().min(1)).min(1).max(200),
@@ -39,8 +48,15 @@ function findEvent(ctx: EmulatorContext, id: string): StripeEvent {
   return event;
 }
 
-async function deliverAll(ctx: EmulatorContext, events: StripeEvent[], concurrent: boolean): Promise<{ id: string; status: number | null }[]> {
-  if (!ctx.webhooks.enabled) throw stripeErrors.invalid("No webhook URL is configured (start the emulator with webhookUrl / STRIPE_WEBHOOK_URL).");
+async function deliverAll(
+  ctx: EmulatorContext,
+  events: StripeEvent[],
+  concurrent: boolean,
+): Promise<{ id: string; status: number | null }[]> {
+  if (!ctx.webhooks.enabled)
+    throw stripeErrors.invalid(
+      "No webhook URL is configured (start the emulator with webhookUrl / STRIPE_WEBHOOK_URL).",
+    );
   if (concurrent) {
     const statuses = await Promise.all(events.map((event) => ctx.webhooks.deliverNow(event)));
     return events.map((event, i) => ({ id: event.id, status: statuses[i] ?? null }));
@@ -63,7 +79,11 @@ export const controlRoutes = [
   route("control", "GET", "/_emulator/health", () => ok({ ok: true })),
   route("control", "POST", "/_emulator/checkout/sessions/:id/pay", (ctx, req) => {
     const body = parseParams(payBody, req.body);
-    const result = paySession(ctx, findSession(ctx, req.params.id), { email: "buyer@example.com", name: "Test Buyer", ...body });
+    const result = paySession(ctx, findSession(ctx, req.params.id), {
+      email: "buyer@example.com",
+      name: "Test Buyer",
+      ...body,
+    });
     if (result.ok) return afterDeliveries(ctx, ok(result.session));
     const error = stripeErrors.card(result.error.code, result.error.message, result.error.declineCode);
     return { status: error.status, json: { error: error.body } };
@@ -90,18 +110,26 @@ export const controlRoutes = [
   route("control", "POST", "/_emulator/events/deliver", async (ctx, req) => {
     const body = parseParams(deliverManyBody, req.body);
     const events = body.ids.map((id) => findEvent(ctx, id));
-    const ordered = body.order === "reverse" ? [...events].reverse() : body.order === "shuffle" ? shuffle(events) : events;
+    const ordered =
+      body.order === "reverse" ? [...events].reverse() : body.order === "shuffle" ? shuffle(events) : events;
     return ok({ results: await deliverAll(ctx, ordered, body.concurrent ?? false) });
   }),
   route("control", "POST", "/_emulator/events/:id/deliver", async (ctx, req) => {
     const body = parseParams(redeliverBody, req.body);
     const event = findEvent(ctx, req.params.id ?? "");
-    const results = await deliverAll(ctx, Array.from({ length: body.times ?? 1 }, () => event), body.concurrent ?? false);
+    const results = await deliverAll(
+      ctx,
+      Array.from({ length: body.times ?? 1 }, () => event),
+      body.concurrent ?? false,
+    );
     return ok({ statuses: results.map((r) => r.status) });
   }),
   route("control", "GET", "/_emulator/deliveries", (ctx, req) => {
     const eventId = typeof req.query.event === "string" ? req.query.event : undefined;
-    return ok({ data: ctx.store.state.deliveries.filter((d) => !eventId || d.eventId === eventId), active: ctx.webhooks.active });
+    return ok({
+      data: ctx.store.state.deliveries.filter((d) => !eventId || d.eventId === eventId),
+      active: ctx.webhooks.active,
+    });
   }),
   route("control", "POST", "/_emulator/reset", (ctx) => {
     ctx.store.reset();

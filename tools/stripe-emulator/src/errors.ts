@@ -23,12 +23,18 @@ const invalid = (message: string, extra: Partial<StripeErrorBody> = {}, status =
 export const stripeErrors = {
   invalid,
   missingParam: (param: string) => invalid(`Missing required param: ${param}.`, { code: "parameter_missing", param }),
-  unknownParam: (param: string) => invalid(`Received unknown parameter: ${param}`, { code: "parameter_unknown", param }),
-  invalidParam: (param: string, message: string, code?: string) => invalid(message, { param, ...(code ? { code } : {}) }),
+  unknownParam: (param: string) =>
+    invalid(`Received unknown parameter: ${param}`, { code: "parameter_unknown", param }),
+  invalidParam: (param: string, message: string, code?: string) =>
+    invalid(message, { param, ...(code ? { code } : {}) }),
   noSuch: (kind: string, id: string, param?: string) =>
     invalid(`No such ${kind}: '${id}'`, { code: "resource_missing", ...(param ? { param } : {}) }, param ? 400 : 404),
   unrecognizedUrl: (method: string, path: string) =>
-    invalid(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {}, 404),
+    invalid(
+      `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+      {},
+      404,
+    ),
   noApiKey: () =>
     invalid(
       "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
@@ -36,7 +42,11 @@ export const stripeErrors = {
       401,
     ),
   badApiKey: (key: string) =>
-    invalid(`Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`, { code: "api_key_invalid" }, 401),
+    invalid(
+      `Invalid API Key provided: ${key.slice(0, 8)}${"*".repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`,
+      { code: "api_key_invalid" },
+      401,
+    ),
   idempotencyMismatch: (key: string) =>
     new StripeHttpError(400, {
       type: "idempotency_error",

@@ -12,14 +12,20 @@ export function expandSession(ctx: EmulatorContext, session: CheckoutSession, ex
   const out: Record<string, unknown> = { ...session };
   const { state } = ctx.store;
   if (expand.includes("line_items")) {
-    out.line_items = listObject(`/v1/checkout/sessions/${session.id}/line_items`, state.lineItems[session.id] ?? [], false);
+    out.line_items = listObject(
+      `/v1/checkout/sessions/${session.id}/line_items`,
+      state.lineItems[session.id] ?? [],
+      false,
+    );
   }
-  if (expand.includes("customer") && session.customer) out.customer = state.customers[session.customer] ?? session.customer;
+  if (expand.includes("customer") && session.customer)
+    out.customer = state.customers[session.customer] ?? session.customer;
   const wantsIntent = expand.includes("payment_intent") || expand.includes("payment_intent.latest_charge");
   const intent = session.payment_intent ? state.paymentIntents[session.payment_intent] : undefined;
   if (wantsIntent && intent) {
     const charge = intent.latest_charge ? state.charges[intent.latest_charge] : undefined;
-    out.payment_intent = expand.includes("payment_intent.latest_charge") && charge ? { ...intent, latest_charge: charge } : intent;
+    out.payment_intent =
+      expand.includes("payment_intent.latest_charge") && charge ? { ...intent, latest_charge: charge } : intent;
   }
   return out;
 }
@@ -27,6 +33,10 @@ export function expandSession(ctx: EmulatorContext, session: CheckoutSession, ex
 /** List endpoints take `expand[]=data.x`. */
 export function expandForList(expand: string[] = []): string[] {
   const bad = expand.find((path) => !path.startsWith("data."));
-  if (bad) throw stripeErrors.invalidParam("expand", `This property cannot be expanded (${bad}). List expansions start with "data.".`);
+  if (bad)
+    throw stripeErrors.invalidParam(
+      "expand",
+      `This property cannot be expanded (${bad}). List expansions start with "data.".`,
+    );
   return expand.map((path) => path.slice("data.".length));
 }

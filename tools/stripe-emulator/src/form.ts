@@ -49,7 +49,10 @@ function insert(root: FormObject, rawKey: string, value: string): void {
       node[segment] = child;
       node = child;
     } else if (typeof existing === "string") {
-      throw new FormParseError(`Invalid ${rawKey}: ${segments.slice(0, i + 1).join(".")} was also sent as a string`, rawKey);
+      throw new FormParseError(
+        `Invalid ${rawKey}: ${segments.slice(0, i + 1).join(".")} was also sent as a string`,
+        rawKey,
+      );
     } else {
       node = existing as FormObject;
     }

@@ -9,7 +9,10 @@ export interface FormState {
 }
 
 export const escapeHtml = (value: unknown) =>
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
 
 export function formatAmount(amount: number, currency: string): string {
   const format = new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() });
@@ -62,7 +65,12 @@ function cardFields(state: FormState): string {
 ${errors.map((name) => `<div class="field-error" id="${name}-error" role="alert">${escapeHtml(state.errors[name])}</div>`).join("")}</div>`;
 }
 
-export function checkoutPage(session: CheckoutSession, items: LineItem[], businessName: string, state: FormState): string {
+export function checkoutPage(
+  session: CheckoutSession,
+  items: LineItem[],
+  businessName: string,
+  state: FormState,
+): string {
   const total = formatAmount(session.amount_total ?? 0, session.currency ?? "usd");
   const delayed = state.values.paymentMethod === "delayed";
   const back = session.cancel_url

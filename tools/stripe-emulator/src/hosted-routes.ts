@@ -7,7 +7,8 @@ import type { CheckoutSession } from "./objects";
 import { expireIfDue, paySession } from "./payments";
 import { route, type Reply } from "./router";
 
-export const successUrlFor = (session: CheckoutSession) => session.success_url?.replaceAll("{CHECKOUT_SESSION_ID}", session.id) ?? null;
+export const successUrlFor = (session: CheckoutSession) =>
+  session.success_url?.replaceAll("{CHECKOUT_SESSION_ID}", session.id) ?? null;
 
 const formFields = z.object({
   email: z.string().default(""),
@@ -27,7 +28,9 @@ function inactivePage(ctx: EmulatorContext, session: CheckoutSession): Reply {
       200,
       statusPage(
         "Payment complete",
-        session.payment_status === "paid" ? "This checkout session is already paid." : "Your payment is processing. You will be notified when it settles.",
+        session.payment_status === "paid"
+          ? "This checkout session is already paid."
+          : "Your payment is processing. You will be notified when it settles.",
         success ? { href: success, label: `Return to ${ctx.businessName}` } : undefined,
       ),
     );
@@ -47,7 +50,8 @@ function lookup(ctx: EmulatorContext, id: string | undefined): CheckoutSession |
   return session ? expireIfDue(ctx, session) : null;
 }
 
-const notFound = () => html(404, statusPage("Checkout session not found", "Something went wrong: this payment link is not valid."));
+const notFound = () =>
+  html(404, statusPage("Checkout session not found", "Something went wrong: this payment link is not valid."));
 
 function render(ctx: EmulatorContext, session: CheckoutSession, state: FormState, status = 200): Reply {
   return html(status, checkoutPage(session, ctx.store.state.lineItems[session.id] ?? [], ctx.businessName, state));

@@ -13,7 +13,10 @@ export function checkIdempotency(store: Store, key: string, fingerprint: string)
   const saved = store.state.idempotency[key];
   if (!saved) return { kind: "new" };
   if (saved.fingerprint !== fingerprint) return { kind: "mismatch" };
-  return { kind: "replay", reply: { status: saved.status, json: saved.body, headers: { "Idempotent-Replayed": "true" } } };
+  return {
+    kind: "replay",
+    reply: { status: saved.status, json: saved.body, headers: { "Idempotent-Replayed": "true" } },
+  };
 }
 
 /** Like Stripe, results are saved once the request ran, except server errors (those may be retried). */

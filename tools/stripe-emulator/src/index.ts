@@ -48,9 +48,24 @@ const intFromEnv = (value: string | undefined, fallback: number) => {
 export function defaultPricesFromEnv(env: Record<string, string | undefined> = process.env): PriceConfig[] {
   const currency = (env.BILLING_CURRENCY ?? "usd").toLowerCase();
   return [
-    { id: env.STRIPE_PRICE_STARTER ?? "price_starter", unitAmount: intFromEnv(env.PRICE_STARTER_CENTS, 500), currency, productName: "Starter pack" },
-    { id: env.STRIPE_PRICE_PRO ?? "price_pro", unitAmount: intFromEnv(env.PRICE_PRO_CENTS, 1500), currency, productName: "Pro pack" },
-    { id: env.STRIPE_PRICE_ENTERPRISE ?? "price_enterprise", unitAmount: intFromEnv(env.PRICE_ENTERPRISE_CENTS, 5000), currency, productName: "Enterprise pack" },
+    {
+      id: env.STRIPE_PRICE_STARTER ?? "price_starter",
+      unitAmount: intFromEnv(env.PRICE_STARTER_CENTS, 500),
+      currency,
+      productName: "Starter pack",
+    },
+    {
+      id: env.STRIPE_PRICE_PRO ?? "price_pro",
+      unitAmount: intFromEnv(env.PRICE_PRO_CENTS, 1500),
+      currency,
+      productName: "Pro pack",
+    },
+    {
+      id: env.STRIPE_PRICE_ENTERPRISE ?? "price_enterprise",
+      unitAmount: intFromEnv(env.PRICE_ENTERPRISE_CENTS, 5000),
+      currency,
+      productName: "Enterprise pack",
+    },
   ];
 }
 
@@ -67,7 +82,8 @@ export async function startStripeEmulator(opts: EmulatorOptions): Promise<Runnin
     record: (attempt) => {
       store.state.deliveries.push(attempt);
       // A long dev session must not grow the state file without bound.
-      if (store.state.deliveries.length > MAX_RECORDED_DELIVERIES) store.state.deliveries.splice(0, store.state.deliveries.length - MAX_RECORDED_DELIVERIES);
+      if (store.state.deliveries.length > MAX_RECORDED_DELIVERIES)
+        store.state.deliveries.splice(0, store.state.deliveries.length - MAX_RECORDED_DELIVERIES);
       store.save();
     },
     settled: (eventId, delivered) => {

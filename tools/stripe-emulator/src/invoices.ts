@@ -7,7 +7,11 @@ import { invoicePrefixOf } from "./shapes/customer";
  * The invoice Checkout creates for a paid payment-mode session with `invoice_creation[enabled]=true`: numbered per
  * customer (`<prefix>-0001`), finalized and paid with the session (`invoice.paid`).
  */
-export function createInvoiceForSession(ctx: EmulatorContext, session: CheckoutSession, intent: PaymentIntent): Invoice | null {
+export function createInvoiceForSession(
+  ctx: EmulatorContext,
+  session: CheckoutSession,
+  intent: PaymentIntent,
+): Invoice | null {
   if (!session.invoice_creation_enabled || !session.customer || session.invoice) return null;
   const { state } = ctx.store;
   const sequence = Object.values(state.invoices).filter((invoice) => invoice.customer === session.customer).length + 1;

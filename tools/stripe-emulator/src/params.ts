@@ -15,15 +15,23 @@ export const idParam = z.string().min(1).max(255);
 export const metadataParam = z
   .union([
     z.literal("").transform(() => ({}) as Record<string, string>),
-    z.record(z.string().max(40, "Metadata keys can be at most 40 characters"), z.string().max(500, "Metadata values can be at most 500 characters")),
+    z.record(
+      z.string().max(40, "Metadata keys can be at most 40 characters"),
+      z.string().max(500, "Metadata values can be at most 500 characters"),
+    ),
   ])
   .refine((m) => Object.keys(m).length <= 50, "Metadata can have at most 50 keys");
 
 export const expandParam = z.array(z.string().min(1)).optional();
 
-const rangeParam = z.union([intParam, z.object({ gt: intParam, gte: intParam, lt: intParam, lte: intParam }).partial().strict()]);
+const rangeParam = z.union([
+  intParam,
+  z.object({ gt: intParam, gte: intParam, lt: intParam, lte: intParam }).partial().strict(),
+]);
 export const listParams = {
-  limit: intParam.pipe(z.number().int().min(1, "limit must be between 1 and 100").max(100, "limit must be between 1 and 100")).optional(),
+  limit: intParam
+    .pipe(z.number().int().min(1, "limit must be between 1 and 100").max(100, "limit must be between 1 and 100"))
+    .optional(),
   starting_after: idParam.optional(),
   ending_before: idParam.optional(),
   created: rangeParam.optional(),
@@ -50,13 +58,20 @@ export function parseParams<T extends z.ZodType>(schema: T, input: unknown): z.o
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (!issue) throw stripeErrors.invalid("Invalid request");
-  if (issue.code === "unrecognized_keys") throw stripeErrors.unknownParam(paramName([...issue.path, issue.keys[0] ?? ""]));
+  if (issue.code === "unrecognized_keys")
+    throw stripeErrors.unknownParam(paramName([...issue.path, issue.keys[0] ?? ""]));
   const param = paramName(issue.path);
   if (valueAt(input, issue.path) === undefined) throw stripeErrors.missingParam(param);
-  if (issue.code === "invalid_type" && issue.expected === "array") throw stripeErrors.invalidParam(param, `Invalid array: ${param}`);
-  if (issue.code === "invalid_type" && issue.expected === "object") throw stripeErrors.invalidParam(param, `Invalid hash: ${param}`);
+  if (issue.code === "invalid_type" && issue.expected === "array")
+    throw stripeErrors.invalidParam(param, `Invalid array: ${param}`);
+  if (issue.code === "invalid_type" && issue.expected === "object")
+    throw stripeErrors.invalidParam(param, `Invalid hash: ${param}`);
   if (issue.message === INVALID_INTEGER) {
-    throw stripeErrors.invalidParam(param, `Invalid integer: ${String(valueAt(input, issue.path))}`, "parameter_invalid_integer");
+    throw stripeErrors.invalidParam(
+      param,
+      `Invalid integer: ${String(valueAt(input, issue.path))}`,
+      "parameter_invalid_integer",
+    );
   }
   throw stripeErrors.invalidParam(param, `Invalid ${param}: ${issue.message}`);
 }

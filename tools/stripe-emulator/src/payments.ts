@@ -3,8 +3,24 @@ import { emitEvent, type EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
 import { createInvoiceForSession } from "./invoices";
-import type { Charge, CheckoutSession, Dispute, EventRequest, Metadata, PaymentIntent, PaymentMethod, Refund } from "./objects";
-import { attachPaymentMethod, createCardPaymentMethod, createSetupIntent, customerFor, newClientSecret, succeedSetupIntent } from "./saved-cards";
+import type {
+  Charge,
+  CheckoutSession,
+  Dispute,
+  EventRequest,
+  Metadata,
+  PaymentIntent,
+  PaymentMethod,
+  Refund,
+} from "./objects";
+import {
+  attachPaymentMethod,
+  createCardPaymentMethod,
+  createSetupIntent,
+  customerFor,
+  newClientSecret,
+  succeedSetupIntent,
+} from "./saved-cards";
 
 /** What happens to money: paying a session (card or delayed), settling, expiring, refunding, disputing. */
 
@@ -17,7 +33,8 @@ export interface PayInput {
   delayed?: boolean;
 }
 
-export type PayResult = { ok: true; session: CheckoutSession } | { ok: false; error: Extract<CardResult, { ok: false }> };
+export type PayResult =
+  { ok: true; session: CheckoutSession } | { ok: false; error: Extract<CardResult, { ok: false }> };
 
 export function expireIfDue(ctx: EmulatorContext, session: CheckoutSession): CheckoutSession {
   if (session.status === "open" && nowSeconds() >= session.expires_at) expireSession(ctx, session);
@@ -26,7 +43,9 @@ export function expireIfDue(ctx: EmulatorContext, session: CheckoutSession): Che
 
 export function expireSession(ctx: EmulatorContext, session: CheckoutSession): CheckoutSession {
   if (session.status !== "open") {
-    throw stripeErrors.invalid(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`);
+    throw stripeErrors.invalid(
+      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+    );
   }
   session.status = "expired";
   session.url = null;
@@ -38,11 +57,18 @@ export function expireSession(ctx: EmulatorContext, session: CheckoutSession): C
 function assertOpen(ctx: EmulatorContext, session: CheckoutSession): void {
   expireIfDue(ctx, session);
   if (session.status !== "open") {
-    throw stripeErrors.invalid(`This Checkout Session is no longer active (status "${session.status}").`, { code: "checkout_session_inactive" });
+    throw stripeErrors.invalid(`This Checkout Session is no longer active (status "${session.status}").`, {
+      code: "checkout_session_inactive",
+    });
   }
 }
 
-export function createCharge(ctx: EmulatorContext, intent: PaymentIntent, session: CheckoutSession, method: Charge["payment_method_details"]): Charge {
+export function createCharge(
+  ctx: EmulatorContext,
+  intent: PaymentIntent,
+  session: CheckoutSession,
+  method: Charge["payment_method_details"],
+): Charge {
   const charge: Charge = {
     id: newId("ch"),
     object: "charge",
@@ -91,10 +117,19 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
   };
   const email = session.customer_details.email;
   const method = card
-    ? createCardPaymentMethod(ctx, { ...card, number: input.card ?? DEFAULT_CARD, expiry: input.expiry, email, name: input.name ?? null })
+    ? createCardPaymentMethod(ctx, {
+        ...card,
+        number: input.card ?? DEFAULT_CARD,
+        expiry: input.expiry,
+        email,
+        name: input.name ?? null,
+      })
     : null;
   // A saved card or an invoice needs a customer: Checkout creates one when the session has none.
-  if ((session.mode === "setup" || session.setup_future_usage || session.invoice_creation_enabled) && !session.customer) {
+  if (
+    (session.mode === "setup" || session.setup_future_usage || session.invoice_creation_enabled) &&
+    !session.customer
+  ) {
     session.customer = customerFor(ctx, email, input.name ?? null).id;
   }
   if (session.mode === "setup" && method) return completeSetup(ctx, session, method);
@@ -156,7 +191,11 @@ function completeSetup(ctx: EmulatorContext, session: CheckoutSession, method: P
 }
 
 /** Settles a delayed payment: the bank transfer arrived (succeeded) or bounced. */
-export function settleDelayedPayment(ctx: EmulatorContext, session: CheckoutSession, succeeded: boolean): CheckoutSession {
+export function settleDelayedPayment(
+  ctx: EmulatorContext,
+  session: CheckoutSession,
+  succeeded: boolean,
+): CheckoutSession {
   const intent = session.payment_intent ? ctx.store.state.paymentIntents[session.payment_intent] : undefined;
   if (session.status !== "complete" || session.payment_status !== "unpaid" || intent?.status !== "processing") {
     throw stripeErrors.invalid("This Checkout Session has no delayed payment waiting to be settled.");
@@ -170,7 +209,11 @@ export function settleDelayedPayment(ctx: EmulatorContext, session: CheckoutSess
     emitEvent(ctx, "checkout.session.async_payment_succeeded", session);
   } else {
     intent.status = "requires_payment_method";
-    intent.last_payment_error = { type: "card_error", code: "payment_method_provider_decline", message: "The bank transfer failed." };
+    intent.last_payment_error = {
+      type: "card_error",
+      code: "payment_method_provider_decline",
+      message: "The bank transfer failed.",
+    };
     emitEvent(ctx, "payment_intent.payment_failed", intent);
     emitEvent(ctx, "checkout.session.async_payment_failed", session);
   }
@@ -188,7 +231,8 @@ export function createRefund(
   request: EventRequest,
 ): Refund {
   const refundable = charge.amount - charge.amount_refunded;
-  if (refundable <= 0) throw stripeErrors.invalid(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
+  if (refundable <= 0)
+    throw stripeErrors.invalid(`Charge ${charge.id} has already been refunded.`, { code: "charge_already_refunded" });
   const amount = input.amount ?? refundable;
   if (amount > refundable) {
     throw stripeErrors.invalid(
@@ -234,7 +278,8 @@ export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: num
     reason,
     status: "needs_response",
   };
-  if (dispute.amount <= 0 || dispute.amount > charge.amount) throw stripeErrors.invalidParam("amount", "Dispute amount must be between 1 and the charge amount.");
+  if (dispute.amount <= 0 || dispute.amount > charge.amount)
+    throw stripeErrors.invalidParam("amount", "Dispute amount must be between 1 and the charge amount.");
   ctx.store.state.disputes[dispute.id] = dispute;
   charge.disputed = true;
   // As Stripe: the disputed amount (and fee) leaves the balance as soon as the dispute opens.
@@ -246,7 +291,8 @@ export function createDispute(ctx: EmulatorContext, charge: Charge, amount?: num
 
 /** Closes an open dispute. Won: `charge.dispute.closed` then `charge.dispute.funds_reinstated`; lost: only closed. */
 export function closeDispute(ctx: EmulatorContext, dispute: Dispute, outcome: "won" | "lost"): Dispute {
-  if (dispute.status === "won" || dispute.status === "lost") throw stripeErrors.invalid(`Dispute ${dispute.id} is already closed (${dispute.status}).`);
+  if (dispute.status === "won" || dispute.status === "lost")
+    throw stripeErrors.invalid(`Dispute ${dispute.id} is already closed (${dispute.status}).`);
   const previous = { status: dispute.status };
   dispute.status = outcome;
   emitEvent(ctx, "charge.dispute.closed", dispute, { previous });

@@ -21,12 +21,21 @@ export interface ReceiptView {
   lines: ReceiptLine[];
 }
 
-const date = (seconds: number) => new Date(seconds * 1000).toLocaleDateString("en-US", { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
+const date = (seconds: number) =>
+  new Date(seconds * 1000).toLocaleDateString("en-US", {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    timeZone: "UTC",
+  });
 
 export function receiptPage(view: ReceiptView): string {
   const money = (amount: number) => formatAmount(amount, view.currency);
   const lines = view.lines
-    .map((line) => `<li><span>${escapeHtml(line.description)}<br><span class="qty">Qty ${line.quantity}</span></span><span>${money(line.amount)}</span></li>`)
+    .map(
+      (line) =>
+        `<li><span>${escapeHtml(line.description)}<br><span class="qty">Qty ${line.quantity}</span></span><span>${money(line.amount)}</span></li>`,
+    )
     .join("");
   return layout(
     `${view.title} from ${view.businessName}`,

@@ -46,13 +46,22 @@ const cardForm = z.object({
 
 function confirmView(found: Intent, action: string, errors: Parameters<typeof confirmPage>[0]["errors"] = {}) {
   const heading = found.kind === "setup" ? "Save a card" : "Complete your payment";
-  const detail = found.kind === "setup" ? "Your card is saved for later payments." : `Amount due: ${formatAmount(found.intent.amount, found.intent.currency)}`;
+  const detail =
+    found.kind === "setup"
+      ? "Your card is saved for later payments."
+      : `Amount due: ${formatAmount(found.intent.amount, found.intent.currency)}`;
   return confirmPage({ action, heading, detail, errors });
 }
 
 function settledPage(found: Intent): Reply {
   const done = found.intent.status === "succeeded";
-  return html(200, statusPage(done ? (found.kind === "setup" ? "Card saved" : "Payment complete") : `Status: ${found.intent.status}`, done ? "Nothing more to do." : "This intent cannot be confirmed here."));
+  return html(
+    200,
+    statusPage(
+      done ? (found.kind === "setup" ? "Card saved" : "Payment complete") : `Status: ${found.intent.status}`,
+      done ? "Nothing more to do." : "This intent cannot be confirmed here.",
+    ),
+  );
 }
 
 function confirm(ctx: EmulatorContext, found: Intent, form: z.output<typeof cardForm>, action: string): Reply {
@@ -63,14 +72,26 @@ function confirm(ctx: EmulatorContext, found: Intent, form: z.output<typeof card
   const name = form.billingName.trim() || null;
   if (found.kind === "setup") {
     const customer = found.intent.customer ? ctx.store.state.customers[found.intent.customer] : undefined;
-    const method = createCardPaymentMethod(ctx, { ...card, number: form.cardNumber, expiry: form.cardExpiry, email: customer?.email ?? null, name });
+    const method = createCardPaymentMethod(ctx, {
+      ...card,
+      number: form.cardNumber,
+      expiry: form.cardExpiry,
+      email: customer?.email ?? null,
+      name,
+    });
     succeedSetupIntent(ctx, found.intent, method);
     return settledPage(found);
   }
   const intent = found.intent;
   const session = Object.values(ctx.store.state.sessions).find((s) => s.payment_intent === intent.id);
   if (!session) return notFound("Payment");
-  const method = createCardPaymentMethod(ctx, { ...card, number: form.cardNumber, expiry: form.cardExpiry, email: intent.receipt_email, name });
+  const method = createCardPaymentMethod(ctx, {
+    ...card,
+    number: form.cardNumber,
+    expiry: form.cardExpiry,
+    email: intent.receipt_email,
+    name,
+  });
   intent.payment_method = method.id;
   intent.payment_method_types = ["card"];
   intent.last_payment_error = null;
@@ -117,7 +138,11 @@ export const receiptRoutes = [
         refunded: charge?.amount_refunded ?? 0,
         method: charge ? methodLabel(charge) : "—",
         email: invoice.customer_email,
-        lines: invoice.lines.map((line) => ({ description: line.description, quantity: line.quantity, amount: line.amount })),
+        lines: invoice.lines.map((line) => ({
+          description: line.description,
+          quantity: line.quantity,
+          amount: line.amount,
+        })),
       }),
     );
   }),

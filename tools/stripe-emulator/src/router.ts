@@ -54,10 +54,17 @@ export function route(
 }
 
 /** A Stripe REST endpoint: the handler returns the object (200, shaped as Stripe's) or throws a StripeHttpError. */
-export const api = (method: Route["method"], path: string, handle: (ctx: EmulatorContext, req: RouteRequest) => unknown): Route =>
-  route("api", method, path, (ctx, req) => ({ status: 200, json: present(ctx, handle(ctx, req)) }));
+export const api = (
+  method: Route["method"],
+  path: string,
+  handle: (ctx: EmulatorContext, req: RouteRequest) => unknown,
+): Route => route("api", method, path, (ctx, req) => ({ status: 200, json: present(ctx, handle(ctx, req)) }));
 
-export function matchRoute(routes: Route[], method: string, path: string): { route: Route; params: Record<string, string> } | "method" | null {
+export function matchRoute(
+  routes: Route[],
+  method: string,
+  path: string,
+): { route: Route; params: Record<string, string> } | "method" | null {
   let pathMatched = false;
   for (const candidate of routes) {
     const match = candidate.pattern.exec(path);

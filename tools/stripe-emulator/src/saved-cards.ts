@@ -20,7 +20,8 @@ export interface CardInput {
 }
 
 /** Stripe's client secrets: `<intent id>_secret_<random>`, what a page holding no API key confirms an intent with. */
-export const newClientSecret = (intentId: string) => `${intentId}_secret_${randomBytes(18).toString("base64url").replace(/[-_]/g, "x")}`;
+export const newClientSecret = (intentId: string) =>
+  `${intentId}_secret_${randomBytes(18).toString("base64url").replace(/[-_]/g, "x")}`;
 
 function parseExpiry(expiry: string | undefined, now: Date): { month: number; year: number } {
   const match = expiry ? /^(\d{1,2})\s*\/?\s*(\d{2}|\d{4})$/.exec(expiry.trim()) : null;
@@ -36,7 +37,13 @@ export function createCardPaymentMethod(ctx: EmulatorContext, card: CardInput): 
     object: "payment_method",
     allow_redisplay: "unspecified",
     billing_details: { email: card.email, name: card.name },
-    card: { brand: card.brand, last4: card.last4, exp_month: month, exp_year: year, fingerprint: digest(`card:${card.number.replace(/\D/g, "")}`, 16) },
+    card: {
+      brand: card.brand,
+      last4: card.last4,
+      exp_month: month,
+      exp_year: year,
+      fingerprint: digest(`card:${card.number.replace(/\D/g, "")}`, 16),
+    },
     created: nowSeconds(),
     customer: null,
     livemode: false,
@@ -55,7 +62,10 @@ export function attachPaymentMethod(ctx: EmulatorContext, method: PaymentMethod,
 
 export function detachPaymentMethod(ctx: EmulatorContext, method: PaymentMethod): PaymentMethod {
   if (!method.customer) {
-    throw stripeErrors.invalid(`The payment method you provided is not attached to a customer so detachment is impossible.`, { code: "payment_method_unexpected_state" });
+    throw stripeErrors.invalid(
+      `The payment method you provided is not attached to a customer so detachment is impossible.`,
+      { code: "payment_method_unexpected_state" },
+    );
   }
   const previous = { customer: method.customer };
   method.customer = null;
@@ -96,7 +106,12 @@ export function customerFor(ctx: EmulatorContext, email: string | null, name: st
 
 export function createSetupIntent(
   ctx: EmulatorContext,
-  input: { customer: string | null; description?: string; metadata?: Record<string, string>; usage?: SetupIntent["usage"] },
+  input: {
+    customer: string | null;
+    description?: string;
+    metadata?: Record<string, string>;
+    usage?: SetupIntent["usage"];
+  },
 ): SetupIntent {
   const id = newId("seti");
   const intent: SetupIntent = {
@@ -120,7 +135,10 @@ export function createSetupIntent(
 
 /** A card was set up on the intent: it is attached to the intent's customer (if any) and the intent succeeds. */
 export function succeedSetupIntent(ctx: EmulatorContext, intent: SetupIntent, method: PaymentMethod): SetupIntent {
-  if (intent.status !== "requires_payment_method") throw stripeErrors.invalid(`This SetupIntent is in status ${intent.status} and cannot be confirmed.`, { code: "setup_intent_unexpected_state" });
+  if (intent.status !== "requires_payment_method")
+    throw stripeErrors.invalid(`This SetupIntent is in status ${intent.status} and cannot be confirmed.`, {
+      code: "setup_intent_unexpected_state",
+    });
   intent.payment_method = method.id;
   intent.status = "succeeded";
   if (intent.customer) attachPaymentMethod(ctx, method, intent.customer);

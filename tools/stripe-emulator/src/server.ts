@@ -50,7 +50,12 @@ function apiKeyOf(req: IncomingMessage): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header);
   if (bearer) return bearer[1] ?? null;
   const basic = /^Basic\s+(\S+)$/i.exec(header);
-  if (basic) return Buffer.from(basic[1] ?? "", "base64").toString("utf8").split(":")[0] ?? null;
+  if (basic)
+    return (
+      Buffer.from(basic[1] ?? "", "base64")
+        .toString("utf8")
+        .split(":")[0] ?? null
+    );
   return null;
 }
 
@@ -65,10 +70,16 @@ function parseStripeForm(text: string): FormObject {
   }
 }
 
-async function handleApi(ctx: EmulatorContext, route: Route, req: RouteRequest, raw: { method: string; path: string; body: string }): Promise<Reply> {
+async function handleApi(
+  ctx: EmulatorContext,
+  route: Route,
+  req: RouteRequest,
+  raw: { method: string; path: string; body: string },
+): Promise<Reply> {
   req.body = parseStripeForm(raw.body);
   if (raw.method !== "POST" || !req.idempotencyKey) return route.handle(ctx, req);
-  if (req.idempotencyKey.length > 255) throw stripeErrors.invalid("Idempotency keys can be at most 255 characters long.", { param: "Idempotency-Key" });
+  if (req.idempotencyKey.length > 255)
+    throw stripeErrors.invalid("Idempotency keys can be at most 255 characters long.", { param: "Idempotency-Key" });
   const fingerprint = fingerprintOf(raw.method, raw.path, raw.body);
   const check = checkIdempotency(ctx.store, req.idempotencyKey, fingerprint);
   if (check.kind === "replay") return check.reply;
@@ -115,7 +126,8 @@ async function dispatch(ctx: EmulatorContext, req: IncomingMessage, requestId: s
       requestId,
       idempotencyKey: typeof idempotencyHeader === "string" && idempotencyHeader !== "" ? idempotencyHeader : null,
     };
-    if (matched.route.kind === "api") return await handleApi(ctx, matched.route, routeReq, { method, path, body: rawBody });
+    if (matched.route.kind === "api")
+      return await handleApi(ctx, matched.route, routeReq, { method, path, body: rawBody });
     if (matched.route.kind === "control") {
       try {
         routeReq.body = rawBody.trim() ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
@@ -127,13 +139,18 @@ async function dispatch(ctx: EmulatorContext, req: IncomingMessage, requestId: s
     }
     return await matched.route.handle(ctx, routeReq);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return errorReply(new StripeHttpError(413, { type: "invalid_request_error", message: "Request body too large." }));
+    if (error instanceof BodyTooLargeError)
+      return errorReply(
+        new StripeHttpError(413, { type: "invalid_request_error", message: "Request body too large." }),
+      );
     if (error instanceof StripeHttpError) {
       if (isApi || isControl) return errorReply(error);
       return { status: error.status, html: statusPage("Something went wrong", error.message) };
     }
     console.error(`[stripe-emulator] ${method} ${path} failed:`, error);
-    return errorReply(new StripeHttpError(500, { type: "api_error", message: "An unexpected error occurred in the Stripe emulator." }));
+    return errorReply(
+      new StripeHttpError(500, { type: "api_error", message: "An unexpected error occurred in the Stripe emulator." }),
+    );
   }
 }
 
@@ -143,7 +160,11 @@ function send(res: ServerResponse, reply: Reply, requestId: string): void {
     res.writeHead(reply.status, { ...headers, Location: reply.location });
     res.end();
   } else if (reply.html !== undefined) {
-    res.writeHead(reply.status, { ...headers, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+    res.writeHead(reply.status, {
+      ...headers,
+      "Content-Type": "text/html; charset=utf-8",
+      "Cache-Control": "no-store",
+    });
     res.end(reply.html);
   } else {
     res.writeHead(reply.status, { ...headers, "Content-Type": "application/json" });

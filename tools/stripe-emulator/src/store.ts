@@ -1,7 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-import type { Charge, CheckoutSession, Customer, Dispute, Invoice, LineItem, PaymentIntent, PaymentMethod, Refund, SetupIntent, StripeEvent } from "./objects";
+import type {
+  Charge,
+  CheckoutSession,
+  Customer,
+  Dispute,
+  Invoice,
+  LineItem,
+  PaymentIntent,
+  PaymentMethod,
+  Refund,
+  SetupIntent,
+  StripeEvent,
+} from "./objects";
 
 export interface DeliveryAttempt {
   eventId: string;

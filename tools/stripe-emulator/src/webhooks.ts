@@ -119,7 +119,12 @@ export class WebhookDispatcher {
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (caught) {
-      error = caught instanceof Error ? (caught.cause instanceof Error ? caught.cause.message : caught.message) : String(caught);
+      error =
+        caught instanceof Error
+          ? caught.cause instanceof Error
+            ? caught.cause.message
+            : caught.message
+          : String(caught);
     }
     this.options.record({
       eventId: event.id,

@@ -37,7 +37,12 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     charge: new Set(["refunds"]),
   };
 
-  function check(resource: string, variant: string, actual: unknown, options: { expanded?: boolean } = {}): ShapeReport {
+  function check(
+    resource: string,
+    variant: string,
+    actual: unknown,
+    options: { expanded?: boolean } = {},
+  ): ShapeReport {
     const found = fixtureOf(resource);
     if (!found) throw new Error(`no fixture for ${resource}`);
     let fixture = found.fixture;
@@ -57,17 +62,24 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     expect.soft(report.present).toBe(report.total);
   };
 
-  async function paidSession(params: Partial<Stripe.Checkout.SessionCreateParams> = {}, pay: Record<string, unknown> = {}) {
+  async function paidSession(
+    params: Partial<Stripe.Checkout.SessionCreateParams> = {},
+    pay: Record<string, unknown> = {},
+  ) {
     const customer = await rig.stripe.customers.create({ email: "buyer@example.com", name: "Ada Buyer" });
     const session = await rig.newSession({ customer: customer.id, ...params });
-    const paid = await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, { card: "4242424242424242", ...pay });
+    const paid = await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, {
+      card: "4242424242424242",
+      ...pay,
+    });
     expect(paid.status).toBe(200);
     return raw(`/v1/checkout/sessions/${session.id}`);
   }
 
   it("the comparison itself catches missing fields, wrong types, nulls and ids Stripe never sends", () => {
     const fixture = fixtures.charge as JsonObject;
-    const compare = (actual: unknown) => compareShape(fixture, actual, types.root("charge"), { types, fixtureFor: fixtureOf }).problems;
+    const compare = (actual: unknown) =>
+      compareShape(fixture, actual, types.root("charge"), { types, fixtureFor: fixtureOf }).problems;
     const good = structuredClone(fixture);
     expect(compare(good)).toEqual([]);
     const { receipt_url: _dropped, ...missing } = good;
@@ -78,19 +90,33 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     expect(compare({ ...good, balance_transaction: null, metadata: { anything: "goes" } })).toEqual([]);
     const card = (good.payment_method_details as JsonObject).card as JsonObject;
     const { last4: _last4, ...cardWithoutLast4 } = card;
-    expect(compare({ ...good, payment_method_details: { ...(good.payment_method_details as JsonObject), card: cardWithoutLast4 } })).toEqual([
-      "payment_method_details.card.last4: missing",
-    ]);
+    expect(
+      compare({
+        ...good,
+        payment_method_details: { ...(good.payment_method_details as JsonObject), card: cardWithoutLast4 },
+      }),
+    ).toEqual(["payment_method_details.card.last4: missing"]);
     const refunds = { ...(good.refunds as JsonObject), data: [{ id: "re_1", object: "refund" }] };
-    expect(compareShape({ ...fixture, refunds: { ...(fixture.refunds as JsonObject), data: [fixtures.refund as JsonObject] } }, { ...good, refunds }, types.root("charge"), { types, fixtureFor: fixtureOf }).problems).toContain(
-      "refunds.data[0].amount: missing",
-    );
+    expect(
+      compareShape(
+        { ...fixture, refunds: { ...(fixture.refunds as JsonObject), data: [fixtures.refund as JsonObject] } },
+        { ...good, refunds },
+        types.root("charge"),
+        { types, fixtureFor: fixtureOf },
+      ).problems,
+    ).toContain("refunds.data[0].amount: missing");
     // An object where Stripe sends a plain string (not expandable) is wrong.
-    expect(compare({ ...good, currency: { id: "usd", object: "currency" } })).toEqual(["currency: object, Stripe sends string"]);
+    expect(compare({ ...good, currency: { id: "usd", object: "currency" } })).toEqual([
+      "currency: object, Stripe sends string",
+    ]);
   });
 
   it("customer, price, product and line item", async () => {
-    const customer = await rig.stripe.customers.create({ email: "c@example.com", name: "Cee", metadata: { userId: "u1" } });
+    const customer = await rig.stripe.customers.create({
+      email: "c@example.com",
+      name: "Cee",
+      metadata: { userId: "u1" },
+    });
     expectFull(check("customer", "created", await raw(`/v1/customers/${customer.id}`)));
     const price = await raw("/v1/prices/price_pro");
     expect(typeof price.unit_amount_decimal).toBe("string");
@@ -114,7 +140,9 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     const unpaid = await raw(`/v1/checkout/sessions/${delayed.id}`);
     expect(unpaid).toMatchObject({ status: "complete", payment_status: "unpaid" });
     expectFull(check("checkout.session", "complete, unpaid (async)", unpaid));
-    expectFull(check("payment_intent", "processing", await raw(`/v1/payment_intents/${String(unpaid.payment_intent)}`)));
+    expectFull(
+      check("payment_intent", "processing", await raw(`/v1/payment_intents/${String(unpaid.payment_intent)}`)),
+    );
 
     const expiring = await rig.newSession();
     await rig.control(`/_emulator/checkout/sessions/${expiring.id}/expire`, {});
@@ -134,7 +162,9 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     expect((withRefunds.refunds as { data: JsonObject[] }).data.map((r) => r.id)).toEqual([refund.id]);
     expectFull(check("charge", "expand[]=refunds", withRefunds, { expanded: true }));
 
-    const expanded = await rig.stripe.checkout.sessions.retrieve(String(paid.id), { expand: ["payment_intent.latest_charge", "line_items", "customer"] });
+    const expanded = await rig.stripe.checkout.sessions.retrieve(String(paid.id), {
+      expand: ["payment_intent.latest_charge", "line_items", "customer"],
+    });
     expect(isObject(expanded.payment_intent)).toBe(true);
     expectFull(check("checkout.session", "expanded", JSON.parse(JSON.stringify(expanded)) as JsonObject));
   });
@@ -154,29 +184,56 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     expectFull(check("setup_intent", "requires_payment_method", await raw(`/v1/setup_intents/${created.id}`)));
     const confirmed = await fetch(`${rig.emulator.url}/confirm/${created.client_secret}`, {
       method: "POST",
-      body: new URLSearchParams({ cardNumber: "4242 4242 4242 4242", cardExpiry: "12 / 34", cardCvc: "123", billingName: "Ada" }),
+      body: new URLSearchParams({
+        cardNumber: "4242 4242 4242 4242",
+        cardExpiry: "12 / 34",
+        cardCvc: "123",
+        billingName: "Ada",
+      }),
     });
     expect(confirmed.status).toBe(200);
     const succeeded = await raw(`/v1/setup_intents/${created.id}`);
     expect(succeeded.status).toBe("succeeded");
     expectFull(check("setup_intent", "succeeded", succeeded));
-    expectFull(check("payment_method", "saved card", await raw(`/v1/payment_methods/${String(succeeded.payment_method)}`)));
+    expectFull(
+      check("payment_method", "saved card", await raw(`/v1/payment_methods/${String(succeeded.payment_method)}`)),
+    );
 
-    const paid = await paidSession({ invoice_creation: { enabled: true }, payment_intent_data: { setup_future_usage: "off_session" } });
+    const paid = await paidSession({
+      invoice_creation: { enabled: true },
+      payment_intent_data: { setup_future_usage: "off_session" },
+    });
     expect(String(paid.invoice)).toMatch(/^in_/);
     expectFull(check("checkout.session", "complete, paid, invoice + saved card", paid));
     expectFull(check("invoice", "paid (Checkout invoice_creation)", await raw(`/v1/invoices/${String(paid.invoice)}`)));
     const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
     expectFull(check("payment_intent", "succeeded, setup_future_usage", intent));
-    expectFull(check("payment_method", "card saved by Checkout", await raw(`/v1/payment_methods/${String(intent.payment_method)}`)));
+    expectFull(
+      check(
+        "payment_method",
+        "card saved by Checkout",
+        await raw(`/v1/payment_methods/${String(intent.payment_method)}`),
+      ),
+    );
 
-    const setup = await rig.stripe.checkout.sessions.create({ mode: "setup", currency: "usd", customer: customer.id, success_url: "http://app.test/ok" });
+    const setup = await rig.stripe.checkout.sessions.create({
+      mode: "setup",
+      currency: "usd",
+      customer: customer.id,
+      success_url: "http://app.test/ok",
+    });
     expectFull(check("checkout.session", "setup mode, open", await raw(`/v1/checkout/sessions/${setup.id}`)));
     await rig.control(`/_emulator/checkout/sessions/${setup.id}/pay`, {});
     const saved = await raw(`/v1/checkout/sessions/${setup.id}`);
     expect(saved).toMatchObject({ status: "complete", payment_status: "no_payment_required" });
     expectFull(check("checkout.session", "setup mode, complete", saved));
-    expectFull(check("setup_intent", "succeeded (Checkout setup mode)", await raw(`/v1/setup_intents/${String(saved.setup_intent)}`)));
+    expectFull(
+      check(
+        "setup_intent",
+        "succeeded (Checkout setup mode)",
+        await raw(`/v1/setup_intents/${String(saved.setup_intent)}`),
+      ),
+    );
   });
 
   /** Every event type the app's webhook handles that the emulator emits (charge.dispute.updated needs evidence: not emulated). */
@@ -225,13 +282,18 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
         else expect.soft(data, type).not.toHaveProperty("previous_attributes");
       }
     }
-    const fromApi = await raw(`/v1/events/${String((JSON.parse(receiver.ofType("charge.refunded")[0]?.body ?? "{}") as JsonObject).id)}`);
+    const fromApi = await raw(
+      `/v1/events/${String((JSON.parse(receiver.ofType("charge.refunded")[0]?.body ?? "{}") as JsonObject).id)}`,
+    );
     expectFull(check("event", "retrieved", fromApi));
   });
 });
 
 function fidelityTable(rows: { resource: string; variant: string; report: ShapeReport }[]): string {
-  const byResource = new Map<string, { top: [number, number]; all: [number, number]; objects: number; nulls: Set<string> }>();
+  const byResource = new Map<
+    string,
+    { top: [number, number]; all: [number, number]; objects: number; nulls: Set<string> }
+  >();
   for (const { resource, report } of rows) {
     const row = byResource.get(resource) ?? { top: [0, 0], all: [0, 0], objects: 0, nulls: new Set<string>() };
     // A resource is as good as its worst object.
@@ -248,7 +310,8 @@ function fidelityTable(rows: { resource: string; variant: string; report: ShapeR
     "| Resource | Top-level fields | All field paths | % | Objects checked | Null where Stripe's types allow it |",
     "| --- | --- | --- | --- | --- | --- |",
     ...[...byResource].map(
-      ([resource, r]) => `| \`${resource}\` | ${r.top[0]} / ${r.top[1]} | ${r.all[0]} / ${r.all[1]} | ${pct(r.all)} | ${r.objects} | ${r.nulls.size} |`,
+      ([resource, r]) =>
+        `| \`${resource}\` | ${r.top[0]} / ${r.top[1]} | ${r.all[0]} / ${r.all[1]} | ${pct(r.all)} | ${r.objects} | ${r.nulls.size} |`,
     ),
   ];
   return `\nStripe emulator fidelity (fields present / Stripe fixture fields):\n${lines.join("\n")}\n`;

@@ -57,7 +57,10 @@ export async function startRig(options: Partial<EmulatorOptions> & { receiver?: 
     ...options,
   });
   const stripe = sdkFor(emulator.port);
-  async function control<T = Record<string, unknown>>(pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function control<T = Record<string, unknown>>(
+    pathname: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${emulator.url}${pathname}`, {
       method: body === undefined ? "GET" : "POST",
       headers: { "content-type": "application/json" },
@@ -95,7 +98,8 @@ export async function waitFor<T>(probe: () => T | Promise<T>, ok: (value: T) => 
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 15));
   }
 }

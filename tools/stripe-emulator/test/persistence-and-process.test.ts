@@ -22,7 +22,10 @@ describe("stripe emulator persistence, reset and process", () => {
 
     const second = await startRig({ receiver: null, stateFile });
     try {
-      expect(await second.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: "complete", payment_status: "paid" });
+      expect(await second.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({
+        status: "complete",
+        payment_status: "paid",
+      });
       expect((await second.stripe.events.list({ type: "checkout.session.completed" })).data).toHaveLength(1);
 
       expect((await second.control("/_emulator/reset", {})).status).toBe(200);
@@ -41,7 +44,11 @@ describe("stripe emulator persistence, reset and process", () => {
       { id: "price_pro", unitAmount: 1500, currency: "usd", productName: "Pro pack" },
       { id: "price_enterprise", unitAmount: 5000, currency: "usd", productName: "Enterprise pack" },
     ]);
-    const custom = defaultPricesFromEnv({ STRIPE_PRICE_PRO: "price_123", PRICE_PRO_CENTS: "1999", BILLING_CURRENCY: "EUR" });
+    const custom = defaultPricesFromEnv({
+      STRIPE_PRICE_PRO: "price_123",
+      PRICE_PRO_CENTS: "1999",
+      BILLING_CURRENCY: "EUR",
+    });
     expect(custom[1]).toEqual({ id: "price_123", unitAmount: 1999, currency: "eur", productName: "Pro pack" });
   });
 
@@ -49,14 +56,21 @@ describe("stripe emulator persistence, reset and process", () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, ["--import", "tsx", "tools/stripe-emulator/src/main.ts"], {
       cwd: path.resolve(import.meta.dirname, "../../.."),
-      env: { ...process.env, STRIPE_EMULATOR_PORT: String(port), PRICE_STARTER_CENTS: "700", STRIPE_EMULATOR_STATE_FILE: "", STRIPE_WEBHOOK_URL: "" },
+      env: {
+        ...process.env,
+        STRIPE_EMULATOR_PORT: String(port),
+        PRICE_STARTER_CENTS: "700",
+        STRIPE_EMULATOR_STATE_FILE: "",
+        STRIPE_WEBHOOK_URL: "",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 30_000;
-    while (!output.includes("listening") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    while (!output.includes("listening") && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
     expect(output).toContain(`[stripe-emulator] listening on http://127.0.0.1:${port}`);
     expect((await sdkFor(port).prices.retrieve("price_starter")).unit_amount).toBe(700);
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));

@@ -11,7 +11,8 @@ describe("stripe emulator: receipts, client secrets, saved cards and invoices", 
   });
   afterAll(() => rig.close());
 
-  const form = (url: string, fields: Record<string, string>) => fetch(url, { method: "POST", body: new URLSearchParams(fields) });
+  const form = (url: string, fields: Record<string, string>) =>
+    fetch(url, { method: "POST", body: new URLSearchParams(fields) });
   const CARD = { cardNumber: "4242 4242 4242 4242", cardExpiry: "08 / 31", cardCvc: "123", billingName: "Ada Buyer" };
 
   async function paid(params: Partial<Stripe.Checkout.SessionCreateParams> = {}) {
@@ -66,32 +67,50 @@ describe("stripe emulator: receipts, client secrets, saved cards and invoices", 
     expect(settled.payment_method).toMatch(/^pm_/);
     const again = await form(url, CARD);
     expect(await again.text()).toContain("Payment complete");
-    const charges = Object.values(rig.receiver?.ofType("charge.succeeded") ?? []).filter((r) => r.event.data.object.payment_intent === intent.id);
+    const charges = Object.values(rig.receiver?.ofType("charge.succeeded") ?? []).filter(
+      (r) => r.event.data.object.payment_intent === intent.id,
+    );
     expect(charges).toHaveLength(1);
   });
 
   it("a SetupIntent's client_secret saves a card on the customer; it can be listed and detached", async () => {
     const customer = await rig.stripe.customers.create({ email: "keep@example.com" });
     const intent = await rig.stripe.setupIntents.create({ customer: customer.id });
-    expect(intent).toMatchObject({ status: "requires_payment_method", usage: "off_session", payment_method: null, customer: customer.id });
+    expect(intent).toMatchObject({
+      status: "requires_payment_method",
+      usage: "off_session",
+      payment_method: null,
+      customer: customer.id,
+    });
     expect((await form(`${rig.emulator.url}/confirm/${intent.client_secret}`, CARD)).status).toBe(200);
 
     const done = await rig.stripe.setupIntents.retrieve(intent.id);
     expect(done.status).toBe("succeeded");
     const method = await rig.stripe.paymentMethods.retrieve(String(done.payment_method));
-    expect(method).toMatchObject({ type: "card", customer: customer.id, card: { brand: "visa", last4: "4242", exp_month: 8, exp_year: 2031 } });
+    expect(method).toMatchObject({
+      type: "card",
+      customer: customer.id,
+      card: { brand: "visa", last4: "4242", exp_month: 8, exp_year: 2031 },
+    });
     expect(method.billing_details).toMatchObject({ name: "Ada Buyer", email: "keep@example.com" });
     const listed = await rig.stripe.customers.listPaymentMethods(customer.id);
     expect(listed.data.map((m) => m.id)).toEqual([method.id]);
     const types = rig.receiver?.received.map((r) => r.event.type) ?? [];
-    expect(types).toEqual(expect.arrayContaining(["setup_intent.created", "setup_intent.succeeded", "payment_method.attached"]));
+    expect(types).toEqual(
+      expect.arrayContaining(["setup_intent.created", "setup_intent.succeeded", "payment_method.attached"]),
+    );
 
     const detached = await rig.stripe.paymentMethods.detach(method.id);
     expect(detached.customer).toBeNull();
     expect((await rig.stripe.customers.listPaymentMethods(customer.id)).data).toEqual([]);
-    const detachEvent = rig.receiver?.ofType("payment_method.detached").at(-1)?.event as unknown as { data: { previous_attributes: object } };
+    const detachEvent = rig.receiver?.ofType("payment_method.detached").at(-1)?.event as unknown as {
+      data: { previous_attributes: object };
+    };
     expect(detachEvent.data.previous_attributes).toEqual({ customer: customer.id });
-    await expect(rig.stripe.paymentMethods.detach(method.id)).rejects.toMatchObject({ statusCode: 400, code: "payment_method_unexpected_state" });
+    await expect(rig.stripe.paymentMethods.detach(method.id)).rejects.toMatchObject({
+      statusCode: 400,
+      code: "payment_method_unexpected_state",
+    });
   });
 
   it("setup_future_usage keeps the paying card on a customer Checkout creates; invoice_creation makes a numbered paid invoice", async () => {
@@ -105,11 +124,18 @@ describe("stripe emulator: receipts, client secrets, saved cards and invoices", 
     expect(intent.setup_future_usage).toBe("off_session");
     const method = await rig.stripe.paymentMethods.retrieve(String(intent.payment_method));
     expect(method.customer).toBe(session.customer);
-    expect(((intent.latest_charge as Stripe.Charge).payment_method)).toBe(method.id);
+    expect((intent.latest_charge as Stripe.Charge).payment_method).toBe(method.id);
 
     const invoice = await rig.stripe.invoices.retrieve(String(session.invoice));
     const customer = (await rig.stripe.customers.retrieve(String(session.customer))) as Stripe.Customer;
-    expect(invoice).toMatchObject({ status: "paid", total: 1500, amount_paid: 1500, amount_remaining: 0, customer: customer.id, metadata: { order: "42" } });
+    expect(invoice).toMatchObject({
+      status: "paid",
+      total: 1500,
+      amount_paid: 1500,
+      amount_remaining: 0,
+      customer: customer.id,
+      metadata: { order: "42" },
+    });
     expect(invoice.number).toBe(`${customer.invoice_prefix}-0001`);
     expect(customer.next_invoice_sequence).toBe(2);
     expect(invoice.lines.data[0]).toMatchObject({ amount: 1500, quantity: 1, description: "Pro pack" });
@@ -123,24 +149,41 @@ describe("stripe emulator: receipts, client secrets, saved cards and invoices", 
 
   it("setup-mode Checkout saves a card without charging anything", async () => {
     const customer = await rig.stripe.customers.create({ email: "setup@example.com" });
-    const session = await rig.stripe.checkout.sessions.create({ mode: "setup", currency: "usd", customer: customer.id, success_url: "http://app.test/ok" });
+    const session = await rig.stripe.checkout.sessions.create({
+      mode: "setup",
+      currency: "usd",
+      customer: customer.id,
+      success_url: "http://app.test/ok",
+    });
     expect(session).toMatchObject({ mode: "setup", amount_total: null, payment_intent: null, setup_intent: null });
     await rig.control(`/_emulator/checkout/sessions/${session.id}/pay`, {});
     const done = await rig.stripe.checkout.sessions.retrieve(session.id);
     expect(done).toMatchObject({ status: "complete", payment_status: "no_payment_required", payment_intent: null });
     const intent = await rig.stripe.setupIntents.retrieve(String(done.setup_intent));
     expect(intent.status).toBe("succeeded");
-    expect((await rig.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([intent.payment_method]);
+    expect((await rig.stripe.customers.listPaymentMethods(customer.id)).data.map((m) => m.id)).toEqual([
+      intent.payment_method,
+    ]);
   });
 
   it("bad input gets Stripe's errors and changes nothing", async () => {
     const newestEvent = async () => (await rig.stripe.events.list({ limit: 1 })).data[0]?.id;
     const before = await newestEvent();
-    await expect(rig.stripe.setupIntents.create({ customer: "cus_missing" })).rejects.toMatchObject({ statusCode: 400, code: "resource_missing", param: "customer" });
+    await expect(rig.stripe.setupIntents.create({ customer: "cus_missing" })).rejects.toMatchObject({
+      statusCode: 400,
+      code: "resource_missing",
+      param: "customer",
+    });
     await expect(
-      rig.stripe.checkout.sessions.create({ mode: "setup", line_items: [{ price: "price_pro", quantity: 1 }], success_url: "http://app.test/ok" }),
+      rig.stripe.checkout.sessions.create({
+        mode: "setup",
+        line_items: [{ price: "price_pro", quantity: 1 }],
+        success_url: "http://app.test/ok",
+      }),
     ).rejects.toMatchObject({ statusCode: 400, param: "line_items" });
-    await expect(rig.stripe.checkout.sessions.create({ mode: "subscription", line_items: [{ price: "price_pro", quantity: 1 }] })).rejects.toMatchObject({ statusCode: 400, param: "mode" });
+    await expect(
+      rig.stripe.checkout.sessions.create({ mode: "subscription", line_items: [{ price: "price_pro", quantity: 1 }] }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "mode" });
     await expect(rig.stripe.paymentMethods.retrieve("pm_missing")).rejects.toMatchObject({ statusCode: 404 });
     await expect(rig.stripe.invoices.retrieve("in_missing")).rejects.toMatchObject({ statusCode: 404 });
     await expect(rig.stripe.customers.listPaymentMethods("cus_missing")).rejects.toMatchObject({ statusCode: 404 });

@@ -15,7 +15,11 @@ import { resendVerification, verifyEmail } from "~/server/auth/verification";
 import { text } from "../validation";
 
 const email = z.string().trim().toLowerCase().email().max(254);
-const linkToken = z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, "Invalid link.");
+const linkToken = z
+  .string()
+  .min(20)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, "Invalid link.");
 
 export const signUpInput = z
   .object({ email, password: newPassword, name: text({ max: 80 }).optional() })
@@ -26,20 +30,30 @@ export const authRouter = createTRPCRouter({
    * Creates the account. The answer is the same whether or not the email already had one (no
    * account enumeration). The client then signs in with next-auth's credentials provider.
    */
-  signUp: publicProcedure.input(signUpInput).use(LIMITS.signUp).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-    await signUpWithPassword(ctx.db, { ...input, locale: requestLocale(ctx.headers) });
-    return { ok: true };
-  }),
+  signUp: publicProcedure
+    .input(signUpInput)
+    .use(LIMITS.signUp)
+    .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+      await signUpWithPassword(ctx.db, { ...input, locale: requestLocale(ctx.headers) });
+      return { ok: true };
+    }),
 
   /** Whether the signed-in user still has to verify their email (and what the bonus is). */
-  status: protectedProcedure.query(async ({ ctx }): Promise<{ email: string | null; verified: boolean; bonus: number }> => {
-    const user = await ctx.db.user.findUniqueOrThrow({ where: { id: ctx.userId }, select: { email: true, emailVerified: true } });
-    return { email: user.email, verified: Boolean(user.emailVerified), bonus: env.SIGNUP_BONUS_CREDITS };
-  }),
+  status: protectedProcedure.query(
+    async ({ ctx }): Promise<{ email: string | null; verified: boolean; bonus: number }> => {
+      const user = await ctx.db.user.findUniqueOrThrow({
+        where: { id: ctx.userId },
+        select: { email: true, emailVerified: true },
+      });
+      return { email: user.email, verified: Boolean(user.emailVerified), bonus: env.SIGNUP_BONUS_CREDITS };
+    },
+  ),
 
-  resendVerification: protectedProcedure.use(LIMITS.resendVerification).mutation(async ({ ctx }): Promise<{ status: "sent" | "already_verified" }> => {
-    return { status: await resendVerification(ctx.db, ctx.userId, requestLocale(ctx.headers)) };
-  }),
+  resendVerification: protectedProcedure
+    .use(LIMITS.resendVerification)
+    .mutation(async ({ ctx }): Promise<{ status: "sent" | "already_verified" }> => {
+      return { status: await resendVerification(ctx.db, ctx.userId, requestLocale(ctx.headers)) };
+    }),
 
   /** Confirms the email from a verification link; grants the signup bonus once. */
   verifyEmail: publicProcedure.input(z.object({ token: linkToken })).mutation(async ({ ctx, input }) => ({
@@ -47,10 +61,13 @@ export const authRouter = createTRPCRouter({
   })),
 
   /** Mails a reset link if the email has an account; answers the same either way. */
-  requestPasswordReset: publicProcedure.input(z.object({ email })).use(LIMITS.requestPasswordReset).mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
-    await requestPasswordReset(ctx.db, input.email, requestLocale(ctx.headers));
-    return { ok: true };
-  }),
+  requestPasswordReset: publicProcedure
+    .input(z.object({ email }))
+    .use(LIMITS.requestPasswordReset)
+    .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
+      await requestPasswordReset(ctx.db, input.email, requestLocale(ctx.headers));
+      return { ok: true };
+    }),
 
   resetPassword: publicProcedure
     .input(z.object({ token: linkToken, password: newPassword }).superRefine(checkStrength))
@@ -65,12 +82,19 @@ export const authRouter = createTRPCRouter({
     .use(LIMITS.changePassword)
     .mutation(async ({ ctx, input }): Promise<{ ok: true }> => {
       const keepSessionId = (await getSessionId().catch(() => null)) ?? undefined;
-      await changePassword(ctx.db, { userId: ctx.userId, currentPassword: input.currentPassword, newPassword: input.password, keepSessionId });
+      await changePassword(ctx.db, {
+        userId: ctx.userId,
+        currentPassword: input.currentPassword,
+        newPassword: input.password,
+        keepSessionId,
+      });
       return { ok: true };
     }),
 
   /** Ends every session of the signed-in user, this one included. */
-  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }): Promise<{ ended: number }> => ({ ended: await endAllSessions(ctx.db, ctx.userId) })),
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }): Promise<{ ended: number }> => ({
+    ended: await endAllSessions(ctx.db, ctx.userId),
+  })),
 
   /** Which OAuth providers are configured. */
   providers: publicProcedure.query((): { github: boolean; google: boolean } => oauthProviders),

@@ -24,21 +24,30 @@ export const billingRouter = createTRPCRouter({
     .input(z.object({ packId: z.enum(PACK_IDS) }))
     .use(LIMITS.checkout)
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
-      const { checkoutUrl } = await createCheckout({ db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL }, ctx.userId, input.packId);
+      const { checkoutUrl } = await createCheckout(
+        { db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL },
+        ctx.userId,
+        input.packId,
+      );
       return { checkoutUrl };
     }),
   /** Called on return from Checkout: fulfils the session if paid (idempotent), returns its state. */
   confirm: protectedProcedure
     .input(z.object({ sessionId: z.string().regex(/^cs_[A-Za-z0-9_]{1,250}$/) }))
-    .mutation(
-      async ({ ctx, input }): Promise<ConfirmResult> =>
-        confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
+    .mutation(async ({ ctx, input }): Promise<ConfirmResult> =>
+      confirmCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.sessionId),
     ),
   /** Called on return through Checkout's cancel link: the session is expired at Stripe, the purchase shows canceled. */
   cancel: protectedProcedure
     .input(z.object({ checkoutRef: z.string().uuid() }))
-    .mutation(async ({ ctx, input }): Promise<{ status: PurchaseStatus }> => cancelCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.checkoutRef)),
+    .mutation(async ({ ctx, input }): Promise<{ status: PurchaseStatus }> =>
+      cancelCheckout({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.checkoutRef),
+    ),
   purchases: protectedProcedure
-    .input(z.object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+    .input(
+      z
+        .object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) })
+        .default({ limit: 20 }),
+    )
     .query(async ({ ctx, input }): Promise<PurchasePage> => listPurchases(ctx.db, ctx.userId, input)),
 });

@@ -70,7 +70,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       .mutation(({ ctx, input }): Promise<ConversationOut> => createConversation(ctx.db, ctx.userId, input.title)),
     renameConversation: protectedProcedure
       .input(z.object({ id: recordId, title: text({ max: MAX_TITLE_CHARS }) }))
-      .mutation(({ ctx, input }): Promise<ConversationOut> => renameConversation(ctx.db, ctx.userId, input.id, input.title)),
+      .mutation(({ ctx, input }): Promise<ConversationOut> =>
+        renameConversation(ctx.db, ctx.userId, input.id, input.title),
+      ),
     deleteConversation: protectedProcedure
       .input(z.object({ id: recordId }))
       .mutation(({ ctx, input }): Promise<{ id: string }> => deleteConversation(ctx.db, ctx.userId, input.id)),
@@ -87,7 +89,12 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await sendMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
+        const run = await sendMessage(depsFor(ctx), {
+          userId: ctx.userId,
+          ...input,
+          locale: requestLocale(ctx.headers),
+          signal,
+        });
         return run.events;
       }),
     /**
@@ -98,7 +105,12 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       .input(z.object({ conversationId: recordId }))
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await regenerateReply(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
+        const run = await regenerateReply(depsFor(ctx), {
+          userId: ctx.userId,
+          ...input,
+          locale: requestLocale(ctx.headers),
+          signal,
+        });
         return run.events;
       }),
     /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
@@ -106,7 +118,12 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await editLastMessage(depsFor(ctx), { userId: ctx.userId, ...input, locale: requestLocale(ctx.headers), signal });
+        const run = await editLastMessage(depsFor(ctx), {
+          userId: ctx.userId,
+          ...input,
+          locale: requestLocale(ctx.headers),
+          signal,
+        });
         return run.events;
       }),
   });

@@ -8,11 +8,13 @@ export type LedgerEntryOut = Omit<CreditLedger, "userId">;
 
 export const creditsRouter = createTRPCRouter({
   /** `spendable` = balance − credits held by in-flight chats. */
-  balance: protectedProcedure.query(
-    ({ ctx }): Promise<Balance> => getBalance(ctx.db, ctx.userId),
-  ),
+  balance: protectedProcedure.query(({ ctx }): Promise<Balance> => getBalance(ctx.db, ctx.userId)),
   history: protectedProcedure
-    .input(z.object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(20) }).default({ limit: 20 }))
+    .input(
+      z
+        .object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(20) })
+        .default({ limit: 20 }),
+    )
     .query(({ ctx, input }): Promise<{ items: LedgerEntryOut[]; nextCursor: string | null }> =>
       history(ctx.db, ctx.userId, input),
     ),

@@ -5,12 +5,24 @@ import { expandForList, expandSession } from "../expand";
 import { newId, newSessionId, nowSeconds } from "../ids";
 import { paginate } from "../lists";
 import { listObject, priceObject, type CheckoutSession, type LineItem } from "../objects";
-import { boolParam, expandParam, idParam, intParam, listParams, metadataParam, parseParams, positiveIntParam } from "../params";
+import {
+  boolParam,
+  expandParam,
+  idParam,
+  intParam,
+  listParams,
+  metadataParam,
+  parseParams,
+  positiveIntParam,
+} from "../params";
 import { expireIfDue, expireSession } from "../payments";
 import { api, type RouteRequest } from "../router";
 import type { EmulatorContext } from "../context";
 
-const urlParam = z.string().max(5000).refine((value) => URL.canParse(value), "Not a valid URL");
+const urlParam = z
+  .string()
+  .max(5000)
+  .refine((value) => URL.canParse(value), "Not a valid URL");
 const ignored = z.unknown().optional();
 
 const createParams = z
@@ -43,7 +55,10 @@ const createParams = z
     invoice_creation: z
       .object({
         enabled: boolParam,
-        invoice_data: z.object({ metadata: metadataParam.optional(), description: ignored, footer: ignored, custom_fields: ignored }).strict().optional(),
+        invoice_data: z
+          .object({ metadata: metadataParam.optional(), description: ignored, footer: ignored, custom_fields: ignored })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -81,22 +96,31 @@ function buildLineItems(ctx: EmulatorContext, items: NonNullable<CreateParams["l
 
 function createSession(ctx: EmulatorContext, req: RouteRequest) {
   const params = parseParams(createParams, req.body);
-  if (params.mode === "subscription") throw stripeErrors.invalidParam("mode", "The local Stripe emulator supports mode=payment and mode=setup.");
+  if (params.mode === "subscription")
+    throw stripeErrors.invalidParam("mode", "The local Stripe emulator supports mode=payment and mode=setup.");
   if (params.mode === "setup") {
-    if (params.line_items) throw stripeErrors.invalidParam("line_items", "You cannot pass `line_items` in `setup` mode.");
-    if (params.invoice_creation) throw stripeErrors.invalidParam("invoice_creation", "`invoice_creation` can only be used in `payment` mode.");
+    if (params.line_items)
+      throw stripeErrors.invalidParam("line_items", "You cannot pass `line_items` in `setup` mode.");
+    if (params.invoice_creation)
+      throw stripeErrors.invalidParam("invoice_creation", "`invoice_creation` can only be used in `payment` mode.");
   } else if (!params.line_items) throw stripeErrors.missingParam("line_items");
   if (params.customer && params.customer_email) {
-    throw stripeErrors.invalid("You may only specify one of these parameters: customer, customer_email.", { param: "customer_email" });
+    throw stripeErrors.invalid("You may only specify one of these parameters: customer, customer_email.", {
+      param: "customer_email",
+    });
   }
-  if (params.customer && !ctx.store.state.customers[params.customer]) throw stripeErrors.noSuch("customer", params.customer, "customer");
+  if (params.customer && !ctx.store.state.customers[params.customer])
+    throw stripeErrors.noSuch("customer", params.customer, "customer");
   const lineItems = buildLineItems(ctx, params.line_items ?? []);
   const currencies = new Set(lineItems.map((item) => item.currency));
   if (currencies.size > 1) throw stripeErrors.invalidParam("line_items", "All line items must use the same currency.");
   const created = nowSeconds();
   const expiresAt = params.expires_at ?? created + 24 * 3600;
   if (expiresAt < created + 30 * 60 || expiresAt > created + 24 * 3600) {
-    throw stripeErrors.invalidParam("expires_at", "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.");
+    throw stripeErrors.invalidParam(
+      "expires_at",
+      "The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.",
+    );
   }
   const setup = params.mode === "setup";
   const total = setup ? null : lineItems.reduce((sum, item) => sum + item.amount_total, 0);
@@ -111,7 +135,11 @@ function createSession(ctx: EmulatorContext, req: RouteRequest) {
     created,
     currency: lineItems[0]?.currency ?? (setup ? null : "usd"),
     customer: params.customer ?? null,
-    customer_creation: params.customer ? null : setup || params.payment_intent_data?.setup_future_usage || params.invoice_creation?.enabled ? "always" : "if_required",
+    customer_creation: params.customer
+      ? null
+      : setup || params.payment_intent_data?.setup_future_usage || params.invoice_creation?.enabled
+        ? "always"
+        : "if_required",
     customer_details: null,
     customer_email: params.customer_email ?? null,
     expires_at: expiresAt,
@@ -182,7 +210,17 @@ export const checkoutSessionRoutes = [
     return expandSession(ctx, findSession(ctx, req.params.id), expand);
   }),
   api("GET", "/v1/checkout/sessions/:id/line_items", (ctx, req) => {
-    const params = parseParams(z.object({ limit: listParams.limit, starting_after: listParams.starting_after, ending_before: listParams.ending_before, expand: expandParam }).strict(), req.query);
+    const params = parseParams(
+      z
+        .object({
+          limit: listParams.limit,
+          starting_after: listParams.starting_after,
+          ending_before: listParams.ending_before,
+          expand: expandParam,
+        })
+        .strict(),
+      req.query,
+    );
     const session = findSession(ctx, req.params.id);
     const items = ctx.store.state.lineItems[session.id] ?? [];
     const start = params.starting_after ? items.findIndex((i) => i.id === params.starting_after) + 1 : 0;

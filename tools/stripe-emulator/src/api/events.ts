@@ -21,7 +21,8 @@ const typeMatches = (pattern: string, type: string) =>
 export const eventRoutes = [
   api("GET", "/v1/events", (ctx, req) => {
     const params = parseParams(listEventParams, req.query);
-    if (params.type && params.types) throw stripeErrors.invalid("You may only specify one of these parameters: type, types.", { param: "types" });
+    if (params.type && params.types)
+      throw stripeErrors.invalid("You may only specify one of these parameters: type, types.", { param: "types" });
     const events = Object.values(ctx.store.state.events)
       .reverse()
       .filter(

@@ -48,11 +48,15 @@ export const paymentRoutes = [
       const intent = ctx.store.state.paymentIntents[params.payment_intent];
       if (!intent) throw stripeErrors.noSuch("payment_intent", params.payment_intent, "payment_intent");
       if (!intent.latest_charge || intent.status !== "succeeded") {
-        throw stripeErrors.invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, { param: "payment_intent" });
+        throw stripeErrors.invalid(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, {
+          param: "payment_intent",
+        });
       }
       charge = findCharge(ctx, intent.latest_charge);
     } else {
-      throw stripeErrors.invalid("One of the following params should be provided for this request: payment_intent or charge.");
+      throw stripeErrors.invalid(
+        "One of the following params should be provided for this request: payment_intent or charge.",
+      );
     }
     return createRefund(ctx, charge, params, { id: req.requestId, idempotency_key: req.idempotencyKey });
   }),

@@ -16,7 +16,10 @@ export const priceRoutes = [
     return expand?.includes("product") ? { ...object, product: productObject(price) } : object;
   }),
   api("GET", "/v1/prices", (ctx, req) => {
-    const params = parseParams(z.object({ ...listParams, active: boolParam.optional(), currency: z.string().optional() }).strict(), req.query);
+    const params = parseParams(
+      z.object({ ...listParams, active: boolParam.optional(), currency: z.string().optional() }).strict(),
+      req.query,
+    );
     const prices = [...ctx.prices.values()]
       .filter((p) => params.active !== false && (!params.currency || p.currency === params.currency))
       .map(priceObject);

@@ -38,8 +38,14 @@ export function findPaymentMethod(ctx: EmulatorContext, id: string): PaymentMeth
 export const savedCardRoutes = [
   api("POST", "/v1/setup_intents", (ctx, req) => {
     const params = parseParams(createSetupParams, req.body);
-    if (params.customer && !ctx.store.state.customers[params.customer]) throw stripeErrors.noSuch("customer", params.customer, "customer");
-    const intent = createSetupIntent(ctx, { customer: params.customer ?? null, description: params.description, metadata: params.metadata, usage: params.usage });
+    if (params.customer && !ctx.store.state.customers[params.customer])
+      throw stripeErrors.noSuch("customer", params.customer, "customer");
+    const intent = createSetupIntent(ctx, {
+      customer: params.customer ?? null,
+      description: params.description,
+      metadata: params.metadata,
+      usage: params.usage,
+    });
     ctx.store.save();
     return intent;
   }),
@@ -56,12 +62,20 @@ export const savedCardRoutes = [
     return detachPaymentMethod(ctx, findPaymentMethod(ctx, req.params.id ?? ""));
   }),
   api("GET", "/v1/customers/:id/payment_methods", (ctx, req) => {
-    const params = parseParams(z.object({ ...listParams, type: z.string().optional(), allow_redisplay: z.string().optional() }).strict(), req.query);
+    const params = parseParams(
+      z.object({ ...listParams, type: z.string().optional(), allow_redisplay: z.string().optional() }).strict(),
+      req.query,
+    );
     const customer = req.params.id ?? "";
     if (!ctx.store.state.customers[customer]) throw stripeErrors.noSuch("customer", customer);
     const methods = Object.values(ctx.store.state.paymentMethods)
       .reverse()
-      .filter((method) => method.customer === customer && (!params.type || method.type === params.type) && (!params.allow_redisplay || method.allow_redisplay === params.allow_redisplay));
+      .filter(
+        (method) =>
+          method.customer === customer &&
+          (!params.type || method.type === params.type) &&
+          (!params.allow_redisplay || method.allow_redisplay === params.allow_redisplay),
+      );
     return paginate(`/v1/customers/${customer}/payment_methods`, methods, params);
   }),
 ];

@@ -6,7 +6,11 @@ import { billingDetails, digest } from "./common";
 export const receiptUrlOf = (ctx: EmulatorContext, chargeId: string) => `${ctx.publicUrl}/receipts/payment/${chargeId}`;
 
 /** What Stripe's statement shows: the business name, upper case, at most 22 characters. */
-export const statementDescriptorOf = (ctx: EmulatorContext) => ctx.businessName.toUpperCase().replace(/[^A-Z0-9 .-]/g, "").slice(0, 22);
+export const statementDescriptorOf = (ctx: EmulatorContext) =>
+  ctx.businessName
+    .toUpperCase()
+    .replace(/[^A-Z0-9 .-]/g, "")
+    .slice(0, 22);
 
 function cardDetails(ctx: EmulatorContext, charge: Charge) {
   const card = charge.payment_method_details.card;

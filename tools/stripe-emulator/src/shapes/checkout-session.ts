@@ -20,7 +20,9 @@ export function checkoutSessionShape(session: CheckoutSession) {
     custom_fields: [],
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer_account: null,
-    customer_details: details ? { ...details, address: emptyAddress(), business_name: null, individual_name: null } : null,
+    customer_details: details
+      ? { ...details, address: emptyAddress(), business_name: null, individual_name: null }
+      : null,
     discounts: [],
     integration_identifier: null,
     invoice: stored.invoice ?? null,

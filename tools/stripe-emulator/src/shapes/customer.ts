@@ -3,7 +3,10 @@ import type { Customer } from "../objects";
 import { digest } from "./common";
 
 /** Stripe's invoice number prefix: fixed per customer, upper-case letters and digits. */
-export const invoicePrefixOf = (customerId: string) => digest(customerId, 8).toUpperCase().replace(/[^A-Z0-9]/g, "0");
+export const invoicePrefixOf = (customerId: string) =>
+  digest(customerId, 8)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "0");
 
 export function customerShape(ctx: EmulatorContext, customer: Customer) {
   const invoices = Object.values(ctx.store.state.invoices).filter((invoice) => invoice.customer === customer.id).length;

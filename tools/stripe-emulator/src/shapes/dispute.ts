@@ -2,16 +2,42 @@ import type { EmulatorContext } from "../context";
 import type { Dispute } from "../objects";
 
 const EVIDENCE_FIELDS = [
-  "access_activity_log", "billing_address", "cancellation_policy", "cancellation_policy_disclosure", "cancellation_rebuttal",
-  "customer_communication", "customer_email_address", "customer_name", "customer_purchase_ip", "customer_signature",
-  "duplicate_charge_documentation", "duplicate_charge_explanation", "duplicate_charge_id", "product_description", "receipt",
-  "refund_policy", "refund_policy_disclosure", "refund_refusal_explanation", "service_date", "service_documentation",
-  "shipping_address", "shipping_carrier", "shipping_date", "shipping_documentation", "shipping_tracking_number",
-  "uncategorized_file", "uncategorized_text",
+  "access_activity_log",
+  "billing_address",
+  "cancellation_policy",
+  "cancellation_policy_disclosure",
+  "cancellation_rebuttal",
+  "customer_communication",
+  "customer_email_address",
+  "customer_name",
+  "customer_purchase_ip",
+  "customer_signature",
+  "duplicate_charge_documentation",
+  "duplicate_charge_explanation",
+  "duplicate_charge_id",
+  "product_description",
+  "receipt",
+  "refund_policy",
+  "refund_policy_disclosure",
+  "refund_refusal_explanation",
+  "service_date",
+  "service_documentation",
+  "shipping_address",
+  "shipping_carrier",
+  "shipping_date",
+  "shipping_documentation",
+  "shipping_tracking_number",
+  "uncategorized_file",
+  "uncategorized_text",
 ] as const;
 
 /** Card networks' reason codes for the dispute reasons the emulator opens (Visa's). */
-const NETWORK_REASON: Record<string, string> = { fraudulent: "10.4", duplicate: "12.6.1", product_not_received: "13.1", general: "13.7" };
+const NETWORK_REASON: Record<string, string> = {
+  fraudulent: "10.4",
+  duplicate: "12.6.1",
+  product_not_received: "13.1",
+  general: "13.7",
+};
 
 const EVIDENCE_DAYS = 7;
 
@@ -32,7 +58,15 @@ export function disputeShape(ctx: EmulatorContext, dispute: Dispute) {
       submission_count: 0,
     },
     payment_method_details: card
-      ? { card: { brand: card.brand, case_type: "chargeback", network: card.brand, network_reason_code: NETWORK_REASON[dispute.reason] ?? null }, type: "card" }
+      ? {
+          card: {
+            brand: card.brand,
+            case_type: "chargeback",
+            network: card.brand,
+            network_reason_code: NETWORK_REASON[dispute.reason] ?? null,
+          },
+          type: "card",
+        }
       : null,
   };
 }

@@ -1,5 +1,16 @@
 import type { EmulatorContext } from "../context";
-import type { Charge, CheckoutSession, Customer, Dispute, Invoice, LineItem, PaymentIntent, PaymentMethod, Refund, SetupIntent } from "../objects";
+import type {
+  Charge,
+  CheckoutSession,
+  Customer,
+  Dispute,
+  Invoice,
+  LineItem,
+  PaymentIntent,
+  PaymentMethod,
+  Refund,
+  SetupIntent,
+} from "../objects";
 import { lineItemShape, priceShape, productShape } from "./catalog";
 import { chargeShape } from "./charge";
 import { checkoutSessionShape } from "./checkout-session";
@@ -40,5 +51,10 @@ export function present(ctx: EmulatorContext, value: unknown): unknown {
   if (record.object === "event") return structuredClone(record);
   const shaper = typeof record.object === "string" ? SHAPERS[record.object] : undefined;
   const shaped = (shaper ? shaper(ctx, record as never) : record) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(shaped).map(([key, inner]) => [key, key === "metadata" ? structuredClone(inner) : present(ctx, inner)]));
+  return Object.fromEntries(
+    Object.entries(shaped).map(([key, inner]) => [
+      key,
+      key === "metadata" ? structuredClone(inner) : present(ctx, inner),
+    ]),
+  );
 }

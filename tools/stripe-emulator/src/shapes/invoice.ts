@@ -14,7 +14,12 @@ function lineShape(line: InvoiceLine, created: number) {
     livemode: false,
     metadata: {},
     parent: {
-      invoice_item_details: { invoice_item, proration: false, proration_details: { credited_items: null }, subscription: null },
+      invoice_item_details: {
+        invoice_item,
+        proration: false,
+        proration_details: { credited_items: null },
+        subscription: null,
+      },
       subscription_item_details: null,
       type: "invoice_item_details",
     },
@@ -72,7 +77,11 @@ export function invoiceShape(ctx: EmulatorContext, invoice: Invoice) {
     issuer: { type: "self" },
     last_finalization_error: null,
     latest_revision: null,
-    lines: listObject(`/v1/invoices/${invoice.id}/lines`, lines.map((line) => lineShape(line, created)), false),
+    lines: listObject(
+      `/v1/invoices/${invoice.id}/lines`,
+      lines.map((line) => lineShape(line, created)),
+      false,
+    ),
     livemode: false,
     next_payment_attempt: null,
     on_behalf_of: null,

@@ -11,7 +11,15 @@ export function refundShape(ctx: EmulatorContext, refund: Refund) {
     customer: charge?.customer ?? null,
     customer_account: null,
     destination_details: toCard
-      ? { card: { reference: null, reference_status: "pending", reference_type: "acquirer_reference_number", type: "refund" }, type: "card" }
+      ? {
+          card: {
+            reference: null,
+            reference_status: "pending",
+            reference_type: "acquirer_reference_number",
+            type: "refund",
+          },
+          type: "card",
+        }
       : { customer_cash_balance: {}, type: "customer_cash_balance" },
     payment_method: charge?.payment_method ?? null,
     receipt_number: null,

@@ -7,7 +7,9 @@ import type { JsonObject } from "./shape-compare";
  * Stripe's example object of every resource (github.com/stripe/openapi, fixtures3.json, MIT): `../shared` beside the
  * clone (one level further up from a git worktree nested in a folder).
  */
-const CANDIDATES = ["../shared/stripe/fixtures3.json", "../../shared/stripe/fixtures3.json"].map((p) => path.resolve(process.cwd(), p));
+const CANDIDATES = ["../shared/stripe/fixtures3.json", "../../shared/stripe/fixtures3.json"].map((p) =>
+  path.resolve(process.cwd(), p),
+);
 
 export function loadFixtures(): Record<string, JsonObject> {
   const file = CANDIDATES.find((candidate) => existsSync(candidate));

@@ -39,8 +39,20 @@ export interface CompareOptions {
   fixtureFor: (object: string) => { fixture: JsonObject; type: ts.Type } | undefined;
 }
 
-export function compareShape(fixture: JsonObject, actual: unknown, type: ts.Type, options: CompareOptions): ShapeReport {
-  const report: ShapeReport = { total: 0, present: 0, topLevelTotal: Object.keys(fixture).length, topLevelPresent: 0, problems: [], nulls: [] };
+export function compareShape(
+  fixture: JsonObject,
+  actual: unknown,
+  type: ts.Type,
+  options: CompareOptions,
+): ShapeReport {
+  const report: ShapeReport = {
+    total: 0,
+    present: 0,
+    topLevelTotal: Object.keys(fixture).length,
+    topLevelPresent: 0,
+    problems: [],
+    nulls: [],
+  };
   if (!isObject(actual)) {
     report.problems.push(`(root): expected an object, got ${kindOf(actual)}`);
     report.total = countPaths(fixture) - 1;
@@ -54,7 +66,14 @@ export function compareShape(fixture: JsonObject, actual: unknown, type: ts.Type
   return report;
 }
 
-function compareObject(fixture: JsonObject, actual: JsonObject, type: ts.Type | undefined, prefix: string, report: ShapeReport, options: CompareOptions): void {
+function compareObject(
+  fixture: JsonObject,
+  actual: JsonObject,
+  type: ts.Type | undefined,
+  prefix: string,
+  report: ShapeReport,
+  options: CompareOptions,
+): void {
   for (const key of Object.keys(fixture)) compareKey(fixture, actual, key, type, prefix, report, options);
 }
 
@@ -77,14 +96,18 @@ function compareKey(
   };
   // Polymorphic objects (payment_method_details, destination_details, …) carry the sub-object named by their `type`.
   // When ours is of another type, its own sub-object stands in for the fixture's.
-  if (key === fixture.type && typeof actual.type === "string" && actual.type !== key && isObject(actual[actual.type])) return whole(true);
+  if (key === fixture.type && typeof actual.type === "string" && actual.type !== key && isObject(actual[actual.type]))
+    return whole(true);
   if (!(key in actual)) return whole(prefix === "" && options.onRequest?.has(key) === true, "missing");
   const value = actual[key] as Json;
   const field = options.types.field(type, key);
   if (expected === null) return whole(true);
   if (value === null) {
     if (field?.nullable) report.nulls.push(at);
-    return whole(field?.nullable === true, `null, but Stripe's type is ${field?.text ?? "unknown"} (fixture: ${kindOf(expected)})`);
+    return whole(
+      field?.nullable === true,
+      `null, but Stripe's type is ${field?.text ?? "unknown"} (fixture: ${kindOf(expected)})`,
+    );
   }
   if (field?.expandable && typeof value === "string" && isObject(expected)) return whole(true);
   if (field?.expandable && isObject(value) && typeof expected === "string") {

@@ -90,7 +90,8 @@ export class StripeTypes {
     const element = arrayType ? this.checker.getTypeArguments(arrayType as ts.TypeReference)[0] : undefined;
     return {
       nullable,
-      expandable: stringy && plain.length > 0 && plain.some((t) => this.checker.getPropertyOfType(t, "id") !== undefined),
+      expandable:
+        stringy && plain.length > 0 && plain.some((t) => this.checker.getPropertyOfType(t, "id") !== undefined),
       freeForm: this.isFreeForm(object),
       object,
       element,

@@ -8,5 +8,8 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   if (!benchRoutesEnabled()) return notFoundResponse();
   const userId = await getSessionUserId();
-  return Response.json({ signedIn: userId !== null }, { status: userId ? 200 : 401, headers: { "Cache-Control": "no-store" } });
+  return Response.json(
+    { signedIn: userId !== null },
+    { status: userId ? 200 : 401, headers: { "Cache-Control": "no-store" } },
+  );
 }

@@ -11,7 +11,9 @@ type Context = { params: Promise<{ job: string }> };
 async function handle(req: Request, { params }: Context): Promise<Response> {
   const { job } = await params;
   // A job run in progress is finished before a shutting-down server exits.
-  return processDrain().track(handleCronRequest(req, job, { secret: env.CRON_SECRET, run: (name) => runJob(jobDepsFromEnv(), name) }));
+  return processDrain().track(
+    handleCronRequest(req, job, { secret: env.CRON_SECRET, run: (name) => runJob(jobDepsFromEnv(), name) }),
+  );
 }
 
 export const GET = handle;

@@ -4,6 +4,10 @@ import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
 
 const handler = (req: Request) =>
-  handleTrpcRequest(req, { router: appRouter, createContext: () => createTRPCContext({ headers: req.headers }), appUrl: env.APP_URL });
+  handleTrpcRequest(req, {
+    router: appRouter,
+    createContext: () => createTRPCContext({ headers: req.headers }),
+    appUrl: env.APP_URL,
+  });
 
 export { handler as GET, handler as POST };

@@ -1,9 +1,9 @@
 // npm test — every check the project has, in order, with one summary at the end:
-//   typecheck → lint → production build → vitest (server + UI, PGlite and PostgreSQL)
+//   typecheck → lint → format check → production build → vitest (server + UI, PGlite and PostgreSQL)
 //   → 30 s load run with invariants (against the build, PostgreSQL) → rolling restart of two
 //   standalone instances under traffic (scripts/rolling-restart.ts) → Playwright end-to-end
 //   (against the build) → benchmark harness (--quick).
-// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint build unit load deploy e2e bench).
+// `npm test -- --only=unit,e2e` runs a subset (names: typecheck lint format build unit load deploy e2e bench).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
@@ -53,6 +53,7 @@ function countsFromPlaywright(file) {
 const node = process.execPath;
 step("typecheck", node, ["node_modules/typescript/bin/tsc", "--noEmit"]);
 step("lint", node, ["node_modules/eslint/bin/eslint.js", ".", "--max-warnings=0"]);
+step("format", node, ["node_modules/prettier/bin/prettier.cjs", "--check", "."]);
 
 // One build for every later step: with the fake secrets the bundle scan looks for, and with the
 // benchmark's reference routes compiled in, so the bench measures the very build load, deploy and e2e ran.

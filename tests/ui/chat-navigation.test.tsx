@@ -172,7 +172,9 @@ describe("chat accessibility", () => {
     const list = screen.getByRole("region", { name: "Messages" });
     expect(list).toHaveAttribute("tabindex", "0");
     expect(list.closest("[aria-live]")).toBeNull();
-    expect(list.querySelector("[aria-live]")).toBeNull();
+    // Only a copy button's own "Copied" feedback may be live inside the list, never message text.
+    const liveInList = () => [...list.querySelectorAll("[aria-live]")];
+    expect(liveInList().every((el) => el.closest('[data-testid="message-copy"]'))).toBe(true);
     // The visually hidden "You:" labels are positioned inside the scrolling list, not outside it.
     expect(list.className).toMatch(/\brelative\b/);
 
@@ -182,6 +184,7 @@ describe("chat accessibility", () => {
     expect(announcer).toHaveAttribute("role", "status");
     await screen.findByText("Partial");
     expect(announcer).toHaveTextContent("");
+    expect(liveInList().some((el) => el.textContent?.includes("Partial"))).toBe(false);
 
     finish();
     await waitFor(() => expect(announcer).toHaveTextContent("Assistant: Partial answer."));

@@ -33,7 +33,7 @@ describe("CreditsDisplay", () => {
   it.each([
     ["en", "1,234,567 credits"],
     ["ja", "1,234,567 クレジット"],
-    ["de", "1.234.567 Punkte"],
+    ["de", "1.234.567 Credits"],
   ] as const)(
     "%s: the unit is part of the visible text at every width, with no coloured dot beside it",
     async (locale, text) => {

@@ -12,6 +12,7 @@ import { Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
+import { AccountSection } from "./account-section";
 
 const EMPTY = { currentPassword: "", password: "" };
 
@@ -51,13 +52,7 @@ export function ChangePasswordForm({ email }: { email: string | null }) {
   }
 
   return (
-    <section
-      aria-labelledby="change-password-title"
-      className="rounded-lg border border-gray-200 p-5 dark:border-gray-700"
-    >
-      <h2 id="change-password-title" className="text-lg font-semibold">
-        {t("changePasswordTitle")}
-      </h2>
+    <AccountSection id="change-password-title" title={t("changePasswordTitle")}>
       <form noValidate onSubmit={onSubmit} className="mt-4 max-w-sm space-y-4" aria-busy={change.isPending}>
         {/* Lets password managers tie the new password to the right account. */}
         {email && <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />}
@@ -92,6 +87,6 @@ export function ChangePasswordForm({ email }: { email: string | null }) {
           {change.isPending ? ta("submitting") : t("changePasswordSubmit")}
         </Button>
       </form>
-    </section>
+    </AccountSection>
   );
 }

@@ -9,6 +9,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "~/components/ui/button";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
+import { AccountSection } from "./account-section";
 
 type Problem = "wrongPassword" | "notConfirmed" | "busy" | "rateLimited" | "failed";
 
@@ -60,13 +61,7 @@ export function DeleteAccountSection() {
   }
 
   return (
-    <section
-      aria-labelledby="delete-account-title"
-      className="rounded-lg border border-red-200 p-5 dark:border-red-900"
-    >
-      <h2 id="delete-account-title" className="text-lg font-semibold text-red-700 dark:text-red-300">
-        {t("deleteTitle")}
-      </h2>
+    <AccountSection id="delete-account-title" title={t("deleteTitle")} tone="danger">
       <div className="mt-2 space-y-2 text-sm text-gray-700 dark:text-gray-200" data-testid="delete-account-explanation">
         <p>{t("deleteWhatGoes")}</p>
         <p>{t("deleteWhatStays")}</p>
@@ -94,6 +89,6 @@ export function DeleteAccountSection() {
           {remove.isPending || leaving ? t("deleting") : t("deleteSubmit")}
         </Button>
       </form>
-    </section>
+    </AccountSection>
   );
 }

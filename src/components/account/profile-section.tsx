@@ -7,8 +7,7 @@ import { Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
-
-import { sectionClass } from "./styles";
+import { AccountSection } from "./account-section";
 
 /** Display name (editable) and email (shown; changing it is not offered yet). */
 export function ProfileSection() {
@@ -39,10 +38,7 @@ export function ProfileSection() {
   }
 
   return (
-    <section aria-labelledby="profile-title" className={sectionClass}>
-      <h2 id="profile-title" className="text-lg font-semibold">
-        {t("profileTitle")}
-      </h2>
+    <AccountSection id="profile-title" title={t("profileTitle")}>
       <form noValidate onSubmit={onSubmit} className="mt-4 max-w-sm space-y-4" aria-busy={pending}>
         <TextField
           label={t("displayName")}
@@ -82,6 +78,6 @@ export function ProfileSection() {
           {t("saveName")}
         </Button>
       </form>
-    </section>
+    </AccountSection>
   );
 }

@@ -5,8 +5,8 @@ import { useFormatter, useNow, useTranslations } from "next-intl";
 import { Button } from "~/components/ui/button";
 import { api } from "~/trpc/react";
 
-import { sectionClass } from "./styles";
 import { useSignOut } from "./use-sign-out";
+import { AccountSection } from "./account-section";
 
 /** Every signed-in browser of the account, with a way to end one or all of them. */
 export function SessionsSection() {
@@ -19,10 +19,7 @@ export function SessionsSection() {
   const { signingOut, signOut } = useSignOut();
 
   return (
-    <section aria-labelledby="sessions-title" className={sectionClass}>
-      <h2 id="sessions-title" className="text-lg font-semibold">
-        {t("sessionsTitle")}
-      </h2>
+    <AccountSection id="sessions-title" title={t("sessionsTitle")}>
       <p className="mt-1 text-sm text-gray-600 dark:text-gray-300">{t("sessionsHint")}</p>
 
       {sessions.isError && (
@@ -89,6 +86,6 @@ export function SessionsSection() {
       >
         {t("signOutEverywhere")}
       </Button>
-    </section>
+    </AccountSection>
   );
 }

@@ -76,26 +76,19 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
         aria-label={t("title")}
         className="mt-6 flex gap-1 rounded-lg bg-gray-100 p-1 dark:bg-gray-800"
       >
-        <Button
-          variant="segment"
-          className="flex-1"
-          role="tab"
-          aria-selected={mode === "signin"}
-          data-testid="auth-tab-signin"
-          onClick={() => switchMode("signin")}
-        >
-          {t("tabSignIn")}
-        </Button>
-        <Button
-          variant="segment"
-          className="flex-1"
-          role="tab"
-          aria-selected={mode === "signup"}
-          data-testid="auth-tab-signup"
-          onClick={() => switchMode("signup")}
-        >
-          {t("tabSignUp")}
-        </Button>
+        {(["signin", "signup"] as const).map((tab) => (
+          <Button
+            key={tab}
+            variant="segment"
+            className="flex-1"
+            role="tab"
+            aria-selected={mode === tab}
+            data-testid={`auth-tab-${tab}`}
+            onClick={() => switchMode(tab)}
+          >
+            {t(tab === "signin" ? "tabSignIn" : "tabSignUp")}
+          </Button>
+        ))}
       </div>
 
       <form noValidate onSubmit={onSubmit} className="mt-6 space-y-4" aria-busy={busy}>
@@ -158,28 +151,20 @@ export function AuthForm({ initialMode, callbackUrl }: { initialMode: Mode; call
       {(providers.data?.github || providers.data?.google) && (
         <div className="mt-6 space-y-3">
           <p className="text-center text-sm text-gray-500 dark:text-gray-400">{t("or")}</p>
-          {providers.data.github && (
-            <Button
-              variant="secondary"
-              size="lg"
-              className="w-full"
-              data-testid="auth-github"
-              onClick={() => void signIn("github", { redirectTo: callbackUrl })}
-            >
-              {t("withGithub")}
-            </Button>
-          )}
-          {providers.data.google && (
-            <Button
-              variant="secondary"
-              size="lg"
-              className="w-full"
-              data-testid="auth-google"
-              onClick={() => void signIn("google", { redirectTo: callbackUrl })}
-            >
-              {t("withGoogle")}
-            </Button>
-          )}
+          {(["github", "google"] as const)
+            .filter((provider) => providers.data[provider])
+            .map((provider) => (
+              <Button
+                key={provider}
+                variant="secondary"
+                size="lg"
+                className="w-full"
+                data-testid={`auth-${provider}`}
+                onClick={() => void signIn(provider, { redirectTo: callbackUrl })}
+              >
+                {t(provider === "github" ? "withGithub" : "withGoogle")}
+              </Button>
+            ))}
         </div>
       )}
     </div>

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 
 import { MAX_TITLE_CHARS } from "~/lib/chat-limits";
 import { Button, buttonClasses } from "~/components/ui/button";
+import { Icon } from "~/components/ui/icon";
 import type { RouterOutputs } from "~/trpc/react";
 
 import { conversationPath } from "./conversation-path";
@@ -153,16 +154,7 @@ function ConversationItem({
                 setMode("rename");
               }}
             >
-              <svg
-                aria-hidden
-                viewBox="0 0 24 24"
-                className="h-4 w-4"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M4 20h4L19 9l-4-4L4 16v4z" />
-              </svg>
+              <Icon name="edit" />
             </Button>
             <Button
               variant="ghost"
@@ -172,16 +164,7 @@ function ConversationItem({
               title={t("delete")}
               onClick={() => setMode("delete")}
             >
-              <svg
-                aria-hidden
-                viewBox="0 0 24 24"
-                className="h-4 w-4"
-                fill="none"
-                stroke="currentColor"
-                strokeWidth="2"
-              >
-                <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" />
-              </svg>
+              <Icon name="delete" />
             </Button>
           </div>
         </div>

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
 
 import { Button } from "~/components/ui/button";
+import { Icon } from "~/components/ui/icon";
 
 const COPIED_FEEDBACK_MS = 2000;
 
@@ -29,10 +30,7 @@ function CopyButton({ text }: { text: string }) {
 
   return (
     <Button variant="ghost" size="xs" data-testid="message-copy" onClick={() => void copy()} className={actionButton}>
-      <svg aria-hidden viewBox="0 0 24 24" className="h-3.5 w-3.5" fill="none" stroke="currentColor" strokeWidth="2">
-        <rect x="9" y="9" width="11" height="11" rx="2" />
-        <path d="M5 15V5a2 2 0 0 1 2-2h8" />
-      </svg>
+      <Icon name="copy" className="h-3.5 w-3.5" />
       <span aria-live="polite">
         {state === "copied" ? t("copied") : state === "failed" ? t("copyFailed") : t("copy")}
       </span>
@@ -70,16 +68,7 @@ export function MessageActions({
           disabled={disabled}
           className={actionButton}
         >
-          <svg
-            aria-hidden
-            viewBox="0 0 24 24"
-            className="h-3.5 w-3.5"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-          >
-            <path d="M4 20h4L19 9l-4-4L4 16v4z" />
-          </svg>
+          <Icon name="edit" className="h-3.5 w-3.5" />
           {t("edit")}
         </Button>
       )}
@@ -93,16 +82,7 @@ export function MessageActions({
           title={t("regenerateHint")}
           className={actionButton}
         >
-          <svg
-            aria-hidden
-            viewBox="0 0 24 24"
-            className="h-3.5 w-3.5"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-          >
-            <path d="M20 11a8 8 0 1 0-2.3 5.7M20 4v7h-7" />
-          </svg>
+          <Icon name="regenerate" className="h-3.5 w-3.5" />
           {t("regenerate")}
           <span className="text-gray-600 dark:text-gray-400">· {t("usesCredits")}</span>
         </Button>

@@ -11,7 +11,8 @@ import type { Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
 import { NothingToReplaceError } from "./errors";
-import { startExchange, type ChatDeps, type ExchangeRequest, type NewAssistantMessage } from "./exchange";
+import { createStreamingReply, createUserMessageAndReply } from "./exchange-messages";
+import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
 import { buildPrompt, loadHistory } from "./prompt";
 import type { ReplyRun } from "./reply-run";
 
@@ -55,21 +56,6 @@ async function markReplaced(tx: Tx, replacements: { id: string; by: string }[]):
   }
 }
 
-function createStreamingReply(tx: Tx, conversationId: string, assistant: NewAssistantMessage, createdAt: Date) {
-  return tx.message.create({
-    data: {
-      id: assistant.id,
-      conversationId,
-      role: "assistant",
-      content: "",
-      status: "streaming",
-      model: assistant.model,
-      createdAt,
-    },
-    select: { id: true },
-  });
-}
-
 /** A new reply to the last user message, in place of the last reply (whose charge stays). */
 export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promise<ReplyRun> {
   return startExchange(deps, request, async (conversation) => {
@@ -104,18 +90,7 @@ export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<Reply
           { id: reply.id, by: assistant.id },
         ]);
         const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
-        await tx.message.create({
-          data: {
-            id: userMessageId,
-            conversationId: conversation.id,
-            role: "user",
-            content: input.content,
-            status: "complete",
-            createdAt: new Date(now),
-          },
-          select: { id: true },
-        });
-        await createStreamingReply(tx, conversation.id, assistant, new Date(now + 1));
+        await createUserMessageAndReply(tx, conversation.id, input.content, assistant, now, userMessageId);
         await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
         return userMessageId;
       },

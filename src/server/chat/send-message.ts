@@ -1,7 +1,6 @@
 /** chat.send's domain side: a new user message and its reply, through the shared exchange path. */
-import { randomUUID } from "node:crypto";
-
 import { DEFAULT_TITLE, titleFrom } from "./conversations";
+import { createUserMessageAndReply } from "./exchange-messages";
 import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
 import { buildPrompt, loadHistory } from "./prompt";
 import type { ReplyRun } from "./reply-run";
@@ -17,29 +16,7 @@ export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun>
   return startExchange(deps, input, async (conversation) => ({
     prompt: buildPrompt(await loadHistory(deps.db, conversation.id), input.content),
     write: async (tx, assistant) => {
-      const userMessageId = randomUUID();
-      const now = Date.now();
-      await tx.message.createMany({
-        data: [
-          {
-            id: userMessageId,
-            conversationId: conversation.id,
-            role: "user",
-            content: input.content,
-            status: "complete",
-            createdAt: new Date(now),
-          },
-          {
-            id: assistant.id,
-            conversationId: conversation.id,
-            role: "assistant",
-            content: "",
-            status: "streaming",
-            model: assistant.model,
-            createdAt: new Date(now + 1),
-          },
-        ],
-      });
+      const userMessageId = await createUserMessageAndReply(tx, conversation.id, input.content, assistant, Date.now());
       await tx.conversation.update({
         where: { id: conversation.id },
         data:

@@ -87,7 +87,7 @@ if (!env.SMTP_URL) {
 async function prepareDatabase() {
   if (!usesEmbeddedDatabase(env)) return migrateDatabase(env);
   const owner = startDatabaseOwner(env);
-  group.add("the database owner", owner.child);
+  group.add("the database owner", owner.child, owner.ready);
   return (await owner.ready) !== null;
 }
 

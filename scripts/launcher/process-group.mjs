@@ -35,14 +35,18 @@ export function createProcessGroup(tag) {
 
   return {
     /**
-     * Watches a child: when it exits on its own, the whole stack stops.
+     * Watches a child: when it exits on its own, the whole stack stops. With `ready`, an exit before
+     * it settles is left to the starter to report (it knows the remedy); the child is still stopped
+     * with the stack.
      * @template {import("node:child_process").ChildProcess} C
-     * @param {string} name @param {C} child @returns {C}
+     * @param {string} name @param {C} child @param {Promise<unknown>} [ready] @returns {C}
      */
-    add(name, child) {
+    add(name, child, ready) {
       members.push({ name, child });
+      let started = !ready;
+      void ready?.then(() => (started = true));
       child.on("exit", (code, signal) => {
-        if (stopping) return;
+        if (stopping || !started) return;
         console.error(`[${tag}] ${name} exited (${signal ?? code}); stopping.`);
         stopAll(code ?? 1);
       });

@@ -15,6 +15,7 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "credits.spentPerDay": { days: 30 },
   "billing.checkout": { packId: "starter" },
   "billing.confirm": { sessionId: "cs_test_abc123" },
+  "billing.cancel": { checkoutRef: "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b" },
   "billing.purchases": { limit: 10 },
   "chat.createConversation": { title: "A title" },
   "chat.renameConversation": { id: "conversation-1", title: "A title" },

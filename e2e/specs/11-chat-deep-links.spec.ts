@@ -126,9 +126,14 @@ test.describe("journey 11: every conversation has a URL", () => {
       .poll(() => page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
       .toBeLessThanOrEqual(1);
 
-    // The list is not a live region (a screen reader would read every streamed token).
+    // The list is not a live region (a screen reader would read every streamed token); only a copy
+    // button's own "Copied" feedback is live inside it.
     expect(
-      await list.evaluate((el) => el.closest("[aria-live]") === null && el.querySelector("[aria-live]") === null),
+      await list.evaluate(
+        (el) =>
+          el.closest("[aria-live]") === null &&
+          [...el.querySelectorAll("[aria-live]")].every((live) => live.closest('[data-testid="message-copy"]')),
+      ),
     ).toBe(true);
 
     // Keyboard: Tab reaches the list, Home/End scroll it.

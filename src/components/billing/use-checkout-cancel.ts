@@ -10,7 +10,14 @@ import { api } from "~/trpc/react";
  */
 export function useCheckoutCancel(checkoutRef: string | null) {
   const utils = api.useUtils();
-  const { mutate } = api.billing.cancel.useMutation({ onSettled: () => utils.billing.purchases.invalidate() });
+  const { mutate } = api.billing.cancel.useMutation({
+    // The page's first purchase list may still be in flight, read before the cancel: a plain
+    // invalidate would join that request (React Query dedupes a first fetch) and keep "Pending".
+    onSettled: async () => {
+      await utils.billing.purchases.cancel();
+      await utils.billing.purchases.invalidate();
+    },
+  });
   const sent = useRef<string | null>(null);
 
   useEffect(() => {

@@ -180,8 +180,8 @@ export const spendContention: BenchCase = {
       });
       for (const [name, s] of m) report.check(`${name}: no failed spends`, s.failures === 0, `${s.failures} failed`);
 
-      await checkNoLostUpdates(ctx, report, "one account", [one], counts.get("one") ?? 0, "bench_spend");
-      await checkNoLostUpdates(ctx, report, `${SPENDERS} accounts`, many, counts.get("many") ?? 0, "bench_spend");
+      await checkNoLostUpdates(ctx, report, "one account", [one], counts.get("one") ?? 0, "chat_message");
+      await checkNoLostUpdates(ctx, report, `${SPENDERS} accounts`, many, counts.get("many") ?? 0, "chat_message");
       await checkNoLostUpdates(ctx, report, "raw floor", [raw], counts.get("raw") ?? 0, "bench_raw");
       await checkRaceSafety(ctx, db, report);
 

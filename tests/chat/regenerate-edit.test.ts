@@ -9,7 +9,17 @@ import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { ledgerSum } from "../helpers/users";
-import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel, textOf } from "./helpers";
+import {
+  asChatModel,
+  chatCallerFor,
+  codeOf,
+  doneOf,
+  drain,
+  fundedUser,
+  scriptedModel,
+  textOf,
+  startEarlyInChatLimitWindow,
+} from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -187,9 +197,7 @@ describeEachDb("chat regenerate and edit-and-resend", (kind) => {
         },
       ],
     });
-    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
-    const leftInWindow = windowMs - (Date.now() % windowMs);
-    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
+    await startEarlyInChatLimitWindow();
     const before = await snapshot(t.db);
     const codes: string[] = [];
     for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit + 1; i++) {

@@ -16,7 +16,16 @@ import { env } from "~/env";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
-import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel } from "./helpers";
+import {
+  asChatModel,
+  chatCallerFor,
+  codeOf,
+  doneOf,
+  drain,
+  fundedUser,
+  scriptedModel,
+  startEarlyInChatLimitWindow,
+} from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -111,10 +120,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const model = scriptedModel({ chunks: ["never"] });
     const caller = chatCallerFor(t.db, u.id, asChatModel(model));
     const conv = await caller.chat.createConversation({});
-    // Fixed windows: start early in one, so a slow machine cannot carry the loop into the next window.
-    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
-    const leftInWindow = windowMs - (Date.now() % windowMs);
-    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
+    await startEarlyInChatLimitWindow();
     const before = await snapshot(t.db);
     const codes: string[] = [];
     for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit + 1; i++) {
@@ -138,9 +144,7 @@ describeEachDb("chat stale replies and rate limits", (kind) => {
     const model = scriptedModel({ chunks: ["never"] });
     const caller = chatCallerFor(t.db, u.id, asChatModel(model));
     const conv = await caller.chat.createConversation({});
-    const windowMs = env.RATE_LIMIT_CHAT_PER_USER.windowSeconds * 1000;
-    const leftInWindow = windowMs - (Date.now() % windowMs);
-    if (leftInWindow < 20_000) await new Promise((r) => setTimeout(r, leftInWindow + 50));
+    await startEarlyInChatLimitWindow();
     for (let i = 0; i < env.RATE_LIMIT_CHAT_PER_USER.limit; i++) {
       await codeOf(caller.chat.send({ conversationId: conv.id, content: "hi" }));
     }

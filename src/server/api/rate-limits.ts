@@ -44,6 +44,7 @@ export const LIMITS = {
   changePassword: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `change:${userId}|${address}`]]),
   deleteAccount: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `delete:${userId}|${address}`]]),
   checkout: rateLimit(({ userId }) => [[RULES.checkoutPerUser, userId]]),
+  lowBalanceSetting: rateLimit(({ userId }) => [[RULES.settingsPerUser, `low-balance:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
 };

@@ -20,7 +20,7 @@ export interface NewAccount {
   image?: string | null;
   emailVerified?: Date | null;
   passwordHash?: string | null;
-  /** Language of the verification mail. */
+  /** Language of the verification mail, kept for later mail (User.locale). */
   locale?: string;
 }
 
@@ -42,6 +42,8 @@ export async function createAccount(
           image: input.image ?? null,
           emailVerified: input.emailVerified ?? null,
           passwordHash: input.passwordHash ?? null,
+          // Mail that answers no request (the low-balance alert) is written in the sign-up's language.
+          locale: input.locale ?? null,
         },
       });
       if (user.emailVerified) await grantSignupBonus(tx, user.id, bonus);

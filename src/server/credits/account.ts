@@ -5,6 +5,14 @@ import { onCommit, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
 import { AccountNotFoundError, InsufficientCreditsError, InvalidAmountError, LedgerRefConflictError } from "./errors";
+import {
+  LOW_BALANCE_COLUMNS,
+  lowBalanceStateFrom,
+  trackLowBalance,
+  type LowBalanceCrossing,
+  type LowBalanceRow,
+  type LowBalanceState,
+} from "./low-balance";
 import type { LedgerRefType } from "./ref-types";
 
 export interface LedgerRef {
@@ -24,12 +32,16 @@ export interface LedgerResult {
   entry: CreditLedger;
   /** false when the ref had already been written: nothing changed this time. */
   created: boolean;
+  /** Set when this write fired or re-armed the low-balance alert (low-balance.ts). */
+  lowBalance?: LowBalanceCrossing | null;
 }
 
 export interface LockedAccount {
   userId: string;
   balance: number;
   heldCredits: number;
+  /** The low-balance alert's state, read with the lock (low-balance.ts). */
+  lowBalance: LowBalanceState;
 }
 
 export function assertCreditAmount(amount: number, { allowZero = false } = {}): void {
@@ -51,11 +63,16 @@ export function assertSpendable(account: LockedAccount, amount: number): void {
 
 /** Locks the account row for the rest of the transaction: every balance change goes through here. */
 export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
-  const rows = await tx.$queryRaw<{ balance: number; heldCredits: number }[]>`
-    SELECT balance, "heldCredits" FROM "User" WHERE id = ${userId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<({ balance: number; heldCredits: number } & LowBalanceRow)[]>`
+    SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS} FROM "User" u WHERE u.id = ${userId} FOR UPDATE OF u`;
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(userId);
-  return { userId, balance: Number(row.balance), heldCredits: Number(row.heldCredits) };
+  return {
+    userId,
+    balance: Number(row.balance),
+    heldCredits: Number(row.heldCredits),
+    lowBalance: lowBalanceStateFrom(row),
+  };
 }
 
 /** The entry already written for `ref`, checked to belong to `userId`. */
@@ -71,6 +88,7 @@ export async function findEntry(tx: Tx, userId: string, ref: LedgerRef): Promise
  * Appends a ledger row and moves the account balance with it. The caller holds the account
  * lock (from lockAccount) and has checked the ref is new; the unique (refType, refId) index
  * is the final word, so a duplicate can never add a second row or move the balance twice.
+ * A move across the low-balance threshold fires or re-arms the alert in the same transaction.
  */
 export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerWrite): Promise<LedgerResult> {
   const balanceAfter = account.balance + write.amount;
@@ -87,7 +105,14 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
     return { entry: existing, created: false };
   }
   await tx.$executeRaw`UPDATE "User" SET balance = ${balanceAfter}, "updatedAt" = now() WHERE id = ${write.userId}`;
+  const balanceBefore = account.balance;
   account.balance = balanceAfter;
+  const lowBalance = await trackLowBalance(tx, {
+    userId: write.userId,
+    before: balanceBefore,
+    after: balanceAfter,
+    state: account.lowBalance,
+  });
   const fields = {
     userId: write.userId,
     entryId: entry.id,
@@ -97,5 +122,5 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
     ref: `${write.refType}:${write.refId}`,
   };
   onCommit(tx, () => logEvent("ledger_write", fields));
-  return { entry, created: true };
+  return { entry, created: true, lowBalance };
 }

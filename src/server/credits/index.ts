@@ -10,4 +10,18 @@ export {
 } from "./sweep";
 export { history, spentPerDay, type HistoryPage } from "./history";
 export { spendableCredits, type LedgerResult } from "./account";
+export {
+  CROSSING_HANDLERS,
+  DEFAULT_LOW_BALANCE_THRESHOLD,
+  defaultLowBalanceThreshold,
+  getLowBalanceStatus,
+  InvalidLowBalanceThresholdError,
+  LOW_BALANCE_MODES,
+  MAX_LOW_BALANCE_THRESHOLD,
+  setLowBalanceSetting,
+  type CrossingHandler,
+  type LowBalanceCrossing,
+  type LowBalanceSetting,
+  type LowBalanceStatus,
+} from "./low-balance";
 export * from "./ref-types";

@@ -7,7 +7,7 @@ import { createTranslator } from "next-intl";
 import { DEFAULT_LOCALE, isLocale } from "~/i18n/locales";
 import { loadMessages } from "~/i18n/messages";
 
-export const MAIL_TEMPLATES = ["verify_email", "reset_password", "account_exists"] as const;
+export const MAIL_TEMPLATES = ["verify_email", "reset_password", "account_exists", "low_balance"] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface MailParams {
@@ -15,6 +15,10 @@ export interface MailParams {
   link: string;
   bonus?: number;
   minutes?: number;
+  /** low_balance: the balance after the crossing, the threshold, and the alert setting's page. */
+  balance?: number;
+  threshold?: number;
+  settingsLink?: string;
 }
 
 export interface RenderedMail {
@@ -23,10 +27,11 @@ export interface RenderedMail {
   html: string;
 }
 
-const KEYS: Record<MailTemplate, "verifyEmail" | "resetPassword" | "accountExists"> = {
+const KEYS: Record<MailTemplate, "verifyEmail" | "resetPassword" | "accountExists" | "lowBalance"> = {
   verify_email: "verifyEmail",
   reset_password: "resetPassword",
   account_exists: "accountExists",
+  low_balance: "lowBalance",
 };
 
 function escapeHtml(s: string): string {
@@ -37,18 +42,27 @@ export async function renderMail(template: MailTemplate, locale: string, params:
   const lang = isLocale(locale) ? locale : DEFAULT_LOCALE;
   const t = createTranslator({ locale: lang, messages: await loadMessages(lang), namespace: "mail" });
   const key = KEYS[template];
-  const values = { bonus: params.bonus ?? 0, minutes: params.minutes ?? 0 };
+  const values = {
+    bonus: params.bonus ?? 0,
+    minutes: params.minutes ?? 0,
+    balance: params.balance ?? 0,
+    threshold: params.threshold ?? 0,
+  };
   const subject = t(`${key}.subject`, values);
   const intro = t(`${key}.intro`, values);
   const action = t(`${key}.action`, values);
   const ignore = t(`${key}.ignore`, values);
   const signature = t("signature");
-  const text = `${intro}\n\n${action}: ${params.link}\n\n${ignore}\n\n${signature}\n`;
+  // A second link (the low-balance mail's "change this alert"), when the template has one.
+  const settings =
+    key === "lowBalance" && params.settingsLink ? { label: t("lowBalance.settings"), link: params.settingsLink } : null;
+  const settingsText = settings ? `${settings.label}: ${settings.link}\n\n` : "";
+  const text = `${intro}\n\n${action}: ${params.link}\n\n${settingsText}${ignore}\n\n${signature}\n`;
   const html = `<!doctype html><html lang="${lang}"><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
 <p>${escapeHtml(intro)}</p>
 <p><a href="${escapeHtml(params.link)}" style="display:inline-block;background:#2563eb;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(action)}</a></p>
 <p style="font-size:13px;color:#555">${escapeHtml(params.link)}</p>
-<p style="font-size:13px;color:#555">${escapeHtml(ignore)}</p>
+${settings ? `<p><a href="${escapeHtml(settings.link)}">${escapeHtml(settings.label)}</a></p>\n` : ""}<p style="font-size:13px;color:#555">${escapeHtml(ignore)}</p>
 <p>${escapeHtml(signature)}</p>
 </body></html>`;
   return { subject, text, html };

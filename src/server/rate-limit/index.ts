@@ -22,6 +22,8 @@ export const RULES = {
   },
   chatPerUser: { name: "chat-user", ...env.RATE_LIMIT_CHAT_PER_USER },
   checkoutPerUser: { name: "checkout-user", ...env.RATE_LIMIT_CHECKOUT_PER_USER },
+  /** Saving a setting (e.g. the low-balance alert): generous for people, a wall for scripts. */
+  settingsPerUser: { name: "settings-user", limit: 30, windowSeconds: 60 },
 } satisfies Record<string, RateLimitRule>;
 
 const globalForLimits = globalThis as unknown as { tallyRateLimitStore?: RateLimitStore };

@@ -1,8 +1,20 @@
 import { z } from "zod";
 
 import type { CreditLedger } from "~/generated/prisma/client";
+import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
-import { getBalance, history, spentPerDay, type Balance } from "~/server/credits";
+import { requestLocale } from "~/server/auth/request-locale";
+import {
+  getBalance,
+  getLowBalanceStatus,
+  history,
+  LOW_BALANCE_MODES,
+  MAX_LOW_BALANCE_THRESHOLD,
+  setLowBalanceSetting,
+  spentPerDay,
+  type Balance,
+  type LowBalanceStatus,
+} from "~/server/credits";
 
 export type LedgerEntryOut = Omit<CreditLedger, "userId">;
 
@@ -22,4 +34,28 @@ export const creditsRouter = createTRPCRouter({
   spentPerDay: protectedProcedure
     .input(z.object({ days: z.number().int().min(1).max(90).default(30) }).default({ days: 30 }))
     .query(({ ctx, input }): Promise<{ day: string; spent: number }[]> => spentPerDay(ctx.db, ctx.userId, input.days)),
+  /** The low-balance alert: threshold in force (null = off), the default, and whether the banner shows. */
+  lowBalance: protectedProcedure.query(({ ctx }): Promise<LowBalanceStatus> => getLowBalanceStatus(ctx.db, ctx.userId)),
+  /** Alerts off, on with the default threshold, or on with the user's own. The mail is written in this request's locale. */
+  setLowBalanceAlert: protectedProcedure
+    .input(
+      z
+        .object({
+          mode: z.enum(LOW_BALANCE_MODES),
+          threshold: z
+            .number()
+            .int("The threshold is a whole number of credits.")
+            .min(1, "The threshold is at least 1 credit; turn the alert off instead of 0.")
+            .max(MAX_LOW_BALANCE_THRESHOLD, `The threshold is at most ${MAX_LOW_BALANCE_THRESHOLD} credits.`)
+            .optional(),
+        })
+        .refine((s) => (s.mode === "custom") === (s.threshold !== undefined) || s.mode === "off", {
+          message: "A custom threshold needs a number of credits; the default takes none.",
+          path: ["threshold"],
+        }),
+    )
+    .use(LIMITS.lowBalanceSetting)
+    .mutation(({ ctx, input }): Promise<LowBalanceStatus> =>
+      setLowBalanceSetting(ctx.db, ctx.userId, { ...input, locale: requestLocale(ctx.headers) }),
+    ),
 });

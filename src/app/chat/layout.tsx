@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 
 import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
+import { LowBalanceBanner } from "~/components/billing/low-balance-banner";
 import { ChatView } from "~/components/chat/chat-view";
 import { api, HydrateClient } from "~/trpc/server";
 
@@ -18,6 +19,7 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
       {/* The page's data is hydrated before the view below reads it. */}
       {children}
       <VerifyEmailNotice />
+      <LowBalanceBanner />
       <ChatView />
     </HydrateClient>
   );

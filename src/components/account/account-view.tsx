@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 
 import { ChangePasswordForm } from "./change-password-form";
 import { DeleteAccountSection } from "./delete-account-section";
+import { LowBalanceSection } from "./low-balance-section";
 import { ProfileSection } from "./profile-section";
 import { SessionsSection } from "./sessions-section";
 
@@ -18,6 +19,7 @@ export function AccountView({ email }: { email: string | null }) {
 
       <div className="mt-6 space-y-6">
         <ProfileSection />
+        <LowBalanceSection />
         <ChangePasswordForm email={email} />
         <SessionsSection />
         <DeleteAccountSection />

@@ -7,6 +7,7 @@ import { api } from "~/trpc/react";
 
 import { BillingBanner } from "./billing-banner";
 import { LedgerHistory } from "./ledger-history";
+import { LowBalanceBanner } from "./low-balance-banner";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
 import { ReturnToChat } from "./return-to-chat";
@@ -84,6 +85,8 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
       <p className="mt-1 mb-6 text-gray-600 dark:text-gray-300">{t("subtitle")}</p>
 
       {returnBanner}
+      {/* The packs are right below: no "Buy credits" link to this same page. */}
+      <LowBalanceBanner buyLink={false} className="mb-6" />
       <ReturnToChat />
       {unavailable && (
         <BillingBanner tone="warning" testId="billing-unavailable">

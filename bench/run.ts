@@ -14,6 +14,7 @@ import { ensureBuild } from "../scripts/launcher/build.mjs";
 
 import { balanceOverhead } from "./cases/balance-overhead";
 import { chatMetering } from "./cases/chat-metering";
+import { memoryRounds } from "./cases/memory-rounds";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
 import { spendContention } from "./cases/spend-contention";
@@ -29,7 +30,15 @@ import { startServer } from "./lib/server";
 import { startBenchStripe } from "./lib/stripe";
 import { failureLines, noteLines, textTable } from "./lib/table";
 
-const CASES: BenchCase[] = [balanceOverhead, o1Balance, spendContention, webhookStorm, chatMetering, pageWeight];
+const CASES: BenchCase[] = [
+  balanceOverhead,
+  o1Balance,
+  spendContention,
+  webhookStorm,
+  chatMetering,
+  pageWeight,
+  memoryRounds,
+];
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));

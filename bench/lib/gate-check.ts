@@ -5,17 +5,19 @@ import type { CaseReport } from "./report";
  * TALLY_BENCH_ROUTES, so calling the handlers here shows what any other server answers.
  */
 export async function checkRoutesGated(report: CaseReport): Promise<void> {
-  const [constant, session, balance, chat] = await Promise.all([
+  const [constant, session, balance, chat, memory] = await Promise.all([
     import("~/app/api/bench/constant/route.bench"),
     import("~/app/api/bench/session/route.bench"),
     import("~/app/api/bench/balance/route.bench"),
     import("~/app/api/bench/chat/route.bench"),
+    import("~/app/api/bench/memory/route.bench"),
   ]);
   const statuses = [
     constant.GET().status,
     (await session.GET()).status,
     (await balance.GET()).status,
     (await chat.POST(new Request("http://127.0.0.1/api/bench/chat", { method: "POST", body: "{}" }))).status,
+    memory.GET().status,
   ];
   report.check(
     "bench routes answer 404 without TALLY_BENCH_ROUTES=1",

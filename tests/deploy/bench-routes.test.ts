@@ -24,6 +24,7 @@ const BENCH_ROUTES = [
   "/api/bench/balance",
   "/api/bench/chat",
   "/api/bench/constant",
+  "/api/bench/memory",
   "/api/bench/session",
   "/bench/reference",
 ];

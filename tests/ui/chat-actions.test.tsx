@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { ChatView } from "~/components/chat/chat-view";
+import { plainMarkdownText } from "~/components/chat/markdown";
 import { MessageBubble } from "~/components/chat/message-bubble";
 import { ErrorContent } from "~/components/errors/error-content";
 import type { ChatStreamEvent, MessageOut } from "~/server/api/routers/chat";
@@ -52,7 +53,7 @@ function handlers(extra: Handlers): Handlers {
 beforeEach(() => localStorage.clear());
 
 describe("chat message actions", () => {
-  it("a streaming reply never shows unclosed Markdown markers", () => {
+  it("a streaming reply never shows unclosed Markdown markers", async () => {
     renderApp(
       <ol>
         <MessageBubble role="assistant" content={"Here is **bold te"} status="streaming" />
@@ -64,6 +65,9 @@ describe("chat message actions", () => {
       </ol>,
     );
     const [bold, code, link, lone, opening, closed] = screen.getAllByTestId("chat-message");
+    // The renderer is loaded on demand (markdown.tsx); until then the plain stand-in shows no markers either.
+    for (const m of [bold, code, link, lone, opening, closed]) expect(m!.textContent).not.toMatch(/[*`[\]]/);
+    await waitFor(() => expect(closed!.querySelector("strong")).not.toBeNull());
     expect(lone!.textContent).toBe("Assistant: Set A and");
     expect(opening!.textContent).toBe("Assistant: Done");
     expect(closed!.querySelector("strong")).toHaveTextContent("done");
@@ -181,5 +185,16 @@ describe("error page", () => {
     expect(screen.getByTestId("error-page")).toHaveTextContent("Reference: abc123");
     await userEvent.click(screen.getByTestId("error-retry"));
     expect(retry).toHaveBeenCalledOnce();
+  });
+});
+
+describe("the Markdown stand-in while the renderer loads", () => {
+  it("shows the text without Markdown markers, even mid-stream", () => {
+    expect(
+      plainMarkdownText(
+        "# Title\n- one **bold** and `code`\n> see [the docs](https://example.com) and [more](https://exa",
+      ),
+    ).toBe("Title\none bold and code\nsee the docs and more");
+    expect(plainMarkdownText("Done **")).toBe("Done ");
   });
 });

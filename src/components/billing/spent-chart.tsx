@@ -1,17 +1,23 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useTranslations } from "next-intl";
+import dynamic from "next/dynamic";
+import { useEffect } from "react";
 
 import { api } from "~/trpc/react";
 
-const dayToDate = (day: string) => new Date(`${day}T00:00:00Z`);
+// recharts is most of /billing's JavaScript: it loads after the page (tests/deploy/first-load-js.test.ts), while the
+// data is fetched, into the fixed-height frame below, so nothing moves when the bars appear.
+const loadBars = () => import("./spent-bars");
+const SpentBars = dynamic(() => loadBars().then((m) => m.SpentBars), { ssr: false });
 
 export function SpentChart() {
   const t = useTranslations("billing");
-  const format = useFormatter();
   const { data } = api.credits.spentPerDay.useQuery({ days: 30 });
   const total = data?.reduce((sum, d) => sum + d.spent, 0) ?? 0;
+  useEffect(() => {
+    void loadBars().catch(() => undefined);
+  }, []);
 
   return (
     <section
@@ -35,34 +41,7 @@ export function SpentChart() {
             {total === 0 && (
               <p className="absolute inset-0 flex items-center justify-center text-sm">{t("chartEmpty")}</p>
             )}
-            <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-                <XAxis
-                  dataKey="day"
-                  tickFormatter={(day: string) => format.dateTime(dayToDate(day), { month: "short", day: "numeric" })}
-                  tick={{ fill: "currentColor", fontSize: 11 }}
-                  stroke="currentColor"
-                  strokeOpacity={0.3}
-                  minTickGap={16}
-                />
-                <YAxis
-                  tickFormatter={(n: number) => format.number(n, { notation: "compact" })}
-                  tick={{ fill: "currentColor", fontSize: 11 }}
-                  stroke="currentColor"
-                  strokeOpacity={0.3}
-                  width={44}
-                  allowDecimals={false}
-                />
-                <Tooltip
-                  cursor={{ fill: "currentColor", fillOpacity: 0.08 }}
-                  labelFormatter={(day) => format.dateTime(dayToDate(String(day)), { dateStyle: "medium" })}
-                  formatter={(value) => [format.number(Number(value)), t("spent")]}
-                  contentStyle={{ borderRadius: 8, fontSize: 12 }}
-                />
-                <Bar dataKey="spent" fill="#3b82f6" radius={[3, 3, 0, 0]} isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
+            <SpentBars data={data} />
           </>
         )}
       </div>

@@ -1,42 +1,52 @@
-import ReactMarkdown from "react-markdown";
-import remarkGfm from "remark-gfm";
-import remend from "remend";
+"use client";
 
-// Element styles without a typography plugin; raw HTML in a reply is dropped, never rendered.
-const STYLES = [
-  "break-words [&_p]:my-2 first:[&_p]:mt-0 last:[&_p]:mb-0",
-  "[&_ul]:my-2 [&_ul]:list-disc [&_ul]:pl-5 [&_ol]:my-2 [&_ol]:list-decimal [&_ol]:pl-5",
-  "[&_h1]:mt-3 [&_h1]:text-lg [&_h1]:font-semibold [&_h2]:mt-3 [&_h2]:font-semibold [&_h3]:mt-2 [&_h3]:font-semibold",
-  "[&_a]:text-blue-600 [&_a]:underline dark:[&_a]:text-blue-400",
-  "[&_code]:rounded [&_code]:bg-black/5 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.9em] dark:[&_code]:bg-white/10",
-  "[&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded-md [&_pre]:bg-gray-900 [&_pre]:p-3 [&_pre]:text-gray-100 [&_pre_code]:bg-transparent [&_pre_code]:p-0",
-  "[&_blockquote]:border-l-4 [&_blockquote]:border-gray-300 [&_blockquote]:pl-3 [&_blockquote]:italic dark:[&_blockquote]:border-gray-600",
-  "[&_table]:my-2 [&_table]:block [&_table]:overflow-x-auto [&_td]:border [&_td]:border-gray-300 [&_td]:px-2 [&_td]:py-1 [&_th]:border [&_th]:border-gray-300 [&_th]:px-2 [&_th]:py-1 dark:[&_td]:border-gray-700 dark:[&_th]:border-gray-700",
-].join(" ");
+import dynamic from "next/dynamic";
+import { Suspense } from "react";
+
+import { MARKDOWN_STYLES } from "./markdown-styles";
 
 /**
- * A reply still arriving may end inside a marker: remend closes what was opened (bold, italic,
- * code, links as plain text), and a marker that has nothing after it yet (a lone trailing `` ` ``
- * or `**`) is left out until its text arrives. A closing marker left out this way is put back by
- * remend, so "**done**" still renders bold.
+ * The Markdown renderer (react-markdown, remark-gfm, remend) is the heaviest part of the chat's
+ * JavaScript, so it is not in the page's first load (tests/deploy/first-load-js.test.ts): a
+ * conversation that arrives with its messages is still rendered on the server and keeps that HTML
+ * until the renderer's chunk has loaded; the chunk is fetched after the page has loaded, well
+ * before a reply can stream. Until then a reply shows as plain text in the same box.
  */
-export function healStreamingMarkdown(text: string): string {
-  return remend(text.replace(/[*_`~]+$/, ""), { linkMode: "text-only", katex: false });
+const loadContent = () => import("./markdown-content");
+
+/** Readable text of Markdown without its markers: the stand-in while the renderer loads. */
+export function plainMarkdownText(text: string): string {
+  return text
+    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+/gm, "")
+    .replace(/[*_`~]+/g, "")
+    .replace(/\]\([^)\s]*\)?/g, "")
+    .replace(/[[\]]/g, "");
 }
 
-/** `streaming`: the text is a reply still arriving (see healStreamingMarkdown). */
-export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
+function PlainMarkdown({ children }: { children: string }) {
   return (
-    <div className={STYLES}>
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        skipHtml
-        components={{
-          a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer nofollow" />,
-        }}
-      >
-        {streaming ? healStreamingMarkdown(children) : children}
-      </ReactMarkdown>
+    <div className={MARKDOWN_STYLES}>
+      <p className="whitespace-pre-wrap">{plainMarkdownText(children)}</p>
     </div>
   );
+}
+
+const LazyMarkdown = dynamic(() => loadContent().then((m) => m.MarkdownContent));
+
+/** `streaming`: the text is a reply still arriving (see healStreamingMarkdown in markdown-content.tsx). */
+export function Markdown({ children, streaming = false }: { children: string; streaming?: boolean }) {
+  return (
+    <Suspense fallback={<PlainMarkdown>{children}</PlainMarkdown>}>
+      <LazyMarkdown streaming={streaming}>{children}</LazyMarkdown>
+    </Suspense>
+  );
+}
+
+if (typeof window !== "undefined") {
+  // After the page has loaded and the browser is idle: the first reply then renders at once.
+  const preload = () => void loadContent().catch(() => undefined);
+  const whenIdle = () =>
+    "requestIdleCallback" in window ? window.requestIdleCallback(preload, { timeout: 2000 }) : setTimeout(preload, 1);
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle, { once: true });
 }

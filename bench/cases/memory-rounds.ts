@@ -1,0 +1,105 @@
+// Case 8 — does the server leak? The same mixed load, five times over, with the server's RSS read after
+// each round: new accounts signing in (session rows and their cache, mail, rate-limit windows), the
+// browser's batched balance reads and signed-in page renders. A leak grows round after round; a
+// working set reaches its size in the warm-up round and stays there.
+import type { BenchCase, BenchContext } from "../lib/context";
+import { httpMeasurable } from "../lib/load";
+import { fmt, type CaseReport } from "../lib/report";
+import { signUpAndSignIn } from "../lib/session";
+
+const ROUNDS = 5;
+// Each figure is read after a full garbage collection in the server (/api/bench/memory, a bench-only route).
+/** Round over round, RSS may move this much either way (GC timing, allocator) without counting as growth. */
+export const ROUND_TOLERANCE = 1.1;
+
+const BATCH_STREAM_PATH = `/api/trpc/credits.balance?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { json: null } }))}`;
+
+/** Rounds (after the first) whose RSS exceeds the previous round's by more than the tolerance. */
+export function growingRounds(rss: number[], tolerance = ROUND_TOLERANCE): number[] {
+  const grew: number[] = [];
+  for (let i = 1; i < rss.length; i++) if (rss[i]! > rss[i - 1]! * tolerance) grew.push(i + 1);
+  return grew;
+}
+
+interface Memory {
+  rssMb: number;
+  heapUsedMb: number;
+}
+
+/** The server's memory after a full garbage collection (/api/bench/memory), so garbage not yet collected is not counted. */
+async function memoryAfterGc(ctx: BenchContext): Promise<Memory> {
+  const res = await fetch(`${ctx.server.baseUrl}/api/bench/memory`);
+  if (!res.ok) throw new Error(`/api/bench/memory answered ${res.status}`);
+  const own = (await res.json()) as Memory;
+  // The process tree's RSS (next start and anything it forked), read after the collection.
+  return { rssMb: ctx.server.rssMb(), heapUsedMb: own.heapUsedMb };
+}
+
+async function round(ctx: BenchContext, label: string, durationSec: number): Promise<Memory> {
+  const base = ctx.server.baseUrl;
+  let failures = 0;
+  // New sessions every round: anything kept per session or per account must be bounded.
+  const users = [];
+  for (let i = 0; i < 3; i++) users.push(await signUpAndSignIn(base, `mem-${label}-${i}`));
+  const cookie = users[0]!.cookie;
+  const loads = [
+    httpMeasurable({
+      name: "balance",
+      url: `${base}${BATCH_STREAM_PATH}`,
+      headers: { cookie, "trpc-accept": "application/jsonl" },
+      connections: 20,
+    }),
+    httpMeasurable({ name: "billing page", url: `${base}/billing`, headers: { cookie }, connections: 5 }),
+    httpMeasurable({
+      name: "session",
+      url: `${base}/api/bench/session`,
+      headers: { cookie: users[1]!.cookie },
+      connections: 10,
+    }),
+  ];
+  // One after another: each at full speed, as in the other cases.
+  for (const load of loads) failures += (await load.run(durationSec)).failures;
+  if (failures > 0) throw new Error(`round ${label}: ${failures} failed requests`);
+  return memoryAfterGc(ctx);
+}
+
+export const memoryRounds: BenchCase = {
+  id: "8",
+  title: "Memory rounds",
+  async run(ctx, report: CaseReport) {
+    const durationSec = ctx.opts.quick ? 1.5 : Math.max(2, ctx.opts.durationSec / 2);
+    const warm = await round(ctx, "warmup", durationSec);
+    report.row("after a warm-up round", `RSS ${fmt.mb(warm.rssMb)} · heap ${fmt.mb(warm.heapUsedMb)}`);
+    const rounds: Memory[] = [];
+    for (let i = 1; i <= ROUNDS; i++) {
+      const m = await round(ctx, String(i), durationSec);
+      const before = rounds.at(-1);
+      rounds.push(m);
+      report.row(`after round ${i}`, `RSS ${fmt.mb(m.rssMb)} · heap ${fmt.mb(m.heapUsedMb)}`, {
+        ratio: before
+          ? `RSS ${fmt.ratio(m.rssMb / before.rssMb)} · heap ${fmt.ratio(m.heapUsedMb / before.heapUsedMb)} of round ${i - 1}`
+          : undefined,
+        target: before ? `≤ ${fmt.ratio(ROUND_TOLERANCE)}` : undefined,
+      });
+    }
+    for (const [what, series] of [
+      ["server RSS", rounds.map((r) => r.rssMb)],
+      ["JS heap in use", rounds.map((r) => r.heapUsedMb)],
+    ] as const) {
+      const grew = growingRounds([...series]);
+      report.check(
+        `${what}: no growth round over round (each of ${ROUNDS} rounds ≤ ${fmt.ratio(ROUND_TOLERANCE)} of the one before)`,
+        grew.length === 0,
+        `${series.map((n) => fmt.mb(n)).join(" → ")}${grew.length ? `; grew in round ${grew.join(", ")}` : ""}`,
+      );
+      report.check(
+        `${what}: round ${ROUNDS} within ${fmt.ratio(ROUND_TOLERANCE)} of round 1 (no slow creep either)`,
+        series.at(-1)! <= series[0]! * ROUND_TOLERANCE,
+        `${fmt.mb(series[0]!)} → ${fmt.mb(series.at(-1)!)}`,
+      );
+    }
+    report.note(
+      `each round: 3 new accounts signed in, then ${durationSec} s each of the browser's batched credits.balance (20 connections), signed-in /billing renders (5) and the session route (10); one warm-up round first; figures read after a forced full garbage collection`,
+    );
+  },
+};

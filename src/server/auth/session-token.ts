@@ -8,14 +8,16 @@
  *
  * This does the same checks, in the same order, and nothing else:
  * 1. the session cookie next-auth wrote (`authjs.session-token`, `__Secure-` over HTTPS, chunks `.0`, `.1`… joined);
- * 2. next-auth's JWE format (`dir` + A256CBC-HS512, the only one it issues), authenticated and decrypted
- *    under the key next-auth derives, whose thumbprint must match the token's `kid`; expiry with
- *    next-auth's 15 s tolerance (node:crypto, synchronous: no Web Crypto round trips through the thread pool);
+ * 2. next-auth's JWE format (`dir` + A256CBC-HS512, the only one it issues), decrypted by jose (as next-auth
+ *    does) under the key next-auth derives, whose thumbprint must match the token's `kid`; expiry with
+ *    next-auth's 15 s tolerance;
  * 3. the jwt callback's rule: a subject, and a session row that still exists (sessions.ts `sessionActive`,
  *    with its short cache and sliding expiry).
  * The derived keys are computed once per secret and salt (they never change while the process runs).
  */
-import { createDecipheriv, createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHash, hkdfSync } from "node:crypto";
+
+import { jwtDecrypt, type JWTPayload } from "jose";
 
 import { env } from "~/env";
 import type { DbOrTx } from "~/server/database/transaction";
@@ -46,8 +48,7 @@ const ENC = "A256CBC-HS512";
 const CLOCK_TOLERANCE_SECONDS = 15;
 
 interface DerivedKey {
-  macKey: Buffer;
-  encKey: Buffer;
+  key: Uint8Array;
   kid: string;
 }
 
@@ -63,10 +64,10 @@ export function derivedKey(secret: string, salt: string): DerivedKey {
   const id = `${salt}\u0000${secret}`;
   let entry = derivedKeys.get(id);
   if (!entry) {
-    const key = Buffer.from(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64));
-    const jwk = JSON.stringify({ k: key.toString("base64url"), kty: "oct" });
+    const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64));
+    const jwk = JSON.stringify({ k: Buffer.from(key).toString("base64url"), kty: "oct" });
     const kid = createHash("sha512").update(jwk).digest("base64url");
-    entry = { macKey: key.subarray(0, 32), encKey: key.subarray(32), kid };
+    entry = { key, kid };
     if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
     derivedKeys.set(id, entry);
   }
@@ -78,67 +79,36 @@ export function derivedKeyCount(): number {
   return derivedKeys.size;
 }
 
-function jsonObject(bytes: Buffer): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(bytes.toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
- * Decodes a next-auth session JWT (compact JWE, `dir` + A256CBC-HS512, RFC 7516/7518 §5.2) with the checks
- * @auth/core/jwt `decode` makes through jose: the header's algorithms, the `kid` (when present) of the key,
- * the authentication tag before any decryption, a JSON object payload, `exp`/`nbf` with 15 s tolerance.
- * Null when any of it fails.
+ * Decodes a next-auth session JWT with jose, as @auth/core/jwt `decode` does: `dir` + A256CBC-HS512 only,
+ * the `kid` (when present) must be the key's, `exp`/`nbf` with 15 s tolerance. Only the key derivation is
+ * cached. Null when any check fails.
  */
-export function decodeSessionToken(
+export async function decodeSessionToken(
   token: string,
   secret: string,
   salt: string,
-  nowSeconds = Date.now() / 1000,
-): Record<string, unknown> | null {
-  const parts = token.split(".");
-  if (parts.length !== 5) return null;
-  const [protectedHeader, encryptedKey, ivPart, ciphertextPart, tagPart] = parts as [
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const header = jsonObject(Buffer.from(protectedHeader, "base64url"));
-  if (!header || header.alg !== "dir" || header.enc !== ENC || "zip" in header || "crit" in header) return null;
-  if (encryptedKey !== "") return null;
-  const key = derivedKey(secret, salt);
-  if (header.kid !== undefined && header.kid !== key.kid) return null;
-  const iv = Buffer.from(ivPart, "base64url");
-  const ciphertext = Buffer.from(ciphertextPart, "base64url");
-  const tag = Buffer.from(tagPart, "base64url");
-  if (iv.length !== 16 || tag.length !== 32 || ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
-  const aad = Buffer.from(protectedHeader, "ascii");
-  const aadBits = Buffer.alloc(8);
-  aadBits.writeBigUInt64BE(BigInt(aad.length) * 8n);
-  const mac = createHmac("sha512", key.macKey).update(aad).update(iv).update(ciphertext).update(aadBits).digest();
-  if (!timingSafeEqual(mac.subarray(0, 32), tag)) return null;
-  let plaintext: Buffer;
+  now: Date = new Date(),
+): Promise<JWTPayload | null> {
+  const { key, kid } = derivedKey(secret, salt);
   try {
-    const decipher = createDecipheriv("aes-256-cbc", key.encKey, iv);
-    plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    const { payload } = await jwtDecrypt(
+      token,
+      (header) => {
+        if (header.kid !== undefined && header.kid !== kid) throw new Error("no matching key");
+        return key;
+      },
+      {
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
+        keyManagementAlgorithms: ["dir"],
+        contentEncryptionAlgorithms: [ENC],
+      },
+    );
+    return payload;
   } catch {
     return null;
   }
-  const payload = jsonObject(plaintext);
-  if (!payload) return null;
-  for (const claim of ["exp", "nbf", "iat"] as const) {
-    if (claim in payload && typeof payload[claim] !== "number") return null;
-  }
-  if (typeof payload.exp === "number" && payload.exp <= nowSeconds - CLOCK_TOLERANCE_SECONDS) return null;
-  if (typeof payload.nbf === "number" && payload.nbf > nowSeconds + CLOCK_TOLERANCE_SECONDS) return null;
-  return payload;
 }
 
 export interface SessionIdentity {
@@ -158,7 +128,7 @@ export async function readSession(
   const name = sessionCookieName();
   const token = sessionCookieValue(cookies, name);
   if (!token || !secret) return null;
-  const payload = decodeSessionToken(token, secret, name);
+  const payload = await decodeSessionToken(token, secret, name);
   if (!payload || typeof payload.sub !== "string" || !payload.sub) return null;
   if (!(await sessionActive(db, payload.sid, payload.sub))) return null;
   return { userId: payload.sub, sid: typeof payload.sid === "string" ? payload.sid : null };

@@ -46,4 +46,6 @@ export const LIMITS = {
   checkout: rateLimit(({ userId }) => [[RULES.checkoutPerUser, userId]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
+  /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */
+  chatQuote: rateLimit(({ userId }) => [[RULES.chatQuotePerUser, userId]]),
 };

@@ -52,6 +52,7 @@ export function QuoteLine({
     },
     { enabled, placeholderData: keepPreviousData, retry: false },
   );
+  // The packs price the quote in money and name the pack that covers it.
   const products = api.billing.products.useQuery(undefined, { staleTime: Infinity });
   const packs = products.data?.products ?? [];
   const data = enabled && content.trim() ? quote.data : undefined;
@@ -59,7 +60,15 @@ export function QuoteLine({
 
   const money = (credits: number) => {
     const value = creditsToMoney(credits, packs);
-    return value && format.number(value.amount, { style: "currency", currency: value.currency.toUpperCase() });
+    // A message costs cents or less: two significant digits below one unit ($0.031), not "$0.00".
+    return (
+      value &&
+      format.number(value.amount, {
+        style: "currency",
+        currency: value.currency.toUpperCase(),
+        ...(value.amount < 1 ? { maximumSignificantDigits: 2 } : {}),
+      })
+    );
   };
   const maxMoney = money(data.maxCredits);
   const likelyMoney = money(data.likelyCredits);

@@ -52,7 +52,10 @@ export const chatModelsSetting = z
     z
       .array(chatModelEntry)
       .min(1, "CHAT_MODELS must list at least one model")
-      .refine((models) => new Set(models.map((m) => m.id)).size === models.length, "CHAT_MODELS: model ids must be unique")
+      .refine(
+        (models) => new Set(models.map((m) => m.id)).size === models.length,
+        "CHAT_MODELS: model ids must be unique",
+      )
       .refine((models) => models.filter((m) => m.default).length <= 1, "CHAT_MODELS: at most one model is the default"),
   )
   .optional();

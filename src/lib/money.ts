@@ -43,5 +43,8 @@ export function creditsToMoney(
     undefined,
   );
   if (!entry) return undefined;
-  return { amount: minorToMajor((credits * entry.unitAmount) / entry.credits, entry.currency), currency: entry.currency };
+  return {
+    amount: minorToMajor((credits * entry.unitAmount) / entry.credits, entry.currency),
+    currency: entry.currency,
+  };
 }

@@ -14,7 +14,10 @@ export function isPackId(value: unknown): value is PackId {
 }
 
 /** The pack with the fewest credits that still has at least `needed`; undefined when none does. */
-export function smallestPackCovering<P extends { credits: number }>(packs: readonly P[], needed: number): P | undefined {
+export function smallestPackCovering<P extends { credits: number }>(
+  packs: readonly P[],
+  needed: number,
+): P | undefined {
   let best: P | undefined;
   for (const pack of packs) if (pack.credits >= needed && (!best || pack.credits < best.credits)) best = pack;
   return best;

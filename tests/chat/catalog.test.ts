@@ -39,7 +39,14 @@ describe("the model catalog", () => {
     const models = chatModelsSetting.parse(
       JSON.stringify([
         { id: "small", inputCreditsPer1k: 10, outputCreditsPer1k: 40 },
-        { id: "big", label: "Big one", inputCreditsPer1k: 200, outputCreditsPer1k: 800, contextTokens: 32000, default: true },
+        {
+          id: "big",
+          label: "Big one",
+          inputCreditsPer1k: 200,
+          outputCreditsPer1k: 800,
+          contextTokens: 32000,
+          default: true,
+        },
       ]),
     );
     const catalog = buildCatalog({ ...BASE, baseUrl: "http://127.0.0.1:9/v1", models });
@@ -62,9 +69,14 @@ describe("the model catalog", () => {
     expect(problems(JSON.stringify([same, same]))).toEqual(["CHAT_MODELS: model ids must be unique"]);
     expect(problems(JSON.stringify([{ ...same, inputCreditsPer1k: 1.5 }])).length).toBeGreaterThan(0);
     expect(problems(JSON.stringify([{ ...same, price: 3 }])).length).toBeGreaterThan(0);
-    expect(problems(JSON.stringify([{ ...same, default: true }, { ...same, id: "b", default: true }]))).toEqual([
-      "CHAT_MODELS: at most one model is the default",
-    ]);
+    expect(
+      problems(
+        JSON.stringify([
+          { ...same, default: true },
+          { ...same, id: "b", default: true },
+        ]),
+      ),
+    ).toEqual(["CHAT_MODELS: at most one model is the default"]);
   });
 
   it("chooses the asked model, else the remembered one while offered, else the default; an unknown one is refused", () => {

@@ -12,7 +12,10 @@ import {
   chatConfigFromEnv,
   creditsFor,
   settleStaleReplies,
-  type CatalogModel, type ChatCatalog, type ChatStreamEvent } from "~/server/chat";
+  type CatalogModel,
+  type ChatCatalog,
+  type ChatStreamEvent,
+} from "~/server/chat";
 import { buildPrompt, estimatePromptTokens, turnTokens, type PromptTurn } from "~/server/chat/prompt";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
@@ -276,9 +279,7 @@ describeEachDb("chat quote, models and context budget", (kind) => {
     const owner = await fundedUser(t.db, 100_000);
     const conv = await callerFor(t.db, owner.id).createConversation({});
     const poor = await fundedUser(t.db, 50);
-    expect(await codeOf(callerFor(t.db, poor.id).quote({ conversationId: conv.id, content: "hi" }))).toBe(
-      "NOT_FOUND",
-    );
+    expect(await codeOf(callerFor(t.db, poor.id).quote({ conversationId: conv.id, content: "hi" }))).toBe("NOT_FOUND");
     expect(await codeOf(callerFor(t.db, null).quote({ content: "hi" }))).toBe("UNAUTHORIZED");
     const quote = await callerFor(t.db, poor.id).quote({ content: "hi" });
     expect(quote).toMatchObject({ spendable: 50, covers: false });

@@ -141,7 +141,11 @@ describe("the model picker", () => {
     await screen.findByTestId("conversation-item");
     const picker = await screen.findByRole("combobox", { name: "Model" });
     await waitFor(() =>
-      expect(within(picker).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      expect(
+        within(picker)
+          .getAllByRole("option")
+          .map((o) => o.textContent),
+      ).toEqual([
         "Demo model — 100 / 300 credits per 1,000 tokens (in / out) · ≈ 200 messages left",
         "Demo model (thorough) — 300 / 900 credits per 1,000 tokens (in / out) · ≈ 66 messages left",
       ]),
@@ -152,7 +156,12 @@ describe("the model picker", () => {
     await waitFor(() => expect(screen.getByTestId("chat-quote")).toHaveAttribute("data-max", "305"));
     await userEvent.selectOptions(picker, "demo-pro");
     await waitFor(() => expect(screen.getByTestId("chat-quote")).toHaveAttribute("data-max", "915"));
-    expect(quoteCalls(calls).at(-1)).toEqual({ conversationId: "c1", content: "Hello", kind: "send", modelId: "demo-pro" });
+    expect(quoteCalls(calls).at(-1)).toEqual({
+      conversationId: "c1",
+      content: "Hello",
+      kind: "send",
+      modelId: "demo-pro",
+    });
     expect(screen.getByTestId("chat-model")).toHaveTextContent("Demo model (thorough)");
 
     await userEvent.click(screen.getByTestId("chat-send"));
@@ -176,10 +185,20 @@ describe("the model picker", () => {
 describe("the model price table", () => {
   it("lists every model with its prices, in the reader's language, without a session", async () => {
     const de = await loadMessages("de");
-    const { calls } = renderApp(<ModelPrices />, { handlers: { "chat.models": () => MODELS }, locale: "de", messages: de });
+    const { calls } = renderApp(<ModelPrices />, {
+      handlers: { "chat.models": () => MODELS },
+      locale: "de",
+      messages: de,
+    });
     const table = await screen.findByRole("table", { name: "Chat-Modelle und ihre Preise in Credits" });
     const rows = within(table).getAllByRole("row").slice(1);
-    expect(rows.map((r) => within(r).getAllByRole("cell").map((c) => c.textContent))).toEqual([
+    expect(
+      rows.map((r) =>
+        within(r)
+          .getAllByRole("cell")
+          .map((c) => c.textContent),
+      ),
+    ).toEqual([
       ["100 Credits / 1.000 Tokens", "300 Credits / 1.000 Tokens", "8.000 Tokens"],
       ["300 Credits / 1.000 Tokens", "900 Credits / 1.000 Tokens", "16.000 Tokens"],
     ]);

@@ -324,10 +324,7 @@ export function ChatView() {
             onStop={stop}
             onSend={() => void sendContent(draft, currentId)}
             picker={
-              <ModelPicker
-                value={modelId}
-                onChange={(id) => setChoice({ conversationId: currentId, modelId: id })}
-              />
+              <ModelPicker value={modelId} onChange={(id) => setChoice({ conversationId: currentId, modelId: id })} />
             }
             quote={<QuoteLine conversationId={currentId} modelId={modelId} content={draft} />}
           />

@@ -83,9 +83,7 @@ export function QuoteLine({
         data-likely={data.likelyCredits}
         className="text-gray-600 tabular-nums dark:text-gray-300"
       >
-        {maxMoney && likelyMoney
-          ? t("quoteWithMoney", { ...counts, maxMoney, likelyMoney })
-          : t("quote", counts)}
+        {maxMoney && likelyMoney ? t("quoteWithMoney", { ...counts, maxMoney, likelyMoney }) : t("quote", counts)}
       </p>
       {data.omittedTurns > 0 && (
         <p data-testid="chat-context-omitted" className="text-gray-600 dark:text-gray-300">

@@ -49,7 +49,9 @@ export function ModelPrices({ className }: { className?: string }) {
             <td className="py-2 pr-3 text-right tabular-nums">
               {t("perThousand", { credits: format.number(m.creditsPer1kOutputTokens) })}
             </td>
-            <td className="py-2 text-right tabular-nums">{t("contextTokens", { tokens: format.number(m.contextTokens) })}</td>
+            <td className="py-2 text-right tabular-nums">
+              {t("contextTokens", { tokens: format.number(m.contextTokens) })}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -20,7 +20,14 @@ export {
   type CatalogSettings,
   type ChatCatalog,
 } from "./catalog";
-export { modelOffers, quoteExchange, typicalMessageCredits, type ModelOffer, type Quote, type QuoteRequest } from "./quote";
+export {
+  modelOffers,
+  quoteExchange,
+  typicalMessageCredits,
+  type ModelOffer,
+  type Quote,
+  type QuoteRequest,
+} from "./quote";
 export type { ExchangeKind } from "./exchange-prompt";
 export type { ChatStreamEvent, ReplyStatus } from "./events";
 export { creditsFor, priceExchange, worstCaseCredits, type ExchangePrice, type TokenUsage } from "./metering";

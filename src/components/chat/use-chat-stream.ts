@@ -110,6 +110,8 @@ export function useChatStream({
         utils.chat.messages.invalidate({ conversationId: input.conversationId }),
         utils.chat.listConversations.invalidate(),
         utils.credits.balance.invalidate(),
+        // The conversation's history (and the balance) changed: every quote is priced again.
+        utils.chat.quote.invalidate(),
       ]);
       // The persisted messages are loaded now; drop the live copy so nothing shows twice.
       setLive(null);

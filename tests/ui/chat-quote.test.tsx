@@ -174,6 +174,33 @@ describe("the model picker", () => {
     );
   });
 
+  it("a model picked before the first message goes with it, to the conversation it creates", async () => {
+    const created = { ...conversation, id: "c7" };
+    let exists = false;
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers({
+        "chat.listConversations": () => (exists ? [created] : []),
+        "chat.createConversation": () => {
+          exists = true;
+          return created;
+        },
+      }),
+    });
+    await screen.findByTestId("chat-empty");
+    await userEvent.selectOptions(await screen.findByRole("combobox", { name: "Model" }), "demo-pro");
+    await userEvent.type(screen.getByTestId("chat-input"), "First");
+    await waitFor(() => expect(screen.getByTestId("chat-quote")).toHaveAttribute("data-max", String((300 + 5) * 3)));
+    expect(quoteCalls(calls).at(-1)).toEqual({ content: "First", kind: "send", modelId: "demo-pro" });
+    await userEvent.click(screen.getByTestId("chat-send"));
+    await waitFor(() =>
+      expect(calls.find((c) => c.path === "chat.send")?.input).toEqual({
+        conversationId: "c7",
+        content: "First",
+        modelId: "demo-pro",
+      }),
+    );
+  });
+
   it("starts on the conversation's remembered model", async () => {
     renderApp(<ChatView />, {
       handlers: handlers({ "chat.listConversations": () => [{ ...conversation, modelId: "demo-pro" }] }),

@@ -120,6 +120,8 @@ export function ChatView() {
     if (!text || isSending) return;
     setFailure(null);
     let target = conversationId && list.some((c) => c.id === conversationId) ? conversationId : currentId;
+    // The model picked for the conversation shown (or for the one about to be created) goes with it.
+    const model = target === currentId ? withModel : {};
     if (!target) {
       try {
         target = (await create.mutateAsync({})).id;
@@ -131,7 +133,7 @@ export function ChatView() {
       showConversation(target, { replace: true });
       if (chosenModel) setChoice({ conversationId: target, modelId: chosenModel });
     } else if (target !== currentId) showConversation(target);
-    send({ conversationId: target, content: text, ...(target === currentId ? withModel : {}) });
+    send({ conversationId: target, content: text, ...model });
   }
 
   const serverMessages = messages.data ?? [];

@@ -67,13 +67,17 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
   const single = options.model;
   const catalog = options.catalog ?? (single ? () => singleModelCatalog(single(), config()) : catalogFromEnv);
   const drain = options.drain ?? processDrain;
-  const depsFor = (ctx: Context): ChatDeps => ({
-    db: ctx.db,
-    catalog: catalog(),
-    config: config(),
-    maxTitleChars: MAX_TITLE_CHARS,
-    drain: drain(),
-  });
+  const depsFor = (ctx: Context): ChatDeps => {
+    const models = catalog();
+    return {
+      db: ctx.db,
+      catalog: models,
+      // The sweep an exchange runs first settles dead replies at their own model's prices: this catalog's.
+      config: { ...config(), models: models.models },
+      maxTitleChars: MAX_TITLE_CHARS,
+      drain: drain(),
+    };
+  };
 
   return createTRPCRouter({
     /** The default model. */

@@ -60,13 +60,13 @@ export function QuoteLine({
 
   const money = (credits: number) => {
     const value = creditsToMoney(credits, packs);
-    // A message costs cents or less: two significant digits below one unit ($0.031), not "$0.00".
+    // Below a cent, one significant digit ($0.004) rather than "$0.00".
     return (
       value &&
       format.number(value.amount, {
         style: "currency",
         currency: value.currency.toUpperCase(),
-        ...(value.amount < 1 ? { maximumSignificantDigits: 2 } : {}),
+        ...(value.amount > 0 && value.amount < 0.01 ? { maximumSignificantDigits: 1 } : {}),
       })
     );
   };

@@ -19,6 +19,47 @@ const rateLimit = (fallback) =>
       const [limit, seconds] = v.split("/").map(Number);
       return { limit: /** @type {number} */ (limit), windowSeconds: /** @type {number} */ (seconds) };
     });
+/**
+ * CHAT_MODELS: the OpenAI-compatible models users may pick, as one JSON array, e.g.
+ * [{"id":"gpt-4o-mini","label":"GPT-4o mini","inputCreditsPer1k":15,"outputCreditsPer1k":60,"contextTokens":16000}].
+ * Prices are credits per 1,000 tokens (integers); the first entry, or the one with "default": true, is the default.
+ */
+export const chatModelEntry = z
+  .object({
+    id: z.string().trim().min(1).max(100),
+    label: z.string().trim().min(1).max(60).optional(),
+    inputCreditsPer1k: z.number().int().nonnegative(),
+    outputCreditsPer1k: z.number().int().nonnegative(),
+    contextTokens: z.number().int().min(256).max(2_000_000).default(8000),
+    maxOutputTokens: z.number().int().positive().max(200_000).optional(),
+    /** The reply length a "likely" quote assumes (capped at maxOutputTokens). */
+    typicalOutputTokens: z.number().int().positive().optional(),
+    default: z.boolean().optional(),
+  })
+  .strict();
+
+export const chatModelsSetting = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return /** @type {unknown} */ (JSON.parse(text));
+    } catch {
+      ctx.addIssue({ code: "custom", message: "CHAT_MODELS must be a JSON array of models" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(chatModelEntry)
+      .min(1, "CHAT_MODELS must list at least one model")
+      .refine(
+        (models) => new Set(models.map((m) => m.id)).size === models.length,
+        "CHAT_MODELS: model ids must be unique",
+      )
+      .refine((models) => models.filter((m) => m.default).length <= 1, "CHAT_MODELS: at most one model is the default"),
+  )
+  .optional();
+
 const optionalString = z
   .string()
   .optional()
@@ -68,6 +109,8 @@ export const env = createEnv({
     OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
     OPENAI_API_KEY: optionalString,
     CHAT_MODEL: z.string().default("demo"),
+    /** The models users may pick, with their prices (JSON, see chatModelsSetting); needs OPENAI_BASE_URL. Unset: CHAT_MODEL alone. */
+    CHAT_MODELS: chatModelsSetting,
     CHAT_MAX_OUTPUT_TOKENS: positiveInt(1024),
     CREDITS_PER_1K_INPUT_TOKENS: int(100),
     CREDITS_PER_1K_OUTPUT_TOKENS: int(300),
@@ -100,6 +143,8 @@ export const env = createEnv({
     /** Account mail a person can trigger (verification resends, password resets), per account or email and per address. */
     RATE_LIMIT_ACCOUNT_MAIL: rateLimit("3/900"),
     RATE_LIMIT_CHAT_PER_USER: rateLimit("30/60"),
+    /** chat.quote, asked as the user types (debounced): generous, it only reads. */
+    RATE_LIMIT_CHAT_QUOTE_PER_USER: rateLimit("600/60"),
     RATE_LIMIT_CHECKOUT_PER_USER: rateLimit("10/600"),
 
     /** How the app is reached, for the client's address: 0 = directly (TCP peer), N = behind N proxies appending X-Forwarded-For. */
@@ -135,6 +180,10 @@ export const env = createEnv({
   skipValidation: !!process.env.SKIP_ENV_VALIDATION,
   emptyStringAsUndefined: true,
 });
+
+if (!process.env.SKIP_ENV_VALIDATION && env.CHAT_MODELS && !env.OPENAI_BASE_URL) {
+  throw new Error("CHAT_MODELS needs OPENAI_BASE_URL (the OpenAI-compatible endpoint serving those models).");
+}
 
 // Next.js evaluates this module once per bundle (server, edge, every route's chunk) and in its worker
 // processes: the flag lives in the environment, which this process's later imports and the processes

@@ -2,7 +2,7 @@
 // piece, and tokens over the whole reply.
 import { streamText } from "ai";
 
-import { createConversation, sendMessage, type ChatDeps } from "~/server/chat";
+import { catalogOf, chooseModel, createConversation, sendMessage, type ChatDeps } from "~/server/chat";
 import { buildPrompt } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 
@@ -49,13 +49,14 @@ export function inProcessMetered(deps: ChatDeps, userId: string): Variant {
 
 export function inProcessBare(deps: ChatDeps): Variant {
   const prompt = buildPrompt([], QUESTION);
+  const model = chooseModel(catalogOf(deps), undefined);
   return () =>
     timed(async () => {
       const result = streamText({
-        model: deps.model.model,
+        model: model.model,
         system: prompt.system,
         messages: prompt.messages,
-        maxOutputTokens: deps.config.maxOutputTokens,
+        maxOutputTokens: model.maxOutputTokens,
       });
       return (async function* () {
         for await (const part of result.fullStream) {

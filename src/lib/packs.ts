@@ -12,3 +12,13 @@ export const FEATURED_PACK: PackId = "pro";
 export function isPackId(value: unknown): value is PackId {
   return (PACK_IDS as readonly unknown[]).includes(value);
 }
+
+/** The pack with the fewest credits that still has at least `needed`; undefined when none does. */
+export function smallestPackCovering<P extends { credits: number }>(
+  packs: readonly P[],
+  needed: number,
+): P | undefined {
+  let best: P | undefined;
+  for (const pack of packs) if (pack.credits >= needed && (!best || pack.credits < best.credits)) best = pack;
+  return best;
+}

@@ -12,6 +12,9 @@ import type { AppRouter } from "~/server/api/root";
 
 type LinkFetch = HTTPBatchStreamLinkOptions<AppRouter["_def"]["_config"]["$types"]>["fetch"];
 
+/** Queries whose input is a whole message (up to 8,000 characters): sent as POST, a URL that long is refused. */
+const LONG_INPUT_QUERIES = new Set(["chat.quote"]);
+
 /**
  * The browser's link to /api/trpc, never more calls per request than the server accepts. Queries go
  * batched as one JSON answer (httpBatchLink); mutations go batched and streamed (httpBatchStreamLink),
@@ -28,7 +31,11 @@ export function appBatchLink(opts: { url: string; fetch?: LinkFetch }): TRPCLink
   };
   return splitLink({
     condition: (op) => op.type === "query",
-    true: httpBatchLink<AppRouter>(common),
+    true: splitLink({
+      condition: (op) => LONG_INPUT_QUERIES.has(op.path),
+      true: httpBatchLink<AppRouter>({ ...common, methodOverride: "POST" }),
+      false: httpBatchLink<AppRouter>(common),
+    }),
     false: httpBatchStreamLink<AppRouter>(common),
   });
 }

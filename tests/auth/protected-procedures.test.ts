@@ -12,6 +12,7 @@ const PUBLIC = new Set([
   "auth.resetPassword",
   "billing.products",
   "chat.model",
+  "chat.models",
 ]);
 
 describeEachDb("protected procedures", (kind) => {

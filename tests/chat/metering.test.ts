@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance } from "~/server/credits";
 import { chatConfigFromEnv, creditsFor, getChatModel, worstCaseCredits, type ChatStreamEvent } from "~/server/chat";
-import { buildPrompt, estimatePromptTokens, HISTORY_MAX_MESSAGES } from "~/server/chat/prompt";
+import { DEFAULT_CONTEXT_TOKENS } from "~/server/chat/catalog";
+import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
@@ -162,7 +163,7 @@ describeEachDb("chat metering", (kind) => {
     expect((await expectClean(u.id)).balance).toBe(10_000 - message.creditsCharged!);
   });
 
-  it("the prompt carries a bounded history that starts with a user turn", async () => {
+  it("the prompt carries a history bounded by the model's context budget that starts with a user turn", async () => {
     const model = scriptedModel({ chunks: ["ok"], usage: { inputTokens: 1, outputTokens: 1 } });
     const { chat, conv } = await setup(100_000, model);
     const base = Date.now() - 60_000;
@@ -170,7 +171,7 @@ describeEachDb("chat metering", (kind) => {
       data: Array.from({ length: 41 }, (_, i) => ({
         conversationId: conv.id,
         role: i % 2 === 0 ? ("user" as const) : ("assistant" as const),
-        content: `turn ${i}`,
+        content: `turn ${i} ${"lorem ipsum ".repeat(100)}`,
         createdAt: new Date(base + i * 10),
       })),
     });
@@ -178,7 +179,17 @@ describeEachDb("chat metering", (kind) => {
     const prompt = model.doStreamCalls[0]!.prompt;
     expect(prompt[0]!.role).toBe("system");
     expect(prompt[1]!.role).toBe("user");
-    expect(prompt.length - 2).toBeLessThanOrEqual(HISTORY_MAX_MESSAGES);
+    // 41 turns of ~200 tokens do not fit 8,000: only the newest do.
+    expect(prompt.length - 2).toBeLessThan(41);
+    expect(
+      estimatePromptTokens({
+        system: prompt[0]!.content as string,
+        messages: prompt.slice(1).map((m) => ({
+          role: m.role as "user",
+          content: (m.content as { text: string }[]).map((p) => p.text).join(""),
+        })),
+      }),
+    ).toBeLessThanOrEqual(DEFAULT_CONTEXT_TOKENS);
     const last = prompt.at(-1)!;
     expect(last.role === "user" && last.content[0]).toMatchObject({ type: "text", text: QUESTION });
   });

@@ -62,6 +62,7 @@ const OVER_MAX: Record<string, Record<string, unknown>> = {
   "chat.regenerate": { conversationId: "i".repeat(65) },
   "chat.editLast": { conversationId: "i".repeat(65), content: "m".repeat(8001) },
   "chat.listConversations": { search: "s".repeat(101) },
+  "chat.quote": { content: "m".repeat(8001) },
 };
 const AT_MAX: Record<string, Record<string, unknown>> = {
   "auth.signUp": { email: `${"a".repeat(244)}@test.local`.slice(-254), password: STRONG_128, name: "n".repeat(80) },
@@ -75,6 +76,7 @@ const AT_MAX: Record<string, Record<string, unknown>> = {
   "chat.send": { conversationId: "i".repeat(64), content: "m".repeat(8000) },
   "chat.editLast": { conversationId: "i".repeat(64), content: "m".repeat(8000) },
   "chat.listConversations": { search: "s".repeat(100) },
+  "chat.quote": { content: "m".repeat(8000) },
 };
 
 function casesFor(path: string): [string, unknown][] {

@@ -26,6 +26,8 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "chat.regenerate": { conversationId: "conversation-1" },
   "chat.editLast": { conversationId: "conversation-1", content: "Hello again" },
   "chat.listConversations": { search: "hello" },
+  // Only the required field: the optional ones (conversationId, modelId, kind) may be omitted.
+  "chat.quote": { content: "Hello" },
 };
 
 /** Procedures that take no input. */
@@ -34,6 +36,7 @@ export const NO_INPUT = new Set([
   "credits.lowBalance",
   "billing.products",
   "chat.model",
+  "chat.models",
   "auth.providers",
   "auth.status",
   "auth.resendVerification",
@@ -52,4 +55,5 @@ export const PUBLIC_PROCEDURES = new Set([
   "auth.resetPassword",
   "billing.products",
   "chat.model",
+  "chat.models",
 ]);

@@ -246,4 +246,26 @@ describeEachDb("tRPC over HTTP: origin, format, batch size, caching", (kind) => 
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(TRPC_MAX_BATCH_SIZE);
   });
+
+  it("chat.quote goes as a JSON POST (its input is a whole message, too long for a URL) and is answered", async () => {
+    const methods: string[] = [];
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        appBatchLink({
+          url: `${APP}/api/trpc`,
+          fetch: (url, init) => {
+            const req = new Request(url, init as RequestInit);
+            req.headers.set("sec-fetch-site", "same-origin");
+            methods.push(`${req.method} ${new URL(req.url).pathname}`);
+            return req.method === "GET" ? GET(req) : POST(req);
+          },
+        }),
+      ],
+    });
+    // 8,000 CJK characters: about 72 KB once in a URL, beyond what servers accept in a request line.
+    const quote = await client.chat.quote.query({ content: "字".repeat(8000) });
+    expect(quote.inputTokens).toBeGreaterThan(8000);
+    await client.credits.balance.query();
+    expect(methods).toEqual(["POST /api/trpc/chat.quote", "GET /api/trpc/credits.balance"]);
+  });
 });

@@ -24,6 +24,8 @@ function handlers(send: Handlers["chat.send"]): Handlers {
     "chat.listConversations": () => [conversation],
     "chat.messages": () => [],
     "chat.model": () => ({ id: "demo", label: "Demo", demo: true }),
+    "chat.models": () => [],
+    "billing.products": () => ({ products: [], mode: "emulator" }),
     "credits.balance": () => ({ balance: 0, held: 0, spendable: 0 }),
     "chat.send": send,
   };

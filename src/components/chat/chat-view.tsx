@@ -15,6 +15,9 @@ import { MessageActions } from "./message-actions";
 import { MessageBubble } from "./message-bubble";
 import { MessageEditor } from "./message-editor";
 import { ModelLabel } from "./model-label";
+import { useModelName } from "./model-name";
+import { ModelPicker } from "./model-picker";
+import { QuoteLine } from "./quote-line";
 import { ReplyAnnouncer } from "./reply-announcer";
 import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
 import { UnsentNotice } from "./unsent-notice";
@@ -40,6 +43,10 @@ export function ChatView() {
   const [showList, setShowList] = useState(false);
   const [editing, setEditing] = useState(false);
   const unsent = useUnsentMessage();
+  const models = api.chat.models.useQuery(undefined, { staleTime: Infinity });
+  const modelName = useModelName();
+  // A model picked here, for one conversation (null: the one not created yet); the server then remembers it.
+  const [choice, setChoice] = useState<{ conversationId: string | null; modelId: string } | null>(null);
 
   const conversations = api.chat.listConversations.useQuery();
   const list = conversations.data ?? [];
@@ -50,6 +57,13 @@ export function ChatView() {
   }, [routeId, currentId, showConversation]);
   const messages = api.chat.messages.useQuery({ conversationId: currentId ?? "" }, { enabled: !!currentId });
   const notFound = !!routeId && ["NOT_FOUND", "BAD_REQUEST"].includes(errorCode(messages.error) ?? "");
+  const chosenModel = choice && choice.conversationId === currentId ? choice.modelId : undefined;
+  const modelId = chosenModel ?? list.find((c) => c.id === currentId)?.modelId ?? undefined;
+  const withModel = chosenModel ? { modelId: chosenModel } : {};
+  const nameOfModel = (id: string | null | undefined) => {
+    const offer = id ? models.data?.find((m) => m.id === id) : undefined;
+    return offer && modelName(offer);
+  };
 
   const create = api.chat.createConversation.useMutation({
     onSuccess: (c) => {
@@ -106,6 +120,8 @@ export function ChatView() {
     if (!text || isSending) return;
     setFailure(null);
     let target = conversationId && list.some((c) => c.id === conversationId) ? conversationId : currentId;
+    // The model picked for the conversation shown (or for the one about to be created) goes with it.
+    const model = target === currentId ? withModel : {};
     if (!target) {
       try {
         target = (await create.mutateAsync({})).id;
@@ -115,8 +131,9 @@ export function ChatView() {
       }
       // The empty chat becomes this conversation: Back should not return to a page that no longer exists.
       showConversation(target, { replace: true });
+      if (chosenModel) setChoice({ conversationId: target, modelId: chosenModel });
     } else if (target !== currentId) showConversation(target);
-    send({ conversationId: target, content: text });
+    send({ conversationId: target, content: text, ...model });
   }
 
   const serverMessages = messages.data ?? [];
@@ -139,7 +156,13 @@ export function ChatView() {
     if (!replaceable || !currentId) return;
     setFailure(null);
     setEditing(false);
-    send({ conversationId: currentId, content, mode, replaces: [replaceable.user.id, replaceable.reply.id] });
+    send({
+      conversationId: currentId,
+      content,
+      mode,
+      replaces: [replaceable.user.id, replaceable.reply.id],
+      ...withModel,
+    });
   }
 
   useRestoredUnsent(unsent, currentId, draft, setDraft);
@@ -183,7 +206,7 @@ export function ChatView() {
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
             {list.find((c) => c.id === currentId)?.title || t("untitled")}
           </h1>
-          <ModelLabel />
+          <ModelLabel modelId={modelId} />
         </div>
 
         {/* Focusable so the keyboard can scroll it; `relative` keeps the visually hidden labels inside it. */}
@@ -226,6 +249,7 @@ export function ChatView() {
                     content={m.content}
                     status={m.status}
                     creditsCharged={m.creditsCharged}
+                    modelName={m.role === "assistant" ? nameOfModel(m.model) : undefined}
                     actions={
                       m.status !== "streaming" && (
                         <MessageActions
@@ -301,6 +325,10 @@ export function ChatView() {
             sending={isSending}
             onStop={stop}
             onSend={() => void sendContent(draft, currentId)}
+            picker={
+              <ModelPicker value={modelId} onChange={(id) => setChoice({ conversationId: currentId, modelId: id })} />
+            }
+            quote={<QuoteLine conversationId={currentId} modelId={modelId} content={draft} />}
           />
         )}
       </section>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useId, type FormEvent, type KeyboardEvent } from "react";
+import { useId, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 
 import { MAX_MESSAGE_CHARS } from "~/lib/chat-limits";
 import { Button } from "~/components/ui/button";
@@ -12,7 +12,13 @@ export function Composer({
   onSend,
   onStop,
   sending,
+  picker,
+  quote,
 }: {
+  /** The model picker (model-picker.tsx), above the input. */
+  picker?: ReactNode;
+  /** What the message being typed would cost (quote-line.tsx), above the input. */
+  quote?: ReactNode;
   value: string;
   onChange: (value: string) => void;
   onSend: () => void;
@@ -36,6 +42,8 @@ export function Composer({
 
   return (
     <form onSubmit={submit} className="border-t border-gray-200 p-3 dark:border-gray-800">
+      {picker && <div className="mb-2">{picker}</div>}
+      {quote}
       <label className="sr-only" htmlFor={`${counterId}-input`}>
         {t("inputLabel")}
       </label>

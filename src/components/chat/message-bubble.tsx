@@ -12,8 +12,11 @@ export function MessageBubble({
   content,
   status,
   creditsCharged,
+  modelName,
   actions,
 }: {
+  /** The model that wrote this reply, by name. */
+  modelName?: string;
   role: "user" | "assistant";
   content: string;
   status: BubbleStatus;
@@ -43,11 +46,12 @@ export function MessageBubble({
         ) : status === "sending" || status === "streaming" ? (
           <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
         ) : null}
-        {!isUser && (status === "stopped" || status === "error" || (creditsCharged ?? 0) > 0) && (
+        {!isUser && (status === "stopped" || status === "error" || (creditsCharged ?? 0) > 0 || modelName) && (
           <p className="mt-1 flex flex-wrap gap-x-2 text-xs text-gray-500 dark:text-gray-400">
             {status === "stopped" && <span>{t("stopped")}</span>}
             {status === "error" && <span className="text-red-600 dark:text-red-400">{t("replyError")}</span>}
             {(creditsCharged ?? 0) > 0 && <span>{t("charged", { count: creditsCharged ?? 0 })}</span>}
+            {modelName && <span data-testid="reply-model">{modelName}</span>}
           </p>
         )}
       </div>

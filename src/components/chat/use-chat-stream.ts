@@ -27,13 +27,16 @@ export interface SendInput {
   mode?: "send" | "regenerate" | "edit";
   /** Stored messages this exchange replaces: hidden while its live copy shows. */
   replaces?: string[];
+  /** The model the user picked (absent: the conversation's last choice, else the default). */
+  modelId?: string;
 }
 
 function openStream(client: ReturnType<typeof api.useUtils>["client"], input: SendInput, signal: AbortSignal) {
   const { conversationId, content } = input;
-  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId }, { signal });
-  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content }, { signal });
-  return client.chat.send.mutate({ conversationId, content }, { signal });
+  const model = input.modelId ? { modelId: input.modelId } : {};
+  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId, ...model }, { signal });
+  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content, ...model }, { signal });
+  return client.chat.send.mutate({ conversationId, content, ...model }, { signal });
 }
 
 type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
@@ -107,6 +110,8 @@ export function useChatStream({
         utils.chat.messages.invalidate({ conversationId: input.conversationId }),
         utils.chat.listConversations.invalidate(),
         utils.credits.balance.invalidate(),
+        // The conversation's history (and the balance) changed: every quote is priced again.
+        utils.chat.quote.invalidate(),
       ]);
       // The persisted messages are loaded now; drop the live copy so nothing shows twice.
       setLive(null);

@@ -66,6 +66,8 @@ export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(
         router: opts.router,
         createContext: opts.createContext,
         maxBatchSize: TRPC_MAX_BATCH_SIZE,
+        // A query may come as a JSON POST (the browser sends chat.quote so: its input is a whole message).
+        allowMethodOverride: true,
         responseMeta({ errors }) {
           const limited = errors.map((e) => e.cause).find((c): c is RateLimitedError => c instanceof RateLimitedError);
           return limited ? { headers: new Headers({ "Retry-After": String(limited.retryAfterSeconds) }) } : {};

@@ -47,4 +47,6 @@ export const LIMITS = {
   lowBalanceSetting: rateLimit(({ userId }) => [[RULES.settingsPerUser, `low-balance:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
+  /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */
+  chatQuote: rateLimit(({ userId }) => [[RULES.chatQuotePerUser, userId]]),
 };

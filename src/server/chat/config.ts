@@ -1,7 +1,14 @@
 import { env } from "~/env";
 
-/** Prices and limits of a metered reply; defaults come from src/env.js. */
+import { catalogFromEnv, type ModelPrices } from "./catalog";
+
+/**
+ * Prices and limits of a metered reply; defaults come from src/env.js. The prices and output cap
+ * here are the one-model default's; each catalog model (catalog.ts) carries its own.
+ */
 export interface ChatConfig {
+  /** The catalog's prices by model id: the sweep settles a dead reply at its own model's prices. */
+  models?: readonly (ModelPrices & { id: string })[];
   creditsPer1kInputTokens: number;
   creditsPer1kOutputTokens: number;
   /** Reply cap; also the output part of the worst case reserved before each reply. */
@@ -16,6 +23,7 @@ export interface ChatConfig {
 
 export function chatConfigFromEnv(): ChatConfig {
   return {
+    models: catalogFromEnv().models,
     creditsPer1kInputTokens: env.CREDITS_PER_1K_INPUT_TOKENS,
     creditsPer1kOutputTokens: env.CREDITS_PER_1K_OUTPUT_TOKENS,
     maxOutputTokens: env.CHAT_MAX_OUTPUT_TOKENS,

@@ -16,6 +16,8 @@ export interface ConversationView {
   id: string;
   title: string;
   updatedAt: Date;
+  /** The model last chosen in this conversation (null: the default). */
+  modelId?: string | null;
 }
 
 export interface MessageView {
@@ -25,9 +27,11 @@ export interface MessageView {
   status: "streaming" | "complete" | "stopped" | "error";
   creditsCharged: number | null;
   createdAt: Date;
+  /** The model that wrote a reply (null for user messages). */
+  model?: string | null;
 }
 
-const conversationFields = { id: true, title: true, updatedAt: true } as const;
+const conversationFields = { id: true, title: true, updatedAt: true, modelId: true } as const;
 const messageFields = {
   id: true,
   role: true,
@@ -35,6 +39,7 @@ const messageFields = {
   status: true,
   creditsCharged: true,
   createdAt: true,
+  model: true,
 } as const;
 
 export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<ConversationView> {

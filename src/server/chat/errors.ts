@@ -17,3 +17,11 @@ export class NothingToReplaceError extends DomainError {
     );
   }
 }
+
+/** A modelId the catalog does not offer: refused before anything is read or written. */
+export class UnknownModelError extends DomainError {
+  constructor() {
+    // The id is the caller's text: not repeated (error messages may reach logs).
+    super("unknown_model", "Unknown model: pick one of the models chat.models lists.", "BAD_REQUEST");
+  }
+}

@@ -13,9 +13,10 @@ import type { Db } from "~/server/db";
 import type { Drain } from "~/server/shutdown/drain";
 import { ServiceDrainingError } from "~/server/shutdown/errors";
 
+import { chooseModel, singleModelCatalog, type CatalogModel, type ChatCatalog } from "./catalog";
 import type { ChatConfig } from "./config";
 import { requireOwnConversation, type ConversationView } from "./conversations";
-import { worstCaseCredits } from "./metering";
+import { priceExchange } from "./metering";
 import type { ChatModel } from "./models";
 import { estimatePromptTokens, type Prompt } from "./prompt";
 import { startReplyRun, type ReplyRun } from "./reply-run";
@@ -23,7 +24,10 @@ import { settleStaleReplies } from "./sweep";
 
 export interface ChatDeps {
   db: Db;
-  model: ChatModel;
+  /** The models on offer, with their prices (catalog.ts). */
+  catalog?: ChatCatalog;
+  /** Or one model, priced by `config` (tests, scripts). */
+  model?: ChatModel;
   config: ChatConfig;
   maxTitleChars: number;
   /** A server that is shutting down refuses new messages and waits for (or stops) running replies. */
@@ -33,6 +37,8 @@ export interface ChatDeps {
 export interface ExchangeRequest {
   userId: string;
   conversationId: string;
+  /** The model to answer (unknown → BAD_REQUEST before anything is written); default: the conversation's last choice, else the catalog's default. */
+  modelId?: string;
   /** The reader's UI locale: the language a reply falls back to when the message's own is unclear. */
   locale?: string;
   signal?: AbortSignal;
@@ -52,10 +58,17 @@ export interface ExchangePlan {
   write(tx: Tx, assistant: NewAssistantMessage): Promise<string>;
 }
 
+/** The catalog of `deps`: its own, else its one model priced by its config. */
+export function catalogOf(deps: Pick<ChatDeps, "catalog" | "model" | "config">): ChatCatalog {
+  if (deps.catalog) return deps.catalog;
+  if (!deps.model) throw new Error("ChatDeps needs a catalog or a model");
+  return singleModelCatalog(deps.model, deps.config);
+}
+
 export function startExchange(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView) => Promise<ExchangePlan>,
+  plan: (conversation: ConversationView, model: CatalogModel) => Promise<ExchangePlan>,
 ): Promise<ReplyRun> {
   if (deps.drain?.draining) return Promise.reject(new ServiceDrainingError());
   // A shutdown that begins while this exchange reserves its credits waits for it (and its reply).
@@ -66,32 +79,40 @@ export function startExchange(
 async function admit(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView) => Promise<ExchangePlan>,
+  plan: (conversation: ConversationView, model: CatalogModel) => Promise<ExchangePlan>,
 ): Promise<ReplyRun> {
   const { db, config } = deps;
+  const catalog = catalogOf(deps);
+  // An unknown model is refused before anything is read or written.
+  if (request.modelId !== undefined) chooseModel(catalog, request.modelId);
   const conversation = await requireOwnConversation(db, request.userId, request.conversationId);
+  const model = chooseModel(catalog, request.modelId, conversation.modelId);
   // Settles this user's replies that crashed long ago, so their held credits count again.
   await settleStaleReplies(db, config, { userId: request.userId });
 
-  const { prompt, write } = await plan(conversation);
+  const { prompt, write } = await plan(conversation, model);
   const estimatedInputTokens = estimatePromptTokens(prompt);
   const assistantMessageId = randomUUID();
 
   const { hold, userMessageId } = await inTransaction(db, async (tx) => {
     const hold = await reserve(tx, {
       userId: request.userId,
-      amount: worstCaseCredits(estimatedInputTokens, config),
+      // The one pricing rule, shared with chat.quote (quote.ts).
+      amount: priceExchange(estimatedInputTokens, model).maxCredits,
       refType: CHAT_REF_TYPE,
       refId: assistantMessageId,
       ttlSeconds: config.holdTtlSeconds,
     });
-    const userMessageId = await write(tx, { id: assistantMessageId, model: deps.model.id });
+    const userMessageId = await write(tx, { id: assistantMessageId, model: model.id });
+    // The conversation remembers an explicit choice for its next exchange (and its quote).
+    if (request.modelId !== undefined && request.modelId !== conversation.modelId)
+      await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: model.id } });
     return { hold, userMessageId };
   });
 
   const run = startReplyRun({
     db,
-    model: deps.model,
+    model,
     config,
     userId: request.userId,
     holdId: hold.id,

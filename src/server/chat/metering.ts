@@ -1,15 +1,16 @@
 /**
- * Pricing of a reply: credits per 1,000 tokens, rounded up so a reply is never free. The worst
- * case (the whole prompt plus the output cap) is what gets reserved before the model is called.
+ * Pricing of a reply: credits per 1,000 tokens of the chosen model, rounded up so a reply is never
+ * free. The worst case (the whole prompt plus the model's output cap) is what gets held before the
+ * model is called; `priceExchange` is the one rule both the hold (exchange.ts) and chat.quote use.
  */
-import type { ChatConfig } from "./config";
+import type { ModelLimits, ModelPrices } from "./catalog";
 
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
 }
 
-type Prices = Pick<ChatConfig, "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
+type Prices = ModelPrices;
 
 export function creditsFor(usage: TokenUsage, prices: Prices): number {
   const milliCredits =
@@ -17,6 +18,27 @@ export function creditsFor(usage: TokenUsage, prices: Prices): number {
   return Math.ceil(milliCredits / 1000);
 }
 
-export function worstCaseCredits(inputTokens: number, config: Prices & Pick<ChatConfig, "maxOutputTokens">): number {
+export function worstCaseCredits(inputTokens: number, config: Prices & Pick<ModelLimits, "maxOutputTokens">): number {
   return creditsFor({ inputTokens, outputTokens: config.maxOutputTokens }, config);
+}
+
+export interface ExchangePrice {
+  /** Our estimate of the prompt's input tokens. */
+  inputTokens: number;
+  /** The worst case: what is held before the reply (input + the output cap). */
+  maxCredits: number;
+  /** Input now plus a typical reply. */
+  likelyCredits: number;
+}
+
+/** The price of one exchange whose prompt is estimated at `inputTokens`, at `model`'s prices. */
+export function priceExchange(inputTokens: number, model: Prices & ModelLimits): ExchangePrice {
+  return {
+    inputTokens,
+    maxCredits: worstCaseCredits(inputTokens, model),
+    likelyCredits: creditsFor(
+      { inputTokens, outputTokens: Math.min(model.typicalOutputTokens, model.maxOutputTokens) },
+      model,
+    ),
+  };
 }

@@ -1,6 +1,8 @@
 /**
- * The prompt sent with each reply: a system line plus the most recent turns that fit a budget,
- * so the input cost (and the reservation) of a long conversation stays bounded.
+ * The prompt sent with each reply: a system line, the most recent turns that fit the chosen
+ * model's context budget (in tokens, by the same estimator as the hold), and the new message, so
+ * the input cost (and the hold) of a long conversation stays bounded. How many older turns were
+ * left out is returned with it, for the quote and the UI.
  */
 import type { ModelMessage } from "ai";
 
@@ -10,41 +12,90 @@ import { countTokens, MESSAGE_OVERHEAD_TOKENS } from "./tokens";
 
 export const SYSTEM_PROMPT =
   "You are Tally, a helpful assistant. Answer clearly and concisely; use Markdown where it helps.";
-export const HISTORY_MAX_MESSAGES = 20;
-export const HISTORY_MAX_CHARS = 24_000;
+/** History is read newest first in pages of this many messages, until the budget is full. */
+const HISTORY_PAGE = 100;
 
 export interface PromptTurn {
   role: "user" | "assistant";
   content: string;
 }
 
+export interface History {
+  /** Oldest first. */
+  turns: PromptTurn[];
+  /** Earlier messages of the conversation left out of the context. */
+  omittedTurns: number;
+}
+
+/** What one history turn adds to the prompt's estimate. */
+export function turnTokens(turn: PromptTurn): number {
+  return countTokens(turn.content) + MESSAGE_OVERHEAD_TOKENS;
+}
+
 /**
- * Earlier turns worth resending: finished or stopped replies with text, newest last. Replaced
- * messages (regenerated or edited) are gone from the conversation; `before` keeps only older turns.
+ * Earlier turns worth resending, newest first until `budgetTokens` is used up: finished or
+ * stopped replies with text, newest last. Replaced messages (regenerated or edited) are gone from
+ * the conversation; `before` keeps only older turns.
  */
-export async function loadHistory(db: DbOrTx, conversationId: string, before?: Date): Promise<PromptTurn[]> {
-  const rows = await db.message.findMany({
-    where: {
-      conversationId,
-      content: { not: "" },
-      status: { in: ["complete", "stopped"] },
-      replacedById: null,
-      ...(before ? { createdAt: { lt: before } } : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: HISTORY_MAX_MESSAGES,
-    select: { role: true, content: true },
-  });
+export async function loadHistory(
+  db: DbOrTx,
+  conversationId: string,
+  opts: { budgetTokens: number; before?: Date },
+): Promise<History> {
+  const where = {
+    conversationId,
+    content: { not: "" },
+    status: { in: ["complete" as const, "stopped" as const] },
+    replacedById: null,
+    ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+  };
   const kept: PromptTurn[] = [];
-  let chars = 0;
-  for (const row of rows) {
-    chars += row.content.length;
-    if (chars > HISTORY_MAX_CHARS) break;
-    kept.push(row);
+  let used = 0;
+  let full = false;
+  for (let skip = 0; !full; skip += HISTORY_PAGE) {
+    const rows = await db.message.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip,
+      take: HISTORY_PAGE,
+      select: { role: true, content: true },
+    });
+    for (const row of rows) {
+      const cost = turnTokens(row);
+      if (used + cost > opts.budgetTokens) {
+        full = true;
+        break;
+      }
+      used += cost;
+      kept.push(row);
+    }
+    if (rows.length < HISTORY_PAGE) break;
   }
+  let omittedTurns = full ? (await db.message.count({ where })) - kept.length : 0;
   // A prompt should not open with an assistant turn that answers a dropped question.
-  while (kept.at(-1)?.role === "assistant") kept.pop();
-  return kept.reverse();
+  while (kept.at(-1)?.role === "assistant") {
+    kept.pop();
+    omittedTurns += 1;
+  }
+  return { turns: kept.reverse(), omittedTurns };
+}
+
+/**
+ * The prompt for `userText` after the conversation's history, within `contextTokens` (a message
+ * that alone exceeds it is sent without history: it is bounded by MAX_MESSAGE_CHARS).
+ */
+export async function promptWithinBudget(
+  db: DbOrTx,
+  conversationId: string | null,
+  userText: string,
+  contextTokens: number,
+  before?: Date,
+): Promise<{ prompt: Prompt; omittedTurns: number }> {
+  const bare = estimatePromptTokens(buildPrompt([], userText));
+  const history = conversationId
+    ? await loadHistory(db, conversationId, { budgetTokens: Math.max(0, contextTokens - bare), before })
+    : { turns: [], omittedTurns: 0 };
+  return { prompt: buildPrompt(history.turns, userText), omittedTurns: history.omittedTurns };
 }
 
 export interface Prompt {

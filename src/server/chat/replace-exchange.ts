@@ -8,36 +8,16 @@
 import { randomUUID } from "node:crypto";
 
 import type { Tx } from "~/server/database/transaction";
-import type { Db } from "~/server/db";
 
 import { NothingToReplaceError } from "./errors";
 import { createStreamingReply, createUserMessageAndReply } from "./exchange-messages";
 import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
-import { buildPrompt, loadHistory } from "./prompt";
+import { exchangePrompt } from "./exchange-prompt";
 import type { ReplyRun } from "./reply-run";
 
 export interface EditInput extends ExchangeRequest {
   /** Already validated: trimmed, bounded, no control characters. */
   content: string;
-}
-
-interface StoredTurn {
-  id: string;
-  content: string;
-  createdAt: Date;
-}
-
-async function lastExchange(db: Db, conversationId: string): Promise<{ user: StoredTurn; reply: StoredTurn }> {
-  const [last, previous] = await db.message.findMany({
-    where: { conversationId, replacedById: null },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: 2,
-    select: { id: true, role: true, content: true, status: true, createdAt: true },
-  });
-  if (!last || !previous || last.role !== "assistant" || previous.role !== "user")
-    throw new NothingToReplaceError("no_exchange");
-  if (last.status === "streaming") throw new NothingToReplaceError("reply_in_progress");
-  return { user: previous, reply: last };
 }
 
 /**
@@ -58,10 +38,11 @@ async function markReplaced(tx: Tx, replacements: { id: string; by: string }[]):
 
 /** A new reply to the last user message, in place of the last reply (whose charge stays). */
 export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promise<ReplyRun> {
-  return startExchange(deps, request, async (conversation) => {
-    const { user, reply } = await lastExchange(deps.db, conversation.id);
+  return startExchange(deps, request, async (conversation, model) => {
+    const { prompt, last } = await exchangePrompt(deps.db, "regenerate", conversation.id, "", model);
+    const { user, reply } = last!;
     return {
-      prompt: buildPrompt(await loadHistory(deps.db, conversation.id, user.createdAt), user.content),
+      prompt,
       write: async (tx, assistant) => {
         await markReplaced(tx, [{ id: reply.id, by: assistant.id }]);
         await createStreamingReply(
@@ -79,10 +60,11 @@ export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promi
 
 /** The last user message, changed, and a new reply to it, in place of the last exchange. */
 export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<ReplyRun> {
-  return startExchange(deps, input, async (conversation) => {
-    const { user, reply } = await lastExchange(deps.db, conversation.id);
+  return startExchange(deps, input, async (conversation, model) => {
+    const { prompt, last } = await exchangePrompt(deps.db, "edit", conversation.id, input.content, model);
+    const { user, reply } = last!;
     return {
-      prompt: buildPrompt(await loadHistory(deps.db, conversation.id, user.createdAt), input.content),
+      prompt,
       write: async (tx, assistant) => {
         const userMessageId = randomUUID();
         await markReplaced(tx, [

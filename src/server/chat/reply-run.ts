@@ -17,14 +17,15 @@ import { logEvent } from "~/server/log";
 import type { ChatConfig } from "./config";
 import type { ChatStreamEvent, ReplyStatus } from "./events";
 import { creditsFor, type TokenUsage } from "./metering";
-import type { ChatModel } from "./models";
+import type { CatalogModel } from "./catalog";
 import type { Prompt } from "./prompt";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
 export interface ReplyRunInput {
   db: Db;
-  model: ChatModel;
+  /** The chosen model: its prices and output cap meter this reply. */
+  model: CatalogModel;
   config: ChatConfig;
   userId: string;
   holdId: string;
@@ -92,7 +93,7 @@ async function generate(
       model,
       system: input.prompt.system,
       messages: input.prompt.messages,
-      maxOutputTokens: input.config.maxOutputTokens,
+      maxOutputTokens: input.model.maxOutputTokens,
       abortSignal: signal,
       ...(input.locale ? { providerOptions: { tally: { locale: input.locale } } } : {}),
       onError: () => {}, // surfaced as an "error" part below
@@ -153,7 +154,7 @@ function usageOf(g: Generated, estimatedInputTokens: number): TokenUsage {
 }
 
 async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
-  const cost = creditsFor(usage, input.config);
+  const cost = creditsFor(usage, input.model);
   return inTransaction(input.db, async (tx) => {
     let charged = 0;
     try {

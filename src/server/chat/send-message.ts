@@ -2,7 +2,7 @@
 import { DEFAULT_TITLE, titleFrom } from "./conversations";
 import { createUserMessageAndReply } from "./exchange-messages";
 import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
-import { buildPrompt, loadHistory } from "./prompt";
+import { exchangePrompt } from "./exchange-prompt";
 import type { ReplyRun } from "./reply-run";
 
 export type { ChatDeps } from "./exchange";
@@ -13,8 +13,8 @@ export interface SendInput extends ExchangeRequest {
 }
 
 export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
-  return startExchange(deps, input, async (conversation) => ({
-    prompt: buildPrompt(await loadHistory(deps.db, conversation.id), input.content),
+  return startExchange(deps, input, async (conversation, model) => ({
+    prompt: (await exchangePrompt(deps.db, "send", conversation.id, input.content, model)).prompt,
     write: async (tx, assistant) => {
       const userMessageId = await createUserMessageAndReply(tx, conversation.id, input.content, assistant, Date.now());
       await tx.conversation.update({

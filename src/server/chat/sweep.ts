@@ -13,10 +13,19 @@ import { CHAT_REF_TYPE, release, settle, sweepStaleHolds, type StaleHoldCloser }
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
+import type { ModelPrices } from "./catalog";
 import type { ChatConfig } from "./config";
 import { creditsFor } from "./metering";
 
-export type SweepConfig = Pick<ChatConfig, "holdTtlSeconds" | "creditsPer1kInputTokens" | "creditsPer1kOutputTokens">;
+export type SweepConfig = Pick<
+  ChatConfig,
+  "holdTtlSeconds" | "creditsPer1kInputTokens" | "creditsPer1kOutputTokens" | "models"
+>;
+
+/** A reply's prices: its model's (Message.model) while the catalog offers it, else the default's. */
+export function pricesOfModel(config: SweepConfig, modelId: string | null | undefined): ModelPrices {
+  return (modelId ? config.models?.find((m) => m.id === modelId) : undefined) ?? config;
+}
 
 /**
  * Closes one expired reply hold; false when someone else (the run, another sweep) closed it first.
@@ -28,13 +37,15 @@ async function closeStaleReply(db: Db, holdId: string, config: SweepConfig): Pro
     const [hold] = await tx.$queryRaw<{ refId: string; status: string }[]>`
       SELECT "refId", status::text AS status FROM "CreditHold" WHERE id = ${holdId} FOR UPDATE`;
     if (hold?.status !== "active") return false;
-    const [message] = await tx.$queryRaw<{ inputTokens: number | null; outputTokens: number | null }[]>`
+    const [message] = await tx.$queryRaw<
+      { inputTokens: number | null; outputTokens: number | null; model: string | null }[]
+    >`
       UPDATE "Message"
          SET status = (CASE WHEN content = '' THEN 'error' ELSE 'stopped' END)::"MessageStatus", "creditsCharged" = 0
        WHERE id = ${hold.refId} AND status = 'streaming'::"MessageStatus"
-       RETURNING "inputTokens", "outputTokens"`;
+       RETURNING "inputTokens", "outputTokens", model`;
     const usage = { inputTokens: message?.inputTokens ?? 0, outputTokens: message?.outputTokens ?? 0 };
-    const cost = creditsFor(usage, config);
+    const cost = creditsFor(usage, pricesOfModel(config, message?.model));
     if (cost === 0) return release(tx, holdId);
     const { charged } = await settle(tx, {
       holdId,

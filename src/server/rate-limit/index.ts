@@ -21,6 +21,7 @@ export const RULES = {
     windowSeconds: env.RATE_LIMIT_ACCOUNT_MAIL.windowSeconds,
   },
   chatPerUser: { name: "chat-user", ...env.RATE_LIMIT_CHAT_PER_USER },
+  chatQuotePerUser: { name: "chat-quote-user", ...env.RATE_LIMIT_CHAT_QUOTE_PER_USER },
   checkoutPerUser: { name: "checkout-user", ...env.RATE_LIMIT_CHECKOUT_PER_USER },
   /** Saving a setting (e.g. the low-balance alert): generous for people, a wall for scripts. */
   settingsPerUser: { name: "settings-user", limit: 30, windowSeconds: 60 },

@@ -4,19 +4,26 @@ import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure, publicProcedure, type Context } from "~/server/api/trpc";
 import { text, recordId } from "~/server/api/validation";
 import {
+  catalogFromEnv,
   chatConfigFromEnv,
+  chooseModel,
   createConversation,
   deleteConversation,
   editLastMessage,
-  getChatModel,
   listConversations,
   listMessages,
+  modelOffers,
+  quoteExchange,
   regenerateReply,
   renameConversation,
   sendMessage,
+  singleModelCatalog,
+  type ChatCatalog,
   type ChatConfig,
   type ChatDeps,
   type ChatModel,
+  type ModelOffer,
+  type Quote,
   type ChatStreamEvent,
   type ConversationView,
   type MessageView,
@@ -34,34 +41,67 @@ export { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS };
 export type ConversationOut = ConversationView;
 export type MessageOut = MessageView;
 
+export type ModelOut = ModelOffer;
+export type QuoteOut = Quote;
+
+/** A model id as chat.models lists it; one the catalog does not offer is refused (BAD_REQUEST) by the domain. */
+const modelId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\x21-\x7E]+$/, "Invalid model id.");
+const EXCHANGE_KINDS = ["send", "regenerate", "edit"] as const;
+
 export interface ChatRouterOptions {
-  /** Which model answers; default: from env (OpenAI-compatible endpoint, else the Demo model). */
+  /** The models users may pick; default: from env (catalog.ts). */
+  catalog?: () => ChatCatalog;
+  /** Or one model that answers everything, priced by `config` (tests). */
   model?: () => ChatModel;
   config?: () => ChatConfig;
   /** Default: the process's drain (src/server/shutdown/drain.ts). */
   drain?: () => Drain;
 }
 
-let envModel: ChatModel | undefined;
-const modelFromEnv = () => (envModel ??= getChatModel());
-
 export function createChatRouter(options: ChatRouterOptions = {}) {
-  const model = options.model ?? modelFromEnv;
   const config = options.config ?? chatConfigFromEnv;
+  const single = options.model;
+  const catalog = options.catalog ?? (single ? () => singleModelCatalog(single(), config()) : catalogFromEnv);
   const drain = options.drain ?? processDrain;
-  const depsFor = (ctx: Context): ChatDeps => ({
-    db: ctx.db,
-    model: model(),
-    config: config(),
-    maxTitleChars: MAX_TITLE_CHARS,
-    drain: drain(),
-  });
+  const depsFor = (ctx: Context): ChatDeps => {
+    const models = catalog();
+    return {
+      db: ctx.db,
+      catalog: models,
+      // The sweep an exchange runs first settles dead replies at their own model's prices: this catalog's.
+      config: { ...config(), models: models.models },
+      maxTitleChars: MAX_TITLE_CHARS,
+      drain: drain(),
+    };
+  };
 
   return createTRPCRouter({
+    /** The default model. */
     model: publicProcedure.query((): { id: string; label: string; demo: boolean } => {
-      const { id, label, demo } = model();
+      const { id, label, demo } = chooseModel(catalog(), undefined);
       return { id, label, demo };
     }),
+    /** Every model on offer with its prices per 1,000 tokens (public: the pricing page shows it signed out). */
+    models: publicProcedure.query((): ModelOut[] => modelOffers(catalog())),
+    /**
+     * What an exchange would cost now: the hold it would place (maxCredits), the likely cost and
+     * whether the spendable balance covers it. Writes nothing.
+     */
+    quote: protectedProcedure
+      .input(
+        z.object({
+          conversationId: recordId.optional(),
+          content: text({ max: MAX_MESSAGE_CHARS }),
+          modelId: modelId.optional(),
+          kind: z.enum(EXCHANGE_KINDS).default("send"),
+        }),
+      )
+      .use(LIMITS.chatQuote)
+      .query(({ ctx, input }): Promise<QuoteOut> => quoteExchange(ctx.db, catalog(), { userId: ctx.userId, ...input })),
     listConversations: protectedProcedure
       .input(z.object({ search: text({ max: MAX_SEARCH_CHARS }).optional() }).optional())
       .query(({ ctx, input }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId, input?.search)),
@@ -86,7 +126,13 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      * button) stops generation; the usage so far is charged and the rest released.
      */
     send: protectedProcedure
-      .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .input(
+        z.object({
+          conversationId: recordId,
+          content: text({ max: MAX_MESSAGE_CHARS }),
+          modelId: modelId.optional(),
+        }),
+      )
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await sendMessage(depsFor(ctx), {
@@ -102,7 +148,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      * replaces the last reply, whose charge stays. CONFLICT when there is no finished exchange.
      */
     regenerate: protectedProcedure
-      .input(z.object({ conversationId: recordId }))
+      .input(z.object({ conversationId: recordId, modelId: modelId.optional() }))
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await regenerateReply(depsFor(ctx), {
@@ -115,7 +161,13 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       }),
     /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
     editLast: protectedProcedure
-      .input(z.object({ conversationId: recordId, content: text({ max: MAX_MESSAGE_CHARS }) }))
+      .input(
+        z.object({
+          conversationId: recordId,
+          content: text({ max: MAX_MESSAGE_CHARS }),
+          modelId: modelId.optional(),
+        }),
+      )
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await editLastMessage(depsFor(ctx), {

@@ -1,0 +1,90 @@
+/**
+ * What an exchange will cost before it is sent: chat.quote. The prompt comes from the same
+ * builder as the exchange (exchange-prompt.ts) and the price from the same rule (priceExchange),
+ * so `maxCredits` is exactly the hold startExchange would place for the same input. Reads only:
+ * no stale-hold sweep, no write.
+ */
+import { getBalance } from "~/server/credits";
+import type { DbOrTx } from "~/server/database/transaction";
+
+import { chooseModel, TYPICAL_MESSAGE_TOKENS, type CatalogModel, type ChatCatalog } from "./catalog";
+import { requireOwnConversation } from "./conversations";
+import { exchangePrompt, type ExchangeKind } from "./exchange-prompt";
+import { creditsFor, priceExchange } from "./metering";
+import { buildPrompt, estimatePromptTokens } from "./prompt";
+
+export interface QuoteRequest {
+  userId: string;
+  /** Absent: a first message, in a conversation not created yet. */
+  conversationId?: string;
+  /** Already validated like a message. Ignored by regenerate (the last message is sent again). */
+  content: string;
+  modelId?: string;
+  kind: ExchangeKind;
+}
+
+export interface Quote {
+  modelId: string;
+  /** The worst case, held before the reply: input now + the model's output cap. */
+  maxCredits: number;
+  /** Input now + a typical reply. */
+  likelyCredits: number;
+  inputTokens: number;
+  /** Earlier messages left out of the context by the model's budget. */
+  omittedTurns: number;
+  spendable: number;
+  /** The spendable balance covers the worst case (else the exchange would be refused). */
+  covers: boolean;
+}
+
+export async function quoteExchange(db: DbOrTx, catalog: ChatCatalog, request: QuoteRequest): Promise<Quote> {
+  if (request.modelId !== undefined) chooseModel(catalog, request.modelId);
+  const conversation = request.conversationId
+    ? await requireOwnConversation(db, request.userId, request.conversationId)
+    : null;
+  const model = chooseModel(catalog, request.modelId, conversation?.modelId);
+  const { prompt, omittedTurns } = await exchangePrompt(
+    db,
+    request.kind,
+    conversation?.id ?? null,
+    request.content,
+    model,
+  );
+  const price = priceExchange(estimatePromptTokens(prompt), model);
+  const { spendable } = await getBalance(db, request.userId);
+  return { modelId: model.id, ...price, omittedTurns, spendable, covers: spendable >= price.maxCredits };
+}
+
+export interface ModelOffer {
+  id: string;
+  label: string;
+  demo: boolean;
+  creditsPer1kInputTokens: number;
+  creditsPer1kOutputTokens: number;
+  contextTokens: number;
+  maxOutputTokens: number;
+  /** The likely cost of a typical first message (for "≈ N messages left"). */
+  typicalMessageCredits: number;
+  isDefault: boolean;
+}
+
+/** The likely cost of a typical short message with no history, at `model`'s prices. */
+export function typicalMessageCredits(model: CatalogModel): number {
+  const input = estimatePromptTokens(buildPrompt([], "")) + TYPICAL_MESSAGE_TOKENS;
+  return Math.max(1, creditsFor({ inputTokens: input, outputTokens: model.typicalOutputTokens }, model));
+}
+
+/** The catalog as the model picker and the pricing page show it (public: prices only). */
+export function modelOffers(catalog: ChatCatalog): ModelOffer[] {
+  return catalog.models.map((m) => ({
+    id: m.id,
+    label: m.label,
+    demo: m.demo,
+    creditsPer1kInputTokens: m.creditsPer1kInputTokens,
+    creditsPer1kOutputTokens: m.creditsPer1kOutputTokens,
+    contextTokens: m.contextTokens,
+    maxOutputTokens: m.maxOutputTokens,
+    typicalMessageCredits: typicalMessageCredits(m),
+    isDefault: m.id === catalog.defaultId,
+  }));
+}

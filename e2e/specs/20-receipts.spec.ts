@@ -7,6 +7,7 @@ import { BillingPage } from "../pages/billing.page";
 import { signUpNewUser } from "../support/accounts";
 import { buyPack } from "../support/billing";
 import { LOCALES, message } from "../support/messages";
+import { screenshot } from "../support/screenshots";
 import { stripeApi } from "../support/stripe-api";
 import { appUrl } from "../stack/config.mjs";
 
@@ -26,6 +27,7 @@ test.describe("journey 20: receipts and invoices of a purchase", () => {
     page,
     context,
   }) => {
+    test.slow(); // sign-up through the inbox, a checkout, two other origins, then /billing in 8 locales
     // The links live under the app's CSP (journey 9): following them must not trip it.
     const violations: string[] = [];
     page.on("console", (msg) => {
@@ -48,6 +50,7 @@ test.describe("journey 20: receipts and invoices of a purchase", () => {
     expect(invoice, "Checkout was asked to create an invoice").toBeTruthy();
 
     const row = await paidRow(page);
+    await screenshot(page, "billing-receipts");
     const receipt = row.getByTestId("purchase-receipt");
     await expect(receipt).toHaveAttribute("href", charge.receipt_url!);
     await expect(receipt).toHaveAttribute("target", "_blank");

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
+import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import {
@@ -12,6 +13,8 @@ import {
   STRIPE_RECEIPT_ORIGINS,
 } from "~/server/billing";
 import { receiptOrigins } from "~/server/billing/receipt-links";
+import { chatConfigFromEnv } from "~/server/chat";
+import { runJob } from "~/server/jobs";
 
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
@@ -198,6 +201,36 @@ describeEachDb("receipt and invoice links of paid purchases (against the emulato
       withReceipt: 1,
     });
     expect(await purchase(pendingId)).toMatchObject({ status: "pending", ...LINK_FIELDS });
+  });
+
+  it("the scheduled reconcile job: sessions in its window get their links from the listing, older ones from the backfill", async () => {
+    const { sessionId } = await paidPurchase("pro");
+    const { receiptUrl, invoicePdfUrl } = await purchase(sessionId);
+    const chat = chatConfigFromEnv();
+    // In the window: the reconcile's list (charge and invoice expanded) fills the links through fulfilment.
+    await suite.t.db.purchase.update({ where: { id: sessionId }, data: LINK_FIELDS });
+    const inWindow = { db: suite.t.db, stripe: () => suite.rig.stripe, chat, reconcileDays: 3 };
+    expect(await runJob(inWindow, "reconcile")).toMatchObject({
+      status: "ran",
+      result: { alreadyCredited: expect.any(Number), receiptLinksBackfilled: 0 },
+    });
+    expect(await purchase(sessionId)).toMatchObject({ receiptUrl, invoicePdfUrl });
+
+    // Older than the window (the listing does not name it): the backfill reads it, once.
+    await suite.t.db.purchase.update({ where: { id: sessionId }, data: LINK_FIELDS });
+    const sessions = suite.rig.stripe.checkout.sessions;
+    const olderThanWindow = {
+      checkout: {
+        sessions: {
+          list: () => ({ async *[Symbol.asyncIterator]() {} }),
+          retrieve: sessions.retrieve.bind(sessions),
+        },
+      },
+    } as unknown as Stripe;
+    const outside = { ...inWindow, stripe: () => olderThanWindow };
+    expect(await runJob(outside, "reconcile")).toMatchObject({ status: "ran", result: { receiptLinksBackfilled: 1 } });
+    expect(await purchase(sessionId)).toMatchObject({ receiptUrl, invoicePdfUrl });
+    expect(await runJob(outside, "reconcile")).toMatchObject({ status: "ran", result: { receiptLinksBackfilled: 0 } });
   });
 });
 

@@ -1,7 +1,7 @@
 // npm run stripe:reconcile [-- --days 3]: credits paid Checkout Sessions whose webhook never arrived.
 import { parseArgs } from "node:util";
 
-import { getStripe, reconcileCheckoutSessions } from "~/server/billing";
+import { backfillReceiptLinks, getStripe, reconcileCheckoutSessions } from "~/server/billing";
 import { getDbHandle } from "~/server/db";
 import { DomainError } from "~/server/errors";
 
@@ -14,6 +14,8 @@ try {
     throw new DomainError("usage", "--days must be a number between 0 and 90.");
   const report = await reconcileCheckoutSessions({ db: handle.db, stripe: getStripe() }, { days });
   for (const line of report.lines) console.log(line);
+  const receipts = await backfillReceiptLinks({ db: handle.db, stripe: getStripe() });
+  if (receipts.backfilled > 0) console.log(`${receipts.backfilled} older purchase(s) got their receipt links`);
 } catch (error) {
   console.error(error instanceof DomainError ? error.message : `stripe:reconcile: ${(error as Error).message}`);
   process.exitCode = 1;

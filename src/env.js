@@ -93,6 +93,8 @@ export const env = createEnv({
     STRIPE_API_URL: optionalString.pipe(z.string().url().optional()),
     /** "1" lets a production server run with an sk_test_ key (staging, end-to-end tests): its credits are not real. */
     STRIPE_ALLOW_TEST_MODE: z.enum(["0", "1"]).default("0"),
+    /** "1": Checkout creates a paid invoice for each purchase (invoice_creation), linked as a PDF in the purchase history; "0": receipts only. */
+    STRIPE_INVOICE_CREATION: z.enum(["0", "1"], { message: 'STRIPE_INVOICE_CREATION must be "0" or "1"' }).default("1"),
     STRIPE_PRICE_STARTER: z.string().default("price_starter"),
     STRIPE_PRICE_PRO: z.string().default("price_pro"),
     STRIPE_PRICE_ENTERPRISE: z.string().default("price_enterprise"),

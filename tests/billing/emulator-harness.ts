@@ -106,7 +106,7 @@ export function useEmulatorSuite(kind: TestDbKind, opts: { webhooks: boolean; po
     suite.t = await createTestDb(kind, opts.poolSize ? { poolSize: opts.poolSize } : {});
     globalLimits.tallyRateLimitStore = databaseStore(suite.t.db);
     suite.rig = await startRig(() => suite.t.db, { webhooks: opts.webhooks });
-    setStripeClientForTests(suite.rig.stripe);
+    setStripeClientForTests(suite.rig.stripe, suite.rig.url);
   });
   afterAll(async () => {
     setStripeClientForTests(null);

@@ -55,7 +55,8 @@ describeEachDb("stripe:reconcile", (kind) => {
     const first = await reconcileCheckoutSessions({ db: t.db, stripe }, { days: 3, now });
     expect(listCalls[0]).toMatchObject({
       created: { gte: Math.floor(now.getTime() / 1000) - 3 * 86_400 },
-      expand: ["data.line_items"],
+      // Line items to check the sale; the charge and invoice in the same call, for the receipt links.
+      expand: ["data.line_items", "data.payment_intent.latest_charge", "data.invoice"],
     });
     expect(first).toMatchObject({ fulfilled: 2, alreadyCredited: 0, skipped: 3, refundsApplied: 1 });
     expect(first.lines).toContain(`skipped   ${foreign.id}  (refused: no_pending_purchase)`);

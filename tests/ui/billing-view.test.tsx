@@ -220,6 +220,8 @@ describe("billing page", () => {
       status,
       createdAt: new Date(),
       creditedAt: null,
+      receiptUrl: null,
+      invoicePdfUrl: null,
     });
     const { calls } = renderApp(view({ canceled: true, checkoutRef: ref }), {
       locale: "ja",
@@ -253,6 +255,8 @@ describe("billing page", () => {
               status: "paid",
               createdAt,
               creditedAt: createdAt,
+              receiptUrl: null,
+              invoicePdfUrl: null,
             },
           ],
           nextCursor: null,
@@ -308,6 +312,8 @@ describe("billing page", () => {
       currency: "usd",
       createdAt,
       creditedAt: createdAt,
+      receiptUrl: null,
+      invoicePdfUrl: null,
     };
     renderApp(view(), {
       handlers: base({

@@ -2,12 +2,44 @@
 
 import { useFormatter, useTranslations } from "next-intl";
 
+import { buttonClasses } from "~/components/ui/button";
 import { minorToMajor } from "~/lib/money";
-import { api } from "~/trpc/react";
+import { api, type RouterOutputs } from "~/trpc/react";
 
 import { HISTORY_PAGE, HistorySection, historyCursor } from "./history-section";
 import { usePackName } from "./pack-list";
 import { StatusBadge } from "./status-badge";
+
+type PurchaseRow = RouterOutputs["billing"]["purchases"]["items"][number];
+
+/** The server sends only links it checked against Stripe's (or the emulator's) origin; this refuses anything but http(s) again. */
+function linkable(url: string | null): string | null {
+  return url && /^https?:\/\//i.test(url) ? url : null;
+}
+
+const LINK = buttonClasses({ variant: "link", size: "xs", className: "px-1" });
+
+/** Stripe's receipt page (a new tab; it shows refunds too) and, when Checkout made an invoice, its PDF. */
+function ReceiptLinks({ purchase }: { purchase: PurchaseRow }) {
+  const t = useTranslations("billing");
+  const receipt = linkable(purchase.receiptUrl);
+  const invoicePdf = linkable(purchase.invoicePdfUrl);
+  if (!receipt && !invoicePdf) return null;
+  return (
+    <span className="flex items-center gap-1">
+      {receipt && (
+        <a href={receipt} target="_blank" rel="noopener noreferrer" data-testid="purchase-receipt" className={LINK}>
+          {t("receipt")} <span className="sr-only">({t("opensInNewTab")})</span>
+        </a>
+      )}
+      {invoicePdf && (
+        <a href={invoicePdf} download rel="noopener noreferrer" data-testid="purchase-invoice-pdf" className={LINK}>
+          {t("invoicePdf")}
+        </a>
+      )}
+    </span>
+  );
+}
 
 export function PurchaseHistory() {
   const t = useTranslations("billing");
@@ -35,6 +67,7 @@ export function PurchaseHistory() {
             })}
           </span>
           <StatusBadge status={p.status} />
+          <ReceiptLinks purchase={p} />
           <time dateTime={p.createdAt.toISOString()} className="ml-auto text-gray-500 dark:text-gray-400">
             {format.dateTime(p.createdAt, { dateStyle: "medium", timeStyle: "short" })}
           </time>

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import type Stripe from "stripe";
 
+import { env } from "~/env";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
@@ -15,6 +16,8 @@ export interface CheckoutDeps {
   /** Public base URL from config; never taken from request headers. */
   appUrl: string;
   packs?: Pack[];
+  /** Checkout creates a paid invoice (a PDF the purchase links to) for each purchase; STRIPE_INVOICE_CREATION. */
+  invoiceCreation?: boolean;
 }
 
 /** Starts a Stripe Checkout Session for one pack and records it as a pending purchase. */
@@ -39,6 +42,7 @@ export async function createCheckout(
       metadata: { userId, packId: pack.id, credits: String(pack.credits) },
       success_url: `${base}/billing?success=1&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${base}/billing?canceled=1&checkout=${checkoutRef}`,
+      ...((deps.invoiceCreation ?? env.STRIPE_INVOICE_CREATION === "1") ? { invoice_creation: { enabled: true } } : {}),
     },
     // One key per click: the SDK's own retries of this request reuse it and cannot open a second session.
     { idempotencyKey: `checkout:${userId}:${checkoutRef}` },

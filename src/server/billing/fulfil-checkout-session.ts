@@ -13,6 +13,7 @@ import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
 import { movePurchase } from "./purchase-status";
+import { receiptFacts, receiptLinksOf } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
 export type FulfilResult =
@@ -85,6 +86,7 @@ async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): 
   const mismatch = purchaseMismatch(recorded, session, pack, userId);
   if (mismatch) return { kind: "refused", reason: mismatch };
   if (session.payment_status !== "paid") return { kind: "not_paid", paymentStatus: session.payment_status };
+  const links = receiptLinksOf(session);
 
   return inTransaction(db, async (tx) => {
     // grant locks the account row first, so everything below is serialised per user.
@@ -97,10 +99,11 @@ async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): 
       note: `${pack.id} pack`,
     });
     const current = await tx.purchase.findUniqueOrThrow({ where: { id: session.id } });
-    // A late duplicate for a refunded or disputed purchase leaves its status as it is.
+    // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
     const purchase = await movePurchase(tx, current, "paid", {
       ...(current.paymentIntentId ? {} : { paymentIntentId: idOf(session.payment_intent) }),
       ...(current.creditedAt ? {} : { creditedAt: new Date() }),
+      ...receiptFacts(current, links),
     });
     return { kind: created ? "credited" : "already_credited", purchase };
   });

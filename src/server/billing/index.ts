@@ -33,3 +33,12 @@ export { confirmCheckout, type ConfirmResult } from "./confirm-checkout";
 export { cancelCheckout } from "./cancel-checkout";
 export { listPurchases, type PurchasePage, type PurchaseView } from "./purchases";
 export { reconcileCheckoutSessions, type ReconcileReport } from "./reconcile";
+export {
+  backfillReceiptLinks,
+  receiptLinksOf,
+  receiptOrigins,
+  safeReceiptUrl,
+  STRIPE_RECEIPT_ORIGINS,
+  type BackfillReport,
+  type ReceiptLinks,
+} from "./receipt-links";

@@ -2,9 +2,21 @@ import type { Purchase } from "~/generated/prisma/client";
 import type { DbOrTx } from "~/server/database/transaction";
 import { keysetQuery, toPage, type Page } from "~/server/pagination/keyset";
 
+import { receiptOrigins, renderableReceiptUrl } from "./receipt-links";
+
 export type PurchaseView = Pick<
   Purchase,
-  "id" | "packId" | "credits" | "amountTotal" | "amountRefunded" | "currency" | "status" | "createdAt" | "creditedAt"
+  | "id"
+  | "packId"
+  | "credits"
+  | "amountTotal"
+  | "amountRefunded"
+  | "currency"
+  | "status"
+  | "createdAt"
+  | "creditedAt"
+  | "receiptUrl"
+  | "invoicePdfUrl"
 >;
 
 export type PurchasePage = Page<PurchaseView>;
@@ -30,7 +42,18 @@ export async function listPurchases(
       status: true,
       createdAt: true,
       creditedAt: true,
+      receiptUrl: true,
+      invoicePdfUrl: true,
     },
   });
-  return toPage(rows, opts.limit);
+  // Links are checked again on the way out (stored ones were checked on the way in): no stored URL is rendered blindly.
+  const origins = receiptOrigins();
+  return toPage(
+    rows.map((row) => ({
+      ...row,
+      receiptUrl: renderableReceiptUrl(row.receiptUrl, origins),
+      invoicePdfUrl: renderableReceiptUrl(row.invoicePdfUrl, origins),
+    })),
+    opts.limit,
+  );
 }

@@ -62,6 +62,7 @@ export function createStripeClient(settings: Pick<StripeSettings, "secretKey" | 
 const globalForStripe = globalThis as unknown as {
   tallyStripe?: Stripe;
   tallyStripeOverride?: Stripe | null;
+  tallyStripeOverrideApiUrl?: string | null;
   tallyStripeNotConfiguredReported?: boolean;
 };
 
@@ -95,7 +96,16 @@ function reportNotConfiguredOnce(): void {
   );
 }
 
-/** Tests point the app at their own emulator instance; null restores the configured client. */
-export function setStripeClientForTests(client: Stripe | null): void {
+/**
+ * Tests point the app at their own emulator instance (at `apiUrl`, whose origin then serves the receipt
+ * links the app accepts); null restores the configured client.
+ */
+export function setStripeClientForTests(client: Stripe | null, apiUrl: string | null = null): void {
   globalForStripe.tallyStripeOverride = client;
+  globalForStripe.tallyStripeOverrideApiUrl = client ? apiUrl : null;
+}
+
+/** The API URL of the client tests set, if any (see setStripeClientForTests). */
+export function stripeApiUrlForTests(): string | null {
+  return globalForStripe.tallyStripeOverride ? (globalForStripe.tallyStripeOverrideApiUrl ?? null) : null;
 }

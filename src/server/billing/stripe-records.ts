@@ -7,9 +7,13 @@ import Stripe from "stripe";
 /** A Checkout Session as Stripe returns it with its line items (needed to check the price paid). */
 export type VerifiedCheckoutSession = Stripe.Checkout.Session & { line_items: Stripe.ApiList<Stripe.LineItem> };
 
-export const SESSION_EXPAND = ["line_items"];
+/**
+ * Line items (to check the price paid), and in the same request the charge and the invoice, whose
+ * receipt_url / hosted_invoice_url / invoice_pdf the purchase stores (receipt-links.ts).
+ */
+export const SESSION_EXPAND = ["line_items", "payment_intent.latest_charge", "invoice"];
 /** The same for each session of a list. */
-export const LIST_EXPAND = ["data.line_items"];
+export const LIST_EXPAND = SESSION_EXPAND.map((path) => `data.${path}`);
 
 /** A 404 from Stripe is final: the object does not exist under this key (forged, or another account/mode). */
 export function isMissingAtStripe(error: unknown): boolean {

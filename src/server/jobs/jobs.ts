@@ -7,7 +7,7 @@
 import type Stripe from "stripe";
 
 import { env } from "~/env";
-import { getStripe, reconcileCheckoutSessions } from "~/server/billing";
+import { backfillReceiptLinks, getStripe, reconcileCheckoutSessions } from "~/server/billing";
 import { chatConfigFromEnv, chatHoldClosers, failOrphanedReplies, type SweepConfig } from "~/server/chat";
 import { sweepStaleHolds } from "~/server/credits";
 import { db as appDb, type Db } from "~/server/db";
@@ -54,7 +54,9 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
       { days: deps.reconcileDays },
     );
     if (fulfilled + refundsApplied > 0) logEvent("reconcile_caught_up", { fulfilled, refundsApplied });
-    return { fulfilled, alreadyCredited, skipped, refundsApplied };
+    // Purchases paid before receipt links were stored (or whose links were not ready) get them, a batch per run.
+    const { backfilled: receiptLinksBackfilled } = await backfillReceiptLinks({ db: deps.db, stripe: deps.stripe() });
+    return { fulfilled, alreadyCredited, skipped, refundsApplied, receiptLinksBackfilled };
   },
 };
 

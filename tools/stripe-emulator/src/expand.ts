@@ -2,7 +2,13 @@ import type { EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { listObject, type CheckoutSession } from "./objects";
 
-const SESSION_EXPANDABLE = new Set(["line_items", "payment_intent", "payment_intent.latest_charge", "customer"]);
+const SESSION_EXPANDABLE = new Set([
+  "line_items",
+  "payment_intent",
+  "payment_intent.latest_charge",
+  "customer",
+  "invoice",
+]);
 
 /** `expand[]` for a Checkout Session: ids become the objects they name, line_items becomes a list. */
 export function expandSession(ctx: EmulatorContext, session: CheckoutSession, expand: string[] = []): object {
@@ -20,6 +26,7 @@ export function expandSession(ctx: EmulatorContext, session: CheckoutSession, ex
   }
   if (expand.includes("customer") && session.customer)
     out.customer = state.customers[session.customer] ?? session.customer;
+  if (expand.includes("invoice") && session.invoice) out.invoice = state.invoices[session.invoice] ?? session.invoice;
   const wantsIntent = expand.includes("payment_intent") || expand.includes("payment_intent.latest_charge");
   const intent = session.payment_intent ? state.paymentIntents[session.payment_intent] : undefined;
   if (wantsIntent && intent) {

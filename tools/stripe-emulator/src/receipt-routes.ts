@@ -5,6 +5,7 @@ import { emitEvent, type EmulatorContext } from "./context";
 import { formatAmount, statusPage } from "./hosted-page-html";
 import type { Charge, PaymentIntent, SetupIntent } from "./objects";
 import { createCharge } from "./payments";
+import { invoicePdf } from "./invoice-pdf";
 import { confirmPage, receiptPage, type ReceiptLine } from "./receipt-html";
 import { route, type Reply } from "./router";
 import { createCardPaymentMethod, succeedSetupIntent } from "./saved-cards";
@@ -145,6 +146,16 @@ export const receiptRoutes = [
         })),
       }),
     );
+  }),
+  route("page", "GET", "/invoices/:id/pdf", (ctx, req) => {
+    const invoice = ctx.store.state.invoices[req.params.id ?? ""];
+    if (!invoice) return notFound("Invoice");
+    const filename = `Invoice-${invoice.number.replace(/[^A-Za-z0-9-]/g, "")}.pdf`;
+    return {
+      status: 200,
+      file: invoicePdf(invoice, ctx.businessName),
+      headers: { "Content-Type": "application/pdf", "Content-Disposition": `attachment; filename="${filename}"` },
+    };
   }),
   route("page", "GET", "/confirm/:secret", (ctx, req) => {
     const found = intentBySecret(ctx, req.params.secret ?? "");

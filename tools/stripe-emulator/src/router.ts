@@ -21,6 +21,8 @@ export interface Reply {
   status: number;
   json?: unknown;
   html?: string;
+  /** A file (e.g. an invoice PDF): sent as is, with its Content-Type in `headers`. */
+  file?: Buffer;
   location?: string;
   headers?: Record<string, string>;
 }

@@ -159,6 +159,9 @@ function send(res: ServerResponse, reply: Reply, requestId: string): void {
   if (reply.location) {
     res.writeHead(reply.status, { ...headers, Location: reply.location });
     res.end();
+  } else if (reply.file !== undefined) {
+    res.writeHead(reply.status, { "Cache-Control": "no-store", ...headers, "Content-Length": reply.file.length });
+    res.end(reply.file);
   } else if (reply.html !== undefined) {
     res.writeHead(reply.status, {
       ...headers,

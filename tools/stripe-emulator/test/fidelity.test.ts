@@ -206,6 +206,16 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
     expect(String(paid.invoice)).toMatch(/^in_/);
     expectFull(check("checkout.session", "complete, paid, invoice + saved card", paid));
     expectFull(check("invoice", "paid (Checkout invoice_creation)", await raw(`/v1/invoices/${String(paid.invoice)}`)));
+    // What the app reads on fulfilment: the session with its charge and its invoice expanded in one request.
+    expectFull(
+      check(
+        "checkout.session",
+        "expanded: line_items, payment_intent.latest_charge, invoice",
+        await raw(
+          `/v1/checkout/sessions/${paid.id}?expand[]=line_items&expand[]=payment_intent.latest_charge&expand[]=invoice`,
+        ),
+      ),
+    );
     const intent = await raw(`/v1/payment_intents/${String(paid.payment_intent)}`);
     expectFull(check("payment_intent", "succeeded, setup_future_usage", intent));
     expectFull(

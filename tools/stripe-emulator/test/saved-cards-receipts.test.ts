@@ -143,8 +143,53 @@ describe("stripe emulator: receipts, client secrets, saved cards and invoices", 
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`Invoice ${invoice.number}`);
     expect(rig.receiver?.ofType("invoice.paid").some((r) => r.event.data.object.id === invoice.id)).toBe(true);
+    const expanded = await rig.stripe.checkout.sessions.retrieve(session.id, { expand: ["invoice"] });
+    expect((expanded.invoice as Stripe.Invoice).invoice_pdf).toBe(invoice.invoice_pdf);
     // Without invoice_creation there is no invoice.
     expect((await paid()).invoice).toBeNull();
+  });
+
+  it("invoice_pdf serves the invoice as a real PDF: header, objects, xref offsets, trailer, its number, lines and total", async () => {
+    const session = await paid({ customer_email: "pdf@example.com", invoice_creation: { enabled: true } });
+    const invoice = await rig.stripe.invoices.retrieve(String(session.invoice));
+    expect(invoice.invoice_pdf).toBe(`${rig.emulator.url}/invoices/${invoice.id}/pdf`);
+    const res = await fetch(invoice.invoice_pdf ?? "");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="Invoice-${invoice.number!.replace(/[^A-Za-z0-9-]/g, "")}.pdf"`,
+    );
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(Number(res.headers.get("content-length"))).toBe(bytes.length);
+    const pdf = bytes.toString("latin1");
+    expect(pdf.startsWith("%PDF-1.4\n")).toBe(true);
+    expect(pdf.trimEnd().endsWith("%%EOF")).toBe(true);
+
+    // startxref points at the xref table, and every in-use entry points at "<n> 0 obj".
+    const startxref = Number(/startxref\n(\d+)\n%%EOF/.exec(pdf)?.[1]);
+    expect(pdf.slice(startxref, startxref + 5)).toBe("xref\n");
+    const xref = /^xref\n0 (\d+)\n((?:\d{10} \d{5} [nf] \n)+)trailer\n<<(.*)>>\n/s.exec(pdf.slice(startxref));
+    expect(xref).not.toBeNull();
+    const entries = xref![2]!.match(/.{20}/gs)!;
+    expect(entries).toHaveLength(Number(xref![1]));
+    entries.slice(1).forEach((entry, i) => {
+      const offset = Number(entry.slice(0, 10));
+      expect(pdf.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`);
+    });
+    expect(xref![3]).toContain(`/Size ${entries.length}`);
+    expect(xref![3]).toContain("/Root 1 0 R");
+    expect(pdf).toContain("/Type /Catalog");
+    // The content stream's declared length is its real length.
+    const stream = /<< \/Length (\d+) >>\nstream\n(.*?)\nendstream/s.exec(pdf);
+    expect(Buffer.byteLength(stream![2]!, "latin1")).toBe(Number(stream![1]));
+    expect(stream![2]).toContain(`(Invoice ${invoice.number}) Tj`);
+    expect(stream![2]).toContain("(Pro pack) Tj");
+    expect(stream![2]).toContain("(USD 15.00) Tj");
+    expect(stream![2]).toContain("(pdf@example.com) Tj");
+
+    const missing = await fetch(`${rig.emulator.url}/invoices/in_missing/pdf`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/text\/html/);
   });
 
   it("setup-mode Checkout saves a card without charging anything", async () => {

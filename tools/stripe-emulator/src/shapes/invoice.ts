@@ -3,6 +3,8 @@ import type { Invoice, InvoiceLine } from "../objects";
 import { listObject } from "../objects";
 
 export const hostedInvoiceUrlOf = (ctx: EmulatorContext, invoiceId: string) => `${ctx.publicUrl}/invoices/${invoiceId}`;
+export const invoicePdfUrlOf = (ctx: EmulatorContext, invoiceId: string) =>
+  `${ctx.publicUrl}/invoices/${invoiceId}/pdf`;
 
 function lineShape(line: InvoiceLine, created: number) {
   const { invoice_item, price, product, unit_amount, ...stored } = line;
@@ -73,7 +75,7 @@ export function invoiceShape(ctx: EmulatorContext, invoice: Invoice) {
     footer: null,
     from_invoice: null,
     hosted_invoice_url: hostedInvoiceUrlOf(ctx, invoice.id),
-    invoice_pdf: null,
+    invoice_pdf: invoicePdfUrlOf(ctx, invoice.id),
     issuer: { type: "self" },
     last_finalization_error: null,
     latest_revision: null,

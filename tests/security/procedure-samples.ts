@@ -17,6 +17,7 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "billing.confirm": { sessionId: "cs_test_abc123" },
   "billing.cancel": { checkoutRef: "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b" },
   "billing.purchases": { limit: 10 },
+  "billing.removeSavedCard": { paymentMethodId: "pm_test_abc123" },
   "chat.createConversation": { title: "A title" },
   "chat.renameConversation": { id: "conversation-1", title: "A title" },
   "chat.deleteConversation": { id: "conversation-1" },
@@ -31,6 +32,7 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
 export const NO_INPUT = new Set([
   "credits.balance",
   "billing.products",
+  "billing.savedCards",
   "chat.model",
   "auth.providers",
   "auth.status",

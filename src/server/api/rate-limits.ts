@@ -44,6 +44,8 @@ export const LIMITS = {
   changePassword: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `change:${userId}|${address}`]]),
   deleteAccount: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `delete:${userId}|${address}`]]),
   checkout: rateLimit(({ userId }) => [[RULES.checkoutPerUser, userId]]),
+  /** Removing a saved card calls Stripe: the checkout budget's size, counted apart. */
+  savedCard: rateLimit(({ userId }) => [[RULES.checkoutPerUser, `saved-card:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
 };

@@ -10,6 +10,7 @@ import { LedgerHistory } from "./ledger-history";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
 import { ReturnToChat } from "./return-to-chat";
+import { SavedCard } from "./saved-card";
 import { SpentChart } from "./spent-chart";
 import { useCheckoutCancel } from "./use-checkout-cancel";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
@@ -114,6 +115,7 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
         <p className="text-gray-500 dark:text-gray-400">{t("noProducts")}</p>
       ) : null}
 
+      <SavedCard />
       <PurchaseHistory />
       <SpentChart />
       <LedgerHistory />

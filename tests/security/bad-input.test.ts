@@ -54,6 +54,7 @@ const OVER_MAX: Record<string, Record<string, unknown>> = {
   "credits.setLowBalanceAlert": { threshold: 100_000_001 },
   "billing.confirm": { sessionId: `cs_${"a".repeat(251)}` },
   "billing.purchases": { limit: 101, cursor: "c".repeat(256) },
+  "billing.removeSavedCard": { paymentMethodId: `pm_${"a".repeat(251)}` },
   "chat.createConversation": { title: "t".repeat(121) },
   "chat.renameConversation": { id: "i".repeat(65), title: "t".repeat(121) },
   "chat.deleteConversation": { id: "i".repeat(65) },

@@ -11,6 +11,7 @@ import { LowBalanceBanner } from "./low-balance-banner";
 import { PackList, PackListSkeleton } from "./pack-list";
 import { PurchaseHistory } from "./purchase-history";
 import { ReturnToChat } from "./return-to-chat";
+import { SavedCard } from "./saved-card";
 import { SpentChart } from "./spent-chart";
 import { useCheckoutCancel } from "./use-checkout-cancel";
 import { usePurchaseConfirmation, type ConfirmationOptions } from "./use-purchase-confirmation";
@@ -117,6 +118,7 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
         <p className="text-gray-500 dark:text-gray-400">{t("noProducts")}</p>
       ) : null}
 
+      <SavedCard />
       <PurchaseHistory />
       <SpentChart />
       <LedgerHistory />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
 
 import { minorToMajor } from "~/lib/money";
 import { navigateTo } from "~/lib/navigate";
@@ -32,6 +33,8 @@ export function PackList({
     onSuccess: ({ checkoutUrl }) => navigateTo(checkoutUrl),
     onError,
   });
+  // Opt-in only: Stripe keeps the card on the user's customer for later payments (setup_future_usage).
+  const [saveCard, setSaveCard] = useState(false);
   // After success the page is leaving for Checkout; keep the button busy until it does.
   const busyPack = checkout.isPending || checkout.isSuccess ? checkout.variables?.packId : undefined;
 
@@ -66,7 +69,7 @@ export function PackList({
               data-testid={`purchase-${product.id}`}
               disabled={unavailable || busyPack !== undefined}
               aria-busy={busyPack === product.id}
-              onClick={() => checkout.mutate({ packId: product.id })}
+              onClick={() => checkout.mutate({ packId: product.id, ...(saveCard ? { saveCard: true } : {}) })}
             >
               {busyPack === product.id && (
                 <span
@@ -78,6 +81,26 @@ export function PackList({
             </Button>
           </div>
         ))}
+      </div>
+      <div className="mt-4 flex items-start gap-2 text-sm">
+        <input
+          id="save-card"
+          type="checkbox"
+          data-testid="save-card"
+          checked={saveCard}
+          disabled={unavailable}
+          onChange={(event) => setSaveCard(event.target.checked)}
+          aria-describedby="save-card-hint"
+          className="mt-0.5 h-4 w-4 rounded border-gray-300 accent-blue-600 dark:border-gray-600"
+        />
+        <div>
+          <label htmlFor="save-card" className="font-medium">
+            {t("savedCard.saveCard")}
+          </label>
+          <p id="save-card-hint" className="text-gray-600 dark:text-gray-300">
+            {t("savedCard.saveCardHint")}
+          </p>
+        </div>
       </div>
     </section>
   );

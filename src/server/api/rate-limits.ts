@@ -45,6 +45,8 @@ export const LIMITS = {
   deleteAccount: rateLimit(({ userId, address }) => [[RULES.signinPerEmailAndIp, `delete:${userId}|${address}`]]),
   checkout: rateLimit(({ userId }) => [[RULES.checkoutPerUser, userId]]),
   lowBalanceSetting: rateLimit(({ userId }) => [[RULES.settingsPerUser, `low-balance:${userId}`]]),
+  /** Removing a saved card calls Stripe: the checkout budget's size, counted apart. */
+  savedCard: rateLimit(({ userId }) => [[RULES.checkoutPerUser, `saved-card:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
   /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */

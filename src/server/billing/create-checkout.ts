@@ -20,11 +20,15 @@ export interface CheckoutDeps {
   invoiceCreation?: boolean;
 }
 
-/** Starts a Stripe Checkout Session for one pack and records it as a pending purchase. */
+/**
+ * Starts a Stripe Checkout Session for one pack and records it as a pending purchase. `saveCard`: the buyer opted in to
+ * keep the paying card for later (`setup_future_usage: off_session`); Stripe attaches it to the user's customer.
+ */
 export async function createCheckout(
   deps: CheckoutDeps,
   userId: string,
   packId: string,
+  options: { saveCard?: boolean } = {},
 ): Promise<{ checkoutUrl: string; sessionId: string }> {
   const pack = findPack(packId, deps.packs ?? packsFrom());
   if (!pack) throw new UnknownPackError(packId);
@@ -43,6 +47,7 @@ export async function createCheckout(
       success_url: `${base}/billing?success=1&session_id={CHECKOUT_SESSION_ID}`,
       cancel_url: `${base}/billing?canceled=1&checkout=${checkoutRef}`,
       ...((deps.invoiceCreation ?? env.STRIPE_INVOICE_CREATION === "1") ? { invoice_creation: { enabled: true } } : {}),
+      ...(options.saveCard ? { payment_intent_data: { setup_future_usage: "off_session" as const } } : {}),
     },
     // One key per click: the SDK's own retries of this request reuse it and cannot open a second session.
     { idempotencyKey: `checkout:${userId}:${checkoutRef}` },
@@ -63,6 +68,6 @@ export async function createCheckout(
     ],
     skipDuplicates: true,
   });
-  logEvent("checkout_created", { userId, sessionId: session.id, packId: pack.id });
+  logEvent("checkout_created", { userId, sessionId: session.id, packId: pack.id, saveCard: options.saveCard === true });
   return { checkoutUrl: session.url, sessionId: session.id };
 }

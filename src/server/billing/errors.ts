@@ -40,3 +40,10 @@ export class CheckoutSessionRejectedError extends DomainError {
     );
   }
 }
+
+/** No such saved card on the user's customer (unknown, another user's, or already removed). */
+export class SavedCardNotFoundError extends DomainError {
+  constructor() {
+    super("saved_card_not_found", "No such saved card.", "NOT_FOUND");
+  }
+}

@@ -31,6 +31,7 @@ export {
 } from "./webhook-request";
 export { confirmCheckout, type ConfirmResult } from "./confirm-checkout";
 export { cancelCheckout } from "./cancel-checkout";
+export { listSavedCards, removeSavedCard, savedCardsView, type SavedCard } from "./saved-card";
 export { listPurchases, type PurchasePage, type PurchaseView } from "./purchases";
 export { reconcileCheckoutSessions, type ReconcileReport } from "./reconcile";
 export {

@@ -1,29 +1,62 @@
+import { digest } from "./shapes/common";
+
 /** Stripe's test cards and the messages its hosted page shows for them. */
-export type CardResult =
-  | { ok: true; brand: string; last4: string }
-  | { ok: false; code: string; declineCode?: string; message: string; field: "cardNumber" | "cardExpiry" | "cardCvc" };
+export type CardDecline = {
+  ok: false;
+  code: string;
+  declineCode?: string;
+  message: string;
+  field: "cardNumber" | "cardExpiry" | "cardCvc";
+};
+export type CardResult = { ok: true; brand: string; last4: string } | CardDecline;
+
+/**
+ * What a saved card does when it is charged later through the PaymentIntents API (Stripe's "regulatory" and decline test
+ * cards): `authentication` — "unless_set_up" (4000 0025 0000 3155: one-time payments ask for 3D Secure, off-session
+ * payments on the card once it is saved for future use do not), "always" (4000 0027 6000 3184: every payment asks);
+ * `decline` — the charge is declined although saving the card worked (4000 0000 0000 0341, 9995, 0002…).
+ */
+export interface CardBehaviour {
+  authentication?: "unless_set_up" | "always";
+  decline?: CardDecline;
+}
 
 const DECLINED = "Your card was declined.";
+const GENERIC_DECLINE: CardDecline = {
+  ok: false,
+  code: "card_declined",
+  declineCode: "generic_decline",
+  message: DECLINED,
+  field: "cardNumber",
+};
+const INSUFFICIENT_FUNDS: CardDecline = {
+  ok: false,
+  code: "card_declined",
+  declineCode: "insufficient_funds",
+  message: "Your card has insufficient funds.",
+  field: "cardNumber",
+};
+
+/** Cards that can be saved (setup succeeds) but behave specially when charged. */
+const SAVED_CARD_BEHAVIOUR: Record<string, { brand: string; last4: string } & CardBehaviour> = {
+  "4000002500003155": { brand: "visa", last4: "3155", authentication: "unless_set_up" },
+  "4000002760003184": { brand: "visa", last4: "3184", authentication: "always" },
+  "4000000000000341": { brand: "visa", last4: "0341", decline: GENERIC_DECLINE },
+  // A $0 setup checks no balance: the card is saved, charging it later is declined.
+  "4000000000009995": { brand: "visa", last4: "9995", decline: INSUFFICIENT_FUNDS },
+};
 
 const TEST_CARDS: Record<string, CardResult> = {
   "4242424242424242": { ok: true, brand: "visa", last4: "4242" },
   "4000056655665556": { ok: true, brand: "visa", last4: "5556" },
   "5555555555554444": { ok: true, brand: "mastercard", last4: "4444" },
   "378282246310005": { ok: true, brand: "amex", last4: "0005" },
-  "4000000000000002": {
-    ok: false,
-    code: "card_declined",
-    declineCode: "generic_decline",
-    message: DECLINED,
-    field: "cardNumber",
-  },
-  "4000000000009995": {
-    ok: false,
-    code: "card_declined",
-    declineCode: "insufficient_funds",
-    message: "Your card has insufficient funds.",
-    field: "cardNumber",
-  },
+  // Checkout runs 3D Secure inside its own page: the payer authenticates there and the payment succeeds.
+  "4000002500003155": { ok: true, brand: "visa", last4: "3155" },
+  "4000002760003184": { ok: true, brand: "visa", last4: "3184" },
+  "4000000000000341": GENERIC_DECLINE,
+  "4000000000000002": GENERIC_DECLINE,
+  "4000000000009995": INSUFFICIENT_FUNDS,
   "4000000000009987": {
     ok: false,
     code: "card_declined",
@@ -98,4 +131,24 @@ export function chargeCard(number: string): CardResult {
       "Your card was declined. Your request was in test mode, but used a non test (live) card. For a list of valid test cards, visit: https://stripe.com/docs/testing.",
     field: "cardNumber",
   };
+}
+
+/** Saving a card (SetupIntent, setup-mode Checkout): cards declined only when charged are saved fine. */
+export function setupCard(number: string): CardResult {
+  const digits = number.replace(/[\s-]/g, "");
+  const saved = SAVED_CARD_BEHAVIOUR[digits];
+  if (saved) return { ok: true, brand: saved.brand, last4: saved.last4 };
+  return chargeCard(number);
+}
+
+export const cardFingerprint = (number: string) => digest(`card:${number.replace(/\D/g, "")}`, 16);
+
+const BEHAVIOUR_BY_FINGERPRINT = new Map(
+  Object.entries(SAVED_CARD_BEHAVIOUR).map(([number, behaviour]) => [cardFingerprint(number), behaviour]),
+);
+
+/** How a stored card (known only by its fingerprint, as the emulator keeps no number) behaves when charged later. */
+export function behaviourOf(fingerprint: string): CardBehaviour {
+  const known = BEHAVIOUR_BY_FINGERPRINT.get(fingerprint);
+  return known ? { authentication: known.authentication, decline: known.decline } : {};
 }

@@ -6,6 +6,9 @@ export interface StripeErrorBody {
   decline_code?: string;
   param?: string;
   doc_url?: string;
+  /** On a failed PaymentIntent confirmation: the intent as it was left, and the card tried (as Stripe sends them). */
+  payment_intent?: unknown;
+  payment_method?: unknown;
 }
 
 export class StripeHttpError extends Error {

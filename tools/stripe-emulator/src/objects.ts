@@ -91,17 +91,34 @@ export interface PaymentIntent {
   currency: string;
   customer: string | null;
   description: string | null;
-  last_payment_error: { code: string; message: string; type: "card_error" } | null;
+  last_payment_error: PaymentError | null;
   latest_charge: string | null;
   livemode: false;
   metadata: Metadata;
   payment_method_types: string[];
   receipt_email: string | null;
-  status: "processing" | "succeeded" | "requires_payment_method" | "canceled";
+  status: "processing" | "succeeded" | "requires_payment_method" | "requires_action" | "canceled";
   client_secret?: string;
   payment_method?: string | null;
   setup_future_usage?: "on_session" | "off_session" | null;
+  /** Set while `requires_action`: where the payer authenticates (3D Secure). */
+  next_action?: NextAction | null;
+  cancellation_reason?: "duplicate" | "fraudulent" | "requested_by_customer" | "abandoned" | "automatic" | null;
 }
+
+/** A PaymentIntent's `last_payment_error` (Stripe's error object; `payment_method` is a snapshot of the card tried). */
+export interface PaymentError {
+  type: "card_error" | "invalid_request_error";
+  code: string;
+  message: string;
+  decline_code?: string;
+  doc_url?: string;
+  payment_method?: PaymentMethod;
+}
+
+export type NextAction =
+  | { type: "redirect_to_url"; redirect_to_url: { url: string; return_url: string } }
+  | { type: "use_stripe_sdk"; use_stripe_sdk: { type: "three_d_secure_redirect"; stripe_js: string } };
 
 export interface Charge {
   id: string;

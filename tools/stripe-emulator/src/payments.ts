@@ -1,4 +1,4 @@
-import { chargeCard, type CardResult } from "./cards";
+import { chargeCard, setupCard, type CardResult } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
@@ -63,10 +63,21 @@ function assertOpen(ctx: EmulatorContext, session: CheckoutSession): void {
   }
 }
 
+/** Who paid, as the charge records it (Checkout's customer details, or the saved card's billing details). */
+export interface Payer {
+  email: string | null;
+  name: string | null;
+}
+
+export const payerOfSession = (session: CheckoutSession): Payer => ({
+  email: session.customer_details?.email ?? null,
+  name: session.customer_details?.name ?? null,
+});
+
 export function createCharge(
   ctx: EmulatorContext,
   intent: PaymentIntent,
-  session: CheckoutSession,
+  payer: Payer,
   method: Charge["payment_method_details"],
 ): Charge {
   const charge: Charge = {
@@ -75,7 +86,7 @@ export function createCharge(
     amount: intent.amount,
     amount_captured: intent.amount,
     amount_refunded: 0,
-    billing_details: { email: session.customer_details?.email ?? null, name: session.customer_details?.name ?? null },
+    billing_details: { email: payer.email, name: payer.name },
     captured: true,
     created: nowSeconds(),
     currency: intent.currency,
@@ -86,7 +97,7 @@ export function createCharge(
     paid: true,
     payment_intent: intent.id,
     payment_method_details: method,
-    receipt_email: session.customer_details?.email ?? null,
+    receipt_email: intent.receipt_email ?? payer.email,
     refunded: false,
     status: "succeeded",
     payment_method: intent.payment_method ?? null,
@@ -102,7 +113,8 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
   assertOpen(ctx, session);
   let card: Extract<CardResult, { ok: true }> | undefined;
   if (!input.delayed || session.mode === "setup") {
-    const result = chargeCard(input.card ?? DEFAULT_CARD);
+    const number = input.card ?? DEFAULT_CARD;
+    const result = session.mode === "setup" ? setupCard(number) : chargeCard(number);
     if (!result.ok) return { ok: false, error: result };
     card = result;
   }
@@ -162,7 +174,10 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
   session.status = "complete";
   session.url = null;
   if (card) {
-    const charge = createCharge(ctx, intent, session, { type: "card", card: { brand: card.brand, last4: card.last4 } });
+    const charge = createCharge(ctx, intent, payerOfSession(session), {
+      type: "card",
+      card: { brand: card.brand, last4: card.last4 },
+    });
     session.payment_status = "paid";
     emitEvent(ctx, "charge.succeeded", charge);
     emitEvent(ctx, "payment_intent.succeeded", intent);
@@ -201,7 +216,7 @@ export function settleDelayedPayment(
     throw stripeErrors.invalid("This Checkout Session has no delayed payment waiting to be settled.");
   }
   if (succeeded) {
-    const charge = createCharge(ctx, intent, session, { type: "customer_balance" });
+    const charge = createCharge(ctx, intent, payerOfSession(session), { type: "customer_balance" });
     session.payment_status = "paid";
     emitEvent(ctx, "charge.succeeded", charge);
     emitEvent(ctx, "payment_intent.succeeded", intent);

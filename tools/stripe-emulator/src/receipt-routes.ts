@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { chargeCard, validateCardFields } from "./cards";
+import { chargeCard, setupCard, validateCardFields } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { formatAmount, statusPage } from "./hosted-page-html";
 import type { Charge, PaymentIntent, SetupIntent } from "./objects";
@@ -68,7 +68,7 @@ function settledPage(found: Intent): Reply {
 function confirm(ctx: EmulatorContext, found: Intent, form: z.output<typeof cardForm>, action: string): Reply {
   const errors = validateCardFields({ number: form.cardNumber, expiry: form.cardExpiry, cvc: form.cardCvc });
   if (Object.keys(errors).length > 0) return html(400, confirmView(found, action, errors));
-  const card = chargeCard(form.cardNumber);
+  const card = found.kind === "setup" ? setupCard(form.cardNumber) : chargeCard(form.cardNumber);
   if (!card.ok) return html(402, confirmView(found, action, { [card.field]: card.message }));
   const name = form.billingName.trim() || null;
   if (found.kind === "setup") {
@@ -84,8 +84,6 @@ function confirm(ctx: EmulatorContext, found: Intent, form: z.output<typeof card
     return settledPage(found);
   }
   const intent = found.intent;
-  const session = Object.values(ctx.store.state.sessions).find((s) => s.payment_intent === intent.id);
-  if (!session) return notFound("Payment");
   const method = createCardPaymentMethod(ctx, {
     ...card,
     number: form.cardNumber,
@@ -96,7 +94,12 @@ function confirm(ctx: EmulatorContext, found: Intent, form: z.output<typeof card
   intent.payment_method = method.id;
   intent.payment_method_types = ["card"];
   intent.last_payment_error = null;
-  const charge = createCharge(ctx, intent, session, { type: "card", card: { brand: card.brand, last4: card.last4 } });
+  const charge = createCharge(
+    ctx,
+    intent,
+    { email: intent.receipt_email, name },
+    { type: "card", card: { brand: card.brand, last4: card.last4 } },
+  );
   emitEvent(ctx, "charge.succeeded", charge);
   emitEvent(ctx, "payment_intent.succeeded", intent);
   ctx.store.save();

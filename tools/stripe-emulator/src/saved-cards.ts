@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 
+import { cardFingerprint } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
 import type { Customer, PaymentMethod, SetupIntent } from "./objects";
-import { digest } from "./shapes/common";
 
 /** Cards as payment methods: one per card payment, kept on a customer when saved (setup_future_usage, setup mode). */
 
@@ -42,7 +42,7 @@ export function createCardPaymentMethod(ctx: EmulatorContext, card: CardInput): 
       last4: card.last4,
       exp_month: month,
       exp_year: year,
-      fingerprint: digest(`card:${card.number.replace(/\D/g, "")}`, 16),
+      fingerprint: cardFingerprint(card.number),
     },
     created: nowSeconds(),
     customer: null,

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 import { customerRoutes } from "./api/customers";
+import { authenticationRoutes } from "./authentication-routes";
 import { checkoutSessionRoutes } from "./api/checkout-sessions";
 import { eventRoutes } from "./api/events";
 import { invoiceRoutes } from "./api/invoices";
+import { paymentIntentRoutes } from "./api/payment-intents";
 import { paymentRoutes } from "./api/payments";
 import { priceRoutes } from "./api/prices";
 import { savedCardRoutes } from "./api/saved-cards";
@@ -22,12 +24,14 @@ const ROUTES: Route[] = [
   ...customerRoutes,
   ...priceRoutes,
   ...checkoutSessionRoutes,
+  ...paymentIntentRoutes,
   ...paymentRoutes,
   ...eventRoutes,
   ...savedCardRoutes,
   ...invoiceRoutes,
   ...hostedRoutes,
   ...receiptRoutes,
+  ...authenticationRoutes,
   ...controlRoutes,
 ];
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startRig, type Rig } from "./harness";
+import { startRig, waitFor, type Rig } from "./harness";
 import { loadFixtures, RESOURCES } from "./fidelity/fixtures";
 import { compareShape, isObject, type JsonObject, type ShapeReport } from "./fidelity/shape-compare";
 import { StripeTypes } from "./fidelity/stripe-types";
@@ -244,6 +244,67 @@ describe("stripe emulator fidelity against Stripe's fixtures", () => {
         await raw(`/v1/setup_intents/${String(saved.setup_intent)}`),
       ),
     );
+  });
+
+  it("payment intents through the API: off-session succeeded, authentication_required, requires_action (next_action), canceled; their events", async () => {
+    const saved = async (card: string) => {
+      const customer = await rig.stripe.customers.create({ email: "pi@example.com" });
+      await paidSession(
+        { customer: customer.id, payment_intent_data: { setup_future_usage: "off_session" } },
+        { card },
+      );
+      const [method] = (await rig.stripe.customers.listPaymentMethods(customer.id)).data;
+      return { customer: customer.id, method: String(method?.id) };
+    };
+    const offSession = (s: { customer: string; method: string }) => ({
+      amount: 1500,
+      currency: "usd",
+      customer: s.customer,
+      payment_method: s.method,
+      off_session: true,
+      confirm: true,
+    });
+    const visa = await saved("4242424242424242");
+    const ok = await rig.stripe.paymentIntents.create(offSession(visa));
+    expectFull(check("payment_intent", "API, off-session succeeded", await raw(`/v1/payment_intents/${ok.id}`)));
+
+    const sca = await saved("4000002760003184");
+    const error = await rig.stripe.paymentIntents
+      .create(offSession(sca))
+      .catch((e: { payment_intent?: { id: string } }) => e);
+    const failedId = String((error as { payment_intent?: { id: string } }).payment_intent?.id);
+    const failed = await raw(`/v1/payment_intents/${failedId}`);
+    expect(failed).toMatchObject({ status: "requires_payment_method" });
+    expect(isObject(failed.last_payment_error)).toBe(true);
+    expectFull(check("payment_intent", "authentication_required (last_payment_error)", failed));
+    await rig.stripe.paymentIntents.confirm(failedId, {
+      payment_method: sca.method,
+      return_url: "http://app.test/back",
+    });
+    const action = await raw(`/v1/payment_intents/${failedId}`);
+    expect(action).toMatchObject({ status: "requires_action", next_action: { type: "redirect_to_url" } });
+    expectFull(check("payment_intent", "requires_action (next_action redirect_to_url)", action));
+
+    const open = await rig.stripe.paymentIntents.create({ amount: 900, currency: "usd", customer: visa.customer });
+    await rig.stripe.paymentIntents.cancel(open.id, { cancellation_reason: "abandoned" });
+    expectFull(check("payment_intent", "canceled", await raw(`/v1/payment_intents/${open.id}`)));
+
+    const receiver = rig.receiver;
+    if (!receiver) throw new Error("the rig has a webhook receiver");
+    for (const type of [
+      "payment_intent.succeeded",
+      "payment_intent.payment_failed",
+      "payment_intent.requires_action",
+      "payment_intent.canceled",
+    ]) {
+      const event = await waitFor(
+        () => receiver.ofType(type).at(-1),
+        (found) => found !== undefined,
+      );
+      const parsed = JSON.parse(event?.body ?? "{}") as JsonObject;
+      expectFull(check("event", type, parsed));
+      expectFull(check("payment_intent", `${type} data.object`, (parsed.data as JsonObject).object as JsonObject));
+    }
   });
 
   /** Every event type the app's webhook handles that the emulator emits (charge.dispute.updated needs evidence: not emulated). */

@@ -11,6 +11,9 @@ import {
   createCheckout,
   getStripe,
   listPurchases,
+  removeSavedCard,
+  savedCardsView,
+  type SavedCard,
   type ConfirmResult,
   type Product,
   type ProductsMode,
@@ -21,13 +24,14 @@ import type { PurchaseStatus } from "~/generated/prisma/client";
 export const billingRouter = createTRPCRouter({
   products: publicProcedure.query(async (): Promise<{ products: Product[]; mode: ProductsMode }> => billingProducts()),
   checkout: protectedProcedure
-    .input(z.object({ packId: z.enum(PACK_IDS) }))
+    .input(z.object({ packId: z.enum(PACK_IDS), saveCard: z.boolean().optional() }))
     .use(LIMITS.checkout)
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
       const { checkoutUrl } = await createCheckout(
         { db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL },
         ctx.userId,
         input.packId,
+        { saveCard: input.saveCard },
       );
       return { checkoutUrl };
     }),
@@ -50,4 +54,16 @@ export const billingRouter = createTRPCRouter({
         .default({ limit: 20 }),
     )
     .query(async ({ ctx, input }): Promise<PurchasePage> => listPurchases(ctx.db, ctx.userId, input)),
+  /** The cards the user saved at Checkout, read from Stripe (brand, last 4, expiry); none stored by Tally. */
+  savedCards: protectedProcedure.query(async ({ ctx }): Promise<{ available: boolean; cards: SavedCard[] }> =>
+    savedCardsView({ db: ctx.db, stripe: () => getStripe() }, ctx.userId),
+  ),
+  /** Detaches one of the user's saved cards at Stripe; another user's or an unknown card is NOT_FOUND. */
+  removeSavedCard: protectedProcedure
+    .input(z.object({ paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{1,250}$/) }))
+    .use(LIMITS.savedCard)
+    .mutation(async ({ ctx, input }): Promise<{ removed: true }> => {
+      await removeSavedCard({ db: ctx.db, stripe: getStripe() }, ctx.userId, input.paymentMethodId);
+      return { removed: true };
+    }),
 });

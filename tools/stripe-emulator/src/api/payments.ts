@@ -28,12 +28,6 @@ const refundParams = z
   .strict();
 
 export const paymentRoutes = [
-  api("GET", "/v1/payment_intents/:id", (ctx, req) => {
-    parseParams(retrieveParams, req.query);
-    const intent = ctx.store.state.paymentIntents[req.params.id ?? ""];
-    if (!intent) throw stripeErrors.noSuch("payment_intent", req.params.id ?? "");
-    return intent;
-  }),
   api("GET", "/v1/charges/:id", (ctx, req) => {
     const { expand } = parseParams(retrieveParams, req.query);
     const charge = findCharge(ctx, req.params.id ?? "");

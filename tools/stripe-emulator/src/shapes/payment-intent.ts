@@ -1,6 +1,6 @@
 import type { PaymentIntent } from "../objects";
 
-/** A PaymentIntent created by Checkout (explicit payment method types, automatic capture and confirmation). */
+/** A PaymentIntent (Checkout's or the API's): explicit payment method types, automatic capture and confirmation. */
 export function paymentIntentShape(intent: PaymentIntent) {
   return {
     ...intent,
@@ -8,14 +8,14 @@ export function paymentIntentShape(intent: PaymentIntent) {
     application: null,
     application_fee_amount: null,
     automatic_payment_methods: null,
-    cancellation_reason: null,
+    cancellation_reason: intent.cancellation_reason ?? null,
     capture_method: "automatic_async",
     client_secret: intent.client_secret ?? null,
     confirmation_method: "automatic",
     customer_account: null,
     excluded_payment_method_types: null,
     managed_payments: null,
-    next_action: null,
+    next_action: intent.next_action ?? null,
     on_behalf_of: null,
     payment_method: intent.payment_method ?? null,
     payment_method_configuration_details: null,

@@ -2,7 +2,19 @@ import { z } from "zod";
 
 import type { CreditLedger } from "~/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
-import { getBalance, history, spentPerDay, type Balance } from "~/server/credits";
+import { RANGE_PROBLEM_MESSAGES, rangeProblem } from "~/lib/usage-range";
+import { getBalance, history, spentPerDay, usageReport, type Balance, type UsageReport } from "~/server/credits";
+
+const utcDay = z
+  .string()
+  .max(10)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are written YYYY-MM-DD.");
+
+/** Whole UTC days, both included: real dates, from ≤ to, at most MAX_RANGE_DAYS. */
+const dayRange = z.object({ from: utcDay, to: utcDay }).superRefine((range, ctx) => {
+  const problem = rangeProblem(range);
+  if (problem) ctx.addIssue({ code: "custom", message: RANGE_PROBLEM_MESSAGES[problem], path: ["from"] });
+});
 
 export type LedgerEntryOut = Omit<CreditLedger, "userId">;
 
@@ -22,4 +34,8 @@ export const creditsRouter = createTRPCRouter({
   spentPerDay: protectedProcedure
     .input(z.object({ days: z.number().int().min(1).max(90).default(30) }).default({ days: 30 }))
     .query(({ ctx, input }): Promise<{ day: string; spent: number }[]> => spentPerDay(ctx.db, ctx.userId, input.days)),
+  /** Chat spend over a range of UTC days: total, by day, by model and by conversation. */
+  usage: protectedProcedure
+    .input(dayRange)
+    .query(({ ctx, input }): Promise<UsageReport> => usageReport(ctx.db, ctx.userId, input)),
 });

@@ -75,3 +75,24 @@ export function daysOf(range: DayRange): string[] {
   const start = parseUtcDay(range.from)!.getTime();
   return Array.from({ length: rangeDays(range) }, (_, i) => utcDay(new Date(start + i * DAY_MS)));
 }
+
+/** What the usage page shows: a preset (`?days=`), a custom range (`?from=&to=`), or why the URL's range is refused. */
+export interface ResolvedRange extends DayRange {
+  preset: RangePreset | null;
+  problem: RangeProblem | null;
+}
+
+/** The range a usage URL asks for; no or unknown parameters → the default preset. */
+export function resolveRange(
+  params: Record<string, string | string[] | undefined>,
+  now: Date = new Date(),
+): ResolvedRange {
+  const one = (v: string | string[] | undefined) => (typeof v === "string" && v.length <= 10 ? v : "");
+  if (params.from !== undefined || params.to !== undefined) {
+    const range = { from: one(params.from), to: one(params.to) };
+    const problem = rangeProblem(range);
+    return { ...range, preset: problem ? null : presetOf(range, now), problem };
+  }
+  const days = RANGE_PRESETS.find((d) => String(d) === params.days) ?? DEFAULT_PRESET;
+  return { ...presetRange(days, now), preset: days, problem: null };
+}

@@ -64,11 +64,12 @@ describeEachDb("GET /api/credits/ledger.csv", (kind) => {
 
   it("refuses other origins (403), even with a session", async () => {
     current.userId = a.id;
-    for (const headers of [
+    const foreign: Record<string, string>[] = [
       { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
       { origin: "https://sub.app.example.com" },
-    ]) {
+    ];
+    for (const headers of foreign) {
       const res = await download(headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.headers.get("content-disposition")).toBeNull();

@@ -86,6 +86,7 @@ test.describe("journey 19: usage you can audit, prices you can see", () => {
     await expect(page.getByTestId("usage-total")).toHaveAttribute("data-total", String(spent));
     await page.goto("/billing/usage?from=2020-01-01&to=2020-01-31");
     await expect(page.getByTestId("usage-total")).toHaveAttribute("data-total", "0");
+    await expect(page.getByTestId("usage-empty")).toHaveText(message("en", "usage.empty"));
     await expect(page.getByTestId("usage-from")).toHaveValue("2020-01-01");
     await page.getByTestId("usage-from").fill("2020-03-01");
     await page.getByTestId("usage-apply").click();

@@ -64,6 +64,20 @@ describe("usage page", () => {
     expect(screen.getByTestId("usage-download")).toHaveAttribute("href", "/api/credits/ledger.csv");
   });
 
+  it("a range without spend says so instead of drawing an empty chart", async () => {
+    const empty = {
+      ...USAGE,
+      total: 0,
+      replies: 0,
+      byDay: USAGE.byDay.map((d) => ({ ...d, spent: 0 })),
+      byModel: [],
+      byConversation: [],
+    };
+    renderApp(<UsageView range={RANGE} />, { handlers: handlers(empty) });
+    expect(await screen.findByTestId("usage-empty")).toHaveTextContent("No credits were spent on chat in this range.");
+    expect(screen.queryByTestId("usage-by-model")).toBeNull();
+  });
+
   it("a bad range from the URL is explained and nothing is asked of the server", async () => {
     const { calls } = renderApp(
       <UsageView range={{ from: "2026-03-05", to: "2026-03-01", preset: null, problem: "from_after_to" }} />,

@@ -249,13 +249,13 @@ export function UsageView({ range }: { range: ResolvedRange }) {
             <div className={`${CARD} relative h-60 p-2 text-gray-600 dark:text-gray-400`} data-testid="usage-chart">
               {!data ? (
                 <div aria-hidden className="h-full animate-pulse rounded bg-gray-100 dark:bg-gray-900" />
+              ) : data.total === 0 ? (
+                // Nothing to draw: the chart's code is not even loaded.
+                <p className="flex h-full items-center justify-center text-sm" data-testid="usage-empty">
+                  {t("empty")}
+                </p>
               ) : (
-                <>
-                  {data.total === 0 && (
-                    <p className="absolute inset-0 flex items-center justify-center text-sm">{t("empty")}</p>
-                  )}
-                  <UsageChart data={data.byDay} />
-                </>
+                <UsageChart data={data.byDay} />
               )}
             </div>
           </section>

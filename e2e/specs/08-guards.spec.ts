@@ -32,7 +32,7 @@ test.describe("journey 8: guards", () => {
     await signOut(page);
   });
 
-  for (const path of ["/billing", "/chat", "/account"]) {
+  for (const path of ["/billing", "/billing/usage", "/chat", "/account"]) {
     test(`signed-out ${path} redirects to /auth and returns there after sign-in`, async ({ page }) => {
       await page.goto(path);
       await expect(page).toHaveURL((url) => url.pathname === "/auth" && url.searchParams.get("callbackUrl") === path);

@@ -5,7 +5,7 @@ import { ChatPage } from "../pages/chat.page";
 import { signUpNewUser } from "../support/accounts";
 
 test.describe("journey 9: content security policy", () => {
-  test("pages hydrate under a per-request script nonce with no CSP violation on /auth, /chat and /billing", async ({
+  test("pages hydrate under a per-request script nonce with no CSP violation on /auth, /chat, /billing, /billing/usage and /pricing", async ({
     page,
   }) => {
     const violations: string[] = [];
@@ -30,6 +30,11 @@ test.describe("journey 9: content security policy", () => {
     await chat.sendAndWait("Hello under a strict CSP");
     await expect(chat.messages("assistant").last()).toHaveAttribute("data-status", "complete");
     await new BillingPage(page).goto();
+    // The usage page loads its chart as a separate chunk after hydration; /pricing is server-rendered.
+    await page.goto("/billing/usage");
+    await expect(page.getByTestId("usage-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+    await page.goto("/pricing");
+    await expect(page.getByTestId("pricing-per1000-starter")).toBeVisible();
 
     expect(violations).toEqual([]);
     expect(nonces.length).toBeGreaterThanOrEqual(3);
@@ -37,7 +42,7 @@ test.describe("journey 9: content security policy", () => {
     // Every script the server writes into the page carries that response's nonce (Next's own and the
     // inline theme script). Chunks Next's runtime adds later (an error boundary, a prefetched route)
     // are trusted through 'strict-dynamic' instead; the violation check above covers them.
-    for (const path of ["/auth", "/chat", "/billing"]) {
+    for (const path of ["/auth", "/chat", "/billing", "/billing/usage", "/pricing"]) {
       const res = await page.request.get(path);
       const nonce = /'nonce-([^']+)'/.exec(res.headers()["content-security-policy"] ?? "")?.[1];
       expect(nonce, path).toBeTruthy();

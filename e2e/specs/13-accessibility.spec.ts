@@ -25,6 +25,10 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       await expectNoSeriousViolations(page, `/ signed out (${scheme})`);
 
+      await page.goto("/pricing");
+      await expect(page.getByTestId("pricing-per1000-starter")).toBeVisible();
+      await expectNoSeriousViolations(page, `/pricing signed out (${scheme})`);
+
       await page.goto("/auth");
       await expect(page.getByTestId("auth-password")).toBeVisible();
       await expectNoSeriousViolations(page, `/auth sign-in (${scheme})`);
@@ -55,6 +59,11 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(page.getByTestId("purchase-starter")).toBeVisible();
       await expect(page.getByTestId("ledger-row").first()).toBeVisible();
       await expectNoSeriousViolations(page, `/billing (${scheme})`);
+
+      await page.goto("/billing/usage");
+      await expect(page.getByTestId("usage-by-model").locator("li")).toHaveCount(1);
+      await expect(page.getByTestId("usage-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+      await expectNoSeriousViolations(page, `/billing/usage (${scheme})`);
 
       await startCheckout(page, "starter");
       await expect(page.getByRole("main")).toBeVisible();

@@ -66,6 +66,13 @@ export default async function HomePage() {
         primary={{ href: "/auth?mode=signup", label: t("signUpCta"), testId: "home-signup" }}
         secondary={{ href: "/auth", label: t("signInCta") }}
       />
+      <Link
+        href="/pricing"
+        data-testid="home-pricing"
+        className="mt-6 inline-block text-blue-700 underline-offset-2 hover:underline dark:text-blue-300"
+      >
+        {t("seePricing")}
+      </Link>
     </section>
   );
 }

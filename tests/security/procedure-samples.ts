@@ -14,6 +14,7 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "credits.history": { limit: 10 },
   "credits.spentPerDay": { days: 30 },
   "credits.setLowBalanceAlert": { mode: "custom", threshold: 2_500 },
+  "credits.usage": { from: "2026-01-01", to: "2026-01-31" },
   "billing.checkout": { packId: "starter" },
   "billing.confirm": { sessionId: "cs_test_abc123" },
   "billing.cancel": { checkoutRef: "3f2a8c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b" },

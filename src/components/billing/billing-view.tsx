@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 
@@ -121,6 +122,13 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
       <SavedCard />
       <PurchaseHistory />
       <SpentChart />
+      <Link
+        href="/billing/usage"
+        data-testid="billing-usage-link"
+        className="mt-3 inline-block text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-300"
+      >
+        {t("usageLink")}
+      </Link>
       <LedgerHistory />
     </div>
   );

@@ -8,13 +8,15 @@ const LINKS = [
   { href: "/chat", key: "chat" },
   { href: "/billing", key: "billing" },
 ] as const;
+/** Signed-out visitors also see the public pricing page. */
+const SIGNED_OUT_LINKS = [...LINKS, { href: "/pricing", key: "pricing" }] as const;
 
-export function NavLinks() {
+export function NavLinks({ signedIn = true }: { signedIn?: boolean }) {
   const t = useTranslations("header");
   const pathname = usePathname();
   return (
     <nav aria-label={t("nav")} className="flex items-center gap-1">
-      {LINKS.map(({ href, key }) => {
+      {(signedIn ? LINKS : SIGNED_OUT_LINKS).map(({ href, key }) => {
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (
           <Link

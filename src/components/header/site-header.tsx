@@ -25,7 +25,7 @@ export async function SiteHeader({ user }: { user: CurrentUser | null }) {
           {t("common.appName")}
         </Link>
         <div className="order-6 sm:order-2">
-          <NavLinks />
+          <NavLinks signedIn={!!user} />
         </div>
         <div aria-hidden className="order-3 hidden flex-1 sm:block" />
         {/* Below sm it also fills the first row, pushing the tools right; a long badge truncates instead of wrapping the row. */}

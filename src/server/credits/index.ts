@@ -9,6 +9,7 @@ export {
   type SweepCounts,
 } from "./sweep";
 export { history, spentPerDay, type HistoryPage } from "./history";
+export { InvalidRangeError, TOP_CONVERSATIONS, usageReport, type UsageReport } from "./usage";
 export { spendableCredits, type LedgerResult } from "./account";
 export {
   CROSSING_HANDLERS,

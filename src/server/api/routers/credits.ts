@@ -14,7 +14,21 @@ import {
   spentPerDay,
   type Balance,
   type LowBalanceStatus,
+  usageReport,
+  type UsageReport,
 } from "~/server/credits";
+import { RANGE_PROBLEM_MESSAGES, rangeProblem } from "~/lib/usage-range";
+
+const utcDay = z
+  .string()
+  .max(10)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are written YYYY-MM-DD.");
+
+/** Whole UTC days, both included: real dates, from ≤ to, at most MAX_RANGE_DAYS. */
+const dayRange = z.object({ from: utcDay, to: utcDay }).superRefine((range, ctx) => {
+  const problem = rangeProblem(range);
+  if (problem) ctx.addIssue({ code: "custom", message: RANGE_PROBLEM_MESSAGES[problem], path: ["from"] });
+});
 
 export type LedgerEntryOut = Omit<CreditLedger, "userId">;
 
@@ -58,4 +72,8 @@ export const creditsRouter = createTRPCRouter({
     .mutation(({ ctx, input }): Promise<LowBalanceStatus> =>
       setLowBalanceSetting(ctx.db, ctx.userId, { ...input, locale: requestLocale(ctx.headers) }),
     ),
+  /** Chat spend over a range of UTC days: total, by day, by model and by conversation. */
+  usage: protectedProcedure
+    .input(dayRange)
+    .query(({ ctx, input }): Promise<UsageReport> => usageReport(ctx.db, ctx.userId, input)),
 });

@@ -7,6 +7,7 @@ import { useFormatter, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 import { conversationPath } from "~/components/chat/conversation-path";
+import { useModelName } from "~/components/chat/model-name";
 import { buttonClasses, Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
@@ -123,6 +124,13 @@ function Breakdowns({ usage }: { usage: Usage }) {
   const format = useFormatter();
   const row = "flex items-baseline justify-between gap-4 px-4 py-2.5 text-sm";
   const amount = (n: number) => <span className="shrink-0 font-medium tabular-nums">{format.number(n)}</span>;
+  const name = useModelName();
+  const { data: models } = api.chat.models.useQuery(undefined, { staleTime: Infinity });
+  // A model no longer offered keeps its stored id.
+  const modelName = (id: string) => {
+    const offer = models?.find((m) => m.id === id);
+    return offer ? name(offer) : <code className="font-mono text-[0.95em]">{id}</code>;
+  };
 
   return (
     <>
@@ -134,7 +142,7 @@ function Breakdowns({ usage }: { usage: Usage }) {
           {usage.byModel.map((m) => (
             <li key={m.model ?? ""} className={row} data-model={m.model ?? ""} data-spent={m.spent}>
               <span className="min-w-0 truncate">
-                {m.model ? <code className="font-mono text-[0.95em]">{m.model}</code> : t("unknownModel")}
+                {m.model ? modelName(m.model) : t("unknownModel")}
                 <span className="ml-2 text-xs text-gray-600 dark:text-gray-400">
                   {t("replies", { count: m.replies })}
                 </span>

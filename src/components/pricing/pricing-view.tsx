@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 
+import { ModelPrices } from "~/components/pricing/model-prices";
 import { buttonClasses } from "~/components/ui/button";
 import { minorToMajor } from "~/lib/money";
 import { packPricing } from "~/lib/pack-pricing";
@@ -9,7 +10,7 @@ import type { RouterOutputs } from "~/trpc/react";
 
 type Product = RouterOutputs["billing"]["products"]["products"][number];
 
-/** The public pricing page (server-rendered, no client code): packs, what a credit is, how a message is charged. */
+/** The public pricing page (server-rendered; the model table asks chat.models from the browser): packs, what a credit is, how a message is charged. */
 export async function PricingView({ products, signedIn }: { products: Product[]; signedIn: boolean }) {
   const [t, tb, format] = await Promise.all([getTranslations("pricing"), getTranslations("billing"), getFormatter()]);
   const packs = packPricing(products);
@@ -99,15 +100,12 @@ export async function PricingView({ products, signedIn }: { products: Product[];
         </ol>
       </section>
 
-      {/*
-        SLOT FOR THE LEAD — the model-prices table goes here, under the heading key pricing.modelsTitle:
-          import { ModelPrices } from "~/components/pricing/model-prices";
-          <section aria-labelledby="pricing-models-title" className="mt-8" data-testid="pricing-model-prices">
-            <h2 id="pricing-models-title" className="text-lg font-semibold">{t("modelsTitle")}</h2>
-            <ModelPrices />
-          </section>
-        (src/components/pricing/model-prices.tsx is built by another helper.)
-      */}
+      <section aria-labelledby="pricing-models-title" className="mt-8" data-testid="pricing-model-prices">
+        <h2 id="pricing-models-title" className="text-lg font-semibold">
+          {t("modelsTitle")}
+        </h2>
+        <ModelPrices className="mt-2" />
+      </section>
     </div>
   );
 }

@@ -17,7 +17,10 @@ export function isPackId(value: unknown): value is PackId {
  * The pack with the fewest credits that still holds at least `needed`; undefined when none does.
  * Order-independent: the packs may come in any order (ties keep the first one listed).
  */
-export function smallestPackCovering<P extends { credits: number }>(packs: readonly P[], needed: number): P | undefined {
+export function smallestPackCovering<P extends { credits: number }>(
+  packs: readonly P[],
+  needed: number,
+): P | undefined {
   let best: P | undefined;
   for (const pack of packs) {
     if (pack.credits >= needed && (best === undefined || pack.credits < best.credits)) best = pack;

@@ -42,7 +42,9 @@ const t = initTRPC.context<Context>().create({
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
         domainCode: error.cause instanceof DomainError ? error.cause.code : null,
         // PAYMENT_REQUIRED for too few credits: the numbers the paywall shows (needed, spendable, held, balance).
-        credits: (error.cause instanceof InsufficientCreditsError ? error.cause.shortfall : null) as CreditShortfall | null,
+        credits: (error.cause instanceof InsufficientCreditsError
+          ? error.cause.shortfall
+          : null) as CreditShortfall | null,
       },
     };
   },

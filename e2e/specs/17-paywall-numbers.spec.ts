@@ -136,3 +136,49 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
     await header.expectBalance(SPENDABLE);
   });
 });
+
+test.describe("journey 17 on a phone: the held line fits beside the balance", () => {
+  test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+
+  test("ja at 360 px: the spendable number, its unit and the held line are whole; the explanation stays on screen", async ({
+    page,
+    context,
+  }) => {
+    await context.addCookies([{ name: "NEXT_LOCALE", value: "ja", url: lowBonusUrl }]);
+    const account = await signUpNewUser(page, { prefix: "paywall-numbers-phone", callbackUrl: "/billing" });
+    await seedReplyInProgress(account.email, HELD);
+    await page.goto("/billing");
+    const header = new Header(page);
+    await header.expectBalance(SPENDABLE);
+    await expect(header.balance()).toContainText(
+      `${formatNumber("ja", SPENDABLE)} ${message("ja", "common.creditsLabel")}`,
+    );
+    const held = page.getByTestId("credits-held");
+    await expect(held).toContainText(formatNumber("ja", HELD));
+    const fit = await header.balance().evaluate((el) => {
+      const box = el.parentElement!;
+      const line = box.querySelector<HTMLElement>('[data-testid="credits-held"]')!;
+      const rect = box.getBoundingClientRect();
+      return {
+        textFits: el.scrollWidth <= box.clientWidth && line.scrollWidth <= box.clientWidth,
+        boxFits: box.scrollWidth <= box.clientWidth && box.scrollHeight <= box.clientHeight,
+        left: rect.left,
+        right: rect.right,
+      };
+    });
+    expect(fit).toMatchObject({ textFits: true, boxFits: true });
+    expect(fit.left).toBeGreaterThanOrEqual(0);
+    expect(fit.right).toBeLessThanOrEqual(360);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    await held.tap();
+    const explain = page.getByTestId("credits-held-explain");
+    await expect(explain).toBeVisible();
+    await expect(explain).toContainText(formatNumber("ja", HELD));
+    const box = (await explain.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+    expect(await explain.innerText()).not.toMatch(/[{}]|header\./);
+    await screenshot(page, "header-held-phone-ja");
+  });
+});

@@ -31,7 +31,7 @@ export function CreditsDisplay({ signedIn }: { signedIn: boolean }) {
           <span
             data-testid="credits-balance"
             data-balance={data.spendable}
-            className="leading-5 font-medium text-gray-900 dark:text-gray-100"
+            className={`font-medium text-gray-900 dark:text-gray-100 ${data.held > 0 ? "leading-4" : "leading-5"}`}
           >
             <span className="sr-only">{t("header.balanceLabel")}: </span>
             {format.number(data.spendable)} {t("common.creditsLabel")}
@@ -70,7 +70,8 @@ function HeldCredits({ held, balance }: { held: number; balance: number }) {
   }, [open]);
 
   return (
-    <span ref={root} className="leading-4">
+    // A flex row, so the small line's height is its own 16 px (no strut of the box's larger text): both lines fit in h-9.
+    <span ref={root} className="flex text-xs leading-4">
       <button
         type="button"
         data-testid="credits-held"

@@ -6,6 +6,7 @@ import { ChatPage } from "../pages/chat.page";
 import { Header } from "../pages/header.page";
 import { Paywall } from "../pages/paywall.page";
 import { signUpNewUser } from "../support/accounts";
+import { expectNoSeriousViolations } from "../support/axe";
 import { LOCALES, formatNumber, message, type Locale } from "../support/messages";
 import { seedReplyInProgress } from "../support/reply-in-progress";
 import { screenshot } from "../support/screenshots";
@@ -90,6 +91,7 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
       `${HELD} credits are held by replies in progress`,
     );
     await expect(page.getByTestId("credits-held-explain")).toContainText(`${E2E.lowBonusCredits} credits.`);
+    await expectNoSeriousViolations(page, "header with held credits, explanation open");
     await page.keyboard.press("Escape");
     await expect(page.getByTestId("credits-held-explain")).toBeHidden();
 
@@ -103,6 +105,7 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
       `The Starter pack covers it: ${formatNumber("en", STARTER.credits)} credits for $5.00.`,
     );
     await screenshot(page, "paywall-numbers");
+    await expectNoSeriousViolations(page, "paywall with numbers, held and the covering pack");
     await new Paywall(page).cancel();
     await new Paywall(page).expectClosed();
     const conversationUrl = page.url();
@@ -132,6 +135,7 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
       message("en", "billing.packSuggested"),
     );
     await expect(page.getByTestId("purchase-starter")).toBeFocused();
+    await expectNoSeriousViolations(page, "billing with the suggested pack");
     // Nothing was charged or written by the refusals: the account still has what it had.
     await header.expectBalance(SPENDABLE);
   });

@@ -80,8 +80,10 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
     await header.expectBalance(E2E.lowBonusCredits);
     await expect(page.getByTestId("credits-held")).toHaveCount(0);
 
-    await seedReplyInProgress(account.email, HELD);
+    const seeded = await seedReplyInProgress(account.email, HELD);
     await page.goto("/chat");
+    // /chat opens the newest conversation: the one whose reply is still being written.
+    await expect(page).toHaveURL((url) => url.pathname === `/chat/${seeded.conversationId}`);
     await header.expectBalance(SPENDABLE);
     const held = page.getByTestId("credits-held");
     await expect(held).toHaveText(`${HELD} held`);
@@ -98,6 +100,10 @@ test.describe("journey 17: the paywall tells the truth, and the header agrees", 
     // A new conversation, so the message's cost is the one computed above (no history in its prompt).
     const chat = new ChatPage(page);
     await chat.newConversation();
+    await expect(page).toHaveURL(
+      (url) => /^\/chat\/[^/]+$/.test(url.pathname) && url.pathname !== `/chat/${seeded.conversationId}`,
+    );
+    await expect(chat.messages()).toHaveCount(0);
     await chat.send(TEXT);
     await expectPaywallIn(page, "en");
     expect(NEEDED).toBeGreaterThan(SPENDABLE);

@@ -30,7 +30,7 @@ test.describe("journey 2: the paywall, a purchase, and the unsent message", () =
     const dialog = page.getByRole("dialog", { name: message("en", "paywall.title") });
     await expect(dialog).toBeVisible();
     await expect(dialog).toHaveAttribute("aria-modal", "true");
-    await expect(dialog).toContainText(message("en", "paywall.prompt"));
+    await expect(dialog).toContainText(message("en", "paywall.explain"));
     // Focus moves into the dialog.
     await expect.poll(() => dialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
     // Focus is trapped: tabbing never leaves the dialog.

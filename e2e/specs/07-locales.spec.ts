@@ -80,7 +80,7 @@ for (const locale of LOCALES) {
     const paywall = new Paywall(page).dialog();
     await expect(page.getByRole("dialog", { name: message(locale, "paywall.title") })).toBeVisible();
     await expectTranslated(paywall, locale, "paywall.title");
-    await expectTranslated(paywall, locale, "paywall.prompt");
+    await expectTranslated(paywall, locale, "paywall.explain");
     await expectTranslated(page.getByTestId("paywall-buy"), locale, "paywall.buy");
     await expectTranslated(page.getByTestId("paywall-cancel"), locale, "paywall.cancel");
     await expectNoRawKeys(page);

@@ -13,12 +13,17 @@ export function isPackId(value: unknown): value is PackId {
   return (PACK_IDS as readonly unknown[]).includes(value);
 }
 
-/** The pack with the fewest credits that still has at least `needed`; undefined when none does. */
+/**
+ * The pack with the fewest credits that still holds at least `needed`; undefined when none does.
+ * Order-independent: the packs may come in any order (ties keep the first one listed).
+ */
 export function smallestPackCovering<P extends { credits: number }>(
   packs: readonly P[],
   needed: number,
 ): P | undefined {
   let best: P | undefined;
-  for (const pack of packs) if (pack.credits >= needed && (!best || pack.credits < best.credits)) best = pack;
+  for (const pack of packs) {
+    if (pack.credits >= needed && (best === undefined || pack.credits < best.credits)) best = pack;
+  }
   return best;
 }

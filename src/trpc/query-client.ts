@@ -2,14 +2,23 @@ import { defaultShouldDehydrateQuery, MutationCache, QueryCache, QueryClient } f
 import { TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 
+import { asCreditShortfall, type CreditShortfall } from "~/lib/credit-shortfall";
+import type { AppRouter } from "~/server/api/root";
+
 import { reportPaymentRequired } from "./paywall-events";
 
 export function isPaymentRequired(error: unknown): boolean {
   return error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "PAYMENT_REQUIRED";
 }
 
+/** The numbers a PAYMENT_REQUIRED error carries (server error data `credits`), or null. */
+export function creditShortfallOf(error: unknown): CreditShortfall | null {
+  if (!isPaymentRequired(error)) return null;
+  return asCreditShortfall((error as TRPCClientError<AppRouter>).data?.credits);
+}
+
 function handleGlobalError(error: unknown) {
-  if (isPaymentRequired(error)) reportPaymentRequired();
+  if (isPaymentRequired(error)) reportPaymentRequired(creditShortfallOf(error));
 }
 
 export function createQueryClient(): QueryClient {

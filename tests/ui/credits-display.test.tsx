@@ -1,4 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { CreditsDisplay } from "~/components/header/credits-display";
@@ -84,5 +85,70 @@ describe("CreditsDisplay", () => {
     current = 50100;
     await queryClient.invalidateQueries();
     await waitFor(() => expect(screen.getByTestId("credits-balance")).toHaveAttribute("data-balance", "50100"));
+  });
+
+  it("shows what can be spent (the paywall's 'available'), not the balance that includes held credits", async () => {
+    renderApp(<CreditsDisplay signedIn />, {
+      handlers: { "credits.balance": () => ({ balance: 3_582, held: 1_200, spendable: 2_382 }) },
+    });
+    const el = await screen.findByTestId("credits-balance");
+    expect(el).toHaveAttribute("data-balance", "2382");
+    expect(el).toHaveTextContent("2,382 credits");
+    expect(el).not.toHaveTextContent("3,582");
+  });
+
+  it("while replies hold credits: '1,200 held' beside the number, a button that explains them and closes on Escape", async () => {
+    const user = userEvent.setup();
+    renderApp(<CreditsDisplay signedIn />, {
+      handlers: { "credits.balance": () => ({ balance: 3_582, held: 1_200, spendable: 2_382 }) },
+    });
+    const held = await screen.findByTestId("credits-held");
+    expect(held).toHaveAttribute("data-held", "1200");
+    expect(held).toHaveAccessibleName("1,200 held");
+    expect(held).toHaveAttribute("aria-expanded", "false");
+    // Not inside the number: the number stays the spendable amount alone.
+    expect(screen.getByTestId("credits-balance")).not.toContainElement(held);
+    const explain = screen.getByTestId("credits-held-explain");
+    expect(explain).not.toBeVisible();
+    expect(held).toHaveAttribute("aria-controls", explain.id);
+
+    await user.click(held);
+    expect(held).toHaveAttribute("aria-expanded", "true");
+    expect(explain).toBeVisible();
+    expect(explain).toHaveTextContent(
+      "1,200 credits are held by replies in progress: each reply sets aside its largest possible cost, and what it doesn’t use comes back when it finishes. Your balance including held credits: 3,582 credits.",
+    );
+    await user.keyboard("{Escape}");
+    expect(held).toHaveAttribute("aria-expanded", "false");
+    expect(explain).not.toBeVisible();
+    await user.click(held);
+    await user.click(document.body);
+    expect(explain).not.toBeVisible();
+    // Nothing in the box hides or cuts text, and no icon (journey 15 checks the same at 360 px).
+    expect(held.closest("[title]")!.querySelector(".hidden, .truncate, svg")).toBeNull();
+  });
+
+  it.each([
+    ["ja", "1,200 確保中", "1,200 クレジット"],
+    ["de", "1.200 reserviert", "1.200 Credits"],
+    ["fr", "1\u202f200 réservés", "1\u202f200 crédits"],
+  ] as const)(
+    "%s: the held line and its explanation are translated, with plural forms",
+    async (locale, line, amount) => {
+      renderApp(<CreditsDisplay signedIn />, {
+        locale,
+        messages: await loadMessages(locale),
+        handlers: { "credits.balance": () => ({ balance: 3_582, held: 1_200, spendable: 2_382 }) },
+      });
+      const held = await screen.findByTestId("credits-held");
+      expect(held.textContent).toBe(line);
+      expect(screen.getByTestId("credits-held-explain").textContent).toContain(amount);
+    },
+  );
+
+  it("nothing held: no held line", async () => {
+    renderApp(<CreditsDisplay signedIn />, { handlers: { "credits.balance": balance } });
+    await screen.findByTestId("credits-balance");
+    expect(screen.queryByTestId("credits-held")).not.toBeInTheDocument();
   });
 });

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 
 import { BillingView } from "~/components/billing/billing-view";
+import { isPackId } from "~/lib/packs";
 
 import { currentUser } from "../_lib/current-user";
 
@@ -30,6 +31,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
       canceled={params.canceled === "1"}
       sessionId={sessionId}
       checkoutRef={checkoutRef}
+      suggestedPack={isPackId(params.pack) ? params.pack : null}
     />
   );
 }

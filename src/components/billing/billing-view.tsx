@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 
+import type { PackId } from "~/lib/packs";
 import { api } from "~/trpc/react";
 
 import { BillingBanner } from "./billing-banner";
@@ -28,9 +29,18 @@ export interface BillingViewProps {
   /** The canceled purchase's reference from Checkout's cancel link. */
   checkoutRef?: string | null;
   confirmation?: ConfirmationOptions;
+  /** The pack the paywall offered (`?pack=`): highlighted and focused instead of the featured one. */
+  suggestedPack?: PackId | null;
 }
 
-export function BillingView({ success, canceled, sessionId, checkoutRef = null, confirmation }: BillingViewProps) {
+export function BillingView({
+  success,
+  canceled,
+  sessionId,
+  checkoutRef = null,
+  confirmation,
+  suggestedPack = null,
+}: BillingViewProps) {
   const t = useTranslations("billing");
   const products = api.billing.products.useQuery();
   const confirmState = usePurchaseConfirmation(success ? sessionId : null, confirmation);
@@ -111,6 +121,7 @@ export function BillingView({ success, canceled, sessionId, checkoutRef = null, 
         <PackList
           products={products.data.products}
           unavailable={unavailable}
+          suggested={suggestedPack}
           onError={(error) =>
             setCheckoutFailed(domainCodeOf(error) === "billing_not_configured" ? "unavailable" : "error")
           }

@@ -1,11 +1,11 @@
 "use client";
 
 import { useFormatter, useTranslations } from "next-intl";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { minorToMajor } from "~/lib/money";
 import { navigateTo } from "~/lib/navigate";
-import { FEATURED_PACK, isPackId } from "~/lib/packs";
+import { FEATURED_PACK, isPackId, type PackId } from "~/lib/packs";
 import { api, type RouterOutputs } from "~/trpc/react";
 import { Button } from "~/components/ui/button";
 
@@ -16,14 +16,20 @@ export function usePackName() {
   return (packId: string) => (isPackId(packId) ? t(packId) : packId);
 }
 
-/** `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold. */
+/**
+ * `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold.
+ * `suggested`: the pack the paywall offered for the refused message, highlighted (instead of the
+ * featured one), labelled and focused, so Enter buys it.
+ */
 export function PackList({
   products,
   unavailable = false,
+  suggested = null,
   onError,
 }: {
   products: Product[];
   unavailable?: boolean;
+  suggested?: PackId | null;
   onError: (error: unknown) => void;
 }) {
   const t = useTranslations("billing");
@@ -37,6 +43,11 @@ export function PackList({
   const [saveCard, setSaveCard] = useState(false);
   // After success the page is leaving for Checkout; keep the button busy until it does.
   const busyPack = checkout.isPending || checkout.isSuccess ? checkout.variables?.packId : undefined;
+  const highlighted = suggested && products.some((p) => p.id === suggested) ? suggested : FEATURED_PACK;
+  const suggestedButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (suggested) suggestedButton.current?.focus();
+  }, [suggested]);
 
   return (
     <section aria-labelledby="packs-title">
@@ -48,12 +59,22 @@ export function PackList({
           <div
             key={product.id}
             data-testid={`pack-${product.id}`}
+            data-highlighted={product.id === highlighted}
             className={`flex flex-col rounded-xl border p-5 ${
-              product.id === FEATURED_PACK
+              product.id === highlighted
                 ? "border-blue-500 ring-1 ring-blue-500"
                 : "border-gray-200 dark:border-gray-800"
             } bg-white dark:bg-gray-900`}
           >
+            {product.id === suggested && (
+              <p
+                id={`pack-suggested-${product.id}`}
+                data-testid="pack-suggested"
+                className="mb-2 self-start rounded-full bg-blue-100 px-2 py-0.5 text-xs font-medium text-blue-900 dark:bg-blue-950 dark:text-blue-100"
+              >
+                {t("packSuggested")}
+              </p>
+            )}
             <h3 className="text-lg font-semibold">{packName(product.id)}</h3>
             <p className="mt-2 text-3xl font-bold tabular-nums" data-testid={`price-${product.id}`}>
               {format.number(minorToMajor(product.unitAmount, product.currency), {
@@ -66,7 +87,9 @@ export function PackList({
             </p>
             <Button
               className="mt-5"
+              ref={product.id === suggested ? suggestedButton : undefined}
               data-testid={`purchase-${product.id}`}
+              aria-describedby={product.id === suggested ? `pack-suggested-${product.id}` : undefined}
               disabled={unavailable || busyPack !== undefined}
               aria-busy={busyPack === product.id}
               onClick={() => checkout.mutate({ packId: product.id, ...(saveCard ? { saveCard: true } : {}) })}

@@ -1,13 +1,16 @@
 /**
  * tRPC setup: the request context, the error shape and the two kinds of procedure.
  * Domain errors thrown by src/server/<domain> are mapped to tRPC codes in one place here,
- * so routers stay thin; each error names its own code (too few credits → PAYMENT_REQUIRED).
+ * so routers stay thin; each error names its own code (too few credits → PAYMENT_REQUIRED, whose
+ * numbers travel as `data.credits` for the paywall).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 
+import type { CreditShortfall } from "~/lib/credit-shortfall";
 import { getSessionUserId } from "~/server/auth/session";
+import { InsufficientCreditsError } from "~/server/credits/errors";
 import { db, type Db } from "~/server/db";
 import { DomainError } from "~/server/errors";
 
@@ -38,6 +41,10 @@ const t = initTRPC.context<Context>().create({
         ...(expose && stack ? { stack } : {}),
         zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
         domainCode: error.cause instanceof DomainError ? error.cause.code : null,
+        // PAYMENT_REQUIRED for too few credits: the numbers the paywall shows (needed, spendable, held, balance).
+        credits: (error.cause instanceof InsufficientCreditsError
+          ? error.cause.shortfall
+          : null) as CreditShortfall | null,
       },
     };
   },

@@ -55,10 +55,13 @@ export function spendableCredits(account: { balance: number; heldCredits: number
   return Math.max(account.balance - account.heldCredits, 0);
 }
 
-/** Throws InsufficientCreditsError unless `amount` fits in the (locked) account's spendable credits. */
+/**
+ * Throws InsufficientCreditsError unless `amount` fits in the (locked) account's spendable credits.
+ * The error carries the locked row's numbers, so what the paywall shows is what refused.
+ */
 export function assertSpendable(account: LockedAccount, amount: number): void {
   const spendable = spendableCredits(account);
-  if (spendable < amount) throw new InsufficientCreditsError(amount, spendable);
+  if (spendable < amount) throw new InsufficientCreditsError(amount, spendable, account.heldCredits, account.balance);
 }
 
 /** Locks the account row for the rest of the transaction: every balance change goes through here. */

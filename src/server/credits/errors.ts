@@ -1,16 +1,28 @@
+import type { CreditShortfall } from "~/lib/credit-shortfall";
 import { DomainError } from "~/server/errors";
 
-/** Too few spendable credits. The API layer turns this into PAYMENT_REQUIRED. */
+/**
+ * Too few spendable credits. The API layer turns this into PAYMENT_REQUIRED and hands the numbers
+ * (`shortfall`) to the paywall; they are read under the account lock, in the refusing transaction.
+ */
 export class InsufficientCreditsError extends DomainError {
   constructor(
     readonly required: number,
     readonly available: number,
+    /** Held by work in progress (replies) when refused. */
+    readonly held: number,
+    /** The account's balance when refused, held credits included. */
+    readonly balance: number,
   ) {
     super(
       "insufficient_credits",
-      `Insufficient credits: ${required} needed, ${available} available.`,
+      `Insufficient credits: ${required} needed, ${available} available (${held} held of ${balance}).`,
       "PAYMENT_REQUIRED",
     );
+  }
+
+  get shortfall(): CreditShortfall {
+    return { needed: this.required, spendable: this.available, held: this.held, balance: this.balance };
   }
 }
 

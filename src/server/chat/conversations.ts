@@ -2,6 +2,7 @@
  * Conversations and their messages, always scoped to their owner: another user's id reads
  * exactly like a missing one (ConversationNotFoundError) and nothing is written.
  */
+import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import type { DbOrTx } from "~/server/database/transaction";
 
@@ -18,12 +19,24 @@ export interface ConversationView {
   updatedAt: Date;
 }
 
+/** A conversation in the list: what it has cost so far with it. */
+export interface ConversationSummary extends ConversationView {
+  /**
+   * Credits charged for every reply in it, the ones a regenerate or an edit replaced included
+   * (they were paid): the sum of its chat ledger rows.
+   */
+  creditsTotal: number;
+}
+
 export interface MessageView {
   id: string;
   role: "user" | "assistant";
   content: string;
   status: "streaming" | "complete" | "stopped" | "error";
   creditsCharged: number | null;
+  /** A reply's tokens in and out (null for the user's messages and replies not yet measured). */
+  inputTokens: number | null;
+  outputTokens: number | null;
   createdAt: Date;
 }
 
@@ -34,6 +47,8 @@ const messageFields = {
   content: true,
   status: true,
   creditsCharged: true,
+  inputTokens: true,
+  outputTokens: true,
   createdAt: true,
 } as const;
 
@@ -44,28 +59,30 @@ export async function requireOwnConversation(db: DbOrTx, userId: string, id: str
 }
 
 /**
- * Newest activity first. `search` keeps the conversations whose title, or the text of one of
- * their messages still in the conversation, contains it (case-insensitive).
+ * Newest activity first, each with its credits total. `search` keeps the conversations whose title,
+ * or the text of one of their messages still in the conversation, contains it (case-insensitive).
+ * One query: the user's conversations through the (userId, updatedAt) index, each total summed
+ * over its messages through the (conversationId, createdAt) index, replaced replies included.
  */
-export function listConversations(db: Db, userId: string, search?: string): Promise<ConversationView[]> {
-  // Prisma passes `contains` to (I)LIKE as is: its wildcards must match themselves.
+export async function listConversations(db: DbOrTx, userId: string, search?: string): Promise<ConversationSummary[]> {
+  // ILIKE's wildcards in the search must match themselves (backslash is its escape character).
   const contains = search?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return db.conversation.findMany({
-    where: {
-      userId,
-      ...(contains
-        ? {
-            OR: [
-              { title: { contains, mode: "insensitive" as const } },
-              { messages: { some: { content: { contains, mode: "insensitive" as const }, replacedById: null } } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
-    take: MAX_LISTED_CONVERSATIONS,
-    select: conversationFields,
-  });
+  const pattern = contains ? `%${contains}%` : null;
+  const rows = await db.$queryRaw<(ConversationView & { creditsTotal: bigint | number | null })[]>`
+    SELECT c.id, c.title, c."updatedAt",
+           (SELECT SUM(m."creditsCharged") FROM "Message" m WHERE m."conversationId" = c.id) AS "creditsTotal"
+      FROM "Conversation" c
+     WHERE c."userId" = ${userId}
+       ${
+         pattern
+           ? Prisma.sql`AND (c.title ILIKE ${pattern} OR EXISTS (
+               SELECT 1 FROM "Message" s
+                WHERE s."conversationId" = c.id AND s."replacedById" IS NULL AND s.content ILIKE ${pattern}))`
+           : Prisma.empty
+       }
+     ORDER BY c."updatedAt" DESC, c.id DESC
+     LIMIT ${MAX_LISTED_CONVERSATIONS}`;
+  return rows.map((r) => ({ ...r, creditsTotal: Number(r.creditsTotal ?? 0) }));
 }
 
 export function createConversation(db: Db, userId: string, title?: string): Promise<ConversationView> {

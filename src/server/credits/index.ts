@@ -8,6 +8,6 @@ export {
   type StaleHoldSweep,
   type SweepCounts,
 } from "./sweep";
-export { history, spentPerDay, type HistoryPage } from "./history";
+export { history, spentPerDay, type HistoryPage, type LedgerEntry } from "./history";
 export { spendableCredits, type LedgerResult } from "./account";
 export * from "./ref-types";

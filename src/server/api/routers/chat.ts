@@ -18,6 +18,7 @@ import {
   type ChatDeps,
   type ChatModel,
   type ChatStreamEvent,
+  type ConversationSummary,
   type ConversationView,
   type MessageView,
 } from "~/server/chat";
@@ -32,6 +33,8 @@ import { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS } from "~/lib/chat
 export { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS };
 
 export type ConversationOut = ConversationView;
+/** A conversation in the list, with the credits its replies cost (replaced ones included). */
+export type ConversationSummaryOut = ConversationSummary;
 export type MessageOut = MessageView;
 
 export interface ChatRouterOptions {
@@ -64,7 +67,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     }),
     listConversations: protectedProcedure
       .input(z.object({ search: text({ max: MAX_SEARCH_CHARS }).optional() }).optional())
-      .query(({ ctx, input }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId, input?.search)),
+      .query(({ ctx, input }): Promise<ConversationSummaryOut[]> =>
+        listConversations(ctx.db, ctx.userId, input?.search),
+      ),
     createConversation: protectedProcedure
       .input(z.object({ title: text({ max: MAX_TITLE_CHARS }).optional() }).default({}))
       .mutation(({ ctx, input }): Promise<ConversationOut> => createConversation(ctx.db, ctx.userId, input.title)),

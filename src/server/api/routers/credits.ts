@@ -1,10 +1,10 @@
 import { z } from "zod";
 
-import type { CreditLedger } from "~/generated/prisma/client";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
-import { getBalance, history, spentPerDay, type Balance } from "~/server/credits";
+import { getBalance, history, spentPerDay, type Balance, type LedgerEntry } from "~/server/credits";
 
-export type LedgerEntryOut = Omit<CreditLedger, "userId">;
+/** A history row with what it paid for: a chat row's conversation (null once deleted), a purchase's pack. */
+export type LedgerEntryOut = LedgerEntry;
 
 export const creditsRouter = createTRPCRouter({
   /** `spendable` = balance − credits held by in-flight chats. */

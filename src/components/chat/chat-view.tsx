@@ -45,6 +45,8 @@ export function ChatView() {
   const list = conversations.data ?? [];
   // `/chat` alone shows the newest conversation and puts its id in the URL.
   const currentId = routeId ?? list[0]?.id ?? null;
+  // Its title and what it has cost so far (replaced replies included), refetched after every reply.
+  const current = list.find((c) => c.id === currentId);
   useEffect(() => {
     if (!routeId && currentId) showConversation(currentId, { replace: true });
   }, [routeId, currentId, showConversation]);
@@ -181,8 +183,17 @@ export function ChatView() {
             {showList ? t("hideConversations") : t("showConversations")}
           </Button>
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
-            {list.find((c) => c.id === currentId)?.title || t("untitled")}
+            {current?.title || t("untitled")}
           </h1>
+          {current && (
+            <span
+              data-testid="chat-total"
+              data-credits={current.creditsTotal}
+              className="shrink-0 text-xs text-gray-600 tabular-nums dark:text-gray-300"
+            >
+              {t("conversationTotal", { count: current.creditsTotal })}
+            </span>
+          )}
           <ModelLabel />
         </div>
 
@@ -225,7 +236,7 @@ export function ChatView() {
                     role={m.role}
                     content={m.content}
                     status={m.status}
-                    creditsCharged={m.creditsCharged}
+                    cost={m}
                     actions={
                       m.status !== "streaming" && (
                         <MessageActions
@@ -250,7 +261,12 @@ export function ChatView() {
                     content={liveHere.userContent}
                     status={liveHere.status === "sending" ? "sending" : "complete"}
                   />
-                  <MessageBubble role="assistant" content={liveHere.assistantText} status={liveHere.status} />
+                  <MessageBubble
+                    role="assistant"
+                    content={liveHere.assistantText}
+                    status={liveHere.status}
+                    cost={liveHere}
+                  />
                 </>
               )}
             </ol>

@@ -14,6 +14,10 @@ export interface LiveExchange {
   assistantText: string;
   status: "sending" | "streaming" | "complete" | "stopped" | "error";
   error?: string;
+  /** What the finished reply cost, from the "done" event (until the stored reply replaces the live copy). */
+  creditsCharged?: number;
+  inputTokens?: number;
+  outputTokens?: number;
   /** The ids the server gave this exchange's two messages (from the "start" event). */
   userMessageId?: string;
   assistantMessageId?: string;
@@ -82,7 +86,17 @@ export function useChatStream({
           } else if (event.type === "delta") {
             setLive((l) => l && { ...l, assistantText: l.assistantText + event.text });
           } else {
-            setLive((l) => l && { ...l, status: event.status, error: event.error });
+            setLive(
+              (l) =>
+                l && {
+                  ...l,
+                  status: event.status,
+                  error: event.error,
+                  creditsCharged: event.creditsCharged,
+                  inputTokens: event.usage.inputTokens,
+                  outputTokens: event.usage.outputTokens,
+                },
+            );
             return event;
           }
         }

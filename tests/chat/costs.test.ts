@@ -139,12 +139,32 @@ describeEachDb("what each reply and conversation cost, and what each history row
       const a = await fundedUser(t.db, 0);
       const b = await fundedUser(t.db, 0);
       const own = await t.db.purchase.create({
-        data: { id: `cs_test_${a.id}`, userId: a.id, packId: "pro", credits: 200_000, amountTotal: 1500, currency: "usd" },
+        data: {
+          id: `cs_test_${a.id}`,
+          userId: a.id,
+          packId: "pro",
+          credits: 200_000,
+          amountTotal: 1500,
+          currency: "usd",
+        },
       });
       const others = await t.db.purchase.create({
-        data: { id: `cs_test_${b.id}`, userId: b.id, packId: "enterprise", credits: 1, amountTotal: 1, currency: "usd" },
+        data: {
+          id: `cs_test_${b.id}`,
+          userId: b.id,
+          packId: "enterprise",
+          credits: 1,
+          amountTotal: 1,
+          currency: "usd",
+        },
       });
-      await grant(t.db, { userId: a.id, amount: 200_000, reason: "purchase", refType: CHECKOUT_REF_TYPE, refId: own.id });
+      await grant(t.db, {
+        userId: a.id,
+        amount: 200_000,
+        reason: "purchase",
+        refType: CHECKOUT_REF_TYPE,
+        refId: own.id,
+      });
       await grant(t.db, { userId: a.id, amount: 1, reason: "purchase", refType: CHECKOUT_REF_TYPE, refId: others.id });
       const { items } = await history(t.db, a.id, { limit: 10 });
       expect(items.map((r) => [r.refId, r.packId, r.conversation])).toEqual([

@@ -62,13 +62,19 @@ export function ChatView() {
     },
   });
   const rename = api.chat.renameConversation.useMutation({
-    onSettled: () => utils.chat.listConversations.invalidate(),
+    onSettled: () => {
+      // Credit history rows name their conversation.
+      void utils.credits.history.invalidate();
+      return utils.chat.listConversations.invalidate();
+    },
   });
   const remove = api.chat.deleteConversation.useMutation({
     onSuccess: ({ id }) => {
       // Gone from the list at once, so `/chat` does not open it again before the list reloads.
       utils.chat.listConversations.setData(undefined, (old) => old?.filter((c) => c.id !== id));
       if (id === currentId) showConversation(null, { replace: true });
+      // Its credit history rows stay and now read "Deleted conversation".
+      void utils.credits.history.invalidate();
       return utils.chat.listConversations.invalidate();
     },
   });

@@ -122,6 +122,9 @@ export function useChatStream({
         utils.chat.listConversations.invalidate(),
         utils.credits.balance.invalidate(),
       ]);
+      // The billing page's history and chart hold this charge too (refetched when next shown).
+      void utils.credits.history.invalidate();
+      void utils.credits.spentPerDay.invalidate();
       // The persisted messages are loaded now; drop the live copy so nothing shows twice.
       setLive(null);
     },

@@ -77,8 +77,26 @@ describe("chat page", () => {
     // Once done, the live copy is replaced by the persisted messages: the reply shows once, complete.
     const at = new Date("2026-01-01T00:01:00Z");
     stored = [
-      { id: "u1", role: "user", content: "Hi there", status: "complete", creditsCharged: null, inputTokens: null, outputTokens: null, createdAt: at },
-      { id: "a1", role: "assistant", content: "Hello **you**", status: "complete", creditsCharged: 3, inputTokens: 1, outputTokens: 2, createdAt: at },
+      {
+        id: "u1",
+        role: "user",
+        content: "Hi there",
+        status: "complete",
+        creditsCharged: null,
+        inputTokens: null,
+        outputTokens: null,
+        createdAt: at,
+      },
+      {
+        id: "a1",
+        role: "assistant",
+        content: "Hello **you**",
+        status: "complete",
+        creditsCharged: 3,
+        inputTokens: 1,
+        outputTokens: 2,
+        createdAt: at,
+      },
     ];
     finish();
     await waitFor(() => expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThanOrEqual(2));
@@ -189,7 +207,16 @@ describe("chat page", () => {
           replyState === "none"
             ? []
             : [
-                { id: "u9", role: "user", content: question, status: "complete", creditsCharged: null, inputTokens: null, outputTokens: null, createdAt: at },
+                {
+                  id: "u9",
+                  role: "user",
+                  content: question,
+                  status: "complete",
+                  creditsCharged: null,
+                  inputTokens: null,
+                  outputTokens: null,
+                  createdAt: at,
+                },
                 replyState === "streaming"
                   ? {
                       id: "a9",

@@ -76,6 +76,7 @@ for (const locale of LOCALES) {
     await expect(link).toHaveText(message(locale, "billing.entry.chat", { title }));
     await expect(link).toHaveAttribute("href", `/chat/${conversationId}`);
     await expectNoRawKeys(page);
+    await row.scrollIntoViewIfNeeded();
     await screenshot(page, `costs-billing-${locale}`);
 
     // The link opens that conversation, total and all.

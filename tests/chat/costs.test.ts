@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { Prisma } from "~/generated/prisma/client";
+import { conversationListQuery, listConversations } from "~/server/chat/conversations";
 import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE, grant, history, spend, type LedgerEntry } from "~/server/credits";
 import type { ChatStreamEvent } from "~/server/chat";
 import type { Db } from "~/server/db";
@@ -9,9 +11,21 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor, outcome } from "../helpers/trpc";
 import { asChatModel, chatCallerFor, doneOf, drain, fundedUser, scriptedModel } from "./helpers";
 
-vi.setConfig({ testTimeout: 60_000 });
+vi.setConfig({ testTimeout: 120_000 });
 
 type Start = Extract<ChatStreamEvent, { type: "start" }>;
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every node of an EXPLAIN (FORMAT JSON) plan. */
+function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}
 
 /** A user's chat caller whose replies report `usage` (so each costs a known, distinct amount). */
 function chatWith(db: Db, userId: string, usage: { inputTokens: number; outputTokens: number }, failAfter?: number) {
@@ -224,6 +238,50 @@ describeEachDb("what each reply and conversation cost, and what each history row
       expect(found).toEqual([list.find((c) => c.id === h.bread.id)]);
       const bList = await callerFor(t.db, h.b.id).chat.listConversations();
       expect(bList.map((c) => c.id)).toEqual([h.secret.id]);
+    });
+
+    it("the list with its totals is one query, and an index serves both tables it reads", async () => {
+      const u = await fundedUser(t.db, 0);
+      const conversations = await t.db.conversation.createManyAndReturn({
+        data: Array.from({ length: 3 }, (_, i) => ({ userId: u.id, title: `Topic ${i}` })),
+      });
+      await t.db.message.createMany({
+        data: conversations.flatMap((c) =>
+          Array.from({ length: 4 }, (_, i) => ({
+            conversationId: c.id,
+            role: i % 2 ? ("assistant" as const) : ("user" as const),
+            content: `Message ${i}`,
+            creditsCharged: i % 2 ? i : null,
+          })),
+        ),
+      });
+
+      let queries = 0;
+      const counted = t.db.$extends({
+        query: {
+          async $allOperations({ args, query }) {
+            queries++;
+            return query(args);
+          },
+        },
+      });
+      const list = await listConversations(counted as unknown as typeof t.db, u.id);
+      expect(queries).toBe(1);
+      expect(list.map((c) => c.creditsTotal)).toEqual([1 + 3, 1 + 3, 1 + 3]);
+
+      // With sequential scans priced out, a table still read whole would have no index to use.
+      const plan = await t.db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+        const [row] = await tx.$queryRaw<{ "QUERY PLAN": unknown }[]>(
+          Prisma.sql`EXPLAIN (FORMAT JSON) ${conversationListQuery(u.id)}`,
+        );
+        return (row!["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan;
+      });
+      const nodes = planNodes(plan);
+      expect(nodes.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"])).toEqual([]);
+      expect(new Set(nodes.flatMap((n) => n["Index Name"] ?? []))).toEqual(
+        new Set(["Conversation_userId_updatedAt_idx", "Message_conversationId_createdAt_idx"]),
+      );
     });
 
     it("a new reply raises the total by exactly what its done event charged", async () => {

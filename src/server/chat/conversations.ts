@@ -59,16 +59,16 @@ export async function requireOwnConversation(db: DbOrTx, userId: string, id: str
 }
 
 /**
- * Newest activity first, each with its credits total. `search` keeps the conversations whose title,
- * or the text of one of their messages still in the conversation, contains it (case-insensitive).
- * One query: the user's conversations through the (userId, updatedAt) index, each total summed
- * over its messages through the (conversationId, createdAt) index, replaced replies included.
+ * The conversation list's one query: the user's conversations through the (userId, updatedAt)
+ * index, each with its credits total summed over its messages through the (conversationId,
+ * createdAt) index, replaced replies included. `search` keeps the conversations whose title, or
+ * the text of one of their messages still in the conversation, contains it (case-insensitive).
  */
-export async function listConversations(db: DbOrTx, userId: string, search?: string): Promise<ConversationSummary[]> {
+export function conversationListQuery(userId: string, search?: string): Prisma.Sql {
   // ILIKE's wildcards in the search must match themselves (backslash is its escape character).
   const contains = search?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
   const pattern = contains ? `%${contains}%` : null;
-  const rows = await db.$queryRaw<(ConversationView & { creditsTotal: bigint | number | null })[]>`
+  return Prisma.sql`
     SELECT c.id, c.title, c."updatedAt",
            (SELECT SUM(m."creditsCharged") FROM "Message" m WHERE m."conversationId" = c.id) AS "creditsTotal"
       FROM "Conversation" c
@@ -82,6 +82,13 @@ export async function listConversations(db: DbOrTx, userId: string, search?: str
        }
      ORDER BY c."updatedAt" DESC, c.id DESC
      LIMIT ${MAX_LISTED_CONVERSATIONS}`;
+}
+
+/** Newest activity first, each with what it has cost so far (see conversationListQuery). */
+export async function listConversations(db: DbOrTx, userId: string, search?: string): Promise<ConversationSummary[]> {
+  const rows = await db.$queryRaw<(ConversationView & { creditsTotal: bigint | number | null })[]>(
+    conversationListQuery(userId, search),
+  );
   return rows.map((r) => ({ ...r, creditsTotal: Number(r.creditsTotal ?? 0) }));
 }
 

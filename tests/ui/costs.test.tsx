@@ -151,6 +151,63 @@ describe("what each reply cost", () => {
   });
 });
 
+describe("a stopped reply", () => {
+  it(
+    "shows what it was charged once the server has settled it, loading it again until then",
+    { timeout: 20_000 },
+    async () => {
+      let streamed!: () => void;
+      const started = new Promise<void>((r) => (streamed = r));
+      let settled = false;
+      let loads = 0;
+      let cutStream!: () => void;
+      const cut = new Promise<void>((r) => (cutStream = r));
+      async function* stream(): AsyncGenerator<ChatStreamEvent> {
+        yield { type: "start", userMessageId: "u2", assistantMessageId: "a2", conversationId: "c1" };
+        yield { type: "delta", text: "Blue light" };
+        streamed();
+        // The user stops it; the fake transport ends the stream as the aborted request would.
+        await cut;
+        throw new DOMException("The user aborted a request.", "AbortError");
+      }
+      const stopped = (status: MessageOut["status"], creditsCharged: number | null) => [
+        question,
+        answer,
+        message({ id: "u2", role: "user", content: "Why?" }),
+        message({ id: "a2", role: "assistant", content: "Blue light", status, creditsCharged, inputTokens: 300 }),
+      ];
+      renderApp(<ChatView />, {
+        handlers: chatHandlers({
+          "chat.send": () => stream(),
+          "chat.messages": () => {
+            loads++;
+            if (loads === 1) return [question, answer];
+            // The server settles the stopped reply a little after the browser let go of it.
+            return settled ? stopped("stopped", 11) : stopped("streaming", null);
+          },
+        }),
+      });
+      await screen.findByTestId("chat-total");
+      await userEvent.type(screen.getByTestId("chat-input"), "Why?");
+      await userEvent.click(screen.getByTestId("chat-send"));
+      await started;
+      await userEvent.click(await screen.findByTestId("chat-stop"));
+      cutStream();
+
+      // Loaded back while still being settled: no cost yet, and the chat asks again.
+      await waitFor(() => expect(replies()[1]).toHaveAttribute("data-status", "streaming"));
+      expect(within(replies()[1]!).queryByTestId("message-cost")).toBeNull();
+      const loadsWhileSettling = loads;
+      await waitFor(() => expect(loads).toBeGreaterThan(loadsWhileSettling), { timeout: 5000 });
+
+      settled = true;
+      await waitFor(() => expect(replies()[1]).toHaveAttribute("data-status", "stopped"), { timeout: 5000 });
+      expect(within(replies()[1]!).getByTestId("message-cost")).toHaveTextContent("11 credits");
+      expect(replies()[1]).toHaveTextContent("Stopped");
+    },
+  );
+});
+
 describe("what a conversation cost", () => {
   it("the header and the sidebar show each conversation's total; a conversation that cost nothing shows none in the list", async () => {
     const list: ConversationOut[] = [

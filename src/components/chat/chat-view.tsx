@@ -25,6 +25,8 @@ import { Button, buttonClasses } from "~/components/ui/button";
 type Failure = { input: SendInput; kind: "send" | "rate" | "payment" };
 
 const RESEND_AFTER_RESTART_MS = 500;
+/** How often a reply stored as still being written is loaded again while none streams here. */
+const SETTLING_REPLY_POLL_MS = 1000;
 const FAILURE_TEXT = { send: "sendError", rate: "rateLimited", payment: "replaceUnpaid" } as const;
 
 function errorCode(error: unknown): string | undefined {
@@ -142,6 +144,19 @@ export function ChatView() {
     !liveHere && !isSending && currentId && last?.role === "assistant" && last.status !== "streaming" && previousUser
       ? { user: previousUser, reply: last }
       : null;
+
+  // A reply stored as still being written while none streams here (one just stopped, which the
+  // server is settling; or one written from another tab) is loaded again until it has its final
+  // status and charge.
+  const settling = !liveHere && !isSending && !!currentId && last?.role === "assistant" && last.status === "streaming";
+  useEffect(() => {
+    if (!settling || !currentId) return;
+    const timer = setInterval(
+      () => void utils.chat.messages.invalidate({ conversationId: currentId }),
+      SETTLING_REPLY_POLL_MS,
+    );
+    return () => clearInterval(timer);
+  }, [settling, currentId, utils]);
 
   function replaceLast(mode: "regenerate" | "edit", content: string) {
     if (!replaceable || !currentId) return;

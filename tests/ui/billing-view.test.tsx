@@ -268,10 +268,12 @@ describe("billing page", () => {
               amount: -45,
               balanceAfter: 209955,
               reason: "chat_usage",
-              refType: "message",
+              refType: "chat_message",
               refId: "m",
               note: null,
               createdAt,
+              conversation: { id: "c1", title: "Viaje a Kioto" },
+              packId: null,
             },
             {
               id: "l1",
@@ -282,6 +284,8 @@ describe("billing page", () => {
               refId: "p1",
               note: null,
               createdAt,
+              conversation: null,
+              packId: null,
             },
           ],
           nextCursor: null,
@@ -297,7 +301,7 @@ describe("billing page", () => {
       ["chat_usage", "-45"],
       ["purchase", "200000"],
     ]);
-    expect(ledger[0]).toHaveTextContent("Uso del chat");
+    expect(ledger[0]).toHaveTextContent("Conversación: Viaje a Kioto");
     expect(ledger[1]).toHaveTextContent("Compra de créditos");
     expect(screen.getByTestId("spent-chart")).toHaveTextContent("Créditos gastados por día");
   });
@@ -335,6 +339,8 @@ describe("billing page", () => {
               refId: "dp_1",
               note: null,
               createdAt,
+              conversation: null,
+              packId: null,
             },
           ],
           nextCursor: null,

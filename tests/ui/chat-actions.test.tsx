@@ -10,7 +10,7 @@ import type { ChatStreamEvent, MessageOut } from "~/server/api/routers/chat";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
-const conversation = { id: "c1", title: "Sky", updatedAt: new Date("2026-01-01T00:00:00Z") };
+const conversation = { id: "c1", title: "Sky", updatedAt: new Date("2026-01-01T00:00:00Z"), creditsTotal: 7 };
 const stored: MessageOut[] = [
   {
     id: "u1",
@@ -18,6 +18,8 @@ const stored: MessageOut[] = [
     content: "Why is the sky blue?",
     status: "complete",
     creditsCharged: null,
+    inputTokens: null,
+    outputTokens: null,
     createdAt: new Date("2026-01-01T00:00:00Z"),
   },
   {
@@ -26,6 +28,8 @@ const stored: MessageOut[] = [
     content: "Old **answer**.",
     status: "complete",
     creditsCharged: 7,
+    inputTokens: 40,
+    outputTokens: 10,
     createdAt: new Date("2026-01-01T00:00:01Z"),
   },
 ];

@@ -40,14 +40,16 @@ beforeAll(() => {
 });
 
 const at = new Date("2026-01-01T00:00:00Z");
-const c1 = { id: "c1", title: "First", updatedAt: at };
-const c2 = { id: "c2", title: "Second", updatedAt: at };
+const c1 = { id: "c1", title: "First", updatedAt: at, creditsTotal: 0 };
+const c2 = { id: "c2", title: "Second", updatedAt: at, creditsTotal: 0 };
 const message = (id: string, role: "user" | "assistant", content: string): MessageOut => ({
   id,
   role,
   content,
   status: "complete",
   creditsCharged: null,
+  inputTokens: null,
+  outputTokens: null,
   createdAt: at,
 });
 

@@ -9,7 +9,7 @@ import type { RouterOutputs } from "~/trpc/react";
 
 import { renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
-const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z") };
+const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z"), creditsTotal: 0 };
 
 type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
 
@@ -79,8 +79,26 @@ describe("chat page", () => {
     // Once done, the live copy is replaced by the persisted messages: the reply shows once, complete.
     const at = new Date("2026-01-01T00:01:00Z");
     stored = [
-      { id: "u1", role: "user", content: "Hi there", status: "complete", creditsCharged: null, createdAt: at },
-      { id: "a1", role: "assistant", content: "Hello **you**", status: "complete", creditsCharged: 3, createdAt: at },
+      {
+        id: "u1",
+        role: "user",
+        content: "Hi there",
+        status: "complete",
+        creditsCharged: null,
+        inputTokens: null,
+        outputTokens: null,
+        createdAt: at,
+      },
+      {
+        id: "a1",
+        role: "assistant",
+        content: "Hello **you**",
+        status: "complete",
+        creditsCharged: 3,
+        inputTokens: 1,
+        outputTokens: 2,
+        createdAt: at,
+      },
     ];
     finish();
     await waitFor(() => expect(calls.filter((c) => c.path === "chat.messages").length).toBeGreaterThanOrEqual(2));
@@ -182,7 +200,7 @@ describe("chat page", () => {
     const { calls, queryClient } = renderApp(<ChatView />, {
       handlers: {
         ...handlers(() => firstReply()),
-        "chat.listConversations": () => (hasConversation ? [{ ...created, title: question }] : []),
+        "chat.listConversations": () => (hasConversation ? [{ ...created, title: question, creditsTotal: 3 }] : []),
         "chat.createConversation": () => {
           hasConversation = true;
           return created;
@@ -191,7 +209,16 @@ describe("chat page", () => {
           replyState === "none"
             ? []
             : [
-                { id: "u9", role: "user", content: question, status: "complete", creditsCharged: null, createdAt: at },
+                {
+                  id: "u9",
+                  role: "user",
+                  content: question,
+                  status: "complete",
+                  creditsCharged: null,
+                  inputTokens: null,
+                  outputTokens: null,
+                  createdAt: at,
+                },
                 replyState === "streaming"
                   ? {
                       id: "a9",
@@ -199,6 +226,8 @@ describe("chat page", () => {
                       content: "",
                       status: "streaming",
                       creditsCharged: null,
+                      inputTokens: null,
+                      outputTokens: null,
                       createdAt: at,
                     }
                   : {
@@ -207,6 +236,8 @@ describe("chat page", () => {
                       content: "Credits pay for replies.",
                       status: "complete",
                       creditsCharged: 3,
+                      inputTokens: 1,
+                      outputTokens: 2,
                       createdAt: at,
                     },
               ],

@@ -28,6 +28,8 @@ import { Button, buttonClasses } from "~/components/ui/button";
 type Failure = { input: SendInput; kind: "send" | "rate" | "payment" };
 
 const RESEND_AFTER_RESTART_MS = 500;
+/** How often a reply stored as still being written is loaded again while none streams here. */
+const SETTLING_REPLY_POLL_MS = 1000;
 const FAILURE_TEXT = { send: "sendError", rate: "rateLimited", payment: "replaceUnpaid" } as const;
 
 function errorCode(error: unknown): string | undefined {
@@ -52,6 +54,8 @@ export function ChatView() {
   const list = conversations.data ?? [];
   // `/chat` alone shows the newest conversation and puts its id in the URL.
   const currentId = routeId ?? list[0]?.id ?? null;
+  // Its title and what it has cost so far (replaced replies included), refetched after every reply.
+  const current = list.find((c) => c.id === currentId);
   useEffect(() => {
     if (!routeId && currentId) showConversation(currentId, { replace: true });
   }, [routeId, currentId, showConversation]);
@@ -74,13 +78,19 @@ export function ChatView() {
     },
   });
   const rename = api.chat.renameConversation.useMutation({
-    onSettled: () => utils.chat.listConversations.invalidate(),
+    onSettled: () => {
+      // Credit history rows name their conversation.
+      void utils.credits.history.invalidate();
+      return utils.chat.listConversations.invalidate();
+    },
   });
   const remove = api.chat.deleteConversation.useMutation({
     onSuccess: ({ id }) => {
       // Gone from the list at once, so `/chat` does not open it again before the list reloads.
       utils.chat.listConversations.setData(undefined, (old) => old?.filter((c) => c.id !== id));
       if (id === currentId) showConversation(null, { replace: true });
+      // Its credit history rows stay and now read "Deleted conversation".
+      void utils.credits.history.invalidate();
       return utils.chat.listConversations.invalidate();
     },
   });
@@ -152,6 +162,19 @@ export function ChatView() {
       ? { user: previousUser, reply: last }
       : null;
 
+  // A reply stored as still being written while none streams here (one just stopped, which the
+  // server is settling; or one written from another tab) is loaded again until it has its final
+  // status and charge.
+  const settling = !liveHere && !isSending && !!currentId && last?.role === "assistant" && last.status === "streaming";
+  useEffect(() => {
+    if (!settling || !currentId) return;
+    const timer = setInterval(
+      () => void utils.chat.messages.invalidate({ conversationId: currentId }),
+      SETTLING_REPLY_POLL_MS,
+    );
+    return () => clearInterval(timer);
+  }, [settling, currentId, utils]);
+
   function replaceLast(mode: "regenerate" | "edit", content: string) {
     if (!replaceable || !currentId) return;
     setFailure(null);
@@ -204,8 +227,17 @@ export function ChatView() {
             {showList ? t("hideConversations") : t("showConversations")}
           </Button>
           <h1 className="min-w-0 flex-1 truncate text-sm font-medium" data-testid="chat-title">
-            {list.find((c) => c.id === currentId)?.title || t("untitled")}
+            {current?.title || t("untitled")}
           </h1>
+          {current && (
+            <span
+              data-testid="chat-total"
+              data-credits={current.creditsTotal}
+              className="shrink-0 text-xs text-gray-600 tabular-nums dark:text-gray-300"
+            >
+              {t("conversationTotal", { count: current.creditsTotal })}
+            </span>
+          )}
           <ModelLabel modelId={modelId} />
         </div>
 
@@ -248,7 +280,7 @@ export function ChatView() {
                     role={m.role}
                     content={m.content}
                     status={m.status}
-                    creditsCharged={m.creditsCharged}
+                    cost={m}
                     modelName={m.role === "assistant" ? nameOfModel(m.model) : undefined}
                     actions={
                       m.status !== "streaming" && (
@@ -274,7 +306,12 @@ export function ChatView() {
                     content={liveHere.userContent}
                     status={liveHere.status === "sending" ? "sending" : "complete"}
                   />
-                  <MessageBubble role="assistant" content={liveHere.assistantText} status={liveHere.status} />
+                  <MessageBubble
+                    role="assistant"
+                    content={liveHere.assistantText}
+                    status={liveHere.status}
+                    cost={liveHere}
+                  />
                 </>
               )}
             </ol>

@@ -141,6 +141,16 @@ function ConversationItem({
             className={buttonClasses({ variant: "row", size: "sm", className: "min-w-0 flex-1" })}
           >
             <span className="truncate">{shownTitle}</span>
+            {conversation.creditsTotal > 0 && (
+              <span
+                data-testid="conversation-total"
+                data-credits={conversation.creditsTotal}
+                title={t("conversationTotal", { count: conversation.creditsTotal })}
+                className="ml-auto shrink-0 text-xs font-normal text-gray-600 tabular-nums dark:text-gray-300"
+              >
+                {t("charged", { count: conversation.creditsTotal })}
+              </span>
+            )}
           </Link>
           <div className="flex shrink-0 gap-0.5 pr-1 opacity-100 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
             <Button

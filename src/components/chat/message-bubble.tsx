@@ -7,11 +7,24 @@ import { Markdown } from "./markdown";
 
 export type BubbleStatus = "sending" | "streaming" | "complete" | "stopped" | "error";
 
+/** What a finished reply cost: its credits, and the tokens they pay for when known. */
+export interface ReplyCost {
+  creditsCharged?: number | null;
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+}
+
+/** A stopped reply shows what it was charged, even 0; a failed one only when it charged something. */
+function showsCost(status: BubbleStatus, credits: number | null | undefined): credits is number {
+  if (credits == null || status === "sending" || status === "streaming") return false;
+  return status !== "error" || credits > 0;
+}
+
 export function MessageBubble({
   role,
   content,
   status,
-  creditsCharged,
+  cost,
   modelName,
   actions,
 }: {
@@ -20,12 +33,29 @@ export function MessageBubble({
   role: "user" | "assistant";
   content: string;
   status: BubbleStatus;
-  creditsCharged?: number | null;
+  /** A reply's cost (from the stored message, or from the stream's done event while it is live). */
+  cost?: ReplyCost;
   /** Shown under the bubble (message-actions.tsx). */
   actions?: ReactNode;
 }) {
   const t = useTranslations("chat");
   const isUser = role === "user";
+  const credits = cost?.creditsCharged;
+  const costLabel = !isUser && showsCost(status, credits) && (
+    <span
+      data-testid="message-cost"
+      data-credits={credits}
+      // The tokens the credits pay for, when known: input and output.
+      title={
+        cost?.inputTokens != null && cost.outputTokens != null
+          ? t("replyTokens", { input: cost.inputTokens, output: cost.outputTokens })
+          : undefined
+      }
+      className="tabular-nums"
+    >
+      {t("charged", { count: credits })}
+    </span>
+  );
   return (
     <li
       data-testid="chat-message"
@@ -46,11 +76,11 @@ export function MessageBubble({
         ) : status === "sending" || status === "streaming" ? (
           <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
         ) : null}
-        {!isUser && (status === "stopped" || status === "error" || (creditsCharged ?? 0) > 0 || modelName) && (
+        {!isUser && (status === "stopped" || status === "error" || costLabel || modelName) && (
           <p className="mt-1 flex flex-wrap gap-x-2 text-xs text-gray-500 dark:text-gray-400">
             {status === "stopped" && <span>{t("stopped")}</span>}
             {status === "error" && <span className="text-red-600 dark:text-red-400">{t("replyError")}</span>}
-            {(creditsCharged ?? 0) > 0 && <span>{t("charged", { count: creditsCharged ?? 0 })}</span>}
+            {costLabel}
             {modelName && <span data-testid="reply-model">{modelName}</span>}
           </p>
         )}

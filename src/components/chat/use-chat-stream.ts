@@ -14,6 +14,10 @@ export interface LiveExchange {
   assistantText: string;
   status: "sending" | "streaming" | "complete" | "stopped" | "error";
   error?: string;
+  /** What the finished reply cost, from the "done" event (until the stored reply replaces the live copy). */
+  creditsCharged?: number;
+  inputTokens?: number;
+  outputTokens?: number;
   /** The ids the server gave this exchange's two messages (from the "start" event). */
   userMessageId?: string;
   assistantMessageId?: string;
@@ -85,7 +89,17 @@ export function useChatStream({
           } else if (event.type === "delta") {
             setLive((l) => l && { ...l, assistantText: l.assistantText + event.text });
           } else {
-            setLive((l) => l && { ...l, status: event.status, error: event.error });
+            setLive(
+              (l) =>
+                l && {
+                  ...l,
+                  status: event.status,
+                  error: event.error,
+                  creditsCharged: event.creditsCharged,
+                  inputTokens: event.usage.inputTokens,
+                  outputTokens: event.usage.outputTokens,
+                },
+            );
             return event;
           }
         }
@@ -113,6 +127,9 @@ export function useChatStream({
         // The conversation's history (and the balance) changed: every quote is priced again.
         utils.chat.quote.invalidate(),
       ]);
+      // The billing page's history and chart hold this charge too (refetched when next shown).
+      void utils.credits.history.invalidate();
+      void utils.credits.spentPerDay.invalidate();
       // The persisted messages are loaded now; drop the live copy so nothing shows twice.
       setLive(null);
     },

@@ -2,6 +2,7 @@
  * Conversations and their messages, always scoped to their owner: another user's id reads
  * exactly like a missing one (ConversationNotFoundError) and nothing is written.
  */
+import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
 import type { DbOrTx } from "~/server/database/transaction";
 
@@ -20,12 +21,24 @@ export interface ConversationView {
   modelId?: string | null;
 }
 
+/** A conversation in the list: what it has cost so far with it. */
+export interface ConversationSummary extends ConversationView {
+  /**
+   * Credits charged for every reply in it, the ones a regenerate or an edit replaced included
+   * (they were paid): the sum of its chat ledger rows.
+   */
+  creditsTotal: number;
+}
+
 export interface MessageView {
   id: string;
   role: "user" | "assistant";
   content: string;
   status: "streaming" | "complete" | "stopped" | "error";
   creditsCharged: number | null;
+  /** A reply's tokens in and out (null for the user's messages and replies not yet measured). */
+  inputTokens: number | null;
+  outputTokens: number | null;
   createdAt: Date;
   /** The model that wrote a reply (null for user messages). */
   model?: string | null;
@@ -38,6 +51,8 @@ const messageFields = {
   content: true,
   status: true,
   creditsCharged: true,
+  inputTokens: true,
+  outputTokens: true,
   createdAt: true,
   model: true,
 } as const;
@@ -49,28 +64,37 @@ export async function requireOwnConversation(db: DbOrTx, userId: string, id: str
 }
 
 /**
- * Newest activity first. `search` keeps the conversations whose title, or the text of one of
- * their messages still in the conversation, contains it (case-insensitive).
+ * The conversation list's one query: the user's conversations through the (userId, updatedAt)
+ * index, each with its credits total summed over its messages through the (conversationId,
+ * createdAt) index, replaced replies included. `search` keeps the conversations whose title, or
+ * the text of one of their messages still in the conversation, contains it (case-insensitive).
  */
-export function listConversations(db: Db, userId: string, search?: string): Promise<ConversationView[]> {
-  // Prisma passes `contains` to (I)LIKE as is: its wildcards must match themselves.
+export function conversationListQuery(userId: string, search?: string): Prisma.Sql {
+  // ILIKE's wildcards in the search must match themselves (backslash is its escape character).
   const contains = search?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return db.conversation.findMany({
-    where: {
-      userId,
-      ...(contains
-        ? {
-            OR: [
-              { title: { contains, mode: "insensitive" as const } },
-              { messages: { some: { content: { contains, mode: "insensitive" as const }, replacedById: null } } },
-            ],
-          }
-        : {}),
-    },
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
-    take: MAX_LISTED_CONVERSATIONS,
-    select: conversationFields,
-  });
+  const pattern = contains ? `%${contains}%` : null;
+  return Prisma.sql`
+    SELECT c.id, c.title, c."updatedAt", c."modelId",
+           (SELECT SUM(m."creditsCharged") FROM "Message" m WHERE m."conversationId" = c.id) AS "creditsTotal"
+      FROM "Conversation" c
+     WHERE c."userId" = ${userId}
+       ${
+         pattern
+           ? Prisma.sql`AND (c.title ILIKE ${pattern} OR EXISTS (
+               SELECT 1 FROM "Message" s
+                WHERE s."conversationId" = c.id AND s."replacedById" IS NULL AND s.content ILIKE ${pattern}))`
+           : Prisma.empty
+       }
+     ORDER BY c."updatedAt" DESC, c.id DESC
+     LIMIT ${MAX_LISTED_CONVERSATIONS}`;
+}
+
+/** Newest activity first, each with what it has cost so far (see conversationListQuery). */
+export async function listConversations(db: DbOrTx, userId: string, search?: string): Promise<ConversationSummary[]> {
+  const rows = await db.$queryRaw<(ConversationView & { creditsTotal: bigint | number | null })[]>(
+    conversationListQuery(userId, search),
+  );
+  return rows.map((r) => ({ ...r, creditsTotal: Number(r.creditsTotal ?? 0) }));
 }
 
 export function createConversation(db: Db, userId: string, title?: string): Promise<ConversationView> {

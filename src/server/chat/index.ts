@@ -6,6 +6,7 @@ export {
   listConversations,
   listMessages,
   renameConversation,
+  type ConversationSummary,
   type ConversationView,
   type MessageView,
 } from "./conversations";

@@ -8,7 +8,7 @@ export {
   type StaleHoldSweep,
   type SweepCounts,
 } from "./sweep";
-export { history, spentPerDay, type HistoryPage } from "./history";
+export { history, spentPerDay, type HistoryPage, type LedgerEntry } from "./history";
 export { InvalidRangeError, TOP_CONVERSATIONS, usageReport, type UsageReport } from "./usage";
 export { spendableCredits, type LedgerResult } from "./account";
 export {

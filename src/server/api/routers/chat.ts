@@ -25,6 +25,7 @@ import {
   type ModelOffer,
   type Quote,
   type ChatStreamEvent,
+  type ConversationSummary,
   type ConversationView,
   type MessageView,
 } from "~/server/chat";
@@ -39,6 +40,8 @@ import { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS } from "~/lib/chat
 export { MAX_MESSAGE_CHARS, MAX_SEARCH_CHARS, MAX_TITLE_CHARS };
 
 export type ConversationOut = ConversationView;
+/** A conversation in the list, with the credits its replies cost (replaced ones included). */
+export type ConversationSummaryOut = ConversationSummary;
 export type MessageOut = MessageView;
 
 export type ModelOut = ModelOffer;
@@ -104,7 +107,9 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
       .query(({ ctx, input }): Promise<QuoteOut> => quoteExchange(ctx.db, catalog(), { userId: ctx.userId, ...input })),
     listConversations: protectedProcedure
       .input(z.object({ search: text({ max: MAX_SEARCH_CHARS }).optional() }).optional())
-      .query(({ ctx, input }): Promise<ConversationOut[]> => listConversations(ctx.db, ctx.userId, input?.search)),
+      .query(({ ctx, input }): Promise<ConversationSummaryOut[]> =>
+        listConversations(ctx.db, ctx.userId, input?.search),
+      ),
     createConversation: protectedProcedure
       .input(z.object({ title: text({ max: MAX_TITLE_CHARS }).optional() }).default({}))
       .mutation(({ ctx, input }): Promise<ConversationOut> => createConversation(ctx.db, ctx.userId, input.title)),

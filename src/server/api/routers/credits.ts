@@ -1,6 +1,5 @@
 import { z } from "zod";
 
-import type { CreditLedger } from "~/generated/prisma/client";
 import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
 import { requestLocale } from "~/server/auth/request-locale";
@@ -13,6 +12,7 @@ import {
   setLowBalanceSetting,
   spentPerDay,
   type Balance,
+  type LedgerEntry,
   type LowBalanceStatus,
   usageReport,
   type UsageReport,
@@ -30,7 +30,8 @@ const dayRange = z.object({ from: utcDay, to: utcDay }).superRefine((range, ctx)
   if (problem) ctx.addIssue({ code: "custom", message: RANGE_PROBLEM_MESSAGES[problem], path: ["from"] });
 });
 
-export type LedgerEntryOut = Omit<CreditLedger, "userId">;
+/** A history row with what it paid for: a chat row's conversation (null once deleted), a purchase's pack. */
+export type LedgerEntryOut = LedgerEntry;
 
 export const creditsRouter = createTRPCRouter({
   /** `spendable` = balance − credits held by in-flight chats. */

@@ -11,7 +11,13 @@ import { loadMessages, renderApp, type Handlers } from "./helpers/render-app";
 type Quote = RouterOutputs["chat"]["quote"];
 type ChatStreamEvent = RouterOutputs["chat"]["send"] extends AsyncIterable<infer E> ? E : never;
 
-const conversation = { id: "c1", title: "First", updatedAt: new Date("2026-01-01T00:00:00Z"), modelId: null, creditsTotal: 0 };
+const conversation = {
+  id: "c1",
+  title: "First",
+  updatedAt: new Date("2026-01-01T00:00:00Z"),
+  modelId: null,
+  creditsTotal: 0,
+};
 const MODELS: RouterOutputs["chat"]["models"] = [
   {
     id: "demo",

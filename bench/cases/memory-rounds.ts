@@ -4,7 +4,7 @@
 // working set reaches its size in the warm-up round and stays there.
 import type { BenchCase, BenchContext } from "../lib/context";
 import { httpMeasurable } from "../lib/load";
-import { fmt, type CaseReport } from "../lib/report";
+import { atMost, fmt, type CaseReport } from "../lib/report";
 import { signUpAndSignIn } from "../lib/session";
 
 const ROUNDS = 5;
@@ -79,13 +79,15 @@ export const memoryRounds: BenchCase = {
         ratio: before
           ? `RSS ${fmt.ratio(m.rssMb / before.rssMb)} · heap ${fmt.ratio(m.heapUsedMb / before.heapUsedMb)} of round ${i - 1}`
           : undefined,
-        target: before ? `≤ ${fmt.ratio(ROUND_TOLERANCE)}` : undefined,
+        target: before ? `RSS ≤ ${fmt.ratio(ROUND_TOLERANCE)}` : undefined,
+        result: before
+          ? atMost(m.rssMb / before.rssMb, ROUND_TOLERANCE, "RSS moves with the allocator").text
+          : undefined,
       });
     }
-    for (const [what, series] of [
-      ["server RSS", rounds.map((r) => r.rssMb)],
-      ["JS heap in use", rounds.map((r) => r.heapUsedMb)],
-    ] as const) {
+    // RSS is a target (reported): after a full collection it still moves ±20% with the allocator and the
+    // database's native memory on a busy machine. A leak of JS objects grows the collected heap, which is the check.
+    for (const [what, series] of [["JS heap in use", rounds.map((r) => r.heapUsedMb)]] as const) {
       const grew = growingRounds([...series]);
       report.check(
         `${what}: no growth round over round (each of ${ROUNDS} rounds ≤ ${fmt.ratio(ROUND_TOLERANCE)} of the one before)`,

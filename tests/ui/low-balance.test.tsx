@@ -53,6 +53,18 @@ describe("low-balance banner", () => {
     expect(screen.getByRole("link", { name: "Buy credits" })).toHaveAttribute("href", "/billing");
   });
 
+  it("while a reply holds credits it shows the header's spendable number, not the owned balance", async () => {
+    renderApp(<LowBalanceBanner />, {
+      handlers: {
+        "credits.balance": () => ({ balance: 50, held: 30, spendable: 20 }),
+        "credits.lowBalance": () => status(50),
+      },
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId("low-balance-banner")).toHaveTextContent("Your balance is low: 20 credits left."),
+    );
+  });
+
   it("is absent at or above the threshold, and when alerts are off", async () => {
     const { queryClient, unmount } = renderApp(<LowBalanceBanner />, { handlers: serverWith({ balance: 5_000 }) });
     await waitFor(() => expect(answered(queryClient)).toBe(true));

@@ -81,7 +81,8 @@ export function LowBalanceBanner({
       className={`flex items-center justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100 ${className}`}
     >
       <p>
-        {t("banner", { balance: status.data.balance })}
+        {/* The header's number (spendable): while a reply holds credits the two never disagree. */}
+        {t("banner", { balance: balance.data?.spendable ?? status.data.balance })}
         {buyLink && (
           <>
             {" "}

@@ -1,15 +1,15 @@
 "use client";
 
-import { useFormatter, useTranslations } from "next-intl";
+import { useFormatter } from "next-intl";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-
-import type { RouterOutputs } from "~/trpc/react";
 
 const dayToDate = (day: string) => new Date(`${day}T00:00:00Z`);
 
-/** The bars of spent-chart.tsx, loaded on demand (recharts stays out of /billing's first load). */
-export function SpentBars({ data }: { data: RouterOutputs["credits"]["spentPerDay"] }) {
-  const t = useTranslations("billing");
+/**
+ * Credits spent per UTC day, as bars: the charts of /billing (spent-chart.tsx) and /billing/usage, each loaded on
+ * demand (recharts stays out of the pages' first load). `label` names the value in the tooltip.
+ */
+export function SpentBars({ data, label }: { data: { day: string; spent: number }[]; label: string }) {
   const format = useFormatter();
   return (
     <ResponsiveContainer width="100%" height="100%">
@@ -34,7 +34,7 @@ export function SpentBars({ data }: { data: RouterOutputs["credits"]["spentPerDa
         <Tooltip
           cursor={{ fill: "currentColor", fillOpacity: 0.08 }}
           labelFormatter={(day) => format.dateTime(dayToDate(String(day)), { dateStyle: "medium" })}
-          formatter={(value) => [format.number(Number(value)), t("spent")]}
+          formatter={(value) => [format.number(Number(value)), label]}
           contentStyle={{ borderRadius: 8, fontSize: 12 }}
         />
         <Bar dataKey="spent" fill="#3b82f6" radius={[3, 3, 0, 0]} isAnimationActive={false} />

@@ -41,7 +41,7 @@ export function SpentChart() {
             {total === 0 && (
               <p className="absolute inset-0 flex items-center justify-center text-sm">{t("chartEmpty")}</p>
             )}
-            <SpentBars data={data} />
+            <SpentBars data={data} label={t("spent")} />
           </>
         )}
       </div>

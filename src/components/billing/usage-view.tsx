@@ -27,7 +27,7 @@ type Usage = RouterOutputs["credits"]["usage"];
 export const LEDGER_CSV_PATH = "/api/credits/ledger.csv";
 
 // recharts is heavy: the chart arrives after the page, in a box of fixed height so nothing jumps.
-const UsageChart = dynamic(() => import("./usage-chart").then((m) => m.UsageChart), {
+const SpentBars = dynamic(() => import("./spent-bars").then((m) => m.SpentBars), {
   ssr: false,
   loading: () => <div aria-hidden className="h-full animate-pulse rounded bg-gray-100 dark:bg-gray-900" />,
 });
@@ -263,7 +263,7 @@ export function UsageView({ range }: { range: ResolvedRange }) {
                   {t("empty")}
                 </p>
               ) : (
-                <UsageChart data={data.byDay} />
+                <SpentBars data={data.byDay} label={t("spent")} />
               )}
             </div>
           </section>

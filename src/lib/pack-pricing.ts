@@ -1,11 +1,8 @@
-import { minorToMajor } from "./money";
+import { minorToMajor, type PricedPack as Priced } from "./money";
 
 /** A pack as billing.products lists it: price in the currency's smallest unit. */
-export interface PricedPack {
+export interface PricedPack extends Priced {
   id: string;
-  credits: number;
-  unitAmount: number;
-  currency: string;
 }
 
 export interface PackPricing {

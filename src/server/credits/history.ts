@@ -1,8 +1,9 @@
-import { Prisma, type LedgerReason } from "~/generated/prisma/client";
+import type { LedgerReason } from "~/generated/prisma/client";
 import type { DbOrTx } from "~/server/database/transaction";
-import { decodeCursor, toPage, type Page } from "~/server/pagination/keyset";
+import { decodeCursor, keysetAfterSql, toPage, type Page } from "~/server/pagination/keyset";
 
-import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "./ref-types";
+import { joinChatConversation } from "./chat-conversation-join";
+import { CHECKOUT_REF_TYPE } from "./ref-types";
 
 /** One row of a user's credit history, with what it paid for or came from. */
 export interface LedgerEntry {
@@ -48,15 +49,14 @@ export async function history(
       SELECT l.id, l."userId", l.amount, l."balanceAfter", l.reason, l."refType", l."refId", l.note, l."createdAt"
         FROM "CreditLedger" l
        WHERE l."userId" = ${userId}
-         ${after ? Prisma.sql`AND (l."createdAt" < ${after.createdAt} OR (l."createdAt" = ${after.createdAt} AND l.id < ${after.id}))` : Prisma.empty}
+         ${keysetAfterSql(after)}
        ORDER BY l."createdAt" DESC, l.id DESC
        LIMIT ${opts.limit + 1}
     )
     SELECT p.id, p.amount, p."balanceAfter", p.reason::text AS reason, p."refType", p."refId", p.note, p."createdAt",
            c.id AS "conversationId", c.title AS "conversationTitle", pu."packId"
       FROM page p
-      LEFT JOIN "Message" m ON p."refType" = ${CHAT_REF_TYPE} AND m.id = p."refId"
-      LEFT JOIN "Conversation" c ON c.id = m."conversationId" AND c."userId" = p."userId"
+      ${joinChatConversation("p", userId)}
       LEFT JOIN "Purchase" pu ON p."refType" = ${CHECKOUT_REF_TYPE} AND pu.id = p."refId" AND pu."userId" = p."userId"
      ORDER BY p."createdAt" DESC, p.id DESC`;
   const entries = rows.map(({ conversationId, conversationTitle, ...row }): LedgerEntry => ({

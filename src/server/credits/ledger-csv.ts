@@ -5,11 +5,10 @@
  * spreadsheet would run as a formula are defused. Rows are read one keyset page at a time, and only
  * when the reader asks for more, so memory stays bounded whatever the ledger's size.
  */
-import { Prisma } from "~/generated/prisma/client";
 import type { DbOrTx } from "~/server/database/transaction";
-import { decodeCursor, encodeCursor } from "~/server/pagination/keyset";
+import { decodeCursor, encodeCursor, keysetAfterSql } from "~/server/pagination/keyset";
 
-import { CHAT_REF_TYPE } from "./ref-types";
+import { joinChatConversation } from "./chat-conversation-join";
 
 export const LEDGER_CSV_COLUMNS = [
   "id",
@@ -71,16 +70,12 @@ interface LedgerCsvRow {
  * is the same user's. One parameterised statement per page: no per-page id list, nothing cached per page.
  */
 function ledgerPage(db: DbOrTx, userId: string, after: { createdAt: Date; id: string } | null, take: number) {
-  const afterCursor = after
-    ? Prisma.sql`AND (l."createdAt" < ${after.createdAt} OR (l."createdAt" = ${after.createdAt} AND l.id < ${after.id}))`
-    : Prisma.empty;
   return db.$queryRaw<LedgerCsvRow[]>`
     SELECT l.id, l."createdAt", l.reason::text AS reason, l.amount, l."balanceAfter", l."refType", l."refId", l.note,
            c.id AS "conversationId", CASE WHEN c.id IS NULL THEN NULL ELSE m.model END AS model
       FROM "CreditLedger" l
-      LEFT JOIN "Message" m ON l."refType" = ${CHAT_REF_TYPE} AND m.id = l."refId"
-      LEFT JOIN "Conversation" c ON c.id = m."conversationId" AND c."userId" = ${userId}
-     WHERE l."userId" = ${userId} ${afterCursor}
+      ${joinChatConversation("l", userId)}
+     WHERE l."userId" = ${userId} ${keysetAfterSql(after)}
      ORDER BY l."createdAt" DESC, l.id DESC
      LIMIT ${take}`;
 }

@@ -2,7 +2,7 @@ import { daysOf, parseUtcDay, RANGE_PROBLEM_MESSAGES, rangeProblem, type DayRang
 import type { DbOrTx } from "~/server/database/transaction";
 import { DomainError } from "~/server/errors";
 
-import { CHAT_REF_TYPE } from "./ref-types";
+import { joinChatConversation } from "./chat-conversation-join";
 
 /** How many conversations the report names; the rest are summed into `otherConversations`. */
 export const TOP_CONVERSATIONS = 10;
@@ -68,8 +68,7 @@ export async function usageReport(
              c.id AS conversation_id,
              c.title AS title
         FROM "CreditLedger" l
-        LEFT JOIN "Message" m ON l."refType" = ${CHAT_REF_TYPE} AND m.id = l."refId"
-        LEFT JOIN "Conversation" c ON c.id = m."conversationId" AND c."userId" = ${userId}
+        ${joinChatConversation("l", userId)}
        WHERE l."userId" = ${userId}
          AND l.reason = 'chat_usage'::"LedgerReason"
          AND l."createdAt" >= ${start} AND l."createdAt" < ${end}

@@ -1,3 +1,5 @@
+import { Prisma } from "~/generated/prisma/client";
+
 /**
  * Keyset pagination on (createdAt, id), newest first: pages stay stable as new rows arrive, and
  * because every query is also scoped by its owner, a cursor can only ever select the caller's rows.
@@ -33,6 +35,13 @@ export function keysetQuery(cursor: string | undefined, limit: number, maxIdLeng
     orderBy: [{ createdAt: "desc" as const }, { id: "desc" as const }],
     take: limit + 1,
   };
+}
+
+/** The same condition for raw SQL over a ledger-like table aliased `l`: empty without a cursor. */
+export function keysetAfterSql(after: Keyed | null): Prisma.Sql {
+  return after
+    ? Prisma.sql`AND (l."createdAt" < ${after.createdAt} OR (l."createdAt" = ${after.createdAt} AND l.id < ${after.id}))`
+    : Prisma.empty;
 }
 
 /** Turns the `limit + 1` rows fetched by keysetQuery into a page. */

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
 import type { PurchaseStatus } from "~/generated/prisma/client";
@@ -12,41 +12,6 @@ import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/ren
 
 vi.mock("~/lib/navigate", () => ({ navigateTo: vi.fn() }));
 
-beforeAll(() => {
-  // jsdom has no layout; the chart's ResponsiveContainer needs the observer to exist.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-
-  it("a server without Stripe keys says purchases are unavailable, in the user's language, and sells nothing", async () => {
-    renderApp(view(), {
-      handlers: base({ "billing.products": () => ({ ...products, mode: "unavailable" }) }),
-      locale: "es",
-      messages: await loadMessages("es"),
-    });
-    const banner = await screen.findByTestId("billing-unavailable");
-    expect(banner).toHaveTextContent("Las compras no están disponibles en este servidor");
-    expect(screen.getByTestId("purchase-starter")).toBeDisabled();
-    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
-  });
-
-  it("a checkout refused as billing_not_configured shows the unavailable message, not the generic error", async () => {
-    renderApp(view(), {
-      handlers: base({
-        "billing.checkout": () =>
-          Promise.reject(trpcError("PRECONDITION_FAILED", 412, { domainCode: "billing_not_configured" })),
-      }),
-    });
-    await userEvent.click(await screen.findByTestId("purchase-pro"));
-    expect(await screen.findByTestId("billing-unavailable")).toHaveTextContent(
-      "Purchases are not available on this server right now.",
-    );
-    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
-    expect(screen.getByTestId("purchase-pro")).toBeDisabled();
-  });
-});
 beforeEach(() => vi.mocked(navigateTo).mockReset());
 
 const products: RouterOutputs["billing"]["products"] = {
@@ -353,5 +318,34 @@ describe("billing page", () => {
     expect(rows[0]).toHaveTextContent("Dispute won");
     expect(rows[1]).toHaveTextContent("Dispute lost");
     expect(await screen.findByTestId("ledger-row")).toHaveTextContent("Dispute won: credits restored");
+  });
+});
+
+describe("billing page on a server without Stripe", () => {
+  it("a server without Stripe keys says purchases are unavailable, in the user's language, and sells nothing", async () => {
+    renderApp(view(), {
+      handlers: base({ "billing.products": () => ({ ...products, mode: "unavailable" }) }),
+      locale: "es",
+      messages: await loadMessages("es"),
+    });
+    const banner = await screen.findByTestId("billing-unavailable");
+    expect(banner).toHaveTextContent("Las compras no están disponibles en este servidor");
+    expect(screen.getByTestId("purchase-starter")).toBeDisabled();
+    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
+  });
+
+  it("a checkout refused as billing_not_configured shows the unavailable message, not the generic error", async () => {
+    renderApp(view(), {
+      handlers: base({
+        "billing.checkout": () =>
+          Promise.reject(trpcError("PRECONDITION_FAILED", 412, { domainCode: "billing_not_configured" })),
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("purchase-pro"));
+    expect(await screen.findByTestId("billing-unavailable")).toHaveTextContent(
+      "Purchases are not available on this server right now.",
+    );
+    expect(screen.queryByTestId("billing-error")).not.toBeInTheDocument();
+    expect(screen.getByTestId("purchase-pro")).toBeDisabled();
   });
 });

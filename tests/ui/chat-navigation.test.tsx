@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
 import { ChatView } from "~/components/chat/chat-view";
@@ -30,14 +30,6 @@ vi.mock("next/navigation", async () => {
   return { usePathname: () => useSyncExternalStore(subscribe, () => window.location.pathname) };
 });
 vi.mock("~/lib/navigate", () => ({ navigateTo: vi.fn() }));
-
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
 
 const at = new Date("2026-01-01T00:00:00Z");
 const c1 = { id: "c1", title: "First", updatedAt: at, creditsTotal: 0 };

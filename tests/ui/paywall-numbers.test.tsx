@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
 import { CreditsDisplay } from "~/components/header/credits-display";
@@ -14,14 +14,6 @@ import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/ren
 const push = vi.fn();
 vi.mock("next/navigation", () => ({ useRouter: () => ({ push, replace: vi.fn(), refresh: vi.fn() }) }));
 
-beforeAll(() => {
-  // jsdom has no layout; the billing page's chart needs the observer to exist.
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
 beforeEach(() => push.mockReset());
 
 // Listed out of order on purpose: the offer must not depend on it.

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { BillingView } from "~/components/billing/billing-view";
 import type { RouterOutputs } from "~/trpc/react";
@@ -8,14 +8,6 @@ import type { RouterOutputs } from "~/trpc/react";
 import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/render-app";
 
 vi.mock("~/lib/navigate", () => ({ navigateTo: vi.fn() }));
-
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
 
 const VISA = { id: "pm_visa", brand: "visa", last4: "4242", expMonth: 8, expYear: 2031 };
 

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { UsageView } from "~/components/billing/usage-view";
 import type { ResolvedRange } from "~/lib/usage-range";
@@ -11,13 +11,6 @@ import { loadMessages, renderApp, type Handlers } from "./helpers/render-app";
 const push = vi.fn();
 vi.mock("next/navigation", () => ({ useRouter: () => ({ push, replace: vi.fn(), refresh: vi.fn() }) }));
 
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-});
 beforeEach(() => push.mockReset());
 
 const RANGE: ResolvedRange = { from: "2026-03-01", to: "2026-03-03", preset: null, problem: null };

@@ -11,7 +11,9 @@ import { soldSession } from "./stripe-fixtures";
 
 /** The whole machine, written out once more by hand: every move not listed here must be refused. */
 const LEGAL: Record<PurchaseStatus, PurchaseStatus[]> = {
-  pending: ["paid", "failed", "expired", "canceled"],
+  pending: ["paid", "failed", "expired", "canceled", "requires_action"],
+  // An auto top-up the bank asked the payer to authenticate: they do, or it fails.
+  requires_action: ["paid", "failed"],
   // Stripe's own record says paid: a late async success wins over an earlier failed/expired mark.
   failed: ["paid"],
   expired: ["paid"],
@@ -41,8 +43,8 @@ describe("purchase status transitions", () => {
     if (from !== to) expect(statusesMovingTo(to).includes(from)).toBe(legal);
   });
 
-  it("only a pending purchase can be marked failed or expired", () => {
-    expect(statusesMovingTo("failed")).toEqual(["pending"]);
+  it("only a pending purchase (or a top-up awaiting authentication) can be marked failed or expired", () => {
+    expect(statusesMovingTo("failed")).toEqual(["pending", "requires_action"]);
     expect(statusesMovingTo("expired")).toEqual(["pending"]);
     expect(statusesMovingTo("canceled")).toEqual(["pending"]);
   });

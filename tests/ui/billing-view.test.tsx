@@ -187,6 +187,9 @@ describe("billing page", () => {
       creditedAt: null,
       receiptUrl: null,
       invoicePdfUrl: null,
+      kind: "checkout" as const,
+      triggerSpendable: null,
+      failureMessage: null,
     });
     const { calls } = renderApp(view({ canceled: true, checkoutRef: ref }), {
       locale: "ja",
@@ -222,6 +225,9 @@ describe("billing page", () => {
               creditedAt: createdAt,
               receiptUrl: null,
               invoicePdfUrl: null,
+              kind: "checkout" as const,
+              triggerSpendable: null,
+              failureMessage: null,
             },
           ],
           nextCursor: null,
@@ -283,6 +289,9 @@ describe("billing page", () => {
       creditedAt: createdAt,
       receiptUrl: null,
       invoicePdfUrl: null,
+      kind: "checkout" as const,
+      triggerSpendable: null,
+      failureMessage: null,
     };
     renderApp(view(), {
       handlers: base({

@@ -27,6 +27,9 @@ function row(id: string, status: PurchaseStatus, links: Partial<Pick<Row, "recei
     creditedAt: status === "pending" ? null : createdAt,
     receiptUrl: null,
     invoicePdfUrl: null,
+    kind: "checkout" as const,
+    triggerSpendable: null,
+    failureMessage: null,
     ...links,
   };
 }

@@ -8,6 +8,7 @@ type PurchaseStatus = RouterOutputs["billing"]["purchases"]["items"][number]["st
 
 const COLORS: Record<PurchaseStatus, string> = {
   pending: "bg-amber-100 text-amber-800 dark:bg-amber-900/60 dark:text-amber-200",
+  requires_action: "bg-amber-100 text-amber-800 dark:bg-amber-900/60 dark:text-amber-200",
   paid: "bg-green-100 text-green-800 dark:bg-green-900/60 dark:text-green-200",
   failed: "bg-red-100 text-red-800 dark:bg-red-900/60 dark:text-red-200",
   expired: "bg-gray-100 text-gray-700 dark:bg-gray-800 dark:text-gray-300",

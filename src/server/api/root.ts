@@ -1,4 +1,5 @@
 import { accountRouter } from "~/server/api/routers/account";
+import { autoTopUpRouter } from "~/server/api/routers/auto-top-up";
 import { authRouter } from "~/server/api/routers/auth";
 import { billingRouter } from "~/server/api/routers/billing";
 import { chatRouter } from "~/server/api/routers/chat";
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   account: accountRouter,
   credits: creditsRouter,
   billing: billingRouter,
+  autoTopUp: autoTopUpRouter,
   chat: chatRouter,
 });
 

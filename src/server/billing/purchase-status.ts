@@ -6,6 +6,7 @@
  * a lost dispute is final). A refused move keeps the status and logs the refusal.
  *
  *   pending → paid | failed | expired | canceled   (canceled: the buyer left Checkout and the app expired the session)
+ *   pending → requires_action → paid | failed       (an auto top-up whose bank asked the payer to authenticate)
  *   paid → partially_refunded | refunded | disputed → dispute_won | dispute_lost
  */
 import type { Prisma, Purchase, PurchaseStatus } from "~/generated/prisma/client";
@@ -16,8 +17,10 @@ import { logEvent } from "~/server/log";
 const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
   pending: [],
   // Stripe's own record says paid: a late async success wins over an earlier failed/expired mark.
-  paid: ["pending", "failed", "expired"],
-  failed: ["pending"],
+  paid: ["pending", "failed", "expired", "requires_action"],
+  failed: ["pending", "requires_action"],
+  // An auto top-up's off-session charge asked for authentication (SCA).
+  requires_action: ["pending"],
   expired: ["pending"],
   // Only a session the app itself expired at Stripe (the buyer's cancel); Stripe never completes it after that.
   canceled: ["pending"],

@@ -7,6 +7,9 @@ import { receiptOrigins, renderableReceiptUrl } from "./receipt-links";
 export type PurchaseView = Pick<
   Purchase,
   | "id"
+  | "kind"
+  | "triggerSpendable"
+  | "failureMessage"
   | "packId"
   | "credits"
   | "amountTotal"
@@ -34,6 +37,9 @@ export async function listPurchases(
     take,
     select: {
       id: true,
+      kind: true,
+      triggerSpendable: true,
+      failureMessage: true,
       packId: true,
       credits: true,
       amountTotal: true,

@@ -14,6 +14,8 @@ export const REFUND_REF_TYPE = "stripe_refund";
 export const DISPUTE_REF_TYPE = "stripe_dispute";
 /** What a won dispute gives back; refId = dp_…. */
 export const DISPUTE_WON_REF_TYPE = "stripe_dispute_won";
+/** An auto top-up's off-session payment; refId = its PaymentIntent's id (pi_…): one grant per PaymentIntent. */
+export const AUTO_TOP_UP_REF_TYPE = "stripe_payment_intent";
 /** A chat reply's hold and charge; refId = the assistant message's id. */
 export const CHAT_REF_TYPE = "chat_message";
 /** An operator's grant or adjustment (credits CLI); refId = the operator's --ref or a uuid. */
@@ -22,6 +24,7 @@ export const OPERATOR_REF_TYPE = "operator";
 export const LEDGER_REF_TYPES = [
   SIGNUP_BONUS_REF_TYPE,
   CHECKOUT_REF_TYPE,
+  AUTO_TOP_UP_REF_TYPE,
   REFUND_REF_TYPE,
   DISPUTE_REF_TYPE,
   DISPUTE_WON_REF_TYPE,

@@ -552,4 +552,21 @@ describe("stripe emulator: PaymentIntents on saved cards (official SDK)", () => 
       data: { object: { customer: null }, previous_attributes: { customer } },
     });
   });
+  it("paymentIntents.list: newest first, filtered by customer (Checkout's intents too), paginated, expand data.latest_charge", async () => {
+    const { customer, method } = await savedByPurchase(VISA);
+    const first = await rig.stripe.paymentIntents.create(offSession(customer, method));
+    const second = await rig.stripe.paymentIntents.create(offSession(customer, method, { amount: 500 }));
+    const listed = await rig.stripe.paymentIntents.list({ customer, expand: ["data.latest_charge"] });
+    expect(listed.data.map((pi) => pi.id).slice(0, 2)).toEqual([second.id, first.id]);
+    // The third is the Checkout purchase that saved the card.
+    expect(listed.data).toHaveLength(3);
+    expect((listed.data[0]?.latest_charge as Stripe.Charge).receipt_url).toMatch(/\/receipts\/payment\//);
+    const page = await rig.stripe.paymentIntents.list({ customer, limit: 1, starting_after: second.id });
+    expect(page).toMatchObject({ has_more: true, data: [{ id: first.id }] });
+    const all: string[] = [];
+    for await (const pi of rig.stripe.paymentIntents.list({ customer, limit: 2 })) all.push(pi.id);
+    expect(all).toEqual(listed.data.map((pi) => pi.id));
+    const bad = await rig.stripe.paymentIntents.list({ expand: ["latest_charge"] }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ statusCode: 400, param: "expand" });
+  });
 });

@@ -182,8 +182,8 @@ async function spendWithAutoTopUp(
   client: Client,
   states: { conversationId: string | null; n: number }[],
 ): Promise<void> {
-  if (Math.random() < 0.85) await Promise.all(states.map((state) => chat(target, client, state)));
-  else await read(target, client);
+  await Promise.all(states.map((state) => chat(target, client, state)));
+  if (Math.random() < 0.15) await read(target, client);
 }
 
 /** `until`: a time (ms since the epoch) or a check that says when to stop starting work. */
@@ -222,13 +222,14 @@ export async function simulateUser(
       return;
     }
     const states = [state, { conversationId: null as string | null, n: 0 }];
-    while (!over()) {
+    // At least one round of spending, however late the setup finished: every auto top-up user triggers one.
+    do {
       try {
         await spendWithAutoTopUp(target, client, states);
       } catch (error) {
         recordFailure(target, "auto top-up spend", error);
       }
-    }
+    } while (!over());
     return;
   }
   while (!over()) {

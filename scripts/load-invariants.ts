@@ -4,8 +4,8 @@
 // (default 20) signing up, chatting, buying and receiving duplicate webhooks at once for ~30 s
 // (--quick: ~10 s). Then: no 5xx, no negative spendable balance, balance == sum(ledger) and
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
-// credited that was not paid, every reply settled. Among the users, AUTO_TOP_UP_USERS turn auto
-// top-up on (4242 card, cap 3) and one more charges a card that is always declined (0341): each
+// credited that was not paid, every reply settled. Among the users, three turn auto top-up on
+// (4242 card, caps 3/2/1) and one more charges a card that is always declined (0341): each
 // succeeded PaymentIntent granted once, no PaymentIntent without its top-up, the cap held, never
 // two top-ups in flight for one user (sampled during the run), the declined card turned it off
 // after one attempt. Prints a summary; exits 1 on any violation.
@@ -31,14 +31,15 @@ import { freePort } from "./launcher/ports.mjs";
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const STRIPE_KEY = "sk_test_tally_load_invariants";
 const SERVER_LOG = "bench/out/server.log";
-/** Users (of the N) with auto top-up on a card that pays; one more has it on a card that is always declined. */
-const AUTO_TOP_UP_USERS = 3;
+/** Monthly caps of the users (of the N) with auto top-up on a card that pays; one more has it on a declined card. */
+const AUTO_TOP_UP_CAPS = [3, 2, 1];
 
 /** The first users turn auto top-up on (when there are enough users left to buy through Checkout). */
-function autoTopUpRole(index: number, users: number): AutoTopUpCard | undefined {
-  if (users < AUTO_TOP_UP_USERS + 3) return undefined;
-  if (index < AUTO_TOP_UP_USERS) return "succeeds";
-  return index === AUTO_TOP_UP_USERS ? "declines" : undefined;
+function autoTopUpRole(index: number, users: number): { card: AutoTopUpCard; monthlyLimit: number } | undefined {
+  if (users < AUTO_TOP_UP_CAPS.length + 3) return undefined;
+  const cap = AUTO_TOP_UP_CAPS[index];
+  if (cap !== undefined) return { card: "succeeds", monthlyLimit: cap };
+  return index === AUTO_TOP_UP_CAPS.length ? { card: "declines", monthlyLimit: 3 } : undefined;
 }
 
 function option(name: string): string | undefined {
@@ -216,6 +217,10 @@ async function main(): Promise<number> {
   const topUps = await sql.query<{ status: string; n: string }>(
     `SELECT status, COUNT(*) AS n FROM "Purchase" WHERE kind = 'auto_top_up' GROUP BY status ORDER BY status`,
   );
+  const paidPerUser = await sql.query<{ userId: string; n: string }>(
+    `SELECT "userId", COUNT(*) AS n FROM "Purchase" WHERE kind = 'auto_top_up' AND status = 'paid' GROUP BY "userId"`,
+  );
+  const paidOf = new Map(paidPerUser.rows.map((r) => [r.userId, Number(r.n)]));
 
   const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
     data: { eventId: string; status: number | null; manual: boolean }[];
@@ -237,7 +242,10 @@ async function main(): Promise<number> {
   );
   console.log(`sessions   ${paidSessions.size} paid, ${unpaidSessions.length} unpaid (declined or abandoned)`);
   console.log(
-    `auto top-up ${autoTopUpUsers.length} users (${autoTopUpUsers.filter((u) => u.card === "declines").length} with a declined card), ${intents.filter((i) => !checkoutIntentIds.has(i.id)).length} PaymentIntents, top-ups ${topUps.rows.map((r) => `${r.status}=${r.n}`).join(" ") || "none"}`,
+    `auto top-up ${autoTopUpUsers.length} users (${autoTopUpUsers.filter((u) => u.card === "declines").length} with a declined card), ${intents.filter((i) => !checkoutIntentIds.has(i.id)).length} PaymentIntents, top-ups ${topUps.rows.map((r) => `${r.status}=${r.n}`).join(" ") || "none"}, paid/cap per user ${autoTopUpUsers
+      .filter((u) => u.card === "succeeds")
+      .map((u) => `${paidOf.get(u.userId) ?? 0}/${u.monthlyLimit}`)
+      .join(" ")}`,
   );
   console.log(`ledger     ${ledgerRows.rows.map((r) => `${r.reason}=${r.n}`).join(" ")}`);
 

@@ -1,7 +1,7 @@
 /**
  * The auto top-up users of a load run: each saves a card through the app (a Starter purchase with "save card"), turns
  * auto top-up on with a threshold it can never climb back over (so every spend triggers a top-up and only the monthly
- * cap stops them), then spends like everyone else. One of them charges a card that is declined whenever it is charged
+ * cap stops them; caps of 1 to 3, so that a slow run still reaches some), then spends like everyone else. One of them charges a card that is declined whenever it is charged
  * (4000 0000 0000 0341, saved through a setup-mode Checkout Session): auto top-up must turn itself off after one try.
  */
 import Stripe from "stripe";
@@ -22,7 +22,6 @@ export interface AutoTopUpUser {
 }
 
 export const AUTO_TOP_UP_PACK = "starter" as const;
-export const AUTO_TOP_UP_MONTHLY_LIMIT = 3;
 const SUCCEEDS = "4242424242424242";
 const DECLINES_WHEN_CHARGED = "4000000000000341";
 
@@ -49,6 +48,7 @@ export async function setUpAutoTopUp(
   client: Client,
   userId: string,
   card: AutoTopUpCard,
+  monthlyLimit: number,
 ): Promise<AutoTopUpUser> {
   const stripe = new Stripe(target.emulatorKey, {
     host: new URL(target.emulatorUrl).hostname,
@@ -85,12 +85,12 @@ export async function setUpAutoTopUp(
   const packCredits = products.find((p) => p.id === AUTO_TOP_UP_PACK)?.credits ?? 0;
   const balance = await client.credits.balance.query();
   // Above anything the user can reach (its balance plus the cap's top-ups): every spend triggers until the cap.
-  const threshold = balance.spendable + (AUTO_TOP_UP_MONTHLY_LIMIT + 2) * packCredits;
+  const threshold = balance.spendable + (monthlyLimit + 2) * packCredits;
   await client.autoTopUp.set.mutate({
     threshold,
     packId: AUTO_TOP_UP_PACK,
-    monthlyLimit: AUTO_TOP_UP_MONTHLY_LIMIT,
+    monthlyLimit,
     paymentMethodId: saved.id,
   });
-  return { userId, customer, card, monthlyLimit: AUTO_TOP_UP_MONTHLY_LIMIT };
+  return { userId, customer, card, monthlyLimit };
 }

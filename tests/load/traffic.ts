@@ -191,7 +191,7 @@ export async function simulateUser(
   target: TrafficTarget,
   index: number,
   until: number | (() => boolean),
-  autoTopUp?: AutoTopUpCard,
+  autoTopUp?: { card: AutoTopUpCard; monthlyLimit: number },
 ): Promise<void> {
   const over = typeof until === "number" ? () => Date.now() >= until : until;
   let user: Awaited<ReturnType<typeof signUpAndSignIn>>;
@@ -213,7 +213,8 @@ export async function simulateUser(
         { ...target, recordSession: (id) => target.opened.sessions.set(id, { userId: user.userId, outcome: "paid" }) },
         client,
         user.userId,
-        autoTopUp,
+        autoTopUp.card,
+        autoTopUp.monthlyLimit,
       );
       target.autoTopUpUsers?.push(enabled);
       target.stats.counters.autoTopUpUsers += 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import type { CreditLedger, LedgerReason } from "~/generated/prisma/client";
+import { Prisma, type CreditLedger, type LedgerReason } from "~/generated/prisma/client";
 import { onCommit, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
@@ -8,6 +8,7 @@ import { AccountNotFoundError, InsufficientCreditsError, InvalidAmountError, Led
 import {
   LOW_BALANCE_COLUMNS,
   lowBalanceStateFrom,
+  lowBalanceWouldActSql,
   trackLowBalance,
   type LowBalanceCrossing,
   type LowBalanceRow,
@@ -64,10 +65,18 @@ export function assertSpendable(account: LockedAccount, amount: number): void {
   if (spendable < amount) throw new InsufficientCreditsError(amount, spendable, account.heldCredits, account.balance);
 }
 
+/** The account row as lockAccount reads it (also the first step of the one-statement write, one-statement-write.ts). */
+export type LockedAccountRow = { balance: number; heldCredits: number } & LowBalanceRow;
+
+/** Selects and locks the account row with everything appendEntry's hooks need. */
+export function selectLockedAccount(userId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS} FROM "User" u WHERE u.id = ${userId} FOR UPDATE OF u`;
+}
+
 /** Locks the account row for the rest of the transaction: every balance change goes through here. */
 export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
-  const rows = await tx.$queryRaw<({ balance: number; heldCredits: number } & LowBalanceRow)[]>`
-    SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS} FROM "User" u WHERE u.id = ${userId} FOR UPDATE OF u`;
+  const rows = await tx.$queryRaw<LockedAccountRow[]>(selectLockedAccount(userId));
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(userId);
   return {
@@ -85,6 +94,27 @@ export async function findEntry(tx: Tx, userId: string, ref: LedgerRef): Promise
   });
   if (existing && existing.userId !== userId) throw new LedgerRefConflictError(ref.refType, ref.refId);
   return existing;
+}
+
+/**
+ * True when a hook of appendEntry would act on a move from `before` to `after`, in SQL over a
+ * selectLockedAccount row. The one-statement write moves a balance itself only when this is false
+ * and otherwise leaves the write to appendEntry, so every hook appendEntry calls needs its condition here.
+ */
+export function hooksWouldActSql(before: Prisma.Sql, after: Prisma.Sql): Prisma.Sql {
+  return lowBalanceWouldActSql(before, after);
+}
+
+/** Logs a ledger row that was written (call it once the write has committed). */
+export function logLedgerWrite(entry: CreditLedger): void {
+  logEvent("ledger_write", {
+    userId: entry.userId,
+    entryId: entry.id,
+    amount: entry.amount,
+    balanceAfter: entry.balanceAfter,
+    reason: entry.reason,
+    ref: `${entry.refType}:${entry.refId}`,
+  });
 }
 
 /**
@@ -116,14 +146,6 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
     after: balanceAfter,
     state: account.lowBalance,
   });
-  const fields = {
-    userId: write.userId,
-    entryId: entry.id,
-    amount: write.amount,
-    balanceAfter,
-    reason: write.reason,
-    ref: `${write.refType}:${write.refId}`,
-  };
-  onCommit(tx, () => logEvent("ledger_write", fields));
+  onCommit(tx, () => logLedgerWrite(entry));
   return { entry, created: true, lowBalance };
 }

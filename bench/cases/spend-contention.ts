@@ -188,19 +188,27 @@ export const spendContention: BenchCase = {
       const oneS = m.get("one")!;
       const manyS = m.get("many")!;
       const rawS = m.get("raw")!;
-      const target = atLeast(oneS.reqPerSec, 1000, "serial row lock, see notes");
-      const lockNote =
-        "spends on one account are serial by design: the account row stays locked for the whole transaction, so the rate is 1 / (lock-held time). spend() holds it across a Prisma interactive transaction of 6 statements (BEGIN, SELECT … FOR UPDATE, ref lookup, INSERT, UPDATE, COMMIT), each a separate round trip through the driver adapter; the raw-SQL floor runs 5 (no ref lookup) over plain pg";
-      const verdict =
-        rawS.reqPerSec >= 1000
-          ? `the raw-SQL floor reaches ${fmt.rate(rawS.reqPerSec, "spends/s")} here, so the gap to 1,000/s is the ORM transaction's per-statement overhead and the extra ref lookup, not the database`
-          : `even the raw-SQL floor reaches only ${fmt.rate(rawS.reqPerSec, "spends/s")} on this machine now, so 1,000/s on one account would need a shorter critical section (e.g. one SQL statement per spend)`;
-      report.note(`${lockNote}; ${verdict}`);
+      const ratio = oneS.reqPerSec / rawS.reqPerSec;
+      const byRatio = atLeast(ratio, 0.9, "see notes");
+      // 1,500/s is judged only where the floor itself reaches it (a quiet 2-core run: ~1,550/s).
+      const target = !byRatio.met
+        ? byRatio
+        : rawS.reqPerSec >= 1500
+          ? atLeast(oneS.reqPerSec, 1500, "see notes")
+          : { met: true, text: "met (ratio only: the floor is below 1,500/s here)" };
+      report.note(
+        "a standalone spend() is one SQL statement in autocommit (src/server/credits/one-statement-write.ts: lock the account row, check ref and spendable credits, insert the ledger row, move the balance), so the account row stays locked only while PostgreSQL runs that statement and commits; the raw-SQL floor is the old shape, an explicit transaction that holds the lock across 4 round trips (SELECT … FOR UPDATE, INSERT, UPDATE, COMMIT), where spend() used to be a Prisma interactive transaction holding it across 6. A write whose move fires or re-arms the low-balance alert still takes the transaction (rare; not in this load: the balance stays far above any threshold). What is left runs in this process: Prisma's $queryRaw pipeline cost ~0.6 ms of CPU per spend where the same statement over plain pg cost ~0.2 ms (measured once, 20 spenders, loaded machine), the next lever if the 1,500/s is missed",
+      );
+      report.note(
+        rawS.reqPerSec >= 1500
+          ? `the raw-SQL floor reaches ${fmt.rate(rawS.reqPerSec, "spends/s")} here, so the target is ≥ 0.90× of it and ≥ 1,500 spends/s`
+          : `the raw-SQL floor reaches only ${fmt.rate(rawS.reqPerSec, "spends/s")} on this machine now (other work shares the 2 cores), so the 1,500 spends/s half of the target does not apply and only the ratio (≥ 0.90×) is judged`,
+      );
       const line = (s: typeof oneS) =>
         `${fmt.rate(s.reqPerSec, "spends/s")} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
       report.row(`spend(), ${SPENDERS} spenders on one account`, line(oneS), {
-        ratio: `${fmt.ratio(oneS.reqPerSec / rawS.reqPerSec)} of raw SQL`,
-        target: "≥ 1,000 spends/s",
+        ratio: `${fmt.ratio(ratio)} of raw SQL`,
+        target: "≥ 0.90× raw SQL and ≥ 1,500 spends/s where the floor allows",
         result: target.text,
       });
       report.row(`spend(), ${SPENDERS} spenders on ${SPENDERS} accounts`, line(manyS), {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import type { CreditLedger, LedgerReason } from "~/generated/prisma/client";
+import { Prisma, type CreditLedger, type LedgerReason } from "~/generated/prisma/client";
 import { onCommit, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
@@ -8,6 +8,7 @@ import { AccountNotFoundError, InsufficientCreditsError, InvalidAmountError, Led
 import {
   LOW_BALANCE_COLUMNS,
   lowBalanceStateFrom,
+  lowBalanceWouldActSql,
   trackLowBalance,
   type LowBalanceCrossing,
   type LowBalanceRow,
@@ -18,6 +19,7 @@ import {
   AUTO_TOP_UP_COLUMNS,
   AUTO_TOP_UP_JOIN,
   autoTopUpStateFrom,
+  autoTopUpWouldActSql,
   type AutoTopUpRow,
   type AutoTopUpState,
 } from "~/server/billing/auto-top-up/state";
@@ -74,11 +76,19 @@ export function assertSpendable(account: LockedAccount, amount: number): void {
   if (spendable < amount) throw new InsufficientCreditsError(amount, spendable, account.heldCredits, account.balance);
 }
 
-/** Locks the account row for the rest of the transaction: every balance change goes through here. */
-export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
-  const rows = await tx.$queryRaw<({ balance: number; heldCredits: number } & LowBalanceRow & AutoTopUpRow)[]>`
+/** The account row as lockAccount reads it (also the first step of the one-statement write, one-statement-write.ts). */
+export type LockedAccountRow = { balance: number; heldCredits: number } & LowBalanceRow & AutoTopUpRow;
+
+/** Selects and locks the account row with everything appendEntry's hooks need. */
+export function selectLockedAccount(userId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS}, ${AUTO_TOP_UP_COLUMNS}
       FROM "User" u ${AUTO_TOP_UP_JOIN} WHERE u.id = ${userId} FOR UPDATE OF u`;
+}
+
+/** Locks the account row for the rest of the transaction: every balance change goes through here. */
+export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
+  const rows = await tx.$queryRaw<LockedAccountRow[]>(selectLockedAccount(userId));
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(userId);
   return {
@@ -97,6 +107,27 @@ export async function findEntry(tx: Tx, userId: string, ref: LedgerRef): Promise
   });
   if (existing && existing.userId !== userId) throw new LedgerRefConflictError(ref.refType, ref.refId);
   return existing;
+}
+
+/**
+ * True when a hook of appendEntry would act on a move from `before` to `after`, in SQL over a
+ * selectLockedAccount row. The one-statement write moves a balance itself only when this is false
+ * and otherwise leaves the write to appendEntry, so every hook appendEntry calls needs its condition here.
+ */
+export function hooksWouldActSql(before: Prisma.Sql, after: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${lowBalanceWouldActSql(before, after)} OR ${autoTopUpWouldActSql(before, after)})`;
+}
+
+/** Logs a ledger row that was written (call it once the write has committed). */
+export function logLedgerWrite(entry: CreditLedger): void {
+  logEvent("ledger_write", {
+    userId: entry.userId,
+    entryId: entry.id,
+    amount: entry.amount,
+    balanceAfter: entry.balanceAfter,
+    reason: entry.reason,
+    ref: `${entry.refType}:${entry.refId}`,
+  });
 }
 
 /**
@@ -129,14 +160,6 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
     state: account.lowBalance,
   });
   await triggerAutoTopUp(tx, account, { amount: write.amount, entryId: entry.id });
-  const fields = {
-    userId: write.userId,
-    entryId: entry.id,
-    amount: write.amount,
-    balanceAfter,
-    reason: write.reason,
-    ref: `${write.refType}:${write.refId}`,
-  };
-  onCommit(tx, () => logEvent("ledger_write", fields));
+  onCommit(tx, () => logLedgerWrite(entry));
   return { entry, created: true, lowBalance };
 }

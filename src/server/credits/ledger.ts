@@ -4,7 +4,7 @@
  * (refType + refId) that is unique in the database, so retries and races never double-count.
  */
 import type { LedgerReason } from "~/generated/prisma/client";
-import { inTransaction, type DbOrTx } from "~/server/database/transaction";
+import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 
 import {
   appendEntry,
@@ -15,8 +15,10 @@ import {
   spendableCredits,
   type LedgerRef,
   type LedgerResult,
+  type LedgerWrite,
 } from "./account";
 import { AccountNotFoundError } from "./errors";
+import { writeInOneStatement } from "./one-statement-write";
 
 export interface CreditChange extends LedgerRef {
   userId: string;
@@ -25,15 +27,30 @@ export interface CreditChange extends LedgerRef {
   note?: string | null;
 }
 
+/**
+ * Writes one ledger row under `write.ref` unless that ref is already written (then returns the
+ * first entry, changing nothing). `withinSpendable`: refused unless the credits taken are spendable.
+ * Standalone (`db` is the client) it is one statement (one-statement-write.ts) unless a hook of
+ * appendEntry must run with it; inside a caller's transaction it joins that transaction.
+ */
+async function writeEntry(db: DbOrTx, write: LedgerWrite, withinSpendable = false): Promise<LedgerResult> {
+  if (!isTransaction(db)) {
+    const written = await writeInOneStatement(db, write, { withinSpendable });
+    if (written) return written;
+  }
+  return inTransaction(db, async (tx) => {
+    const account = await lockAccount(tx, write.userId);
+    const existing = await findEntry(tx, write.userId, write);
+    if (existing) return { entry: existing, created: false };
+    if (withinSpendable) assertSpendable(account, -write.amount);
+    return appendEntry(tx, account, write);
+  });
+}
+
 /** Adds credits. Idempotent by ref: a repeat returns the first entry and adds nothing. */
 export async function grant(db: DbOrTx, input: CreditChange & { reason: LedgerReason }): Promise<LedgerResult> {
   assertCreditAmount(input.amount);
-  return inTransaction(db, async (tx) => {
-    const account = await lockAccount(tx, input.userId);
-    const existing = await findEntry(tx, input.userId, input);
-    if (existing) return { entry: existing, created: false };
-    return appendEntry(tx, account, { ...input, amount: input.amount });
-  });
+  return writeEntry(db, input);
 }
 
 /**
@@ -42,13 +59,7 @@ export async function grant(db: DbOrTx, input: CreditChange & { reason: LedgerRe
  */
 export async function spend(db: DbOrTx, input: CreditChange & { reason?: LedgerReason }): Promise<LedgerResult> {
   assertCreditAmount(input.amount);
-  return inTransaction(db, async (tx) => {
-    const account = await lockAccount(tx, input.userId);
-    const existing = await findEntry(tx, input.userId, input);
-    if (existing) return { entry: existing, created: false };
-    assertSpendable(account, input.amount);
-    return appendEntry(tx, account, { ...input, reason: input.reason ?? "chat_usage", amount: -input.amount });
-  });
+  return writeEntry(db, { ...input, reason: input.reason ?? "chat_usage", amount: -input.amount }, true);
 }
 
 /**
@@ -60,12 +71,7 @@ export async function clawback(
   input: CreditChange & { reason: "refund" | "dispute" | "adjustment" },
 ): Promise<LedgerResult> {
   assertCreditAmount(input.amount);
-  return inTransaction(db, async (tx) => {
-    const account = await lockAccount(tx, input.userId);
-    const existing = await findEntry(tx, input.userId, input);
-    if (existing) return { entry: existing, created: false };
-    return appendEntry(tx, account, { ...input, amount: -input.amount });
-  });
+  return writeEntry(db, { ...input, amount: -input.amount });
 }
 
 /** Operator correction with a required note; signed amount. */
@@ -74,12 +80,7 @@ export async function adjust(
   input: Omit<CreditChange, "amount"> & { amount: number; note: string },
 ): Promise<LedgerResult> {
   assertCreditAmount(Math.abs(input.amount));
-  return inTransaction(db, async (tx) => {
-    const account = await lockAccount(tx, input.userId);
-    const existing = await findEntry(tx, input.userId, input);
-    if (existing) return { entry: existing, created: false };
-    return appendEntry(tx, account, { ...input, reason: "adjustment" });
-  });
+  return writeEntry(db, { ...input, reason: "adjustment" });
 }
 
 export interface Balance {

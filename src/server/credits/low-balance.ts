@@ -137,6 +137,32 @@ const queueLowBalanceMail: CrossingHandler = async (tx, crossing, recipient) => 
 /** Everything that reacts to a crossing, in order. Auto top-up subscribes by adding its handler here. */
 export const CROSSING_HANDLERS: readonly CrossingHandler[] = [queueLowBalanceMail];
 
+/** What a move from `before` to `after` does to the alert: fire it, re-arm it, or nothing (null). */
+export function lowBalanceDirection(
+  state: LowBalanceState,
+  before: number,
+  after: number,
+): { direction: LowBalanceCrossing["direction"]; threshold: number } | null {
+  const threshold = effectiveThreshold(state);
+  if (threshold === null) return null;
+  if (!state.alerted && before >= threshold && after < threshold) return { direction: "below", threshold };
+  if (state.alerted && after >= threshold) return { direction: "rearmed", threshold };
+  return null;
+}
+
+/**
+ * lowBalanceDirection(…) !== null in SQL, over a row with LOW_BALANCE_COLUMNS' names: the one-statement
+ * write (account.ts hooksWouldActSql) moves a balance itself only when this is false. Kept equal to the
+ * TypeScript rule by tests/credits/low-balance-sql.test.ts.
+ */
+export function lowBalanceWouldActSql(before: Prisma.Sql, after: Prisma.Sql): Prisma.Sql {
+  const threshold = Prisma.sql`COALESCE("lowBalanceThreshold", CASE
+    WHEN "lastPackCredits" IS NULL OR "lastPackCredits" <= 0 THEN ${DEFAULT_LOW_BALANCE_THRESHOLD}::int
+    ELSE GREATEST(1, "lastPackCredits"::bigint * ${DEFAULT_LOW_BALANCE_PERCENT_OF_PACK}::int / 100) END)`;
+  return Prisma.sql`("lowBalanceAlerts" AND CASE WHEN "lowBalanceAlerted" THEN ${after} >= ${threshold}
+    ELSE ${before} >= ${threshold} AND ${after} < ${threshold} END)`;
+}
+
 /**
  * Called by appendEntry after it moved the balance from `before` to `after`, in its transaction
  * and under the account lock. Fires (once: conditional update) or re-arms the alert and tells the
@@ -148,9 +174,10 @@ export async function trackLowBalance(
   move: { userId: string; before: number; after: number; state: LowBalanceState },
 ): Promise<LowBalanceCrossing | null> {
   const { userId, before, after, state } = move;
-  const threshold = effectiveThreshold(state);
-  if (threshold === null) return null;
-  if (!state.alerted && before >= threshold && after < threshold) {
+  const crossed = lowBalanceDirection(state, before, after);
+  if (!crossed) return null;
+  const { threshold } = crossed;
+  if (crossed.direction === "below") {
     const fired = await tx.$queryRaw<Recipient[]>`
       UPDATE "User" SET "lowBalanceAlertedAt" = now()
        WHERE id = ${userId} AND "lowBalanceAlertedAt" IS NULL
@@ -161,14 +188,11 @@ export async function trackLowBalance(
     for (const handler of CROSSING_HANDLERS) await handler(tx, crossing, fired[0]);
     return crossing;
   }
-  if (state.alerted && after >= threshold) {
-    await tx.$executeRaw`UPDATE "User" SET "lowBalanceAlertedAt" = NULL WHERE id = ${userId}`;
-    state.alerted = false;
-    const crossing: LowBalanceCrossing = { userId, direction: "rearmed", balance: after, threshold };
-    for (const handler of CROSSING_HANDLERS) await handler(tx, crossing, null);
-    return crossing;
-  }
-  return null;
+  await tx.$executeRaw`UPDATE "User" SET "lowBalanceAlertedAt" = NULL WHERE id = ${userId}`;
+  state.alerted = false;
+  const crossing: LowBalanceCrossing = { userId, direction: "rearmed", balance: after, threshold };
+  for (const handler of CROSSING_HANDLERS) await handler(tx, crossing, null);
+  return crossing;
 }
 
 // ---------- The user's view and setting ----------

@@ -12,10 +12,15 @@ const TX_OPTIONS = { maxWait: 60_000, timeout: 60_000 } as const;
 /** Work to run once the transaction a write belongs to has committed (e.g. its log line). */
 const afterCommit = new WeakMap<Tx, (() => void)[]>();
 
+/** Whether `db` is a transaction (a caller's), not the root client. */
+export function isTransaction(db: DbOrTx): db is Tx {
+  // A transaction client still exposes $transaction, but only the root client can disconnect.
+  return typeof (db as Partial<Db>).$disconnect !== "function";
+}
+
 /** Runs `fn` in a transaction: a new one on a client, or the caller's when given a transaction. */
 export async function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // A transaction client still exposes $transaction, but only the root client can disconnect.
-  if (typeof (db as Partial<Db>).$disconnect !== "function") return fn(db as Tx);
+  if (isTransaction(db)) return fn(db);
   let committed: (() => void)[] = [];
   const result = await (db as Db).$transaction((tx) => {
     committed = [];

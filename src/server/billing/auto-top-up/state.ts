@@ -30,6 +30,16 @@ export interface AutoTopUpRow {
   autoTopUpInFlight: string | null;
 }
 
+/**
+ * True (in SQL over a lockAccount row, i.e. these columns plus "heldCredits") when a move from `before` to
+ * `after` may start a top-up: the trigger's conditions except the monthly cap and the pack, which triggerAutoTopUp
+ * checks in the transaction. The one-statement ledger write leaves such a write to appendEntry.
+ */
+export function autoTopUpWouldActSql(before: Prisma.Sql, after: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`("autoTopUpEnabled" IS TRUE AND "autoTopUpInFlight" IS NULL AND ${after} < ${before}
+    AND ${after} - "heldCredits" < "autoTopUpThreshold")`;
+}
+
 /** null when the user never set auto top-up. */
 export function autoTopUpStateFrom(row: AutoTopUpRow): AutoTopUpState | null {
   if (row.autoTopUpEnabled === null || row.autoTopUpPackId === null) return null;

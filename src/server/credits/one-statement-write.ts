@@ -1,0 +1,93 @@
+/**
+ * A standalone ledger write (grant, spend, clawback or adjust called with the root client, not
+ * inside a caller's transaction) as ONE SQL statement in autocommit: lock the account row, check
+ * the ref and the spendable credits, insert the ledger row, move the balance, commit. One round
+ * trip, and the account row stays locked only while the database runs it, where an interactive
+ * transaction (lockAccount → findEntry → appendEntry) holds it across six.
+ *
+ * Same guarantees: the lock is the same row lock (selectLockedAccount); the unique ref index is the
+ * last word (ON CONFLICT), and the balance moves only with an inserted row. When one of appendEntry's
+ * hooks would act on the move (a low-balance crossing: hooksWouldActSql, decided under the lock)
+ * the statement writes nothing and returns null: that rare write goes through the transaction,
+ * where the hooks run with it.
+ */
+import { randomUUID } from "node:crypto";
+
+import { Prisma, type CreditLedger } from "~/generated/prisma/client";
+import type { Db } from "~/server/database/create-client";
+
+import {
+  findEntry,
+  hooksWouldActSql,
+  logLedgerWrite,
+  selectLockedAccount,
+  spendableCredits,
+  type LedgerResult,
+  type LedgerWrite,
+} from "./account";
+import { AccountNotFoundError, InsufficientCreditsError, LedgerRefConflictError } from "./errors";
+
+/** The locked account's numbers, what was decided, and the ledger row written or found (all null when none). */
+type Outcome = { balance: number; heldCredits: number; refUsed: boolean; refused: boolean; hooks: boolean } & {
+  [K in keyof CreditLedger]: CreditLedger[K] | null;
+};
+
+/**
+ * Writes `write` in one statement. `withinSpendable` (spend): refused unless the amount taken fits
+ * in the spendable credits. Returns null when the write must go through appendEntry instead.
+ */
+export async function writeInOneStatement(
+  db: Db,
+  write: LedgerWrite,
+  { withinSpendable }: { withinSpendable: boolean },
+): Promise<LedgerResult | null> {
+  const required = withinSpendable ? -write.amount : 0;
+  const after = Prisma.sql`(a.balance::bigint + ${write.amount}::int)`;
+  // `prior` reads the statement's snapshot, taken before the lock wait: a ref written meanwhile is
+  // caught by ON CONFLICT instead (no row inserted, no balance moved) and read back below.
+  const rows = await db.$queryRaw<Outcome[]>`
+    WITH a AS (${selectLockedAccount(write.userId)}),
+    prior AS (SELECT * FROM "CreditLedger" WHERE "refType" = ${write.refType} AND "refId" = ${write.refId}),
+    m AS (
+      SELECT a.balance, a."heldCredits", ${after} AS after,
+             EXISTS (SELECT 1 FROM prior) AS "refUsed",
+             GREATEST(a.balance - a."heldCredits", 0) < ${required}::int AS refused,
+             ${hooksWouldActSql(Prisma.sql`a.balance`, after)} AS hooks
+        FROM a
+    ),
+    written AS (
+      INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId", note)
+      SELECT ${randomUUID()}, ${write.userId}, ${write.amount}::int, m.after, ${write.reason}::"LedgerReason",
+             ${write.refType}, ${write.refId}, ${write.note ?? null}
+        FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks)
+      ON CONFLICT ("refType", "refId") DO NOTHING
+      RETURNING *
+    ),
+    moved AS (
+      UPDATE "User" u SET balance = w."balanceAfter", "updatedAt" = now() FROM written w WHERE u.id = w."userId"
+    )
+    SELECT m.balance, m."heldCredits", m."refUsed", m.refused, m.hooks, e.*
+      FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`;
+  const row = rows[0];
+  if (!row) throw new AccountNotFoundError(write.userId);
+  if (row.refUsed) {
+    if (row.userId !== write.userId) throw new LedgerRefConflictError(write.refType, write.refId);
+    return { entry: ledgerRow(row), created: false };
+  }
+  if (row.refused) throw new InsufficientCreditsError(required, spendableCredits(row), row.heldCredits, row.balance);
+  if (row.hooks) return null;
+  if (row.id === null) {
+    // Another write took the ref while this one waited for the lock.
+    const existing = await findEntry(db, write.userId, write);
+    if (!existing) throw new LedgerRefConflictError(write.refType, write.refId);
+    return { entry: existing, created: false };
+  }
+  const entry = ledgerRow(row);
+  logLedgerWrite(entry);
+  return { entry, created: true, lowBalance: null };
+}
+
+function ledgerRow(row: Outcome): CreditLedger {
+  const { id, userId, amount, balanceAfter, reason, refType, refId, note, createdAt } = row as CreditLedger;
+  return { id, userId, amount, balanceAfter, reason, refType, refId, note, createdAt };
+}

@@ -1,0 +1,66 @@
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+
+import { PrismaClient } from "~/generated/prisma/client";
+import type { Db } from "~/server/database/create-client";
+
+import type { TestDb } from "./test-db";
+
+export interface LoggedDb {
+  /** A second Prisma client on the same database whose driver adapter records what it sends. */
+  db: Db;
+  /** Every statement sent, in order, one per round trip; BEGIN / COMMIT / ROLLBACK included. */
+  statements: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Records each round trip at the driver adapter: every query, and a transaction's BEGIN and its
+ * end. (The pg adapter sends BEGIN inside startTransaction and COMMIT as a query; PGlite's
+ * transactions send neither as a query, usePhantomQuery, so commit() and rollback() count there.)
+ */
+function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: string[]): T {
+  return new Proxy(target, {
+    get(obj, key) {
+      const value: unknown = Reflect.get(obj, key, obj);
+      if (typeof value !== "function") return value;
+      const call = (...args: unknown[]) => (value as (...a: unknown[]) => unknown).apply(obj, args);
+      switch (key) {
+        case "queryRaw":
+        case "executeRaw":
+          return (query: SqlQuery) => (log.push(query.sql), call(query));
+        case "executeScript":
+          return (script: string) => (log.push(script), call(script));
+        case "startTransaction":
+          return async (...args: unknown[]) => (log.push("BEGIN"), recorded((await call(...args)) as Transaction, log));
+        case "commit":
+        case "rollback":
+          return () => {
+            if ((obj as Transaction).options.usePhantomQuery) log.push(key.toUpperCase());
+            return call();
+          };
+        default:
+          return call;
+      }
+    },
+  });
+}
+
+export async function loggedDb(t: TestDb): Promise<LoggedDb> {
+  let inner: SqlDriverAdapterFactory;
+  if (t.pglite) {
+    await t.db.$queryRaw`SELECT 1`; // t.db migrates the in-memory database on its first query
+    inner = new PrismaPGlite(t.pglite);
+  } else if (t.url) {
+    inner = new PrismaPg({ connectionString: t.url, max: 4 });
+  } else throw new Error("loggedDb needs an in-memory PGlite or a PostgreSQL test database");
+  const statements: string[] = [];
+  const adapter: SqlDriverAdapterFactory = {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => recorded(await inner.connect(), statements),
+  };
+  const db = new PrismaClient({ adapter });
+  return { db, statements, close: () => db.$disconnect() };
+}

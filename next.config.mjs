@@ -32,6 +32,9 @@ const config = {
   // Next 16 mirrors the browser console (warnings and errors by default) into the dev server's
   // terminal; a failed send logs the user's chat text there. Logs never hold message text.
   logging: { browserToTerminal: false },
+  // The app's pages have their root layout in the (app) route group (the benchmark's bare page has its own),
+  // so a URL that matches nothing renders src/app/global-not-found.tsx: the same document and 404 page.
+  experimental: { globalNotFound: true },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders({ dev, https: appUrl.startsWith("https://") }) },

@@ -27,16 +27,21 @@ export async function checkRoutesGated(report: CaseReport): Promise<void> {
 }
 
 export async function checkPageGated(report: CaseReport): Promise<void> {
-  const page = await import("~/app/bench/reference/page.bench");
-  let digest: string | undefined;
-  try {
-    page.default();
-  } catch (error) {
-    digest = (error as { digest?: string }).digest;
-  }
+  const pages = await Promise.all([
+    import("~/app/(app)/bench/reference/page.bench"),
+    import("~/app/(bare)/bench/bare/page.bench"),
+  ]);
+  const digests = pages.map((page) => {
+    try {
+      page.default();
+    } catch (error) {
+      return (error as { digest?: string }).digest;
+    }
+    return undefined;
+  });
   report.check(
-    "/bench/reference is notFound() without TALLY_BENCH_ROUTES=1",
-    digest?.endsWith(";404") === true,
-    String(digest),
+    "/bench/reference and /bench/bare are notFound() without TALLY_BENCH_ROUTES=1",
+    digests.every((d) => d?.endsWith(";404") === true),
+    digests.map(String).join(" / "),
   );
 }

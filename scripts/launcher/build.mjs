@@ -37,6 +37,14 @@ function newestMtime(p) {
 }
 
 /**
+ * The URL path of an app-paths-manifest entry: route groups such as `(app)` are no part of it.
+ * @param {string} entry e.g. "/(app)/bench/reference/page" @returns {string} e.g. "/bench/reference/page"
+ */
+export function routeOfEntry(entry) {
+  return entry.replace(/\/\([^/)]+\)(?=\/)/g, "") || "/";
+}
+
+/**
  * Whether the build in `dir` holds the benchmark's reference routes (built with TALLY_BENCH_ROUTES=1);
  * null when there is no build.
  * @param {string} dir @returns {boolean | null}
@@ -44,9 +52,9 @@ function newestMtime(p) {
 export function buildHasBenchRoutes(dir) {
   const manifest = path.join(dir, "server", "app-paths-manifest.json");
   if (!existsSync(manifest)) return null;
-  return Object.keys(JSON.parse(readFileSync(manifest, "utf8"))).some(
-    (route) => route.startsWith("/api/bench/") || route.startsWith("/bench/"),
-  );
+  return Object.keys(JSON.parse(readFileSync(manifest, "utf8")))
+    .map(routeOfEntry)
+    .some((route) => route.startsWith("/api/bench/") || route.startsWith("/bench/"));
 }
 
 /**

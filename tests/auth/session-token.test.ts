@@ -50,7 +50,12 @@ describeEachDb("session token read", (kind) => {
     expect(sessionCookieName()).toBe(NAME);
     const sid = await startSession(t.db, userId);
     const token = await issue({ sub: userId, sid, name: "Ada", email: "ada@test.local" });
-    expect(await readSession(t.db, cookie(token), SECRET)).toEqual({ userId, sid });
+    expect(await readSession(t.db, cookie(token), SECRET)).toEqual({
+      userId,
+      sid,
+      name: "Ada",
+      email: "ada@test.local",
+    });
     expect(await decodeSessionToken(token, SECRET, NAME)).toMatchObject({ sub: userId, sid, email: "ada@test.local" });
   });
 
@@ -65,7 +70,7 @@ describeEachDb("session token read", (kind) => {
       { name: `${NAME}.1`, value: b },
     ];
     expect(sessionCookieValue(jar, NAME)).toBe(token);
-    expect(await readSession(t.db, jar, SECRET)).toEqual({ userId, sid });
+    expect(await readSession(t.db, jar, SECRET)).toEqual({ userId, sid, name: null, email: null });
   });
 
   it("refuses a revoked session at once on this instance: sign-out and sign out everywhere", async () => {

@@ -1,5 +1,5 @@
 /**
- * The benchmark's reference routes (/api/bench/*, /bench/reference) stream chat without charging:
+ * The benchmark's reference routes (/api/bench/*, /bench/reference, /bench/bare) stream chat without charging:
  * only a build made for the benchmark (TALLY_BENCH_ROUTES=1 at build time) may contain them.
  * Proved with Next's own app-router file matcher over src/app, the extensions next.config.mjs
  * really gives Next, and the manifest of the build on disk.
@@ -11,7 +11,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { buildEnv, buildHasBenchRoutes, distDir } from "../../scripts/launcher/build.mjs";
+import { buildEnv, buildHasBenchRoutes, distDir, routeOfEntry } from "../../scripts/launcher/build.mjs";
 import { pageExtensions } from "../../src/server/config/route-files.js";
 
 const require = createRequire(import.meta.url);
@@ -26,6 +26,7 @@ const BENCH_ROUTES = [
   "/api/bench/constant",
   "/api/bench/memory",
   "/api/bench/session",
+  "/bench/bare",
   "/bench/reference",
 ];
 const isBench = (route: string) => route.startsWith("/api/bench/") || route.startsWith("/bench/");
@@ -37,7 +38,8 @@ function appRoutes(extensions: string[]): string[] {
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath, e.name))
     .filter((file) => matcher.isAppRouterPage(file))
-    .map((file) => `/${path.relative(APP_DIR, path.dirname(file)).split(path.sep).join("/")}`.replace(/\/$/, "") || "/")
+    .map((file) => routeOfEntry(`/${path.relative(APP_DIR, file).split(path.sep).join("/")}`))
+    .map((entry) => entry.replace(/\/[^/]+$/, "") || "/")
     .sort();
 }
 
@@ -85,6 +87,7 @@ describe("the benchmark routes", () => {
         JSON.parse(readFileSync(path.join(dir, "server", "app-paths-manifest.json"), "utf8")) as Record<string, string>,
       );
       const benchEntries = manifest
+        .map(routeOfEntry)
         .filter(isBench)
         .map((entry) => entry.replace(/\/(route|page)$/, ""))
         .sort();

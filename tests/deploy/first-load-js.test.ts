@@ -9,10 +9,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
+import { gzipSync } from "node:zlib";
 
 import { describe, expect, it } from "vitest";
 
-import { distDir } from "../../scripts/launcher/build.mjs";
+import { buildHasBenchRoutes, distDir } from "../../scripts/launcher/build.mjs";
 
 const dir = distDir();
 const hasBuild = existsSync(path.join(dir, "BUILD_ID"));
@@ -23,8 +24,13 @@ const LIBRARIES = {
   "react-markdown": ["allowDangerousHtml", "micromark"],
 } as const;
 
-/** The pages that must not ship them up front (app-paths-manifest entries). */
-const PAGES = ["/billing/page", "/chat/page", "/chat/[id]/page"];
+/** The pages that must not ship them up front (app-paths-manifest entries; the app's pages are in the (app) group). */
+const PAGES = ["/(app)/billing/page", "/(app)/chat/page", "/(app)/chat/[id]/page"];
+/** Bench builds only: the smallest page under the app's root layout, and one under a root layout with no client code. */
+const REFERENCE = "/(app)/bench/reference/page";
+const BARE = "/(bare)/bench/bare/page";
+/** Issue #15: the root layout's client code may add at most 30 % to what Next.js itself ships. */
+const REFERENCE_OVER_BARE_MAX = 1.3;
 
 interface ClientManifest {
   entryJSFiles: Record<string, string[]>;
@@ -45,8 +51,18 @@ function firstLoadChunks(page: string): string[] {
     rootMainFiles: string[];
     polyfillFiles: string[];
   };
-  const entries = clientManifest(page).entryJSFiles;
-  return [...new Set([...build.rootMainFiles, ...build.polyfillFiles, ...Object.values(entries).flat()])];
+  // Every page's manifest also lists global-not-found (the 404 for a URL that matches no route, which renders the
+  // app's document): its chunks are on no other page's HTML unless that page's own layout has them (bench case 6
+  // weighs the served HTML and agrees).
+  const entries = Object.entries(clientManifest(page).entryJSFiles)
+    .filter(([entry]) => !entry.endsWith("/src/app/global-not-found"))
+    .map(([, files]) => files);
+  return [...new Set([...build.rootMainFiles, ...build.polyfillFiles, ...entries.flat()])];
+}
+
+/** What the browser downloads for these chunks, gzipped (level 6, as bench case 6 weighs the served scripts). */
+function gzippedBytes(files: string[]): number {
+  return files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(dir, f))).length, 0);
 }
 
 function chunkText(file: string): string {
@@ -87,6 +103,37 @@ describe("first-load JavaScript of /billing and /chat", () => {
           /"invalid_union"[\s\S]*"unrecognized_keys"/.test(chunkText(f)),
         );
         expect(offending, `zod in the first load of ${page}`).toEqual([]);
+      }
+    },
+  );
+
+  // Only a build made for the benchmark (TALLY_BENCH_ROUTES=1, as `npm test` makes it) has the two pages.
+  it.runIf(hasBuild && buildHasBenchRoutes(dir) === true)(
+    "of the reference page is at most 1.3× a bare page's of the same build (the root layout's client code is small)",
+    () => {
+      const bare = firstLoadChunks(BARE);
+      const reference = firstLoadChunks(REFERENCE);
+      // The bare page loads nothing but Next's own scripts; the reference adds the app's root layout.
+      expect(
+        bare.every((f) => reference.includes(f)),
+        "the reference loads every script the bare page does",
+      ).toBe(true);
+      const ratio = gzippedBytes(reference) / gzippedBytes(bare);
+      expect(
+        ratio,
+        `reference ${gzippedBytes(reference)} B vs bare ${gzippedBytes(bare)} B gzipped`,
+      ).toBeLessThanOrEqual(REFERENCE_OVER_BARE_MAX);
+      // Loaded on demand, not up front: Radix's dropdown menu (account menu) and dialog (paywall).
+      const staticChunks = readdirSync(path.join(dir, "static", "chunks"))
+        .filter((f) => f.endsWith(".js"))
+        .map((f) => `static/chunks/${f}`);
+      for (const marker of ["DropdownMenuContent", "DialogContent"]) {
+        expect(
+          staticChunks.some((f) => chunkText(f).includes(marker)),
+          `${marker} is in some chunk of the build`,
+        ).toBe(true);
+        const offending = reference.filter((f) => chunkText(f).includes(marker));
+        expect(offending, `${marker} in the reference page's first load`).toEqual([]);
       }
     },
   );

@@ -8,7 +8,7 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { BUILD_INPUTS, staleReason } from "../../scripts/launcher/build.mjs";
+import { BUILD_INPUTS, routeOfEntry, staleReason } from "../../scripts/launcher/build.mjs";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -29,6 +29,9 @@ function fakeBuild(routes: string[], builtAt = new Date()): string {
 
 const PLAIN = ["/page", "/api/health/route"];
 const WITH_BENCH = [...PLAIN, "/api/bench/constant/route", "/bench/reference/page"];
+/** As Next writes it for pages in route groups: the app's pages in (app), the bare bench page in (bare). */
+const GROUPED_PLAIN = ["/(app)/page", "/(app)/billing/page", "/api/health/route"];
+const GROUPED_WITH_BENCH = [...GROUPED_PLAIN, "/(app)/bench/reference/page", "/(bare)/bench/bare/page"];
 
 describe("staleReason", () => {
   it("wants a build where there is none", () => {
@@ -47,6 +50,20 @@ describe("staleReason", () => {
     );
     expect(staleReason({ dir: fakeBuild(WITH_BENCH), benchRoutes: false })).toBe("the build has benchmark routes");
     expect(staleReason({ dir: fakeBuild(WITH_BENCH), benchRoutes: true })).toBeNull();
+  });
+
+  it("sees the benchmark pages inside route groups too (a group is no part of the URL)", () => {
+    expect(routeOfEntry("/(app)/bench/reference/page")).toBe("/bench/reference/page");
+    expect(routeOfEntry("/(app)/page")).toBe("/page");
+    expect(routeOfEntry("/(app)/chat/[id]/page")).toBe("/chat/[id]/page");
+    expect(routeOfEntry("/api/bench/constant/route")).toBe("/api/bench/constant/route");
+    expect(staleReason({ dir: fakeBuild(GROUPED_WITH_BENCH), benchRoutes: true })).toBeNull();
+    expect(staleReason({ dir: fakeBuild(GROUPED_WITH_BENCH), benchRoutes: false })).toBe(
+      "the build has benchmark routes",
+    );
+    expect(staleReason({ dir: fakeBuild(GROUPED_PLAIN), benchRoutes: true, reuse: true })).toBe(
+      "the build has no benchmark routes",
+    );
   });
 
   it("rebuilds a build older than its sources, unless told to reuse it", () => {

@@ -171,10 +171,13 @@ describe("account menu", () => {
   it("opens from a click; its items are menu items and Account settings links to the account page", async () => {
     renderApp(<AccountMenu email="ada@example.com" name="Ada" />);
     const trigger = screen.getByRole("button", { name: "Account" });
+    // Before the first press the menu's code is not loaded, yet the button announces itself as a closed menu button.
     expect(trigger).toHaveAttribute("aria-expanded", "false");
+    expect(trigger).toHaveAttribute("aria-haspopup", "menu");
     await userEvent.click(trigger);
-    expect(trigger).toHaveAttribute("aria-expanded", "true");
-    const menu = screen.getByRole("menu");
+    // The first press loads the menu (Radix's trigger replaces the placeholder button) and opens it.
+    const menu = await screen.findByRole("menu");
+    expect(screen.getByRole("button", { name: "Account" })).toHaveAttribute("aria-expanded", "true");
     expect(menu).toHaveTextContent("ada@example.com");
     expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveAttribute("href", "/account");
     expect(screen.getAllByRole("menuitem").map((item) => item.textContent)).toEqual([
@@ -195,7 +198,21 @@ describe("account menu", () => {
     expect(screen.getByRole("menuitem", { name: "Sign out" })).toHaveFocus();
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.queryByRole("menu")).not.toBeInTheDocument());
-    expect(trigger).toHaveFocus();
+    expect(screen.getByRole("button", { name: "Account" })).toHaveFocus();
+    // Once loaded it is Radix's menu throughout: Enter opens it on the first item again.
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveFocus());
+  });
+
+  it("opens from ↓ and Space too on the first press, on the first item", async () => {
+    for (const key of ["{ArrowDown}", " "]) {
+      const user = userEvent.setup();
+      const { unmount } = renderApp(<AccountMenu email="ada@example.com" name="Ada" />);
+      screen.getByRole("button", { name: "Account" }).focus();
+      await user.keyboard(key);
+      await waitFor(() => expect(screen.getByRole("menuitem", { name: "Account settings" })).toHaveFocus());
+      unmount();
+    }
   });
 
   it("Sign out everywhere from the menu ends every session, then signs out here and goes home", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { auth } from "~/server/auth";
+import { getSessionUser } from "~/server/auth/session";
 
 export interface CurrentUser {
   id: string;
@@ -8,10 +8,10 @@ export interface CurrentUser {
   name: string | null;
 }
 
-/** The signed-in user for server components, or null. */
+/**
+ * The signed-in user for server components, or null. The same session read as tRPC's context (one per
+ * request, shared with it), not next-auth's `auth()`, whose renewed cookie a server component drops anyway.
+ */
 export async function currentUser(): Promise<CurrentUser | null> {
-  const session = await auth();
-  const user = session?.user as { id?: string; email?: string | null; name?: string | null } | undefined;
-  if (!user?.id) return null;
-  return { id: user.id, email: user.email ?? null, name: user.name ?? null };
+  return getSessionUser();
 }

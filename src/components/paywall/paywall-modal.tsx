@@ -1,59 +1,32 @@
 "use client";
 
-import * as Dialog from "@radix-ui/react-dialog";
-import { useRouter } from "next/navigation";
-import { useFormatter, useTranslations } from "next-intl";
-import { useEffect, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
-import { usePackName } from "~/components/billing/pack-list";
-import { Button } from "~/components/ui/button";
-import { missingCredits, type CreditShortfall } from "~/lib/credit-shortfall";
-import { minorToMajor } from "~/lib/money";
-import { smallestPackCovering } from "~/lib/packs";
-import { api, type RouterOutputs } from "~/trpc/react";
+import type { CreditShortfall } from "~/lib/credit-shortfall";
+import { api } from "~/trpc/react";
 import { onPaymentRequired } from "~/trpc/paywall-events";
 
-type Product = RouterOutputs["billing"]["products"]["products"][number];
-
-/** Where Buy goes: the billing page with the pack that covers the shortfall (or the largest one) picked out. */
-export function billingHrefFor(pack: Pick<Product, "id"> | undefined): string {
-  return pack ? `/billing?pack=${encodeURIComponent(pack.id)}` : "/billing";
-}
-
-/** The pack to offer: the smallest that covers what is missing, else the largest there is (with covers: false). */
-export function packOffer(
-  products: readonly Product[] | undefined,
-  shortfall: CreditShortfall | null,
-): { pack: Product; covers: boolean } | null {
-  if (!products?.length || !shortfall) return null;
-  const covering = smallestPackCovering(products, missingCredits(shortfall));
-  if (covering) return { pack: covering, covers: true };
-  const largest = products.reduce((a, b) => (b.credits > a.credits ? b : a));
-  return { pack: largest, covers: false };
-}
+const loadDialog = () => import("./paywall-dialog");
+const PaywallDialog = lazy(loadDialog);
 
 /**
  * Mounted once in the root layout; opened by the global PAYMENT_REQUIRED handler, never by call sites.
- * It shows the numbers that refused (needed, available, held by replies in progress) and the pack
- * that covers what is missing. Radix's dialog traps focus, closes on Escape or a click outside, hides
- * the page from assistive technology and (with no trigger of its own) we hand focus back to where it
- * was when the paywall opened.
+ * The dialog itself (paywall-dialog.tsx, Radix's dialog) is not in the page's first load: it is fetched
+ * once the browser is idle after the page has loaded, so it is there when a refusal opens it.
  */
 export function PaywallModal() {
-  const t = useTranslations("paywall");
-  const router = useRouter();
   const utils = api.useUtils();
   const [open, setOpen] = useState(false);
   const [shortfall, setShortfall] = useState<CreditShortfall | null>(null);
-  const buyRef = useRef<HTMLButtonElement>(null);
+  // Mounted from the first refusal on, so closing keeps Radix's exit (and focus return) intact.
+  const [mounted, setMounted] = useState(false);
   const focusBefore = useRef<HTMLElement | null>(null);
-  const products = api.billing.products.useQuery(undefined, { enabled: open && shortfall !== null });
-  const offer = packOffer(products.data?.products, shortfall);
 
   useEffect(() => {
     const off = onPaymentRequired((numbers) => {
       if (document.activeElement instanceof HTMLElement) focusBefore.current = document.activeElement;
       setShortfall(numbers);
+      setMounted(true);
       setOpen(true);
       // The header shows the same spendable number the refusal was measured against.
       if (numbers) void utils.credits.balance.invalidate();
@@ -63,117 +36,20 @@ export function PaywallModal() {
     };
   }, [utils]);
 
-  return (
-    <Dialog.Root open={open} onOpenChange={setOpen}>
-      <Dialog.Portal>
-        <Dialog.Overlay data-testid="paywall-overlay" className="fixed inset-0 z-50 bg-black/50 dark:bg-black/70" />
-        <Dialog.Content
-          aria-modal="true"
-          data-testid="paywall"
-          onOpenAutoFocus={(e) => {
-            e.preventDefault();
-            buyRef.current?.focus();
-          }}
-          onCloseAutoFocus={(e) => {
-            const before = focusBefore.current;
-            if (!before?.isConnected) return;
-            e.preventDefault();
-            before.focus();
-          }}
-          className="fixed top-1/2 left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl bg-white p-6 shadow-xl ring-1 ring-gray-200 dark:bg-gray-900 dark:ring-gray-700"
-        >
-          <Dialog.Title className="text-xl font-semibold text-gray-900 dark:text-gray-100">{t("title")}</Dialog.Title>
-          <Dialog.Description className="mt-3 text-gray-600 dark:text-gray-300">
-            {shortfall ? t("explain") : t("prompt")}
-          </Dialog.Description>
-          {shortfall && <ShortfallDetails shortfall={shortfall} offer={offer} loading={products.isPending} />}
-          <div className="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-            <Dialog.Close asChild>
-              <Button variant="secondary" data-testid="paywall-cancel">
-                {t("cancel")}
-              </Button>
-            </Dialog.Close>
-            <Button
-              ref={buyRef}
-              data-testid="paywall-buy"
-              data-pack={offer?.pack.id}
-              onClick={() => {
-                setOpen(false);
-                router.push(billingHrefFor(offer?.pack));
-              }}
-            >
-              {t("buy")}
-            </Button>
-          </div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
+  useEffect(() => {
+    const preload = () => void loadDialog();
+    if (typeof window.requestIdleCallback !== "function") {
+      const timer = setTimeout(preload, 1);
+      return () => clearTimeout(timer);
+    }
+    const idle = window.requestIdleCallback(preload, { timeout: 3000 });
+    return () => window.cancelIdleCallback(idle);
+  }, []);
 
-function ShortfallDetails({
-  shortfall,
-  offer,
-  loading,
-}: {
-  shortfall: CreditShortfall;
-  offer: { pack: Product; covers: boolean } | null;
-  loading: boolean;
-}) {
-  const t = useTranslations();
-  const format = useFormatter();
-  const packName = usePackName();
-  const rows: { id: string; label: string; value: number }[] = [
-    { id: "needed", label: t("paywall.needed"), value: shortfall.needed },
-    { id: "available", label: t("paywall.available"), value: shortfall.spendable },
-    ...(shortfall.held > 0 ? [{ id: "held", label: t("paywall.held"), value: shortfall.held }] : []),
-  ];
-  const price = (p: Product) =>
-    format.number(minorToMajor(p.unitAmount, p.currency), { style: "currency", currency: p.currency.toUpperCase() });
-
+  if (!mounted) return null;
   return (
-    <>
-      <dl className="mt-4 divide-y divide-gray-200 rounded-lg bg-gray-50 px-4 text-sm dark:divide-gray-700 dark:bg-gray-800">
-        {rows.map((row) => (
-          <div key={row.id} className="flex items-baseline justify-between gap-4 py-2">
-            <dt className="text-gray-700 dark:text-gray-300">{row.label}</dt>
-            <dd
-              data-testid={`paywall-${row.id}`}
-              data-value={row.value}
-              className="font-semibold whitespace-nowrap text-gray-900 tabular-nums dark:text-gray-100"
-            >
-              {t("common.credits", { count: row.value })}
-            </dd>
-          </div>
-        ))}
-      </dl>
-      {shortfall.held > 0 && (
-        <p data-testid="paywall-held-note" className="mt-3 text-sm text-gray-600 dark:text-gray-300">
-          {t("paywall.heldNote")}
-        </p>
-      )}
-      {offer ? (
-        <p
-          data-testid="paywall-pack"
-          data-pack={offer.pack.id}
-          data-covers={offer.covers}
-          className="mt-4 text-sm font-medium text-gray-900 dark:text-gray-100"
-        >
-          {offer.covers
-            ? t("paywall.packCovers", {
-                pack: packName(offer.pack.id),
-                packCredits: offer.pack.credits,
-                price: price(offer.pack),
-              })
-            : t("paywall.packNone", {
-                pack: packName(offer.pack.id),
-                packCredits: offer.pack.credits,
-                missing: missingCredits(shortfall),
-              })}
-        </p>
-      ) : (
-        loading && <div aria-hidden className="mt-4 h-5 w-3/4 animate-pulse rounded bg-gray-200 dark:bg-gray-700" />
-      )}
-    </>
+    <Suspense fallback={null}>
+      <PaywallDialog open={open} onOpenChange={setOpen} shortfall={shortfall} focusBefore={focusBefore} />
+    </Suspense>
   );
 }

@@ -114,11 +114,17 @@ export async function decodeSessionToken(
 export interface SessionIdentity {
   userId: string;
   sid: string | null;
+  /** What next-auth's session callback would put in `session.user` (the token's name and email, set at sign-in). */
+  name: string | null;
+  email: string | null;
 }
+
+const stringOrNull = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
 /**
  * The user and session a request's cookies stand for, or null: the cookie decrypts under AUTH_SECRET,
- * has not expired, names a user, and its session row still exists (the jwt callback in config.ts).
+ * has not expired, names a user, and its session row still exists (the jwt callback in config.ts). With
+ * the user's name and email as `auth()` gives them (next-auth's session callback copies them from the token).
  */
 export async function readSession(
   db: DbOrTx,
@@ -131,5 +137,10 @@ export async function readSession(
   const payload = await decodeSessionToken(token, secret, name);
   if (!payload || typeof payload.sub !== "string" || !payload.sub) return null;
   if (!(await sessionActive(db, payload.sid, payload.sub))) return null;
-  return { userId: payload.sub, sid: typeof payload.sid === "string" ? payload.sid : null };
+  return {
+    userId: payload.sub,
+    sid: stringOrNull(payload.sid),
+    name: stringOrNull(payload.name),
+    email: stringOrNull(payload.email),
+  };
 }

@@ -5,7 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { BillingView } from "~/components/billing/billing-view";
 import { isPackId } from "~/lib/packs";
 
-import { currentUser } from "../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("billing");

@@ -5,7 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { conversationPath } from "~/components/chat/conversation-path";
 import { api } from "~/trpc/server";
 
-import { currentUser } from "../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("header");

@@ -5,7 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { UsageView } from "~/components/billing/usage-view";
 import { resolveRange } from "~/lib/usage-range";
 
-import { currentUser } from "../../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("usage");

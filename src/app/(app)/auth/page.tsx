@@ -5,7 +5,7 @@ import { getTranslations } from "next-intl/server";
 import { AuthForm } from "~/components/auth/auth-form";
 import { safeCallbackUrl } from "~/lib/safe-callback-url";
 
-import { currentUser } from "../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("auth");

@@ -5,7 +5,7 @@ import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
 import { HomeBalance } from "~/components/home/home-balance";
 import { buttonClasses } from "~/components/ui/button";
 
-import { currentUser } from "./_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 interface Action {
   href: string;

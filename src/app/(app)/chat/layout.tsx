@@ -5,7 +5,7 @@ import { LowBalanceBanner } from "~/components/billing/low-balance-banner";
 import { ChatView } from "~/components/chat/chat-view";
 import { api, HydrateClient } from "~/trpc/server";
 
-import { currentUser } from "../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 /**
  * One chat view for /chat and every /chat/[id]: moving between conversations changes the URL,

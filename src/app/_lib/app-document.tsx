@@ -1,38 +1,32 @@
 import "@fontsource-variable/inter";
 import "~/styles/globals.css";
 
-import type { Metadata, Viewport } from "next";
 import { headers } from "next/headers";
 import { NextIntlClientProvider } from "next-intl";
-import { getLocale, getTranslations } from "next-intl/server";
+import { getLocale, getMessages } from "next-intl/server";
 
 import { SiteHeader } from "~/components/header/site-header";
 import { PaywallModal } from "~/components/paywall/paywall-modal";
 import { themeScript } from "~/components/theme/theme-script";
+import { clientMessages } from "~/i18n/client-messages";
+import type { Messages } from "~/i18n/messages";
 import { NONCE_HEADER } from "~/server/http/security-headers.js";
 import { TRPCReactProvider } from "~/trpc/react";
 
-import { currentUser } from "./_lib/current-user";
+import { currentUser } from "./current-user";
 
-export async function generateMetadata(): Promise<Metadata> {
-  const t = await getTranslations("common");
-  return {
-    title: { default: t("appName"), template: `%s · ${t("appName")}` },
-    icons: [{ rel: "icon", url: "/favicon.svg" }],
-  };
-}
-
-export const viewport: Viewport = {
-  width: "device-width",
-  initialScale: 1,
-  themeColor: [
-    { media: "(prefers-color-scheme: light)", color: "#ffffff" },
-    { media: "(prefers-color-scheme: dark)", color: "#030712" },
-  ],
-};
-
-export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
-  const [locale, user, requestHeaders] = await Promise.all([getLocale(), currentUser(), headers()]);
+/**
+ * The app's document: html, the theme script, the header, the paywall and the client providers. The
+ * root layout of every app page ((app)/layout.tsx) and the 404 for unknown URLs (global-not-found.tsx)
+ * render it; only the benchmark's bare page ((bare)/, a floor for page weight) lives outside it.
+ */
+export async function AppDocument({ children }: { children: React.ReactNode }) {
+  const [locale, user, requestHeaders, messages] = await Promise.all([
+    getLocale(),
+    currentUser(),
+    headers(),
+    getMessages(),
+  ]);
   // Set by src/proxy.ts; the CSP runs no inline script without it.
   const nonce = requestHeaders.get(NONCE_HEADER) ?? undefined;
   return (
@@ -43,7 +37,7 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
         <script nonce={nonce} suppressHydrationWarning dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body className="min-h-dvh font-sans">
-        <NextIntlClientProvider>
+        <NextIntlClientProvider messages={clientMessages(messages as Messages)}>
           <TRPCReactProvider>
             <SiteHeader user={user} />
             <main className="mx-auto w-full max-w-6xl px-3 py-6 sm:px-6">{children}</main>

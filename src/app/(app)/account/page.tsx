@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 
 import { AccountView } from "~/components/account/account-view";
 
-import { currentUser } from "../_lib/current-user";
+import { currentUser } from "~/app/_lib/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("account");

@@ -22,20 +22,28 @@ export function createStreamingReply(tx: Tx, conversationId: string, assistant: 
   return tx.message.create({ data: streamingReply(conversationId, assistant, createdAt), select: { id: true } });
 }
 
-/** A user message at `at` and its streaming reply 1 ms later, in one statement; the user message's id. */
+/**
+ * A user message at `at` and its streaming reply 1 ms later, and the conversation touched
+ * (`title` given: renamed too), in one statement; the user message's id.
+ */
 export async function createUserMessageAndReply(
   tx: Tx,
   conversationId: string,
   content: string,
   assistant: NewAssistantMessage,
   at: number,
-  userMessageId: string = randomUUID(),
+  opts: { userMessageId?: string; title?: string } = {},
 ): Promise<string> {
-  await tx.message.createMany({
-    data: [
-      { id: userMessageId, conversationId, role: "user", content, status: "complete", createdAt: new Date(at) },
-      streamingReply(conversationId, assistant, new Date(at + 1)),
-    ],
-  });
+  const userMessageId = opts.userMessageId ?? randomUUID();
+  await tx.$executeRaw`
+    WITH messages AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      VALUES (${userMessageId}, ${conversationId}, 'user'::"MessageRole", ${content}, 'complete'::"MessageStatus",
+              NULL, ${new Date(at)}),
+             (${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
+              ${assistant.model}, ${new Date(at + 1)})
+    )
+    UPDATE "Conversation" SET title = COALESCE(${opts.title ?? null}::text, title), "updatedAt" = ${new Date()}
+     WHERE id = ${conversationId}`;
   return userMessageId;
 }

@@ -72,9 +72,7 @@ export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<Reply
           { id: reply.id, by: assistant.id },
         ]);
         const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
-        await createUserMessageAndReply(tx, conversation.id, input.content, assistant, now, userMessageId);
-        await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
-        return userMessageId;
+        return createUserMessageAndReply(tx, conversation.id, input.content, assistant, now, { userMessageId });
       },
     };
   });

@@ -1,6 +1,7 @@
 /** The rows an exchange writes: a user message and the assistant's reply, which starts out streaming. */
 import { randomUUID } from "node:crypto";
 
+import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/server/database/transaction";
 
 import type { NewAssistantMessage } from "./exchange";
@@ -46,4 +47,43 @@ export async function createUserMessageAndReply(
     UPDATE "Conversation" SET title = COALESCE(${opts.title ?? null}::text, title), "updatedAt" = ${new Date()}
      WHERE id = ${conversationId}`;
   return userMessageId;
+}
+
+export interface NewExchange {
+  userMessageId: string;
+  /** CTEs for the hold's own statement (credits/holds.ts reserve's `withHold`). */
+  withHold: Prisma.Sql;
+}
+
+/**
+ * createUserMessageAndReply as writes that belong with the exchange's hold: both messages and
+ * the conversation touched (renamed with `title`, its model remembered with `modelId`), only if
+ * the hold is placed, in the reservation's own statement.
+ */
+export function userMessageAndReplyWithHold(
+  conversationId: string,
+  content: string,
+  assistant: NewAssistantMessage,
+  at: number,
+  opts: { title?: string; modelId?: string } = {},
+): NewExchange {
+  const userMessageId = randomUUID();
+  const withHold = Prisma.sql`,
+    user_message AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      SELECT ${userMessageId}, ${conversationId}, 'user'::"MessageRole", ${content}, 'complete'::"MessageStatus",
+             NULL, ${new Date(at)}
+        FROM hold
+    ), reply AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      SELECT ${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
+             ${assistant.model}, ${new Date(at + 1)}
+        FROM hold
+    ), touched AS (
+      UPDATE "Conversation" c
+         SET title = COALESCE(${opts.title ?? null}::text, c.title),
+             "modelId" = COALESCE(${opts.modelId ?? null}::text, c."modelId"), "updatedAt" = ${new Date()}
+        FROM hold WHERE c.id = ${conversationId}
+    )`;
+  return { userMessageId, withHold };
 }

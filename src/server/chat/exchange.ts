@@ -3,16 +3,17 @@
  * refuse it runs first and throws (SERVICE_UNAVAILABLE while the server shuts down, NOT_FOUND,
  * CONFLICT, PAYMENT_REQUIRED; the per-user rate limit is the API edge's, src/server/api/rate-limits.ts), so the caller's promise rejects before any
  * stream starts and before any model call. The worst-case reservation and the exchange's writes
- * share one transaction: a refusal there leaves nothing behind.
+ * share one transaction (for a send, one statement): a refusal there leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
 
-import { CHAT_REF_TYPE, InsufficientCreditsError, reserve } from "~/server/credits";
+import { CHAT_REF_TYPE, InsufficientCreditsError, reserve, type ReserveInput } from "~/server/credits";
 import { inTransaction, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import type { Drain } from "~/server/shutdown/drain";
 import { ServiceDrainingError } from "~/server/shutdown/errors";
 
+import type { NewExchange } from "./exchange-messages";
 import { chooseModel, singleModelCatalog, type CatalogModel, type ChatCatalog } from "./catalog";
 import type { ChatConfig } from "./config";
 import { requireOwnConversation, type ConversationView } from "./conversations";
@@ -57,10 +58,15 @@ export interface NewAssistantMessage {
 export interface ExchangePlan {
   prompt: Prompt;
   /**
-   * Writes the exchange's messages (including the streaming assistant one) in the reservation's
-   * transaction and returns the id of the user message the reply answers.
+   * Writes the exchange's messages (including the streaming assistant one) and touches the
+   * conversation (remembering `modelId` when given), with the reservation: either as CTEs of the
+   * hold's own statement (`withHold`: one round trip, send) or in its transaction (`write`:
+   * regenerate and edit, which must refuse when the exchange they replace moved). Returns the id
+   * of the user message the reply answers.
    */
-  write(tx: Tx, assistant: NewAssistantMessage): Promise<string>;
+  write:
+    | { withHold(assistant: NewAssistantMessage, modelId: string | undefined): NewExchange }
+    | { inTransaction(tx: Tx, assistant: NewAssistantMessage): Promise<string> };
 }
 
 /** The catalog of `deps`: its own, else its one model priced by its config. */
@@ -114,22 +120,29 @@ async function admit<P>(
   const estimatedInputTokens = estimatePromptTokens(prompt);
   const assistantMessageId = randomUUID();
 
-  const reserveAndWrite = () =>
-    inTransaction(db, async (tx) => {
-      const hold = await reserve(tx, {
-        userId: request.userId,
-        // The one pricing rule, shared with chat.quote (quote.ts).
-        amount: priceExchange(estimatedInputTokens, model).maxCredits,
-        refType: CHAT_REF_TYPE,
-        refId: assistantMessageId,
-        ttlSeconds: config.holdTtlSeconds,
-      });
-      const userMessageId = await write(tx, { id: assistantMessageId, model: model.id });
-      // The conversation remembers an explicit choice for its next exchange (and its quote).
-      if (request.modelId !== undefined && request.modelId !== conversation.modelId)
-        await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: model.id } });
+  const assistant = { id: assistantMessageId, model: model.id };
+  const holdInput: ReserveInput = {
+    userId: request.userId,
+    // The one pricing rule, shared with chat.quote (quote.ts).
+    amount: priceExchange(estimatedInputTokens, model).maxCredits,
+    refType: CHAT_REF_TYPE,
+    refId: assistantMessageId,
+    ttlSeconds: config.holdTtlSeconds,
+  };
+  // The conversation remembers an explicit choice for its next exchange (and its quote).
+  const modelChange = request.modelId !== undefined && request.modelId !== conversation.modelId ? model.id : undefined;
+  const reserveAndWrite = async () => {
+    if ("withHold" in write) {
+      const { userMessageId, withHold } = write.withHold(assistant, modelChange);
+      return { hold: await reserve(db, holdInput, withHold), userMessageId };
+    }
+    return inTransaction(db, async (tx) => {
+      const hold = await reserve(tx, holdInput);
+      const userMessageId = await write.inTransaction(tx, assistant);
+      if (modelChange) await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: modelChange } });
       return { hold, userMessageId };
     });
+  };
   const { hold, userMessageId } = await reserveAndWrite().catch(async (error: unknown) => {
     // Credits still held by this user's replies that died long ago: the sweep settles them here
     // only when they stand in the way (otherwise the scheduled job does, off this path), then

@@ -1,6 +1,6 @@
 /** chat.send's domain side: a new user message and its reply, through the shared exchange path. */
 import { DEFAULT_TITLE, titleFrom } from "./conversations";
-import { createUserMessageAndReply } from "./exchange-messages";
+import { userMessageAndReplyWithHold } from "./exchange-messages";
 import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
 import { exchangePrompt } from "./exchange-prompt";
 import { historyPage, type PromptTurn } from "./prompt";
@@ -19,11 +19,14 @@ export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun>
     input,
     async (conversation, model, firstPage) => ({
       prompt: (await exchangePrompt(deps.db, "send", conversation.id, input.content, model, firstPage)).prompt,
-      write: (tx, assistant) =>
-        createUserMessageAndReply(tx, conversation.id, input.content, assistant, Date.now(), {
-          // The first message names an untitled conversation.
-          title: conversation.title === DEFAULT_TITLE ? titleFrom(input.content, deps.maxTitleChars) : undefined,
-        }),
+      write: {
+        withHold: (assistant, modelId) =>
+          userMessageAndReplyWithHold(conversation.id, input.content, assistant, Date.now(), {
+            // The first message names an untitled conversation.
+            title: conversation.title === DEFAULT_TITLE ? titleFrom(input.content, deps.maxTitleChars) : undefined,
+            modelId,
+          }),
+      },
     }),
     (conversationId) => historyPage(deps.db, conversationId),
   );

@@ -31,8 +31,10 @@ interface ReserveRow extends Partial<CreditHold> {
  * spendable credits cover it (ON CONFLICT on the ref: a repeat or a racing twin inserts nothing)
  * and raises heldCredits only with an inserted hold. So the account lock is held for no round
  * trip of its own, and a refusal or a repeat writes nothing; they cost one more lookup.
+ * `withHold`: the caller's writes that belong with a new hold, in this same statement: further
+ * data-modifying CTEs (`, name AS (…)`) that select FROM `hold`, so they happen only with it.
  */
-export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHold> {
+export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const [row] = await db.$queryRaw<ReserveRow[]>`
@@ -47,7 +49,7 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
     ), held AS (
       UPDATE "User" u SET "heldCredits" = u."heldCredits" + h.amount, "updatedAt" = now()
         FROM hold h WHERE u.id = h."userId"
-    )
+    )${withHold ?? Prisma.empty}
     SELECT h.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
       FROM account a LEFT JOIN hold h ON true`;
   if (!row) throw new AccountNotFoundError(input.userId);

@@ -14,6 +14,7 @@ import { ensureBuild } from "../scripts/launcher/build.mjs";
 
 import { balanceOverhead } from "./cases/balance-overhead";
 import { chatMetering } from "./cases/chat-metering";
+import { holdContention } from "./cases/hold-contention";
 import { memoryRounds } from "./cases/memory-rounds";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
@@ -34,6 +35,7 @@ const CASES: BenchCase[] = [
   balanceOverhead,
   o1Balance,
   spendContention,
+  holdContention,
   webhookStorm,
   chatMetering,
   pageWeight,

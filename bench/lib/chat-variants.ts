@@ -14,6 +14,8 @@ export interface Reply {
   ttftMs: number;
   totalMs: number;
   tokens: number;
+  /** In-process metered only: until sendMessage resolved (every read, the hold and the messages committed). */
+  admitMs?: number;
 }
 
 export type Variant = () => Promise<Reply>;
@@ -22,11 +24,13 @@ async function timed(start: () => Promise<AsyncIterable<{ delta?: string; doneTo
   const t0 = performance.now();
   let ttft = NaN;
   let tokens = 0;
-  for await (const piece of await start()) {
+  const pieces = await start();
+  const admitMs = performance.now() - t0;
+  for await (const piece of pieces) {
     if (piece.delta && Number.isNaN(ttft)) ttft = performance.now() - t0;
     if (piece.doneTokens !== undefined) tokens = piece.doneTokens;
   }
-  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens };
+  return { ttftMs: ttft, totalMs: performance.now() - t0, tokens, admitMs };
 }
 
 export function inProcessMetered(deps: ChatDeps, userId: string): Variant {

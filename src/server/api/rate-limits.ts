@@ -27,6 +27,25 @@ export function rateLimit(pairs: (s: LimitSubject) => [RateLimitRule, string][])
   });
 }
 
+/**
+ * Like rateLimit, but the hit is counted while the procedure starts: the procedure gets the count
+ * as `ctx.admitted` and hands it to the domain, which only reads until it resolves (chat's
+ * exchanges, src/server/chat/exchange.ts) and is refused by it first. Awaited here as well, so a
+ * procedure that ignores it still fails when over the limit.
+ */
+export function rateLimitAlongside(pairs: (s: LimitSubject) => [RateLimitRule, string][]) {
+  return createMiddleware(async ({ ctx, input, next }) => {
+    const context = ctx as Context;
+    const subject = { userId: context.userId ?? "anonymous", address: clientAddress(context.headers), input };
+    const store = rateLimitStoreFor(context.db);
+    const admitted = Promise.all(pairs(subject).map(([rule, key]) => limit(rule, key, store)));
+    admitted.catch(() => {}); // observed by the procedure or below, never unhandled
+    const result = await next({ ctx: { admitted } });
+    await admitted;
+    return result;
+  });
+}
+
 const emailOf = (input: unknown) => (input as { email: string }).email;
 
 export const LIMITS = {
@@ -50,7 +69,7 @@ export const LIMITS = {
   /** Setting auto top-up, authenticating and confirming a top-up call Stripe: the checkout budget's size, counted apart. */
   autoTopUp: rateLimit(({ userId }) => [[RULES.checkoutPerUser, `auto-top-up:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
-  chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
+  chatExchange: rateLimitAlongside(({ userId }) => [[RULES.chatPerUser, userId]]),
   /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */
   chatQuote: rateLimit(({ userId }) => [[RULES.chatQuotePerUser, userId]]),
 };

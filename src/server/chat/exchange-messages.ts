@@ -1,6 +1,7 @@
 /** The rows an exchange writes: a user message and the assistant's reply, which starts out streaming. */
 import { randomUUID } from "node:crypto";
 
+import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/server/database/transaction";
 
 import type { NewAssistantMessage } from "./exchange";
@@ -22,20 +23,67 @@ export function createStreamingReply(tx: Tx, conversationId: string, assistant: 
   return tx.message.create({ data: streamingReply(conversationId, assistant, createdAt), select: { id: true } });
 }
 
-/** A user message at `at` and its streaming reply 1 ms later, in one statement; the user message's id. */
+/**
+ * A user message at `at` and its streaming reply 1 ms later, and the conversation touched
+ * (`title` given: renamed too), in one statement; the user message's id.
+ */
 export async function createUserMessageAndReply(
   tx: Tx,
   conversationId: string,
   content: string,
   assistant: NewAssistantMessage,
   at: number,
-  userMessageId: string = randomUUID(),
+  opts: { userMessageId?: string; title?: string } = {},
 ): Promise<string> {
-  await tx.message.createMany({
-    data: [
-      { id: userMessageId, conversationId, role: "user", content, status: "complete", createdAt: new Date(at) },
-      streamingReply(conversationId, assistant, new Date(at + 1)),
-    ],
-  });
+  const userMessageId = opts.userMessageId ?? randomUUID();
+  await tx.$executeRaw`
+    WITH messages AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      VALUES (${userMessageId}, ${conversationId}, 'user'::"MessageRole", ${content}, 'complete'::"MessageStatus",
+              NULL, ${new Date(at)}),
+             (${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
+              ${assistant.model}, ${new Date(at + 1)})
+    )
+    UPDATE "Conversation" SET title = COALESCE(${opts.title ?? null}::text, title), "updatedAt" = ${new Date()}
+     WHERE id = ${conversationId}`;
   return userMessageId;
+}
+
+export interface NewExchange {
+  userMessageId: string;
+  /** CTEs for the hold's own statement (credits/holds.ts reserve's `withHold`). */
+  withHold: Prisma.Sql;
+}
+
+/**
+ * createUserMessageAndReply as writes that belong with the exchange's hold: both messages and
+ * the conversation touched (renamed with `title`, its model remembered with `modelId`), only if
+ * the hold is placed, in the reservation's own statement.
+ */
+export function userMessageAndReplyWithHold(
+  conversationId: string,
+  content: string,
+  assistant: NewAssistantMessage,
+  at: number,
+  opts: { title?: string; modelId?: string } = {},
+): NewExchange {
+  const userMessageId = randomUUID();
+  const withHold = Prisma.sql`,
+    user_message AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      SELECT ${userMessageId}, ${conversationId}, 'user'::"MessageRole", ${content}, 'complete'::"MessageStatus",
+             NULL, ${new Date(at)}
+        FROM hold
+    ), reply AS (
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      SELECT ${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
+             ${assistant.model}, ${new Date(at + 1)}
+        FROM hold
+    ), touched AS (
+      UPDATE "Conversation" c
+         SET title = COALESCE(${opts.title ?? null}::text, c.title),
+             "modelId" = COALESCE(${opts.modelId ?? null}::text, c."modelId"), "updatedAt" = ${new Date()}
+        FROM hold WHERE c.id = ${conversationId}
+    )`;
+  return { userMessageId, withHold };
 }

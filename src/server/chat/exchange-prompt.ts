@@ -6,7 +6,7 @@ import type { DbOrTx } from "~/server/database/transaction";
 
 import type { CatalogModel } from "./catalog";
 import { NothingToReplaceError } from "./errors";
-import { promptWithinBudget, type Prompt } from "./prompt";
+import { promptWithinBudget, type Prompt, type PromptTurn } from "./prompt";
 
 export type ExchangeKind = "send" | "regenerate" | "edit";
 
@@ -46,6 +46,7 @@ export async function lastExchange(db: DbOrTx, conversationId: string): Promise<
 /**
  * send: `content` after the conversation's history (none for a conversation not created yet);
  * regenerate: the last user message again (`content` is ignored); edit: `content` in its place.
+ * `firstHistoryPage` (send): the history's first page, already read (prompt.ts historyPage).
  */
 export async function exchangePrompt(
   db: DbOrTx,
@@ -53,8 +54,10 @@ export async function exchangePrompt(
   conversationId: string | null,
   content: string,
   model: Pick<CatalogModel, "contextTokens">,
+  firstHistoryPage?: PromptTurn[],
 ): Promise<PlannedPrompt> {
-  if (kind === "send") return promptWithinBudget(db, conversationId, content, model.contextTokens);
+  if (kind === "send")
+    return promptWithinBudget(db, conversationId, content, model.contextTokens, undefined, firstHistoryPage);
   if (!conversationId) throw new NothingToReplaceError("no_exchange");
   const last = await lastExchange(db, conversationId);
   const text = kind === "regenerate" ? last.user.content : content;

@@ -3,16 +3,17 @@
  * refuse it runs first and throws (SERVICE_UNAVAILABLE while the server shuts down, NOT_FOUND,
  * CONFLICT, PAYMENT_REQUIRED; the per-user rate limit is the API edge's, src/server/api/rate-limits.ts), so the caller's promise rejects before any
  * stream starts and before any model call. The worst-case reservation and the exchange's writes
- * share one transaction: a refusal there leaves nothing behind.
+ * share one transaction (for a send, one statement): a refusal there leaves nothing behind.
  */
 import { randomUUID } from "node:crypto";
 
-import { CHAT_REF_TYPE, reserve } from "~/server/credits";
+import { CHAT_REF_TYPE, InsufficientCreditsError, reserve, type ReserveInput } from "~/server/credits";
 import { inTransaction, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import type { Drain } from "~/server/shutdown/drain";
 import { ServiceDrainingError } from "~/server/shutdown/errors";
 
+import type { NewExchange } from "./exchange-messages";
 import { chooseModel, singleModelCatalog, type CatalogModel, type ChatCatalog } from "./catalog";
 import type { ChatConfig } from "./config";
 import { requireOwnConversation, type ConversationView } from "./conversations";
@@ -42,6 +43,11 @@ export interface ExchangeRequest {
   /** The reader's UI locale: the language a reply falls back to when the message's own is unclear. */
   locale?: string;
   signal?: AbortSignal;
+  /**
+   * The API edge's rate-limit count, running while the exchange reads (src/server/api/rate-limits.ts):
+   * nothing is written until it resolves, and its refusal wins over every other.
+   */
+  admitted?: Promise<unknown>;
 }
 
 export interface NewAssistantMessage {
@@ -52,10 +58,15 @@ export interface NewAssistantMessage {
 export interface ExchangePlan {
   prompt: Prompt;
   /**
-   * Writes the exchange's messages (including the streaming assistant one) in the reservation's
-   * transaction and returns the id of the user message the reply answers.
+   * Writes the exchange's messages (including the streaming assistant one) and touches the
+   * conversation (remembering `modelId` when given), with the reservation: either as CTEs of the
+   * hold's own statement (`withHold`: one round trip, send) or in its transaction (`write`:
+   * regenerate and edit, which must refuse when the exchange they replace moved). Returns the id
+   * of the user message the reply answers.
    */
-  write(tx: Tx, assistant: NewAssistantMessage): Promise<string>;
+  write:
+    | { withHold(assistant: NewAssistantMessage, modelId: string | undefined): NewExchange }
+    | { inTransaction(tx: Tx, assistant: NewAssistantMessage): Promise<string> };
 }
 
 /** The catalog of `deps`: its own, else its one model priced by its config. */
@@ -65,49 +76,80 @@ export function catalogOf(deps: Pick<ChatDeps, "catalog" | "model" | "config">):
   return singleModelCatalog(deps.model, deps.config);
 }
 
-export function startExchange(
+/**
+ * `prefetch` reads what the plan needs that depends on neither the conversation row nor the model
+ * (send: the history's first page); it runs alongside the conversation check and its result is
+ * used only once that check passed.
+ */
+export function startExchange<P>(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView, model: CatalogModel) => Promise<ExchangePlan>,
+  plan: (conversation: ConversationView, model: CatalogModel, prefetched: P | undefined) => Promise<ExchangePlan>,
+  prefetch?: (conversationId: string) => Promise<P>,
 ): Promise<ReplyRun> {
   if (deps.drain?.draining) return Promise.reject(new ServiceDrainingError());
   // A shutdown that begins while this exchange reserves its credits waits for it (and its reply).
-  const admitted = admit(deps, request, plan);
+  const admitted = admit(deps, request, plan, prefetch);
   return deps.drain ? deps.drain.track(admitted) : admitted;
 }
 
-async function admit(
+async function admit<P>(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView, model: CatalogModel) => Promise<ExchangePlan>,
+  plan: (conversation: ConversationView, model: CatalogModel, prefetched: P | undefined) => Promise<ExchangePlan>,
+  prefetch?: (conversationId: string) => Promise<P>,
 ): Promise<ReplyRun> {
   const { db, config } = deps;
   const catalog = catalogOf(deps);
   // An unknown model is refused before anything is read or written.
   if (request.modelId !== undefined) chooseModel(catalog, request.modelId);
-  const conversation = await requireOwnConversation(db, request.userId, request.conversationId);
+  // The reads before the hold go out at once; a refusal wins in this order: the rate limit, the
+  // conversation check, then the prefetched reads.
+  const [limited, owned, prefetched] = await Promise.allSettled([
+    request.admitted,
+    requireOwnConversation(db, request.userId, request.conversationId),
+    prefetch?.(request.conversationId),
+  ]);
+  if (limited.status === "rejected") throw limited.reason;
+  if (owned.status === "rejected") throw owned.reason;
+  if (prefetched.status === "rejected") throw prefetched.reason;
+  const conversation = owned.value;
   const model = chooseModel(catalog, request.modelId, conversation.modelId);
-  // Settles this user's replies that crashed long ago, so their held credits count again.
-  await settleStaleReplies(db, config, { userId: request.userId });
 
-  const { prompt, write } = await plan(conversation, model);
+  const { prompt, write } = await plan(conversation, model, prefetched.value);
   const estimatedInputTokens = estimatePromptTokens(prompt);
   const assistantMessageId = randomUUID();
 
-  const { hold, userMessageId } = await inTransaction(db, async (tx) => {
-    const hold = await reserve(tx, {
-      userId: request.userId,
-      // The one pricing rule, shared with chat.quote (quote.ts).
-      amount: priceExchange(estimatedInputTokens, model).maxCredits,
-      refType: CHAT_REF_TYPE,
-      refId: assistantMessageId,
-      ttlSeconds: config.holdTtlSeconds,
+  const assistant = { id: assistantMessageId, model: model.id };
+  const holdInput: ReserveInput = {
+    userId: request.userId,
+    // The one pricing rule, shared with chat.quote (quote.ts).
+    amount: priceExchange(estimatedInputTokens, model).maxCredits,
+    refType: CHAT_REF_TYPE,
+    refId: assistantMessageId,
+    ttlSeconds: config.holdTtlSeconds,
+  };
+  // The conversation remembers an explicit choice for its next exchange (and its quote).
+  const modelChange = request.modelId !== undefined && request.modelId !== conversation.modelId ? model.id : undefined;
+  const reserveAndWrite = async () => {
+    if ("withHold" in write) {
+      const { userMessageId, withHold } = write.withHold(assistant, modelChange);
+      return { hold: await reserve(db, holdInput, withHold), userMessageId };
+    }
+    return inTransaction(db, async (tx) => {
+      const hold = await reserve(tx, holdInput);
+      const userMessageId = await write.inTransaction(tx, assistant);
+      if (modelChange) await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: modelChange } });
+      return { hold, userMessageId };
     });
-    const userMessageId = await write(tx, { id: assistantMessageId, model: model.id });
-    // The conversation remembers an explicit choice for its next exchange (and its quote).
-    if (request.modelId !== undefined && request.modelId !== conversation.modelId)
-      await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: model.id } });
-    return { hold, userMessageId };
+  };
+  const { hold, userMessageId } = await reserveAndWrite().catch(async (error: unknown) => {
+    // Credits still held by this user's replies that died long ago: the sweep settles them here
+    // only when they stand in the way (otherwise the scheduled job does, off this path), then
+    // the exchange tries once more.
+    if (!(error instanceof InsufficientCreditsError) || error.held === 0) throw error;
+    if ((await settleStaleReplies(db, config, { userId: request.userId })) === 0) throw error;
+    return reserveAndWrite();
   });
 
   const run = startReplyRun({

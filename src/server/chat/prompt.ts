@@ -32,34 +32,53 @@ export function turnTokens(turn: PromptTurn): number {
   return countTokens(turn.content) + MESSAGE_OVERHEAD_TOKENS;
 }
 
-/**
- * Earlier turns worth resending, newest first until `budgetTokens` is used up: finished or
- * stopped replies with text, newest last. Replaced messages (regenerated or edited) are gone from
- * the conversation; `before` keeps only older turns.
- */
-export async function loadHistory(
-  db: DbOrTx,
-  conversationId: string,
-  opts: { budgetTokens: number; before?: Date },
-): Promise<History> {
-  const where = {
+/** The turns that may be resent: finished or stopped replies with text, still in the conversation. */
+function resendable(conversationId: string, before?: Date) {
+  return {
     conversationId,
     content: { not: "" },
     status: { in: ["complete" as const, "stopped" as const] },
     replacedById: null,
-    ...(opts.before ? { createdAt: { lt: opts.before } } : {}),
+    ...(before ? { createdAt: { lt: before } } : {}),
   };
+}
+
+/**
+ * One page of resendable turns, newest first (`skip` pages in). Needs no budget, so an exchange
+ * reads the first page alongside its conversation check (exchange.ts).
+ */
+export function historyPage(
+  db: DbOrTx,
+  conversationId: string,
+  opts: { before?: Date; skip?: number } = {},
+): Promise<PromptTurn[]> {
+  return db.message.findMany({
+    where: resendable(conversationId, opts.before),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: opts.skip ?? 0,
+    take: HISTORY_PAGE,
+    select: { role: true, content: true },
+  });
+}
+
+/**
+ * Earlier turns worth resending, newest first until `budgetTokens` is used up: finished or
+ * stopped replies with text, newest last. Replaced messages (regenerated or edited) are gone from
+ * the conversation; `before` keeps only older turns. `firstPage`: the first page, already read.
+ */
+export async function loadHistory(
+  db: DbOrTx,
+  conversationId: string,
+  opts: { budgetTokens: number; before?: Date; firstPage?: PromptTurn[] },
+): Promise<History> {
   const kept: PromptTurn[] = [];
   let used = 0;
   let full = false;
   for (let skip = 0; !full; skip += HISTORY_PAGE) {
-    const rows = await db.message.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      skip,
-      take: HISTORY_PAGE,
-      select: { role: true, content: true },
-    });
+    const rows =
+      skip === 0 && opts.firstPage
+        ? opts.firstPage
+        : await historyPage(db, conversationId, { before: opts.before, skip });
     for (const row of rows) {
       const cost = turnTokens(row);
       if (used + cost > opts.budgetTokens) {
@@ -71,7 +90,9 @@ export async function loadHistory(
     }
     if (rows.length < HISTORY_PAGE) break;
   }
-  let omittedTurns = full ? (await db.message.count({ where })) - kept.length : 0;
+  let omittedTurns = full
+    ? (await db.message.count({ where: resendable(conversationId, opts.before) })) - kept.length
+    : 0;
   // A prompt should not open with an assistant turn that answers a dropped question.
   while (kept.at(-1)?.role === "assistant") {
     kept.pop();
@@ -90,10 +111,11 @@ export async function promptWithinBudget(
   userText: string,
   contextTokens: number,
   before?: Date,
+  firstPage?: PromptTurn[],
 ): Promise<{ prompt: Prompt; omittedTurns: number }> {
   const bare = estimatePromptTokens(buildPrompt([], userText));
   const history = conversationId
-    ? await loadHistory(db, conversationId, { budgetTokens: Math.max(0, contextTokens - bare), before })
+    ? await loadHistory(db, conversationId, { budgetTokens: Math.max(0, contextTokens - bare), before, firstPage })
     : { turns: [], omittedTurns: 0 };
   return { prompt: buildPrompt(history.turns, userText), omittedTurns: history.omittedTurns };
 }

@@ -11,7 +11,7 @@ import type { Tx } from "~/server/database/transaction";
 
 import { NothingToReplaceError } from "./errors";
 import { createStreamingReply, createUserMessageAndReply } from "./exchange-messages";
-import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
+import { startExchange, type ChatDeps, type ExchangeRequest, type NewAssistantMessage } from "./exchange";
 import { exchangePrompt } from "./exchange-prompt";
 import type { ReplyRun } from "./reply-run";
 
@@ -43,16 +43,18 @@ export function regenerateReply(deps: ChatDeps, request: ExchangeRequest): Promi
     const { user, reply } = last!;
     return {
       prompt,
-      write: async (tx, assistant) => {
-        await markReplaced(tx, [{ id: reply.id, by: assistant.id }]);
-        await createStreamingReply(
-          tx,
-          conversation.id,
-          assistant,
-          new Date(Math.max(Date.now(), reply.createdAt.getTime() + 1)),
-        );
-        await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
-        return user.id;
+      write: {
+        inTransaction: async (tx: Tx, assistant: NewAssistantMessage) => {
+          await markReplaced(tx, [{ id: reply.id, by: assistant.id }]);
+          await createStreamingReply(
+            tx,
+            conversation.id,
+            assistant,
+            new Date(Math.max(Date.now(), reply.createdAt.getTime() + 1)),
+          );
+          await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
+          return user.id;
+        },
       },
     };
   });
@@ -65,16 +67,16 @@ export function editLastMessage(deps: ChatDeps, input: EditInput): Promise<Reply
     const { user, reply } = last!;
     return {
       prompt,
-      write: async (tx, assistant) => {
-        const userMessageId = randomUUID();
-        await markReplaced(tx, [
-          { id: user.id, by: userMessageId },
-          { id: reply.id, by: assistant.id },
-        ]);
-        const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
-        await createUserMessageAndReply(tx, conversation.id, input.content, assistant, now, userMessageId);
-        await tx.conversation.update({ where: { id: conversation.id }, data: { updatedAt: new Date() } });
-        return userMessageId;
+      write: {
+        inTransaction: async (tx: Tx, assistant: NewAssistantMessage) => {
+          const userMessageId = randomUUID();
+          await markReplaced(tx, [
+            { id: user.id, by: userMessageId },
+            { id: reply.id, by: assistant.id },
+          ]);
+          const now = Math.max(Date.now(), reply.createdAt.getTime() + 1);
+          return createUserMessageAndReply(tx, conversation.id, input.content, assistant, now, { userMessageId });
+        },
       },
     };
   });

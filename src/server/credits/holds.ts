@@ -5,12 +5,14 @@
  */
 import { randomUUID } from "node:crypto";
 
-import type { CreditHold, CreditLedger } from "~/generated/prisma/client";
+import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
+import type { Db } from "~/server/database/create-client";
 import { inTransaction, onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
-import { appendEntry, assertCreditAmount, assertSpendable, lockAccount, type LedgerRef } from "./account";
-import { HoldNotActiveError } from "./errors";
+import { appendEntry, assertCreditAmount, spendableCredits, type LedgerRef, type LockedAccount } from "./account";
+import { AccountNotFoundError, HoldNotActiveError, InsufficientCreditsError } from "./errors";
+import { LOW_BALANCE_COLUMNS, lowBalanceStateFrom, type LowBalanceRow } from "./low-balance";
 
 export interface ReserveInput extends LedgerRef {
   userId: string;
@@ -18,28 +20,43 @@ export interface ReserveInput extends LedgerRef {
   ttlSeconds: number;
 }
 
-/** Idempotent by ref: reserving the same ref twice returns the first hold. */
-export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHold> {
+interface ReserveRow extends Partial<CreditHold> {
+  accountBalance: number;
+  accountHeld: number;
+}
+
+/**
+ * Idempotent by ref: reserving the same ref twice returns the first hold. One statement (its
+ * own transaction when `db` is not one): it locks the account row, inserts the hold only if the
+ * spendable credits cover it (ON CONFLICT on the ref: a repeat or a racing twin inserts nothing)
+ * and raises heldCredits only with an inserted hold. So the account lock is held for no round
+ * trip of its own, and a refusal or a repeat writes nothing; they cost one more lookup.
+ * `withHold`: the caller's writes that belong with a new hold, in this same statement: further
+ * data-modifying CTEs (`, name AS (…)`) that select FROM `hold`, so they happen only with it.
+ */
+export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
-  return inTransaction(db, async (tx) => {
-    const account = await lockAccount(tx, input.userId);
-    const existing = await tx.creditHold.findUnique({
-      where: { refType_refId: { refType: input.refType, refId: input.refId } },
-    });
-    if (existing) return existing;
-    assertSpendable(account, input.amount);
-    await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" + ${input.amount}, "updatedAt" = now() WHERE id = ${input.userId}`;
-    const hold = await tx.creditHold.create({
-      data: {
-        id: randomUUID(),
-        userId: input.userId,
-        amount: input.amount,
-        refType: input.refType,
-        refId: input.refId,
-        expiresAt: new Date(Date.now() + input.ttlSeconds * 1000),
-      },
-    });
-    onCommit(tx, () =>
+  const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
+  const [row] = await db.$queryRaw<ReserveRow[]>`
+    WITH account AS (
+      SELECT u.id, u.balance, u."heldCredits" FROM "User" u WHERE u.id = ${input.userId} FOR UPDATE
+    ), hold AS (
+      INSERT INTO "CreditHold" (id, "userId", amount, "refType", "refId", "expiresAt")
+      SELECT ${randomUUID()}, a.id, ${input.amount}::int, ${input.refType}, ${input.refId}, ${expiresAt}
+        FROM account a WHERE a.balance - a."heldCredits" >= ${input.amount}::int
+      ON CONFLICT ("refType", "refId") DO NOTHING
+      RETURNING *
+    ), held AS (
+      UPDATE "User" u SET "heldCredits" = u."heldCredits" + h.amount, "updatedAt" = now()
+        FROM hold h WHERE u.id = h."userId"
+    )${withHold ?? Prisma.empty}
+    SELECT h.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
+      FROM account a LEFT JOIN hold h ON true`;
+  if (!row) throw new AccountNotFoundError(input.userId);
+  const { accountBalance, accountHeld, ...fields } = row;
+  if (fields.id) {
+    const hold = fields as CreditHold;
+    onCommitOf(db, () =>
       logEvent("hold_reserved", {
         userId: input.userId,
         holdId: hold.id,
@@ -48,23 +65,78 @@ export async function reserve(db: DbOrTx, input: ReserveInput): Promise<CreditHo
       }),
     );
     return hold;
+  }
+  const existing = await db.creditHold.findUnique({
+    where: { refType_refId: { refType: input.refType, refId: input.refId } },
   });
+  if (existing) return existing;
+  const account = { balance: Number(accountBalance), heldCredits: Number(accountHeld) };
+  const spendable = spendableCredits(account);
+  if (spendable < input.amount)
+    throw new InsufficientCreditsError(input.amount, spendable, account.heldCredits, account.balance);
+  // Neither refused nor a repeat: the ref's hold was deleted between the insert and the lookup.
+  throw new HoldNotActiveError(`${input.refType}:${input.refId}`, "missing");
 }
 
-/** Marks an active hold closed; returns null when it was not active (already settled/released). */
+/** Runs `run` once `db`'s transaction commits, or at once when `db` is the client (autocommit). */
+function onCommitOf(db: DbOrTx, run: () => void): void {
+  if (typeof (db as Partial<Db>).$disconnect === "function") run();
+  else onCommit(db as Tx, run);
+}
+
+interface ClosedRow extends CreditHold, LowBalanceRow {
+  accountBalance: number;
+  accountHeld: number;
+}
+
+interface ClosedHold {
+  hold: CreditHold;
+  /** The account, locked, with the hold's amount already taken off heldCredits. */
+  account: LockedAccount;
+}
+
+/**
+ * Closes an active hold and frees its amount on the account, in one statement: the hold row is
+ * locked first, then the account (the one lock order). A settle charges min(cost, amount).
+ * Null when the hold was not active (already settled/released, or missing).
+ */
 async function closeHold(
-  tx: Tx,
+  db: DbOrTx,
   holdId: string,
-  status: "settled" | "released",
-  settledAmount: number | null,
-): Promise<CreditHold | null> {
-  const rows = await tx.$queryRaw<CreditHold[]>`
-    UPDATE "CreditHold"
-       SET status = ${status}::"HoldStatus", "settledAmount" = ${settledAmount === null ? null : settledAmount}::int
-           , "closedAt" = now()
-     WHERE id = ${holdId} AND status = 'active'::"HoldStatus"
-     RETURNING *`;
-  return rows[0] ?? null;
+  close: { status: "settled"; cost: number } | { status: "released" },
+): Promise<ClosedHold | null> {
+  const settledAmount = close.status === "settled" ? Prisma.sql`LEAST(${close.cost}::int, amount)` : Prisma.sql`NULL`;
+  const [row] = await db.$queryRaw<ClosedRow[]>`
+    WITH closed AS (
+      UPDATE "CreditHold"
+         SET status = ${close.status}::"HoldStatus", "settledAmount" = ${settledAmount}, "closedAt" = now()
+       WHERE id = ${holdId} AND status = 'active'::"HoldStatus"
+      RETURNING *
+    ), account AS (
+      UPDATE "User" u SET "heldCredits" = u."heldCredits" - c.amount, "updatedAt" = now()
+        FROM closed c WHERE u.id = c."userId"
+      RETURNING u.balance AS "accountBalance", u."heldCredits" AS "accountHeld", ${LOW_BALANCE_COLUMNS}
+    )
+    SELECT c.*, a.* FROM closed c, account a`;
+  if (!row) return null;
+  const {
+    accountBalance,
+    accountHeld,
+    lowBalanceAlerts,
+    lowBalanceThreshold,
+    lowBalanceAlerted,
+    lastPackCredits,
+    ...hold
+  } = row;
+  return {
+    hold,
+    account: {
+      userId: hold.userId,
+      balance: Number(accountBalance),
+      heldCredits: Number(accountHeld),
+      lowBalance: lowBalanceStateFrom({ lowBalanceAlerts, lowBalanceThreshold, lowBalanceAlerted, lastPackCredits }),
+    },
+  };
 }
 
 export interface SettleInput extends LedgerRef {
@@ -86,11 +158,11 @@ export interface SettleResult {
 export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResult> {
   assertCreditAmount(input.cost, { allowZero: true });
   return inTransaction(db, async (tx) => {
-    const current = await tx.creditHold.findUnique({ where: { id: input.holdId } });
-    if (!current) throw new HoldNotActiveError(input.holdId, "missing");
-    const charged = Math.min(input.cost, current.amount);
-    const hold = await closeHold(tx, input.holdId, "settled", charged);
-    if (!hold) {
+    const closed = await closeHold(tx, input.holdId, { status: "settled", cost: input.cost });
+    if (!closed) {
+      // A fresh statement: it sees whoever closed the hold first, even after this one's snapshot.
+      const current = await tx.creditHold.findUnique({ where: { id: input.holdId } });
+      if (!current) throw new HoldNotActiveError(input.holdId, "missing");
       if (current.status === "settled") {
         const entry = await tx.creditLedger.findUnique({
           where: { refType_refId: { refType: input.refType, refId: input.refId } },
@@ -99,9 +171,8 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
       }
       throw new HoldNotActiveError(input.holdId, current.status);
     }
-    const account = await lockAccount(tx, hold.userId);
-    await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" - ${hold.amount}, "updatedAt" = now() WHERE id = ${hold.userId}`;
-    account.heldCredits -= hold.amount;
+    const { hold, account } = closed;
+    const charged = hold.settledAmount ?? 0;
     if (charged === 0) return { charged, entry: null };
     const { entry } = await appendEntry(tx, account, {
       userId: hold.userId,
@@ -115,14 +186,11 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
   });
 }
 
-/** Frees the whole hold. Returns false when it was no longer active. */
+/** Frees the whole hold (one statement). Returns false when it was no longer active. */
 export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
-  return inTransaction(db, async (tx) => {
-    const hold = await closeHold(tx, holdId, "released", null);
-    if (!hold) return false;
-    await lockAccount(tx, hold.userId);
-    await tx.$executeRaw`UPDATE "User" SET "heldCredits" = "heldCredits" - ${hold.amount}, "updatedAt" = now() WHERE id = ${hold.userId}`;
-    onCommit(tx, () => logEvent("hold_released", { userId: hold.userId, holdId, amount: hold.amount }));
-    return true;
-  });
+  const closed = await closeHold(db, holdId, { status: "released" });
+  if (!closed) return false;
+  const { userId, amount } = closed.hold;
+  onCommitOf(db, () => logEvent("hold_released", { userId, holdId, amount }));
+  return true;
 }

@@ -145,6 +145,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           ...input,
           locale: requestLocale(ctx.headers),
           signal,
+          admitted: ctx.admitted,
         });
         return run.events;
       }),
@@ -161,6 +162,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           ...input,
           locale: requestLocale(ctx.headers),
           signal,
+          admitted: ctx.admitted,
         });
         return run.events;
       }),
@@ -180,6 +182,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           ...input,
           locale: requestLocale(ctx.headers),
           signal,
+          admitted: ctx.admitted,
         });
         return run.events;
       }),

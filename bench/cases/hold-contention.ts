@@ -1,0 +1,141 @@
+// Case 3b — what a metered reply costs the credits layer: reserve() the worst case, then settle()
+// the actual cost, as chat does (holds.ts), by 20 workers on one hot account; the raw-SQL spend
+// transaction of case 3 (lock → insert → update) on another account is the floor, in the same run.
+import { randomUUID } from "node:crypto";
+
+import pg from "pg";
+
+import { CHAT_REF_TYPE, grant, reserve, settle } from "~/server/credits";
+import { createDbHandle } from "~/server/database/create-client";
+
+import type { BenchCase, BenchContext } from "../lib/context";
+import { balanceMismatches } from "../lib/ledger-checks";
+import { measureInterleaved, statsFromLatencies, type LoadStats, type Measurable } from "../lib/load";
+import { rawSpend } from "../lib/raw-spend";
+import { atLeast, fmt, type CaseReport } from "../lib/report";
+
+const WORKERS = 20;
+const START_BALANCE = 1_000_000_000;
+const HOLD = 50;
+const COST = 17;
+
+async function fundedUser(ctx: BenchContext, label: string): Promise<string> {
+  const user = await ctx.db.user.create({ data: { email: `bench-${label}-${randomUUID()}@example.test` } });
+  await grant(ctx.db, {
+    userId: user.id,
+    amount: START_BALANCE,
+    reason: "adjustment",
+    refType: "operator",
+    refId: user.id,
+  });
+  return user.id;
+}
+
+function loop(name: string, once: () => Promise<void>): Measurable {
+  return {
+    name,
+    async run(durationSec): Promise<LoadStats> {
+      const latencies: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      const end = started + durationSec * 1000;
+      await Promise.all(
+        Array.from({ length: WORKERS }, async () => {
+          while (performance.now() < end) {
+            const t0 = performance.now();
+            try {
+              await once();
+              latencies.push(performance.now() - t0);
+            } catch {
+              failures++;
+            }
+          }
+        }),
+      );
+      return statsFromLatencies(latencies, (performance.now() - started) / 1000, failures);
+    },
+  };
+}
+
+async function checkHolds(ctx: BenchContext, report: CaseReport, userId: string, replies: number): Promise<void> {
+  const r = await ctx.sql.query<{ active: string; settled: string; charged: string; rows: string; ledger: string }>(
+    `SELECT COUNT(*) FILTER (WHERE h.status = 'active') AS active,
+            COUNT(*) FILTER (WHERE h.status = 'settled') AS settled,
+            COALESCE(SUM(h."settledAmount"), 0) AS charged,
+            (SELECT COUNT(*) FROM "CreditLedger" l WHERE l."userId" = $1 AND l.reason = 'chat_usage') AS rows,
+            (SELECT COALESCE(-SUM(amount), 0) FROM "CreditLedger" l WHERE l."userId" = $1 AND l.reason = 'chat_usage') AS ledger
+       FROM "CreditHold" h WHERE h."userId" = $1`,
+    [userId],
+  );
+  const row = r.rows[0]!;
+  report.check("no hold left active", Number(row.active) === 0, `${row.active} active`);
+  report.check(
+    `every reply reserved and settled once (${replies.toLocaleString("en-US")})`,
+    Number(row.settled) === replies && Number(row.rows) === replies,
+    `${row.settled} settled, ${row.rows} ledger rows`,
+  );
+  report.check(
+    "charged on holds == chat_usage in the ledger == replies × cost",
+    row.charged === row.ledger && Number(row.ledger) === replies * COST,
+    `${row.charged} vs ${row.ledger}`,
+  );
+  const account = await ctx.sql.query<{ balance: string; held: string }>(
+    `SELECT balance, "heldCredits" AS held FROM "User" WHERE id = $1`,
+    [userId],
+  );
+  report.check(
+    "held back to 0, balance == start − charged",
+    Number(account.rows[0]!.held) === 0 && Number(account.rows[0]!.balance) === START_BALANCE - replies * COST,
+    `held ${account.rows[0]!.held}, balance ${account.rows[0]!.balance}`,
+  );
+  const mismatches = await balanceMismatches(ctx.sql, [userId]);
+  report.check("balance == sum(ledger)", mismatches.length === 0, mismatches.join("; "));
+}
+
+export const holdContention: BenchCase = {
+  id: "3b",
+  title: "Hold contention",
+  async run(ctx, report) {
+    const handle = createDbHandle({ databaseUrl: ctx.database.url, poolSize: WORKERS });
+    const rawPool = new pg.Pool({ connectionString: ctx.database.url, max: WORKERS });
+    try {
+      const hot = await fundedUser(ctx, "holds");
+      const raw = await fundedUser(ctx, "holds-raw");
+      const db = handle.db;
+      let replies = 0;
+      const reply = loop("reserve + settle", async () => {
+        // As a chat reply: the worst case held under the reply's ref, the actual cost settled under it.
+        const refId = randomUUID();
+        const hold = await reserve(db, { userId: hot, amount: HOLD, refType: CHAT_REF_TYPE, refId, ttlSeconds: 600 });
+        await settle(db, { holdId: hold.id, cost: COST, refType: CHAT_REF_TYPE, refId });
+        replies++;
+      });
+      const floor = loop("raw", () => rawSpend(rawPool, raw, randomUUID()));
+      const m = await measureInterleaved([reply, floor], {
+        runs: ctx.opts.runs,
+        durationSec: ctx.opts.durationSec,
+        warmupSec: ctx.opts.quick ? 0.3 : 1,
+      });
+      for (const [name, s] of m) report.check(`${name}: no failures`, s.failures === 0, `${s.failures} failed`);
+      await checkHolds(ctx, report, hot, replies);
+
+      const r = m.get("reserve + settle")!;
+      const f = m.get("raw")!;
+      const line = (s: LoadStats, unit: string) =>
+        `${fmt.rate(s.reqPerSec, unit)} · p50 ${fmt.ms(s.p50)} · p99 ${fmt.ms(s.p99)}`;
+      const ratio = r.reqPerSec / f.reqPerSec;
+      report.row(`reserve() + settle() per reply, ${WORKERS} workers on one account`, line(r, "replies/s"), {
+        ratio: `${fmt.ratio(ratio)} of raw SQL`,
+        target: "≥ 0.80×",
+        result: atLeast(ratio, 0.8, "two account-row locks per reply, see notes").text,
+      });
+      report.row("raw SQL spend transaction, one account (floor)", line(f, "spends/s"));
+      report.note(
+        "a reply takes the account row lock twice: reserve() is one statement (lock, insert the hold if spendable covers it, raise heldCredits), so the lock is held for no round trip; settle() is a transaction of 5 round trips (BEGIN; close the hold and lower heldCredits in one statement, which takes the lock; the ledger write of account.ts, an insert and a balance update; COMMIT), holding the lock across 3 of them, like the floor (SELECT … FOR UPDATE, INSERT, UPDATE, COMMIT over plain pg) but through Prisma's interactive transaction; a one-statement ledger write would cut settle() to 3",
+      );
+    } finally {
+      await rawPool.end();
+      await handle.close();
+    }
+  },
+};

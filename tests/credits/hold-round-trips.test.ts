@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+import { getBalance, grant, InsufficientCreditsError, release, reserve, settle } from "~/server/credits";
+
+import { countingDb, type CountingDb } from "../helpers/counting-db";
+import { ledgerInvariantViolations } from "../helpers/db-snapshot";
+import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
+import { createUser } from "../helpers/users";
+
+// A reply reserves and settles credits on the hot path: each round trip the account lock is held
+// for (or the reply waits on) costs every reply of that user. These pin how few there are.
+describeEachDb("hold round trips", (kind) => {
+  let t: TestDb;
+  let c: CountingDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind, { poolSize: 20 });
+    c = countingDb(t);
+  });
+  afterAll(async () => {
+    await c.close();
+    await t.close();
+  });
+
+  async function funded(amount: number) {
+    const u = await createUser(t.db);
+    await grant(t.db, { userId: u.id, amount, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+    return u;
+  }
+
+  async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+    const from = c.statements.length;
+    const result = await fn();
+    return { result, statements: c.statements.slice(from) };
+  }
+
+  it("reserve is one statement; a repeat of its ref returns the first hold and holds nothing more", async () => {
+    const u = await funded(1000);
+    const input = { userId: u.id, amount: 300, refType: "chat_message" as const, refId: `r-${u.id}`, ttlSeconds: 60 };
+    const first = await counted(() => reserve(c.db, input));
+    expect(first.statements).toHaveLength(1);
+    const again = await counted(() => reserve(c.db, input));
+    expect(again.result.id).toBe(first.result.id);
+    expect(again.statements).toHaveLength(2);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 300, spendable: 700 });
+  });
+
+  it("a refused reserve writes nothing and reports the locked account's numbers", async () => {
+    const u = await funded(100);
+    await reserve(c.db, { userId: u.id, amount: 60, refType: "chat_message", refId: `a-${u.id}`, ttlSeconds: 60 });
+    const refused = await reserve(c.db, {
+      userId: u.id,
+      amount: 41,
+      refType: "chat_message",
+      refId: `b-${u.id}`,
+      ttlSeconds: 60,
+    }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(InsufficientCreditsError);
+    expect(refused).toMatchObject({ required: 41, available: 40, held: 60 });
+    expect(await t.db.creditHold.count({ where: { userId: u.id } })).toBe(1);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 100, held: 60, spendable: 40 });
+  });
+
+  it("release is one statement; settle is a transaction of at most 5 round trips", async () => {
+    const u = await funded(1000);
+    const a = await reserve(c.db, {
+      userId: u.id,
+      amount: 100,
+      refType: "chat_message",
+      refId: `x-${u.id}`,
+      ttlSeconds: 60,
+    });
+    const b = await reserve(c.db, {
+      userId: u.id,
+      amount: 200,
+      refType: "chat_message",
+      refId: `y-${u.id}`,
+      ttlSeconds: 60,
+    });
+    const released = await counted(() => release(c.db, a.id));
+    expect(released.result).toBe(true);
+    expect(released.statements).toHaveLength(1);
+    const settled = await counted(() =>
+      settle(c.db, { holdId: b.id, cost: 250, refType: "chat_message", refId: `y-${u.id}` }),
+    );
+    expect(settled.result.charged).toBe(200);
+    // BEGIN, close the hold + lower heldCredits, the ledger write (insert, balance), COMMIT.
+    expect(settled.statements.length).toBeLessThanOrEqual(5);
+    expect(settled.statements[0]).toBe("BEGIN");
+    expect(settled.statements.at(-1)).toBe("COMMIT");
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 800, held: 0, spendable: 800 });
+    // Closing twice changes nothing.
+    expect(await release(c.db, a.id)).toBe(false);
+    expect((await settle(c.db, { holdId: b.id, cost: 5, refType: "chat_message", refId: `y-${u.id}` })).charged).toBe(
+      200,
+    );
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 800, held: 0, spendable: 800 });
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("20 racing reserves of one ref hold it once", async () => {
+    const u = await funded(1000);
+    const holds = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        reserve(t.db, { userId: u.id, amount: 30, refType: "chat_message", refId: `same-${u.id}`, ttlSeconds: 60 }),
+      ),
+    );
+    expect(new Set(holds.map((h) => h.id)).size).toBe(1);
+    expect(await t.db.creditHold.count({ where: { userId: u.id } })).toBe(1);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 30, spendable: 970 });
+  });
+});

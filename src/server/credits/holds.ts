@@ -13,6 +13,7 @@ import { logEvent } from "~/server/log";
 import { appendEntry, assertCreditAmount, spendableCredits, type LedgerRef, type LockedAccount } from "./account";
 import { AccountNotFoundError, HoldNotActiveError, InsufficientCreditsError } from "./errors";
 import { LOW_BALANCE_COLUMNS, lowBalanceStateFrom, type LowBalanceRow } from "./low-balance";
+import { AUTO_TOP_UP_COLUMNS, autoTopUpStateFrom, type AutoTopUpRow } from "~/server/billing/auto-top-up/state";
 
 export interface ReserveInput extends LedgerRef {
   userId: string;
@@ -84,7 +85,7 @@ function onCommitOf(db: DbOrTx, run: () => void): void {
   else onCommit(db as Tx, run);
 }
 
-interface ClosedRow extends CreditHold, LowBalanceRow {
+interface ClosedRow extends CreditHold, LowBalanceRow, AutoTopUpRow {
   accountBalance: number;
   accountHeld: number;
 }
@@ -114,8 +115,9 @@ async function closeHold(
       RETURNING *
     ), account AS (
       UPDATE "User" u SET "heldCredits" = u."heldCredits" - c.amount, "updatedAt" = now()
-        FROM closed c WHERE u.id = c."userId"
-      RETURNING u.balance AS "accountBalance", u."heldCredits" AS "accountHeld", ${LOW_BALANCE_COLUMNS}
+        FROM closed c LEFT JOIN "AutoTopUp" atu ON atu."userId" = c."userId" WHERE u.id = c."userId"
+      RETURNING u.balance AS "accountBalance", u."heldCredits" AS "accountHeld", ${LOW_BALANCE_COLUMNS},
+                ${AUTO_TOP_UP_COLUMNS}
     )
     SELECT c.*, a.* FROM closed c, account a`;
   if (!row) return null;
@@ -126,6 +128,11 @@ async function closeHold(
     lowBalanceThreshold,
     lowBalanceAlerted,
     lastPackCredits,
+    autoTopUpEnabled,
+    autoTopUpThreshold,
+    autoTopUpPackId,
+    autoTopUpMonthlyLimit,
+    autoTopUpInFlight,
     ...hold
   } = row;
   return {
@@ -135,6 +142,14 @@ async function closeHold(
       balance: Number(accountBalance),
       heldCredits: Number(accountHeld),
       lowBalance: lowBalanceStateFrom({ lowBalanceAlerts, lowBalanceThreshold, lowBalanceAlerted, lastPackCredits }),
+      // The settle's ledger write may start an auto top-up (appendEntry): it needs the setting too.
+      autoTopUp: autoTopUpStateFrom({
+        autoTopUpEnabled,
+        autoTopUpThreshold,
+        autoTopUpPackId,
+        autoTopUpMonthlyLimit,
+        autoTopUpInFlight,
+      }),
     },
   };
 }

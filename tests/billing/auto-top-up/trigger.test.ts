@@ -1,6 +1,9 @@
 import { expect, it } from "vitest";
 
+import { randomUUID } from "node:crypto";
+
 import { findPack } from "~/server/billing";
+import { CHAT_REF_TYPE, clawback, OPERATOR_REF_TYPE, reserve, settle } from "~/server/credits";
 
 import { describeEachDb } from "../../helpers/test-db";
 import { callerFor } from "../../helpers/trpc";
@@ -66,5 +69,43 @@ describeEachDb("auto top-up: trigger and charge", (kind) => {
     const user = await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } });
     expect(user.balance).toBe(10_000 - 50 * 150 + STARTER.credits);
     expect(await ledgerSum(suite.t.db, u.id)).toBe(user.balance);
+  });
+
+  it("a reply's settle that leaves spendable credits below the threshold tops up, once; the hold alone does not", async () => {
+    const u = await topUpUser(suite, { balance: 6_000, threshold: 5_000 });
+    const refId = randomUUID();
+    const hold = await reserve(suite.t.db, {
+      userId: u.id,
+      amount: 3_000,
+      refType: CHAT_REF_TYPE,
+      refId,
+      ttlSeconds: 60,
+    });
+    await chargesSettled();
+    expect(await topUpsOf(suite, u.id)).toEqual([]); // spendable 3,000 while held, but no ledger write yet
+    const { entry } = await settle(suite.t.db, { holdId: hold.id, cost: 1_500, refType: CHAT_REF_TYPE, refId });
+    await chargesSettled();
+    const topUps = await topUpsOf(suite, u.id);
+    expect(topUps).toHaveLength(1);
+    expect(topUps[0]).toMatchObject({ status: "paid", triggerEntryId: entry!.id, triggerSpendable: 4_500 });
+    const user = await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(user.balance).toBe(4_500 + STARTER.credits);
+    expect(await ledgerSum(suite.t.db, u.id)).toBe(user.balance);
+  });
+
+  it("a clawback that leaves spendable credits below the threshold tops up, once", async () => {
+    const u = await topUpUser(suite, { balance: 6_000, threshold: 5_000 });
+    const { entry } = await clawback(suite.t.db, {
+      userId: u.id,
+      amount: 2_000,
+      reason: "adjustment",
+      refType: OPERATOR_REF_TYPE,
+      refId: randomUUID(),
+    });
+    await chargesSettled();
+    const topUps = await topUpsOf(suite, u.id);
+    expect(topUps).toHaveLength(1);
+    expect(topUps[0]).toMatchObject({ status: "paid", triggerEntryId: entry.id, triggerSpendable: 4_000 });
+    expect(await topUpGrants(suite, u.id)).toHaveLength(1);
   });
 });

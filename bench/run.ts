@@ -14,6 +14,7 @@ import { ensureBuild } from "../scripts/launcher/build.mjs";
 
 import { balanceOverhead } from "./cases/balance-overhead";
 import { chatMetering } from "./cases/chat-metering";
+import { manyUsers } from "./cases/many-users";
 import { memoryRounds } from "./cases/memory-rounds";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
@@ -38,6 +39,7 @@ const CASES: BenchCase[] = [
   chatMetering,
   pageWeight,
   memoryRounds,
+  manyUsers,
 ];
 
 async function main(): Promise<number> {

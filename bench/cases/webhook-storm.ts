@@ -3,11 +3,10 @@
 // session must be credited exactly once. The sessions are real ones, opened and paid on the
 // harness's emulator, because the app checks each completed session against Stripe. Reference: the same requests with a bad signature
 // (route + body read + HMAC check, no database).
-import Stripe from "stripe";
-
 import { packsFrom } from "~/server/billing/packs";
 import { CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
 
+import { checkoutEvent, deliverWebhook } from "../lib/checkout-event";
 import { runWithConcurrency, type PoolStats } from "../lib/concurrent";
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
@@ -20,37 +19,6 @@ const USERS = 100;
 interface Delivery {
   payload: string;
   eventId: string;
-}
-
-function checkoutEvent(
-  eventId: string,
-  type: string,
-  sessionId: string,
-  userId: string,
-  pack: ReturnType<typeof packsFrom>[number],
-): string {
-  return JSON.stringify({
-    id: eventId,
-    object: "event",
-    type,
-    api_version: "2025-01-01",
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: {
-      object: {
-        id: sessionId,
-        object: "checkout.session",
-        mode: "payment",
-        payment_status: "paid",
-        status: "complete",
-        client_reference_id: userId,
-        metadata: { userId, packId: pack.id, credits: String(pack.credits) },
-        amount_total: pack.unitAmount,
-        currency: pack.currency,
-        payment_intent: `pi_${sessionId}`,
-      },
-    },
-  });
 }
 
 /** A session opened as billing.checkout opens it, and paid, on the emulator. */
@@ -120,12 +88,7 @@ async function send(
   bad: { count: number },
 ): Promise<PoolStats> {
   return runWithConcurrency(deliveries, 50, async (d) => {
-    const signature = Stripe.webhooks.generateTestHeaderString({ payload: d.payload, secret });
-    const res = await fetch(`${baseUrl}/api/stripe/webhook`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "stripe-signature": signature },
-      body: d.payload,
-    });
+    const res = await deliverWebhook(baseUrl, d.payload, secret);
     await res.arrayBuffer();
     if (res.status !== expectStatus) bad.count++;
   });

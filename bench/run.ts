@@ -27,7 +27,7 @@ import { machineDetails } from "./lib/machine";
 import { parseOptions } from "./lib/options";
 import { CaseReport, fmt } from "./lib/report";
 import { writeResults } from "./lib/results-file";
-import { startServer } from "./lib/server";
+import { MAIN_SERVER_APP_NAME, startServer } from "./lib/server";
 import { startBenchStripe } from "./lib/stripe";
 import { failureLines, noteLines, textTable } from "./lib/table";
 
@@ -57,7 +57,9 @@ async function main(): Promise<number> {
   console.log(`[bench] database ${database.name} migrated`);
   const stripe = await startBenchStripe();
   onCleanup("stop stripe emulator", () => stripe.close());
-  const server = await startServer(database.url, { STRIPE_API_URL: stripe.url });
+  const serverDbUrl = new URL(database.url);
+  serverDbUrl.searchParams.set("application_name", MAIN_SERVER_APP_NAME);
+  const server = await startServer(serverDbUrl.toString(), { STRIPE_API_URL: stripe.url });
   onCleanup("stop server", () => server.stop());
   console.log(`[bench] next start on ${server.baseUrl} (pid ${server.pid})`);
   const handle = createDbHandle({ databaseUrl: database.url, poolSize: 10 });

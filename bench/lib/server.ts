@@ -12,6 +12,8 @@ import { treeRssMb } from "./process-memory";
 // Fresh per run: the production guard refuses secrets that are published in the repository.
 export const BENCH_AUTH_SECRET = randomBytes(32).toString("base64url");
 export const BENCH_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
+/** The application_name of the bench server's database connections (bench/lib/resource-sampler.ts tells them apart). */
+export const MAIN_SERVER_APP_NAME = "tally-bench-server";
 /** Per-token delay of the offline demo model, in the server and in case 5's in-process model. */
 export const BENCH_DEMO_DELAY_MS = 5;
 

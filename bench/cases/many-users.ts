@@ -305,6 +305,9 @@ export const manyUsers: BenchCase = {
         },
       );
 
+      const perKind = [...atSat.stats.byKind].map(([name, k]) => `${name} p50 ${fmt.ms(k.p50)} · p99 ${fmt.ms(k.p99)}`);
+      report.row(`1 instance, ${atSat.stats.offeredPerSec} ops/s: latency per kind`, perKind.join(" · "));
+
       // Two instances, one PostgreSQL: the rate one instance could not keep up with, and the next.
       const twoRates = quick ? [] : [atSat.stats.offeredPerSec, atSat.stats.offeredPerSec * 2];
       for (const rate of twoRates) {

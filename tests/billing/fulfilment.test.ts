@@ -111,6 +111,29 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect(await purchaseRows(session.id)).toBe(1);
   });
 
+  it("a purchase that changed after it was read is read again under the lock (a late paid wins over expired)", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    await t.db.purchase.update({ where: { id: session.id }, data: { status: "expired" } });
+    const result = await fulfilCheckoutSession(t.db, session, undefined, stale);
+    expect(result.kind).toBe("credited");
+    const purchase = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    expect(purchase.status).toBe("paid");
+    expect(purchase.creditedAt).toBeInstanceOf(Date);
+    expect(await balance(u.id)).toBe(50_000);
+  });
+
+  it("a refund recorded after the read keeps the purchase refunded when the credit lands", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    await t.db.purchase.update({ where: { id: session.id }, data: { status: "refunded" } });
+    const result = await fulfilCheckoutSession(t.db, session, undefined, stale);
+    expect(result.kind).toBe("credited");
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("refunded");
+  });
+
   it("a repeat for a credited purchase whose receipt link is new still writes it (under the lock)", async () => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id);

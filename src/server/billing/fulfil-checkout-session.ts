@@ -12,7 +12,7 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
-import { movePurchase } from "./purchase-status";
+import { movePurchase, movePurchaseIfUnchanged } from "./purchase-status";
 import { receiptFacts, receiptLinksOf, type ReceiptLinks } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
@@ -129,13 +129,17 @@ async function fulfil(
       refId: session.id,
       note: `${pack.id} pack`,
     });
-    const current = await tx.purchase.findUniqueOrThrow({ where: { id: session.id } });
-    // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
-    const purchase = await movePurchase(tx, current, "paid", {
+    const facts = (current: Purchase) => ({
       ...(current.paymentIntentId ? {} : { paymentIntentId: idOf(session.payment_intent) }),
       ...(current.creditedAt ? {} : { creditedAt: new Date() }),
       ...receiptFacts(current, links),
     });
+    // Usually nothing touched the purchase since it was read: one conditional write, no second read.
+    const moved = await movePurchaseIfUnchanged(tx, recorded, "paid", facts(recorded));
+    if (moved) return { kind: created ? "credited" : "already_credited", purchase: moved };
+    const current = await tx.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
+    const purchase = await movePurchase(tx, current, "paid", facts(current));
     return { kind: created ? "credited" : "already_credited", purchase };
   });
 }

@@ -230,7 +230,7 @@ export const webhookStorm: BenchCase = {
     const outcome = atLeast(ratio, 0.5, "see notes");
     const latency = atMost(p99, 250, "see notes");
     report.note(
-      "a new event costs one Stripe read (the session with line items, charge and invoice, from the emulator in the harness process) and the database work: event-id lookup, purchase read (overlapping the Stripe read), one transaction (account row lock, ref lookup, ledger insert, balance update, purchase read + update), then the event-id insert; a duplicate stops at the first lookup. Events for the same buyer serialise on the account row lock (100 buyers here)",
+      "a new event costs one Stripe read (the session with line items, charge and invoice, from the emulator in the harness process) and the database work: event-id lookup, purchase read (overlapping the Stripe read), one transaction (account row lock, ref lookup, ledger insert, balance update, and one conditional purchase update — read again only if the purchase changed since it was read), then the event-id insert; a duplicate stops at the first lookup, a second event for a credited session at the purchase read (no transaction). Events for the same buyer serialise on the account row lock (100 buyers here)",
     );
     const line = (runs: PoolStats[], unit: string) =>
       `${fmt.rate(median(runs.map((r) => r.perSec)), unit)} · p50 ${fmt.ms(median(runs.map((r) => r.p50)))} · p99 ${fmt.ms(median(runs.map((r) => r.p99)))}`;

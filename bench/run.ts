@@ -15,6 +15,7 @@ import { ensureBuild } from "../scripts/launcher/build.mjs";
 import { balanceOverhead } from "./cases/balance-overhead";
 import { chatMetering } from "./cases/chat-metering";
 import { holdContention } from "./cases/hold-contention";
+import { manyUsers } from "./cases/many-users";
 import { memoryRounds } from "./cases/memory-rounds";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
@@ -27,7 +28,7 @@ import { machineDetails } from "./lib/machine";
 import { parseOptions } from "./lib/options";
 import { CaseReport, fmt } from "./lib/report";
 import { writeResults } from "./lib/results-file";
-import { startServer } from "./lib/server";
+import { MAIN_SERVER_APP_NAME, startServer } from "./lib/server";
 import { startBenchStripe } from "./lib/stripe";
 import { failureLines, noteLines, textTable } from "./lib/table";
 
@@ -40,6 +41,7 @@ const CASES: BenchCase[] = [
   chatMetering,
   pageWeight,
   memoryRounds,
+  manyUsers,
 ];
 
 async function main(): Promise<number> {
@@ -57,7 +59,9 @@ async function main(): Promise<number> {
   console.log(`[bench] database ${database.name} migrated`);
   const stripe = await startBenchStripe();
   onCleanup("stop stripe emulator", () => stripe.close());
-  const server = await startServer(database.url, { STRIPE_API_URL: stripe.url });
+  const serverDbUrl = new URL(database.url);
+  serverDbUrl.searchParams.set("application_name", MAIN_SERVER_APP_NAME);
+  const server = await startServer(serverDbUrl.toString(), { STRIPE_API_URL: stripe.url });
   onCleanup("stop server", () => server.stop());
   console.log(`[bench] next start on ${server.baseUrl} (pid ${server.pid})`);
   const handle = createDbHandle({ databaseUrl: database.url, poolSize: 10 });

@@ -12,6 +12,8 @@ import { treeRssMb } from "./process-memory";
 // Fresh per run: the production guard refuses secrets that are published in the repository.
 export const BENCH_AUTH_SECRET = randomBytes(32).toString("base64url");
 export const BENCH_WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
+/** The application_name of the bench server's database connections (bench/lib/resource-sampler.ts tells them apart). */
+export const MAIN_SERVER_APP_NAME = "tally-bench-server";
 /** Per-token delay of the offline demo model, in the server and in case 5's in-process model. */
 export const BENCH_DEMO_DELAY_MS = 5;
 
@@ -23,8 +25,15 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** `next start` of the production build on loopback, against `databaseUrl`, with limits out of the way. */
-export async function startServer(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
+/**
+ * `next start` of the production build on loopback, against `databaseUrl`, with limits out of the way.
+ * Its output goes to bench/out/<logName>.log.
+ */
+export async function startServer(
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+  logName = "server",
+): Promise<BenchServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Verification mail (and with it the signup bonus) goes to a local catcher the harness reads.
@@ -51,7 +60,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     ...extraEnv,
   };
   mkdirSync("bench/out", { recursive: true });
-  const log = createWriteStream("bench/out/server.log", { flags: "a" });
+  const log = createWriteStream(`bench/out/${logName}.log`, { flags: "a" });
   await new Promise((r) => log.once("open", r));
   // Its own process group, so stop() ends next-server and anything it forked.
   const app = startApp({
@@ -72,7 +81,7 @@ export async function startServer(databaseUrl: string, extraEnv: Record<string, 
     await app.healthy(90_000);
   } catch (error) {
     await stop();
-    throw new Error(`next start: ${(error as Error).message} (see bench/out/server.log)`);
+    throw new Error(`next start: ${(error as Error).message} (see bench/out/${logName}.log)`);
   }
   return { baseUrl, pid, env, rssMb: () => treeRssMb(pid), stop };
 }

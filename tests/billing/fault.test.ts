@@ -10,7 +10,7 @@ import { createUser } from "../helpers/users";
 import { deliver, soldSession, stripeEvent } from "./stripe-fixtures";
 
 /**
- * The real database, except that inside the next transaction the purchase update fails as if
+ * The real database, except that inside the next transaction the purchase write fails as if
  * the connection dropped — after the credits were granted in that same transaction.
  */
 function failingOncePurchaseWrite(db: Db): Db {
@@ -21,7 +21,7 @@ function failingOncePurchaseWrite(db: Db): Db {
         if (prop === "purchase" && armed) {
           return new Proxy(target.purchase, {
             get(p, method) {
-              if (method === "update") {
+              if (method === "update" || method === "updateManyAndReturn") {
                 armed = false;
                 return () => Promise.reject(new Error("Connection terminated unexpectedly"));
               }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
 
@@ -89,6 +89,69 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     const before = await snapshot(t.db);
     expect((await deliver(t.db, event)).body.outcome).toBe("credited"); // the recorded outcome, not a second credit
     expect(await snapshot(t.db)).toEqual(before);
+  });
+
+  it("another event for a credited purchase with nothing left to fill in opens no transaction", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("credited");
+    const before = await snapshot(t.db);
+    const transactions = vi.spyOn(t.db, "$transaction");
+    try {
+      const again = await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session));
+      expect(again.body.outcome).toBe("already_credited");
+      // No account lock, no ledger lookup: the repeat costs the purchase read only.
+      expect(transactions).not.toHaveBeenCalled();
+    } finally {
+      transactions.mockRestore();
+    }
+    const after = await snapshot(t.db);
+    expect(after.ledger).toEqual(before.ledger);
+    expect(after.balances).toEqual(before.balances);
+    expect(await purchaseRows(session.id)).toBe(1);
+  });
+
+  it("a purchase that changed after it was read is read again under the lock (a late paid wins over expired)", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    await t.db.purchase.update({ where: { id: session.id }, data: { status: "expired" } });
+    const result = await fulfilCheckoutSession(t.db, session, undefined, stale);
+    expect(result.kind).toBe("credited");
+    const purchase = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    expect(purchase.status).toBe("paid");
+    expect(purchase.creditedAt).toBeInstanceOf(Date);
+    expect(await balance(u.id)).toBe(50_000);
+  });
+
+  it("a refund recorded after the read keeps the purchase refunded when the credit lands", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    await t.db.purchase.update({ where: { id: session.id }, data: { status: "refunded" } });
+    const result = await fulfilCheckoutSession(t.db, session, undefined, stale);
+    expect(result.kind).toBe("credited");
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("refunded");
+  });
+
+  it("a repeat for a credited purchase whose receipt link is new still writes it (under the lock)", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    await deliver(t.db, stripeEvent("checkout.session.completed", session));
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).receiptUrl).toBeNull();
+    const receiptUrl = `https://pay.stripe.com/receipts/${session.id}`;
+    const withReceipt = stripeBook.record({
+      ...session,
+      payment_intent: {
+        id: session.payment_intent,
+        object: "payment_intent",
+        latest_charge: { id: "ch_1", object: "charge", receipt_url: receiptUrl },
+      },
+    } as unknown as typeof session);
+    const again = await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", withReceipt));
+    expect(again.body.outcome).toBe("already_credited");
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).receiptUrl).toBe(receiptUrl);
+    expect(await purchaseRows(session.id)).toBe(1);
   });
 });
 

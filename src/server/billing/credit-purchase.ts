@@ -8,7 +8,7 @@ import type { Purchase } from "~/generated/prisma/client";
 import { grant, type LedgerRefType } from "~/server/credits";
 import type { Tx } from "~/server/database/transaction";
 
-import { movePurchase, type PurchaseFacts } from "./purchase-status";
+import { movePurchase, movePurchaseIfUnchanged, type PurchaseFacts } from "./purchase-status";
 import { receiptFacts, type ReceiptLinks } from "./receipt-links";
 
 export interface PaidPurchase {
@@ -21,6 +21,8 @@ export interface PaidPurchase {
   links: ReceiptLinks;
   /** Anything else to record with the move (e.g. clearing a failure). */
   facts?: PurchaseFacts;
+  /** The purchase as the caller read it (unlocked): usually unchanged, so one conditional write replaces a re-read. */
+  recorded?: Purchase;
 }
 
 export async function creditPaidPurchase(
@@ -35,13 +37,18 @@ export async function creditPaidPurchase(
     ...paid.ref,
     note: paid.note,
   });
-  const current = await tx.purchase.findUniqueOrThrow({ where: { id: paid.purchaseId } });
-  // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
-  const purchase = await movePurchase(tx, current, "paid", {
+  const facts = (current: Purchase): PurchaseFacts => ({
     ...paid.facts,
     ...(current.paymentIntentId || !paid.paymentIntentId ? {} : { paymentIntentId: paid.paymentIntentId }),
     ...(current.creditedAt ? {} : { creditedAt: new Date() }),
     ...receiptFacts(current, paid.links),
   });
+  if (paid.recorded) {
+    const moved = await movePurchaseIfUnchanged(tx, paid.recorded, "paid", facts(paid.recorded));
+    if (moved) return { created, purchase: moved };
+  }
+  const current = await tx.purchase.findUniqueOrThrow({ where: { id: paid.purchaseId } });
+  // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
+  const purchase = await movePurchase(tx, current, "paid", facts(current));
   return { created, purchase };
 }

@@ -13,7 +13,7 @@ import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
 import { creditPaidPurchase } from "./credit-purchase";
-import { receiptLinksOf } from "./receipt-links";
+import { receiptFacts, receiptLinksOf, type ReceiptLinks } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
 export type FulfilResult =
@@ -57,12 +57,22 @@ function purchaseMismatch(row: Purchase, session: VerifiedCheckoutSession, pack:
   return null;
 }
 
+/** The pending purchase billing.checkout recorded for a session (read without a lock: its sale never changes). */
+export function findPurchase(db: Db, sessionId: string): Promise<Purchase | null> {
+  return db.purchase.findUnique({ where: { id: sessionId } });
+}
+
+/**
+ * `recorded`: the purchase as findPurchase read it, when the caller read it alongside Stripe's answer
+ * (the webhook does, to save a round trip); read here otherwise.
+ */
 export async function fulfilCheckoutSession(
   db: Db,
   session: VerifiedCheckoutSession,
   packs: Pack[] = packsFrom(),
+  recorded?: Purchase | null,
 ): Promise<FulfilResult> {
-  const result = await fulfil(db, session, packs);
+  const result = await fulfil(db, session, packs, recorded);
   if (result.kind === "refused") {
     logEvent("checkout_fulfil_refused", { sessionId: session.id, reason: result.reason }, "warn");
   } else if (result.kind === "credited") {
@@ -75,18 +85,39 @@ export async function fulfilCheckoutSession(
   return result;
 }
 
-async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): Promise<FulfilResult> {
+/**
+ * True when a credited purchase has nothing left that fulfilment would write: creditedAt, the payment
+ * intent and the receipt facts are only ever filled in, never cleared, and a credited purchase can
+ * no longer move to "paid" (it is paid, or refunded/disputed after), so what an unlocked read shows
+ * here stays true under the lock, and the transaction would change nothing.
+ */
+function nothingLeftToWrite(recorded: Purchase, session: VerifiedCheckoutSession, links: ReceiptLinks): boolean {
+  return (
+    recorded.creditedAt !== null &&
+    (recorded.paymentIntentId !== null || idOf(session.payment_intent) === null) &&
+    Object.keys(receiptFacts(recorded, links)).length === 0
+  );
+}
+
+async function fulfil(
+  db: Db,
+  session: VerifiedCheckoutSession,
+  packs: Pack[],
+  prefetched: Purchase | null | undefined,
+): Promise<FulfilResult> {
   const checked = sessionMismatch(session, packs);
   if ("reason" in checked) return { kind: "refused", reason: checked.reason };
   const { pack, userId } = checked;
 
   // A Purchase row's owner, pack and amount never change, so this read needs no lock.
-  const recorded = await db.purchase.findUnique({ where: { id: session.id } });
-  if (!recorded) return { kind: "refused", reason: "no_pending_purchase" };
+  const recorded = prefetched === undefined ? await findPurchase(db, session.id) : prefetched;
+  if (!recorded || recorded.id !== session.id) return { kind: "refused", reason: "no_pending_purchase" };
   const mismatch = purchaseMismatch(recorded, session, pack, userId);
   if (mismatch) return { kind: "refused", reason: mismatch };
   if (session.payment_status !== "paid") return { kind: "not_paid", paymentStatus: session.payment_status };
   const links = receiptLinksOf(session);
+  // A repeat (a second event for the session, billing.confirm after the webhook): no lock, no transaction.
+  if (nothingLeftToWrite(recorded, session, links)) return { kind: "already_credited", purchase: recorded };
 
   return inTransaction(db, async (tx) => {
     const { created, purchase } = await creditPaidPurchase(tx, {
@@ -97,6 +128,7 @@ async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): 
       note: `${pack.id} pack`,
       paymentIntentId: idOf(session.payment_intent),
       links,
+      recorded,
     });
     return { kind: created ? "credited" : "already_credited", purchase };
   });

@@ -73,6 +73,39 @@ export async function movePurchase(
   });
 }
 
+/** The fields a move's status and facts may be computed from (the rest never changes, or is not written by a move). */
+const MOVE_INPUTS = [
+  "status",
+  "paymentIntentId",
+  "creditedAt",
+  "receiptUrl",
+  "invoiceId",
+  "hostedInvoiceUrl",
+  "invoicePdfUrl",
+  "receiptLinksAt",
+] as const satisfies readonly (keyof Purchase)[];
+
+/**
+ * movePurchase for a row read before the owner's account lock was taken, without reading it again:
+ * one conditional write that happens only if every field the move and `facts` were computed from
+ * still holds what `seen` shows, i.e. exactly when movePurchase on a fresh read would write the same.
+ * Null when the row changed (or the move would be refused): re-read it under the lock and movePurchase.
+ */
+export async function movePurchaseIfUnchanged(
+  tx: Tx,
+  seen: Purchase,
+  to: PurchaseStatus,
+  facts: PurchaseFacts = {},
+): Promise<Purchase | null> {
+  if (!canMovePurchase(seen.status, to)) return null; // the refusal is logged by movePurchase
+  const unchanged = Object.fromEntries(MOVE_INPUTS.map((field) => [field, seen[field]]));
+  const [written] = await tx.purchase.updateManyAndReturn({
+    where: { id: seen.id, ...unchanged },
+    data: { ...facts, ...(to === seen.status ? {} : { status: to }) },
+  });
+  return written ?? null;
+}
+
 /**
  * Marks a still-pending purchase failed, expired or canceled in one conditional write (no lock needed:
  * only a pending row matches, and Stripe's "paid" still wins later). False when nothing moved.

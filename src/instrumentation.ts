@@ -15,6 +15,8 @@ export async function register(): Promise<void> {
   const jobs = startJobSchedule(jobDepsFromEnv(), {
     "sweep-holds": env.JOB_SWEEP_INTERVAL_SECONDS * 1000,
     reconcile: env.JOB_RECONCILE_INTERVAL_SECONDS * 1000,
+    // Interrupted auto top-ups are picked up as often as stale holds are swept.
+    "auto-top-up": env.JOB_SWEEP_INTERVAL_SECONDS * 1000,
   });
   // Account mail waits in the outbox until this process (or another instance) delivers it.
   const [{ startMailer }, { startAccountHousekeeping }] = await Promise.all([

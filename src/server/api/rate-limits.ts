@@ -47,6 +47,8 @@ export const LIMITS = {
   lowBalanceSetting: rateLimit(({ userId }) => [[RULES.settingsPerUser, `low-balance:${userId}`]]),
   /** Removing a saved card calls Stripe: the checkout budget's size, counted apart. */
   savedCard: rateLimit(({ userId }) => [[RULES.checkoutPerUser, `saved-card:${userId}`]]),
+  /** Setting auto top-up, authenticating and confirming a top-up call Stripe: the checkout budget's size, counted apart. */
+  autoTopUp: rateLimit(({ userId }) => [[RULES.checkoutPerUser, `auto-top-up:${userId}`]]),
   /** send, regenerate and edit-and-resend share one budget: each starts a metered reply. */
   chatExchange: rateLimit(({ userId }) => [[RULES.chatPerUser, userId]]),
   /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */

@@ -8,11 +8,13 @@ import type Stripe from "stripe";
 
 import type { Db } from "~/server/db";
 
+import { fulfilAutoTopUp } from "./auto-top-up/fulfil";
+import { retrieveTopUpIntent } from "./auto-top-up/intents";
 import { fulfilCheckoutSession } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
 import { LIST_EXPAND, type VerifiedCheckoutSession } from "./stripe-records";
 
-/** Fulfils the Checkout Session that created `paymentIntentId`; false when it is not one of ours. */
+/** Fulfils the Checkout Session (or the auto top-up) that created `paymentIntentId`; false when it is not one of ours. */
 export async function fulfilByPaymentIntent(
   db: Db,
   stripe: Stripe,
@@ -25,7 +27,12 @@ export async function fulfilByPaymentIntent(
     expand: LIST_EXPAND,
   });
   const session = data[0] as VerifiedCheckoutSession | undefined;
-  if (!session) return false;
+  if (!session) {
+    const intent = await retrieveTopUpIntent(stripe, paymentIntentId);
+    if (intent?.metadata?.kind !== "auto_top_up") return false;
+    const result = await fulfilAutoTopUp(db, intent);
+    return result.kind === "credited" || result.kind === "already_credited";
+  }
   const result = await fulfilCheckoutSession(db, session, packs);
   return result.kind === "credited" || result.kind === "already_credited";
 }

@@ -6,14 +6,14 @@
  * only when Stripe's session matches it in user, pack, price, amount and currency.
  */
 import type { Purchase } from "~/generated/prisma/client";
-import { CHECKOUT_REF_TYPE, grant } from "~/server/credits";
+import { CHECKOUT_REF_TYPE } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
-import { movePurchase } from "./purchase-status";
-import { receiptFacts, receiptLinksOf } from "./receipt-links";
+import { creditPaidPurchase } from "./credit-purchase";
+import { receiptLinksOf } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
 export type FulfilResult =
@@ -89,21 +89,14 @@ async function fulfil(db: Db, session: VerifiedCheckoutSession, packs: Pack[]): 
   const links = receiptLinksOf(session);
 
   return inTransaction(db, async (tx) => {
-    // grant locks the account row first, so everything below is serialised per user.
-    const { created } = await grant(tx, {
+    const { created, purchase } = await creditPaidPurchase(tx, {
+      purchaseId: session.id,
       userId,
-      amount: recorded.credits,
-      reason: "purchase",
-      refType: CHECKOUT_REF_TYPE,
-      refId: session.id,
+      credits: recorded.credits,
+      ref: { refType: CHECKOUT_REF_TYPE, refId: session.id },
       note: `${pack.id} pack`,
-    });
-    const current = await tx.purchase.findUniqueOrThrow({ where: { id: session.id } });
-    // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
-    const purchase = await movePurchase(tx, current, "paid", {
-      ...(current.paymentIntentId ? {} : { paymentIntentId: idOf(session.payment_intent) }),
-      ...(current.creditedAt ? {} : { creditedAt: new Date() }),
-      ...receiptFacts(current, links),
+      paymentIntentId: idOf(session.payment_intent),
+      links,
     });
     return { kind: created ? "credited" : "already_credited", purchase };
   });

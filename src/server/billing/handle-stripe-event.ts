@@ -12,6 +12,8 @@ import type Stripe from "stripe";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
+import { fulfilAutoTopUp } from "./auto-top-up/fulfil";
+import { retrieveTopUpIntent } from "./auto-top-up/intents";
 import { fulfilByPaymentIntent } from "./catch-up-purchase";
 import { applyDispute } from "./disputes";
 import { fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
@@ -96,6 +98,18 @@ async function disputeFromStripe(db: Db, event: Stripe.Event, options: StripeEve
   return afterCatchUp(db, dispute.payment_intent, () => applyDispute(db, dispute), options);
 }
 
+/** An auto top-up's PaymentIntent event: Stripe's own record of the intent decides (fulfil.ts checks it is ours). */
+async function topUpFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+  const intentId = objectIdOf(event);
+  if (!intentId) return refused(event, "invalid_object");
+  const intent = await retrieveTopUpIntent(options.stripe(), intentId);
+  if (!intent) return refused(event, "unknown_payment_intent");
+  // Checkout's own PaymentIntents are fulfilled through their session's events.
+  if (intent.metadata?.kind !== "auto_top_up") return "ignored";
+  const result = await fulfilAutoTopUp(db, intent);
+  return result.kind === "refused" ? `refused:${result.reason}` : result.kind;
+}
+
 async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
   if (event.livemode !== options.livemode) return refused(event, "livemode_mismatch");
   switch (event.type) {
@@ -114,6 +128,11 @@ async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions
     case "charge.dispute.closed":
     case "charge.dispute.funds_reinstated":
       return disputeFromStripe(db, event, options);
+    case "payment_intent.succeeded":
+    case "payment_intent.payment_failed":
+    case "payment_intent.requires_action":
+    case "payment_intent.canceled":
+      return topUpFromStripe(db, event, options);
     default:
       return "ignored";
   }

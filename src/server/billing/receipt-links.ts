@@ -112,6 +112,18 @@ export function receiptLinksOf(
   };
 }
 
+/** An auto top-up's link: the receipt of its PaymentIntent's charge (retrieved with `latest_charge` expanded); no invoice. */
+export function receiptLinksOfPaymentIntent(
+  intent: Stripe.PaymentIntent,
+  origins: readonly string[] = receiptOrigins(),
+): ReceiptLinks {
+  const value = objectOf<Stripe.Charge>(intent.latest_charge)?.receipt_url;
+  const receiptUrl = value ? safeReceiptUrl(value, origins) : null;
+  if (value && !receiptUrl)
+    logEvent("receipt_link_refused", { paymentIntentId: intent.id, field: "receipt_url" }, "warn");
+  return { ...NO_LINKS, receiptUrl, complete: receiptUrl !== null };
+}
+
 /**
  * What to write on `current`: each link it does not have yet, and `receiptLinksAt` once the set is complete
  * (or `finalise`: the backfill's one attempt). Links already stored are never replaced, so repeats are no-ops.

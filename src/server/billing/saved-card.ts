@@ -3,6 +3,7 @@ import Stripe from "stripe";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
+import { turnOffForRemovedCard } from "./auto-top-up/settings";
 import { BillingNotConfiguredError, SavedCardNotFoundError } from "./errors";
 
 /**
@@ -92,5 +93,7 @@ export async function removeSavedCard(deps: Deps, userId: string, paymentMethodI
     if (isMissing(error)) throw new SavedCardNotFoundError();
     throw error;
   }
+  // Auto top-up never charges a card that is gone: removing its card turns it off (card_removed).
+  await turnOffForRemovedCard(deps.db, userId, paymentMethodId);
   logEvent("saved_card_removed", { userId, paymentMethodId });
 }

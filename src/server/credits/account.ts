@@ -14,6 +14,14 @@ import {
   type LowBalanceState,
 } from "./low-balance";
 import type { LedgerRefType } from "./ref-types";
+import {
+  AUTO_TOP_UP_COLUMNS,
+  AUTO_TOP_UP_JOIN,
+  autoTopUpStateFrom,
+  type AutoTopUpRow,
+  type AutoTopUpState,
+} from "~/server/billing/auto-top-up/state";
+import { triggerAutoTopUp } from "~/server/billing/auto-top-up/trigger";
 
 export interface LedgerRef {
   refType: LedgerRefType;
@@ -42,6 +50,8 @@ export interface LockedAccount {
   heldCredits: number;
   /** The low-balance alert's state, read with the lock (low-balance.ts). */
   lowBalance: LowBalanceState;
+  /** The auto top-up setting, read with the lock (billing/auto-top-up/trigger.ts); null when never set. */
+  autoTopUp: AutoTopUpState | null;
 }
 
 export function assertCreditAmount(amount: number, { allowZero = false } = {}): void {
@@ -66,8 +76,9 @@ export function assertSpendable(account: LockedAccount, amount: number): void {
 
 /** Locks the account row for the rest of the transaction: every balance change goes through here. */
 export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount> {
-  const rows = await tx.$queryRaw<({ balance: number; heldCredits: number } & LowBalanceRow)[]>`
-    SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS} FROM "User" u WHERE u.id = ${userId} FOR UPDATE OF u`;
+  const rows = await tx.$queryRaw<({ balance: number; heldCredits: number } & LowBalanceRow & AutoTopUpRow)[]>`
+    SELECT u.balance, u."heldCredits", ${LOW_BALANCE_COLUMNS}, ${AUTO_TOP_UP_COLUMNS}
+      FROM "User" u ${AUTO_TOP_UP_JOIN} WHERE u.id = ${userId} FOR UPDATE OF u`;
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(userId);
   return {
@@ -75,6 +86,7 @@ export async function lockAccount(tx: Tx, userId: string): Promise<LockedAccount
     balance: Number(row.balance),
     heldCredits: Number(row.heldCredits),
     lowBalance: lowBalanceStateFrom(row),
+    autoTopUp: autoTopUpStateFrom(row),
   };
 }
 
@@ -116,6 +128,7 @@ export async function appendEntry(tx: Tx, account: LockedAccount, write: LedgerW
     after: balanceAfter,
     state: account.lowBalance,
   });
+  await triggerAutoTopUp(tx, account, { amount: write.amount, entryId: entry.id });
   const fields = {
     userId: write.userId,
     entryId: entry.id,

@@ -8,6 +8,7 @@ import type Stripe from "stripe";
 
 import { env } from "~/env";
 import { backfillReceiptLinks, getStripe, reconcileCheckoutSessions } from "~/server/billing";
+import { retryAutoTopUps } from "~/server/billing/auto-top-up/retry";
 import { chatConfigFromEnv, chatHoldClosers, failOrphanedReplies, type SweepConfig } from "~/server/chat";
 import { sweepStaleHolds } from "~/server/credits";
 import { db as appDb, type Db } from "~/server/db";
@@ -15,7 +16,7 @@ import { logEvent } from "~/server/log";
 
 import { runExclusive, type LeaseOutcome } from "./lease";
 
-export const JOB_NAMES = ["sweep-holds", "reconcile"] as const;
+export const JOB_NAMES = ["sweep-holds", "reconcile", "auto-top-up"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export function isJobName(value: string): value is JobName {
@@ -34,7 +35,11 @@ export function jobDepsFromEnv(): JobDeps {
   return { db: appDb, stripe: getStripe, chat: chatConfigFromEnv(), reconcileDays: env.JOB_RECONCILE_DAYS };
 }
 
-const LEASE_MS: Record<JobName, number> = { "sweep-holds": 5 * 60_000, reconcile: 30 * 60_000 };
+const LEASE_MS: Record<JobName, number> = {
+  "sweep-holds": 5 * 60_000,
+  reconcile: 30 * 60_000,
+  "auto-top-up": 5 * 60_000,
+};
 
 const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> = {
   async "sweep-holds"(deps) {
@@ -57,6 +62,12 @@ const WORK: Record<JobName, (deps: JobDeps) => Promise<Record<string, number>>> 
     // Purchases paid before receipt links were stored (or whose links were not ready) get them, a batch per run.
     const { backfilled: receiptLinksBackfilled } = await backfillReceiptLinks({ db: deps.db, stripe: deps.stripe() });
     return { fulfilled, alreadyCredited, skipped, refundsApplied, receiptLinksBackfilled };
+  },
+  // Top-ups whose charge a crash or an outage interrupted: charged again under the same idempotency key, or settled.
+  async "auto-top-up"(deps) {
+    const report = await retryAutoTopUps({ db: deps.db, stripe: deps.stripe });
+    if (report.charged + report.settled + report.abandoned > 0) logEvent("auto_top_up_retried", { ...report });
+    return { ...report };
   },
 };
 

@@ -8,7 +8,8 @@ import { logEvent } from "~/server/log";
 
 import { JOB_NAMES, runJob, type JobDeps, type JobName } from "./jobs";
 
-export type JobIntervals = Record<JobName, number>;
+/** A job left out (or 0) gets no timer. */
+export type JobIntervals = Partial<Record<JobName, number>>;
 
 export interface JobSchedule {
   /** Clears the timers; resolves once no job run is in progress. */
@@ -19,7 +20,7 @@ export function startJobSchedule(deps: JobDeps, intervalsMs: JobIntervals): JobS
   const timers: NodeJS.Timeout[] = [];
   const inProgress = new Set<Promise<void>>();
   for (const job of JOB_NAMES) {
-    const every = intervalsMs[job];
+    const every = intervalsMs[job] ?? 0;
     if (!(every > 0)) continue;
     let running = false;
     const timer = setInterval(() => {

@@ -7,7 +7,14 @@ import { createTranslator } from "next-intl";
 import { DEFAULT_LOCALE, isLocale } from "~/i18n/locales";
 import { loadMessages } from "~/i18n/messages";
 
-export const MAIL_TEMPLATES = ["verify_email", "reset_password", "account_exists", "low_balance"] as const;
+export const MAIL_TEMPLATES = [
+  "verify_email",
+  "reset_password",
+  "account_exists",
+  "low_balance",
+  "auto_top_up_failed",
+  "auto_top_up_action",
+] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface MailParams {
@@ -19,6 +26,9 @@ export interface MailParams {
   balance?: number;
   threshold?: number;
   settingsLink?: string;
+  /** auto_top_up_*: the top-up's credits; auto_top_up_failed: why auto top-up was turned off (contract.ts's reasons). */
+  credits?: number;
+  reason?: string;
 }
 
 export interface RenderedMail {
@@ -27,11 +37,16 @@ export interface RenderedMail {
   html: string;
 }
 
-const KEYS: Record<MailTemplate, "verifyEmail" | "resetPassword" | "accountExists" | "lowBalance"> = {
+const KEYS: Record<
+  MailTemplate,
+  "verifyEmail" | "resetPassword" | "accountExists" | "lowBalance" | "autoTopUpFailed" | "autoTopUpAction"
+> = {
   verify_email: "verifyEmail",
   reset_password: "resetPassword",
   account_exists: "accountExists",
   low_balance: "lowBalance",
+  auto_top_up_failed: "autoTopUpFailed",
+  auto_top_up_action: "autoTopUpAction",
 };
 
 function escapeHtml(s: string): string {
@@ -47,6 +62,8 @@ export async function renderMail(template: MailTemplate, locale: string, params:
     minutes: params.minutes ?? 0,
     balance: params.balance ?? 0,
     threshold: params.threshold ?? 0,
+    credits: params.credits ?? 0,
+    reason: params.reason ?? "other",
   };
   const subject = t(`${key}.subject`, values);
   const intro = t(`${key}.intro`, values);

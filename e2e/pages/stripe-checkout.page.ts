@@ -52,6 +52,18 @@ export class StripeCheckoutPage {
     await this.pay();
   }
 
+  /**
+   * The 3D Secure step after Pay with an authentication card (3155, 3184, 3220) — the emulator's test page, also what
+   * an on-session PaymentIntent's `next_action.redirect_to_url.url` opens.
+   */
+  async authenticate(outcome: "complete" | "fail"): Promise<void> {
+    const button = this.page.getByRole("button", {
+      name: outcome === "complete" ? "Complete authentication" : "Fail authentication",
+    });
+    await expect(button).toBeVisible({ timeout: 30_000 });
+    await button.click();
+  }
+
   /** Stripe's own error text next to the card field (e.g. "Your card was declined."). */
   async expectCardError(message: string | RegExp): Promise<void> {
     await expect(this.page.getByText(message)).toBeVisible();
@@ -66,4 +78,10 @@ export const TEST_CARDS = {
   success: "4242 4242 4242 4242",
   declined: "4000 0000 0000 0002",
   insufficientFunds: "4000 0000 0000 9995",
+  /** Asks for 3D Secure on session; once saved for off-session use, charged later without it. */
+  authenticationUnlessSetUp: "4000 0025 0000 3155",
+  /** Asks for 3D Secure on every payment (off session: authentication_required). */
+  authenticationAlways: "4000 0027 6000 3184",
+  /** Saved fine, declined whenever charged. */
+  declinedWhenCharged: "4000 0000 0000 0341",
 } as const;

@@ -1,5 +1,5 @@
 import type { EmulatorContext } from "./context";
-import { escapeHtml, formatAmount, layout, statusPage } from "./hosted-page-html";
+import { authenticationPage, statusPage } from "./hosted-page-html";
 import type { PaymentIntent } from "./objects";
 import { finishAuthentication } from "./payment-intents";
 import { route, type Reply } from "./router";
@@ -24,18 +24,12 @@ function returnUrlOf(intent: PaymentIntent): string | null {
 }
 
 function authPage(ctx: EmulatorContext, intent: PaymentIntent): string {
-  const action = `/3ds/authenticate/${escapeHtml(intent.id)}`;
-  const secret = escapeHtml(intent.client_secret);
-  const button = (outcome: "complete" | "fail", label: string, style: string) =>
-    `<form method="post" action="${action}" style="display:inline-block;margin:6px"><input type="hidden" name="client_secret" value="${secret}"><input type="hidden" name="outcome" value="${outcome}"><button type="submit" class="pay" style="${style}" data-testid="3ds-${outcome}">${label}</button></form>`;
-  return layout(
-    "3D Secure authentication",
-    `<main class="status" data-testid="3ds-page"><span class="badge">TEST MODE</span><h1>3D Secure authentication</h1>
-<p>${escapeHtml(ctx.businessName)} asks your bank to confirm a payment of <strong>${formatAmount(intent.amount, intent.currency)}</strong>.</p>
-<p class="hint">This is a test page of the local Stripe emulator: choose the bank's answer.</p>
-${button("complete", "Complete authentication", "width:auto;padding:12px 20px")}
-${button("fail", "Fail authentication", "width:auto;padding:12px 20px;background:#df1b41")}</main>`,
-  );
+  return authenticationPage({
+    businessName: ctx.businessName,
+    amount: { value: intent.amount, currency: intent.currency },
+    action: `/3ds/authenticate/${intent.id}`,
+    hidden: { client_secret: intent.client_secret ?? "" },
+  });
 }
 
 export const authenticationRoutes = [

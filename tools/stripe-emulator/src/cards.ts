@@ -37,10 +37,21 @@ const INSUFFICIENT_FUNDS: CardDecline = {
   field: "cardNumber",
 };
 
+/** Stripe's answer for an expired card (error and decline code `expired_card`, `param: exp_month`). */
+export const EXPIRED_CARD: CardDecline = {
+  ok: false,
+  code: "expired_card",
+  declineCode: "expired_card",
+  message: "Your card has expired.",
+  field: "cardExpiry",
+};
+
 /** Cards that can be saved (setup succeeds) but behave specially when charged. */
 const SAVED_CARD_BEHAVIOUR: Record<string, { brand: string; last4: string } & CardBehaviour> = {
   "4000002500003155": { brand: "visa", last4: "3155", authentication: "unless_set_up" },
   "4000002760003184": { brand: "visa", last4: "3184", authentication: "always" },
+  // "3D Secure 2 authentication must be completed for the payment to be successful": off session it cannot be.
+  "4000000000003220": { brand: "visa", last4: "3220", authentication: "always" },
   "4000000000000341": { brand: "visa", last4: "0341", decline: GENERIC_DECLINE },
   // A $0 setup checks no balance: the card is saved, charging it later is declined.
   "4000000000009995": { brand: "visa", last4: "9995", decline: INSUFFICIENT_FUNDS },
@@ -51,9 +62,10 @@ const TEST_CARDS: Record<string, CardResult> = {
   "4000056655665556": { ok: true, brand: "visa", last4: "5556" },
   "5555555555554444": { ok: true, brand: "mastercard", last4: "4444" },
   "378282246310005": { ok: true, brand: "amex", last4: "0005" },
-  // Checkout runs 3D Secure inside its own page: the payer authenticates there and the payment succeeds.
+  // 3D Secure cards: Checkout asks for authentication first (see needsAuthentication), then they pay.
   "4000002500003155": { ok: true, brand: "visa", last4: "3155" },
   "4000002760003184": { ok: true, brand: "visa", last4: "3184" },
+  "4000000000003220": { ok: true, brand: "visa", last4: "3220" },
   "4000000000000341": GENERIC_DECLINE,
   "4000000000000002": GENERIC_DECLINE,
   "4000000000009995": INSUFFICIENT_FUNDS,
@@ -64,7 +76,7 @@ const TEST_CARDS: Record<string, CardResult> = {
     message: DECLINED,
     field: "cardNumber",
   },
-  "4000000000000069": { ok: false, code: "expired_card", message: "Your card has expired.", field: "cardExpiry" },
+  "4000000000000069": EXPIRED_CARD,
   "4000000000000127": {
     ok: false,
     code: "incorrect_cvc",
@@ -139,6 +151,18 @@ export function setupCard(number: string): CardResult {
   const saved = SAVED_CARD_BEHAVIOUR[digits];
   if (saved) return { ok: true, brand: saved.brand, last4: saved.last4 };
   return chargeCard(number);
+}
+
+/** A card that asks for 3D Secure when the payer is present (Checkout, on-session confirmation): 3155, 3184, 3220. */
+export function needsAuthentication(number: string): boolean {
+  return SAVED_CARD_BEHAVIOUR[number.replace(/[\s-]/g, "")]?.authentication !== undefined;
+}
+
+/** A card is valid through the last day of its expiry month (UTC). */
+export function isExpired(card: { exp_month: number; exp_year: number }, now = new Date()): boolean {
+  const year = now.getUTCFullYear();
+  const month = now.getUTCMonth() + 1;
+  return card.exp_year < year || (card.exp_year === year && card.exp_month < month);
 }
 
 export const cardFingerprint = (number: string) => digest(`card:${number.replace(/\D/g, "")}`, 16);

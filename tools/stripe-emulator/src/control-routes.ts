@@ -6,6 +6,9 @@ import type { StripeEvent } from "./objects";
 import { parseParams } from "./params";
 import { closeDispute, createDispute, expireSession, paySession, settleDelayedPayment } from "./payments";
 import { findSession } from "./api/checkout-sessions";
+import { findPaymentMethod } from "./api/saved-cards";
+import { expireCard } from "./saved-cards";
+import { present } from "./shapes";
 import { route, type Reply } from "./router";
 
 /** Test-only controls under /_emulator (documented in the README). JSON in, JSON out. */
@@ -24,8 +27,11 @@ const payBody = z
     email: z.string().optional(),
     name: z.string().optional(),
     delayed: z.boolean().optional(),
+    /** The 3D Secure answer for cards that ask for it (default: completed, as a payer normally does). */
+    authentication: z.enum(["complete", "fail"]).optional(),
   })
   .strict();
+const expireCardBody = z.object({}).strict();
 const asyncBody = z.object({ succeeded: z.boolean() }).strict();
 const disputeBody = z
   .object({ amount: z.number().int().positive().optional(), reason: z.string().min(1).optional() })
@@ -82,6 +88,7 @@ export const controlRoutes = [
     const result = paySession(ctx, findSession(ctx, req.params.id), {
       email: "buyer@example.com",
       name: "Test Buyer",
+      authentication: "complete",
       ...body,
     });
     if (result.ok) return afterDeliveries(ctx, ok(result.session));
@@ -95,6 +102,10 @@ export const controlRoutes = [
   route("control", "POST", "/_emulator/checkout/sessions/:id/expire", (ctx, req) =>
     afterDeliveries(ctx, ok(expireSession(ctx, findSession(ctx, req.params.id)))),
   ),
+  route("control", "POST", "/_emulator/payment_methods/:id/expire", (ctx, req) => {
+    parseParams(expireCardBody, req.body);
+    return ok(present(ctx, expireCard(ctx, findPaymentMethod(ctx, req.params.id ?? ""))));
+  }),
   route("control", "POST", "/_emulator/charges/:id/dispute", (ctx, req) => {
     const body = parseParams(disputeBody, req.body);
     const charge = ctx.store.state.charges[req.params.id ?? ""];

@@ -118,3 +118,33 @@ export function statusPage(title: string, message: string, link?: { href: string
     }</main>`,
   );
 }
+
+/**
+ * The 3D Secure test step (like Stripe's "3D Secure 2 Test Page"): one form, the payer's answer is the button pressed.
+ * `hidden` carries what the answering route needs (a client secret, a pending token).
+ */
+export function authenticationPage(input: {
+  businessName: string;
+  /** null: a card being set up for later, nothing charged now. */
+  amount: { value: number; currency: string } | null;
+  action: string;
+  hidden: Record<string, string>;
+}): string {
+  const what = input.amount
+    ? `a payment of <strong>${formatAmount(input.amount.value, input.amount.currency)}</strong>`
+    : "your card for future payments";
+  const hidden = Object.entries(input.hidden)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join("");
+  const button = (outcome: "complete" | "fail", label: string, style: string) =>
+    `<button type="submit" name="outcome" value="${outcome}" class="pay" style="width:auto;margin:6px;padding:12px 20px;${style}" data-testid="3ds-${outcome}">${label}</button>`;
+  return layout(
+    "3D Secure authentication",
+    `<main class="status" data-testid="3ds-page"><span class="badge">TEST MODE</span><h1 id="auth-title">3D Secure authentication</h1>
+<p id="auth-detail">${escapeHtml(input.businessName)} asks your bank to confirm ${what}.</p>
+<p class="hint">This is a test page of the local Stripe emulator: choose the bank's answer.</p>
+<form method="post" action="${escapeHtml(input.action)}" aria-labelledby="auth-title" aria-describedby="auth-detail">${hidden}
+${button("complete", "Complete authentication", "")}
+${button("fail", "Fail authentication", "background:#df1b41")}</form></main>`,
+  );
+}

@@ -1,10 +1,11 @@
 import { z } from "zod";
 
-import { validateCardFields } from "./cards";
+import { needsAuthentication, validateCardFields } from "./cards";
+import { holdForAuthentication, takePendingAuthentication } from "./checkout-authentication";
 import type { EmulatorContext } from "./context";
-import { checkoutPage, statusPage, type FormState } from "./hosted-page-html";
+import { authenticationPage, checkoutPage, statusPage, type FormState } from "./hosted-page-html";
 import type { CheckoutSession } from "./objects";
-import { expireIfDue, paySession } from "./payments";
+import { expireIfDue, paySession, type PayInput } from "./payments";
 import { route, type Reply } from "./router";
 
 export const successUrlFor = (session: CheckoutSession) =>
@@ -79,17 +80,45 @@ export const hostedRoutes = [
     if (!values.billingName.trim()) errors.billingName = "Your name is incomplete.";
     if (Object.keys(errors).length > 0) return render(ctx, session, { values, errors }, 400);
 
-    const result = paySession(ctx, session, {
+    const input: PayInput = {
       card: values.cardNumber,
       expiry: values.cardExpiry,
       email: values.email.trim(),
       name: values.billingName.trim(),
       delayed,
-    });
-    if (!result.ok) {
-      return render(ctx, session, { values, errors: { [result.error.field]: result.error.message } }, 402);
+    };
+    if (!delayed && needsAuthentication(values.cardNumber)) {
+      const token = holdForAuthentication(ctx, { sessionId: session.id, input, values });
+      return html(
+        200,
+        authenticationPage({
+          businessName: ctx.businessName,
+          amount:
+            session.mode === "setup" ? null : { value: session.amount_total ?? 0, currency: session.currency ?? "usd" },
+          action: `/c/pay/${session.id}/authenticate`,
+          hidden: { token },
+        }),
+      );
     }
-    const success = successUrlFor(result.session);
-    return success ? { status: 303, location: success } : inactivePage(ctx, result.session);
+    return pay(ctx, session, input, values);
+  }),
+  /** The payer's answer to 3D Secure: Complete pays (or saves the card) as usual; Fail leaves the session open. */
+  route("page", "POST", "/c/pay/:id/authenticate", (ctx, req) => {
+    const session = lookup(ctx, req.params.id);
+    if (!session) return notFound();
+    if (session.status !== "open") return inactivePage(ctx, session);
+    const pending = takePendingAuthentication(ctx, session.id, req.body.token);
+    if (!pending) {
+      return render(ctx, session, { values: { email: session.customer_email ?? "" }, errors: {} }, 400);
+    }
+    const outcome = req.body.outcome === "complete" ? "complete" : "fail";
+    return pay(ctx, session, { ...pending.input, authentication: outcome }, pending.values);
   }),
 ];
+
+function pay(ctx: EmulatorContext, session: CheckoutSession, input: PayInput, values: FormState["values"]): Reply {
+  const result = paySession(ctx, session, input);
+  if (!result.ok) return render(ctx, session, { values, errors: { [result.error.field]: result.error.message } }, 402);
+  const success = successUrlFor(result.session);
+  return success ? { status: 303, location: success } : inactivePage(ctx, result.session);
+}

@@ -113,6 +113,7 @@ export interface PaymentError {
   message: string;
   decline_code?: string;
   doc_url?: string;
+  param?: string;
   payment_method?: PaymentMethod;
 }
 

@@ -1,4 +1,4 @@
-import { behaviourOf } from "./cards";
+import { behaviourOf, EXPIRED_CARD, isExpired } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { StripeHttpError, stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
@@ -121,6 +121,7 @@ function fail(ctx: EmulatorContext, intent: PaymentIntent, method: PaymentMethod
     type: "card_error",
     code: error.code,
     message: error.message,
+    ...(error.param ? { param: error.param } : {}),
     ...(error.decline_code ? { decline_code: error.decline_code } : {}),
     ...(error.doc_url ? { doc_url: error.doc_url } : {}),
     payment_intent: present(ctx, intent),
@@ -140,6 +141,18 @@ export function confirmPaymentIntent(ctx: EmulatorContext, intent: PaymentIntent
   const method = usablePaymentMethod(ctx, intent.customer, methodId);
   const behaviour = behaviourOf(method.card.fingerprint);
   intent.payment_method = method.id;
+
+  // The issuer declines a card past its expiry month before anything else (a saved card is not updated here).
+  if (isExpired(method.card)) {
+    fail(ctx, intent, method, {
+      type: "card_error",
+      code: EXPIRED_CARD.code,
+      decline_code: EXPIRED_CARD.declineCode,
+      message: EXPIRED_CARD.message,
+      param: "exp_month",
+      doc_url: "https://docs.stripe.com/error-codes/expired-card",
+    });
+  }
 
   // 3D Secure: asked on session for cards that need it; off session, a card saved for future use is exempt unless it
   // always asks (Stripe's 4000 0027 6000 3184).

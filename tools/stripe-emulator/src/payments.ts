@@ -1,4 +1,4 @@
-import { chargeCard, setupCard, type CardResult } from "./cards";
+import { chargeCard, needsAuthentication, setupCard, type CardDecline, type CardResult } from "./cards";
 import { emitEvent, type EmulatorContext } from "./context";
 import { stripeErrors } from "./errors";
 import { newId, nowSeconds } from "./ids";
@@ -31,7 +31,20 @@ export interface PayInput {
   email?: string;
   name?: string;
   delayed?: boolean;
+  /**
+   * The payer's answer to 3D Secure for a card that asks for it (3155, 3184, 3220). Without "complete" such a card
+   * is not charged or saved: Checkout only goes on once the payer has authenticated.
+   */
+  authentication?: "complete" | "fail";
 }
+
+/** What Checkout shows when the payer fails 3D Secure (the intent's `payment_intent_authentication_failure`). */
+export const AUTHENTICATION_FAILED: CardDecline = {
+  ok: false,
+  code: "payment_intent_authentication_failure",
+  message: "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+  field: "cardNumber",
+};
 
 export type PayResult =
   { ok: true; session: CheckoutSession } | { ok: false; error: Extract<CardResult, { ok: false }> };
@@ -116,6 +129,8 @@ export function paySession(ctx: EmulatorContext, session: CheckoutSession, input
     const number = input.card ?? DEFAULT_CARD;
     const result = session.mode === "setup" ? setupCard(number) : chargeCard(number);
     if (!result.ok) return { ok: false, error: result };
+    if (needsAuthentication(number) && input.authentication !== "complete")
+      return { ok: false, error: AUTHENTICATION_FAILED };
     card = result;
   }
   const customerEmail = session.customer ? (ctx.store.state.customers[session.customer]?.email ?? null) : null;

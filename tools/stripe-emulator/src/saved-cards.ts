@@ -54,6 +54,15 @@ export function createCardPaymentMethod(ctx: EmulatorContext, card: CardInput): 
   return method;
 }
 
+/** Test control: the card's expiry becomes last month, so charging it is declined `expired_card` (as Stripe). */
+export function expireCard(ctx: EmulatorContext, method: PaymentMethod, now = new Date()): PaymentMethod {
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  method.card.exp_month = lastMonth.getUTCMonth() + 1;
+  method.card.exp_year = lastMonth.getUTCFullYear();
+  ctx.store.save();
+  return method;
+}
+
 export function attachPaymentMethod(ctx: EmulatorContext, method: PaymentMethod, customerId: string): void {
   method.customer = customerId;
   method.allow_redisplay = "limited";

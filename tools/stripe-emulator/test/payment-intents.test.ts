@@ -460,4 +460,113 @@ describe("stripe emulator: PaymentIntents on saved cards (official SDK)", () => 
     });
     expect((await rig.stripe.events.list({ limit: 1 })).data[0]?.id).toBe(before);
   });
+  it("an expired saved card: StripeCardError expired_card (param exp_month) off and on session, payment_failed, no charge", async () => {
+    const { customer, method } = await savedByPurchase(VISA);
+    const expired = await rig.control<Stripe.PaymentMethod>(`/_emulator/payment_methods/${method}/expire`, {});
+    expect(expired.status).toBe(200);
+    const now = new Date();
+    const listed = (await rig.stripe.customers.listPaymentMethods(customer)).data[0]?.card;
+    if (!listed) throw new Error("the card stays listed");
+    expect(listed.exp_year * 12 + listed.exp_month).toBe(now.getUTCFullYear() * 12 + now.getUTCMonth());
+
+    const error = await cardError(rig.stripe.paymentIntents.create(offSession(customer, method)));
+    expect(error).toMatchObject({
+      statusCode: 402,
+      code: "expired_card",
+      decline_code: "expired_card",
+      param: "exp_month",
+      message: "Your card has expired.",
+    });
+    const failed = error.payment_intent;
+    expect(failed).toMatchObject({ status: "requires_payment_method", latest_charge: null });
+    expect(failed?.last_payment_error).toMatchObject({ code: "expired_card", payment_method: { id: method } });
+    await waitFor(
+      () => eventsFor(String(failed?.id)),
+      (types) => types.length > 0,
+    );
+    expect(eventsFor(String(failed?.id))).toEqual(["payment_intent.payment_failed"]);
+
+    const onSession = await cardError(
+      rig.stripe.paymentIntents.confirm(String(failed?.id), {
+        payment_method: method,
+        return_url: "http://app.test/billing",
+      }),
+    );
+    expect(onSession.code).toBe("expired_card");
+    expect((await rig.control(`/_emulator/payment_methods/pm_missing/expire`, {})).body).toMatchObject({
+      error: { code: "resource_missing" },
+    });
+  });
+
+  it("3220 (3D Secure 2 required): authentication_required off session, requires_action on session", async () => {
+    const { customer, method } = await savedByPurchase("4000 0000 0000 3220");
+    const error = await cardError(rig.stripe.paymentIntents.create(offSession(customer, method)));
+    expect(error.code).toBe("authentication_required");
+    const action = await rig.stripe.paymentIntents.confirm(String(error.payment_intent?.id), {
+      payment_method: method,
+      return_url: "http://app.test/billing",
+    });
+    expect(action).toMatchObject({ status: "requires_action", next_action: { type: "redirect_to_url" } });
+  });
+
+  it("a top-up's charge is refundable and disputable like a Checkout one (refund by payment_intent, dispute by charge)", async () => {
+    const { customer, method } = await savedByPurchase(VISA);
+    const intent = await rig.stripe.paymentIntents.create(offSession(customer, method));
+    const refund = await rig.stripe.refunds.create({ payment_intent: intent.id, amount: 500 });
+    expect(refund).toMatchObject({
+      status: "succeeded",
+      amount: 500,
+      payment_intent: intent.id,
+      charge: intent.latest_charge,
+    });
+    const charge = await rig.stripe.charges.retrieve(String(intent.latest_charge));
+    expect(charge).toMatchObject({ amount_refunded: 500, refunded: false, payment_intent: intent.id });
+    const dispute = await rig.control<Stripe.Dispute>(`/_emulator/charges/${charge.id}/dispute`, {});
+    expect(dispute.status).toBe(200);
+    expect(dispute.body).toMatchObject({ payment_intent: intent.id, charge: charge.id, amount: 1000 });
+    await waitFor(
+      () => eventsFor(intent.id),
+      (types) => types.includes("charge.dispute.created"),
+    );
+    expect(eventsFor(intent.id)).toEqual(
+      expect.arrayContaining([
+        "refund.created",
+        "charge.refunded",
+        "charge.dispute.created",
+        "charge.dispute.funds_withdrawn",
+      ]),
+    );
+  });
+
+  it("detach: payment_method.detached with previous_attributes.customer; the card leaves the customer's list", async () => {
+    const { customer, method } = await savedByPurchase(VISA);
+    const detached = await rig.stripe.paymentMethods.detach(method);
+    expect(detached).toMatchObject({ id: method, customer: null });
+    expect((await rig.stripe.customers.listPaymentMethods(customer)).data).toEqual([]);
+    expect((await rig.stripe.paymentMethods.retrieve(method)).customer).toBeNull();
+    const event = await waitFor(
+      () => rig.receiver?.ofType("payment_method.detached").find((r) => r.event.data.object.id === method),
+      (found) => found !== undefined,
+    );
+    expect(JSON.parse(event!.body)).toMatchObject({
+      data: { object: { customer: null }, previous_attributes: { customer } },
+    });
+  });
+  it("paymentIntents.list: newest first, filtered by customer (Checkout's intents too), paginated, expand data.latest_charge", async () => {
+    const { customer, method } = await savedByPurchase(VISA);
+    const first = await rig.stripe.paymentIntents.create(offSession(customer, method));
+    const second = await rig.stripe.paymentIntents.create(offSession(customer, method, { amount: 500 }));
+    const listed = await rig.stripe.paymentIntents.list({ customer, expand: ["data.latest_charge"] });
+    expect(listed.data.map((pi) => pi.id).slice(0, 2)).toEqual([second.id, first.id]);
+    // The third is the Checkout purchase that saved the card.
+    expect(listed.data).toHaveLength(3);
+    expect((listed.data[0]?.latest_charge as Stripe.Charge).receipt_url).toMatch(/\/receipts\/payment\//);
+    const page = await rig.stripe.paymentIntents.list({ customer, limit: 1, starting_after: second.id });
+    expect(page).toMatchObject({ has_more: true, data: [{ id: first.id }] });
+    const all: string[] = [];
+    for await (const pi of rig.stripe.paymentIntents.list({ customer, limit: 2 })) all.push(pi.id);
+    expect(all).toEqual(listed.data.map((pi) => pi.id));
+    const bad = await rig.stripe.paymentIntents.list({ expand: ["latest_charge"] }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ statusCode: 400, param: "expand" });
+  });
 });

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { EmulatorContext } from "../context";
 import { stripeErrors } from "../errors";
 import type { PaymentIntent } from "../objects";
-import { boolParam, expandParam, idParam, metadataParam, parseParams, positiveIntParam } from "../params";
+import { paginate } from "../lists";
+import { boolParam, expandParam, idParam, listParams, metadataParam, parseParams, positiveIntParam } from "../params";
 import {
   cancelPaymentIntent,
   confirmPaymentIntent,
@@ -56,6 +57,8 @@ const cancelParams = z
     expand: expandParam,
   })
   .strict();
+
+const listIntentParams = z.object({ ...listParams, customer: idParam.optional() }).strict();
 
 const retrieveParams = z.object({ expand: expandParam, client_secret: z.string().optional() }).strict();
 
@@ -115,6 +118,18 @@ export const paymentIntentRoutes = [
       ctx.store.save();
     }
     return expandIntent(ctx, intent, params.expand);
+  }),
+  /** Newest first, as Stripe lists them: the intents Checkout made and those made through the API alike. */
+  api("GET", "/v1/payment_intents", (ctx, req) => {
+    const params = parseParams(listIntentParams, req.query);
+    const nested = (params.expand ?? []).map((path) =>
+      path.startsWith("data.") ? path.slice(5) : `(not data.) ${path}`,
+    );
+    const intents = Object.values(ctx.store.state.paymentIntents)
+      .reverse()
+      .filter((intent) => !params.customer || intent.customer === params.customer);
+    const page = paginate("/v1/payment_intents", intents, params);
+    return { ...page, data: page.data.map((intent) => expandIntent(ctx, intent, nested)) };
   }),
   api("GET", "/v1/payment_intents/:id", (ctx, req) => {
     const { expand } = parseParams(retrieveParams, req.query);

@@ -6,11 +6,14 @@ import { api, type RouterOutputs } from "~/trpc/react";
 
 type View = RouterOutputs["autoTopUp"]["get"];
 
-/** How often autoTopUp.get is asked again while a top-up is being charged (only while the tab is visible). */
+/**
+ * How often autoTopUp.get is asked again while a top-up is being charged (only while the tab is visible). One
+ * waiting for the payer's confirmation is not polled: it changes when they act (and on window focus).
+ */
 export const AUTO_TOP_UP_POLL_MS = 2500;
 
 /** What the watcher saw settle: credited (with how many credits) or failed (auto top-up is off now). */
-export type AutoTopUpOutcome = { kind: "credited"; credits: number; purchaseId: string } | { kind: "failed" };
+export type AutoTopUpOutcome = { kind: "credited"; credits: number } | { kind: "failed" };
 
 /** Something settled between two reads: the in-flight top-up left, or the month's count rose without one in flight. */
 function settledBetween(before: View, after: View): boolean {
@@ -29,7 +32,7 @@ const turnedOffAt = (view: View) => view.turnedOff?.at.getTime() ?? null;
 export function useAutoTopUp({ quietFor = null }: { quietFor?: string | null } = {}) {
   const utils = api.useUtils();
   const query = api.autoTopUp.get.useQuery(undefined, {
-    refetchInterval: (q) => (q.state.data?.inFlight ? AUTO_TOP_UP_POLL_MS : false),
+    refetchInterval: (q) => (q.state.data?.inFlight?.status === "pending" ? AUTO_TOP_UP_POLL_MS : false),
     // NOT_IMPLEMENTED / no payments: nothing to show, nothing to retry.
     retry: false,
   });
@@ -57,8 +60,7 @@ export function useAutoTopUp({ quietFor = null }: { quietFor?: string | null } =
     }
     const packId = settled?.packId ?? view.settings?.packId;
     const credits = settled?.credits ?? products.data?.products.find((p) => p.id === packId)?.credits;
-    if (credits !== undefined)
-      setOutcome({ kind: "credited", credits, purchaseId: settled?.purchaseId ?? String(view.usedThisMonth) });
+    if (credits !== undefined) setOutcome({ kind: "credited", credits });
   }, [view, utils, quietFor, products.data]);
 
   return { query, view, outcome, dismissOutcome: () => setOutcome(null) };

@@ -119,6 +119,28 @@ describeEachDb("authorization", (kind) => {
     ]);
   });
 
+  it("A cannot authenticate, confirm or see B's auto top-up: NOT_FOUND, nothing written", async () => {
+    await t.db.purchase.create({
+      data: {
+        id: `topup_${b}`,
+        kind: "auto_top_up",
+        userId: b,
+        packId: "starter",
+        credits: 50_000,
+        amountTotal: 500,
+        currency: "usd",
+        status: "requires_action",
+        paymentIntentId: `pi_${b}`,
+      },
+    });
+    const before = await snapshot(t.db);
+    const caller = callerFor(t.db, a);
+    expect(await outcome(caller, "autoTopUp.authenticate", { purchaseId: `topup_${b}` })).toBe("NOT_FOUND");
+    expect(await outcome(caller, "autoTopUp.confirm", { purchaseId: `topup_${b}` })).toBe("NOT_FOUND");
+    expect((await caller.autoTopUp.get()).inFlight).toBeNull();
+    expect(await snapshot(t.db)).toEqual(before);
+  });
+
   it("A cannot confirm B's checkout session (paid or not): FORBIDDEN, nothing credited to anyone", async () => {
     const before = await snapshot(t.db);
     expect(await outcome(callerFor(t.db, a), "billing.confirm", { sessionId: bSession.id })).toBe("FORBIDDEN");

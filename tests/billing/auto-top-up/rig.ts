@@ -46,7 +46,6 @@ export async function saveCard(suite: EmulatorSuite, userId: string, card: strin
   const session = await suite.rig.stripe.checkout.sessions.create({
     mode: "setup",
     customer,
-    payment_method_types: ["card"],
     success_url: "http://localhost/billing?setup=1",
     cancel_url: "http://localhost/billing",
   });

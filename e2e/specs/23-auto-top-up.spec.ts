@@ -8,11 +8,15 @@ import { StripeCheckoutPage, TEST_CARDS } from "../pages/stripe-checkout.page";
 import { signUpNewUser } from "../support/accounts";
 import { startCheckout } from "../support/billing";
 import { emulatorOnly, NEEDS_EMULATOR, payCheckoutSession } from "../support/emulator-control";
+import { LOCALES, message } from "../support/messages";
 import { screenshot } from "../support/screenshots";
 import { sessionIdFromUrl, stripeApi } from "../support/stripe-api";
 import { E2E, appUrl } from "../stack/config.mjs";
 
 const STARTER_CREDITS = 50_000;
+
+/** A message key printed instead of its text (next-intl's fallback), e.g. "autoTopUp.noCard". */
+const RAW_KEY = /\b(common|header|billing|autoTopUp|lowBalance)\.[a-z][A-Za-z_.]+\b/;
 
 /** Console errors of the app's own pages (the emulator's pages are not the app). */
 function consoleErrors(page: Page): string[] {
@@ -239,6 +243,22 @@ test.describe("journey 23: auto top-up with a saved card", () => {
     const intents = await topUpIntents(stripeApi(), customer);
     expect(intents).toHaveLength(1);
     expect(intents[0]!.status).toBe("requires_payment_method");
+    expect(errors).toEqual([]);
+  });
+
+  test("the panel in all 8 locales: translated, no raw message keys", async ({ page, context }) => {
+    const errors = consoleErrors(page);
+    await signUpNewUser(page, { prefix: "auto-top-up-locales", callbackUrl: "/billing" });
+    for (const locale of LOCALES) {
+      await context.addCookies([{ name: "NEXT_LOCALE", value: locale, url: appUrl }]);
+      await page.goto("/billing");
+      await expect(page.locator("html")).toHaveAttribute("lang", locale);
+      await expect(page.locator("#auto-top-up-title")).toHaveText(message(locale, "autoTopUp.title"));
+      await expect(page.getByTestId("auto-top-up-no-card")).toHaveText(message(locale, "autoTopUp.noCard"));
+      if (locale !== "en")
+        expect(await page.locator("#auto-top-up-title").innerText()).not.toBe(message("en", "autoTopUp.title"));
+      expect(await page.locator("body").innerText()).not.toMatch(RAW_KEY);
+    }
     expect(errors).toEqual([]);
   });
 });

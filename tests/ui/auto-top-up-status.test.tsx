@@ -137,10 +137,11 @@ describe("auto top-up in the app (chat and billing)", () => {
     await userEvent.click(screen.getByRole("button", { name: "Dismiss" }));
     expect(screen.queryByTestId("auto-top-up-toast")).not.toBeInTheDocument();
 
+    // A declined top-up is not counted against the month: only the turned-off state tells.
     view = {
       ...ON,
       enabled: false,
-      usedThisMonth: 2,
+      usedThisMonth: 1,
       turnedOff: { reason: "card_declined", message: "Your card was declined.", at: new Date() },
     };
     await queryClient.invalidateQueries();

@@ -15,13 +15,19 @@ export const AUTO_TOP_UP_POLL_MS = 2500;
 /** What the watcher saw settle: credited (with how many credits) or failed (auto top-up is off now). */
 export type AutoTopUpOutcome = { kind: "credited"; credits: number } | { kind: "failed" };
 
-/** Something settled between two reads: the in-flight top-up left, or the month's count rose without one in flight. */
+const turnedOffAt = (view: View) => view.turnedOff?.at.getTime() ?? null;
+const newlyTurnedOff = (before: View, after: View) =>
+  turnedOffAt(after) !== null && turnedOffAt(after) !== turnedOffAt(before);
+
+/**
+ * Something settled between two reads: the in-flight top-up left, the month's count rose without one in flight
+ * (credited before it was ever seen), or Tally turned auto top-up off (a decline is not counted against the month).
+ */
 function settledBetween(before: View, after: View): boolean {
   const left = before.inFlight !== null && after.inFlight?.purchaseId !== before.inFlight.purchaseId;
-  return left || (after.inFlight === null && after.usedThisMonth > before.usedThisMonth);
+  const counted = after.inFlight === null && after.usedThisMonth > before.usedThisMonth;
+  return left || counted || newlyTurnedOff(before, after);
 }
-
-const turnedOffAt = (view: View) => view.turnedOff?.at.getTime() ?? null;
 
 /**
  * The one place that follows auto top-up from the browser: reads autoTopUp.get, polls it while a top-up is in
@@ -54,7 +60,7 @@ export function useAutoTopUp({ quietFor = null }: { quietFor?: string | null } =
     ]);
     const settled = before.inFlight;
     if (settled && settled.purchaseId === quietFor) return;
-    if (turnedOffAt(view) !== null && turnedOffAt(view) !== turnedOffAt(before)) {
+    if (newlyTurnedOff(before, view)) {
       setOutcome({ kind: "failed" });
       return;
     }

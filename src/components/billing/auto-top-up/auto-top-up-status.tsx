@@ -33,12 +33,12 @@ export function AutoTopUpStatus({
   const leaving = authenticate.isPending || authenticate.isSuccess;
 
   return (
-    <div className={needsAction || outcome ? `space-y-2 ${className}` : undefined}>
+    <>
       {needsAction && (
         <div
           role="alert"
           data-testid="auto-top-up-needs-action"
-          className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          className={`flex flex-wrap items-center justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100 ${className}`}
         >
           <p>
             {t("needsAction", {
@@ -64,13 +64,18 @@ export function AutoTopUpStatus({
           </Button>
         </div>
       )}
-      {/* Always in the page, so screen readers hear what is put into it. */}
-      <div role="status" aria-live="polite" data-testid="auto-top-up-toast-region">
+      {/* Always in the page, so screen readers hear what is put into it; fixed, so nothing below it moves. */}
+      <div
+        role="status"
+        aria-live="polite"
+        data-testid="auto-top-up-toast-region"
+        className="fixed top-16 right-4 z-40 w-[calc(100%-2rem)] max-w-sm"
+      >
         {outcome && (
           <div
             data-testid="auto-top-up-toast"
             data-outcome={outcome.kind}
-            className={`flex items-center justify-between gap-3 rounded-lg border px-4 py-2 text-sm ${
+            className={`flex items-center justify-between gap-3 rounded-lg border px-4 py-3 text-sm shadow-lg ${
               outcome.kind === "credited"
                 ? "border-green-200 bg-green-50 text-green-800 dark:border-green-800 dark:bg-green-950 dark:text-green-200"
                 : "border-red-200 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
@@ -94,6 +99,6 @@ export function AutoTopUpStatus({
           </div>
         )}
       </div>
-    </div>
+    </>
   );
 }

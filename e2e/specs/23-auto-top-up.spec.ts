@@ -7,6 +7,7 @@ import { Header } from "../pages/header.page";
 import { StripeCheckoutPage, TEST_CARDS } from "../pages/stripe-checkout.page";
 import { signUpNewUser } from "../support/accounts";
 import { startCheckout } from "../support/billing";
+import { expectNoSeriousViolations } from "../support/axe";
 import { emulatorOnly, NEEDS_EMULATOR, payCheckoutSession } from "../support/emulator-control";
 import { LOCALES, message } from "../support/messages";
 import { screenshot } from "../support/screenshots";
@@ -61,7 +62,10 @@ async function buySavingCard(page: Page, card: string, { authenticate = false } 
 }
 
 /** Fills the panel's form with the card ending `last4` and turns auto top-up on. */
-async function turnOn(page: Page, { threshold, limit, last4 }: { threshold: number; limit: number; last4: string }) {
+async function turnOn(
+  page: Page,
+  { threshold, limit, last4, check = false }: { threshold: number; limit: number; last4: string; check?: boolean },
+) {
   const panel = page.getByTestId("auto-top-up-section");
   await expect(panel.getByTestId("auto-top-up-form")).toBeVisible();
   await panel.getByTestId("auto-top-up-threshold").fill(String(threshold));
@@ -75,6 +79,11 @@ async function turnOn(page: Page, { threshold, limit, last4 }: { threshold: numb
       limit === 1 ? "once" : `${limit} times`
     } a month (up to $${(5 * limit).toFixed(2)}).`,
   );
+  if (check) {
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, "auto-top-up-form");
+    await expectNoSeriousViolations(page, "/billing, the auto top-up form filled in");
+  }
   await panel.getByRole("button", { name: "Turn on auto top-up" }).click();
   await expect(panel.getByTestId("auto-top-up-on")).toBeVisible();
   await expect(panel.getByTestId("auto-top-up-card-line")).toContainText(`•••• ${last4}`);
@@ -97,9 +106,17 @@ test.describe("journey 23: auto top-up with a saved card", () => {
     const sessionId = await buySavingCard(page, TEST_CARDS.success);
     const afterPurchase = E2E.signupBonusCredits + STARTER_CREDITS;
     await header.expectBalance(afterPurchase);
-    await turnOn(page, { threshold: afterPurchase - 1, limit: 3, last4: "4242" });
+    await turnOn(page, { threshold: afterPurchase - 1, limit: 3, last4: "4242", check: true });
     await page.getByTestId("auto-top-up-section").scrollIntoViewIfNeeded();
     await screenshot(page, "auto-top-up-on");
+    // Dark mode too: readable, and axe finds nothing serious.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.reload();
+    await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+    await page.getByTestId("auto-top-up-on").scrollIntoViewIfNeeded();
+    await screenshot(page, "auto-top-up-on-dark");
+    await expectNoSeriousViolations(page, "/billing, auto top-up on (dark)");
+    await page.emulateMedia({ colorScheme: "light" });
 
     const chat = new ChatPage(page);
     await chat.goto();
@@ -235,6 +252,7 @@ test.describe("journey 23: auto top-up with a saved card", () => {
     await expect(row.getByTestId("purchase-failure")).toContainText("declined");
     await notice.scrollIntoViewIfNeeded();
     await screenshot(page, "auto-top-up-turned-off");
+    await expectNoSeriousViolations(page, "/billing, auto top-up turned off by a decline");
 
     // Off: the next reply below the threshold charges nothing.
     await chat.goto();

@@ -25,7 +25,7 @@ function consoleErrors(page: Page): string[] {
   page.on("console", (m) => {
     if (m.type() === "error" && new URL(page.url()).origin === appUrl) errors.push(`${m.text()} (${m.location().url})`);
   });
-  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("pageerror", (e) => errors.push(`${e.message} (${page.url()})`));
   return errors;
 }
 

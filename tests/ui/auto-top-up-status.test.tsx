@@ -201,7 +201,12 @@ describe("auto top-up in the app (chat and billing)", () => {
   });
 
   it("back from authentication (?topup=): confirm is called once, the outcome shows, the parameter is cleared", async () => {
-    window.history.replaceState(null, "", "/billing?topup=topup_abc");
+    // Stripe appends the intent and its client secret to the return_url: none of it stays in the address.
+    window.history.replaceState(
+      null,
+      "",
+      "/billing?topup=topup_abc&payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_x&redirect_status=succeeded",
+    );
     const confirm = vi.fn(() => ({ status: "paid" as const, credited: true }));
     const handlers: Handlers = {
       "autoTopUp.get": () => ON,

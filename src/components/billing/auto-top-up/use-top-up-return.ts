@@ -8,11 +8,14 @@ export type TopUpReturnState = "idle" | "confirming" | "credited" | "pending" | 
 
 const FAILED = new Set(["failed", "canceled", "expired"]);
 
-/** `/billing?topup=…` → `/billing`: a reload must not confirm again, and the address stays clean. */
-function clearTopUpParam(): void {
+/** What the return leaves in the address: ours, and what Stripe appends to a return_url (a client secret among them). */
+const RETURN_PARAMS = ["topup", "payment_intent", "payment_intent_client_secret", "redirect_status"];
+
+/** `/billing?topup=…` → `/billing`: a reload must not confirm again, and the address keeps no secret. */
+function clearReturnParams(): void {
   const url = new URL(window.location.href);
-  if (!url.searchParams.has("topup")) return;
-  url.searchParams.delete("topup");
+  if (!RETURN_PARAMS.some((p) => url.searchParams.has(p))) return;
+  for (const p of RETURN_PARAMS) url.searchParams.delete(p);
   window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
 }
 
@@ -30,7 +33,7 @@ export function useTopUpReturn(purchaseId: string | null): TopUpReturnState {
   useEffect(() => {
     if (!purchaseId || asked.current === purchaseId) return;
     asked.current = purchaseId;
-    clearTopUpParam();
+    clearReturnParams();
     void (async () => {
       try {
         const result = await confirm({ purchaseId });

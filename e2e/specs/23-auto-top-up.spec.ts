@@ -256,6 +256,8 @@ test.describe("journey 23: auto top-up with a saved card", () => {
 
     // Off: the next reply below the threshold charges nothing.
     await chat.goto();
+    // /chat opens the last conversation: its reply is there before the next one is counted.
+    await expect(chat.messages("assistant")).toHaveCount(1);
     await chat.sendAndWait("Still below");
     await expect.poll(() => header.balanceValue(), { timeout: 20_000 }).toBeLessThan(balance);
     const intents = await topUpIntents(stripeApi(), customer);

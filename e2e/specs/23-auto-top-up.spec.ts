@@ -254,10 +254,12 @@ test.describe("journey 23: auto top-up with a saved card", () => {
     await screenshot(page, "auto-top-up-turned-off");
     await expectNoSeriousViolations(page, "/billing, auto top-up turned off by a decline");
 
-    // Off: the next reply below the threshold charges nothing.
-    await chat.goto();
-    // /chat opens the last conversation: its reply is there before the next one is counted.
-    await expect(chat.messages("assistant")).toHaveCount(1);
+    // Off: the next reply below the threshold charges nothing. (By the nav link: reloading /chat on an existing
+    // conversation logs React hydration error #418 on main too, unrelated to auto top-up.)
+    await page.getByTestId("nav-chat").click();
+    await expect(page.getByTestId("chat-input")).toBeVisible();
+    await chat.newConversation();
+    await expect(chat.messages("assistant")).toHaveCount(0);
     await chat.sendAndWait("Still below");
     await expect.poll(() => header.balanceValue(), { timeout: 20_000 }).toBeLessThan(balance);
     const intents = await topUpIntents(stripeApi(), customer);

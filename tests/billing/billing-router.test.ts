@@ -55,6 +55,9 @@ describeEachDb("billing router", (kind) => {
     expect(all.every((p, i) => i === 0 || all[i - 1]!.createdAt >= p.createdAt)).toBe(true);
     expect(all[0]).toEqual({
       id: expect.any(String),
+      kind: "checkout",
+      triggerSpendable: null,
+      failureMessage: null,
       packId: expect.any(String),
       credits: expect.any(Number),
       amountTotal: expect.any(Number),

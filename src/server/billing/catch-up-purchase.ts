@@ -28,6 +28,11 @@ export async function fulfilByPaymentIntent(
   });
   const session = data[0] as VerifiedCheckoutSession | undefined;
   if (!session) {
+    // Only a top-up whose charge was interrupted before its PaymentIntent was recorded can be behind this refund.
+    const unrecorded = await db.purchase.count({
+      where: { kind: "auto_top_up", paymentIntentId: null, status: { in: ["pending", "requires_action"] } },
+    });
+    if (unrecorded === 0) return false;
     const intent = await retrieveTopUpIntent(stripe, paymentIntentId);
     if (intent?.metadata?.kind !== "auto_top_up") return false;
     const result = await fulfilAutoTopUp(db, intent);

@@ -19,6 +19,7 @@ import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
+import { retrieveTopUpIntent } from "./auto-top-up/intents";
 import { movePurchase, type PurchaseFacts } from "./purchase-status";
 import { EMULATOR_API_URL, stripeApiUrlForTests, type StripeEnv } from "./stripe-client";
 import { retrieveCheckoutSession, type VerifiedCheckoutSession } from "./stripe-records";
@@ -138,6 +139,19 @@ export function receiptFacts(current: Purchase, links: ReceiptLinks, finalise = 
   return facts;
 }
 
+/** A Checkout purchase's links from its session; an auto top-up's from its PaymentIntent's charge. */
+async function linksFromStripe(
+  deps: { stripe: Stripe; origins?: readonly string[] },
+  purchase: Pick<Purchase, "id" | "kind" | "paymentIntentId">,
+): Promise<ReceiptLinks> {
+  if (purchase.kind === "auto_top_up") {
+    const intent = purchase.paymentIntentId ? await retrieveTopUpIntent(deps.stripe, purchase.paymentIntentId) : null;
+    return intent ? receiptLinksOfPaymentIntent(intent, deps.origins) : NO_LINKS;
+  }
+  const session = await retrieveCheckoutSession(deps.stripe, purchase.id);
+  return session ? receiptLinksOf(session, deps.origins) : NO_LINKS;
+}
+
 export interface BackfillReport {
   /** Purchases whose links were read from Stripe in this run. */
   backfilled: number;
@@ -160,12 +174,11 @@ export async function backfillReceiptLinks(
     where: { creditedAt: { not: null }, receiptLinksAt: null },
     orderBy: { createdAt: "asc" },
     take: opts.limit ?? 50,
-    select: { id: true, userId: true },
+    select: { id: true, userId: true, kind: true, paymentIntentId: true },
   });
   const report: BackfillReport = { backfilled: 0, withReceipt: 0 };
-  for (const { id, userId } of candidates) {
-    const session = await retrieveCheckoutSession(deps.stripe, id);
-    const links = session ? receiptLinksOf(session, deps.origins) : NO_LINKS;
+  for (const { id, userId, kind, paymentIntentId } of candidates) {
+    const links = await linksFromStripe(deps, { id, kind, paymentIntentId });
     const written = await inTransaction(deps.db, async (tx) => {
       await lockAccount(tx, userId);
       const current = await tx.purchase.findUniqueOrThrow({ where: { id } });

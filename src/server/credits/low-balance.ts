@@ -17,9 +17,9 @@
  *
  * Subscribing: every crossing (fired or re-armed) is handed, in the same transaction, to each
  * handler in `CROSSING_HANDLERS`, and returned to appendEntry's caller as `LedgerResult.lowBalance`.
- * The mail is the first handler; a later auto top-up adds its own (e.g. queue a top-up job for
- * `direction: "below"`). Handlers run under the account lock: they only write rows (outbox, jobs),
- * never call the network.
+ * The mail is the only handler today (auto top-up watches spendable credits on every lowering write
+ * instead: billing/auto-top-up/trigger.ts). Handlers run under the account lock: they only write rows
+ * (outbox, jobs), never call the network.
  */
 import { Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";

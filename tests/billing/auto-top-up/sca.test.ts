@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
 
 import { env } from "~/env";
+import { ABANDON_AFTER_MS, retryAutoTopUps } from "~/server/billing/auto-top-up/retry";
 
 import { describeEachDb } from "../../helpers/test-db";
 import { callerFor, outcome } from "../../helpers/trpc";
@@ -96,6 +97,25 @@ describeEachDb("auto top-up: authentication required (SCA)", (kind) => {
       turnedOff: { reason: "authentication_failed" },
     });
     expect(await suite.t.db.mailOutbox.count({ where: { to: u.email, template: "auto_top_up_failed" } })).toBe(1);
+    expect(await topUpGrants(suite, u.id)).toEqual([]);
+  });
+
+  it("a top-up never authenticated is canceled at Stripe after a week by the job: failed, off, the slot freed", async () => {
+    const { u, topUp } = await waiting();
+    const deps = { db: suite.t.db, stripe: () => suite.rig.stripe };
+    expect(await retryAutoTopUps(deps, { minAgeMs: 0 })).toMatchObject({ settled: 1, abandoned: 0 });
+    expect((await suite.t.db.purchase.findUniqueOrThrow({ where: { id: topUp.id } })).status).toBe("requires_action");
+    const later = new Date(Date.now() + ABANDON_AFTER_MS + 60_000);
+    expect(await retryAutoTopUps(deps, { now: later })).toMatchObject({ abandoned: 1, errors: 0 });
+    expect((await suite.rig.stripe.paymentIntents.retrieve(topUp.paymentIntentId!)).status).toBe("canceled");
+    expect(await suite.t.db.purchase.findUniqueOrThrow({ where: { id: topUp.id } })).toMatchObject({
+      status: "failed",
+    });
+    expect(await callerFor(suite.t.db, u.id).autoTopUp.get()).toMatchObject({
+      enabled: false,
+      inFlight: null,
+      turnedOff: { reason: "authentication_failed" },
+    });
     expect(await topUpGrants(suite, u.id)).toEqual([]);
   });
 

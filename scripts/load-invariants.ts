@@ -4,7 +4,11 @@
 // (default 20) signing up, chatting, buying and receiving duplicate webhooks at once for ~30 s
 // (--quick: ~10 s). Then: no 5xx, no negative spendable balance, balance == sum(ledger) and
 // held == sum(active holds) for every user, every paid session credited exactly once, nothing
-// credited that was not paid, every reply settled. Prints a summary; exits 1 on any violation.
+// credited that was not paid, every reply settled. Among the users, three turn auto top-up on
+// (4242 card, caps 3/2/1) and one more charges a card that is always declined (0341): each
+// succeeded PaymentIntent granted once, no PaymentIntent without its top-up, the cap held, never
+// two top-ups in flight for one user (sampled during the run), the declined card turned it off
+// after one attempt. Prints a summary; exits 1 on any violation.
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 
@@ -13,7 +17,9 @@ import pg from "pg";
 import { cleanupOnSignals, onCleanup, runHarness } from "../bench/lib/cleanup";
 import { createBenchDatabase } from "../bench/lib/database";
 import { startServer } from "../bench/lib/server";
-import { startHarnessEmulator, sessionsByPayment } from "../tests/load/harness-stripe";
+import { autoTopUpViolations, pendingTopUps, topUpsInFlightTwice } from "../tests/load/auto-top-up-invariants";
+import type { AutoTopUpCard, AutoTopUpUser } from "../tests/load/auto-top-up-traffic";
+import { intentsOfCustomers, sessionsByPayment, startHarnessEmulator } from "../tests/load/harness-stripe";
 import { invariantViolations, unsettledCount } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
@@ -25,6 +31,16 @@ import { freePort } from "./launcher/ports.mjs";
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64url")}`;
 const STRIPE_KEY = "sk_test_tally_load_invariants";
 const SERVER_LOG = "bench/out/server.log";
+/** Monthly caps of the users (of the N) with auto top-up on a card that pays; one more has it on a declined card. */
+const AUTO_TOP_UP_CAPS = [3, 2, 1];
+
+/** The first users turn auto top-up on (when there are enough users left to buy through Checkout). */
+function autoTopUpRole(index: number, users: number): { card: AutoTopUpCard; monthlyLimit: number } | undefined {
+  if (users < AUTO_TOP_UP_CAPS.length + 3) return undefined;
+  const cap = AUTO_TOP_UP_CAPS[index];
+  if (cap !== undefined) return { card: "succeeds", monthlyLimit: cap };
+  return index === AUTO_TOP_UP_CAPS.length ? { card: "declines", monthlyLimit: 3 } : undefined;
+}
 
 function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -127,7 +143,26 @@ async function main(): Promise<number> {
     emulatorKey: STRIPE_KEY,
     stats,
     opened: { userIds: [], sessions: new Map() },
+    autoTopUpUsers: [],
   };
+  const autoTopUpUsers: AutoTopUpUser[] = target.autoTopUpUsers!;
+
+  const sql = new pg.Pool({ connectionString: database.url, max: 3 });
+  onCleanup("close pool", () => sql.end());
+  // "Never two in flight" is a property of every moment, not only of the end: sampled while the traffic runs.
+  const inFlightTwice = new Set<string>();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      try {
+        for (const v of await topUpsInFlightTwice(sql)) inFlightTwice.add(v);
+      } catch (error) {
+        stats.harnessErrors.push(`in-flight sampler: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
 
   const started = Date.now();
   const deadline = started + durationSec * 1000;
@@ -136,7 +171,7 @@ async function main(): Promise<number> {
     setTimeout(() => resolve("timeout"), (durationSec + 60) * 1000).unref(),
   );
   const finished = await Promise.race([
-    Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline))),
+    Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline, autoTopUpRole(i, users)))),
     hardCap,
   ]);
   if (finished === "timeout") stats.harnessErrors.push("traffic did not finish within 60 s after the deadline");
@@ -144,15 +179,19 @@ async function main(): Promise<number> {
     `[load] traffic done in ${((Date.now() - started) / 1000).toFixed(1)} s; waiting for replies and webhooks to settle`,
   );
 
-  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
-  onCleanup("close pool", () => sql.end());
   const settled = await waitUntil(async () => {
-    return (await unsettledCount(sql)) === 0;
+    return (await unsettledCount(sql)) === 0 && (await pendingTopUps(sql)) === 0;
   }, 30_000);
+  sampling = false;
+  await sampler;
   if (!settled) console.log("[load] some replies never settled (reported below)");
 
   // The emulator is the source of truth for what was paid.
-  const { paidSessions, unpaidSessions } = await sessionsByPayment(server.baseUrl, emulatorPort, STRIPE_KEY);
+  const { paidSessions, unpaidSessions, checkoutIntentIds } = await sessionsByPayment(
+    server.baseUrl,
+    emulatorPort,
+    STRIPE_KEY,
+  );
   const violations = await invariantViolations(sql, {
     userIds: target.opened.userIds,
     paidSessions,
@@ -165,6 +204,23 @@ async function main(): Promise<number> {
         `session ${id}: harness expected ${s.outcome}, emulator says ${paidSessions.has(id) ? "paid" : "unpaid"}`,
       );
   }
+
+  const intents = await intentsOfCustomers(
+    emulatorPort,
+    STRIPE_KEY,
+    autoTopUpUsers.map((u) => u.customer),
+  );
+  violations.push(
+    ...(await autoTopUpViolations(sql, { users: autoTopUpUsers, intents, checkoutIntentIds })),
+    ...inFlightTwice,
+  );
+  const topUps = await sql.query<{ status: string; n: string }>(
+    `SELECT status, COUNT(*) AS n FROM "Purchase" WHERE kind = 'auto_top_up' GROUP BY status ORDER BY status`,
+  );
+  const paidPerUser = await sql.query<{ userId: string; n: string }>(
+    `SELECT "userId", COUNT(*) AS n FROM "Purchase" WHERE kind = 'auto_top_up' AND status = 'paid' GROUP BY "userId"`,
+  );
+  const paidOf = new Map(paidPerUser.rows.map((r) => [r.userId, Number(r.n)]));
 
   const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
     data: { eventId: string; status: number | null; manual: boolean }[];
@@ -185,6 +241,12 @@ async function main(): Promise<number> {
     `webhooks   ${deliveries.data.length} deliveries (${deliveries.data.filter((d) => d.manual).length} forced duplicates), ${failedDeliveries.length} not 2xx`,
   );
   console.log(`sessions   ${paidSessions.size} paid, ${unpaidSessions.length} unpaid (declined or abandoned)`);
+  console.log(
+    `auto top-up ${autoTopUpUsers.length} users (${autoTopUpUsers.filter((u) => u.card === "declines").length} with a declined card), ${intents.filter((i) => !checkoutIntentIds.has(i.id)).length} PaymentIntents, top-ups ${topUps.rows.map((r) => `${r.status}=${r.n}`).join(" ") || "none"}, paid/cap per user ${autoTopUpUsers
+      .filter((u) => u.card === "succeeds")
+      .map((u) => `${paidOf.get(u.userId) ?? 0}/${u.monthlyLimit}`)
+      .join(" ")}`,
+  );
   console.log(`ledger     ${ledgerRows.rows.map((r) => `${r.reason}=${r.n}`).join(" ")}`);
 
   const problems = [
@@ -195,6 +257,13 @@ async function main(): Promise<number> {
     ...headerProblems,
   ];
   if (stats.counters.users !== users) problems.push(`only ${stats.counters.users} of ${users} users signed up`);
+  const expectedAutoTopUpUsers = Array.from({ length: users }, (_, i) => autoTopUpRole(i, users)).filter(
+    Boolean,
+  ).length;
+  if (autoTopUpUsers.length !== expectedAutoTopUpUsers)
+    problems.push(`only ${autoTopUpUsers.length} of ${expectedAutoTopUpUsers} users turned auto top-up on`);
+  if (expectedAutoTopUpUsers > 0 && !topUps.rows.some((r) => r.status === "paid"))
+    problems.push("no auto top-up was paid: the run proves nothing about them");
   if (stats.counters.paid === 0 || stats.counters.chatsCompleted === 0)
     problems.push("the run paid nothing or completed no chat: too short to prove anything");
   for (const p of problems.slice(0, 50)) console.error(`VIOLATION ${p}`);

@@ -11,10 +11,28 @@ export function startHarnessEmulator(port: number, webhookSecret: string, webhoo
   return startStripeEmulator({ port, webhookSecret, webhookUrl, retryDelaysMs: [200, 1000, 3000] });
 }
 
+/** Every PaymentIntent the emulator holds for these customers (auto top-ups and Checkout's alike). */
+export async function intentsOfCustomers(emulatorPort: number, stripeKey: string, customers: string[]) {
+  const stripe = new Stripe(stripeKey, { host: "127.0.0.1", port: emulatorPort, protocol: "http" });
+  const intents: { id: string; customer: string | null; status: string; amount: number }[] = [];
+  for (const customer of customers) {
+    for await (const pi of stripe.paymentIntents.list({ customer, limit: 100 }))
+      intents.push({
+        id: pi.id,
+        customer: typeof pi.customer === "string" ? pi.customer : null,
+        status: pi.status,
+        amount: pi.amount,
+      });
+  }
+  return intents;
+}
+
 export interface SessionsByPayment {
   /** Paid sessions with the credits of their pack (-1: a pack the app does not sell). */
   paidSessions: Map<string, number>;
   unpaidSessions: string[];
+  /** The PaymentIntents Checkout made (so the PaymentIntents of auto top-ups can be told apart from them). */
+  checkoutIntentIds: Set<string>;
 }
 
 /** Every Checkout Session the emulator holds, split by payment, with the app's pack sizes. */
@@ -30,9 +48,11 @@ export async function sessionsByPayment(
   const packCredits = new Map(products.result.data.json.products.map((p) => [p.id, p.credits]));
   const paidSessions = new Map<string, number>();
   const unpaidSessions: string[] = [];
+  const checkoutIntentIds = new Set<string>();
   for await (const s of stripe.checkout.sessions.list({ limit: 100 })) {
+    if (typeof s.payment_intent === "string") checkoutIntentIds.add(s.payment_intent);
     if (s.payment_status === "paid") paidSessions.set(s.id, packCredits.get(s.metadata?.packId ?? "") ?? -1);
     else unpaidSessions.push(s.id);
   }
-  return { paidSessions, unpaidSessions };
+  return { paidSessions, unpaidSessions, checkoutIntentIds };
 }

@@ -16,6 +16,7 @@ export class LoadStats {
     duplicateDeliveries: 0,
     confirms: 0,
     reads: 0,
+    autoTopUpUsers: 0,
   };
 
   bump(map: Map<string, number>, key: string): void {

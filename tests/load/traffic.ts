@@ -8,6 +8,7 @@ import { TRPCClientError } from "@trpc/client";
 
 import { signUpAndSignIn } from "../../bench/lib/session";
 import { trpcClient } from "../../bench/lib/trpc-client";
+import { setUpAutoTopUp, type AutoTopUpCard, type AutoTopUpUser } from "./auto-top-up-traffic";
 import type { LoadStats } from "./load-stats";
 
 export interface TrafficTarget {
@@ -17,6 +18,8 @@ export interface TrafficTarget {
   stats: LoadStats;
   /** Filled in as sessions are opened, so the checks know what to expect. */
   opened: { userIds: string[]; sessions: Map<string, { userId: string; outcome: "paid" | "declined" | "abandoned" }> };
+  /** Filled in as users turn auto top-up on (scripts/load-invariants.ts), so the checks know whom to look at. */
+  autoTopUpUsers?: AutoTopUpUser[];
   /** When given, every reply the client read to its end, with the text it received. */
   replies?: ReadReply[];
 }
@@ -170,11 +173,25 @@ async function read(target: TrafficTarget, client: Client): Promise<void> {
     target.stats.serverErrors.push(`negative spendable balance observed: ${JSON.stringify(balance)}`);
 }
 
+/**
+ * An auto top-up user spends only (two replies at once in two conversations, and reads), no Checkout purchases: what
+ * lifts its balance is its top-ups, which run concurrently with its own replies and everyone else's traffic.
+ */
+async function spendWithAutoTopUp(
+  target: TrafficTarget,
+  client: Client,
+  states: { conversationId: string | null; n: number }[],
+): Promise<void> {
+  await Promise.all(states.map((state) => chat(target, client, state)));
+  if (Math.random() < 0.15) await read(target, client);
+}
+
 /** `until`: a time (ms since the epoch) or a check that says when to stop starting work. */
 export async function simulateUser(
   target: TrafficTarget,
   index: number,
   until: number | (() => boolean),
+  autoTopUp?: { card: AutoTopUpCard; monthlyLimit: number },
 ): Promise<void> {
   const over = typeof until === "number" ? () => Date.now() >= until : until;
   let user: Awaited<ReturnType<typeof signUpAndSignIn>>;
@@ -190,6 +207,32 @@ export async function simulateUser(
   target.stats.counters.users += 1;
   const client = trpcClient(target.appUrl, user.cookie);
   const state = { conversationId: null as string | null, n: 0 };
+  if (autoTopUp) {
+    try {
+      const enabled = await setUpAutoTopUp(
+        { ...target, recordSession: (id) => target.opened.sessions.set(id, { userId: user.userId, outcome: "paid" }) },
+        client,
+        user.userId,
+        autoTopUp.card,
+        autoTopUp.monthlyLimit,
+      );
+      target.autoTopUpUsers?.push(enabled);
+      target.stats.counters.autoTopUpUsers += 1;
+    } catch (error) {
+      recordFailure(target, "auto top-up setup", error);
+      return;
+    }
+    const states = [state, { conversationId: null as string | null, n: 0 }];
+    // At least one round of spending, however late the setup finished: every auto top-up user triggers one.
+    do {
+      try {
+        await spendWithAutoTopUp(target, client, states);
+      } catch (error) {
+        recordFailure(target, "auto top-up spend", error);
+      }
+    } while (!over());
+    return;
+  }
   while (!over()) {
     const r = Math.random();
     const what = r < 0.45 ? "chat" : r < 0.65 ? "buy" : r < 0.72 ? "decline" : r < 0.77 ? "abandon" : "read";

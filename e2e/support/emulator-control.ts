@@ -27,3 +27,7 @@ export const deliverEvents = (ids: string[], order: "reverse" | "shuffle") =>
 /** Settles a delayed payment: async_payment_succeeded (or _failed) for the session, delivered to the app. */
 export const settleAsyncPayment = (sessionId: string, succeeded: boolean) =>
   control<unknown>(`/checkout/sessions/${encodeURIComponent(sessionId)}/async_result`, { succeeded });
+
+/** Pays (completes) an open Checkout Session with `card`, as the hosted page would; setup mode saves the card. */
+export const payCheckoutSession = (sessionId: string, card: string) =>
+  control<unknown>(`/checkout/sessions/${encodeURIComponent(sessionId)}/pay`, { card });

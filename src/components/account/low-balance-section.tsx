@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
+import { parseWholeNumber } from "~/lib/whole-number";
 import { api, type RouterInputs } from "~/trpc/react";
 import { AccountSection } from "./account-section";
 
@@ -15,15 +16,7 @@ type SetInput = RouterInputs["credits"]["setLowBalanceAlert"];
 const MAX_THRESHOLD = 100_000_000;
 
 /** The field's text → a threshold: "" = the default, null = not a valid number. */
-function parseThreshold(text: string): number | "" | null {
-  const trimmed = text.trim();
-  if (trimmed === "") return "";
-  // Digits, optionally grouped in threes as people write them (5,000 · 5.000 · 5 000); "12.5" is not a count.
-  const grouped = /^\d{1,3}([,.'’\s\u00a0\u202f]\d{3})+$/.test(trimmed);
-  if (!grouped && !/^\d+$/.test(trimmed)) return null;
-  const n = Number(trimmed.replace(/\D/g, ""));
-  return n >= 1 && n <= MAX_THRESHOLD ? n : null;
-}
+const parseThreshold = (text: string) => parseWholeNumber(text, 1, MAX_THRESHOLD);
 
 /** Low-balance alert: on/off (explicit), and the threshold (empty = the default, which is shown). */
 export function LowBalanceSection() {

@@ -7,6 +7,9 @@ import { useState } from "react";
 import type { PackId } from "~/lib/packs";
 import { api } from "~/trpc/react";
 
+import { AutoTopUpPanel } from "./auto-top-up/auto-top-up-panel";
+import { AutoTopUpStatus } from "./auto-top-up/auto-top-up-status";
+import { useTopUpReturn, type TopUpReturnState } from "./auto-top-up/use-top-up-return";
 import { BillingBanner } from "./billing-banner";
 import { LedgerHistory } from "./ledger-history";
 import { LowBalanceBanner } from "./low-balance-banner";
@@ -31,7 +34,17 @@ export interface BillingViewProps {
   confirmation?: ConfirmationOptions;
   /** The pack the paywall offered (`?pack=`): highlighted and focused instead of the featured one. */
   suggestedPack?: PackId | null;
+  /** Back from authenticating an auto top-up (`?topup=`): confirmed once on arrival. */
+  topUpId?: string | null;
 }
+
+const TOP_UP_RETURN = {
+  confirming: ["info", "returnConfirming"],
+  credited: ["success", "returnCredited"],
+  pending: ["warning", "returnPending"],
+  failed: ["error", "returnFailed"],
+  error: ["error", "returnError"],
+} as const satisfies Record<Exclude<TopUpReturnState, "idle">, readonly [string, string]>;
 
 export function BillingView({
   success,
@@ -40,8 +53,11 @@ export function BillingView({
   checkoutRef = null,
   confirmation,
   suggestedPack = null,
+  topUpId = null,
 }: BillingViewProps) {
   const t = useTranslations("billing");
+  const tTopUp = useTranslations("autoTopUp");
+  const topUpReturn = useTopUpReturn(topUpId);
   const products = api.billing.products.useQuery();
   const confirmState = usePurchaseConfirmation(success ? sessionId : null, confirmation);
   useCheckoutCancel(canceled ? checkoutRef : null);
@@ -51,6 +67,18 @@ export function BillingView({
 
   const returnBanner = (() => {
     if (dismissed) return null;
+    if (topUpReturn !== "idle") {
+      const [tone, key] = TOP_UP_RETURN[topUpReturn];
+      return (
+        <BillingBanner
+          tone={tone}
+          testId="auto-top-up-return"
+          onDismiss={topUpReturn === "confirming" ? undefined : () => setDismissed(true)}
+        >
+          {tTopUp(key)}
+        </BillingBanner>
+      );
+    }
     const dismiss = () => setDismissed(true);
     if (canceled)
       return (
@@ -99,6 +127,7 @@ export function BillingView({
       {returnBanner}
       {/* The packs are right below: no "Buy credits" link to this same page. */}
       <LowBalanceBanner buyLink={false} className="mb-6" />
+      <AutoTopUpStatus quietFor={topUpId} className="mb-6" />
       <ReturnToChat />
       {unavailable && (
         <BillingBanner tone="warning" testId="billing-unavailable">
@@ -131,6 +160,7 @@ export function BillingView({
       ) : null}
 
       <SavedCard />
+      <AutoTopUpPanel />
       <PurchaseHistory />
       <SpentChart />
       <Link

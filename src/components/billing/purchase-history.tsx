@@ -41,6 +41,19 @@ function ReceiptLinks({ purchase }: { purchase: PurchaseRow }) {
   );
 }
 
+/** A top-up Tally charged on its own, and what set it off. */
+function AutoTopUpLabel({ purchase }: { purchase: PurchaseRow }) {
+  const t = useTranslations("autoTopUp");
+  const format = useFormatter();
+  return (
+    <span className="text-gray-600 tabular-nums dark:text-gray-300" data-testid="purchase-auto-top-up">
+      {t("row")}
+      {purchase.triggerSpendable !== null &&
+        ` · ${t("rowTrigger", { credits: format.number(purchase.triggerSpendable) })}`}
+    </span>
+  );
+}
+
 export function PurchaseHistory() {
   const t = useTranslations("billing");
   const format = useFormatter();
@@ -54,9 +67,11 @@ export function PurchaseHistory() {
           key={p.id}
           data-testid="purchase-row"
           data-status={p.status}
+          data-kind={p.kind}
           className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 text-sm"
         >
           <span className="min-w-24 font-medium">{packName(p.packId)}</span>
+          {p.kind === "auto_top_up" && <AutoTopUpLabel purchase={p} />}
           <span className="text-gray-600 tabular-nums dark:text-gray-300">
             {t("perPack", { credits: format.number(p.credits) })}
           </span>
@@ -71,6 +86,12 @@ export function PurchaseHistory() {
           <time dateTime={p.createdAt.toISOString()} className="ml-auto text-gray-500 dark:text-gray-400">
             {format.dateTime(p.createdAt, { dateStyle: "medium", timeStyle: "short" })}
           </time>
+          {p.status === "failed" && p.failureMessage && (
+            // The bank's words (a decline reason), as Stripe gave them.
+            <span className="basis-full text-red-700 dark:text-red-300" data-testid="purchase-failure">
+              {p.failureMessage}
+            </span>
+          )}
         </li>
       )}
     </HistorySection>

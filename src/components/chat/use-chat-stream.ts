@@ -130,6 +130,8 @@ export function useChatStream({
       // The billing page's history and chart hold this charge too (refetched when next shown).
       void utils.credits.history.invalidate();
       void utils.credits.spentPerDay.invalidate();
+      // The reply may have taken spendable below the auto top-up threshold: see the top-up it triggered.
+      void utils.autoTopUp.get.invalidate();
       // The persisted messages are loaded now; drop the live copy so nothing shows twice.
       setLive(null);
     },

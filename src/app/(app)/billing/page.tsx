@@ -16,6 +16,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 // Same shape billing.confirm accepts; anything else is ignored rather than sent.
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+const TOP_UP_ID = /^topup_[A-Za-z0-9_-]{1,250}$/;
 const CHECKOUT_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function BillingPage({ searchParams }: { searchParams: SearchParams }) {
@@ -32,6 +33,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Sear
       sessionId={sessionId}
       checkoutRef={checkoutRef}
       suggestedPack={isPackId(params.pack) ? params.pack : null}
+      topUpId={typeof params.topup === "string" && TOP_UP_ID.test(params.topup) ? params.topup : null}
     />
   );
 }

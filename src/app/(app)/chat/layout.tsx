@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 
 import { VerifyEmailNotice } from "~/components/account/verify-email-notice";
+import { AutoTopUpStatus } from "~/components/billing/auto-top-up/auto-top-up-status";
 import { LowBalanceBanner } from "~/components/billing/low-balance-banner";
 import { ChatView } from "~/components/chat/chat-view";
 import { api, HydrateClient } from "~/trpc/server";
@@ -20,6 +21,7 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
       {children}
       <VerifyEmailNotice />
       <LowBalanceBanner />
+      <AutoTopUpStatus />
       <ChatView />
     </HydrateClient>
   );

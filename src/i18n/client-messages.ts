@@ -17,6 +17,7 @@ export const CLIENT_NAMESPACES = [
   "account",
   "error",
   "lowBalance",
+  "autoTopUp",
   "modelPrices",
   "usage",
 ] as const satisfies readonly (keyof Messages)[];

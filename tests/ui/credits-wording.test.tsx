@@ -24,8 +24,11 @@ function strings(node: unknown, path = ""): [string, string][] {
 describe("one word for credits per locale", () => {
   for (const locale of LOCALES) {
     it(`${locale} says credits one way`, async () => {
-      // Placeholder names ({credits}) are code, not wording.
-      const all = strings(await loadMessages(locale)).map(([p, s]): [string, string] => [p, s.replace(/\{\w+\}/g, "")]);
+      // Placeholder names ({credits}, {credits, number}) are code, not wording.
+      const all = strings(await loadMessages(locale)).map(([p, s]): [string, string] => [
+        p,
+        s.replace(/\{\w+\}/g, "").replace(/\{\s*\w+\s*,/g, "{"),
+      ]);
       const { term, others } = TERMS[locale];
       expect(all.filter(([, s]) => others.test(s)).map(([p, s]) => `${p}: ${s}`)).toEqual([]);
       // The places that name credits use the term.

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
+import { REQUEST_PATH_HEADER } from "~/server/http/request-path";
 import { contentSecurityPolicy, NONCE_HEADER, newNonce, stripeFormOrigins } from "~/server/http/security-headers.js";
 
 const dev = process.env.NODE_ENV !== "production";
@@ -7,7 +8,8 @@ const dev = process.env.NODE_ENV !== "production";
 /**
  * Every page gets its own script nonce. Next.js reads it from the request's CSP header and puts it
  * on its own scripts; the root layout reads NONCE_HEADER for the inline theme script. A client
- * cannot choose the nonce: both request headers are overwritten here.
+ * cannot choose the nonce: both request headers are overwritten here, as is the page's path
+ * (REQUEST_PATH_HEADER), which layouts otherwise cannot see.
  */
 export function proxy(request: NextRequest): NextResponse {
   const nonce = newNonce();
@@ -15,6 +17,7 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set(NONCE_HEADER, nonce);
   requestHeaders.set("content-security-policy", csp);
+  requestHeaders.set(REQUEST_PATH_HEADER, request.nextUrl.pathname);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   return response;

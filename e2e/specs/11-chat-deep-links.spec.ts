@@ -59,12 +59,19 @@ test.describe("journey 11: every conversation has a URL", () => {
     await expect(chat.messages("user").filter({ hasText: "First conversation question" })).toHaveCount(1);
     expect(await documentSurvived(page)).toBe(true);
 
-    // Refresh: the same conversation, rendered by the server with its messages (no skeleton first).
+    // Refresh: the same conversation, rendered by the server with its messages (no skeleton first), and the
+    // browser's first render matches it (no hydration error: React reports those as uncaught errors).
+    const uncaught: string[] = [];
+    const errors = consoleErrors(page, new URL(page.url()).origin);
+    page.on("pageerror", (error) => uncaught.push(error.message));
     const reloaded = await page.reload();
     expect(reloaded?.status()).toBe(200);
     expect(await reloaded?.text()).toContain("First conversation question");
     await expect(chat.messages("user").filter({ hasText: "First conversation question" })).toHaveCount(1);
     await expect(chat.conversationLink(first)).toHaveAttribute("aria-current", "page");
+    await expect(chat.messages("assistant")).toHaveCount(1);
+    expect(uncaught).toEqual([]);
+    expect(errors).toEqual([]);
 
     // A bookmark of the second one, opened in a new tab.
     const tab = await page.context().newPage();

@@ -233,7 +233,7 @@ describe("auto top-up panel", () => {
   it.each<[Locale, string, string]>([
     [
       "de",
-      "Wenn Ihr Guthaben unter 5.000 Credits fällt, berechnen wir 15,00 $ für 200.000 Credits, höchstens 3-mal pro Monat (bis zu 45,00 $).",
+      "Wenn Ihr Kontostand unter 5.000 Credits fällt, berechnen wir 15,00 $ für 200.000 Credits, höchstens 3-mal pro Monat (bis zu 45,00 $).",
       "2 von 3 Aufladungen in diesem Monat genutzt",
     ],
     [

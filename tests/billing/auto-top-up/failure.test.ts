@@ -63,6 +63,28 @@ describeEachDb("auto top-up: failures turn it off", (kind) => {
     },
   );
 
+  it("a saved card that has expired → the top-up fails (expired_card), auto top-up is off (card_expired), one mail, no retry", async () => {
+    const u = await topUpUser(suite, { balance: 6_000, threshold: 5_000 });
+    const expired = await suite.rig.control(`/_emulator/payment_methods/${u.paymentMethodId}/expire`, {});
+    expect(expired.status).toBe(200);
+    await spendCredits(suite, u.id, 2_000);
+    await chargesSettled();
+    const [topUp, ...more] = await topUpsOf(suite, u.id);
+    expect(more).toEqual([]);
+    expect(topUp).toMatchObject({ status: "failed", failureCode: "expired_card", creditedAt: null });
+    expect(await callerFor(suite.t.db, u.id).autoTopUp.get()).toMatchObject({
+      enabled: false,
+      inFlight: null,
+      turnedOff: { reason: "card_expired", message: "Your card has expired." },
+    });
+    expect(await mailsTo(u.email, "auto_top_up_failed")).toHaveLength(1);
+    for (let i = 0; i < 3; i++) await spendCredits(suite, u.id, 100);
+    await chargesSettled();
+    await retryAutoTopUps({ db: suite.t.db, stripe: () => suite.rig.stripe }, { minAgeMs: 0 });
+    expect(await topUpsOf(suite, u.id)).toHaveLength(1);
+    expect(await topUpGrants(suite, u.id)).toEqual([]);
+  });
+
   it("removing the card auto top-up uses turns it off (card_removed); removing another card does not", async () => {
     const u = await topUpUser(suite, { balance: 10_000 });
     const caller = callerFor(suite.t.db, u.id);

@@ -10,6 +10,7 @@ import { createDbHandle, type Db } from "~/server/database/create-client";
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches, balanceOf } from "../lib/ledger-checks";
 import { measureInterleaved, statsFromLatencies, type Measurable } from "../lib/load";
+import { rawSpend } from "../lib/raw-spend";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 
 const SPENDERS = 20;
@@ -52,29 +53,6 @@ function spendLoop(
       return statsFromLatencies(latencies, seconds, failures);
     },
   };
-}
-
-/** The floor: the same lock → insert → update transaction in hand-written SQL over plain pg. */
-async function rawSpend(pool: pg.Pool, userId: string, refId: string): Promise<void> {
-  const c = await pool.connect();
-  try {
-    await c.query("BEGIN");
-    const { rows } = await c.query<{ balance: number }>(`SELECT balance FROM "User" WHERE id = $1 FOR UPDATE`, [
-      userId,
-    ]);
-    const after = Number(rows[0]!.balance) - 1;
-    await c.query(
-      `INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId") VALUES ($1, $2, -1, $3, 'chat_usage', 'bench_raw', $4)`,
-      [randomUUID(), userId, after, refId],
-    );
-    await c.query(`UPDATE "User" SET balance = $1, "updatedAt" = now() WHERE id = $2`, [after, userId]);
-    await c.query("COMMIT");
-  } catch (error) {
-    await c.query("ROLLBACK");
-    throw error;
-  } finally {
-    c.release();
-  }
 }
 
 async function checkNoLostUpdates(

@@ -4,7 +4,7 @@ import type pg from "pg";
 
 /**
  * The floor of a credit write on one account: lock → ledger insert → balance update, in
- * hand-written SQL over plain pg (the same transaction as case 3's floor).
+ * hand-written SQL over plain pg (case 3's floor; case 3b compares the hold path with it too).
  */
 export async function rawSpend(pool: pg.Pool, userId: string, refId: string): Promise<void> {
   const c = await pool.connect();

@@ -4,6 +4,7 @@ import { authRouter } from "~/server/api/routers/auth";
 import { billingRouter } from "~/server/api/routers/billing";
 import { chatRouter } from "~/server/api/routers/chat";
 import { creditsRouter } from "~/server/api/routers/credits";
+import { teamsRouter } from "~/server/api/routers/teams";
 import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 
 export const appRouter = createTRPCRouter({
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   billing: billingRouter,
   autoTopUp: autoTopUpRouter,
   chat: chatRouter,
+  teams: teamsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -40,6 +40,8 @@ export interface ExchangeRequest {
   conversationId: string;
   /** The model to answer (unknown → BAD_REQUEST before anything is written); default: the conversation's last choice, else the catalog's default. */
   modelId?: string;
+  /** Which balance pays: a team's id (the requester must be a member), null for their own; undefined: the conversation's last choice. */
+  payerTeamId?: string | null;
   /** The reader's UI locale: the language a reply falls back to when the message's own is unclear. */
   locale?: string;
   signal?: AbortSignal;
@@ -100,6 +102,7 @@ async function admit<P>(
   prefetch?: (conversationId: string) => Promise<P>,
 ): Promise<ReplyRun> {
   const { db, config } = deps;
+  if (request.payerTeamId) throw new Error("teams: not built yet");
   const catalog = catalogOf(deps);
   // An unknown model is refused before anything is read or written.
   if (request.modelId !== undefined) chooseModel(catalog, request.modelId);

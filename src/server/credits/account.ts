@@ -32,6 +32,8 @@ export interface LedgerRef {
 
 export interface LedgerWrite extends LedgerRef {
   userId: string;
+  /** Set: the write moves this team's pool, caused by member userId (see CreditLedger in schema.prisma). */
+  teamId?: string | null;
   /** Signed: positive adds credits, negative removes them. */
   amount: number;
   reason: LedgerReason;

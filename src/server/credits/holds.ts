@@ -17,6 +17,8 @@ import { AUTO_TOP_UP_COLUMNS, autoTopUpStateFrom, type AutoTopUpRow } from "~/se
 
 export interface ReserveInput extends LedgerRef {
   userId: string;
+  /** Set: reserve this team's pool for member userId (membership and limits checked under the pool's lock). */
+  teamId?: string | null;
   amount: number;
   ttlSeconds: number;
 }
@@ -37,6 +39,7 @@ interface ReserveRow extends Partial<CreditHold> {
  */
 export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
+  if (input.teamId) throw new Error("teams: not built yet");
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const [row] = await db.$queryRaw<ReserveRow[]>`
     WITH account AS (

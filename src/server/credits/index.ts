@@ -1,5 +1,16 @@
 export * from "./errors";
-export { adjust, clawback, getBalance, grant, spend, type Balance, type CreditChange } from "./ledger";
+export {
+  adjust,
+  clawback,
+  getBalance,
+  getTeamBalance,
+  grant,
+  memberLimitUse,
+  spend,
+  type Balance,
+  type CreditChange,
+  type LimitUse,
+} from "./ledger";
 export { release, reserve, settle, type ReserveInput, type SettleInput, type SettleResult } from "./holds";
 export {
   releaseStaleHolds,

@@ -4,6 +4,7 @@
  * (refType + refId) that is unique in the database, so retries and races never double-count.
  */
 import type { LedgerReason } from "~/generated/prisma/client";
+import type { LimitPeriod } from "~/lib/teams";
 import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 
 import {
@@ -22,6 +23,11 @@ import { writeInOneStatement } from "./one-statement-write";
 
 export interface CreditChange extends LedgerRef {
   userId: string;
+  /**
+   * Set: the change is on this team's pool, caused by member `userId` (a spend also checks that
+   * they are a member and within their limits, under the pool's lock). Null/absent: the user's own balance.
+   */
+  teamId?: string | null;
   /** Always positive; the operation decides the sign. */
   amount: number;
   note?: string | null;
@@ -34,6 +40,7 @@ export interface CreditChange extends LedgerRef {
  * appendEntry must run with it; inside a caller's transaction it joins that transaction.
  */
 async function writeEntry(db: DbOrTx, write: LedgerWrite, withinSpendable = false): Promise<LedgerResult> {
+  if (write.teamId) throw new Error("teams: not built yet");
   if (!isTransaction(db)) {
     const written = await writeInOneStatement(db, write, { withinSpendable });
     if (written) return written;
@@ -83,11 +90,32 @@ export async function adjust(
   return writeEntry(db, { ...input, reason: "adjustment" });
 }
 
+/** One member limit in force: the period's limit, what counted against it (spent + held) and the rest (never negative). */
+export interface LimitUse {
+  period: LimitPeriod;
+  limit: number;
+  used: number;
+  remaining: number;
+}
+
 export interface Balance {
   balance: number;
   held: number;
   /** What the user can commit right now; never negative. */
   spendable: number;
+}
+
+/** A team pool's balance (O(1), the Team row). The caller checked membership. */
+export async function getTeamBalance(_db: DbOrTx, _teamId: string): Promise<Balance> {
+  throw new Error("teams: not built yet");
+}
+
+/**
+ * What counts against member `userId`'s limits on `teamId` now (spent in each period + their active
+ * holds on the pool), one entry per limit set. Empty when no limit is set.
+ */
+export async function memberLimitUse(_db: DbOrTx, _teamId: string, _userId: string): Promise<LimitUse[]> {
+  throw new Error("teams: not built yet");
 }
 
 /** O(1): reads the account row, never sums the ledger. */

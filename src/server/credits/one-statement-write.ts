@@ -88,6 +88,6 @@ export async function writeInOneStatement(
 }
 
 function ledgerRow(row: Outcome): CreditLedger {
-  const { id, userId, amount, balanceAfter, reason, refType, refId, note, createdAt } = row as CreditLedger;
-  return { id, userId, amount, balanceAfter, reason, refType, refId, note, createdAt };
+  const { id, userId, teamId, amount, balanceAfter, reason, refType, refId, note, createdAt } = row as CreditLedger;
+  return { id, userId, teamId, amount, balanceAfter, reason, refType, refId, note, createdAt };
 }

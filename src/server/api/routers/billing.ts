@@ -4,6 +4,7 @@ import { env } from "~/env";
 import { PACK_IDS } from "~/lib/packs";
 import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "~/server/api/trpc";
+import { recordId } from "~/server/api/validation";
 import {
   billingProducts,
   cancelCheckout,
@@ -24,9 +25,17 @@ import type { PurchaseStatus } from "~/generated/prisma/client";
 export const billingRouter = createTRPCRouter({
   products: publicProcedure.query(async (): Promise<{ products: Product[]; mode: ProductsMode }> => billingProducts()),
   checkout: protectedProcedure
-    .input(z.object({ packId: z.enum(PACK_IDS), saveCard: z.boolean().optional() }))
+    .input(
+      z.object({
+        packId: z.enum(PACK_IDS),
+        saveCard: z.boolean().optional(),
+        /** Buy for this team's pool (owners and admins only); absent: for the caller's own balance. */
+        teamId: recordId.optional(),
+      }),
+    )
     .use(LIMITS.checkout)
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
+      if (input.teamId) throw new Error("teams: not built yet");
       const { checkoutUrl } = await createCheckout(
         { db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL },
         ctx.userId,
@@ -50,10 +59,18 @@ export const billingRouter = createTRPCRouter({
   purchases: protectedProcedure
     .input(
       z
-        .object({ cursor: z.string().max(255).optional(), limit: z.number().int().min(1).max(100).default(20) })
+        .object({
+          cursor: z.string().max(255).optional(),
+          limit: z.number().int().min(1).max(100).default(20),
+          /** A team's purchases (owners and admins only); absent: the caller's own. */
+          teamId: recordId.optional(),
+        })
         .default({ limit: 20 }),
     )
-    .query(async ({ ctx, input }): Promise<PurchasePage> => listPurchases(ctx.db, ctx.userId, input)),
+    .query(async ({ ctx, input }): Promise<PurchasePage> => {
+      if (input.teamId) throw new Error("teams: not built yet");
+      return listPurchases(ctx.db, ctx.userId, input);
+    }),
   /** The cards the user saved at Checkout, read from Stripe (brand, last 4, expiry); none stored by Tally. */
   savedCards: protectedProcedure.query(async ({ ctx }): Promise<{ available: boolean; cards: SavedCard[] }> =>
     savedCardsView({ db: ctx.db, stripe: () => getStripe() }, ctx.userId),

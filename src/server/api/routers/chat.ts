@@ -54,6 +54,8 @@ const modelId = z
   .max(100)
   .regex(/^[\x21-\x7E]+$/, "Invalid model id.");
 const EXCHANGE_KINDS = ["send", "regenerate", "edit"] as const;
+/** Which balance pays: a team's id (the caller must be a member), null for the caller's own; absent: the conversation's last choice. */
+const payerTeamId = recordId.nullable().optional();
 
 export interface ChatRouterOptions {
   /** The models users may pick; default: from env (catalog.ts). */
@@ -100,6 +102,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           conversationId: recordId.optional(),
           content: text({ max: MAX_MESSAGE_CHARS }),
           modelId: modelId.optional(),
+          payerTeamId,
           kind: z.enum(EXCHANGE_KINDS).default("send"),
         }),
       )
@@ -136,6 +139,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           conversationId: recordId,
           content: text({ max: MAX_MESSAGE_CHARS }),
           modelId: modelId.optional(),
+          payerTeamId,
         }),
       )
       .use(LIMITS.chatExchange)
@@ -154,7 +158,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
      * replaces the last reply, whose charge stays. CONFLICT when there is no finished exchange.
      */
     regenerate: protectedProcedure
-      .input(z.object({ conversationId: recordId, modelId: modelId.optional() }))
+      .input(z.object({ conversationId: recordId, modelId: modelId.optional(), payerTeamId }))
       .use(LIMITS.chatExchange)
       .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
         const run = await regenerateReply(depsFor(ctx), {
@@ -173,6 +177,7 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
           conversationId: recordId,
           content: text({ max: MAX_MESSAGE_CHARS }),
           modelId: modelId.optional(),
+          payerTeamId,
         }),
       )
       .use(LIMITS.chatExchange)

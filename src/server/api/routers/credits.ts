@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { LIMITS } from "~/server/api/rate-limits";
 import { createTRPCRouter, protectedProcedure } from "~/server/api/trpc";
+import { recordId } from "~/server/api/validation";
 import { requestLocale } from "~/server/auth/request-locale";
 import {
   getBalance,
@@ -25,7 +26,7 @@ const utcDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are written YYYY-MM-DD.");
 
 /** Whole UTC days, both included: real dates, from ≤ to, at most MAX_RANGE_DAYS. */
-const dayRange = z.object({ from: utcDay, to: utcDay }).superRefine((range, ctx) => {
+const dayRange = z.object({ from: utcDay, to: utcDay, teamId: recordId.optional() }).superRefine((range, ctx) => {
   const problem = rangeProblem(range);
   if (problem) ctx.addIssue({ code: "custom", message: RANGE_PROBLEM_MESSAGES[problem], path: ["from"] });
 });
@@ -39,12 +40,18 @@ export const creditsRouter = createTRPCRouter({
   history: protectedProcedure
     .input(
       z
-        .object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(100).default(20) })
+        .object({
+          cursor: z.string().max(64).optional(),
+          limit: z.number().int().min(1).max(100).default(20),
+          /** A team pool's ledger (owners and admins only); absent: the caller's own. */
+          teamId: recordId.optional(),
+        })
         .default({ limit: 20 }),
     )
-    .query(({ ctx, input }): Promise<{ items: LedgerEntryOut[]; nextCursor: string | null }> =>
-      history(ctx.db, ctx.userId, input),
-    ),
+    .query(({ ctx, input }): Promise<{ items: LedgerEntryOut[]; nextCursor: string | null }> => {
+      if (input.teamId) throw new Error("teams: not built yet");
+      return history(ctx.db, ctx.userId, input);
+    }),
   /** Credits spent per UTC day over the last `days` days, oldest first, zero-filled. */
   spentPerDay: protectedProcedure
     .input(z.object({ days: z.number().int().min(1).max(90).default(30) }).default({ days: 30 }))
@@ -74,7 +81,8 @@ export const creditsRouter = createTRPCRouter({
       setLowBalanceSetting(ctx.db, ctx.userId, { ...input, locale: requestLocale(ctx.headers) }),
     ),
   /** Chat spend over a range of UTC days: total, by day, by model and by conversation. */
-  usage: protectedProcedure
-    .input(dayRange)
-    .query(({ ctx, input }): Promise<UsageReport> => usageReport(ctx.db, ctx.userId, input)),
+  usage: protectedProcedure.input(dayRange).query(({ ctx, input }): Promise<UsageReport> => {
+    if (input.teamId) throw new Error("teams: not built yet");
+    return usageReport(ctx.db, ctx.userId, input);
+  }),
 });

@@ -9,6 +9,7 @@ import type { InvitePreview, TeamEventView, TeamInviteView, TeamMemberView, Team
 export * from "./contract";
 export * from "./errors";
 export { requireTeamRole } from "./access";
+export { recordTeamEvent, type TeamEventInput } from "./audit";
 
 function notBuilt(): never {
   throw new Error("teams: not built yet");

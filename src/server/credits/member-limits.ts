@@ -35,14 +35,16 @@ export interface LimitUse {
 /**
  * A SELECT yielding one row ("usedDay", "usedWeek", "usedMonth"): the member's counted use per period.
  * `when` gates the scans (e.g. only when the member has a limit): false yields zeros without reading.
+ * `since` bounds the ledger scan (default: the earliest period start); a period starting before it
+ * counts only the rows since then, so pass the earliest start of the periods that matter.
  */
 export function memberUseSql(
   teamId: string,
   userId: string,
   starts: PeriodStarts,
-  when: Prisma.Sql = Prisma.sql`true`,
+  { when = Prisma.sql`true`, since }: { when?: Prisma.Sql; since?: Prisma.Sql } = {},
 ): Prisma.Sql {
-  const earliest = starts.week < starts.month ? starts.week : starts.month;
+  const earliest = since ?? Prisma.sql`${starts.week < starts.month ? starts.week : starts.month}`;
   return Prisma.sql`
     SELECT s.day + h.held AS "usedDay", s.week + h.held AS "usedWeek", s.month + h.held AS "usedMonth"
       FROM (SELECT COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.day}), 0) AS day,

@@ -6,8 +6,8 @@
  *
  * One subtlety makes the gate exact. A statement reads with the snapshot taken when it started, before
  * it waited for the Team lock: the member's spends committed during that wait are invisible to its sums.
- * Every pool spend and reserve therefore also writes the member's TeamMember row (a no-op update: a new
- * row version), and the gate compares the version it locked with the one its snapshot saw. They differ
+ * Every pool spend and reserve of a member with a limit therefore also writes their TeamMember row (a
+ * no-op update: a new row version), and the gate compares the version it locked with the one its snapshot saw. They differ
  * only when the same member wrote meanwhile (or an admin changed the row): the statement then writes
  * nothing and answers "stale", and the caller runs it again after taking the Team lock first, with a
  * snapshot that sees everything (runGated). Members spending in parallel with themselves are rare, so
@@ -51,6 +51,11 @@ export interface PoolGateRow {
  */
 export function poolGateSql(lockedCte: string, gate: PoolGate): Prisma.Sql {
   const { teamId, userId, amount } = gate;
+  const starts = periodStarts(gate.now);
+  // Only the periods with a limit need counting: the scan starts at the earliest of those.
+  const since = Prisma.sql`(SELECT LEAST(CASE WHEN "dailyLimit" IS NOT NULL THEN ${starts.day}::timestamp END,
+    CASE WHEN "weeklyLimit" IS NOT NULL THEN ${starts.week}::timestamp END,
+    CASE WHEN "monthlyLimit" IS NOT NULL THEN ${starts.month}::timestamp END) FROM pool_member)`;
   const hasLimit = Prisma.sql`EXISTS (SELECT 1 FROM pool_member
     WHERE "dailyLimit" IS NOT NULL OR "weeklyLimit" IS NOT NULL OR "monthlyLimit" IS NOT NULL)`;
   const stale = gate.lockedFirst
@@ -64,7 +69,7 @@ export function poolGateSql(lockedCte: string, gate: PoolGate): Prisma.Sql {
          FOR NO KEY UPDATE OF tm
     ), pool_seen AS (
       SELECT tm.xmin::text AS version FROM "TeamMember" tm WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}
-    ), pool_use AS (${memberUseSql(teamId, userId, periodStarts(gate.now), hasLimit)}
+    ), pool_use AS (${memberUseSql(teamId, userId, starts, { when: hasLimit, since })}
     ), pool_gate AS (
       SELECT pm."dailyLimit", pm."weeklyLimit", pm."monthlyLimit", u."usedDay", u."usedWeek", u."usedMonth",
              pm.version IS NULL AS "notMember", ${stale} AS stale,
@@ -73,12 +78,19 @@ export function poolGateSql(lockedCte: string, gate: PoolGate): Prisma.Sql {
     )`;
 }
 
-/** A CTE that writes a new row version of the member's TeamMember row for each row of `writtenCte` (see above). */
+/**
+ * A CTE that writes a new row version of the member's TeamMember row with each row of `writtenCte`
+ * (see above), only while the member has a limit: without one no write needs the exact sums. A limit
+ * being set meanwhile is no gap: setting one takes the Team lock too (teams/members.ts), so it lands
+ * between two pool writes, and the next one locks the new row version and sees it differ (stale).
+ */
 export function bumpMemberSql(writtenCte: string): Prisma.Sql {
   return Prisma.sql`
     , pool_member_bumped AS (
       UPDATE "TeamMember" tm SET role = tm.role
-        FROM ${Prisma.raw(writtenCte)} w WHERE tm."teamId" = w."teamId" AND tm."userId" = w."userId"
+        FROM ${Prisma.raw(writtenCte)} w, pool_gate g
+       WHERE tm."teamId" = w."teamId" AND tm."userId" = w."userId"
+         AND (g."dailyLimit" IS NOT NULL OR g."weeklyLimit" IS NOT NULL OR g."monthlyLimit" IS NOT NULL)
     )`;
 }
 

@@ -34,3 +34,10 @@ export class InviteNotUsableError extends DomainError {
     );
   }
 }
+
+/** The member acted on is not in this team (the caller is: they already passed requireTeamRole). */
+export class TeamMemberNotFoundError extends DomainError {
+  constructor(memberId: string) {
+    super("team_member_not_found", `No member ${memberId} in this team.`, "NOT_FOUND");
+  }
+}

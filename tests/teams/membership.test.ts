@@ -113,7 +113,11 @@ describeEachDb("teams membership", (kind) => {
   it("setLimits: admins set and clear limits, logged with old and new; bad limits and the owner's limits by an admin are refused", async () => {
     const c = await castTeam(t.db);
     const admin = callerFor(t.db, c.admin);
-    await admin.teams.setLimits({ teamId: c.teamId, memberId: c.member, limits: { day: 100, week: null, month: 2_000 } });
+    await admin.teams.setLimits({
+      teamId: c.teamId,
+      memberId: c.member,
+      limits: { day: 100, week: null, month: 2_000 },
+    });
     expect(await t.db.teamMember.findFirstOrThrow({ where: { userId: c.member } })).toMatchObject({
       dailyLimit: 100,
       weeklyLimit: null,
@@ -139,7 +143,11 @@ describeEachDb("teams membership", (kind) => {
       "FORBIDDEN",
     );
     // The same limits again change nothing and log nothing.
-    await admin.teams.setLimits({ teamId: c.teamId, memberId: c.member, limits: { day: 100, week: null, month: 2_000 } });
+    await admin.teams.setLimits({
+      teamId: c.teamId,
+      memberId: c.member,
+      limits: { day: 100, week: null, month: 2_000 },
+    });
     expect(await teamSnapshot(t.db)).toEqual(before);
     await callerFor(t.db, c.owner).teams.setLimits(owners);
     expect((await eventsOf(t.db, c.teamId)).at(-1)).toMatchObject({ action: "limits_changed", subjectId: c.owner });
@@ -223,7 +231,9 @@ describeEachDb("teams membership", (kind) => {
         transferOwnership(t.db, c.owner, { teamId: c.teamId, memberId: c.admin }),
         leaveTeam(t.db, c.owner, c.teamId),
       ]);
-      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1 + (results[3].status === "fulfilled" ? 1 : 0));
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(
+        1 + (results[3].status === "fulfilled" ? 1 : 0),
+      );
       const owners = await t.db.teamMember.findMany({ where: { teamId: c.teamId, role: "owner" } });
       expect(owners).toHaveLength(1);
       const transfers = (await eventsOf(t.db, c.teamId)).filter((e) => e.action === "ownership_transferred");

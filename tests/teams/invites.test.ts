@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { LOCALES } from "~/i18n/locales";
 
 import { hashToken } from "~/server/auth/tokens";
 import { renderMail } from "~/server/mail";
@@ -16,6 +18,20 @@ function tokenOfInvite(link: string): string {
   if (!match) throw new Error(`not an invitation link: ${link}`);
   return match[1]!;
 }
+
+describe("the team_invite mail", () => {
+  it.each(LOCALES)("renders in %s with the team, the inviter, the link and no raw placeholder", async (locale) => {
+    const link = `${APP_URL}/invite/${"t".repeat(43)}`;
+    for (const role of ["admin", "member"]) {
+      const mail = await renderMail("team_invite", locale, { link, teamName: "Acme", inviter: "Ada", role, days: 7 });
+      for (const part of [mail.subject, mail.text]) expect(part).not.toMatch(/[{}]/);
+      expect(mail.subject).toContain("Acme");
+      expect(mail.text).toContain("Ada");
+      expect(mail.text).toContain(link);
+      expect(mail.text).toContain("7");
+    }
+  });
+});
 
 describeEachDb("teams invitations", (kind) => {
   let t: TestDb;

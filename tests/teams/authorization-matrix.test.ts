@@ -77,7 +77,7 @@ const MATRIX: Row[] = [
   { path: "teams.members", input: (s) => ({ teamId: s.team.teamId }), expected: MEMBERS },
   {
     path: "teams.invite",
-    input: (s) => ({ teamId: s.team.teamId, email: "newcomer@example.com", role: "member" }),
+    input: (s) => ({ teamId: s.team.teamId, email: `newcomer-${s.team.teamId}@example.com`, role: "member" }),
     expected: ADMINS,
   },
   { path: "teams.invites", input: (s) => ({ teamId: s.team.teamId }), expected: ADMINS },

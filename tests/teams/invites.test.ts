@@ -211,6 +211,19 @@ describeEachDb("teams invitations", (kind) => {
     );
   });
 
+  it("invitations are rate limited per recipient across teams: the 4th in 15 minutes is refused and mails nothing", async () => {
+    const email = `popular-${Date.now()}@example.com`;
+    const teams = await Promise.all([castTeam(t.db), castTeam(t.db), castTeam(t.db), castTeam(t.db)]);
+    for (const c of teams.slice(0, 3))
+      await callerFor(t.db, c.admin).teams.invite({ teamId: c.teamId, email, role: "member" });
+    const before = await teamSnapshot(t.db);
+    const last = teams[3]!;
+    expect(await outcome(callerFor(t.db, last.admin), "teams.invite", { teamId: last.teamId, email })).toBe(
+      "TOO_MANY_REQUESTS",
+    );
+    expect(await teamSnapshot(t.db)).toEqual(before);
+  });
+
   it("a link is single-use: of concurrent accepts exactly one joins, once", async () => {
     const c = await castTeam(t.db);
     const { inviteUrl } = await invite(c, c.emails.outsider);

@@ -7,3 +7,4 @@ export { createTeam, getTeam, listTeams, renameTeam } from "./teams";
 export { leaveTeam, listMembers, removeMember, setMemberLimits, setMemberRole, transferOwnership } from "./members";
 export { acceptInvite, inviteMember, listInvites, previewInvite, revokeInvite, type InviteDeps } from "./invites";
 export { teamEvents } from "./events";
+export { leaveTeamsForDeletion } from "./account-deletion";

@@ -179,7 +179,7 @@ describeEachDb("teams invitations", (kind) => {
 
     const expired = await invite(c, "late@example.com");
     await t.db.teamInvite.update({ where: { id: expired.inviteId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const late = (await t.db.user.create({ data: { email: "late@example.com" } })).id;
+    const late = (await t.db.user.create({ data: { email: "late@example.com", emailVerified: new Date() } })).id;
     const expiredToken = tokenOfInvite(expired.inviteUrl);
     expect(await callerFor(t.db, late).teams.previewInvite({ token: expiredToken })).toMatchObject({
       state: "expired",
@@ -222,6 +222,23 @@ describeEachDb("teams invitations", (kind) => {
       "TOO_MANY_REQUESTS",
     );
     expect(await teamSnapshot(t.db)).toEqual(before);
+  });
+
+  it("an account whose address is not confirmed yet cannot accept; once confirmed it can", async () => {
+    const c = await castTeam(t.db);
+    const email = `unconfirmed-${c.teamId}@example.com`;
+    const { inviteUrl } = await invite(c, email);
+    const token = tokenOfInvite(inviteUrl);
+    const newcomer = (await t.db.user.create({ data: { email } })).id;
+    const before = await teamSnapshot(t.db);
+    expect(await callerFor(t.db, newcomer).teams.previewInvite({ token })).toMatchObject({
+      emailMatches: true,
+      state: "open",
+    });
+    expect(await outcome(callerFor(t.db, newcomer), "teams.acceptInvite", { token })).toBe("FORBIDDEN");
+    expect(await teamSnapshot(t.db)).toEqual(before);
+    await t.db.user.update({ where: { id: newcomer }, data: { emailVerified: new Date() } });
+    expect(await callerFor(t.db, newcomer).teams.acceptInvite({ token })).toEqual({ teamId: c.teamId });
   });
 
   it("a link is single-use: of concurrent accepts exactly one joins, once", async () => {

@@ -18,7 +18,9 @@ export interface TeamCast {
 
 async function person(db: Db, label: string): Promise<{ id: string; email: string }> {
   const email = `${label}-${randomUUID()}@test.local`;
-  const user = await db.user.create({ data: { email, name: `${label[0]!.toUpperCase()}${label.slice(1)}` } });
+  const user = await db.user.create({
+    data: { email, emailVerified: new Date(), name: `${label[0]!.toUpperCase()}${label.slice(1)}` },
+  });
   return { id: user.id, email };
 }
 

@@ -41,3 +41,10 @@ export class TeamMemberNotFoundError extends DomainError {
     super("team_member_not_found", `No member ${memberId} in this team.`, "NOT_FOUND");
   }
 }
+
+/** The invited address is the caller's, but they have not confirmed they own it yet. */
+export class InviteEmailUnverifiedError extends DomainError {
+  constructor() {
+    super("invite_email_unverified", "Confirm your email address first, then accept the invitation.", "FORBIDDEN");
+  }
+}

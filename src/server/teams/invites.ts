@@ -14,7 +14,7 @@ import { enqueueMail } from "~/server/mail";
 import { requireTeamRole } from "./access";
 import { recordTeamEvent } from "./audit";
 import type { InvitePreview, TeamInviteView } from "./contract";
-import { InviteNotUsableError, TeamMembershipError } from "./errors";
+import { InviteEmailUnverifiedError, InviteNotUsableError, TeamMembershipError } from "./errors";
 import { lockTeam } from "./lock";
 
 export interface InviteDeps {
@@ -141,9 +141,9 @@ async function inviteByToken(db: DbOrTx, token: string) {
   return invite;
 }
 
-async function callerEmail(db: DbOrTx, userId: string): Promise<string> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
-  return (user.email ?? "").toLowerCase();
+async function caller(db: DbOrTx, userId: string): Promise<{ email: string; verified: boolean }> {
+  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, emailVerified: true } });
+  return { email: (user.email ?? "").toLowerCase(), verified: user.emailVerified !== null };
 }
 
 export async function previewInvite(db: DbOrTx, userId: string, token: string): Promise<InvitePreview> {
@@ -157,7 +157,7 @@ export async function previewInvite(db: DbOrTx, userId: string, token: string): 
     invitedBy: invite.invitedBy.name,
     role: invite.role,
     email: invite.email,
-    emailMatches: (await callerEmail(db, userId)) === invite.email.toLowerCase(),
+    emailMatches: (await caller(db, userId)).email === invite.email.toLowerCase(),
     state: stateOf(invite, new Date()),
     alreadyMember: membership !== null,
   };
@@ -166,7 +166,10 @@ export async function previewInvite(db: DbOrTx, userId: string, token: string): 
 export async function acceptInvite(db: DbOrTx, userId: string, token: string): Promise<{ teamId: string }> {
   return inTransaction(db, async (tx) => {
     const invite = await inviteByToken(tx, token);
-    if ((await callerEmail(tx, userId)) !== invite.email.toLowerCase()) throw new InviteNotUsableError("wrong_email");
+    const me = await caller(tx, userId);
+    if (me.email !== invite.email.toLowerCase()) throw new InviteNotUsableError("wrong_email");
+    // The link proves who reads the mailbox only to whoever clicks it; the account must prove it too.
+    if (!me.verified) throw new InviteEmailUnverifiedError();
     const now = new Date();
     const state = stateOf(invite, now);
     if (state !== "open") throw new InviteNotUsableError(state);

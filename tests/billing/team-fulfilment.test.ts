@@ -199,14 +199,16 @@ describeEachDb("team purchases: the pool is credited once and clawed back", (kin
     expect(await personalBalance(team.admin.id)).toBe(0);
 
     const refunds = await t.db.creditLedger.findMany({ where: { teamId: team.id, reason: "refund" } });
-    expect(refunds.map((r) => r.amount).sort()).toEqual([-40_000, -10_000]);
+    expect(refunds.map((r) => r.amount).sort((a, b) => a - b)).toEqual([-40_000, -10_000]);
     expect(refunds.every((r) => r.userId === team.admin.id)).toBe(true);
     expect(await t.db.purchase.findUniqueOrThrow({ where: { id: sessionId } })).toMatchObject({
       status: "refunded",
       creditsClawedBack: 50_000,
     });
     const logged = await events(team.id, "credits_refunded");
-    expect(logged.map((e) => (e.detail as { credits: number }).credits).sort()).toEqual([10_000, 40_000]);
+    expect(logged.map((e) => (e.detail as { credits: number }).credits).sort((a, b) => a - b)).toEqual([
+      10_000, 40_000,
+    ]);
     expect(logged.every((e) => e.actorId === null)).toBe(true);
     expect(await accountInvariantViolations(t.db)).toEqual([]);
   });
@@ -246,7 +248,9 @@ describeEachDb("team purchases: the pool is credited once and clawed back", (kin
       creditsClawedBack: 0,
     });
     const logged = await events(team.id, "credits_disputed");
-    expect(logged.map((e) => (e.detail as { reinstated: number }).reinstated).sort()).toEqual([0, 50_000]);
+    expect(logged.map((e) => (e.detail as { reinstated: number }).reinstated).sort((a, b) => a - b)).toEqual([
+      0, 50_000,
+    ]);
     expect(await accountInvariantViolations(t.db)).toEqual([]);
   });
 

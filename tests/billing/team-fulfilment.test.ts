@@ -213,6 +213,24 @@ describeEachDb("team purchases: the pool is credited once and clawed back", (kin
     expect(await accountInvariantViolations(t.db)).toEqual([]);
   });
 
+  it("a refund that overtakes the team purchase's webhook credits the pool from Stripe first, then claws back", async () => {
+    const team = await createTeam(t.db);
+    const session = await soldTeamSession(team);
+    const pi = session.payment_intent as string;
+    const res = await deliver(t.db, stripeEvent("charge.refunded", charge(pi, 500, 250, `ch_${session.id}`)));
+    expect(res.body.outcome).toBe("clawed_back");
+    expect(await poolBalance(t.db, team.id)).toBe(25_000);
+    expect(await personalBalance(team.admin.id)).toBe(0);
+    // The purchase's own webhook, late, adds nothing.
+    expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe(
+      "already_credited",
+    );
+    expect(await poolBalance(t.db, team.id)).toBe(25_000);
+    expect((await events(team.id, "credits_purchased")).length).toBe(1);
+    expect((await events(team.id, "credits_refunded")).length).toBe(1);
+    expect(await accountInvariantViolations(t.db)).toEqual([]);
+  });
+
   it("a dispute takes the purchase back from the pool; lost keeps it taken", async () => {
     const { team, sessionId, pi } = await paidTeamPurchase();
     const opened = dispute(pi);

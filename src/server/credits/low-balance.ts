@@ -54,7 +54,7 @@ export const LOW_BALANCE_COLUMNS = Prisma.sql`u."lowBalanceAlerts" AS "lowBalanc
   u."lowBalanceThreshold" AS "lowBalanceThreshold",
   (u."lowBalanceAlertedAt" IS NOT NULL) AS "lowBalanceAlerted",
   (SELECT p.credits FROM "Purchase" p
-    WHERE p."userId" = u.id AND p."creditedAt" IS NOT NULL
+    WHERE p."userId" = u.id AND p."teamId" IS NULL AND p."creditedAt" IS NOT NULL
     ORDER BY p."createdAt" DESC LIMIT 1) AS "lastPackCredits"`;
 
 export interface LowBalanceRow {

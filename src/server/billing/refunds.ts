@@ -33,14 +33,8 @@ export function refundTarget(credits: number, refunded: number, amount: number):
 export async function lockPurchase(tx: Tx, paymentIntentId: string): Promise<Purchase | null> {
   const found = await tx.purchase.findUnique({ where: { paymentIntentId }, select: { userId: true, teamId: true } });
   if (!found) return null;
-  if (found.teamId) await lockTeamPool(tx, found.teamId);
-  else await lockAccount(tx, found.userId);
+  await lockAccount(tx, found.userId, found.teamId);
   return tx.purchase.findUnique({ where: { paymentIntentId } });
-}
-
-/** The pool's row lock, the same row every write to the pool locks first. */
-async function lockTeamPool(tx: Tx, teamId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Team" WHERE id = ${teamId} FOR UPDATE`;
 }
 
 export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<ClawbackOutcome> {

@@ -16,7 +16,7 @@ import { chatConfigFromEnv, creditsFor, worstCaseCredits } from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import type { Db } from "~/server/db";
 
-import { snapshot } from "../helpers/db-snapshot";
+import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel } from "./helpers";
 
@@ -69,27 +69,6 @@ async function fullSnapshot(db: Db) {
       orderBy: { id: "asc" },
     }),
   };
-}
-
-/** Pools and users: balance == Σ ledger, held == Σ active holds, each on its own account. */
-async function accountInvariantViolations(db: Db): Promise<string[]> {
-  const rows = await db.$queryRaw<
-    { id: string; balance: number; held: number; ledger: bigint | null; active: bigint | null }[]
-  >`
-    SELECT t.id, t.balance, t."heldCredits" AS held,
-           (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."teamId" = t.id) AS ledger,
-           (SELECT SUM(amount) FROM "CreditHold" h WHERE h."teamId" = t.id AND h.status = 'active') AS active
-      FROM "Team" t
-    UNION ALL
-    SELECT u.id, u.balance, u."heldCredits",
-           (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id AND l."teamId" IS NULL),
-           (SELECT SUM(amount) FROM "CreditHold" h WHERE h."userId" = u.id AND h."teamId" IS NULL AND h.status = 'active')
-      FROM "User" u`;
-  return rows.flatMap((r) =>
-    Number(r.ledger ?? 0) !== Number(r.balance) || Number(r.active ?? 0) !== Number(r.held)
-      ? [`${r.id}: balance ${r.balance}/ledger ${r.ledger ?? 0}, held ${r.held}/active ${r.active ?? 0}`]
-      : [],
-  );
 }
 
 describeEachDb("chat: which balance pays", (kind) => {
@@ -156,7 +135,7 @@ describeEachDb("chat: which balance pays", (kind) => {
       const messages = await chat.messages({ conversationId: conv.id });
       expect(messages.map((m) => m.paidBy)).toEqual([null, { teamId: team.id, name: "Acme" }]);
       expect((await chat.listConversations()).find((c) => c.id === conv.id)?.payerTeamId).toBe(team.id);
-      expect(await accountInvariantViolations(t.db)).toEqual([]);
+      expect(await ledgerInvariantViolations(t.db)).toEqual([]);
     });
 
     it("the remembered payer pays the next send, regenerate and edit; null switches back to personal and is remembered too", async () => {
@@ -182,12 +161,17 @@ describeEachDb("chat: which balance pays", (kind) => {
       expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).payerTeamId).toBeNull();
       expect((await getBalance(t.db, member.id)).balance).toBe(50_000 - 2 * PER_REPLY);
       const shown = await chat.messages({ conversationId: conv.id });
-      expect(shown.filter((m) => m.role === "assistant").map((m) => m.paidBy?.teamId ?? null)).toEqual([team.id, null]);
+      // Shown: the first reply, the edit's (in place of the second exchange) and the regenerated personal one.
+      expect(shown.filter((m) => m.role === "assistant").map((m) => m.paidBy?.teamId ?? null)).toEqual([
+        team.id,
+        team.id,
+        null,
+      ]);
 
       // A regenerate can name the payer itself, and that is remembered in the same transaction.
       await drain(await chat.regenerate({ conversationId: conv.id, payerTeamId: team.id }));
       expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).payerTeamId).toBe(team.id);
-      expect(await accountInvariantViolations(t.db)).toEqual([]);
+      expect(await ledgerInvariantViolations(t.db)).toEqual([]);
     });
   });
 
@@ -285,7 +269,7 @@ describeEachDb("chat: which balance pays", (kind) => {
       orderBy: { createdAt: "asc" },
     });
     expect(replies.map((m) => m.paidByTeamId)).toEqual([team.id, null]);
-    expect(await accountInvariantViolations(t.db)).toEqual([]);
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
   describe("chat.quote for a team", () => {

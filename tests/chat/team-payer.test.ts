@@ -11,8 +11,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MemberLimits, TeamRoleName } from "~/lib/teams";
 import { handleTrpcRequest } from "~/server/api/http-handler";
 import { appRouter, type AppRouter } from "~/server/api/root";
-import { getBalance, grant, MemberLimitExceededError } from "~/server/credits";
-import { chatConfigFromEnv, creditsFor, worstCaseCredits } from "~/server/chat";
+import { getBalance, grant, MemberLimitExceededError, reserve } from "~/server/credits";
+import {
+  CHAT_REF_TYPE,
+  chatConfigFromEnv,
+  creditsFor,
+  sendMessage,
+  settleStaleReplies,
+  worstCaseCredits,
+} from "~/server/chat";
 import { buildPrompt, estimatePromptTokens } from "~/server/chat/prompt";
 import type { Db } from "~/server/db";
 
@@ -269,6 +276,86 @@ describeEachDb("chat: which balance pays", (kind) => {
       orderBy: { createdAt: "asc" },
     });
     expect(replies.map((m) => m.paidByTeamId)).toEqual([team.id, null]);
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("the user leaves the remembered team between the read and the reserve: their own balance pays, nothing from the pool", async () => {
+    const owner = await fundedUser(t.db, 0);
+    const member = await fundedUser(t.db, 50_000);
+    const team = await teamWith(t.db, 100_000, [owner, member]);
+    const conv = await t.db.conversation.create({ data: { userId: member.id, title: "x", payerTeamId: team.id } });
+    // The membership goes right after the conversation (with its payer) was read as still valid.
+    let left = false;
+    const racing = t.db.$extends({
+      query: {
+        async $allOperations({ operation, args, query }) {
+          const result = await query(args);
+          if (!left && operation === "$queryRaw" && JSON.stringify(args).includes("payerIsMember")) {
+            left = true;
+            await t.db.teamMember.delete({ where: { teamId_userId: { teamId: team.id, userId: member.id } } });
+          }
+          return result;
+        },
+      },
+    }) as unknown as Db;
+    const model = asChatModel(scriptedModel({ chunks: ["Mine."], usage: USAGE }));
+    const run = await sendMessage(
+      { db: racing, model, config, maxTitleChars: 120 },
+      { userId: member.id, conversationId: conv.id, content: QUESTION },
+    );
+    expect(doneOf(await drain(run.events)).creditsCharged).toBe(PER_REPLY);
+    expect(left).toBe(true);
+    expect(await t.db.team.findUniqueOrThrow({ where: { id: team.id } })).toMatchObject({
+      balance: 100_000,
+      heldCredits: 0,
+    });
+    expect((await getBalance(t.db, member.id)).balance).toBe(50_000 - PER_REPLY);
+    expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).payerTeamId).toBeNull();
+    expect(await t.db.message.count({ where: { conversationId: conv.id, paidByTeamId: { not: null } } })).toBe(0);
+  });
+
+  it("a reply on a pool that died is settled by the sweep onto the pool, from what it delivered", async () => {
+    const owner = await fundedUser(t.db, 0);
+    const member = await fundedUser(t.db, 50_000);
+    const team = await teamWith(t.db, 100_000, [owner, member]);
+    const conv = await t.db.conversation.create({ data: { userId: member.id, title: "x", payerTeamId: team.id } });
+    const crashed = await t.db.message.create({
+      data: {
+        conversationId: conv.id,
+        role: "assistant",
+        content: "Half a repl",
+        status: "streaming",
+        paidByTeamId: team.id,
+        ...USAGE,
+        createdAt: new Date(0),
+      },
+    });
+    const hold = await reserve(t.db, {
+      userId: member.id,
+      teamId: team.id,
+      amount: 1_000,
+      refType: CHAT_REF_TYPE,
+      refId: crashed.id,
+      ttlSeconds: 1,
+    });
+    await t.db.creditHold.update({ where: { id: hold.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect((await t.db.team.findUniqueOrThrow({ where: { id: team.id } })).heldCredits).toBe(1_000);
+
+    expect(await settleStaleReplies(t.db, config, { userId: member.id })).toBe(1);
+    expect(await t.db.team.findUniqueOrThrow({ where: { id: team.id } })).toMatchObject({
+      balance: 100_000 - PER_REPLY,
+      heldCredits: 0,
+    });
+    expect(await t.db.creditLedger.findFirstOrThrow({ where: { refId: crashed.id } })).toMatchObject({
+      teamId: team.id,
+      userId: member.id,
+      amount: -PER_REPLY,
+    });
+    expect(await t.db.message.findUniqueOrThrow({ where: { id: crashed.id } })).toMatchObject({
+      status: "stopped",
+      creditsCharged: PER_REPLY,
+    });
+    expect(await getBalance(t.db, member.id)).toEqual({ balance: 50_000, held: 0, spendable: 50_000 });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 

@@ -74,7 +74,8 @@ export function ChatView() {
   // Not chosen here: the conversation's remembered payer (the server forgets a team the user has left).
   const payerTeamId = chosenPayer !== undefined ? chosenPayer : (current?.payerTeamId ?? null);
   const payerTeam = payerTeamId ? teams.find((team) => team.id === payerTeamId) : undefined;
-  const withPayer = chosenPayer !== undefined ? { payerTeamId: chosenPayer } : {};
+  // What the chooser shows is what pays: a picked team the user is no longer in reads (and goes) as their own.
+  const withPayer = chosenPayer !== undefined ? { payerTeamId: payerTeam ? payerTeam.id : null } : {};
   const nameOfModel = (id: string | null | undefined) => {
     const offer = id ? models.data?.find((m) => m.id === id) : undefined;
     return offer && modelName(offer);

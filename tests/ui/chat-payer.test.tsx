@@ -156,6 +156,7 @@ describe("the payer chooser", () => {
       kind: "send",
       payerTeamId: "t1",
     });
+    expect(screen.queryByTestId("chat-quote-limit")).not.toBeInTheDocument();
     // "≈ N messages left" counts what the chosen balance leaves: 4,000 / 50.
     expect(screen.getByRole("combobox", { name: "Model" })).toHaveTextContent("≈ 80 messages left");
 
@@ -224,6 +225,22 @@ describe("each reply says who paid", () => {
 });
 
 describe("the quote for a team", () => {
+  it("a limit that leaves enough: says how much of it is left", async () => {
+    const limit = { period: "week" as const, limit: 20_000, used: 5_000, remaining: 15_000 };
+    renderApp(<ChatView />, {
+      handlers: handlers({
+        "chat.listConversations": () => [{ ...conversation, payerTeamId: "t1" }],
+        "chat.quote": (input) => fakeQuote(input, { payerTeamId: "t1", spendable: 15_000, limit }),
+      }),
+    });
+    await screen.findByTestId("conversation-item");
+    await userEvent.type(screen.getByTestId("chat-input"), "Hello");
+    expect(await screen.findByTestId("chat-quote-limit")).toHaveTextContent(
+      "15,000 of your weekly limit of 20,000 credits left.",
+    );
+    expect(screen.queryByTestId("chat-quote-insufficient")).not.toBeInTheDocument();
+  });
+
   it("a member whose limit binds: names the limit and what it leaves; asks an admin, offers no purchase", async () => {
     const limit = { period: "day" as const, limit: 5_000, used: 4_800, remaining: 200 };
     renderApp(<ChatView />, {

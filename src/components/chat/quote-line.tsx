@@ -105,6 +105,15 @@ export function QuoteLine({
         )}
         {maxMoney && likelyMoney ? t("quoteWithMoney", { ...counts, maxMoney, likelyMoney }) : t("quote", counts)}
       </p>
+      {data.covers && data.limit && (
+        <p data-testid="chat-quote-limit" className="text-gray-600 tabular-nums dark:text-gray-300">
+          {t("quoteLimitLeft", {
+            period: data.limit.period,
+            remaining: format.number(data.limit.remaining),
+            limit: format.number(data.limit.limit),
+          })}
+        </p>
+      )}
       {data.omittedTurns > 0 && (
         <p data-testid="chat-context-omitted" className="text-gray-600 dark:text-gray-300">
           {t("contextOmitted", { count: data.omittedTurns })}

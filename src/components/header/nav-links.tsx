@@ -7,9 +7,10 @@ import { useTranslations } from "next-intl";
 const LINKS = [
   { href: "/chat", key: "chat" },
   { href: "/billing", key: "billing" },
+  { href: "/teams", key: "teams" },
 ] as const;
-/** Signed-out visitors also see the public pricing page. */
-const SIGNED_OUT_LINKS = [...LINKS, { href: "/pricing", key: "pricing" }] as const;
+/** Signed-out visitors see the public pricing page instead of Teams (which needs an account). */
+const SIGNED_OUT_LINKS = [LINKS[0], LINKS[1], { href: "/pricing", key: "pricing" }] as const;
 
 export function NavLinks({ signedIn = true }: { signedIn?: boolean }) {
   const t = useTranslations("header");

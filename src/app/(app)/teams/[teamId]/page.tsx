@@ -1,0 +1,54 @@
+import { TRPCError } from "@trpc/server";
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+
+import { TeamView } from "~/components/teams/team-view";
+import { isPackId } from "~/lib/packs";
+import { api, HydrateClient } from "~/trpc/server";
+
+import { currentUser } from "~/app/_lib/current-user";
+
+type Params = Promise<{ teamId: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+// The same shapes billing.confirm and billing.cancel accept (as on /billing); anything else is ignored.
+const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
+const CHECKOUT_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function teamName(teamId: string): Promise<string | null> {
+  try {
+    return (await api.teams.get({ teamId })).name;
+  } catch (error) {
+    // Not a member, unknown or malformed: one answer for all, so nobody learns which teams exist.
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const t = await getTranslations("teams");
+  const name = await teamName((await params).teamId).catch(() => null);
+  return { title: name ?? t("title") };
+}
+
+export default async function TeamPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const { teamId } = await params;
+  const user = await currentUser();
+  if (!user) redirect(`/auth?callbackUrl=${encodeURIComponent(`/teams/${teamId}`)}`);
+  if ((await teamName(teamId)) === null) notFound();
+  await api.teams.get.prefetch({ teamId });
+  const query = await searchParams;
+  const sessionId = typeof query.session_id === "string" && SESSION_ID.test(query.session_id) ? query.session_id : null;
+  const checkoutRef = typeof query.checkout === "string" && CHECKOUT_REF.test(query.checkout) ? query.checkout : null;
+  return (
+    <HydrateClient>
+      <TeamView
+        teamId={teamId}
+        userId={user.id}
+        checkout={{ success: query.success === "1", canceled: query.canceled === "1", sessionId, checkoutRef }}
+        suggestedPack={isPackId(query.pack) ? query.pack : null}
+      />
+    </HydrateClient>
+  );
+}

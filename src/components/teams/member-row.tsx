@@ -137,15 +137,19 @@ export function MemberRow({
       </div>
 
       {member.limits && (
-        <p className="mt-2 text-xs text-gray-600 dark:text-gray-300" data-testid="member-limits">
+        <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs" data-testid="member-limits">
           {LIMIT_PERIODS.map((period) => {
             const limit = member.limits?.[period];
-            return t("members.limitSummary", {
-              period: t(`limitLabel.${period}`),
-              value: limit == null ? t("members.noLimit") : t("credits", { count: limit }),
-            });
-          }).join(" · ")}
-        </p>
+            return (
+              <li key={period} data-testid={`member-limit-${period}`}>
+                <span className="text-gray-600 dark:text-gray-300">{t(`limitLabel.${period}`)}</span>{" "}
+                <span className="font-medium tabular-nums">
+                  {limit == null ? t("members.noLimit") : t("credits", { count: limit })}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
       )}
       {member.use && member.use.length > 0 && (
         <div className="mt-2 grid gap-2 sm:grid-cols-3">

@@ -10,6 +10,7 @@ const PAGE = 20;
 /** Admins: the team's audit log, newest first: who did what to whom. */
 export function TeamActivity({ teamId }: { teamId: string }) {
   const t = useTranslations("teams");
+  const tCommon = useTranslations("common");
   const format = useFormatter();
   const events = api.teams.events.useInfiniteQuery(
     { teamId, limit: PAGE },
@@ -36,7 +37,7 @@ export function TeamActivity({ teamId }: { teamId: string }) {
             <li key={event.id} data-testid="activity-row" data-action={event.action} className="text-sm">
               <span>
                 {t(`activity.action.${event.action}`, {
-                  actor: event.actorName ?? t("activity.tally"),
+                  actor: event.actorName ?? tCommon("appName"),
                   subject: event.subjectName ?? t("members.unnamed"),
                 })}
               </span>{" "}

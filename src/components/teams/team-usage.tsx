@@ -68,6 +68,7 @@ function Breakdown({
 function TeamLedger({ teamId }: { teamId: string }) {
   const t = useTranslations("teams");
   const tBilling = useTranslations("billing");
+  const tCommon = useTranslations("common");
   const format = useFormatter();
   const packName = usePackName();
   const query = api.credits.history.useInfiniteQuery({ ...HISTORY_PAGE, teamId }, historyCursor);
@@ -96,7 +97,7 @@ function TeamLedger({ teamId }: { teamId: string }) {
               <span className="min-w-0">
                 <span className="block truncate font-medium">{what(entry)}</span>
                 <span className="block truncate text-xs text-gray-600 dark:text-gray-300">
-                  {t("usage.who", { name: memberNameOf(entry) ?? t("usage.system") })} ·{" "}
+                  {t("usage.who", { name: memberNameOf(entry) ?? tCommon("appName") })} ·{" "}
                   {format.dateTime(entry.createdAt, { dateStyle: "medium", timeStyle: "short" })}
                 </span>
               </span>

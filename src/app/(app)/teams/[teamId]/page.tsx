@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { cache } from "react";
 
 import { TeamView } from "~/components/teams/team-view";
 import { isPackId } from "~/lib/packs";
@@ -16,19 +17,21 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 const CHECKOUT_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-async function teamName(teamId: string): Promise<string | null> {
+/** The team's name, or null when the caller may not see it; once per request (metadata and page share it). */
+const teamName = cache(async (teamId: string): Promise<string | null> => {
   try {
     return (await api.teams.get({ teamId })).name;
   } catch (error) {
     // Not a member, unknown or malformed: one answer for all, so nobody learns which teams exist.
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return null;
+    // Signed out (metadata runs before the page's redirect): no name either.
+    if (error instanceof TRPCError && ["NOT_FOUND", "BAD_REQUEST", "UNAUTHORIZED"].includes(error.code)) return null;
     throw error;
   }
-}
+});
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const t = await getTranslations("teams");
-  const name = await teamName((await params).teamId).catch(() => null);
+  const name = await teamName((await params).teamId);
   return { title: name ?? t("title") };
 }
 

@@ -413,7 +413,9 @@ describe("team page: usage and activity", () => {
 
     const first = callsTo(calls, "credits.usage")[0] as { teamId: string; from: string; to: string };
     expect(first.teamId).toBe(TEAM_ID);
+    expect(screen.getByTestId("usage-range-30")).toHaveAttribute("aria-pressed", "true");
     await userEvent.click(screen.getByTestId("usage-range-7"));
+    expect(screen.getByTestId("usage-range-7")).toHaveAttribute("aria-pressed", "true");
     await waitFor(() => expect(callsTo(calls, "credits.usage")).toHaveLength(2));
     const week = callsTo(calls, "credits.usage")[1] as { teamId: string; from: string; to: string };
     expect(week.teamId).toBe(TEAM_ID);

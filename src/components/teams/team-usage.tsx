@@ -138,18 +138,13 @@ export function TeamUsage({ teamId }: { teamId: string }) {
         <h2 id="usage-title" className="text-lg font-semibold">
           {t("usage.title")}
         </h2>
-        <div
-          role="tablist"
-          aria-label={t("usage.range")}
-          className="flex rounded-md bg-gray-100 p-0.5 dark:bg-gray-800"
-        >
+        <div role="group" aria-label={t("usage.range")} className="flex gap-1">
           {RANGE_PRESETS.map((preset) => (
             <Button
               key={preset}
-              role="tab"
-              variant="segment"
+              variant={preset === days ? "primary" : "secondary"}
               size="xs"
-              aria-selected={preset === days}
+              aria-pressed={preset === days}
               data-testid={`usage-range-${preset}`}
               onClick={() => setDays(preset)}
             >

@@ -40,7 +40,8 @@ export default async function TeamPage({ params, searchParams }: { params: Param
   const user = await currentUser();
   if (!user) redirect(`/auth?callbackUrl=${encodeURIComponent(`/teams/${teamId}`)}`);
   if ((await teamName(teamId)) === null) notFound();
-  await api.teams.get.prefetch({ teamId });
+  // The members too, so a link to #members (the paywall's "Change limits") lands on the rendered list.
+  await Promise.all([api.teams.get.prefetch({ teamId }), api.teams.members.prefetch({ teamId })]);
   const query = await searchParams;
   const sessionId = typeof query.session_id === "string" && SESSION_ID.test(query.session_id) ? query.session_id : null;
   const checkoutRef = typeof query.checkout === "string" && CHECKOUT_REF.test(query.checkout) ? query.checkout : null;

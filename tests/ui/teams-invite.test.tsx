@@ -9,9 +9,14 @@ import { loadMessages, renderApp, trpcError, type Handlers } from "./helpers/ren
 import { TEAM_ID } from "./teams-fixtures";
 
 const router = vi.hoisted(() => ({ push: vi.fn(), replace: vi.fn(), refresh: vi.fn() }));
+const signOut = vi.hoisted(() => vi.fn(() => Promise.resolve(undefined)));
 vi.mock("next/navigation", () => ({ useRouter: () => router }));
+vi.mock("next-auth/react", () => ({ signOut }));
 
-beforeEach(() => router.push.mockReset());
+beforeEach(() => {
+  for (const fn of Object.values(router)) fn.mockReset();
+  signOut.mockClear();
+});
 
 const TOKEN = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 type Preview = RouterOutputs["teams"]["previewInvite"];
@@ -63,6 +68,11 @@ describe("/invite/<token>", () => {
       "sent to sam@example.com. Sign in with that address",
     );
     expect(screen.queryByTestId("invite-accept")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("invite-switch-account"));
+    await waitFor(() =>
+      expect(router.replace).toHaveBeenCalledWith(`/auth?callbackUrl=${encodeURIComponent(`/invite/${TOKEN}`)}`),
+    );
+    expect(signOut).toHaveBeenCalledWith({ redirect: false });
   });
 
   it("a malformed link asks nothing of the server; an unknown one says the link is not valid", async () => {

@@ -2,7 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { signOut } from "next-auth/react";
 import { useTranslations } from "next-intl";
+import { useState } from "react";
 
 import { Button, buttonClasses } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
@@ -45,6 +47,7 @@ export function InviteView({ token, valid }: { token: string; valid: boolean }) 
   const tTeams = useTranslations("teams");
   const router = useRouter();
   const preview = api.teams.previewInvite.useQuery({ token }, { enabled: valid, retry: false });
+  const [switching, setSwitching] = useState(false);
   const accept = api.teams.acceptInvite.useMutation({
     onSuccess: ({ teamId }) => router.push(`/teams/${teamId}`),
   });
@@ -117,6 +120,22 @@ export function InviteView({ token, valid }: { token: string; valid: boolean }) 
             onClick={() => accept.mutate({ token })}
           >
             {accept.isPending || accept.isSuccess ? t("accepting") : t("accept")}
+          </Button>
+        )}
+        {unusable === "wrongEmail" && (
+          <Button
+            data-testid="invite-switch-account"
+            disabled={switching}
+            onClick={() => {
+              // Sign out here and come back to this link as the invited address.
+              setSwitching(true);
+              void signOut({ redirect: false }).then(() => {
+                router.replace(`/auth?callbackUrl=${encodeURIComponent(`/invite/${token}`)}`);
+                router.refresh();
+              });
+            }}
+          >
+            {t("switchAccount")}
           </Button>
         )}
         <Link href="/teams" className={buttonClasses({ variant: "secondary" })}>

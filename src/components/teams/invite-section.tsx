@@ -109,6 +109,11 @@ export function InviteSection({ teamId }: { teamId: string }) {
       )}
 
       <h3 className="mt-6 text-sm font-semibold">{t("invite.pending")}</h3>
+      {invites.isError && (
+        <p className="mt-1 text-sm text-red-700 dark:text-red-300" data-testid="invites-error">
+          {t("loadError")}
+        </p>
+      )}
       {invites.data?.length === 0 && (
         <p className="mt-1 text-sm text-gray-600 dark:text-gray-300" data-testid="invites-empty">
           {t("invite.none")}

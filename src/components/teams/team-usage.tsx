@@ -69,15 +69,19 @@ function TeamLedger({ teamId }: { teamId: string }) {
   const t = useTranslations("teams");
   const tBilling = useTranslations("billing");
   const tCommon = useTranslations("common");
+  const tChat = useTranslations("chat");
   const format = useFormatter();
   const packName = usePackName();
   const query = api.credits.history.useInfiniteQuery({ ...HISTORY_PAGE, teamId }, historyCursor);
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
 
+  // A chat row names its conversation only when it is the caller's own (the server decides).
   const what = (entry: Entry) =>
     entry.reason === "purchase" && entry.packId
       ? tBilling("entry.purchase", { pack: packName(entry.packId) })
-      : tBilling(`reason.${entry.reason}`);
+      : entry.reason === "chat_usage" && entry.conversation
+        ? tBilling("entry.chat", { title: entry.conversation.title || tChat("untitled") })
+        : tBilling(`reason.${entry.reason}`);
 
   return (
     <div data-testid="team-ledger">

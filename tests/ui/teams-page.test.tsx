@@ -268,6 +268,9 @@ describe("team page: invitations", () => {
     await userEvent.click(screen.getByTestId("invite-copy"));
     expect(writeText).toHaveBeenCalledWith(inviteUrl);
     expect(screen.getByTestId("invite-copy")).toHaveTextContent("Copied");
+    // The new invitation shows up in the pending list and the activity log without a reload.
+    expect(callsTo(calls, "teams.invites").length).toBeGreaterThanOrEqual(2);
+    expect(callsTo(calls, "teams.events").length).toBeGreaterThanOrEqual(2);
   });
 
   it("refuses a malformed email without calling the server", async () => {

@@ -31,11 +31,12 @@ export function InviteSection({ teamId }: { teamId: string }) {
   const invite = api.teams.invite.useMutation({
     onSuccess: async () => {
       setEmail("");
-      await utils.teams.invites.invalidate({ teamId });
+      await Promise.all([utils.teams.invites.invalidate({ teamId }), utils.teams.events.invalidate({ teamId })]);
     },
   });
   const revoke = api.teams.revokeInvite.useMutation({
-    onSuccess: () => utils.teams.invites.invalidate({ teamId }),
+    onSuccess: () =>
+      Promise.all([utils.teams.invites.invalidate({ teamId }), utils.teams.events.invalidate({ teamId })]),
   });
 
   function submit(event: FormEvent) {

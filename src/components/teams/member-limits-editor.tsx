@@ -36,6 +36,7 @@ export function MemberLimitsEditor({
         utils.teams.members.invalidate({ teamId }),
         utils.teams.get.invalidate({ teamId }),
         utils.teams.list.invalidate(),
+        utils.teams.events.invalidate({ teamId }),
       ]);
       onDone();
     },

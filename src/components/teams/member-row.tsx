@@ -47,6 +47,7 @@ export function MemberRow({
       utils.teams.members.invalidate({ teamId }),
       utils.teams.get.invalidate({ teamId }),
       utils.teams.list.invalidate(),
+      utils.teams.events.invalidate({ teamId }),
     ]);
 
   const setRole = api.teams.setRole.useMutation({ onSuccess: refresh });

@@ -22,7 +22,7 @@ function RenameForm({ team, onDone }: { team: Team; onDone: () => void }) {
   const rename = api.teams.rename.useMutation({
     onSuccess: async (updated) => {
       utils.teams.get.setData({ teamId: team.id }, updated);
-      await utils.teams.list.invalidate();
+      await Promise.all([utils.teams.list.invalidate(), utils.teams.events.invalidate({ teamId: team.id })]);
       onDone();
     },
   });

@@ -75,7 +75,7 @@ function ledgerPage(db: DbOrTx, userId: string, after: { createdAt: Date; id: st
            c.id AS "conversationId", CASE WHEN c.id IS NULL THEN NULL ELSE m.model END AS model
       FROM "CreditLedger" l
       ${joinChatConversation("l", userId)}
-     WHERE l."userId" = ${userId} ${keysetAfterSql(after)}
+     WHERE l."userId" = ${userId} AND l."teamId" IS NULL ${keysetAfterSql(after)}
      ORDER BY l."createdAt" DESC, l.id DESC
      LIMIT ${take}`;
 }

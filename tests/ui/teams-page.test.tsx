@@ -369,7 +369,7 @@ describe("team page: usage and activity", () => {
             byConversation: [],
             otherConversations: { count: 0, spent: 0, replies: 0 },
             byMember: [
-              { userId: MEMBER_ID, name: "Mia Member", spent: 9000, replies: 10 },
+              { userId: MEMBER_ID, name: null, spent: 9000, replies: 10 },
               { userId: ADMIN_ID, name: "Adam Admin", spent: 300, replies: 2 },
             ],
           }) as never,
@@ -387,7 +387,8 @@ describe("team page: usage and activity", () => {
                 createdAt: new Date("2026-12-04T12:00:00Z"),
                 conversation: null,
                 packId: null,
-                memberName: "Adam Admin",
+                // The report may carry no name: the member list (name, else email) stands in for it.
+                member: { id: ADMIN_ID, name: null },
               },
             ],
             nextCursor: null,

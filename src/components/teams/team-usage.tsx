@@ -24,10 +24,21 @@ function byMemberOf(report: Report): MemberSpend[] {
   return Array.isArray(rows) ? rows : [];
 }
 
-/** The member who caused a pool ledger row (credits.history with teamId names them). */
-function memberNameOf(entry: Entry): string | null {
-  const row = entry as Entry & { memberName?: string | null; member?: { name?: string | null } | null };
-  return row.memberName ?? row.member?.name ?? null;
+/** The member who caused a pool ledger row (credits.history with teamId names them); null when none is given. */
+function memberOf(entry: Entry): { id: string | null; name: string | null } | null {
+  const row = entry as Entry & { member?: { id?: string; name?: string | null } | null };
+  return row.member ? { id: row.member.id ?? null, name: row.member.name ?? null } : null;
+}
+
+/**
+ * How a member is named in the reports: their name, else what the member list shows for them (their
+ * email, to admins), else "Unnamed member" (e.g. someone who has since left).
+ */
+function useMemberLabel(teamId: string) {
+  const t = useTranslations("teams");
+  const members = api.teams.members.useQuery({ teamId });
+  const known = new Map(members.data?.map((m) => [m.userId, m.name ?? m.email]) ?? []);
+  return (id: string | null, name: string | null) => name ?? (id && known.get(id)) ?? t("members.unnamed");
 }
 
 function Breakdown({
@@ -66,6 +77,7 @@ function Breakdown({
 }
 
 function TeamLedger({ teamId }: { teamId: string }) {
+  const memberLabel = useMemberLabel(teamId);
   const t = useTranslations("teams");
   const tBilling = useTranslations("billing");
   const tCommon = useTranslations("common");
@@ -76,6 +88,10 @@ function TeamLedger({ teamId }: { teamId: string }) {
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
 
   // A chat row names its conversation only when it is the caller's own (the server decides).
+  const whoOf = (entry: Entry) => {
+    const member = memberOf(entry);
+    return member ? memberLabel(member.id, member.name) : tCommon("appName");
+  };
   const what = (entry: Entry) =>
     entry.reason === "purchase" && entry.packId
       ? tBilling("entry.purchase", { pack: packName(entry.packId) })
@@ -101,7 +117,7 @@ function TeamLedger({ teamId }: { teamId: string }) {
               <span className="min-w-0">
                 <span className="block truncate font-medium">{what(entry)}</span>
                 <span className="block truncate text-xs text-gray-600 dark:text-gray-300">
-                  {t("usage.who", { name: memberNameOf(entry) ?? tCommon("appName") })} ·{" "}
+                  {t("usage.who", { name: whoOf(entry) })} ·{" "}
                   {format.dateTime(entry.createdAt, { dateStyle: "medium", timeStyle: "short" })}
                 </span>
               </span>
@@ -131,6 +147,7 @@ export function TeamUsage({ teamId }: { teamId: string }) {
   const [days, setDays] = useState<RangePreset>(30);
   const range = presetRange(days);
   const usage = api.credits.usage.useQuery({ ...range, teamId });
+  const memberLabel = useMemberLabel(teamId);
 
   return (
     <section
@@ -169,7 +186,7 @@ export function TeamUsage({ teamId }: { teamId: string }) {
               testId="usage-by-member"
               rows={byMemberOf(usage.data).map((m) => ({
                 key: m.userId ?? "none",
-                label: m.name ?? t("members.unnamed"),
+                label: memberLabel(m.userId, m.name),
                 spent: m.spent,
               }))}
             />

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 
 import type { Db } from "~/server/db";
 
+import { memberLimitUse } from "~/server/credits";
+
+import { countingDb } from "../helpers/counting-db";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { callerFor } from "../helpers/trpc";
 import { castTeam } from "./team-fixtures";
@@ -103,5 +106,40 @@ describeEachDb("teams: member limits as the caller sees them", (kind) => {
       (m) => m.userId === c.member,
     );
     expect(byOther).toMatchObject({ limits: null, use: null, spentThisMonth: null });
+  });
+
+  it("the member list reads every member's use in a fixed number of statements, equal to memberLimitUse's", async () => {
+    async function listStatements(extraMembers: number): Promise<{ count: number; teamId: string; ids: string[] }> {
+      const c = await castTeam(t.db);
+      const ids = [c.member, c.other];
+      for (let i = 0; i < extraMembers; i++) {
+        const user = await t.db.user.create({
+          data: { email: `extra-${i}-${c.teamId}@test.local`, name: `Extra ${i}` },
+        });
+        await t.db.teamMember.create({ data: { teamId: c.teamId, userId: user.id, dailyLimit: 5_000 } });
+        ids.push(user.id);
+      }
+      await poolWithUse(t.db, c.teamId, c.member, 120, 30, 5_000);
+      await callerFor(t.db, c.admin).teams.setLimits({
+        teamId: c.teamId,
+        memberId: c.member,
+        limits: { day: 1_000, week: 2_000, month: null },
+      });
+      const counting = countingDb(t);
+      try {
+        const members = await callerFor(counting.db, c.admin).teams.members({ teamId: c.teamId });
+        for (const id of ids) {
+          const view = members.find((m) => m.userId === id)!;
+          expect(view.use).toEqual(await memberLimitUse(t.db, c.teamId, id));
+        }
+        expect(members.find((m) => m.userId === c.member)).toMatchObject({ spentThisMonth: 120 });
+        return { count: counting.statements.length, teamId: c.teamId, ids };
+      } finally {
+        await counting.close();
+      }
+    }
+    const small = await listStatements(0);
+    const large = await listStatements(12);
+    expect(large.count).toBe(small.count);
   });
 });

@@ -22,7 +22,7 @@ import { writeInOneStatement } from "./one-statement-write";
 import { writePool } from "./pool-write";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
-export { memberLimitUse, type LimitUse } from "./member-limits";
+export { limitUses, memberLimitUse, teamMemberUses, type LimitUse, type PeriodUse } from "./member-limits";
 
 export interface CreditChange extends LedgerRef {
   userId: string;

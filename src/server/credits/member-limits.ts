@@ -124,3 +124,39 @@ export async function memberLimitUse(
   );
   return limitUses(limits, periodUseFrom(row!));
 }
+
+/**
+ * Every member's counted use on `teamId` now, in one statement (the member list): userId → use per
+ * period (spent since each period's start + held) and what they hold now. Members with no spend or
+ * hold are absent (zero).
+ */
+export async function teamMemberUses(
+  db: DbOrTx,
+  teamId: string,
+  now: Date = new Date(),
+): Promise<Map<string, { use: PeriodUse; held: number }>> {
+  const starts = periodStarts(now);
+  const earliest = starts.week < starts.month ? starts.week : starts.month;
+  const rows = await db.$queryRaw<
+    { userId: string; usedDay: bigint; usedWeek: bigint; usedMonth: bigint; held: bigint }[]
+  >`
+    WITH spent AS (
+      SELECT l."userId",
+             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.day}), 0) AS day,
+             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.week}), 0) AS week,
+             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.month}), 0) AS month
+        FROM "CreditLedger" l
+       WHERE l."teamId" = ${teamId} AND l.reason = 'chat_usage'::"LedgerReason" AND l.amount < 0
+         AND l."createdAt" >= ${earliest}
+       GROUP BY l."userId"
+    ), held AS (
+      SELECT h."userId", SUM(h.amount) AS held FROM "CreditHold" h
+       WHERE h."teamId" = ${teamId} AND h.status = 'active'::"HoldStatus" GROUP BY h."userId"
+    )
+    SELECT COALESCE(s."userId", h."userId") AS "userId",
+           COALESCE(s.day, 0) + COALESCE(h.held, 0) AS "usedDay",
+           COALESCE(s.week, 0) + COALESCE(h.held, 0) AS "usedWeek",
+           COALESCE(s.month, 0) + COALESCE(h.held, 0) AS "usedMonth", COALESCE(h.held, 0) AS held
+      FROM spent s FULL JOIN held h ON h."userId" = s."userId"`;
+  return new Map(rows.map((row) => [row.userId, { use: periodUseFrom(row), held: Number(row.held) }]));
+}

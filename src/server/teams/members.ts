@@ -4,6 +4,7 @@
  */
 import type { TeamMember } from "~/generated/prisma/client";
 import type { AssignableRole, MemberLimits } from "~/lib/teams";
+import { limitUses, teamMemberUses } from "~/server/credits";
 import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
 
 import { requireTeamRole } from "./access";
@@ -11,7 +12,7 @@ import { recordTeamEvent } from "./audit";
 import type { TeamMemberView } from "./contract";
 import { TeamMemberNotFoundError, TeamMembershipError, TeamRoleRequiredError } from "./errors";
 import { lockTeam } from "./lock";
-import { limitsOf, limitUseOf } from "./teams";
+import { limitsOf } from "./teams";
 
 type MemberTarget = { teamId: string; memberId: string };
 
@@ -29,9 +30,8 @@ async function lockedAs(tx: Tx, teamId: string, userId: string, role: "member" |
   return requireTeamRole(tx, teamId, userId, role);
 }
 
-function startOfUtcMonth(now: Date): Date {
-  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-}
+/** A member with neither spend nor holds on the pool. */
+const NO_USE = { use: { day: 0, week: 0, month: 0 }, held: 0 };
 
 export async function listMembers(db: DbOrTx, userId: string, teamId: string): Promise<TeamMemberView[]> {
   const me = await requireTeamRole(db, teamId, userId);
@@ -41,27 +41,23 @@ export async function listMembers(db: DbOrTx, userId: string, teamId: string): P
     include: { user: { select: { name: true, email: true } } },
     orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],
   });
-  const spent = await db.creditLedger.groupBy({
-    by: ["userId"],
-    where: { teamId, amount: { lt: 0 }, reason: "chat_usage", createdAt: { gte: startOfUtcMonth(new Date()) } },
-    _sum: { amount: true },
+  // One statement for every member's use (spent per period + held), however large the team.
+  const uses = await teamMemberUses(db, teamId);
+  return members.map((member) => {
+    const visible = seesAll || member.userId === userId;
+    const { use, held } = uses.get(member.userId) ?? NO_USE;
+    return {
+      userId: member.userId,
+      name: member.user.name,
+      email: member.user.email,
+      role: member.role,
+      joinedAt: member.joinedAt,
+      limits: visible ? limitsOf(member) : null,
+      use: visible ? limitUses(limitsOf(member), use) : null,
+      // Credits actually spent this month: the month's counted use less what is held now.
+      spentThisMonth: visible ? use.month - held : null,
+    };
   });
-  const spentBy = new Map(spent.map((row) => [row.userId, -(row._sum.amount ?? 0)]));
-  return Promise.all(
-    members.map(async (member) => {
-      const visible = seesAll || member.userId === userId;
-      return {
-        userId: member.userId,
-        name: member.user.name,
-        email: member.user.email,
-        role: member.role,
-        joinedAt: member.joinedAt,
-        limits: visible ? limitsOf(member) : null,
-        use: visible ? await limitUseOf(db, member) : null,
-        spentThisMonth: visible ? (spentBy.get(member.userId) ?? 0) : null,
-      };
-    }),
-  );
 }
 
 /** An admin makes a member an admin or an admin a member; the owner's role moves only by transferOwnership. */

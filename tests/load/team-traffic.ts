@@ -66,6 +66,8 @@ async function chatOnPool(
       target.stats.serverErrors.push(
         `member limit refusal without its limit (or used > limit): ${JSON.stringify(limit)}`,
       );
+    // A person reads the paywall before choosing: no tight loop of refusals.
+    await new Promise((r) => setTimeout(r, 250));
     if (Math.random() < 0.5) {
       try {
         await chat(target, client, state, null);

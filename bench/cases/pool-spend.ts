@@ -31,8 +31,13 @@ const CONNECTIONS = 20;
 const START_BALANCE = 1_000_000_000;
 /** Limits on every period that a run cannot reach: the check runs in full, the refusal never. */
 const LOOSE_LIMITS = { day: 400_000_000, week: 600_000_000, month: 800_000_000 };
-/** The binding variant: 1-credit spends against this daily limit, reached within the first fraction of a run. */
-const TIGHT_DAILY_LIMIT = 20;
+/**
+ * The binding variant's daily limit per member, set before each run from the single-account run just before
+ * it: half of what a member would spend at that rate, so each run's members reach their limit about halfway.
+ */
+function bindingLimit(singleSpendsLastRun: number): number {
+  return Math.max(2, Math.floor(singleSpendsLastRun / MEMBERS / 2));
+}
 
 interface LoopCounts {
   accepted: number;
@@ -263,7 +268,7 @@ export const poolSpend: BenchCase = {
             prefix: `${prefix}t${i}`,
             members: MEMBERS,
             credits: START_BALANCE,
-            limits: { day: TIGHT_DAILY_LIMIT, week: null, month: null },
+            limits: { day: 2, week: null, month: null },
           }),
         );
       const startDay = new Date().toISOString().slice(0, 10);
@@ -315,12 +320,28 @@ export const poolSpend: BenchCase = {
         },
       );
       // Fresh refs for every run, or repeated spends would be idempotent no-ops.
+      let singleBefore = 0;
+      let singleLastRun = 0;
+      const tightLimits: number[] = [];
       const items = [singleLoop, looseLoop, tightLoop].map((item) => ({
         name: item.name,
-        run: (d: number) => {
+        run: async (d: number) => {
           run++;
-          if (item === tightLoop) tightRun++;
-          return item.run(d);
+          if (item === tightLoop) {
+            tightRun++;
+            const limit = bindingLimit(singleLastRun);
+            tightLimits.push(limit);
+            await ctx.sql.query(`UPDATE "TeamMember" SET "dailyLimit" = $2 WHERE "teamId" = $1`, [
+              tight[tightRun]!.teamId,
+              limit,
+            ]);
+          }
+          const stats = await item.run(d);
+          if (item === singleLoop) {
+            singleLastRun = singleCounts.accepted - singleBefore;
+            singleBefore = singleCounts.accepted;
+          }
+          return stats;
         },
       }));
       const m = await measureInterleaved(items, {
@@ -379,11 +400,12 @@ export const poolSpend: BenchCase = {
         const early: string[] = [];
         for (const [teamId, members] of refusedMembers) {
           const spent = await spentToday(ctx.sql, teamId);
+          const limit = tightLimits[tight.findIndex((t) => t.teamId === teamId)];
           for (const userId of members)
-            if (spent.get(userId) !== TIGHT_DAILY_LIMIT) early.push(`${userId} refused at ${spent.get(userId) ?? 0}`);
+            if (spent.get(userId) !== limit) early.push(`${userId} refused at ${spent.get(userId) ?? 0} of ${limit}`);
         }
         report.check(
-          `limits bound: every member refused had spent exactly their limit of ${TIGHT_DAILY_LIMIT} (no refusal below it)`,
+          "limits bound: every member refused had spent exactly their limit (no refusal below it)",
           early.length === 0,
           early.slice(0, 3).join("; "),
         );
@@ -410,7 +432,7 @@ export const poolSpend: BenchCase = {
         result: atLeast(ratio, 0.8, "see notes").text,
       });
       report.row(
-        `spend(teamId), ${MEMBERS} members on one pool, daily limit ${TIGHT_DAILY_LIMIT} binds`,
+        `spend(teamId), ${MEMBERS} members on one pool, daily limits bind mid-run`,
         line(tightS, "decisions/s"),
         {
           ratio: `${fmt.ratio(tightRatio)} of one account`,
@@ -420,10 +442,10 @@ export const poolSpend: BenchCase = {
       );
       report.row(`spend(), ${MEMBERS} callers on one personal account (reference)`, line(singleS, "spends/s"));
       report.note(
-        `both sides run ${MEMBERS} concurrent callers over one client of ${CONNECTIONS} connections, 1 credit a spend, interleaved in the same run; the pool side is the same one-statement spend as a personal account's (src/server/credits/one-statement-write.ts), locking the Team row instead of the User row and adding, under that lock, the member's row and what counts against each limit (their chat spend from the pool since the start of the UTC day, ISO week and month, from the ledger index (teamId, userId, createdAt), plus their active holds)`,
+        `both sides run ${MEMBERS} concurrent callers over one client of ${CONNECTIONS} connections, 1 credit a spend, interleaved in the same run; the pool side is the same one-statement spend as a personal account's (src/server/credits/one-statement-write.ts), locking the Team row instead of the User row and adding, under that lock, the gate of src/server/credits/pool-gate.ts: the member's TeamMember row (locked and re-written as a no-op, so a statement whose snapshot predates the same member's last write notices and runs again after the lock) and what counts against each limit (their chat spend from the pool since the start of the UTC day, ISO week and month, from the ledger index (teamId, userId, createdAt), plus their active holds); 100 distinct members rarely take that second path, one member racing itself does (the limit race check below)`,
       );
       report.note(
-        `limits bind: a fresh team per run, every member limited to ${TIGHT_DAILY_LIMIT} credits a day, so most of a run's calls are refusals (MemberLimitExceededError: PAYMENT_REQUIRED naming the limit); the rate counts spends and refusals alike (${tightCounts.accepted.toLocaleString("en-US")} spends, ${tightCounts.refused.toLocaleString("en-US")} refusals in all runs)`,
+        `limits bind: a fresh team per run, every member's daily limit set to half of what a member would spend at the single-account rate of the run before (${tightLimits.join(", ")} credits), so members reach it about halfway and the rest of their calls are refusals (MemberLimitExceededError: PAYMENT_REQUIRED naming the limit); the rate counts spends and refusals alike (${tightCounts.accepted.toLocaleString("en-US")} spends, ${tightCounts.refused.toLocaleString("en-US")} refusals in all runs)`,
       );
     } finally {
       await handle.close();

@@ -280,7 +280,8 @@ describeEachDb("what each reply and conversation cost, and what each history row
       const nodes = planNodes(plan);
       expect(nodes.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"])).toEqual([]);
       expect(new Set(nodes.flatMap((n) => n["Index Name"] ?? []))).toEqual(
-        new Set(["Conversation_userId_updatedAt_idx", "Message_conversationId_createdAt_idx"]),
+        // TeamMember's key: whether the remembered payer is still one of the user's teams.
+        new Set(["Conversation_userId_updatedAt_idx", "Message_conversationId_createdAt_idx", "TeamMember_pkey"]),
       );
     });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
-import { getBalance, reserve } from "~/server/credits";
+import { getBalance, grant, reserve } from "~/server/credits";
 import { CHAT_REF_TYPE, chatConfigFromEnv, sendMessage, type ChatDeps } from "~/server/chat";
 
 import { countingDb, type CountingDb } from "../helpers/counting-db";
@@ -45,6 +45,36 @@ describeEachDb("chat send round trips", (kind) => {
     expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).title).toBe("hello there");
     expect(await t.db.message.count({ where: { conversationId: conv.id } })).toBe(2);
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("paid by a team's pool: still 3 round trips, the pool's hold (membership and limits checked) with both messages", async () => {
+    const member = await fundedUser(t.db, 0);
+    const team = await t.db.team.create({
+      data: { name: "Pool", members: { create: { userId: member.id, role: "owner", dailyLimit: 1_000_000 } } },
+    });
+    await grant(t.db, {
+      userId: member.id,
+      teamId: team.id,
+      amount: 100_000,
+      reason: "purchase",
+      refType: "operator",
+      refId: `seed-${team.id}`,
+    });
+    const conv = await t.db.conversation.create({ data: { userId: member.id, title: "" } });
+    const from = c.statements.length;
+    const run = await sendMessage(deps(), {
+      userId: member.id,
+      conversationId: conv.id,
+      content: "hello pool",
+      payerTeamId: team.id,
+    });
+    const before = c.statements.slice(from);
+    expect(before).toHaveLength(3);
+    expect(before[2]).toMatch(/"Team".*INSERT INTO "CreditHold".*INSERT INTO "Message"/);
+    expect(doneOf(await drain(run.events)).status).toBe("complete");
+    await run.settled;
+    expect(await t.db.message.count({ where: { conversationId: conv.id, paidByTeamId: team.id } })).toBe(1);
+    expect((await t.db.conversation.findUniqueOrThrow({ where: { id: conv.id } })).payerTeamId).toBe(team.id);
   });
 
   it("a stale hold that is not in the way is left to the scheduled sweep; one that is, is swept first", async () => {

@@ -15,15 +15,24 @@ export async function snapshot(db: Db): Promise<Record<string, unknown>> {
   return { users, ledger, holds, purchases, events, conversations, messages, balances };
 }
 
-/** For every user: balance == sum of ledger rows, and held == sum of active holds. */
+/**
+ * For every user's own account and every team's pool: balance == sum of its ledger rows, and held ==
+ * sum of its active holds (a pool's rows carry teamId; a user's own have none).
+ */
 export async function ledgerInvariantViolations(db: Db): Promise<string[]> {
   const rows = await db.$queryRaw<
     { id: string; balance: number; held: number; ledger: bigint | null; active: bigint | null }[]
   >`
     SELECT u.id, u.balance, u."heldCredits" AS held,
-           (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id) AS ledger,
-           (SELECT SUM(amount) FROM "CreditHold" h WHERE h."userId" = u.id AND h.status = 'active') AS active
-      FROM "User" u`;
+           (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id AND l."teamId" IS NULL) AS ledger,
+           (SELECT SUM(amount) FROM "CreditHold" h
+             WHERE h."userId" = u.id AND h."teamId" IS NULL AND h.status = 'active') AS active
+      FROM "User" u
+    UNION ALL
+    SELECT 'team ' || t.id, t.balance, t."heldCredits",
+           (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."teamId" = t.id),
+           (SELECT SUM(amount) FROM "CreditHold" h WHERE h."teamId" = t.id AND h.status = 'active')
+      FROM "Team" t`;
   return rows.flatMap((r) => {
     const problems: string[] = [];
     if (Number(r.ledger ?? 0) !== Number(r.balance))

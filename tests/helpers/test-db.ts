@@ -49,7 +49,20 @@ export async function createEmptyPostgresDb(): Promise<{ url: string; name: stri
   return {
     name,
     url: postgresUrlFor(name),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(async (c) => {
+        // Work a test left running (a reply settling after its stream ended) finishes first: FORCE
+        // would kill its query mid-flight and fail the run with an unhandled 57P01. Idle connections are fine.
+        for (let waited = 0; waited < 5_000; waited += 50) {
+          const { rows } = await c.query<{ busy: number }>(
+            `SELECT count(*)::int AS busy FROM pg_stat_activity WHERE datname = $1 AND state <> 'idle'`,
+            [name],
+          );
+          if (!rows[0]?.busy) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
   };
 }
 

@@ -13,6 +13,6 @@ export async function createUser(
 
 /** balance on the account row must always equal the sum of its ledger rows. */
 export async function ledgerSum(db: Db, userId: string): Promise<number> {
-  const agg = await db.creditLedger.aggregate({ where: { userId }, _sum: { amount: true } });
+  const agg = await db.creditLedger.aggregate({ where: { userId, teamId: null }, _sum: { amount: true } });
   return agg._sum.amount ?? 0;
 }

@@ -15,6 +15,8 @@ export interface LoadExpectations {
   /** Sessions opened but never paid (abandoned or declined): must credit nothing. */
   unpaidSessions: string[];
   signupBonus: number;
+  /** Team pools the run spent from: each must keep balance == Σ its ledger and held == Σ its active holds. */
+  teamIds?: string[];
 }
 
 type Sql = Pick<pg.Pool, "query">;
@@ -38,8 +40,9 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
     bonuses: string;
   }>(
     `SELECT u.id, u.balance, u."heldCredits" AS held,
-            (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id) AS ledger,
-            (SELECT SUM(amount) FROM "CreditHold" h WHERE h."userId" = u.id AND h.status = 'active') AS active,
+            (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."userId" = u.id AND l."teamId" IS NULL) AS ledger,
+            (SELECT SUM(amount) FROM "CreditHold" h
+              WHERE h."userId" = u.id AND h."teamId" IS NULL AND h.status = 'active') AS active,
             (SELECT COUNT(*) FROM "CreditLedger" l WHERE l."userId" = u.id AND l.reason = 'signup_bonus') AS bonuses
        FROM "User" u WHERE u.id = ANY($1)`,
     [expected.userIds],
@@ -56,6 +59,7 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
     if (expected.signupBonus > 0 && Number(u.bonuses) !== 1)
       violations.push(`user ${u.id}: ${u.bonuses} signup bonus rows`);
   }
+  violations.push(...(await poolViolations(sql, expected.teamIds ?? [])));
 
   const checkoutRows = await sql.query<{ refId: string; rows: string; amount: string }>(
     `SELECT "refId", COUNT(*) AS rows, SUM(amount) AS amount FROM "CreditLedger" WHERE "refType" = $1 GROUP BY "refId"`,
@@ -103,5 +107,35 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
   );
   if (Number(streaming.rows[0]?.n ?? 0) > 0)
     violations.push(`${streaming.rows[0]!.n} replies still "streaming" after the run`);
+  return violations;
+}
+
+/** A pool's sums: balance == Σ its ledger rows, heldCredits == Σ its active holds, spendable never below zero. */
+export async function poolViolations(sql: Sql, teamIds: string[]): Promise<string[]> {
+  if (teamIds.length === 0) return [];
+  const violations: string[] = [];
+  const teams = await sql.query<{
+    id: string;
+    balance: number;
+    held: number;
+    ledger: string | null;
+    active: string | null;
+  }>(
+    `SELECT t.id, t.balance, t."heldCredits" AS held,
+            (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."teamId" = t.id) AS ledger,
+            (SELECT SUM(amount) FROM "CreditHold" h WHERE h."teamId" = t.id AND h.status = 'active') AS active
+       FROM "Team" t WHERE t.id = ANY($1)`,
+    [teamIds],
+  );
+  if (teams.rows.length !== teamIds.length)
+    violations.push(`expected ${teamIds.length} teams, found ${teams.rows.length}`);
+  for (const t of teams.rows) {
+    if (Number(t.ledger ?? 0) !== Number(t.balance))
+      violations.push(`team ${t.id}: balance ${t.balance} != sum(ledger) ${t.ledger ?? 0}`);
+    if (Number(t.active ?? 0) !== Number(t.held))
+      violations.push(`team ${t.id}: held ${t.held} != sum(active holds) ${t.active ?? 0}`);
+    if (Number(t.balance) - Number(t.held) < 0)
+      violations.push(`team ${t.id}: negative spendable balance ${Number(t.balance) - Number(t.held)}`);
+  }
   return violations;
 }

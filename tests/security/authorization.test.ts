@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { appRouter } from "~/server/api/root";
 import { fulfilCheckoutSession, setStripeClientForTests } from "~/server/billing";
 import { grant, spend } from "~/server/credits";
+import { createTeam, inviteMember } from "~/server/teams";
 
 import { checkoutSession, recordCheckout, soldSession } from "../billing/stripe-fixtures";
 import { snapshot } from "../helpers/db-snapshot";
@@ -150,5 +151,37 @@ describeEachDb("authorization", (kind) => {
       credited: true,
       credits: 1_000_000,
     });
+  });
+  it("an admin of team X reaches nothing of team Y through X's id: Y's invitations and members are NOT_FOUND, nothing written", async () => {
+    const x = await createTeam(t.db, a, "X");
+    const y = await createTeam(t.db, b, "Y");
+    const yMember = (await createUser(t.db)).id;
+    await t.db.teamMember.create({ data: { teamId: y.id, userId: yMember, role: "member" } });
+    const { inviteId } = await inviteMember({ db: t.db, appUrl: "https://tally.test" }, b, {
+      teamId: y.id,
+      email: "invited-to-y@test.local",
+      role: "member",
+      locale: "en",
+    });
+    const caller = callerFor(t.db, a);
+    const before = await snapshot(t.db);
+    const yRows = async () => ({
+      members: await t.db.teamMember.findMany({ where: { teamId: y.id }, orderBy: { userId: "asc" } }),
+      invite: await t.db.teamInvite.findUniqueOrThrow({ where: { id: inviteId } }),
+    });
+    const yBefore = await yRows();
+    expect(await outcome(caller, "teams.revokeInvite", { teamId: x.id, inviteId })).toBe("NOT_FOUND");
+    for (const path of ["teams.removeMember", "teams.transferOwnership"])
+      expect(await outcome(caller, path, { teamId: x.id, memberId: yMember })).toBe("NOT_FOUND");
+    expect(await outcome(caller, "teams.setRole", { teamId: x.id, memberId: yMember, role: "admin" })).toBe(
+      "NOT_FOUND",
+    );
+    const limits = { day: 1, week: null, month: null };
+    expect(await outcome(caller, "teams.setLimits", { teamId: x.id, memberId: yMember, limits })).toBe("NOT_FOUND");
+    expect((await caller.teams.invites({ teamId: x.id })).map((i) => i.id)).toEqual([]);
+    expect((await caller.teams.members({ teamId: x.id })).map((m) => m.userId)).toEqual([a]);
+    expect((await caller.teams.list()).map((team) => team.id)).toEqual([x.id]);
+    expect(await snapshot(t.db)).toEqual(before);
+    expect(await yRows()).toEqual(yBefore);
   });
 });

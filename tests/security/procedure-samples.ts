@@ -33,6 +33,22 @@ export const VALID_INPUTS: Record<string, Record<string, unknown>> = {
   "chat.listConversations": { search: "hello" },
   // Only the required field: the optional ones (conversationId, modelId, kind) may be omitted.
   "chat.quote": { content: "Hello" },
+  // Teams: optional fields (invite's role, events' cursor and limit) are left out, as above.
+  "teams.create": { name: "Research" },
+  "teams.get": { teamId: "team-1" },
+  "teams.rename": { teamId: "team-1", name: "Research" },
+  "teams.members": { teamId: "team-1" },
+  "teams.invite": { teamId: "team-1", email: "teammate@test.local" },
+  "teams.invites": { teamId: "team-1" },
+  "teams.revokeInvite": { teamId: "team-1", inviteId: "invite-1" },
+  "teams.previewInvite": { token: "a-well-formed-but-unknown-invite-token-0123" },
+  "teams.acceptInvite": { token: "a-well-formed-but-unknown-invite-token-0123" },
+  "teams.setRole": { teamId: "team-1", memberId: "member-1", role: "admin" },
+  "teams.setLimits": { teamId: "team-1", memberId: "member-1", limits: { day: 100, week: null, month: 2_000 } },
+  "teams.removeMember": { teamId: "team-1", memberId: "member-1" },
+  "teams.leave": { teamId: "team-1" },
+  "teams.transferOwnership": { teamId: "team-1", memberId: "member-1" },
+  "teams.events": { teamId: "team-1" },
 };
 
 /** Procedures that take no input. */
@@ -52,6 +68,7 @@ export const NO_INPUT = new Set([
   "account.profile",
   "account.sessions",
   "account.clearName",
+  "teams.list",
 ]);
 
 /** Procedures anyone may call (tests/auth/protected-procedures.test.ts keeps the same list). */

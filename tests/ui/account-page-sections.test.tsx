@@ -134,6 +134,11 @@ describe("account page: delete account", () => {
     await waitFor(() =>
       expect(screen.getByTestId("delete-account-error")).toHaveTextContent("A reply is still being written."),
     );
+    answer = trpcError("CONFLICT", 409, { domainCode: "owner_must_transfer" });
+    await userEvent.click(screen.getByTestId("delete-account-submit"));
+    await waitFor(() =>
+      expect(screen.getByTestId("delete-account-error")).toHaveTextContent("You own a team that has other members."),
+    );
     expect(signOut).not.toHaveBeenCalled();
   });
 

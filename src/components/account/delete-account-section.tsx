@@ -11,7 +11,7 @@ import { TextField } from "~/components/ui/text-field";
 import { api } from "~/trpc/react";
 import { AccountSection } from "./account-section";
 
-type Problem = "wrongPassword" | "notConfirmed" | "busy" | "rateLimited" | "failed";
+type Problem = "wrongPassword" | "notConfirmed" | "busy" | "ownsTeam" | "rateLimited" | "failed";
 
 function problemOf(error: unknown): Problem {
   if (!(error instanceof TRPCClientError)) return "failed";
@@ -19,6 +19,7 @@ function problemOf(error: unknown): Problem {
   if (data?.domainCode === "wrong_password") return "wrongPassword";
   if (data?.domainCode === "deletion_not_confirmed") return "notConfirmed";
   if (data?.domainCode === "account_busy") return "busy";
+  if (data?.domainCode === "owner_must_transfer") return "ownsTeam";
   if (data?.code === "TOO_MANY_REQUESTS") return "rateLimited";
   return "failed";
 }
@@ -27,6 +28,7 @@ const PROBLEM_KEYS = {
   wrongPassword: "deleteWrongPassword",
   notConfirmed: "deleteNotConfirmed",
   busy: "deleteBusy",
+  ownsTeam: "deleteOwnsTeam",
   rateLimited: "deleteRateLimited",
   failed: "deleteFailed",
 } as const;

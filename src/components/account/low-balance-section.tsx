@@ -7,16 +7,14 @@ import { Button } from "~/components/ui/button";
 import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { parseWholeNumber } from "~/lib/whole-number";
+import { MAX_LOW_BALANCE_THRESHOLD } from "~/lib/setting-bounds";
 import { api, type RouterInputs } from "~/trpc/react";
 import { AccountSection } from "./account-section";
 
 type SetInput = RouterInputs["credits"]["setLowBalanceAlert"];
 
-/** The largest threshold the server accepts (credits.setLowBalanceAlert checks it again). */
-const MAX_THRESHOLD = 100_000_000;
-
 /** The field's text → a threshold: "" = the default, null = not a valid number. */
-const parseThreshold = (text: string) => parseWholeNumber(text, 1, MAX_THRESHOLD);
+const parseThreshold = (text: string) => parseWholeNumber(text, 1, MAX_LOW_BALANCE_THRESHOLD);
 
 /** Low-balance alert: on/off (explicit), and the threshold (empty = the default, which is shown). */
 export function LowBalanceSection() {

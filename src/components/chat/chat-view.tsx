@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 
 import { isPaymentRequired } from "~/trpc/query-client";
 import { api } from "~/trpc/react";
@@ -17,6 +17,8 @@ import { MessageEditor } from "./message-editor";
 import { ModelLabel } from "./model-label";
 import { useModelName } from "./model-name";
 import { ModelPicker } from "./model-picker";
+import { useMyTeams } from "./my-teams";
+import { PayerPicker } from "./payer-picker";
 import { QuoteLine } from "./quote-line";
 import { ReplyAnnouncer } from "./reply-announcer";
 import { clearUnsent, saveUnsent, useUnsentMessage } from "./unsent-message";
@@ -24,6 +26,7 @@ import { UnsentNotice } from "./unsent-notice";
 import { useChatStream, type SendInput } from "./use-chat-stream";
 import { useRestoredUnsent } from "./use-restored-unsent";
 import { Button, buttonClasses } from "~/components/ui/button";
+import { onPersonalPaymentRequested } from "~/components/paywall/pay-personally";
 
 type Failure = { input: SendInput; kind: "send" | "rate" | "payment" };
 
@@ -49,6 +52,9 @@ export function ChatView() {
   const modelName = useModelName();
   // A model picked here, for one conversation (null: the one not created yet); the server then remembers it.
   const [choice, setChoice] = useState<{ conversationId: string | null; modelId: string } | null>(null);
+  // Likewise the balance that pays (a team's id, null: the user's own); the server remembers it too.
+  const [payerChoice, setPayerChoice] = useState<{ conversationId: string | null; teamId: string | null } | null>(null);
+  const { teams } = useMyTeams();
 
   const conversations = api.chat.listConversations.useQuery();
   const list = conversations.data ?? [];
@@ -64,6 +70,12 @@ export function ChatView() {
   const chosenModel = choice && choice.conversationId === currentId ? choice.modelId : undefined;
   const modelId = chosenModel ?? list.find((c) => c.id === currentId)?.modelId ?? undefined;
   const withModel = chosenModel ? { modelId: chosenModel } : {};
+  const chosenPayer = payerChoice && payerChoice.conversationId === currentId ? payerChoice.teamId : undefined;
+  // Not chosen here: the conversation's remembered payer (the server forgets a team the user has left).
+  const payerTeamId = chosenPayer !== undefined ? chosenPayer : (current?.payerTeamId ?? null);
+  const payerTeam = payerTeamId ? teams.find((team) => team.id === payerTeamId) : undefined;
+  // What the chooser shows is what pays: a picked team the user is no longer in reads (and goes) as their own.
+  const withPayer = chosenPayer !== undefined ? { payerTeamId: payerTeam ? payerTeam.id : null } : {};
   const nameOfModel = (id: string | null | undefined) => {
     const offer = id ? models.data?.find((m) => m.id === id) : undefined;
     return offer && modelName(offer);
@@ -125,13 +137,14 @@ export function ChatView() {
     },
   });
 
-  async function sendContent(content: string, conversationId: string | null) {
+  async function sendContent(content: string, conversationId: string | null, payerOverride?: { payerTeamId: null }) {
     const text = content.trim();
     if (!text || isSending) return;
     setFailure(null);
     let target = conversationId && list.some((c) => c.id === conversationId) ? conversationId : currentId;
-    // The model picked for the conversation shown (or for the one about to be created) goes with it.
+    // The model and payer picked for the conversation shown (or for the one about to be created) go with it.
     const model = target === currentId ? withModel : {};
+    const payer = payerOverride ?? (target === currentId ? { ...withPayer, payerName: payerTeam?.name } : {});
     if (!target) {
       try {
         target = (await create.mutateAsync({})).id;
@@ -142,9 +155,23 @@ export function ChatView() {
       // The empty chat becomes this conversation: Back should not return to a page that no longer exists.
       showConversation(target, { replace: true });
       if (chosenModel) setChoice({ conversationId: target, modelId: chosenModel });
+      if (chosenPayer !== undefined) setPayerChoice({ conversationId: target, teamId: chosenPayer });
     } else if (target !== currentId) showConversation(target);
-    send({ conversationId: target, content: text, ...model });
+    send({ conversationId: target, content: text, ...model, ...payer });
   }
+
+  // The paywall's "pay from my balance instead": this conversation switches to the user's own
+  // balance and the refused message goes again (the last exchange's replacement, or the unsent message).
+  const payPersonally = useEffectEvent(() => {
+    setPayerChoice({ conversationId: currentId, teamId: null });
+    if (failure?.kind === "payment") {
+      setFailure(null);
+      send({ ...failure.input, payerTeamId: null, payerName: undefined });
+    } else if (unsent && unsent.conversationId === currentId) {
+      void sendContent(draft.trim() ? draft : unsent.content, currentId, { payerTeamId: null });
+    }
+  });
+  useEffect(() => onPersonalPaymentRequested(() => payPersonally()), []);
 
   const serverMessages = messages.data ?? [];
   const liveHere = live && live.conversationId === currentId ? live : null;
@@ -185,6 +212,8 @@ export function ChatView() {
       mode,
       replaces: [replaceable.user.id, replaceable.reply.id],
       ...withModel,
+      ...withPayer,
+      payerName: payerTeam?.name,
     });
   }
 
@@ -282,6 +311,7 @@ export function ChatView() {
                     status={m.status}
                     cost={m}
                     modelName={m.role === "assistant" ? nameOfModel(m.model) : undefined}
+                    paidBy={m.paidBy?.name}
                     actions={
                       m.status !== "streaming" && (
                         <MessageActions
@@ -311,6 +341,7 @@ export function ChatView() {
                     content={liveHere.assistantText}
                     status={liveHere.status}
                     cost={liveHere}
+                    paidBy={liveHere.payerName}
                   />
                 </>
               )}
@@ -363,9 +394,22 @@ export function ChatView() {
             onStop={stop}
             onSend={() => void sendContent(draft, currentId)}
             picker={
-              <ModelPicker value={modelId} onChange={(id) => setChoice({ conversationId: currentId, modelId: id })} />
+              <div className="flex flex-col gap-2 sm:flex-row">
+                <ModelPicker
+                  value={modelId}
+                  onChange={(id) => setChoice({ conversationId: currentId, modelId: id })}
+                  spendable={payerTeam?.spendableForMe}
+                />
+                <PayerPicker
+                  teams={teams}
+                  value={payerTeam ? payerTeam.id : null}
+                  onChange={(teamId) => setPayerChoice({ conversationId: currentId, teamId })}
+                />
+              </div>
             }
-            quote={<QuoteLine conversationId={currentId} modelId={modelId} content={draft} />}
+            quote={
+              <QuoteLine conversationId={currentId} modelId={modelId} content={draft} {...withPayer} teams={teams} />
+            }
           />
         )}
       </section>

@@ -26,10 +26,13 @@ export function MessageBubble({
   status,
   cost,
   modelName,
+  paidBy,
   actions,
 }: {
   /** The model that wrote this reply, by name. */
   modelName?: string;
+  /** The team whose pool paid this reply, by name (absent: the user's own balance). */
+  paidBy?: string;
   role: "user" | "assistant";
   content: string;
   status: BubbleStatus;
@@ -76,12 +79,13 @@ export function MessageBubble({
         ) : status === "sending" || status === "streaming" ? (
           <p className="animate-pulse text-gray-500 dark:text-gray-400">{t("thinking")}</p>
         ) : null}
-        {!isUser && (status === "stopped" || status === "error" || costLabel || modelName) && (
+        {!isUser && (status === "stopped" || status === "error" || costLabel || modelName || paidBy) && (
           <p className="mt-1 flex flex-wrap gap-x-2 text-xs text-gray-500 dark:text-gray-400">
             {status === "stopped" && <span>{t("stopped")}</span>}
             {status === "error" && <span className="text-red-600 dark:text-red-400">{t("replyError")}</span>}
             {costLabel}
             {modelName && <span data-testid="reply-model">{modelName}</span>}
+            {paidBy && <span data-testid="reply-payer">{t("paidBy", { team: paidBy })}</span>}
           </p>
         )}
       </div>

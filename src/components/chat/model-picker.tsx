@@ -9,10 +9,19 @@ import { useModelName } from "./model-name";
 
 /**
  * The model this conversation's next message goes to: a native, labelled <select>. Each option
- * names its prices per 1,000 tokens and about how many typical messages the spendable balance pays
- * for (the server's likely cost of a typical message).
+ * names its prices per 1,000 tokens and about how many typical messages the paying balance's
+ * spendable credits pay for (the server's likely cost of a typical message).
  */
-export function ModelPicker({ value, onChange }: { value: string | undefined; onChange: (modelId: string) => void }) {
+export function ModelPicker({
+  value,
+  onChange,
+  spendable: payerSpendable,
+}: {
+  value: string | undefined;
+  onChange: (modelId: string) => void;
+  /** What the chosen payer leaves to spend, when it is not the user's own balance (a team's pool). */
+  spendable?: number;
+}) {
   const t = useTranslations("chat");
   const format = useFormatter();
   const id = useId();
@@ -22,7 +31,7 @@ export function ModelPicker({ value, onChange }: { value: string | undefined; on
   const list = models.data ?? [];
   if (list.length === 0) return null;
   const selected = value ?? list.find((m) => m.isDefault)?.id ?? list[0]!.id;
-  const spendable = balance.data?.spendable;
+  const spendable = payerSpendable ?? balance.data?.spendable;
 
   return (
     <div className="flex min-w-0 items-center gap-2 text-xs">

@@ -18,6 +18,8 @@ export interface LiveExchange {
   creditsCharged?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** The team paying this reply (absent: the user's own balance). */
+  payerName?: string;
   /** The ids the server gave this exchange's two messages (from the "start" event). */
   userMessageId?: string;
   assistantMessageId?: string;
@@ -33,14 +35,21 @@ export interface SendInput {
   replaces?: string[];
   /** The model the user picked (absent: the conversation's last choice, else the default). */
   modelId?: string;
+  /** The balance the user picked: a team's id, null for their own (absent: the conversation's last choice). */
+  payerTeamId?: string | null;
+  /** The paying team's name, for the reply while it streams (absent: the user's own balance). */
+  payerName?: string;
 }
 
 function openStream(client: ReturnType<typeof api.useUtils>["client"], input: SendInput, signal: AbortSignal) {
   const { conversationId, content } = input;
-  const model = input.modelId ? { modelId: input.modelId } : {};
-  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId, ...model }, { signal });
-  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content, ...model }, { signal });
-  return client.chat.send.mutate({ conversationId, content, ...model }, { signal });
+  const choices = {
+    ...(input.modelId ? { modelId: input.modelId } : {}),
+    ...(input.payerTeamId !== undefined ? { payerTeamId: input.payerTeamId } : {}),
+  };
+  if (input.mode === "regenerate") return client.chat.regenerate.mutate({ conversationId, ...choices }, { signal });
+  if (input.mode === "edit") return client.chat.editLast.mutate({ conversationId, content, ...choices }, { signal });
+  return client.chat.send.mutate({ conversationId, content, ...choices }, { signal });
 }
 
 type DoneEvent = Extract<ChatStreamEvent, { type: "done" }>;
@@ -71,6 +80,7 @@ export function useChatStream({
         userContent: input.content,
         assistantText: "",
         status: "sending",
+        payerName: input.payerName,
       });
       try {
         const events = await openStream(utils.client, input, controller.signal);
@@ -124,6 +134,8 @@ export function useChatStream({
         utils.chat.messages.invalidate({ conversationId: input.conversationId }),
         utils.chat.listConversations.invalidate(),
         utils.credits.balance.invalidate(),
+        // A pool's spendable (and the user's limits) moved too, for the payer chooser.
+        utils.teams.list.invalidate(),
         // The conversation's history (and the balance) changed: every quote is priced again.
         utils.chat.quote.invalidate(),
       ]);

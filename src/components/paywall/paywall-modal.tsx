@@ -30,6 +30,8 @@ export function PaywallModal() {
       setOpen(true);
       // The header shows the same spendable number the refusal was measured against.
       if (numbers) void utils.credits.balance.invalidate();
+      // A team's refusal: its pool and the member's limits as they are now, with the reader's role.
+      if (numbers?.teamId) void utils.teams.list.invalidate();
     });
     return () => {
       off();

@@ -3,6 +3,7 @@ import { WrongPasswordError } from "~/server/auth/password-reset";
 import { endAllSessions } from "~/server/auth/sessions";
 import { inTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
+import { leaveTeamsForDeletion } from "~/server/teams";
 
 import { AccountBusyError, DeletionNotConfirmedError } from "./errors";
 
@@ -38,6 +39,8 @@ export async function deleteAccount(db: DbOrTx, input: DeleteAccountInput): Prom
       { heldCredits: number }[]
     >`SELECT "heldCredits" FROM "User" WHERE id = ${input.userId} FOR UPDATE`;
     if ((row?.heldCredits ?? 0) > 0) throw new AccountBusyError();
+    // Before anything is erased: an owner of a team with members is refused here and keeps everything.
+    await leaveTeamsForDeletion(tx, input.userId);
     await tx.conversation.deleteMany({ where: { userId: input.userId } });
     await tx.accountToken.deleteMany({ where: { userId: input.userId } });
     await tx.account.deleteMany({ where: { userId: input.userId } });

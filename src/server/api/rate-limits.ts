@@ -72,4 +72,11 @@ export const LIMITS = {
   chatExchange: rateLimitAlongside(({ userId }) => [[RULES.chatPerUser, userId]]),
   /** chat.quote, asked as the user types: a budget of its own, far above the exchanges'. */
   chatQuote: rateLimit(({ userId }) => [[RULES.chatQuotePerUser, userId]]),
+  /** A team invitation mails an address: counted per sender and, like account mail, per recipient. */
+  teamInvite: rateLimit(({ userId, input }) => [
+    [RULES.teamInvitePerUser, userId],
+    [RULES.accountMailPerSubject, `team-invite:${emailOf(input)}`],
+  ]),
+  /** Creating, renaming and changing a team's members: the settings budget, counted apart. */
+  teamChange: rateLimit(({ userId }) => [[RULES.settingsPerUser, `team:${userId}`]]),
 };

@@ -9,6 +9,7 @@ import { fulfilCheckoutSession } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
 import { markPendingPurchase } from "./purchase-status";
 import { retrieveCheckoutSession } from "./stripe-records";
+import { mayManagePurchase } from "./team-purchases";
 
 /**
  * The buyer came back through Checkout's cancel link: expire the session at Stripe so it can no
@@ -22,10 +23,11 @@ export async function cancelCheckout(
 ): Promise<{ status: PurchaseStatus }> {
   const purchase = await deps.db.purchase.findUnique({
     where: { checkoutRef },
-    select: { id: true, userId: true, status: true },
+    select: { id: true, userId: true, teamId: true, status: true },
   });
   // Another account's reference reads as unknown: it reveals nothing and changes nothing.
-  if (!purchase || purchase.userId !== userId) throw new CheckoutSessionNotFoundError(checkoutRef);
+  if (!purchase || !(await mayManagePurchase(deps.db, userId, purchase)))
+    throw new CheckoutSessionNotFoundError(checkoutRef);
   if (purchase.status !== "pending") return { status: purchase.status };
 
   try {

@@ -7,6 +7,7 @@ import { CheckoutSessionForbiddenError, CheckoutSessionNotFoundError, CheckoutSe
 import { fulfilCheckoutSession } from "./fulfil-checkout-session";
 import { findPack, packsFrom, type Pack } from "./packs";
 import { retrieveCheckoutSession } from "./stripe-records";
+import { mayManagePurchase } from "./team-purchases";
 
 export interface ConfirmResult {
   status: PurchaseStatus;
@@ -26,10 +27,16 @@ export async function confirmCheckout(
 ): Promise<ConfirmResult> {
   const session = await retrieveCheckoutSession(deps.stripe, sessionId);
   if (!session) throw new CheckoutSessionNotFoundError(sessionId);
-  if (session.client_reference_id !== userId || session.metadata?.userId !== userId)
-    throw new CheckoutSessionForbiddenError();
-  const recorded = await deps.db.purchase.findUnique({ where: { id: session.id }, select: { userId: true } });
-  if (recorded && recorded.userId !== userId) throw new CheckoutSessionForbiddenError();
+  const recorded = await deps.db.purchase.findUnique({
+    where: { id: session.id },
+    select: { userId: true, teamId: true },
+  });
+  // The buyer confirms their session; a team's owner and admins may also confirm one bought for the team.
+  const ownSession = session.client_reference_id === userId && session.metadata?.userId === userId;
+  const allowed = recorded?.teamId
+    ? await mayManagePurchase(deps.db, userId, recorded)
+    : ownSession && (!recorded || recorded.userId === userId);
+  if (!allowed) throw new CheckoutSessionForbiddenError();
 
   const packs = deps.packs ?? packsFrom();
   const result = await fulfilCheckoutSession(deps.db, session, packs);

@@ -6,8 +6,10 @@ import { env } from "~/env";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
+import { requireTeamRole } from "~/server/teams/access";
+
 import { ensureStripeCustomer } from "./customers";
-import { UnknownPackError } from "./errors";
+import { TeamCardNotSavableError, UnknownPackError } from "./errors";
 import { findPack, packsFrom, type Pack } from "./packs";
 
 export interface CheckoutDeps {
@@ -23,19 +25,28 @@ export interface CheckoutDeps {
 /**
  * Starts a Stripe Checkout Session for one pack and records it as a pending purchase. `saveCard`: the buyer opted in to
  * keep the paying card for later (`setup_future_usage: off_session`); Stripe attaches it to the user's customer.
+ * `teamId`: the pack is for that team's pool, bought by `userId`, who must be its owner or an admin. The pending row
+ * records the team, and fulfilment trusts that row (the session's metadata must agree with it).
  */
 export async function createCheckout(
   deps: CheckoutDeps,
   userId: string,
   packId: string,
-  options: { saveCard?: boolean } = {},
+  options: { saveCard?: boolean; teamId?: string } = {},
 ): Promise<{ checkoutUrl: string; sessionId: string }> {
   const pack = findPack(packId, deps.packs ?? packsFrom());
   if (!pack) throw new UnknownPackError(packId);
+  const teamId = options.teamId ?? null;
+  if (teamId) {
+    await requireTeamRole(deps.db, teamId, userId, "admin");
+    // A saved card belongs to the buyer's own customer and pays their own auto top-ups, never the team's.
+    if (options.saveCard) throw new TeamCardNotSavableError();
+  }
   const customer = await ensureStripeCustomer(deps.db, deps.stripe, userId);
   const base = deps.appUrl.replace(/\/+$/, "");
   // Stripe fills {CHECKOUT_SESSION_ID} in success_url only: the cancel link names the purchase by this instead.
   const checkoutRef = randomUUID();
+  const page = teamId ? `${base}/teams/${teamId}` : `${base}/billing`;
 
   const session = await deps.stripe.checkout.sessions.create(
     {
@@ -43,9 +54,9 @@ export async function createCheckout(
       customer,
       line_items: [{ price: pack.priceId, quantity: 1 }],
       client_reference_id: userId,
-      metadata: { userId, packId: pack.id, credits: String(pack.credits) },
-      success_url: `${base}/billing?success=1&session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${base}/billing?canceled=1&checkout=${checkoutRef}`,
+      metadata: { userId, packId: pack.id, credits: String(pack.credits), ...(teamId ? { teamId } : {}) },
+      success_url: `${page}?success=1&session_id={CHECKOUT_SESSION_ID}`,
+      cancel_url: `${page}?canceled=1&checkout=${checkoutRef}`,
       ...((deps.invoiceCreation ?? env.STRIPE_INVOICE_CREATION === "1") ? { invoice_creation: { enabled: true } } : {}),
       ...(options.saveCard ? { payment_intent_data: { setup_future_usage: "off_session" as const } } : {}),
     },
@@ -59,6 +70,7 @@ export async function createCheckout(
       {
         id: session.id,
         userId,
+        teamId,
         packId: pack.id,
         credits: pack.credits,
         amountTotal: session.amount_total ?? pack.unitAmount,
@@ -68,6 +80,12 @@ export async function createCheckout(
     ],
     skipDuplicates: true,
   });
-  logEvent("checkout_created", { userId, sessionId: session.id, packId: pack.id, saveCard: options.saveCard === true });
+  logEvent("checkout_created", {
+    userId,
+    teamId,
+    sessionId: session.id,
+    packId: pack.id,
+    saveCard: options.saveCard === true,
+  });
   return { checkoutUrl: session.url, sessionId: session.id };
 }

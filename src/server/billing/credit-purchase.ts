@@ -2,11 +2,13 @@
  * The one rule for a paid purchase, whichever way it was paid (Checkout, an auto top-up's
  * PaymentIntent): grant its credits under a ledger ref unique to the payment (so every repeat and
  * race is a no-op), then move it to paid with when it was credited, its PaymentIntent and its
- * receipt links. The caller has checked Stripe's record matches the purchase.
+ * receipt links. The caller has checked Stripe's record matches the purchase. A team's purchase
+ * credits the team's pool and writes its audit event (credits_purchased) in the same transaction.
  */
 import type { Purchase } from "~/generated/prisma/client";
 import { grant, type LedgerRefType } from "~/server/credits";
 import type { Tx } from "~/server/database/transaction";
+import { recordTeamEvent } from "~/server/teams/audit";
 
 import { movePurchase, movePurchaseIfUnchanged, type PurchaseFacts } from "./purchase-status";
 import { receiptFacts, type ReceiptLinks } from "./receipt-links";
@@ -14,6 +16,8 @@ import { receiptFacts, type ReceiptLinks } from "./receipt-links";
 export interface PaidPurchase {
   purchaseId: string;
   userId: string;
+  /** The team whose pool the purchase is for (Purchase.teamId); null/absent: the buyer's own balance. */
+  teamId?: string | null;
   credits: number;
   ref: { refType: LedgerRefType; refId: string };
   note: string;
@@ -29,14 +33,23 @@ export async function creditPaidPurchase(
   tx: Tx,
   paid: PaidPurchase,
 ): Promise<{ created: boolean; purchase: Purchase }> {
-  // grant locks the account row first, so everything below is serialised per user.
+  // grant locks the account row (the user's, or the team's for a pool) first, so everything below is serialised per account.
   const { created } = await grant(tx, {
     userId: paid.userId,
+    teamId: paid.teamId ?? null,
     amount: paid.credits,
     reason: "purchase",
     ...paid.ref,
     note: paid.note,
   });
+  if (created && paid.teamId) {
+    await recordTeamEvent(tx, {
+      teamId: paid.teamId,
+      actorId: paid.userId,
+      action: "credits_purchased",
+      detail: { purchaseId: paid.purchaseId, credits: paid.credits },
+    });
+  }
   const facts = (current: Purchase): PurchaseFacts => ({
     ...paid.facts,
     ...(current.paymentIntentId || !paid.paymentIntentId ? {} : { paymentIntentId: paid.paymentIntentId }),

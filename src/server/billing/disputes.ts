@@ -4,7 +4,8 @@
  * number of times) retrieves the dispute and brings the purchase to match it. While the money
  * is with the payer the purchase's remaining credits are clawed back (ref stripe_dispute:<id>);
  * once the merchant has won, exactly what that clawback took is given back (ref
- * stripe_dispute_won:<id>), never more than the refunds recorded since still leave due.
+ * stripe_dispute_won:<id>), never more than the refunds recorded since still leave due. A team's
+ * purchase moves the team's pool both ways, and each move is written to the team's audit log.
  */
 import type Stripe from "stripe";
 
@@ -13,6 +14,7 @@ import { clawback, DISPUTE_REF_TYPE, DISPUTE_WON_REF_TYPE, grant } from "~/serve
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
+import { recordTeamEvent } from "~/server/teams/audit";
 
 import { idOf } from "./fulfil-checkout-session";
 import { canMovePurchase, movePurchase, nextPurchaseStatus } from "./purchase-status";
@@ -43,6 +45,7 @@ async function takeBack(tx: Tx, purchase: Purchase, disputeId: string): Promise<
   if (remaining <= 0) return 0;
   const { created } = await clawback(tx, {
     userId: purchase.userId,
+    teamId: purchase.teamId,
     amount: remaining,
     reason: "dispute",
     refType: DISPUTE_REF_TYPE,
@@ -56,13 +59,14 @@ async function giveBack(tx: Tx, purchase: Purchase, disputeId: string): Promise<
   const taken = await tx.creditLedger.findUnique({
     where: { refType_refId: { refType: DISPUTE_REF_TYPE, refId: disputeId } },
   });
-  if (!taken || taken.userId !== purchase.userId) return 0;
+  if (!taken || taken.userId !== purchase.userId || taken.teamId !== purchase.teamId) return 0;
   const stillDue =
     purchase.creditsClawedBack - refundTarget(purchase.credits, purchase.amountRefunded, purchase.amountTotal);
   const amount = Math.min(-taken.amount, stillDue);
   if (amount <= 0) return 0;
   const { created } = await grant(tx, {
     userId: purchase.userId,
+    teamId: purchase.teamId,
     amount,
     reason: "dispute_won",
     refType: DISPUTE_WON_REF_TYPE,
@@ -96,6 +100,14 @@ export async function applyDispute(db: Db, dispute: Stripe.Dispute): Promise<Dis
     await movePurchase(tx, purchase, target, {
       creditsClawedBack: purchase.creditsClawedBack + clawedBack - reinstated,
     });
+    if (purchase.teamId && (clawedBack > 0 || reinstated > 0)) {
+      await recordTeamEvent(tx, {
+        teamId: purchase.teamId,
+        actorId: null,
+        action: "credits_disputed",
+        detail: { purchaseId: purchase.id, disputeStatus: dispute.status, clawedBack, reinstated },
+      });
+    }
     onCommit(tx, () =>
       logEvent("purchase_dispute", {
         purchaseId: purchase.id,

@@ -47,3 +47,14 @@ export class SavedCardNotFoundError extends DomainError {
     super("saved_card_not_found", "No such saved card.", "NOT_FOUND");
   }
 }
+
+/** Checkout for a team's pool cannot keep the card: saved cards are the buyer's own (their auto top-up). */
+export class TeamCardNotSavableError extends DomainError {
+  constructor() {
+    super(
+      "team_card_not_savable",
+      'A card cannot be saved when buying for a team; untick "Save my card" to continue.',
+      "BAD_REQUEST",
+    );
+  }
+}

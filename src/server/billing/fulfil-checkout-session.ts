@@ -3,7 +3,9 @@
  * reconciler all call fulfilCheckoutSession with the session as Stripe returned it (never an
  * event's copy); the ledger's unique ref (stripe_checkout_session:<id>) makes every repeat and
  * every race a no-op. Only a purchase billing.checkout recorded as pending can be credited, and
- * only when Stripe's session matches it in user, pack, price, amount and currency.
+ * only when Stripe's session matches it in user, team, pack, price, amount and currency. A purchase
+ * recorded for a team (Purchase.teamId) credits that team's pool; the row is the truth, and a session
+ * whose metadata names another team (or none, or one where the row has none) is refused.
  */
 import type { Purchase } from "~/generated/prisma/client";
 import { CHECKOUT_REF_TYPE } from "~/server/credits";
@@ -27,11 +29,11 @@ export function idOf(ref: string | { id: string } | null | undefined): string | 
   return typeof ref === "string" ? ref : ref.id;
 }
 
-/** Why this session must not be credited, or the pack and user when it is exactly what the app sold. */
+/** Why this session must not be credited, or the pack, user and team when it is exactly what the app sold. */
 export function sessionMismatch(
   session: VerifiedCheckoutSession,
   packs: Pack[],
-): { reason: string } | { pack: Pack; userId: string } {
+): { reason: string } | { pack: Pack; userId: string; teamId: string | null } {
   if (session.mode !== "payment") return { reason: "not_payment_mode" };
   const userId = session.metadata?.userId;
   if (!userId || session.client_reference_id !== userId) return { reason: "user_mismatch" };
@@ -45,12 +47,18 @@ export function sessionMismatch(
   const [item] = items;
   if (items.length !== 1 || session.line_items.has_more || item?.price?.id !== pack.priceId || item.quantity !== 1)
     return { reason: "price_mismatch" };
-  return { pack, userId };
+  return { pack, userId, teamId: session.metadata?.teamId || null };
 }
 
 /** The pending row billing.checkout wrote must describe the same sale Stripe reports. */
-function purchaseMismatch(row: Purchase, session: VerifiedCheckoutSession, pack: Pack, userId: string): string | null {
+function purchaseMismatch(
+  row: Purchase,
+  session: VerifiedCheckoutSession,
+  sold: { pack: Pack; userId: string; teamId: string | null },
+): string | null {
+  const { pack, userId, teamId } = sold;
   if (row.userId !== userId) return "session_user_mismatch";
+  if (row.teamId !== teamId) return "session_team_mismatch";
   if (row.packId !== pack.id || row.credits !== pack.credits) return "purchase_pack_mismatch";
   if (row.amountTotal !== session.amount_total || row.currency !== session.currency?.toLowerCase())
     return "purchase_amount_mismatch";
@@ -79,6 +87,7 @@ export async function fulfilCheckoutSession(
     logEvent("checkout_fulfilled", {
       sessionId: session.id,
       userId: result.purchase.userId,
+      teamId: result.purchase.teamId,
       credits: result.purchase.credits,
     });
   }
@@ -112,7 +121,7 @@ async function fulfil(
   // A Purchase row's owner, pack and amount never change, so this read needs no lock.
   const recorded = prefetched === undefined ? await findPurchase(db, session.id) : prefetched;
   if (!recorded || recorded.id !== session.id) return { kind: "refused", reason: "no_pending_purchase" };
-  const mismatch = purchaseMismatch(recorded, session, pack, userId);
+  const mismatch = purchaseMismatch(recorded, session, checked);
   if (mismatch) return { kind: "refused", reason: mismatch };
   if (session.payment_status !== "paid") return { kind: "not_paid", paymentStatus: session.payment_status };
   const links = receiptLinksOf(session);
@@ -123,6 +132,7 @@ async function fulfil(
     const { created, purchase } = await creditPaidPurchase(tx, {
       purchaseId: session.id,
       userId,
+      teamId: recorded.teamId,
       credits: recorded.credits,
       ref: { refType: CHECKOUT_REF_TYPE, refId: session.id },
       note: `${pack.id} pack`,

@@ -33,6 +33,7 @@ export { confirmCheckout, type ConfirmResult } from "./confirm-checkout";
 export { cancelCheckout } from "./cancel-checkout";
 export { listSavedCards, removeSavedCard, savedCardsView, type SavedCard } from "./saved-card";
 export { listPurchases, type PurchasePage, type PurchaseView } from "./purchases";
+export { isTeamAdmin, listTeamPurchases, mayManagePurchase } from "./team-purchases";
 export { reconcileCheckoutSessions, type ReconcileReport } from "./reconcile";
 export {
   backfillReceiptLinks,

@@ -1,4 +1,4 @@
-import type { Purchase } from "~/generated/prisma/client";
+import type { Prisma, Purchase } from "~/generated/prisma/client";
 import type { DbOrTx } from "~/server/database/transaction";
 import { keysetQuery, toPage, type Page } from "~/server/pagination/keyset";
 
@@ -24,15 +24,24 @@ export type PurchaseView = Pick<
 
 export type PurchasePage = Page<PurchaseView>;
 
-/** The user's purchases, newest first. An unreadable cursor starts from the top. */
-export async function listPurchases(
+/** The user's own purchases (not those they made for a team), newest first. An unreadable cursor starts from the top. */
+export function listPurchases(
   db: DbOrTx,
   userId: string,
   opts: { cursor?: string; limit: number },
 ): Promise<PurchasePage> {
+  return purchasePage(db, { userId, teamId: null }, opts);
+}
+
+/** One page of the purchases `owner` selects (a user's own, or a team's), newest first. */
+export async function purchasePage(
+  db: DbOrTx,
+  owner: Prisma.PurchaseWhereInput,
+  opts: { cursor?: string; limit: number },
+): Promise<PurchasePage> {
   const { where, orderBy, take } = keysetQuery(opts.cursor, opts.limit, 255);
   const rows = await db.purchase.findMany({
-    where: { userId, ...where },
+    where: { ...owner, ...where },
     orderBy,
     take,
     select: {

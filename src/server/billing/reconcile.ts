@@ -55,7 +55,9 @@ export async function reconcileCheckoutSessions(
     switch (result.kind) {
       case "credited":
         report.fulfilled += 1;
-        report.lines.push(`fulfilled ${session.id}  +${result.purchase.credits} credits to ${result.purchase.userId}`);
+        report.lines.push(
+          `fulfilled ${session.id}  +${result.purchase.credits} credits to ${result.purchase.teamId ? `team ${result.purchase.teamId}` : result.purchase.userId}`,
+        );
         break;
       case "already_credited":
         report.alreadyCredited += 1;

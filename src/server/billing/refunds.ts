@@ -3,7 +3,8 @@
  * charge's cumulative amount_refunded, so the target clawback is a pure function of it; only
  * the delta over what was already clawed back is written, under a ref unique to that refund
  * state. Duplicates and out-of-order partial refunds therefore never double-count. The webhook
- * passes the charge as Stripe returns it, so a forged refund event takes nothing.
+ * passes the charge as Stripe returns it, so a forged refund event takes nothing. A team's
+ * purchase is clawed back from the team's pool (which, like a user's balance, may go negative).
  */
 import type Stripe from "stripe";
 
@@ -13,6 +14,7 @@ import { lockAccount } from "~/server/credits/account";
 import { inTransaction, onCommit, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
+import { recordTeamEvent } from "~/server/teams/audit";
 
 import { idOf } from "./fulfil-checkout-session";
 import { movePurchase } from "./purchase-status";
@@ -24,11 +26,14 @@ export function refundTarget(credits: number, refunded: number, amount: number):
   return amount > 0 ? Math.floor((credits * Math.min(refunded, amount)) / amount) : 0;
 }
 
-/** Locks the owner's account, then returns the purchase as of now (lock order: account → purchase, as in fulfilment). */
+/**
+ * Locks the account the purchase credited (the buyer's, or the team's pool: a purchase's teamId never changes),
+ * then returns the purchase as of now (lock order: account → purchase, as in fulfilment).
+ */
 export async function lockPurchase(tx: Tx, paymentIntentId: string): Promise<Purchase | null> {
-  const found = await tx.purchase.findUnique({ where: { paymentIntentId }, select: { userId: true } });
+  const found = await tx.purchase.findUnique({ where: { paymentIntentId }, select: { userId: true, teamId: true } });
   if (!found) return null;
-  await lockAccount(tx, found.userId);
+  await lockAccount(tx, found.userId, found.teamId);
   return tx.purchase.findUnique({ where: { paymentIntentId } });
 }
 
@@ -54,6 +59,7 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
     if (delta > 0) {
       await clawback(tx, {
         userId: purchase.userId,
+        teamId: purchase.teamId,
         amount: delta,
         reason: "refund",
         refType: REFUND_REF_TYPE,
@@ -68,6 +74,14 @@ export async function applyChargeRefund(db: Db, charge: Stripe.Charge): Promise<
       amountRefunded,
       creditsClawedBack: Math.max(purchase.creditsClawedBack, target),
     });
+    if (delta > 0 && purchase.teamId) {
+      await recordTeamEvent(tx, {
+        teamId: purchase.teamId,
+        actorId: null,
+        action: "credits_refunded",
+        detail: { purchaseId: purchase.id, credits: delta, amountRefunded },
+      });
+    }
     onCommit(tx, () =>
       logEvent("purchase_refunded", {
         purchaseId: purchase.id,

@@ -19,6 +19,21 @@ export interface ConversationView {
   updatedAt: Date;
   /** The model last chosen in this conversation (null: the default). */
   modelId?: string | null;
+  /** The balance last chosen to pay in it: a team's id, null for the user's own. */
+  payerTeamId?: string | null;
+}
+
+/** A conversation as an exchange or a quote reads it: with whether its remembered payer still is one of the user's teams. */
+export interface OwnConversation extends ConversationView {
+  payerTeamId: string | null;
+  /** The remembered team still has the user as a member (false when none is remembered). */
+  payerIsMember: boolean;
+}
+
+/** Who paid a reply: the team whose pool did, or null for the user's own balance. */
+export interface ReplyPayer {
+  teamId: string;
+  name: string;
 }
 
 /** A conversation in the list: what it has cost so far with it. */
@@ -42,9 +57,11 @@ export interface MessageView {
   createdAt: Date;
   /** The model that wrote a reply (null for user messages). */
   model?: string | null;
+  /** The team whose pool paid this reply; null: the user's own balance (and every user message). */
+  paidBy?: ReplyPayer | null;
 }
 
-const conversationFields = { id: true, title: true, updatedAt: true, modelId: true } as const;
+const conversationFields = { id: true, title: true, updatedAt: true, modelId: true, payerTeamId: true } as const;
 const messageFields = {
   id: true,
   role: true,
@@ -55,12 +72,27 @@ const messageFields = {
   outputTokens: true,
   createdAt: true,
   model: true,
+  paidByTeam: { select: { id: true, name: true } },
 } as const;
 
-export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<ConversationView> {
-  const found = await db.conversation.findFirst({ where: { id, userId }, select: conversationFields });
+/**
+ * The user's conversation, in one statement with whether its remembered payer is still a team of
+ * theirs (someone who left or was removed must never spend that pool by default).
+ */
+export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<OwnConversation> {
+  const [found] = await db.$queryRaw<OwnConversation[]>`
+    SELECT c.id, c.title, c."updatedAt", c."modelId", c."payerTeamId",
+           EXISTS (SELECT 1 FROM "TeamMember" tm WHERE tm."teamId" = c."payerTeamId" AND tm."userId" = ${userId})
+             AS "payerIsMember"
+      FROM "Conversation" c
+     WHERE c.id = ${id} AND c."userId" = ${userId}`;
   if (!found) throw new ConversationNotFoundError(id);
   return found;
+}
+
+/** The payer an exchange uses when none is chosen: the remembered team while the user is in it, else their own balance. */
+export function rememberedPayer(conversation: OwnConversation): string | null {
+  return conversation.payerIsMember ? conversation.payerTeamId : null;
 }
 
 /**
@@ -75,6 +107,9 @@ export function conversationListQuery(userId: string, search?: string): Prisma.S
   const pattern = contains ? `%${contains}%` : null;
   return Prisma.sql`
     SELECT c.id, c.title, c."updatedAt", c."modelId",
+           -- A team the user has since left is no longer their choice: the next exchange falls back to their own.
+           (SELECT tm."teamId" FROM "TeamMember" tm WHERE tm."teamId" = c."payerTeamId" AND tm."userId" = ${userId})
+             AS "payerTeamId",
            (SELECT SUM(m."creditsCharged") FROM "Message" m WHERE m."conversationId" = c.id) AS "creditsTotal"
       FROM "Conversation" c
      WHERE c."userId" = ${userId}
@@ -104,7 +139,9 @@ export function createConversation(db: Db, userId: string, title?: string): Prom
 export async function renameConversation(db: Db, userId: string, id: string, title: string): Promise<ConversationView> {
   const { count } = await db.conversation.updateMany({ where: { id, userId }, data: { title } });
   if (count === 0) throw new ConversationNotFoundError(id);
-  return requireOwnConversation(db, userId, id);
+  const renamed = await db.conversation.findFirst({ where: { id, userId }, select: conversationFields });
+  if (!renamed) throw new ConversationNotFoundError(id);
+  return renamed;
 }
 
 /** Deletes the conversation and its messages. A reply still streaming keeps its hold and settles as usual. */
@@ -123,7 +160,10 @@ export async function listMessages(db: Db, userId: string, conversationId: strin
     take: MAX_LISTED_MESSAGES,
     select: messageFields,
   });
-  return newestFirst.reverse();
+  return newestFirst.reverse().map(({ paidByTeam, ...m }) => ({
+    ...m,
+    paidBy: paidByTeam ? { teamId: paidByTeam.id, name: paidByTeam.name } : null,
+  }));
 }
 
 /** A title from the first message: one line, cut at a word boundary. */

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/server/database/transaction";
 
-import type { NewAssistantMessage } from "./exchange";
+import type { ConversationChoices, NewAssistantMessage } from "./exchange";
 
 function streamingReply(conversationId: string, assistant: NewAssistantMessage, createdAt: Date) {
   return {
@@ -14,6 +14,7 @@ function streamingReply(conversationId: string, assistant: NewAssistantMessage, 
     content: "",
     status: "streaming" as const,
     model: assistant.model,
+    paidByTeamId: assistant.paidByTeamId,
     createdAt,
   };
 }
@@ -38,11 +39,11 @@ export async function createUserMessageAndReply(
   const userMessageId = opts.userMessageId ?? randomUUID();
   await tx.$executeRaw`
     WITH messages AS (
-      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "paidByTeamId", "createdAt")
       VALUES (${userMessageId}, ${conversationId}, 'user'::"MessageRole", ${content}, 'complete'::"MessageStatus",
-              NULL, ${new Date(at)}),
+              NULL, NULL, ${new Date(at)}),
              (${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
-              ${assistant.model}, ${new Date(at + 1)})
+              ${assistant.model}, ${assistant.paidByTeamId}, ${new Date(at + 1)})
     )
     UPDATE "Conversation" SET title = COALESCE(${opts.title ?? null}::text, title), "updatedAt" = ${new Date()}
      WHERE id = ${conversationId}`;
@@ -57,15 +58,15 @@ export interface NewExchange {
 
 /**
  * createUserMessageAndReply as writes that belong with the exchange's hold: both messages and
- * the conversation touched (renamed with `title`, its model remembered with `modelId`), only if
- * the hold is placed, in the reservation's own statement.
+ * the conversation touched (renamed with `title`, its model and payer remembered when given),
+ * only if the hold is placed, in the reservation's own statement.
  */
 export function userMessageAndReplyWithHold(
   conversationId: string,
   content: string,
   assistant: NewAssistantMessage,
   at: number,
-  opts: { title?: string; modelId?: string } = {},
+  opts: { title?: string } & ConversationChoices = {},
 ): NewExchange {
   const userMessageId = randomUUID();
   const withHold = Prisma.sql`,
@@ -75,14 +76,16 @@ export function userMessageAndReplyWithHold(
              NULL, ${new Date(at)}
         FROM hold
     ), reply AS (
-      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "createdAt")
+      INSERT INTO "Message" (id, "conversationId", role, content, status, model, "paidByTeamId", "createdAt")
       SELECT ${assistant.id}, ${conversationId}, 'assistant'::"MessageRole", '', 'streaming'::"MessageStatus",
-             ${assistant.model}, ${new Date(at + 1)}
+             ${assistant.model}, ${assistant.paidByTeamId}, ${new Date(at + 1)}
         FROM hold
     ), touched AS (
       UPDATE "Conversation" c
          SET title = COALESCE(${opts.title ?? null}::text, c.title),
-             "modelId" = COALESCE(${opts.modelId ?? null}::text, c."modelId"), "updatedAt" = ${new Date()}
+             "modelId" = COALESCE(${opts.modelId ?? null}::text, c."modelId"),
+             "payerTeamId" = ${opts.payerTeamId === undefined ? Prisma.sql`c."payerTeamId"` : Prisma.sql`${opts.payerTeamId}::text`},
+             "updatedAt" = ${new Date()}
         FROM hold WHERE c.id = ${conversationId}
     )`;
   return { userMessageId, withHold };

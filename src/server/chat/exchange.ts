@@ -12,11 +12,12 @@ import { inTransaction, type Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import type { Drain } from "~/server/shutdown/drain";
 import { ServiceDrainingError } from "~/server/shutdown/errors";
+import { TeamNotFoundError } from "~/server/teams/errors";
 
 import type { NewExchange } from "./exchange-messages";
 import { chooseModel, singleModelCatalog, type CatalogModel, type ChatCatalog } from "./catalog";
 import type { ChatConfig } from "./config";
-import { requireOwnConversation, type ConversationView } from "./conversations";
+import { rememberedPayer, requireOwnConversation, type ConversationView } from "./conversations";
 import { priceExchange } from "./metering";
 import type { ChatModel } from "./models";
 import { estimatePromptTokens, type Prompt } from "./prompt";
@@ -55,19 +56,27 @@ export interface ExchangeRequest {
 export interface NewAssistantMessage {
   id: string;
   model: string;
+  /** The team whose pool pays this reply; null: the user's own balance. */
+  paidByTeamId: string | null;
+}
+
+/** What the exchange remembers on its conversation for the next one (and its quote); undefined: unchanged. */
+export interface ConversationChoices {
+  modelId?: string;
+  payerTeamId?: string | null;
 }
 
 export interface ExchangePlan {
   prompt: Prompt;
   /**
    * Writes the exchange's messages (including the streaming assistant one) and touches the
-   * conversation (remembering `modelId` when given), with the reservation: either as CTEs of the
+   * conversation (remembering the choices given), with the reservation: either as CTEs of the
    * hold's own statement (`withHold`: one round trip, send) or in its transaction (`write`:
    * regenerate and edit, which must refuse when the exchange they replace moved). Returns the id
    * of the user message the reply answers.
    */
   write:
-    | { withHold(assistant: NewAssistantMessage, modelId: string | undefined): NewExchange }
+    | { withHold(assistant: NewAssistantMessage, choices: ConversationChoices): NewExchange }
     | { inTransaction(tx: Tx, assistant: NewAssistantMessage): Promise<string> };
 }
 
@@ -102,7 +111,6 @@ async function admit<P>(
   prefetch?: (conversationId: string) => Promise<P>,
 ): Promise<ReplyRun> {
   const { db, config } = deps;
-  if (request.payerTeamId) throw new Error("teams: not built yet");
   const catalog = catalogOf(deps);
   // An unknown model is refused before anything is read or written.
   if (request.modelId !== undefined) chooseModel(catalog, request.modelId);
@@ -123,36 +131,50 @@ async function admit<P>(
   const estimatedInputTokens = estimatePromptTokens(prompt);
   const assistantMessageId = randomUUID();
 
-  const assistant = { id: assistantMessageId, model: model.id };
-  const holdInput: ReserveInput = {
-    userId: request.userId,
-    // The one pricing rule, shared with chat.quote (quote.ts).
-    amount: priceExchange(estimatedInputTokens, model).maxCredits,
-    refType: CHAT_REF_TYPE,
-    refId: assistantMessageId,
-    ttlSeconds: config.holdTtlSeconds,
-  };
+  // The one pricing rule, shared with chat.quote (quote.ts).
+  const amount = priceExchange(estimatedInputTokens, model).maxCredits;
   // The conversation remembers an explicit choice for its next exchange (and its quote).
   const modelChange = request.modelId !== undefined && request.modelId !== conversation.modelId ? model.id : undefined;
-  const reserveAndWrite = async () => {
+  const reserveAndWrite = async (payerTeamId: string | null) => {
+    const assistant = { id: assistantMessageId, model: model.id, paidByTeamId: payerTeamId };
+    // A remembered team the user has left is forgotten in the same write.
+    const choices: ConversationChoices = {
+      modelId: modelChange,
+      payerTeamId: payerTeamId !== conversation.payerTeamId ? payerTeamId : undefined,
+    };
+    // A pool's reserve checks, under the pool's lock, that the user is a member and within their limits.
+    const holdInput: ReserveInput = {
+      userId: request.userId,
+      teamId: payerTeamId,
+      amount,
+      refType: CHAT_REF_TYPE,
+      refId: assistantMessageId,
+      ttlSeconds: config.holdTtlSeconds,
+    };
     if ("withHold" in write) {
-      const { userMessageId, withHold } = write.withHold(assistant, modelChange);
+      const { userMessageId, withHold } = write.withHold(assistant, choices);
       return { hold: await reserve(db, holdInput, withHold), userMessageId };
     }
     return inTransaction(db, async (tx) => {
       const hold = await reserve(tx, holdInput);
       const userMessageId = await write.inTransaction(tx, assistant);
-      if (modelChange) await tx.conversation.update({ where: { id: conversation.id }, data: { modelId: modelChange } });
+      if (choices.modelId !== undefined || choices.payerTeamId !== undefined)
+        await tx.conversation.update({ where: { id: conversation.id }, data: choices });
       return { hold, userMessageId };
     });
   };
-  const { hold, userMessageId } = await reserveAndWrite().catch(async (error: unknown) => {
+  // Absent: the conversation's last choice, while the user is still in that team.
+  const payerTeamId = request.payerTeamId !== undefined ? request.payerTeamId : rememberedPayer(conversation);
+  const { hold, userMessageId } = await reserveAndWrite(payerTeamId).catch(async (error: unknown) => {
+    // The user left the remembered team since it was read: their own balance pays, as if it had been gone then.
+    if (error instanceof TeamNotFoundError && request.payerTeamId === undefined && payerTeamId !== null)
+      return reserveAndWrite(null);
     // Credits still held by this user's replies that died long ago: the sweep settles them here
     // only when they stand in the way (otherwise the scheduled job does, off this path), then
     // the exchange tries once more.
     if (!(error instanceof InsufficientCreditsError) || error.held === 0) throw error;
     if ((await settleStaleReplies(db, config, { userId: request.userId })) === 0) throw error;
-    return reserveAndWrite();
+    return reserveAndWrite(payerTeamId);
   });
 
   const run = startReplyRun({

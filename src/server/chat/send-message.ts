@@ -20,11 +20,11 @@ export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun>
     async (conversation, model, firstPage) => ({
       prompt: (await exchangePrompt(deps.db, "send", conversation.id, input.content, model, firstPage)).prompt,
       write: {
-        withHold: (assistant, modelId) =>
+        withHold: (assistant, choices) =>
           userMessageAndReplyWithHold(conversation.id, input.content, assistant, Date.now(), {
             // The first message names an untitled conversation.
             title: conversation.title === DEFAULT_TITLE ? titleFrom(input.content, deps.maxTitleChars) : undefined,
-            modelId,
+            ...choices,
           }),
       },
     }),

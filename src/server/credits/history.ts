@@ -48,7 +48,7 @@ export async function history(
     WITH page AS (
       SELECT l.id, l."userId", l.amount, l."balanceAfter", l.reason, l."refType", l."refId", l.note, l."createdAt"
         FROM "CreditLedger" l
-       WHERE l."userId" = ${userId}
+       WHERE l."userId" = ${userId} AND l."teamId" IS NULL
          ${keysetAfterSql(after)}
        ORDER BY l."createdAt" DESC, l.id DESC
        LIMIT ${opts.limit + 1}
@@ -78,7 +78,7 @@ export async function spentPerDay(
   const rows = await db.$queryRaw<{ day: string; spent: bigint | number }[]>`
     SELECT to_char(date_trunc('day', "createdAt"), 'YYYY-MM-DD') AS day, SUM(-amount) AS spent
       FROM "CreditLedger"
-     WHERE "userId" = ${userId} AND reason = 'chat_usage'::"LedgerReason" AND "createdAt" >= ${start}
+     WHERE "userId" = ${userId} AND "teamId" IS NULL AND reason = 'chat_usage'::"LedgerReason" AND "createdAt" >= ${start}
      GROUP BY 1`;
   const byDay = new Map(rows.map((r) => [r.day, Number(r.spent)]));
   return Array.from({ length: days }, (_, i) => {

@@ -6,13 +6,23 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
-import type { Db } from "~/server/database/create-client";
-import { inTransaction, onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
+import { inTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
-import { appendEntry, assertCreditAmount, spendableCredits, type LedgerRef, type LockedAccount } from "./account";
+import { TeamNotFoundError } from "~/server/teams/errors";
+
+import {
+  afterCommit,
+  appendEntry,
+  assertCreditAmount,
+  POOL_HOOK_COLUMNS,
+  spendableCredits,
+  type LedgerRef,
+  type LockedAccount,
+} from "./account";
 import { AccountNotFoundError, HoldNotActiveError, InsufficientCreditsError } from "./errors";
 import { LOW_BALANCE_COLUMNS, lowBalanceStateFrom, type LowBalanceRow } from "./low-balance";
+import { bumpMemberSql, poolGateSql, poolRefusal, runGated, STALE, type PoolGate, type PoolGateRow } from "./pool-gate";
 import { AUTO_TOP_UP_COLUMNS, autoTopUpStateFrom, type AutoTopUpRow } from "~/server/billing/auto-top-up/state";
 
 export interface ReserveInput extends LedgerRef {
@@ -36,10 +46,22 @@ interface ReserveRow extends Partial<CreditHold> {
  * trip of its own, and a refusal or a repeat writes nothing; they cost one more lookup.
  * `withHold`: the caller's writes that belong with a new hold, in this same statement: further
  * data-modifying CTEs (`, name AS (…)`) that select FROM `hold`, so they happen only with it.
+ * With teamId it reserves that pool (Team.heldCredits) for member userId, gated like a spend
+ * (pool-gate.ts): not a member → TeamNotFoundError, over a limit → MemberLimitExceededError.
  */
 export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
-  if (input.teamId) throw new Error("teams: not built yet");
+  const teamId = input.teamId;
+  if (teamId) {
+    return runGated(db, teamId, (runner, lockedFirst) =>
+      reservePool(
+        runner,
+        { ...input, teamId },
+        { teamId, userId: input.userId, amount: input.amount, lockedFirst },
+        withHold,
+      ),
+    );
+  }
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const [row] = await db.$queryRaw<ReserveRow[]>`
     WITH account AS (
@@ -60,7 +82,7 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
   const { accountBalance, accountHeld, ...fields } = row;
   if (fields.id) {
     const hold = fields as CreditHold;
-    onCommitOf(db, () =>
+    afterCommit(db, () =>
       logEvent("hold_reserved", {
         userId: input.userId,
         holdId: hold.id,
@@ -82,10 +104,61 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
   throw new HoldNotActiveError(`${input.refType}:${input.refId}`, "missing");
 }
 
-/** Runs `run` once `db`'s transaction commits, or at once when `db` is the client (autocommit). */
-function onCommitOf(db: DbOrTx, run: () => void): void {
-  if (typeof (db as Partial<Db>).$disconnect === "function") run();
-  else onCommit(db as Tx, run);
+type PoolReserveRow = Partial<CreditHold> & PoolGateRow & { accountBalance: number; accountHeld: number };
+
+/** reserve on a pool: the same one statement on the Team row, with the member's gate; STALE: run it again locked first. */
+async function reservePool(
+  db: DbOrTx,
+  input: ReserveInput & { teamId: string },
+  gate: PoolGate,
+  withHold?: Prisma.Sql,
+): Promise<CreditHold | typeof STALE> {
+  const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
+  const [row] = await db.$queryRaw<PoolReserveRow[]>`
+    WITH account AS (
+      SELECT t.id, t.balance, t."heldCredits" FROM "Team" t WHERE t.id = ${input.teamId} FOR UPDATE
+    ) ${poolGateSql("account", gate)},
+    hold AS (
+      INSERT INTO "CreditHold" (id, "userId", "teamId", amount, "refType", "refId", "expiresAt")
+      SELECT ${randomUUID()}, ${input.userId}, a.id, ${input.amount}::int, ${input.refType}, ${input.refId}, ${expiresAt}
+        FROM account a, pool_gate g
+       WHERE a.balance - a."heldCredits" >= ${input.amount}::int AND NOT (g."notMember" OR g.stale OR g."limitRefused")
+      ON CONFLICT ("refType", "refId") DO NOTHING
+      RETURNING *
+    ), held AS (
+      UPDATE "Team" t SET "heldCredits" = t."heldCredits" + h.amount, "updatedAt" = now()
+        FROM hold h WHERE t.id = h."teamId"
+    ) ${bumpMemberSql("hold")}${withHold ?? Prisma.empty}
+    SELECT h.*, g.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
+      FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true`;
+  if (!row) throw new TeamNotFoundError(input.teamId);
+  if (row.id) {
+    const hold = pickHold(row);
+    afterCommit(db, () =>
+      logEvent("hold_reserved", {
+        userId: input.userId,
+        teamId: input.teamId,
+        holdId: hold.id,
+        amount: input.amount,
+        ref: `${input.refType}:${input.refId}`,
+      }),
+    );
+    return hold;
+  }
+  if (row.stale) return STALE;
+  const existing = await db.creditHold.findUnique({
+    where: { refType_refId: { refType: input.refType, refId: input.refId } },
+  });
+  if (existing) return existing;
+  const refusal = poolRefusal(gate, row, { balance: Number(row.accountBalance), heldCredits: Number(row.accountHeld) });
+  if (refusal) throw refusal;
+  throw new HoldNotActiveError(`${input.refType}:${input.refId}`, "missing");
+}
+
+function pickHold(row: Partial<CreditHold>): CreditHold {
+  const { id, userId, teamId, amount, status, refType, refId, settledAmount, createdAt, expiresAt, closedAt } =
+    row as CreditHold;
+  return { id, userId, teamId, amount, status, refType, refId, settledAmount, createdAt, expiresAt, closedAt };
 }
 
 interface ClosedRow extends CreditHold, LowBalanceRow, AutoTopUpRow {
@@ -101,7 +174,8 @@ interface ClosedHold {
 
 /**
  * Closes an active hold and frees its amount on the account, in one statement: the hold row is
- * locked first, then the account (the one lock order). A settle charges min(cost, amount).
+ * locked first, then the account (the one lock order): the User row, or the Team row when the
+ * hold is on a pool (its teamId). A settle charges min(cost, amount).
  * Null when the hold was not active (already settled/released, or missing).
  */
 async function closeHold(
@@ -116,13 +190,18 @@ async function closeHold(
          SET status = ${close.status}::"HoldStatus", "settledAmount" = ${settledAmount}, "closedAt" = now()
        WHERE id = ${holdId} AND status = 'active'::"HoldStatus"
       RETURNING *
-    ), account AS (
+    ), own AS (
       UPDATE "User" u SET "heldCredits" = u."heldCredits" - c.amount, "updatedAt" = now()
-        FROM closed c LEFT JOIN "AutoTopUp" atu ON atu."userId" = c."userId" WHERE u.id = c."userId"
+        FROM closed c LEFT JOIN "AutoTopUp" atu ON atu."userId" = c."userId"
+       WHERE u.id = c."userId" AND c."teamId" IS NULL
       RETURNING u.balance AS "accountBalance", u."heldCredits" AS "accountHeld", ${LOW_BALANCE_COLUMNS},
                 ${AUTO_TOP_UP_COLUMNS}
+    ), pool AS (
+      UPDATE "Team" t SET "heldCredits" = t."heldCredits" - c.amount, "updatedAt" = now()
+        FROM closed c WHERE t.id = c."teamId"
+      RETURNING t.balance AS "accountBalance", t."heldCredits" AS "accountHeld", ${POOL_HOOK_COLUMNS}
     )
-    SELECT c.*, a.* FROM closed c, account a`;
+    SELECT c.*, a.* FROM closed c, (SELECT * FROM own UNION ALL SELECT * FROM pool) a`;
   if (!row) return null;
   const {
     accountBalance,
@@ -142,6 +221,7 @@ async function closeHold(
     hold,
     account: {
       userId: hold.userId,
+      teamId: hold.teamId,
       balance: Number(accountBalance),
       heldCredits: Number(accountHeld),
       lowBalance: lowBalanceStateFrom({ lowBalanceAlerts, lowBalanceThreshold, lowBalanceAlerted, lastPackCredits }),
@@ -194,6 +274,7 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
     if (charged === 0) return { charged, entry: null };
     const { entry } = await appendEntry(tx, account, {
       userId: hold.userId,
+      teamId: hold.teamId,
       amount: -charged,
       reason: "chat_usage",
       refType: input.refType,
@@ -208,7 +289,7 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
 export async function release(db: DbOrTx, holdId: string): Promise<boolean> {
   const closed = await closeHold(db, holdId, { status: "released" });
   if (!closed) return false;
-  const { userId, amount } = closed.hold;
-  onCommitOf(db, () => logEvent("hold_released", { userId, holdId, amount }));
+  const { userId, teamId, amount } = closed.hold;
+  afterCommit(db, () => logEvent("hold_released", { userId, ...(teamId ? { teamId } : {}), holdId, amount }));
   return true;
 }

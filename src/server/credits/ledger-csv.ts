@@ -6,9 +6,10 @@
  * when the reader asks for more, so memory stays bounded whatever the ledger's size.
  */
 import type { DbOrTx } from "~/server/database/transaction";
-import { decodeCursor, encodeCursor, keysetAfterSql } from "~/server/pagination/keyset";
+import { keysetAfterSql } from "~/server/pagination/keyset";
 
 import { joinChatConversation } from "./chat-conversation-join";
+import { keysetCsvStream } from "./csv-stream";
 
 export const LEDGER_CSV_COLUMNS = [
   "id",
@@ -24,8 +25,6 @@ export const LEDGER_CSV_COLUMNS = [
 ] as const;
 
 export const LEDGER_CSV_PAGE_SIZE = 1000;
-const BOM = "\uFEFF";
-const CRLF = "\r\n";
 
 /** Cells starting with these are run as formulas by Excel, LibreOffice and Google Sheets. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -43,8 +42,8 @@ export function numberCell(value: number): string {
   return String(value);
 }
 
-export function ledgerCsvFilename(now: Date = new Date()): string {
-  return `tally-ledger-${now.toISOString().slice(0, 10)}.csv`;
+export function ledgerCsvFilename(now: Date = new Date(), kind: "ledger" | "team-ledger" = "ledger"): string {
+  return `tally-${kind}-${now.toISOString().slice(0, 10)}.csv`;
 }
 
 export interface LedgerCsvOptions {
@@ -75,66 +74,37 @@ function ledgerPage(db: DbOrTx, userId: string, after: { createdAt: Date; id: st
            c.id AS "conversationId", CASE WHEN c.id IS NULL THEN NULL ELSE m.model END AS model
       FROM "CreditLedger" l
       ${joinChatConversation("l", userId)}
-     WHERE l."userId" = ${userId} ${keysetAfterSql(after)}
+     WHERE l."userId" = ${userId} AND l."teamId" IS NULL ${keysetAfterSql(after)}
      ORDER BY l."createdAt" DESC, l.id DESC
      LIMIT ${take}`;
 }
 
-/**
- * A byte stream of the user's ledger, newest first: the BOM and the header row, then one pull → one
- * page of rows. The default high-water mark of one chunk means at most one page is read ahead of the
- * consumer. Cancelling the stream stops the reading.
- */
+/** A byte stream of the user's ledger, newest first (csv-stream.ts: one pull → one page, bounded memory). */
 export function ledgerCsvStream(db: DbOrTx, userId: string, opts: LedgerCsvOptions = {}): ReadableStream<Uint8Array> {
-  const pageSize = opts.pageSize ?? LEDGER_CSV_PAGE_SIZE;
-  const encoder = new TextEncoder();
-  let cursor: string | undefined;
-  let done = false;
-
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(BOM + LEDGER_CSV_COLUMNS.join(",") + CRLF));
-    },
-    async pull(controller) {
-      if (done) return;
-      const rows = await ledgerPage(db, userId, cursor ? decodeCursor(cursor, 64) : null, pageSize + 1);
-      const page = rows.slice(0, pageSize);
-      let text = "";
-      for (const row of page) {
-        text +=
-          [
-            textCell(row.id),
-            row.createdAt.toISOString(),
-            textCell(row.reason),
-            numberCell(row.amount),
-            numberCell(row.balanceAfter),
-            textCell(row.refType),
-            textCell(row.refId),
-            textCell(row.conversationId),
-            textCell(row.model),
-            textCell(row.note),
-          ].join(",") + CRLF;
-      }
-      if (text) controller.enqueue(encoder.encode(text));
-      const last = page.at(-1);
-      if (rows.length > pageSize && last) {
-        cursor = encodeCursor(last);
-      } else {
-        done = true;
-        controller.close();
-      }
-    },
-    cancel() {
-      done = true;
-    },
+  return keysetCsvStream({
+    columns: LEDGER_CSV_COLUMNS,
+    pageSize: opts.pageSize ?? LEDGER_CSV_PAGE_SIZE,
+    readPage: (after, take) => ledgerPage(db, userId, after, take),
+    cells: (row) => [
+      textCell(row.id),
+      row.createdAt.toISOString(),
+      textCell(row.reason),
+      numberCell(row.amount),
+      numberCell(row.balanceAfter),
+      textCell(row.refType),
+      textCell(row.refId),
+      textCell(row.conversationId),
+      textCell(row.model),
+      textCell(row.note),
+    ],
   });
 }
 
 /** The response headers of a ledger download. */
-export function ledgerCsvHeaders(now: Date = new Date()): Headers {
+export function ledgerCsvHeaders(now: Date = new Date(), kind: "ledger" | "team-ledger" = "ledger"): Headers {
   return new Headers({
     "Content-Type": "text/csv; charset=utf-8",
-    "Content-Disposition": `attachment; filename="${ledgerCsvFilename(now)}"`,
+    "Content-Disposition": `attachment; filename="${ledgerCsvFilename(now, kind)}"`,
     "Cache-Control": "private, no-store",
     "X-Content-Type-Options": "nosniff",
   });

@@ -4,7 +4,6 @@
  * (refType + refId) that is unique in the database, so retries and races never double-count.
  */
 import type { LedgerReason } from "~/generated/prisma/client";
-import type { LimitPeriod } from "~/lib/teams";
 import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 
 import {
@@ -20,6 +19,10 @@ import {
 } from "./account";
 import { AccountNotFoundError } from "./errors";
 import { writeInOneStatement } from "./one-statement-write";
+import { writePool } from "./pool-write";
+import { TeamNotFoundError } from "~/server/teams/errors";
+
+export { memberLimitUse, type LimitUse } from "./member-limits";
 
 export interface CreditChange extends LedgerRef {
   userId: string;
@@ -38,16 +41,17 @@ export interface CreditChange extends LedgerRef {
  * first entry, changing nothing). `withinSpendable`: refused unless the credits taken are spendable.
  * Standalone (`db` is the client) it is one statement (one-statement-write.ts) unless a hook of
  * appendEntry must run with it; inside a caller's transaction it joins that transaction.
+ * A pool's write (write.teamId) is always one statement (pool-write.ts): a pool has no hooks.
  */
 async function writeEntry(db: DbOrTx, write: LedgerWrite, withinSpendable = false): Promise<LedgerResult> {
-  if (write.teamId) throw new Error("teams: not built yet");
+  if (write.teamId) return writePool(db, { ...write, teamId: write.teamId }, { withinSpendable });
   if (!isTransaction(db)) {
     const written = await writeInOneStatement(db, write, { withinSpendable });
     if (written) return written;
   }
   return inTransaction(db, async (tx) => {
     const account = await lockAccount(tx, write.userId);
-    const existing = await findEntry(tx, write.userId, write);
+    const existing = await findEntry(tx, write, write);
     if (existing) return { entry: existing, created: false };
     if (withinSpendable) assertSpendable(account, -write.amount);
     return appendEntry(tx, account, write);
@@ -62,7 +66,8 @@ export async function grant(db: DbOrTx, input: CreditChange & { reason: LedgerRe
 
 /**
  * Removes credits the user chose to spend: never below zero and never into credits held by
- * in-flight work. Too few → InsufficientCreditsError. Idempotent by ref.
+ * in-flight work. Too few → InsufficientCreditsError. Idempotent by ref. From a pool (teamId):
+ * only a member (else TeamNotFoundError), within each of their limits (else MemberLimitExceededError).
  */
 export async function spend(db: DbOrTx, input: CreditChange & { reason?: LedgerReason }): Promise<LedgerResult> {
   assertCreditAmount(input.amount);
@@ -90,14 +95,6 @@ export async function adjust(
   return writeEntry(db, { ...input, reason: "adjustment" });
 }
 
-/** One member limit in force: the period's limit, what counted against it (spent + held) and the rest (never negative). */
-export interface LimitUse {
-  period: LimitPeriod;
-  limit: number;
-  used: number;
-  remaining: number;
-}
-
 export interface Balance {
   balance: number;
   held: number;
@@ -106,16 +103,10 @@ export interface Balance {
 }
 
 /** A team pool's balance (O(1), the Team row). The caller checked membership. */
-export async function getTeamBalance(_db: DbOrTx, _teamId: string): Promise<Balance> {
-  throw new Error("teams: not built yet");
-}
-
-/**
- * What counts against member `userId`'s limits on `teamId` now (spent in each period + their active
- * holds on the pool), one entry per limit set. Empty when no limit is set.
- */
-export async function memberLimitUse(_db: DbOrTx, _teamId: string, _userId: string): Promise<LimitUse[]> {
-  throw new Error("teams: not built yet");
+export async function getTeamBalance(db: DbOrTx, teamId: string): Promise<Balance> {
+  const team = await db.team.findUnique({ where: { id: teamId }, select: { balance: true, heldCredits: true } });
+  if (!team) throw new TeamNotFoundError(teamId);
+  return { balance: team.balance, held: team.heldCredits, spendable: spendableCredits(team) };
 }
 
 /** O(1): reads the account row, never sums the ledger. */

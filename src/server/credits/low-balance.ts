@@ -21,6 +21,7 @@
  * instead: billing/auto-top-up/trigger.ts). Handlers run under the account lock: they only write rows
  * (outbox, jobs), never call the network.
  */
+import { MAX_LOW_BALANCE_THRESHOLD } from "~/lib/setting-bounds";
 import { Prisma } from "~/generated/prisma/client";
 import { env } from "~/env";
 import { DEFAULT_LOCALE, isLocale } from "~/i18n/locales";
@@ -35,7 +36,7 @@ export const DEFAULT_LOW_BALANCE_THRESHOLD = 5_000;
 /** Otherwise the default is this share (percent) of the credits of their last paid pack. */
 export const DEFAULT_LOW_BALANCE_PERCENT_OF_PACK = 10;
 /** The largest threshold a user can set. */
-export const MAX_LOW_BALANCE_THRESHOLD = 100_000_000;
+export { MAX_LOW_BALANCE_THRESHOLD };
 
 /** What the alert needs to know, read with the account row (lockAccount) so the hot path pays no extra query. */
 export interface LowBalanceState {
@@ -53,7 +54,7 @@ export const LOW_BALANCE_COLUMNS = Prisma.sql`u."lowBalanceAlerts" AS "lowBalanc
   u."lowBalanceThreshold" AS "lowBalanceThreshold",
   (u."lowBalanceAlertedAt" IS NOT NULL) AS "lowBalanceAlerted",
   (SELECT p.credits FROM "Purchase" p
-    WHERE p."userId" = u.id AND p."creditedAt" IS NOT NULL
+    WHERE p."userId" = u.id AND p."teamId" IS NULL AND p."creditedAt" IS NOT NULL
     ORDER BY p."createdAt" DESC LIMIT 1) AS "lastPackCredits"`;
 
 export interface LowBalanceRow {

@@ -17,6 +17,7 @@ import { Prisma, type CreditLedger } from "~/generated/prisma/client";
 import type { Db } from "~/server/database/create-client";
 
 import {
+  entryBelongsTo,
   findEntry,
   hooksWouldActSql,
   logLedgerWrite,
@@ -71,14 +72,14 @@ export async function writeInOneStatement(
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(write.userId);
   if (row.refUsed) {
-    if (row.userId !== write.userId) throw new LedgerRefConflictError(write.refType, write.refId);
+    if (!entryBelongsTo(row as CreditLedger, write)) throw new LedgerRefConflictError(write.refType, write.refId);
     return { entry: ledgerRow(row), created: false };
   }
   if (row.refused) throw new InsufficientCreditsError(required, spendableCredits(row), row.heldCredits, row.balance);
   if (row.hooks) return null;
   if (row.id === null) {
     // Another write took the ref while this one waited for the lock.
-    const existing = await findEntry(db, write.userId, write);
+    const existing = await findEntry(db, write, write);
     if (!existing) throw new LedgerRefConflictError(write.refType, write.refId);
     return { entry: existing, created: false };
   }
@@ -87,7 +88,7 @@ export async function writeInOneStatement(
   return { entry, created: true, lowBalance: null };
 }
 
-function ledgerRow(row: Outcome): CreditLedger {
+export function ledgerRow(row: { [K in keyof CreditLedger]: CreditLedger[K] | null }): CreditLedger {
   const { id, userId, teamId, amount, balanceAfter, reason, refType, refId, note, createdAt } = row as CreditLedger;
   return { id, userId, teamId, amount, balanceAfter, reason, refType, refId, note, createdAt };
 }

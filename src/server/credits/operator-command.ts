@@ -14,10 +14,11 @@ import { OPERATOR_REF_TYPE } from "./ref-types";
 
 export const CREDITS_USAGE = `Usage:
   npm run credits -- show <email>
-  npm run credits -- grant <email> <amount> --reason "<why>" [--ref <id>]
-  npm run credits -- adjust <email> <+/-amount> --reason "<why>" [--ref <id>]
+  npm run credits -- grant <email> <amount> --reason "<why>" [--ref <id>] [--team <teamId>]
+  npm run credits -- adjust <email> <+/-amount> --reason "<why>" [--ref <id>] [--team <teamId>]
   npm run credits -- release-stale-holds
---ref makes the command idempotent: repeating it with the same ref changes nothing.`;
+--ref makes the command idempotent: repeating it with the same ref changes nothing.
+--team moves that team's pool instead of the user's own balance (the row names the user as who caused it).`;
 
 export class UsageError extends DomainError {
   constructor(message: string) {
@@ -44,16 +45,18 @@ async function findUserId(db: DbOrTx, email: string | undefined): Promise<string
 }
 
 // Hand-rolled because node's parseArgs reads a negative amount ("-30") as an option.
-function parseArgv(argv: string[]): { values: { reason?: string; ref?: string }; positionals: string[] } {
-  const values: { reason?: string; ref?: string } = {};
+type Options = { reason?: string; ref?: string; team?: string };
+
+function parseArgv(argv: string[]): { values: Options; positionals: string[] } {
+  const values: Options = {};
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
-    const option = /^--(reason|ref)(?:=(.*))?$/.exec(token);
+    const option = /^--(reason|ref|team)(?:=(.*))?$/.exec(token);
     if (option) {
       const value = option[2] ?? argv[++i];
       if (value === undefined) throw new UsageError(`--${option[1]} needs a value.`);
-      values[option[1] as "reason" | "ref"] = value;
+      values[option[1] as keyof Options] = value;
     } else if (token.startsWith("--")) {
       throw new UsageError(`Unknown option: ${token}`);
     } else {
@@ -74,6 +77,8 @@ export interface CreditsCommandDeps {
 export async function runCreditsCommand(db: DbOrTx, argv: string[], deps?: CreditsCommandDeps): Promise<string[]> {
   const { values, positionals } = parseArgv(argv);
   const [command, email, amountRaw] = positionals;
+  if (values.team !== undefined && command !== "grant" && command !== "adjust")
+    throw new UsageError("--team applies to grant and adjust only.");
 
   switch (command) {
     case "show": {
@@ -95,13 +100,16 @@ export async function runCreditsCommand(db: DbOrTx, argv: string[], deps?: Credi
       const userId = await findUserId(db, email);
       const amount = parseAmount(amountRaw, { signed: command === "adjust" });
       const ref: LedgerRef = { refType: OPERATOR_REF_TYPE, refId: values.ref ?? randomUUID() };
+      const teamId = values.team?.trim() || null;
+      if (values.team !== undefined && !teamId) throw new UsageError("--team needs a team id.");
       const result =
         command === "grant"
-          ? await grant(db, { userId, amount, reason: "adjustment", note: reason, ...ref })
-          : await adjust(db, { userId, amount, note: reason, ...ref });
+          ? await grant(db, { userId, teamId, amount, reason: "adjustment", note: reason, ...ref })
+          : await adjust(db, { userId, teamId, amount, note: reason, ...ref });
+      const account = teamId ? `team ${teamId} (by ${email})` : email;
       return [
         result.created
-          ? `${command === "grant" ? "Granted" : "Adjusted"} ${result.entry.amount} credits to ${email}; balance now ${result.entry.balanceAfter} (ref ${ref.refId}).`
+          ? `${command === "grant" ? "Granted" : "Adjusted"} ${result.entry.amount} credits to ${account}; balance now ${result.entry.balanceAfter} (ref ${ref.refId}).`
           : `Nothing changed: ref ${ref.refId} was already applied (entry ${result.entry.id}).`,
       ];
     }

@@ -69,7 +69,7 @@ export async function usageReport(
              c.title AS title
         FROM "CreditLedger" l
         ${joinChatConversation("l", userId)}
-       WHERE l."userId" = ${userId}
+       WHERE l."userId" = ${userId} AND l."teamId" IS NULL
          AND l.reason = 'chat_usage'::"LedgerReason"
          AND l."createdAt" >= ${start} AND l."createdAt" < ${end}
     )

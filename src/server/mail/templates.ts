@@ -14,6 +14,7 @@ export const MAIL_TEMPLATES = [
   "low_balance",
   "auto_top_up_failed",
   "auto_top_up_action",
+  "team_invite",
 ] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
@@ -29,6 +30,11 @@ export interface MailParams {
   /** auto_top_up_*: the top-up's credits; auto_top_up_failed: why auto top-up was turned off (contract.ts's reasons). */
   credits?: number;
   reason?: string;
+  /** team_invite: the team's and the inviter's names, the role offered and how many days the link works. */
+  teamName?: string;
+  inviter?: string;
+  role?: string;
+  days?: number;
 }
 
 export interface RenderedMail {
@@ -39,7 +45,13 @@ export interface RenderedMail {
 
 const KEYS: Record<
   MailTemplate,
-  "verifyEmail" | "resetPassword" | "accountExists" | "lowBalance" | "autoTopUpFailed" | "autoTopUpAction"
+  | "verifyEmail"
+  | "resetPassword"
+  | "accountExists"
+  | "lowBalance"
+  | "autoTopUpFailed"
+  | "autoTopUpAction"
+  | "teamInvite"
 > = {
   verify_email: "verifyEmail",
   reset_password: "resetPassword",
@@ -47,6 +59,7 @@ const KEYS: Record<
   low_balance: "lowBalance",
   auto_top_up_failed: "autoTopUpFailed",
   auto_top_up_action: "autoTopUpAction",
+  team_invite: "teamInvite",
 };
 
 function escapeHtml(s: string): string {
@@ -64,6 +77,10 @@ export async function renderMail(template: MailTemplate, locale: string, params:
     threshold: params.threshold ?? 0,
     credits: params.credits ?? 0,
     reason: params.reason ?? "other",
+    teamName: params.teamName ?? "",
+    inviter: params.inviter ?? "",
+    role: params.role ?? "member",
+    days: params.days ?? 0,
   };
   const subject = t(`${key}.subject`, values);
   const intro = t(`${key}.intro`, values);

@@ -25,6 +25,8 @@ export const RULES = {
   checkoutPerUser: { name: "checkout-user", ...env.RATE_LIMIT_CHECKOUT_PER_USER },
   /** Saving a setting (e.g. the low-balance alert): generous for people, a wall for scripts. */
   settingsPerUser: { name: "settings-user", limit: 30, windowSeconds: 60 },
+  /** Team invitations are mail to addresses the sender chooses: enough for onboarding a team, not for spam. */
+  teamInvitePerUser: { name: "team-invite-user", limit: 50, windowSeconds: 3600 },
 } satisfies Record<string, RateLimitRule>;
 
 const globalForLimits = globalThis as unknown as { tallyRateLimitStore?: RateLimitStore };

@@ -34,3 +34,17 @@ export class InviteNotUsableError extends DomainError {
     );
   }
 }
+
+/** The member acted on is not in this team (the caller is: they already passed requireTeamRole). */
+export class TeamMemberNotFoundError extends DomainError {
+  constructor(memberId: string) {
+    super("team_member_not_found", `No member ${memberId} in this team.`, "NOT_FOUND");
+  }
+}
+
+/** The invited address is the caller's, but they have not confirmed they own it yet. */
+export class InviteEmailUnverifiedError extends DomainError {
+  constructor() {
+    super("invite_email_unverified", "Confirm your email address first, then accept the invitation.", "FORBIDDEN");
+  }
+}

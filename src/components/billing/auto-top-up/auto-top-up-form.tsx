@@ -8,6 +8,7 @@ import { FormMessage } from "~/components/ui/form-message";
 import { TextField } from "~/components/ui/text-field";
 import { cardBrandName, cardExpiry } from "~/lib/card-brands";
 import { isPackId } from "~/lib/packs";
+import { MAX_AUTO_TOP_UP_THRESHOLD, MAX_MONTHLY_TOP_UPS } from "~/lib/setting-bounds";
 import { parseWholeNumber } from "~/lib/whole-number";
 import { api, type RouterInputs, type RouterOutputs } from "~/trpc/react";
 
@@ -17,10 +18,6 @@ import { useAutoTopUpSummary, useFormatMoney, type Product } from "./summary";
 type Settings = RouterInputs["autoTopUp"]["set"];
 type Card = RouterOutputs["billing"]["savedCards"]["cards"][number];
 type Field = "threshold" | "packId" | "monthlyLimit" | "paymentMethodId";
-
-/** The server's limits (autoTopUp.set checks them again). */
-const MAX_THRESHOLD = 100_000_000;
-const MAX_MONTHLY_TOP_UPS = 31;
 
 const FIELD_ERROR = {
   threshold: "thresholdInvalid",
@@ -77,7 +74,7 @@ function validate(
   products: Product[],
   cards: Card[],
 ): { settings: Settings } | { invalid: Field[] } {
-  const threshold = parseWholeNumber(draft.threshold, 1, MAX_THRESHOLD);
+  const threshold = parseWholeNumber(draft.threshold, 1, MAX_AUTO_TOP_UP_THRESHOLD);
   const monthlyLimit = parseWholeNumber(draft.monthlyLimit, 1, MAX_MONTHLY_TOP_UPS);
   const packId = isPackId(draft.packId) && products.some((p) => p.id === draft.packId) ? draft.packId : null;
   const card = cards.find((c) => c.id === draft.paymentMethodId);

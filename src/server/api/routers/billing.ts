@@ -12,6 +12,7 @@ import {
   createCheckout,
   getStripe,
   listPurchases,
+  listTeamPurchases,
   removeSavedCard,
   savedCardsView,
   type SavedCard,
@@ -35,12 +36,11 @@ export const billingRouter = createTRPCRouter({
     )
     .use(LIMITS.checkout)
     .mutation(async ({ ctx, input }): Promise<{ checkoutUrl: string }> => {
-      if (input.teamId) throw new Error("teams: not built yet");
       const { checkoutUrl } = await createCheckout(
         { db: ctx.db, stripe: getStripe(), appUrl: env.APP_URL },
         ctx.userId,
         input.packId,
-        { saveCard: input.saveCard },
+        { saveCard: input.saveCard, teamId: input.teamId },
       );
       return { checkoutUrl };
     }),
@@ -67,10 +67,11 @@ export const billingRouter = createTRPCRouter({
         })
         .default({ limit: 20 }),
     )
-    .query(async ({ ctx, input }): Promise<PurchasePage> => {
-      if (input.teamId) throw new Error("teams: not built yet");
-      return listPurchases(ctx.db, ctx.userId, input);
-    }),
+    .query(async ({ ctx, input }): Promise<PurchasePage> =>
+      input.teamId
+        ? listTeamPurchases(ctx.db, ctx.userId, input.teamId, input)
+        : listPurchases(ctx.db, ctx.userId, input),
+    ),
   /** The cards the user saved at Checkout, read from Stripe (brand, last 4, expiry); none stored by Tally. */
   savedCards: protectedProcedure.query(async ({ ctx }): Promise<{ available: boolean; cards: SavedCard[] }> =>
     savedCardsView({ db: ctx.db, stripe: () => getStripe() }, ctx.userId),

@@ -18,6 +18,7 @@ import {
   usageReport,
   type UsageReport,
 } from "~/server/credits";
+import { teamHistory, teamUsageReport, type LedgerMember, type MemberSpend } from "~/server/credits/team-reports";
 import { RANGE_PROBLEM_MESSAGES, rangeProblem } from "~/lib/usage-range";
 
 const utcDay = z
@@ -31,8 +32,14 @@ const dayRange = z.object({ from: utcDay, to: utcDay, teamId: recordId.optional(
   if (problem) ctx.addIssue({ code: "custom", message: RANGE_PROBLEM_MESSAGES[problem], path: ["from"] });
 });
 
-/** A history row with what it paid for: a chat row's conversation (null once deleted), a purchase's pack. */
-export type LedgerEntryOut = LedgerEntry;
+/**
+ * A history row with what it paid for: a chat row's conversation (null once deleted, and in a team's ledger
+ * unless it is the caller's own), a purchase's pack; in a team's ledger also the member who caused it.
+ */
+export type LedgerEntryOut = LedgerEntry & { member?: LedgerMember };
+
+/** A team's usage report (teamId given) also breaks the spend down by member. */
+export type UsageReportOut = UsageReport & { byMember?: MemberSpend[] };
 
 export const creditsRouter = createTRPCRouter({
   /** `spendable` = balance − credits held by in-flight chats. */
@@ -48,10 +55,9 @@ export const creditsRouter = createTRPCRouter({
         })
         .default({ limit: 20 }),
     )
-    .query(({ ctx, input }): Promise<{ items: LedgerEntryOut[]; nextCursor: string | null }> => {
-      if (input.teamId) throw new Error("teams: not built yet");
-      return history(ctx.db, ctx.userId, input);
-    }),
+    .query(({ ctx, input }): Promise<{ items: LedgerEntryOut[]; nextCursor: string | null }> =>
+      input.teamId ? teamHistory(ctx.db, ctx.userId, input.teamId, input) : history(ctx.db, ctx.userId, input),
+    ),
   /** Credits spent per UTC day over the last `days` days, oldest first, zero-filled. */
   spentPerDay: protectedProcedure
     .input(z.object({ days: z.number().int().min(1).max(90).default(30) }).default({ days: 30 }))
@@ -80,9 +86,10 @@ export const creditsRouter = createTRPCRouter({
     .mutation(({ ctx, input }): Promise<LowBalanceStatus> =>
       setLowBalanceSetting(ctx.db, ctx.userId, { ...input, locale: requestLocale(ctx.headers) }),
     ),
-  /** Chat spend over a range of UTC days: total, by day, by model and by conversation. */
-  usage: protectedProcedure.input(dayRange).query(({ ctx, input }): Promise<UsageReport> => {
-    if (input.teamId) throw new Error("teams: not built yet");
-    return usageReport(ctx.db, ctx.userId, input);
-  }),
+  /** Chat spend over a range of UTC days: total, by day, by model and by conversation (a team's: by member instead). */
+  usage: protectedProcedure
+    .input(dayRange)
+    .query(({ ctx, input }): Promise<UsageReportOut> =>
+      input.teamId ? teamUsageReport(ctx.db, ctx.userId, input.teamId, input) : usageReport(ctx.db, ctx.userId, input),
+    ),
 });

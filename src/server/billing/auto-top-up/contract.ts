@@ -7,10 +7,9 @@ import { z } from "zod";
 import { PACK_IDS, type PackId } from "~/lib/packs";
 import type { PurchaseStatus } from "~/generated/prisma/client";
 
-/** The most top-ups a month a user can allow. */
-export const MAX_MONTHLY_TOP_UPS = 31;
-/** The largest threshold a user can set (credits). */
-export const MAX_AUTO_TOP_UP_THRESHOLD = 100_000_000;
+import { MAX_AUTO_TOP_UP_THRESHOLD, MAX_MONTHLY_TOP_UPS } from "~/lib/setting-bounds";
+
+export { MAX_AUTO_TOP_UP_THRESHOLD, MAX_MONTHLY_TOP_UPS };
 
 export const autoTopUpSettingsInput = z.object({
   /** Top up when a write leaves spendable credits below this many. */

@@ -9,7 +9,7 @@
 // succeeded PaymentIntent granted once, no PaymentIntent without its top-up, the cap held, never
 // two top-ups in flight for one user (sampled during the run), the declined card turned it off
 // after one attempt. Besides them, --teams=N teams (default 2) of an owner and 3 members (invited by
-// email, limits set, one binding within a few replies) chat paying with the pool while the owner buys
+// email, limits set, one binding from the second reply) chat paying with the pool while the owner buys
 // for the team through Checkout: pools balance == Σ ledger and held == Σ active holds, no member over a
 // limit, each team purchase granted once to its pool, every reply charged to the balance it names.
 // Prints a summary; exits 1 on any violation.
@@ -210,6 +210,7 @@ async function main(): Promise<number> {
     paidSessions,
     unpaidSessions,
     signupBonus: 10_000,
+    teamIds: teams.map((t) => t.teamId),
   });
   for (const [id, s] of target.opened.sessions) {
     if ((s.outcome === "paid") !== paidSessions.has(id))

@@ -19,9 +19,9 @@ import { createDbHandle, type Db } from "~/server/database/create-client";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
 import type { BenchCase, BenchContext } from "../lib/context";
-import { balanceMismatches } from "../lib/ledger-checks";
+import { balanceMismatches, poolMismatches } from "../lib/ledger-checks";
 import { measureInterleaved, statsFromLatencies, type LoadStats, type Measurable } from "../lib/load";
-import { describeOverrun, limitOverruns, poolMismatches, spentToday } from "../lib/pool-checks";
+import { describeOverrun, limitOverruns, overdrawnPools, spentToday } from "../lib/pool-checks";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 import { seedTeam, type SeededTeam } from "../lib/seed-team";
 
@@ -377,7 +377,7 @@ export const poolSpend: BenchCase = {
       );
 
       const teamIds = [loose.teamId, ...tight.map((t) => t.teamId)];
-      const pools = await poolMismatches(ctx.sql, teamIds);
+      const pools = [...(await poolMismatches(ctx.sql, teamIds)), ...(await overdrawnPools(ctx.sql, teamIds))];
       report.check(
         "every pool: balance == Σ pool ledger, held == Σ active holds, never negative",
         pools.length === 0,

@@ -1,7 +1,7 @@
 /**
  * The teams of a load run: an owner signs up, creates a team, invites members by email (the link
  * `teams.invite` returns), each member signs up and accepts, and the owner sets limits (one member's
- * daily limit binds within a few replies, one has a limit that never binds, the rest none). The owner
+ * daily limit binds from their second reply, one has limits that never bind, the rest none). The owner
  * buys a pack for the team through the emulator's Checkout and confirms it, so the pool is funded
  * before anyone spends; then until the deadline the members chat paying with the team (a member
  * refused by their limit sometimes pays the reply personally instead), while the owner keeps buying
@@ -21,7 +21,7 @@ export interface LoadTeam {
   teamId: string;
   ownerId: string;
   memberIds: string[];
-  /** The member whose daily limit binds after a few replies. */
+  /** The member whose daily limit binds from their second reply on. */
   limitedId: string | null;
   /** Refusals by a member limit, per member: each must name its limit. */
   limitRefusals: Map<string, number>;
@@ -118,16 +118,21 @@ async function buildTeam(
     const ownerUser = await signUp(target, `team${index}-owner`);
     const owner = trpcClient(target.appUrl, ownerUser.cookie);
     const created = await owner.teams.create.mutate({ name: `Load team ${index}` });
-    const members: { userId: string; client: Client }[] = [];
-    for (let j = 0; j < MEMBERS_PER_TEAM; j++) {
-      const user = await signUp(target, `team${index}-m${j}`);
-      const { inviteUrl } = await owner.teams.invite.mutate({ teamId: created.id, email: user.email, role: "member" });
-      const token = new URL(inviteUrl).pathname.split("/").pop()!;
-      const client = trpcClient(target.appUrl, user.cookie);
-      const accepted = await client.teams.acceptInvite.mutate({ token });
-      if (accepted.teamId !== created.id) throw new Error(`accepting joined ${accepted.teamId}, not ${created.id}`);
-      members.push({ userId: user.userId, client });
-    }
+    const members = await Promise.all(
+      Array.from({ length: MEMBERS_PER_TEAM }, async (_, j) => {
+        const user = await signUp(target, `team${index}-m${j}`);
+        const { inviteUrl } = await owner.teams.invite.mutate({
+          teamId: created.id,
+          email: user.email,
+          role: "member",
+        });
+        const token = new URL(inviteUrl).pathname.split("/").pop()!;
+        const client = trpcClient(target.appUrl, user.cookie);
+        const accepted = await client.teams.acceptInvite.mutate({ token });
+        if (accepted.teamId !== created.id) throw new Error(`accepting joined ${accepted.teamId}, not ${created.id}`);
+        return { userId: user.userId, client };
+      }),
+    );
     const team: LoadTeam = {
       teamId: created.id,
       ownerId: ownerUser.userId,
@@ -140,8 +145,8 @@ async function buildTeam(
     await owner.billing.confirm.mutate({ sessionId });
     target.stats.counters.teamPurchases += 1;
     if (members[0]) {
-      // Room for the first reply's hold and a little more: it binds within a few replies.
-      const tight = (await firstMessageHold(members[0].client, team.teamId)) + 60;
+      // Room for the first reply's hold and one credit: once that reply is charged, no second one's hold fits.
+      const tight = (await firstMessageHold(members[0].client, team.teamId)) + 1;
       await owner.teams.setLimits.mutate({
         teamId: team.teamId,
         memberId: members[0].userId,
@@ -173,7 +178,10 @@ export async function simulateTeam(
 
   const memberLoop = async ({ userId, client }: { userId: string; client: Client }) => {
     const state: ConversationState = { conversationId: null, n: 0 };
+    // Two replies at least, however late the setup finished: the limited member's second one meets the limit.
+    let attempts = 0;
     do {
+      attempts++;
       await chatOnPool(target, team, client, userId, state);
       if (Math.random() < 0.1) {
         try {
@@ -183,7 +191,7 @@ export async function simulateTeam(
           recordFailure(target, "team list", error);
         }
       }
-    } while (!over());
+    } while (attempts < 2 || !over());
   };
   const ownerLoop = async () => {
     const state: ConversationState = { conversationId: null, n: 0 };

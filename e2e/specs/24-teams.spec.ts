@@ -177,6 +177,8 @@ test.describe("journey 24: teams", () => {
     const byMember = page.getByTestId("usage-by-member-row");
     await expect(byMember).toHaveCount(1);
     await expect(byMember).toContainText(formatNumber("en", cost));
+    // An admin can tell who spent: a member without a display name is shown by their address.
+    await expect(byMember).toContainText(memberEmail);
     const byModel = page.getByTestId("usage-by-model-row");
     await expect(byModel).toHaveCount(1);
     await expect(byModel).toContainText(formatNumber("en", cost));

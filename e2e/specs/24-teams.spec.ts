@@ -186,7 +186,7 @@ test.describe("journey 24: teams", () => {
     await page.getByTestId("usage-by-member").scrollIntoViewIfNeeded();
     await screenshot(page, "teams-admin-usage");
 
-    // The team pages in every locale: translated, no raw keys.
+    // The team pages and the invitation page in every locale: translated, no raw keys.
     for (const locale of LOCALES) {
       await page.context().addCookies([{ name: "NEXT_LOCALE", value: locale, url: new URL(page.url()).origin }]);
       await owner.goto(teamId);
@@ -198,6 +198,13 @@ test.describe("journey 24: teams", () => {
       await page.goto("/teams");
       await expect(page.getByRole("heading", { level: 1 })).toHaveText(message(locale, "teams.title"));
       await expectNoRawKeys(page, `${locale} /teams`);
+      // The used invitation, opened by someone else: it says why it cannot be used.
+      await page.goto(invitePath);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(message(locale, "teams.accept.title"));
+      await expect(page.getByTestId("invite-state-accepted")).toHaveText(
+        message(locale, "teams.accept.state.accepted"),
+      );
+      await expectNoRawKeys(page, `${locale} ${invitePath}`);
       if (locale === "ja") await screenshot(page, "teams-list-ja");
     }
   });

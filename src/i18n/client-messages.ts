@@ -20,6 +20,7 @@ export const CLIENT_NAMESPACES = [
   "autoTopUp",
   "modelPrices",
   "usage",
+  "teams",
 ] as const satisfies readonly (keyof Messages)[];
 
 export type ClientMessages = Pick<Messages, (typeof CLIENT_NAMESPACES)[number]>;

@@ -158,10 +158,14 @@ describe("the paywall for a team's refusal", () => {
   });
 
   it("an admin over a limit when the pool is short too: both ways out", async () => {
-    const both: CreditShortfall = { ...LIMIT, balance: 700, spendable: 200 };
+    const both: CreditShortfall = { ...LIMIT, needed: 100_000, balance: 60_000, spendable: 200 };
     const { dialog } = await refuse(both, "admin");
     expect(within(dialog).getByTestId("paywall-limits")).toBeInTheDocument();
     expect(within(dialog).getByTestId("paywall-team-buy")).toHaveTextContent("Buy credits for Acme");
+    // The pack covers what the pool lacks (40,000: Starter), not what the limit leaves (99,800: Professional).
+    expect(await within(dialog).findByTestId("paywall-pack")).toHaveTextContent(
+      "The Starter pack covers it: 50,000 credits for $5.00.",
+    );
   });
 
   describe.each(LOCALES)("%s", (locale) => {

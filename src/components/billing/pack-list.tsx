@@ -20,14 +20,17 @@ export function usePackName() {
  * `unavailable`: this server takes no payments (no Stripe key); the packs are shown, not sold.
  * `suggested`: the pack the paywall offered for the refused message, highlighted (instead of the
  * featured one), labelled and focused, so Enter buys it.
+ * `teamId`: buy for that team's pool (its admins); a saved card is personal, so the option is not offered.
  */
 export function PackList({
   products,
   unavailable = false,
   suggested = null,
   onError,
+  teamId,
 }: {
   products: Product[];
+  teamId?: string;
   unavailable?: boolean;
   suggested?: PackId | null;
   onError: (error: unknown) => void;
@@ -92,7 +95,12 @@ export function PackList({
               aria-describedby={product.id === suggested ? `pack-suggested-${product.id}` : undefined}
               disabled={unavailable || busyPack !== undefined}
               aria-busy={busyPack === product.id}
-              onClick={() => checkout.mutate({ packId: product.id, ...(saveCard ? { saveCard: true } : {}) })}
+              onClick={() =>
+                checkout.mutate({
+                  packId: product.id,
+                  ...(teamId ? { teamId } : saveCard ? { saveCard: true } : {}),
+                })
+              }
             >
               {busyPack === product.id && (
                 <span
@@ -105,26 +113,28 @@ export function PackList({
           </div>
         ))}
       </div>
-      <div className="mt-4 flex items-start gap-2 text-sm">
-        <input
-          id="save-card"
-          type="checkbox"
-          data-testid="save-card"
-          checked={saveCard}
-          disabled={unavailable}
-          onChange={(event) => setSaveCard(event.target.checked)}
-          aria-describedby="save-card-hint"
-          className="mt-0.5 h-4 w-4 rounded border-gray-300 accent-blue-600 dark:border-gray-600"
-        />
-        <div>
-          <label htmlFor="save-card" className="font-medium">
-            {t("savedCard.saveCard")}
-          </label>
-          <p id="save-card-hint" className="text-gray-600 dark:text-gray-300">
-            {t("savedCard.saveCardHint")}
-          </p>
+      {!teamId && (
+        <div className="mt-4 flex items-start gap-2 text-sm">
+          <input
+            id="save-card"
+            type="checkbox"
+            data-testid="save-card"
+            checked={saveCard}
+            disabled={unavailable}
+            onChange={(event) => setSaveCard(event.target.checked)}
+            aria-describedby="save-card-hint"
+            className="mt-0.5 h-4 w-4 rounded border-gray-300 accent-blue-600 dark:border-gray-600"
+          />
+          <div>
+            <label htmlFor="save-card" className="font-medium">
+              {t("savedCard.saveCard")}
+            </label>
+            <p id="save-card-hint" className="text-gray-600 dark:text-gray-300">
+              {t("savedCard.saveCardHint")}
+            </p>
+          </div>
         </div>
-      </div>
+      )}
     </section>
   );
 }

@@ -7,9 +7,10 @@ import { useTranslations } from "next-intl";
 const LINKS = [
   { href: "/chat", key: "chat" },
   { href: "/billing", key: "billing" },
+  { href: "/teams", key: "teams" },
 ] as const;
-/** Signed-out visitors also see the public pricing page. */
-const SIGNED_OUT_LINKS = [...LINKS, { href: "/pricing", key: "pricing" }] as const;
+/** Signed-out visitors see the public pricing page instead of Teams (which needs an account). */
+const SIGNED_OUT_LINKS = [LINKS[0], LINKS[1], { href: "/pricing", key: "pricing" }] as const;
 
 export function NavLinks({ signedIn = true }: { signedIn?: boolean }) {
   const t = useTranslations("header");
@@ -24,7 +25,7 @@ export function NavLinks({ signedIn = true }: { signedIn?: boolean }) {
             href={href}
             data-testid={`nav-${key}`}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-2.5 py-1.5 text-sm font-medium sm:px-3 ${
+            className={`rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap sm:px-3 ${
               active
                 ? "bg-gray-100 text-gray-900 dark:bg-gray-800 dark:text-white"
                 : "text-gray-600 hover:bg-gray-100 hover:text-gray-900 dark:text-gray-300 dark:hover:bg-gray-800 dark:hover:text-white"

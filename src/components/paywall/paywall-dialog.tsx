@@ -54,8 +54,13 @@ export default function PaywallDialog({
 }) {
   const primaryRef = useRef<HTMLButtonElement>(null);
   const products = api.billing.products.useQuery(undefined, { enabled: open && shortfall !== null });
-  const offer = packOffer(products.data?.products, shortfall);
   const teamId = shortfall?.teamId;
+  // A pack for a team's pool covers what the pool lacks, whatever a member's limit leaves.
+  const poolShortfall = shortfall?.memberLimit && {
+    ...shortfall,
+    spendable: Math.max(shortfall.balance - shortfall.held, 0),
+  };
+  const offer = packOffer(products.data?.products, poolShortfall || shortfall);
 
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>

@@ -19,6 +19,7 @@ import { manyUsers } from "./cases/many-users";
 import { memoryRounds } from "./cases/memory-rounds";
 import { o1Balance } from "./cases/o1-balance";
 import { pageWeight } from "./cases/page-weight";
+import { poolSpend } from "./cases/pool-spend";
 import { spendContention } from "./cases/spend-contention";
 import { webhookStorm } from "./cases/webhook-storm";
 import { cleanupOnSignals, onCleanup, runHarness } from "./lib/cleanup";
@@ -37,6 +38,7 @@ const CASES: BenchCase[] = [
   o1Balance,
   spendContention,
   holdContention,
+  poolSpend,
   webhookStorm,
   chatMetering,
   pageWeight,

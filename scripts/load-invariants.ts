@@ -8,7 +8,11 @@
 // (4242 card, caps 3/2/1) and one more charges a card that is always declined (0341): each
 // succeeded PaymentIntent granted once, no PaymentIntent without its top-up, the cap held, never
 // two top-ups in flight for one user (sampled during the run), the declined card turned it off
-// after one attempt. Prints a summary; exits 1 on any violation.
+// after one attempt. Besides them, --teams=N teams (default 2) of an owner and 3 members (invited by
+// email, limits set, one binding from the second reply) chat paying with the pool while the owner buys
+// for the team through Checkout: pools balance == Σ ledger and held == Σ active holds, no member over a
+// limit, each team purchase granted once to its pool, every reply charged to the balance it names.
+// Prints a summary; exits 1 on any violation.
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 
@@ -22,6 +26,8 @@ import type { AutoTopUpCard, AutoTopUpUser } from "../tests/load/auto-top-up-tra
 import { intentsOfCustomers, sessionsByPayment, startHarnessEmulator } from "../tests/load/harness-stripe";
 import { invariantViolations, unsettledCount } from "../tests/load/invariants";
 import { LoadStats } from "../tests/load/load-stats";
+import { teamCoverageProblems, teamViolations } from "../tests/load/team-invariants";
+import { MEMBERS_PER_TEAM, simulateTeam, type LoadTeam } from "../tests/load/team-traffic";
 import { simulateUser, type TrafficTarget } from "../tests/load/traffic";
 
 import { ensureBuild } from "./launcher/build.mjs";
@@ -111,8 +117,11 @@ async function main(): Promise<number> {
   const quick = process.argv.includes("--quick");
   const durationSec = boundedInt(option("duration"), quick ? 10 : 30, 1, 300);
   const users = boundedInt(option("users"), 20, 1, 50);
+  const teamCount = boundedInt(option("teams"), 2, 0, 10);
   cleanupOnSignals();
-  console.log(`[load] ${users} users for ${durationSec} s against the production build`);
+  console.log(
+    `[load] ${users} users and ${teamCount} teams of ${1 + MEMBERS_PER_TEAM} for ${durationSec} s against the production build`,
+  );
   // Any existing build (NEXT_DIST_DIR or .next) unless --rebuild asks to build it again when stale.
   console.log(`[load] production build: ${ensureBuild({ reuse: !process.argv.includes("--rebuild"), tag: "load" })}`);
 
@@ -170,8 +179,12 @@ async function main(): Promise<number> {
   const hardCap = new Promise<"timeout">((resolve) =>
     setTimeout(() => resolve("timeout"), (durationSec + 60) * 1000).unref(),
   );
+  const teams: LoadTeam[] = [];
   const finished = await Promise.race([
-    Promise.all(Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline, autoTopUpRole(i, users)))),
+    Promise.all([
+      ...Array.from({ length: users }, (_, i) => simulateUser(target, i, deadline, autoTopUpRole(i, users))),
+      ...Array.from({ length: teamCount }, (_, i) => simulateTeam(target, i, deadline, teams)),
+    ]),
     hardCap,
   ]);
   if (finished === "timeout") stats.harnessErrors.push("traffic did not finish within 60 s after the deadline");
@@ -197,6 +210,7 @@ async function main(): Promise<number> {
     paidSessions,
     unpaidSessions,
     signupBonus: 10_000,
+    teamIds: teams.map((t) => t.teamId),
   });
   for (const [id, s] of target.opened.sessions) {
     if ((s.outcome === "paid") !== paidSessions.has(id))
@@ -214,6 +228,8 @@ async function main(): Promise<number> {
     ...(await autoTopUpViolations(sql, { users: autoTopUpUsers, intents, checkoutIntentIds })),
     ...inFlightTwice,
   );
+  const teamExpectations = { teams, sessions: target.opened.sessions, paidSessions };
+  violations.push(...(await teamViolations(sql, teamExpectations)));
   const topUps = await sql.query<{ status: string; n: string }>(
     `SELECT status, COUNT(*) AS n FROM "Purchase" WHERE kind = 'auto_top_up' GROUP BY status ORDER BY status`,
   );
@@ -247,6 +263,13 @@ async function main(): Promise<number> {
       .map((u) => `${paidOf.get(u.userId) ?? 0}/${u.monthlyLimit}`)
       .join(" ")}`,
   );
+  const pools = await sql.query<{ id: string; balance: number; held: number }>(
+    `SELECT id, balance, "heldCredits" AS held FROM "Team" WHERE id = ANY($1) ORDER BY id`,
+    [teams.map((t) => t.teamId)],
+  );
+  console.log(
+    `teams      ${teams.length} (pools ${pools.rows.map((p) => `${p.balance}/${p.held} held`).join(", ") || "none"}), limit refusals per limited member ${teams.map((t) => (t.limitedId ? (t.limitRefusals.get(t.limitedId) ?? 0) : 0)).join(" ")}`,
+  );
   console.log(`ledger     ${ledgerRows.rows.map((r) => `${r.reason}=${r.n}`).join(" ")}`);
 
   const problems = [
@@ -256,7 +279,11 @@ async function main(): Promise<number> {
     ...violations,
     ...headerProblems,
   ];
-  if (stats.counters.users !== users) problems.push(`only ${stats.counters.users} of ${users} users signed up`);
+  const expectedUsers = users + teamCount * (1 + MEMBERS_PER_TEAM);
+  if (stats.counters.users !== expectedUsers)
+    problems.push(`only ${stats.counters.users} of ${expectedUsers} users signed up`);
+  if (teams.length !== teamCount) problems.push(`only ${teams.length} of ${teamCount} teams were built`);
+  problems.push(...(await teamCoverageProblems(sql, teamExpectations)));
   const expectedAutoTopUpUsers = Array.from({ length: users }, (_, i) => autoTopUpRole(i, users)).filter(
     Boolean,
   ).length;

@@ -12,13 +12,14 @@ export interface Account {
 /**
  * Signs up a brand-new account through the /auth page of whichever instance the page's baseURL
  * points at, confirms its email from the stack's inbox (which brings the signup bonus), comes
- * back to where sign-up led, and waits until the header shows its balance.
+ * back to where sign-up led, and waits until the header shows its balance. `email`: a given address
+ * (one that was invited), else a unique one.
  */
 export async function signUpNewUser(
   page: Page,
-  opts: { prefix?: string; callbackUrl?: string } = {},
+  opts: { prefix?: string; callbackUrl?: string; email?: string } = {},
 ): Promise<Account> {
-  const account = { email: uniqueEmail(opts.prefix), password: PASSWORD };
+  const account = { email: opts.email ?? uniqueEmail(opts.prefix), password: PASSWORD };
   const auth = new AuthPage(page);
   await auth.gotoSignUp(opts.callbackUrl);
   await auth.signUp(account.email, account.password);

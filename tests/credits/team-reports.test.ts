@@ -210,6 +210,23 @@ describeEachDb("team reports: the pool's ledger and usage for its admins", (kind
     expect(await teamSnapshot(t.db)).toEqual(before);
   });
 
+  it("a member without a display name is named by their address while in the team, by nothing once they left", async () => {
+    const other = await createTeam(t.db, "Nameless");
+    await t.db.user.update({ where: { id: other.member.id }, data: { name: null } });
+    await poolReply(t.db, other.id, other.member.id, "demo", 11, "2026-03-02T10:00:00Z");
+    const { email } = await t.db.user.findUniqueOrThrow({ where: { id: other.member.id } });
+    const caller = callerFor(t.db, other.admin.id);
+    const report = async () => ({
+      ledger: (await caller.credits.history({ teamId: other.id, limit: 20 })).items.map((i) => i.member?.name),
+      byMember: (await caller.credits.usage({ from: "2026-03-01", to: "2026-03-03", teamId: other.id })).byMember?.map(
+        (m) => m.name,
+      ),
+    });
+    expect(await report()).toEqual({ ledger: [email], byMember: [email] });
+    await t.db.teamMember.delete({ where: { teamId_userId: { teamId: other.id, userId: other.member.id } } });
+    expect(await report()).toEqual({ ledger: [null], byMember: [null] });
+  });
+
   it("the seeded pools and accounts are consistent (balance == Σ ledger), so the reports read real books", async () => {
     expect(await accountInvariantViolations(t.db)).toEqual([]);
   });

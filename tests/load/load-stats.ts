@@ -17,6 +17,11 @@ export class LoadStats {
     confirms: 0,
     reads: 0,
     autoTopUpUsers: 0,
+    teams: 0,
+    teamChats: 0,
+    teamPurchases: 0,
+    limitRefusals: 0,
+    personalAfterLimit: 0,
   };
 
   bump(map: Map<string, number>, key: string): void {

@@ -17,11 +17,18 @@ export interface TrafficTarget {
   emulatorKey: string;
   stats: LoadStats;
   /** Filled in as sessions are opened, so the checks know what to expect. */
-  opened: { userIds: string[]; sessions: Map<string, { userId: string; outcome: "paid" | "declined" | "abandoned" }> };
+  opened: { userIds: string[]; sessions: Map<string, OpenedSession> };
   /** Filled in as users turn auto top-up on (scripts/load-invariants.ts), so the checks know whom to look at. */
   autoTopUpUsers?: AutoTopUpUser[];
   /** When given, every reply the client read to its end, with the text it received. */
   replies?: ReadReply[];
+}
+
+/** A Checkout Session the run opened; `teamId`: bought for that team's pool. */
+export interface OpenedSession {
+  userId: string;
+  outcome: "paid" | "declined" | "abandoned";
+  teamId?: string;
 }
 
 export interface ReadReply {
@@ -31,7 +38,7 @@ export interface ReadReply {
   creditsCharged: number;
 }
 
-type Client = ReturnType<typeof trpcClient>;
+export type Client = ReturnType<typeof trpcClient>;
 const PACKS = ["starter", "pro", "enterprise"] as const;
 
 async function emulator<T>(
@@ -48,7 +55,7 @@ async function emulator<T>(
 }
 
 /** Records a failed call: a typed refusal (4xx) is expected under load, anything 5xx is a violation. */
-function recordFailure(target: TrafficTarget, what: string, error: unknown): void {
+export function recordFailure(target: TrafficTarget, what: string, error: unknown): void {
   if (error instanceof TRPCClientError) {
     const data = error.data as { code?: string; httpStatus?: number } | undefined;
     const status = data?.httpStatus ?? 0;
@@ -61,10 +68,12 @@ function recordFailure(target: TrafficTarget, what: string, error: unknown): voi
   target.stats.harnessErrors.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-async function chat(
+/** `payerTeamId`: which balance pays (a team's id, null = personal); absent = the conversation's last choice. */
+export async function chat(
   target: TrafficTarget,
   client: Client,
   state: { conversationId: string | null; n: number },
+  payerTeamId?: string | null,
 ): Promise<void> {
   state.conversationId ??= (await client.chat.createConversation.mutate({ title: `Load ${state.n}` })).id;
   const stop = new AbortController();
@@ -72,7 +81,10 @@ async function chat(
   target.stats.counters.chatsSent += 1;
   const content = `Question ${++state.n}: how do credits work?`;
   const events = await sendRetryingElsewhere(target, () =>
-    client.chat.send.mutate({ conversationId: state.conversationId!, content }, { signal: stop.signal }),
+    client.chat.send.mutate(
+      { conversationId: state.conversationId!, content, ...(payerTeamId === undefined ? {} : { payerTeamId }) },
+      { signal: stop.signal },
+    ),
   );
   let messageId = "";
   let text = "";
@@ -114,21 +126,23 @@ async function sendRetryingElsewhere<T>(target: TrafficTarget, send: () => Promi
   }
 }
 
-async function buy(
+/** `teamId`: an admin buying for that team's pool. Returns the Checkout Session's id. */
+export async function buy(
   target: TrafficTarget,
   client: Client,
   userId: string,
   outcome: "paid" | "declined" | "abandoned",
-): Promise<void> {
+  teamId?: string,
+): Promise<string> {
   const packId = PACKS[Math.floor(Math.random() * PACKS.length)]!;
-  const { checkoutUrl } = await client.billing.checkout.mutate({ packId });
+  const { checkoutUrl } = await client.billing.checkout.mutate(teamId ? { packId, teamId } : { packId });
   target.stats.counters.checkouts += 1;
   const sessionId = /cs_[A-Za-z0-9_]+/.exec(checkoutUrl)?.[0];
   if (!sessionId) throw new Error(`no session id in ${checkoutUrl}`);
-  target.opened.sessions.set(sessionId, { userId, outcome });
+  target.opened.sessions.set(sessionId, { userId, outcome, ...(teamId ? { teamId } : {}) });
   if (outcome === "abandoned") {
     target.stats.counters.abandoned += 1;
-    return;
+    return sessionId;
   }
   const card = outcome === "paid" ? "4242424242424242" : "4000000000000002";
   const paid = await emulator(target, `/_emulator/checkout/sessions/${sessionId}/pay`, { card });
@@ -136,7 +150,7 @@ async function buy(
     throw new Error(`emulator pay (${outcome}) answered ${paid.status}`);
   if (outcome === "declined") {
     target.stats.counters.declined += 1;
-    return;
+    return sessionId;
   }
   target.stats.counters.paid += 1;
   const events = await emulator<{ data: { id: string; data: { object: { id: string } } }[] }>(
@@ -159,6 +173,7 @@ async function buy(
     if (status === null || status >= 500)
       target.stats.serverErrors.push(`webhook redelivery of ${event.id} → ${status}`);
   }
+  return sessionId;
 }
 
 async function read(target: TrafficTarget, client: Client): Promise<void> {

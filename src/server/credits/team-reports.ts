@@ -55,10 +55,13 @@ export async function teamHistory(
        LIMIT ${opts.limit + 1}
     )
     SELECT p.id, p.amount, p."balanceAfter", p.reason::text AS reason, p."refType", p."refId", p.note, p."createdAt",
-           p."userId" AS "memberId", u.name AS "memberName",
+           p."userId" AS "memberId",
+           -- Like the audit log: a member without a name by their address while they are in the team.
+           COALESCE(u.name, CASE WHEN tm."userId" IS NOT NULL THEN u.email END) AS "memberName",
            c.id AS "conversationId", c.title AS "conversationTitle", pu."packId"
       FROM page p
       JOIN "User" u ON u.id = p."userId"
+      LEFT JOIN "TeamMember" tm ON tm."teamId" = ${teamId} AND tm."userId" = p."userId"
       ${joinChatConversation("p", userId)}
       LEFT JOIN "Purchase" pu ON p."refType" = ${CHECKOUT_REF_TYPE} AND pu.id = p."refId" AND pu."teamId" = p."teamId"
      ORDER BY p."createdAt" DESC, p.id DESC`;
@@ -119,9 +122,10 @@ export async function teamUsageReport(
              -l.amount AS spent,
              m.model AS model,
              l."userId" AS member_id,
-             u.name AS member_name
+             COALESCE(u.name, CASE WHEN tm."userId" IS NOT NULL THEN u.email END) AS member_name
         FROM "CreditLedger" l
         JOIN "User" u ON u.id = l."userId"
+        LEFT JOIN "TeamMember" tm ON tm."teamId" = l."teamId" AND tm."userId" = l."userId"
         LEFT JOIN "Message" m ON l."refType" = ${CHAT_REF_TYPE} AND m.id = l."refId"
        WHERE l."teamId" = ${teamId}
          AND l.reason = 'chat_usage'::"LedgerReason"

@@ -11,7 +11,7 @@ export async function balanceMismatches(sql: pg.Pool, userIds: string[]): Promis
   if (r.rows.length !== userIds.length) return [`expected ${userIds.length} users, found ${r.rows.length}`];
   return r.rows
     .filter((row) => Number(row.ledger ?? 0) !== Number(row.balance))
-    .map((row) => `${row.id}: balance ${row.balance} ≠ ledger ${row.ledger}`);
+    .map((row) => `${row.id}: balance ${row.balance} ≠ ledger ${row.ledger ?? 0}`);
 }
 
 export async function balanceOf(sql: pg.Pool, userId: string): Promise<number> {
@@ -24,7 +24,7 @@ export async function balanceOf(sql: pg.Pool, userId: string): Promise<number> {
  * Team pools whose balance differs from the sum of their ledger rows, or whose heldCredits differs
  * from the sum of their active holds (must be none).
  */
-export async function poolMismatches(sql: pg.Pool, teamIds: string[]): Promise<string[]> {
+export async function poolMismatches(sql: Pick<pg.Pool, "query">, teamIds: string[]): Promise<string[]> {
   const r = await sql.query<{
     id: string;
     balance: number;
@@ -41,10 +41,10 @@ export async function poolMismatches(sql: pg.Pool, teamIds: string[]): Promise<s
   if (r.rows.length !== teamIds.length) return [`expected ${teamIds.length} teams, found ${r.rows.length}`];
   return r.rows.flatMap((row) => [
     ...(Number(row.ledger ?? 0) !== Number(row.balance)
-      ? [`team ${row.id}: balance ${row.balance} ≠ ledger ${row.ledger}`]
+      ? [`team ${row.id}: balance ${row.balance} ≠ ledger ${row.ledger ?? 0}`]
       : []),
     ...(Number(row.active ?? 0) !== Number(row.held)
-      ? [`team ${row.id}: held ${row.held} ≠ active holds ${row.active}`]
+      ? [`team ${row.id}: held ${row.held} ≠ active holds ${row.active ?? 0}`]
       : []),
   ]);
 }

@@ -1,6 +1,6 @@
 /**
  * Team pools' limits and overdraft, in plain SQL (the bench's pool case and the load run's team scenario;
- * a pool's sums are ledger-checks.ts's poolMismatches): each returns what is wrong; empty means it holds.
+ * a pool's sums are ledger-checks.ts's poolMismatches; tests/load/invariants.ts uses both): each returns what is wrong; empty means it holds.
  */
 import type pg from "pg";
 

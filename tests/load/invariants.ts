@@ -6,6 +6,9 @@ import type pg from "pg";
 
 import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
 
+import { poolMismatches } from "../../bench/lib/ledger-checks";
+import { overdrawnPools } from "../../bench/lib/pool-checks";
+
 export { CHAT_REF_TYPE, CHECKOUT_REF_TYPE };
 
 export interface LoadExpectations {
@@ -110,32 +113,8 @@ export async function invariantViolations(sql: Sql, expected: LoadExpectations):
   return violations;
 }
 
-/** A pool's sums: balance == Σ its ledger rows, heldCredits == Σ its active holds, spendable never below zero. */
+/** A pool's sums: balance == Σ its ledger rows, heldCredits == Σ its active holds, spendable never below zero (the bench's checks). */
 export async function poolViolations(sql: Sql, teamIds: string[]): Promise<string[]> {
   if (teamIds.length === 0) return [];
-  const violations: string[] = [];
-  const teams = await sql.query<{
-    id: string;
-    balance: number;
-    held: number;
-    ledger: string | null;
-    active: string | null;
-  }>(
-    `SELECT t.id, t.balance, t."heldCredits" AS held,
-            (SELECT SUM(amount) FROM "CreditLedger" l WHERE l."teamId" = t.id) AS ledger,
-            (SELECT SUM(amount) FROM "CreditHold" h WHERE h."teamId" = t.id AND h.status = 'active') AS active
-       FROM "Team" t WHERE t.id = ANY($1)`,
-    [teamIds],
-  );
-  if (teams.rows.length !== teamIds.length)
-    violations.push(`expected ${teamIds.length} teams, found ${teams.rows.length}`);
-  for (const t of teams.rows) {
-    if (Number(t.ledger ?? 0) !== Number(t.balance))
-      violations.push(`team ${t.id}: balance ${t.balance} != sum(ledger) ${t.ledger ?? 0}`);
-    if (Number(t.active ?? 0) !== Number(t.held))
-      violations.push(`team ${t.id}: held ${t.held} != sum(active holds) ${t.active ?? 0}`);
-    if (Number(t.balance) - Number(t.held) < 0)
-      violations.push(`team ${t.id}: negative spendable balance ${Number(t.balance) - Number(t.held)}`);
-  }
-  return violations;
+  return [...(await poolMismatches(sql, teamIds)), ...(await overdrawnPools(sql, teamIds))];
 }

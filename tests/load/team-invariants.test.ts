@@ -93,11 +93,11 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
   it("a pool whose balance or held drifted from its ledger and holds, or that is overdrawn (invariants.ts)", async () => {
     expect(await poolViolations(sql, [teamId])).toEqual([]);
     await sql.query(`UPDATE "Team" SET balance = balance + 1`);
-    expect(await poolViolations(sql, [teamId])).toEqual([`team ${teamId}: balance 49971 != sum(ledger) 49970`]);
+    expect(await poolViolations(sql, [teamId])).toEqual([`team ${teamId}: balance 49971 ≠ ledger 49970`]);
     await sql.query(`UPDATE "Team" SET balance = balance - 1, "heldCredits" = 50000`);
     expect(await poolViolations(sql, [teamId])).toEqual([
-      `team ${teamId}: held 50000 != sum(active holds) 0`,
-      `team ${teamId}: negative spendable balance -30`,
+      `team ${teamId}: held 50000 ≠ active holds 0`,
+      `team ${teamId}: spendable -30 < 0 (overdrawn)`,
     ]);
     await sql.query(`UPDATE "Team" SET "heldCredits" = 0`);
     expect(await poolViolations(sql, [teamId, "no-such-team"])).toEqual(["expected 2 teams, found 1"]);

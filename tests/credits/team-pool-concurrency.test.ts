@@ -147,4 +147,25 @@ describeEachDb("team pools under concurrency", (kind) => {
     expect(released.statements).toHaveLength(1);
     expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 985, held: 0 });
   });
+
+  it("a member without a limit spends without locking or writing their TeamMember row; one with a limit writes it", async () => {
+    const team = await createTeam(t.db, 1_000);
+    const free = await addMember(t.db, team.id);
+    const limited = await addMember(t.db, team.id, { dailyLimit: 500 });
+    const touched = async (userId: string) => {
+      const [row] = await t.db.$queryRaw<{ xmax: string }[]>`
+        SELECT xmax::text AS xmax FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${userId}`;
+      return row!.xmax !== "0";
+    };
+    await spend(t.db, { userId: free, teamId: team.id, amount: 10, ...chatRef() });
+    await reserve(t.db, { userId: free, teamId: team.id, amount: 10, ttlSeconds: 60, ...chatRef() });
+    expect(await touched(free)).toBe(false);
+    const before = await t.db.$queryRaw<{ v: string }[]>`
+      SELECT xmin::text AS v FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${limited}`;
+    await spend(t.db, { userId: limited, teamId: team.id, amount: 10, ...chatRef() });
+    const after = await t.db.$queryRaw<{ v: string }[]>`
+      SELECT xmin::text AS v FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${limited}`;
+    expect(after[0]!.v).not.toBe(before[0]!.v);
+    expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 980, held: 10 });
+  });
 });

@@ -46,8 +46,9 @@ export interface PoolGateRow {
 
 /**
  * CTEs to put after the CTE `lockedCte` (which locks the Team row), each as `, name AS (…)`:
- * pool_member (the member row, locked after the Team row), pool_seen (its snapshot version),
- * pool_use (member-limits.ts, read only when a limit is set) and pool_gate (one row: PoolGateRow).
+ * pool_seen (the member row in the statement's snapshot), pool_locked (its latest version, locked after
+ * the Team row: only for a member with a limit), pool_member (the one that decides), pool_use
+ * (member-limits.ts, read only when a limit is set) and pool_gate (one row: PoolGateRow).
  */
 export function poolGateSql(lockedCte: string, gate: PoolGate): Prisma.Sql {
   const { teamId, userId, amount } = gate;
@@ -58,21 +59,32 @@ export function poolGateSql(lockedCte: string, gate: PoolGate): Prisma.Sql {
     CASE WHEN "monthlyLimit" IS NOT NULL THEN ${starts.month}::timestamp END) FROM pool_member)`;
   const hasLimit = Prisma.sql`EXISTS (SELECT 1 FROM pool_member
     WHERE "dailyLimit" IS NOT NULL OR "weeklyLimit" IS NOT NULL OR "monthlyLimit" IS NOT NULL)`;
-  const stale = gate.lockedFirst
-    ? Prisma.sql`false`
-    : Prisma.sql`(SELECT version FROM pool_member) IS DISTINCT FROM (SELECT version FROM pool_seen)`;
+  const limited = (row: string) =>
+    Prisma.sql`(${Prisma.raw(row)}."dailyLimit" IS NOT NULL OR ${Prisma.raw(row)}."weeklyLimit" IS NOT NULL
+      OR ${Prisma.raw(row)}."monthlyLimit" IS NOT NULL)`;
+  // Only a member with a limit needs the exact sums, so only their row is locked (its latest version)
+  // and compared with the snapshot's. Without one, the snapshot's row decides membership: a removal
+  // or a new limit committed while this statement waited for the Team lock orders after it. After
+  // lockedFirst the snapshot already sees everything, so nothing is locked.
+  const lockMember = gate.lockedFirst ? Prisma.sql`false` : limited("s");
   return Prisma.sql`
-    , pool_member AS (
+    , pool_seen AS (
       SELECT tm."dailyLimit", tm."weeklyLimit", tm."monthlyLimit", tm.xmin::text AS version
-        FROM ${Prisma.raw(lockedCte)} locked, "TeamMember" tm
-       WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}
+        FROM "TeamMember" tm WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}
+    ), pool_locked AS (
+      SELECT tm."dailyLimit", tm."weeklyLimit", tm."monthlyLimit", tm.xmin::text AS version
+        FROM ${Prisma.raw(lockedCte)} locked, pool_seen s, "TeamMember" tm
+       WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId} AND ${lockMember}
          FOR NO KEY UPDATE OF tm
-    ), pool_seen AS (
-      SELECT tm.xmin::text AS version FROM "TeamMember" tm WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}
+    ), pool_member AS (
+      SELECT * FROM pool_locked
+      UNION ALL
+      SELECT s.* FROM ${Prisma.raw(lockedCte)} locked, pool_seen s WHERE NOT ${lockMember}
     ), pool_use AS (${memberUseSql(teamId, userId, starts, { when: hasLimit, since })}
     ), pool_gate AS (
       SELECT pm."dailyLimit", pm."weeklyLimit", pm."monthlyLimit", u."usedDay", u."usedWeek", u."usedMonth",
-             pm.version IS NULL AS "notMember", ${stale} AS stale,
+             pm.version IS NULL AS "notMember",
+             COALESCE(pm.version IS DISTINCT FROM (SELECT version FROM pool_seen), false) AS stale,
              COALESCE(${limitRefusesSql(amount)}, false) AS "limitRefused"
         FROM pool_use u LEFT JOIN pool_member pm ON true
     )`;

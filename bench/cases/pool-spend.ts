@@ -21,7 +21,7 @@ import { TeamNotFoundError } from "~/server/teams/errors";
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches, poolMismatches } from "../lib/ledger-checks";
 import { measureInterleaved, statsFromLatencies, type LoadStats, type Measurable } from "../lib/load";
-import { describeOverrun, limitOverruns, overdrawnPools, spentToday } from "../lib/pool-checks";
+import { describeOverrun, limitOverruns, memberTotalMismatches, overdrawnPools, spentToday } from "../lib/pool-checks";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 import { seedTeam, type SeededTeam } from "../lib/seed-team";
 
@@ -389,6 +389,12 @@ export const poolSpend: BenchCase = {
         overruns.length === 0,
         overruns.slice(0, 3).map(describeOverrun).join("; "),
       );
+      const totals = await memberTotalMismatches(ctx.sql, teamIds);
+      report.check(
+        "every member's running totals (what the gate checks) == their pool rows and holds",
+        totals.length === 0,
+        totals.slice(0, 3).join("; "),
+      );
 
       // With 1-credit spends a refusal is right only at the limit: every member refused spent exactly their limit.
       report.check(
@@ -442,7 +448,7 @@ export const poolSpend: BenchCase = {
       );
       report.row(`spend(), ${MEMBERS} callers on one personal account (reference)`, line(singleS, "spends/s"));
       report.note(
-        `both sides run ${MEMBERS} concurrent callers over one client of ${CONNECTIONS} connections, 1 credit a spend, interleaved in the same run; the pool side is the same one-statement spend as a personal account's (src/server/credits/one-statement-write.ts), locking the Team row instead of the User row and adding, under that lock, the gate of src/server/credits/pool-gate.ts: the member's TeamMember row (for a member with a limit — every member here has one — locked and re-written as a no-op, so a statement whose snapshot predates the same member's last write notices and runs again after the lock) and what counts against each limit (their chat spend from the pool since the start of the UTC day, ISO week and month, from the ledger index (teamId, userId, createdAt), plus their active holds); 100 distinct members rarely take that second path, one member racing itself does (the limit race check below)`,
+        `both sides run ${MEMBERS} concurrent callers over one client of ${CONNECTIONS} connections, 1 credit a spend, interleaved in the same run; the pool side is the same one-statement spend as a personal account's (src/server/credits/one-statement-write.ts), locking the Team row instead of the User row and adding, under that lock, the gate of src/server/credits/pool-gate.ts: it locks the member's TeamMember row (its newest version decides membership and limits) and, for a member with a limit (every member here has one), checks the running totals kept there (spend in the current UTC day, ISO week and month, and active holds: src/server/credits/member-limits.ts) and moves them in the same statement`,
       );
       report.note(
         `limits bind: a fresh team per run, every member's daily limit set to half of what a member would spend at the single-account rate of the run before (${tightLimits.join(", ")} credits), so members reach it about halfway and the rest of their calls are refusals (MemberLimitExceededError: PAYMENT_REQUIRED naming the limit); the rate counts spends and refusals alike (${tightCounts.accepted.toLocaleString("en-US")} spends, ${tightCounts.refused.toLocaleString("en-US")} refusals in all runs)`,

@@ -4,7 +4,10 @@
  */
 import type pg from "pg";
 
-type Sql = Pick<pg.Pool, "query">;
+/** A pg Pool or Client, or anything that runs parameterised SQL the same way (tests: a Prisma client). */
+export interface Sql {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
 
 /** Pools whose spendable credits (balance − held) are below zero: a spend or hold overdrew them. */
 export async function overdrawnPools(sql: Sql, teamIds: string[]): Promise<string[]> {
@@ -86,4 +89,38 @@ export async function spentToday(sql: Sql, teamId: string): Promise<Map<string, 
     [teamId],
   );
   return new Map(r.rows.map((row) => [row.userId, Number(row.spent)]));
+}
+
+/**
+ * Members with a limit whose running totals (TeamMember: spent in the day, ISO week and month of
+ * usageDay, and held) differ from what their pool rows and active holds add up to: the totals the
+ * gate checks must be the ledger's.
+ */
+export async function memberTotalMismatches(sql: Sql, teamIds: string[]): Promise<string[]> {
+  const r = await sql.query<{ teamId: string; userId: string; kept: string; counted: string }>(
+    `SELECT m."teamId", m."userId",
+            concat_ws('/', m."spentDay", m."spentWeek", m."spentMonth", m."heldCredits") AS kept,
+            concat_ws('/', COALESCE(s.day, 0), COALESCE(s.week, 0), COALESCE(s.month, 0), COALESCE(h.held, 0)) AS counted
+       FROM "TeamMember" m
+       LEFT JOIN LATERAL (
+         SELECT SUM(-l.amount) FILTER (WHERE l."createdAt"::date = m."usageDay") AS day,
+                SUM(-l.amount) FILTER (WHERE date_trunc('week', l."createdAt") = date_trunc('week', m."usageDay")) AS week,
+                SUM(-l.amount) FILTER (WHERE date_trunc('month', l."createdAt") = date_trunc('month', m."usageDay")) AS month
+           FROM "CreditLedger" l
+          WHERE l."teamId" = m."teamId" AND l."userId" = m."userId" AND l.reason = 'chat_usage' AND l.amount < 0
+       ) s ON true
+       LEFT JOIN LATERAL (
+         SELECT SUM(h.amount) AS held FROM "CreditHold" h
+          WHERE h."teamId" = m."teamId" AND h."userId" = m."userId" AND h.status = 'active'
+       ) h ON true
+      WHERE m."teamId" = ANY($1)
+        AND (m."dailyLimit" IS NOT NULL OR m."weeklyLimit" IS NOT NULL OR m."monthlyLimit" IS NOT NULL)`,
+    [teamIds],
+  );
+  return r.rows
+    .filter((row) => row.kept !== row.counted)
+    .map(
+      (row) =>
+        `team ${row.teamId}, member ${row.userId}: totals day/week/month/held ${row.kept}, ledger ${row.counted}`,
+    );
 }

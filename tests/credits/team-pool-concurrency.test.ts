@@ -13,6 +13,10 @@ import {
   spend,
 } from "~/server/credits";
 
+import type { Tx } from "~/server/database/transaction";
+import { TeamNotFoundError } from "~/server/teams/errors";
+import { removeMember, setMemberLimits } from "~/server/teams/members";
+
 import { loggedDb, type LoggedDb } from "../helpers/statement-log";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { addMember, createTeam, expectPoolConsistent } from "./team-pool-helpers";
@@ -148,24 +152,74 @@ describeEachDb("team pools under concurrency", (kind) => {
     expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 985, held: 0 });
   });
 
-  it("a member without a limit spends without locking or writing their TeamMember row; one with a limit writes it", async () => {
+  it("a member without a limit spends without rewriting their TeamMember row; one with a limit moves its totals", async () => {
     const team = await createTeam(t.db, 1_000);
     const free = await addMember(t.db, team.id);
     const limited = await addMember(t.db, team.id, { dailyLimit: 500 });
-    const touched = async (userId: string) => {
-      const [row] = await t.db.$queryRaw<{ xmax: string }[]>`
-        SELECT xmax::text AS xmax FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${userId}`;
-      return row!.xmax !== "0";
+    const version = async (userId: string) => {
+      const [row] = await t.db.$queryRaw<{ v: string; spentDay: number; heldCredits: number }[]>`
+        SELECT xmin::text AS v, "spentDay", "heldCredits" FROM "TeamMember"
+         WHERE "teamId" = ${team.id} AND "userId" = ${userId}`;
+      return row!;
     };
+    const freeBefore = await version(free);
     await spend(t.db, { userId: free, teamId: team.id, amount: 10, ...chatRef() });
     await reserve(t.db, { userId: free, teamId: team.id, amount: 10, ttlSeconds: 60, ...chatRef() });
-    expect(await touched(free)).toBe(false);
-    const before = await t.db.$queryRaw<{ v: string }[]>`
-      SELECT xmin::text AS v FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${limited}`;
+    expect(await version(free)).toEqual(freeBefore);
+    const limitedBefore = await version(limited);
     await spend(t.db, { userId: limited, teamId: team.id, amount: 10, ...chatRef() });
-    const after = await t.db.$queryRaw<{ v: string }[]>`
-      SELECT xmin::text AS v FROM "TeamMember" WHERE "teamId" = ${team.id} AND "userId" = ${limited}`;
-    expect(after[0]!.v).not.toBe(before[0]!.v);
-    expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 980, held: 10 });
+    await reserve(t.db, { userId: limited, teamId: team.id, amount: 7, ttlSeconds: 60, ...chatRef() });
+    const limitedAfter = await version(limited);
+    expect(limitedAfter.v).not.toBe(limitedBefore.v);
+    expect(limitedAfter).toMatchObject({ spentDay: 10, heldCredits: 7 });
+    expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 980, held: 17 });
+  });
+
+  /**
+   * Holds the Team lock in a transaction that runs `change` (a membership change), starts `write` meanwhile
+   * (it waits for the lock with a snapshot from before the change) and commits; returns the write's outcome.
+   */
+  async function writeDuringChange(change: (tx: Tx) => Promise<void>, write: () => Promise<unknown>) {
+    let outcome: Promise<PromiseSettledResult<unknown>> | undefined;
+    await t.db.$transaction(async (tx) => {
+      await change(tx);
+      outcome = Promise.allSettled([write()]).then(([r]) => r!);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    return outcome!;
+  }
+
+  it("a limit set while a member's spend waits for the pool decides that spend: it counts what they spent before", async () => {
+    const team = await createTeam(t.db, 1_000);
+    const member = await addMember(t.db, team.id);
+    await spend(t.db, { userId: member, teamId: team.id, amount: 5, ...chatRef() });
+    const outcome = await writeDuringChange(
+      (tx) =>
+        setMemberLimits(tx, team.ownerId, {
+          teamId: team.id,
+          memberId: member,
+          limits: { day: 5, week: null, month: null },
+        }),
+      () => spend(t.db, { userId: member, teamId: team.id, amount: 1, ...chatRef() }),
+    );
+    expect(outcome.status === "rejected" && outcome.reason).toBeInstanceOf(MemberLimitExceededError);
+    expect(await memberLimitUse(t.db, team.id, member)).toEqual([{ period: "day", limit: 5, used: 5, remaining: 0 }]);
+    expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 995, held: 0 });
+  });
+
+  it("a member removed while their spend or reserve waits for the pool is refused like an outsider", async () => {
+    const team = await createTeam(t.db, 1_000);
+    for (const write of ["spend", "reserve"] as const) {
+      const member = await addMember(t.db, team.id);
+      const outcome = await writeDuringChange(
+        (tx) => removeMember(tx, team.ownerId, { teamId: team.id, memberId: member }),
+        () =>
+          write === "spend"
+            ? spend(t.db, { userId: member, teamId: team.id, amount: 1, ...chatRef() })
+            : reserve(t.db, { userId: member, teamId: team.id, amount: 1, ttlSeconds: 60, ...chatRef() }),
+      );
+      expect(outcome.status === "rejected" && outcome.reason).toBeInstanceOf(TeamNotFoundError);
+    }
+    expect(await expectPoolConsistent(t.db, team.id)).toEqual({ balance: 1_000, held: 0 });
   });
 });

@@ -4,6 +4,7 @@ import type { TeamRole } from "~/generated/prisma/client";
 import { grant } from "~/server/credits";
 import type { Db } from "~/server/db";
 
+import { memberTotalMismatches, type Sql } from "../../bench/lib/pool-checks";
 import { createUser } from "../helpers/users";
 
 /** A team whose owner is a fresh user, its pool granted `balance` (as a purchase by the owner). */
@@ -36,12 +37,25 @@ export async function addMember(
   return u.id;
 }
 
-/** Team.balance == Σ its ledger and Team.heldCredits == Σ its active holds. */
+/** The checks of bench/lib/pool-checks.ts over a Prisma client. */
+export function sqlOf(db: Db): Sql {
+  return {
+    query: async <R>(text: string, values: unknown[] = []) => ({
+      rows: await db.$queryRawUnsafe<R[]>(text, ...values),
+    }),
+  };
+}
+
+/**
+ * Team.balance == Σ its ledger, Team.heldCredits == Σ its active holds, and every member with a limit
+ * has running totals equal to their pool rows and holds.
+ */
 export async function expectPoolConsistent(db: Db, teamId: string): Promise<{ balance: number; held: number }> {
   const team = await db.team.findUniqueOrThrow({ where: { id: teamId } });
   const sum = await db.creditLedger.aggregate({ where: { teamId }, _sum: { amount: true } });
   const held = await db.creditHold.aggregate({ where: { teamId, status: "active" }, _sum: { amount: true } });
   expect(team.balance).toBe(sum._sum.amount ?? 0);
   expect(team.heldCredits).toBe(held._sum.amount ?? 0);
+  expect(await memberTotalMismatches(sqlOf(db), [teamId])).toEqual([]);
   return { balance: team.balance, held: team.heldCredits };
 }

@@ -18,7 +18,8 @@ import {
   spend,
   sweepStaleHolds,
 } from "~/server/credits";
-import { periodStarts } from "~/server/credits/member-limits";
+import type { MemberLimits } from "~/lib/teams";
+import { setMemberLimits } from "~/server/teams/members";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
@@ -160,15 +161,39 @@ describeEachDb("team pools: the credits core", (kind) => {
 
   const DAY = 86_400_000;
 
-  it("each period's limit counts only its period: last week's and last month's rows do not, this week's does", async () => {
-    const now = new Date();
-    const starts = periodStarts(now);
+  /** Each period's first instant (UTC) at `now`: the day, the ISO week (from Monday), the month. */
+  function periodStarts(now: Date) {
+    const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    return {
+      day: new Date(day),
+      week: new Date(day - ((now.getUTCDay() + 6) % 7) * DAY),
+      month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+    };
+  }
+
+  /** A member who spends without a limit; the admin then sets `limits` (which recounts their use from the ledger). */
+  async function limitedLater(team: { id: string; ownerId: string }, spends: [number, Date][], limits: MemberLimits) {
+    const member = await addMember(t.db, team.id);
+    for (const [amount, at] of spends) await spentAt(team.id, member, amount, at);
+    await setMemberLimits(t.db, team.ownerId, { teamId: team.id, memberId: member, limits });
+    return member;
+  }
+
+  const NO_LIMITS = { day: null, week: null, month: null };
+
+  it("a limit set after spending counts each period's own rows: last week's and last month's do not, this week's does", async () => {
+    const starts = periodStarts(new Date());
     const team = await createTeam(t.db, 100_000);
 
     // Weekly: a row just before this Monday does not count; one just after does.
-    const weekly = await addMember(t.db, team.id, { weeklyLimit: 100 });
-    await spentAt(team.id, weekly, 90, new Date(starts.week.getTime() - 1_000));
-    await spentAt(team.id, weekly, 60, new Date(starts.week.getTime() + 1_000));
+    const weekly = await limitedLater(
+      team,
+      [
+        [90, new Date(starts.week.getTime() - 1_000)],
+        [60, new Date(starts.week.getTime() + 1_000)],
+      ],
+      { ...NO_LIMITS, week: 100 },
+    );
     expect(await memberLimitUse(t.db, team.id, weekly)).toEqual([
       { period: "week", limit: 100, used: 60, remaining: 40 },
     ]);
@@ -188,9 +213,14 @@ describeEachDb("team pools: the credits core", (kind) => {
     await spend(t.db, { userId: weekly, teamId: team.id, amount: 40, ...chatRef() });
 
     // Monthly: a row from last month does not count, one from this month does.
-    const monthly = await addMember(t.db, team.id, { monthlyLimit: 50 });
-    await spentAt(team.id, monthly, 45, new Date(starts.month.getTime() - DAY));
-    await spentAt(team.id, monthly, 30, new Date(starts.month.getTime() + 1_000));
+    const monthly = await limitedLater(
+      team,
+      [
+        [45, new Date(starts.month.getTime() - DAY)],
+        [30, new Date(starts.month.getTime() + 1_000)],
+      ],
+      { ...NO_LIMITS, month: 50 },
+    );
     const monthError = await spend(t.db, { userId: monthly, teamId: team.id, amount: 21, ...chatRef() }).catch(
       (e: unknown) => e,
     );
@@ -201,18 +231,59 @@ describeEachDb("team pools: the credits core", (kind) => {
     });
     await spend(t.db, { userId: monthly, teamId: team.id, amount: 20, ...chatRef() });
 
-    // Daily: yesterday's row does not count.
-    const daily = await addMember(t.db, team.id, { dailyLimit: 10 });
-    await spentAt(team.id, daily, 10, new Date(starts.day.getTime() - 1_000));
+    // Daily: yesterday's row does not count; a hold taken before the limit does.
+    const daily = await limitedLater(team, [[10, new Date(starts.day.getTime() - 1_000)]], { ...NO_LIMITS, day: 12 });
     await spend(t.db, { userId: daily, teamId: team.id, amount: 7, ...chatRef() });
-    const dayError = await spend(t.db, { userId: daily, teamId: team.id, amount: 4, ...chatRef() }).catch(
+    const dayError = await spend(t.db, { userId: daily, teamId: team.id, amount: 6, ...chatRef() }).catch(
       (e: unknown) => e,
     );
     expect((dayError as MemberLimitExceededError).shortfall).toMatchObject({
-      spendable: 3,
-      memberLimit: { period: "day", limit: 10, used: 7 },
+      spendable: 5,
+      memberLimit: { period: "day", limit: 12, used: 7 },
     });
+    const holder = await addMember(t.db, team.id);
+    await reserve(t.db, { userId: holder, teamId: team.id, amount: 8, ttlSeconds: 60, ...chatRef() });
+    await setMemberLimits(t.db, team.ownerId, { teamId: team.id, memberId: holder, limits: { ...NO_LIMITS, day: 10 } });
+    expect(await memberLimitUse(t.db, team.id, holder)).toEqual([{ period: "day", limit: 10, used: 8, remaining: 2 }]);
     await expectPoolConsistent(t.db, team.id);
+  });
+
+  it("a period that has ended counts as zero: the totals of an earlier day, week or month roll over", async () => {
+    const now = new Date();
+    const starts = periodStarts(now);
+    const team = await createTeam(t.db, 100_000);
+    const member = await addMember(t.db, team.id, { dailyLimit: 10, weeklyLimit: 100, monthlyLimit: 1_000 });
+    const kept = { spentDay: 9, spentWeek: 90, spentMonth: 900, heldCredits: 0 };
+    /** The member's totals as the gate finds them when they were last moved on `usageDay`. */
+    const lastMovedOn = (usageDay: Date) =>
+      t.db.teamMember.update({
+        where: { teamId_userId: { teamId: team.id, userId: member } },
+        data: { usageDay, ...kept },
+      });
+    const used = async () =>
+      Object.fromEntries((await memberLimitUse(t.db, team.id, member)).map((u) => [u.period, u.used]));
+
+    await lastMovedOn(starts.day);
+    expect(await used()).toEqual({ day: 9, week: 90, month: 900 });
+    await expect(spend(t.db, { userId: member, teamId: team.id, amount: 2, ...chatRef() })).rejects.toBeInstanceOf(
+      MemberLimitExceededError,
+    );
+
+    const yesterday = new Date(starts.day.getTime() - DAY);
+    await lastMovedOn(yesterday);
+    const weekKept = yesterday >= starts.week ? 90 : 0;
+    const monthKept = yesterday >= starts.month ? 900 : 0;
+    expect(await used()).toEqual({ day: 0, week: weekKept, month: monthKept });
+    await spend(t.db, { userId: member, teamId: team.id, amount: 2, ...chatRef() });
+    expect(
+      await t.db.teamMember.findUniqueOrThrow({
+        where: { teamId_userId: { teamId: team.id, userId: member } },
+        select: { usageDay: true, spentDay: true, spentWeek: true, spentMonth: true },
+      }),
+    ).toEqual({ usageDay: starts.day, spentDay: 2, spentWeek: weekKept + 2, spentMonth: monthKept + 2 });
+
+    await lastMovedOn(new Date(Date.UTC(2020, 0, 1)));
+    expect(await used()).toEqual({ day: 0, week: 0, month: 0 });
   });
 
   it("the tightest refusing limit is named; available is min(pool spendable, remaining); refusals write nothing", async () => {

@@ -21,6 +21,8 @@ interface DmmfField {
   relationFromFields?: string[];
   relationToFields?: string[];
   relationOnDelete?: string;
+  /** A `@db.X` attribute: [X, args]. */
+  nativeType?: [string, string[]] | null;
 }
 interface DmmfModel {
   name: string;
@@ -47,6 +49,9 @@ const SCALAR_TYPES: Record<string, string> = {
   Json: "jsonb",
 };
 
+/** The PostgreSQL types of the `@db.X` attributes the schema uses. */
+const NATIVE_TYPES: Record<string, string> = { Date: "date" };
+
 export function loadSchemaDmmf(schemaPath = path.join(process.cwd(), "prisma/schema.prisma")): Dmmf {
   return JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: readFileSync(schemaPath, "utf8") }))) as Dmmf;
 }
@@ -60,7 +65,8 @@ export function expectedShape(dmmf: Dmmf = loadSchemaDmmf()): ExpectedShape {
     m.fields
       .filter((f) => f.kind !== "object")
       .map((f) => {
-        const type = f.kind === "enum" ? `enum ${f.type}` : (SCALAR_TYPES[f.type] ?? `unknown ${f.type}`);
+        const native = f.nativeType ? (NATIVE_TYPES[f.nativeType[0]] ?? `unknown @db.${f.nativeType[0]}`) : null;
+        const type = f.kind === "enum" ? `enum ${f.type}` : (native ?? SCALAR_TYPES[f.type] ?? `unknown ${f.type}`);
         return `${tableOf.get(m.name)}.${f.dbName ?? f.name} ${type}${f.isList ? "[]" : ""} ${f.isRequired ? "NOT NULL" : "NULL"}`;
       }),
   );

@@ -1,6 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { recountMemberUse } from "~/server/credits";
+
 import { createTestDb, testDbKinds, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
 import { poolViolations } from "./invariants";
@@ -65,6 +67,8 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
        VALUES ('spend_pool', $1, $2, -30, 49970, 'chat_usage', 'chat_message', $3)`,
       [limited, teamId, replyId],
     );
+    // The running totals the gate keeps for members with a limit, as the spend above left them.
+    for (const userId of [limited, loose]) await recountMemberUse(t.db, teamId, userId);
     team = { teamId, ownerId: owner, memberIds: [limited, loose], limitedId: limited, limitRefusals: new Map() };
     expected = {
       teams: [team],
@@ -77,12 +81,24 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
     await t.close();
   });
 
-  async function violationsWhile(corrupt: string, restore: string, exp = expected): Promise<string[]> {
+  /**
+   * The violations while `corrupt` holds. `recount`: the limited member's running totals follow it (the
+   * corruption is of the spend itself, as a gate that let it through would leave it).
+   */
+  async function violationsWhile(
+    corrupt: string,
+    restore: string,
+    exp = expected,
+    { recount = false } = {},
+  ): Promise<string[]> {
+    const follow = () => (recount ? recountMemberUse(t.db, teamId, team.limitedId!) : Promise.resolve());
     await sql.query(corrupt);
+    await follow();
     try {
       return await teamViolations(sql, exp);
     } finally {
       await sql.query(restore);
+      await follow();
     }
   }
 
@@ -108,7 +124,7 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
     const spendToday = `INSERT INTO "CreditLedger" (id, "userId", "teamId", amount, "balanceAfter", reason, "refType", "refId")
        VALUES ('over', '${limited}', '${teamId}', -80, 49890, 'chat_usage', 'chat_message', 'over'); UPDATE "Team" SET balance = 49890`;
     const undo = `DELETE FROM "CreditLedger" WHERE id = 'over'; UPDATE "Team" SET balance = 49970`;
-    expect(await violationsWhile(spendToday, undo)).toEqual([
+    expect(await violationsWhile(spendToday, undo, expected, { recount: true })).toEqual([
       expect.stringMatching(
         new RegExp(`member ${limited}: 110 credits in the day from \\d{4}-\\d{2}-\\d{2}, over the limit of 100`),
       ),
@@ -118,6 +134,8 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
       await violationsWhile(
         `${spendToday}; UPDATE "CreditLedger" SET "createdAt" = now() - interval '1 day' WHERE id = 'over'`,
         undo,
+        expected,
+        { recount: true },
       ),
     ).toEqual([]);
     // An active hold of 80 on the pool counts like spend.
@@ -127,8 +145,20 @@ describe.runIf(testDbKinds().includes("postgres"))("load-run team invariant chec
            VALUES ('held', '${limited}', '${teamId}', 80, 'chat_message', 'held', now() + interval '1 hour');
          UPDATE "Team" SET "heldCredits" = 80`,
         `DELETE FROM "CreditHold" WHERE id = 'held'; UPDATE "Team" SET "heldCredits" = 0`,
+        expected,
+        { recount: true },
       ),
     ).toEqual([expect.stringMatching(/110 credits in the day from .*, over the limit of 100/)]);
+  });
+
+  it("a limited member whose running totals (what the gate checks) differ from their pool rows and holds", async () => {
+    const limited = team.limitedId!;
+    expect(
+      await violationsWhile(
+        `UPDATE "TeamMember" SET "spentDay" = "spentDay" - 1, "heldCredits" = 2 WHERE "userId" = '${limited}'`,
+        `UPDATE "TeamMember" SET "spentDay" = "spentDay" + 1, "heldCredits" = 0 WHERE "userId" = '${limited}'`,
+      ),
+    ).toEqual([`team ${teamId}, member ${limited}: totals day/week/month/held 29/30/30/2, ledger 30/30/30/0`]);
   });
 
   it("a team purchase granted to the wrong balance, twice, never, or logged other than once", async () => {

@@ -1,6 +1,7 @@
 /**
  * The team invariants of a load run, in plain SQL against what the harness did and the emulator
- * says was paid: no member over a limit in any day/week/month, each team purchase granted once to
+ * says was paid: no member over a limit in any day/week/month (and the running totals the gate checks
+ * equal the ledger's), each team purchase granted once to
  * its pool (and logged once), every reply charged to the balance it says paid it, one owner per team,
  * and only limited members refused by a limit. (A pool's sums — balance == Σ ledger, held == Σ active
  * holds, never overdrawn — are invariants.ts's poolViolations, with every user's.) Each returns
@@ -10,7 +11,7 @@ import type pg from "pg";
 
 import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "~/server/credits/ref-types";
 
-import { describeOverrun, limitOverruns } from "../../bench/lib/pool-checks";
+import { describeOverrun, limitOverruns, memberTotalMismatches } from "../../bench/lib/pool-checks";
 import type { LoadTeam } from "./team-traffic";
 import type { OpenedSession } from "./traffic";
 
@@ -122,6 +123,7 @@ export async function teamViolations(sql: Sql, expected: TeamExpectations): Prom
   if (teamIds.length === 0) return [];
   return [
     ...(await limitOverruns(sql, teamIds)).map(describeOverrun),
+    ...(await memberTotalMismatches(sql, teamIds)),
     ...(await purchaseViolations(sql, expected)),
     ...(await payerViolations(sql, expected.teams)),
     ...(await membershipViolations(sql, expected.teams)),

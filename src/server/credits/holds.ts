@@ -22,7 +22,8 @@ import {
 } from "./account";
 import { AccountNotFoundError, HoldNotActiveError, InsufficientCreditsError } from "./errors";
 import { LOW_BALANCE_COLUMNS, lowBalanceStateFrom, type LowBalanceRow } from "./low-balance";
-import { bumpMemberSql, poolGateSql, poolRefusal, runGated, STALE, type PoolGate, type PoolGateRow } from "./pool-gate";
+import { countMemberUseSql } from "./member-limits";
+import { poolGateSql, poolRefusal, type PoolGate, type PoolGateRow } from "./pool-gate";
 import { AUTO_TOP_UP_COLUMNS, autoTopUpStateFrom, type AutoTopUpRow } from "~/server/billing/auto-top-up/state";
 
 export interface ReserveInput extends LedgerRef {
@@ -52,16 +53,8 @@ interface ReserveRow extends Partial<CreditHold> {
 export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
   const teamId = input.teamId;
-  if (teamId) {
-    return runGated(db, teamId, (runner, lockedFirst) =>
-      reservePool(
-        runner,
-        { ...input, teamId },
-        { teamId, userId: input.userId, amount: input.amount, lockedFirst },
-        withHold,
-      ),
-    );
-  }
+  if (teamId)
+    return reservePool(db, { ...input, teamId }, { teamId, userId: input.userId, amount: input.amount }, withHold);
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const [row] = await db.$queryRaw<ReserveRow[]>`
     WITH account AS (
@@ -106,13 +99,13 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
 
 type PoolReserveRow = Partial<CreditHold> & PoolGateRow & { accountBalance: number; accountHeld: number };
 
-/** reserve on a pool: the same one statement on the Team row, with the member's gate; STALE: run it again locked first. */
+/** reserve on a pool: the same one statement on the Team row, with the member's gate; the hold counts against their limits. */
 async function reservePool(
   db: DbOrTx,
   input: ReserveInput & { teamId: string },
   gate: PoolGate,
   withHold?: Prisma.Sql,
-): Promise<CreditHold | typeof STALE> {
+): Promise<CreditHold> {
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
   const [row] = await db.$queryRaw<PoolReserveRow[]>`
     WITH account AS (
@@ -122,13 +115,13 @@ async function reservePool(
       INSERT INTO "CreditHold" (id, "userId", "teamId", amount, "refType", "refId", "expiresAt")
       SELECT ${randomUUID()}, ${input.userId}, a.id, ${input.amount}::int, ${input.refType}, ${input.refId}, ${expiresAt}
         FROM account a, pool_gate g
-       WHERE a.balance - a."heldCredits" >= ${input.amount}::int AND NOT (g."notMember" OR g.stale OR g."limitRefused")
+       WHERE a.balance - a."heldCredits" >= ${input.amount}::int AND NOT (g."notMember" OR g."limitRefused")
       ON CONFLICT ("refType", "refId") DO NOTHING
       RETURNING *
     ), held AS (
       UPDATE "Team" t SET "heldCredits" = t."heldCredits" + h.amount, "updatedAt" = now()
         FROM hold h WHERE t.id = h."teamId"
-    ) ${bumpMemberSql("hold")}${withHold ?? Prisma.empty}
+    ) ${countMemberUseSql("counted", Prisma.sql`(SELECT h."teamId", h."userId", 0 AS spent, h.amount AS held FROM hold h)`, gate)}${withHold ?? Prisma.empty}
     SELECT h.*, g.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
       FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true`;
   if (!row) throw new TeamNotFoundError(input.teamId);
@@ -145,7 +138,6 @@ async function reservePool(
     );
     return hold;
   }
-  if (row.stale) return STALE;
   const existing = await db.creditHold.findUnique({
     where: { refType_refId: { refType: input.refType, refId: input.refId } },
   });
@@ -175,7 +167,8 @@ interface ClosedHold {
 /**
  * Closes an active hold and frees its amount on the account, in one statement: the hold row is
  * locked first, then the account (the one lock order): the User row, or the Team row when the
- * hold is on a pool (its teamId). A settle charges min(cost, amount).
+ * hold is on a pool (its teamId), then the member's totals (a settle's charge is their spend; the
+ * ledger row follows in the same transaction). A settle charges min(cost, amount).
  * Null when the hold was not active (already settled/released, or missing).
  */
 async function closeHold(
@@ -200,7 +193,11 @@ async function closeHold(
       UPDATE "Team" t SET "heldCredits" = t."heldCredits" - c.amount, "updatedAt" = now()
         FROM closed c WHERE t.id = c."teamId"
       RETURNING t.balance AS "accountBalance", t."heldCredits" AS "accountHeld", ${POOL_HOOK_COLUMNS}
-    )
+    ) ${countMemberUseSql(
+      "counted",
+      Prisma.sql`(SELECT c."teamId", c."userId", COALESCE(c."settledAmount", 0) AS spent, -c.amount AS held
+                    FROM closed c, pool)`,
+    )}
     SELECT c.*, a.* FROM closed c, (SELECT * FROM own UNION ALL SELECT * FROM pool) a`;
   if (!row) return null;
   const {

@@ -7,6 +7,7 @@ export {
   grant,
   limitUses,
   memberLimitUse,
+  recountMemberUse,
   teamMemberUses,
   type PeriodUse,
   spend,

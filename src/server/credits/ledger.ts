@@ -22,7 +22,14 @@ import { writeInOneStatement } from "./one-statement-write";
 import { writePool } from "./pool-write";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
-export { limitUses, memberLimitUse, teamMemberUses, type LimitUse, type PeriodUse } from "./member-limits";
+export {
+  limitUses,
+  memberLimitUse,
+  recountMemberUse,
+  teamMemberUses,
+  type LimitUse,
+  type PeriodUse,
+} from "./member-limits";
 
 export interface CreditChange extends LedgerRef {
   userId: string;

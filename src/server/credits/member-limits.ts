@@ -1,25 +1,24 @@
 /**
  * A team member's limits on a pool: what counts against them is the member's chat spend from the pool
  * since each period's start (UTC day, ISO week from Monday, calendar month) plus their active holds on
- * the pool. The SQL here runs inside the pool's one-statement writes (pool-gate.ts), under the Team row
- * lock, and in memberLimitUse for reading.
+ * the pool. While a member has a limit, these are running totals on their TeamMember row, moved by
+ * every counted write in the write's own statement (pool spends and holds: pool-write.ts, holds.ts)
+ * under the pool's lock, so the gate (pool-gate.ts) checks them in O(1). The totals belong to the
+ * periods containing `usageDay`; a period that has rolled over since counts as zero. Setting a limit
+ * recounts them from the ledger (recountMemberUse), so a member without one costs no row write.
+ * Periods follow the database clock, the one that dates the ledger rows.
  */
 import { Prisma } from "~/generated/prisma/client";
 import { LIMIT_PERIODS, type LimitPeriod, type MemberLimits } from "~/lib/teams";
 import type { DbOrTx } from "~/server/database/transaction";
 
-export type PeriodStarts = Record<LimitPeriod, Date>;
-
-/** Each period's first instant (UTC) at `now`: the day, the ISO week (Monday, like date_trunc('week')), the month. */
-export function periodStarts(now: Date = new Date()): PeriodStarts {
-  const day = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const sinceMonday = (now.getUTCDay() + 6) % 7;
-  return {
-    day: new Date(day),
-    week: new Date(day - sinceMonday * 86_400_000),
-    month: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
-  };
-}
+const UTC_NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+const TODAY = Prisma.sql`${UTC_NOW}::date`;
+const START = {
+  day: TODAY,
+  week: Prisma.sql`date_trunc('week', ${UTC_NOW})::date`,
+  month: Prisma.sql`date_trunc('month', ${UTC_NOW})::date`,
+} satisfies Record<LimitPeriod, Prisma.Sql>;
 
 /** Counted against each period's limit: spent in the period plus everything held now. */
 export type PeriodUse = Record<LimitPeriod, number>;
@@ -32,34 +31,76 @@ export interface LimitUse {
   remaining: number;
 }
 
-/**
- * A SELECT yielding one row ("usedDay", "usedWeek", "usedMonth"): the member's counted use per period.
- * `when` gates the scans (e.g. only when the member has a limit): false yields zeros without reading.
- * `since` bounds the ledger scan (default: the earliest period start); a period starting before it
- * counts only the rows since then, so pass the earliest start of the periods that matter.
- */
-export function memberUseSql(
-  teamId: string,
-  userId: string,
-  starts: PeriodStarts,
-  { when = Prisma.sql`true`, since }: { when?: Prisma.Sql; since?: Prisma.Sql } = {},
-): Prisma.Sql {
-  const earliest = since ?? Prisma.sql`${starts.week < starts.month ? starts.week : starts.month}`;
-  return Prisma.sql`
-    SELECT s.day + h.held AS "usedDay", s.week + h.held AS "usedWeek", s.month + h.held AS "usedMonth"
-      FROM (SELECT COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.day}), 0) AS day,
-                   COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.week}), 0) AS week,
-                   COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.month}), 0) AS month
-              FROM "CreditLedger" l
-             WHERE l."teamId" = ${teamId} AND l."userId" = ${userId} AND l.reason = 'chat_usage'::"LedgerReason"
-               AND l.amount < 0 AND l."createdAt" >= ${earliest} AND ${when}) s,
-           (SELECT COALESCE(SUM(h.amount), 0) AS held
-              FROM "CreditHold" h
-             WHERE h."teamId" = ${teamId} AND h."userId" = ${userId} AND h.status = 'active'::"HoldStatus"
-               AND ${when}) h`;
+/** Whether the TeamMember row `alias` has any limit (its totals are kept). */
+export function limitedSql(alias: string): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`(${a}."dailyLimit" IS NOT NULL OR ${a}."weeklyLimit" IS NOT NULL OR ${a}."monthlyLimit" IS NOT NULL)`;
 }
 
-/** The member's limits as columns of a TeamMember row `tm` are named. */
+/** A period's running total on the row `a` now: zero once the period holding its usageDay has ended. */
+function spentNow(a: Prisma.Sql, period: LimitPeriod, column: string): Prisma.Sql {
+  return Prisma.sql`CASE WHEN ${a}."usageDay" >= ${START[period]} THEN ${a}.${Prisma.raw(`"${column}"`)} ELSE 0 END`;
+}
+
+const SPENT_COLUMN = { day: "spentDay", week: "spentWeek", month: "spentMonth" } satisfies Record<LimitPeriod, string>;
+
+/** Select-list columns "usedDay", "usedWeek", "usedMonth" of the TeamMember row `alias`: its counted use now. */
+export function usedSql(alias: string): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  return Prisma.sql`${spentNow(a, "day", SPENT_COLUMN.day)} + ${a}."heldCredits" AS "usedDay",
+    ${spentNow(a, "week", SPENT_COLUMN.week)} + ${a}."heldCredits" AS "usedWeek",
+    ${spentNow(a, "month", SPENT_COLUMN.month)} + ${a}."heldCredits" AS "usedMonth"`;
+}
+
+/**
+ * A data-modifying CTE `, name AS (…)` that counts, for each row of `source` (columns "teamId",
+ * "userId", spent, held), `spent` into the member's period totals and `held` into their held credits,
+ * only while the member has a limit. The caller's statement must have locked the Team row first (the
+ * one lock order: Team, then TeamMember); the UPDATE then works on the row's newest version.
+ */
+export function countMemberUseSql(
+  name: string,
+  source: Prisma.Sql,
+  member?: { teamId: string; userId: string },
+): Prisma.Sql {
+  const tm = Prisma.raw("tm");
+  // With the member known, the row is found by its key, not by a join.
+  const key = member
+    ? Prisma.sql`tm."teamId" = ${member.teamId} AND tm."userId" = ${member.userId} AND `
+    : Prisma.empty;
+  return Prisma.sql`
+    , ${Prisma.raw(name)} AS (
+      UPDATE "TeamMember" tm
+         SET "usageDay" = GREATEST(tm."usageDay", ${TODAY}),
+             "spentDay" = ${spentNow(tm, "day", SPENT_COLUMN.day)} + u.spent,
+             "spentWeek" = ${spentNow(tm, "week", SPENT_COLUMN.week)} + u.spent,
+             "spentMonth" = ${spentNow(tm, "month", SPENT_COLUMN.month)} + u.spent,
+             "heldCredits" = tm."heldCredits" + u.held
+        FROM ${source} u
+       WHERE ${key}tm."teamId" = u."teamId" AND tm."userId" = u."userId" AND ${limitedSql("tm")}
+    )`;
+}
+
+/**
+ * Sets the member's totals from the ledger and their active holds (under the Team lock: membership
+ * changes hold it). Run whenever a limit is set: while a member had none, nothing kept them.
+ */
+export async function recountMemberUse(db: DbOrTx, teamId: string, userId: string): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "TeamMember" tm
+       SET "usageDay" = ${TODAY}, "spentDay" = s.day, "spentWeek" = s.week, "spentMonth" = s.month,
+           "heldCredits" = (SELECT COALESCE(SUM(h.amount), 0) FROM "CreditHold" h
+                             WHERE h."teamId" = ${teamId} AND h."userId" = ${userId} AND h.status = 'active'::"HoldStatus")
+      FROM (SELECT COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${START.day}), 0) AS day,
+                   COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${START.week}), 0) AS week,
+                   COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${START.month}), 0) AS month
+              FROM "CreditLedger" l
+             WHERE l."teamId" = ${teamId} AND l."userId" = ${userId} AND l.reason = 'chat_usage'::"LedgerReason"
+               AND l.amount < 0 AND l."createdAt" >= LEAST(${START.week}, ${START.month})) s
+     WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}`;
+}
+
+/** The member's limits as columns of a TeamMember row are named. */
 export function limitsFrom(row: {
   dailyLimit: number | null;
   weeklyLimit: number | null;
@@ -95,68 +136,47 @@ export function refusingLimit(limits: MemberLimits, used: PeriodUse, amount: num
   return tightest;
 }
 
-/** SQL twin of refusingLimit's "some limit refuses", over columns of the member row and the use row. */
+/** SQL twin of refusingLimit's "some limit refuses", over columns of the member row and usedSql's. */
 export function limitRefusesSql(amount: number): Prisma.Sql {
   return Prisma.sql`(("dailyLimit" IS NOT NULL AND "usedDay" + ${amount}::int > "dailyLimit")
     OR ("weeklyLimit" IS NOT NULL AND "usedWeek" + ${amount}::int > "weeklyLimit")
     OR ("monthlyLimit" IS NOT NULL AND "usedMonth" + ${amount}::int > "monthlyLimit"))`;
 }
 
+type UseRow = { dailyLimit: number | null; weeklyLimit: number | null; monthlyLimit: number | null } & Record<
+  "usedDay" | "usedWeek" | "usedMonth",
+  number
+>;
+
 /**
  * What counts against member `userId`'s limits on `teamId` now (spent in each period + their active
  * holds on the pool), one entry per limit set. Empty when no limit is set or they are not a member.
  */
-export async function memberLimitUse(
-  db: DbOrTx,
-  teamId: string,
-  userId: string,
-  now: Date = new Date(),
-): Promise<LimitUse[]> {
-  const member = await db.teamMember.findUnique({
-    where: { teamId_userId: { teamId, userId } },
-    select: { dailyLimit: true, weeklyLimit: true, monthlyLimit: true },
-  });
-  if (!member) return [];
-  const limits = limitsFrom(member);
-  if (LIMIT_PERIODS.every((p) => limits[p] === null)) return [];
-  const [row] = await db.$queryRaw<{ usedDay: bigint; usedWeek: bigint; usedMonth: bigint }[]>(
-    memberUseSql(teamId, userId, periodStarts(now)),
-  );
-  return limitUses(limits, periodUseFrom(row!));
+export async function memberLimitUse(db: DbOrTx, teamId: string, userId: string): Promise<LimitUse[]> {
+  const [row] = await db.$queryRaw<UseRow[]>`
+    SELECT tm."dailyLimit", tm."weeklyLimit", tm."monthlyLimit", ${usedSql("tm")}
+      FROM "TeamMember" tm WHERE tm."teamId" = ${teamId} AND tm."userId" = ${userId}`;
+  return row ? limitUses(limitsFrom(row), periodUseFrom(row)) : [];
 }
 
 /**
- * Every member's counted use on `teamId` now, in one statement (the member list): userId → use per
- * period (spent since each period's start + held) and what they hold now. Members with no spend or
- * hold are absent (zero).
+ * Every member of `teamId` in one statement (the member list): userId → what counts against their
+ * limits now (meaningful for the limits they have) and their chat spend from the pool this month.
  */
 export async function teamMemberUses(
   db: DbOrTx,
   teamId: string,
-  now: Date = new Date(),
-): Promise<Map<string, { use: PeriodUse; held: number }>> {
-  const starts = periodStarts(now);
-  const earliest = starts.week < starts.month ? starts.week : starts.month;
-  const rows = await db.$queryRaw<
-    { userId: string; usedDay: bigint; usedWeek: bigint; usedMonth: bigint; held: bigint }[]
-  >`
-    WITH spent AS (
-      SELECT l."userId",
-             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.day}), 0) AS day,
-             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.week}), 0) AS week,
-             COALESCE(SUM(-l.amount) FILTER (WHERE l."createdAt" >= ${starts.month}), 0) AS month
-        FROM "CreditLedger" l
-       WHERE l."teamId" = ${teamId} AND l.reason = 'chat_usage'::"LedgerReason" AND l.amount < 0
-         AND l."createdAt" >= ${earliest}
-       GROUP BY l."userId"
-    ), held AS (
-      SELECT h."userId", SUM(h.amount) AS held FROM "CreditHold" h
-       WHERE h."teamId" = ${teamId} AND h.status = 'active'::"HoldStatus" GROUP BY h."userId"
-    )
-    SELECT COALESCE(s."userId", h."userId") AS "userId",
-           COALESCE(s.day, 0) + COALESCE(h.held, 0) AS "usedDay",
-           COALESCE(s.week, 0) + COALESCE(h.held, 0) AS "usedWeek",
-           COALESCE(s.month, 0) + COALESCE(h.held, 0) AS "usedMonth", COALESCE(h.held, 0) AS held
-      FROM spent s FULL JOIN held h ON h."userId" = s."userId"`;
-  return new Map(rows.map((row) => [row.userId, { use: periodUseFrom(row), held: Number(row.held) }]));
+): Promise<Map<string, { use: PeriodUse; spentThisMonth: number }>> {
+  const rows = await db.$queryRaw<(UseRow & { userId: string; spentThisMonth: bigint })[]>`
+    SELECT tm."userId", tm."dailyLimit", tm."weeklyLimit", tm."monthlyLimit", ${usedSql("tm")},
+           COALESCE(s.spent, 0) AS "spentThisMonth"
+      FROM "TeamMember" tm
+      LEFT JOIN (SELECT l."userId", SUM(-l.amount) AS spent FROM "CreditLedger" l
+                  WHERE l."teamId" = ${teamId} AND l.reason = 'chat_usage'::"LedgerReason" AND l.amount < 0
+                    AND l."createdAt" >= ${START.month}
+                  GROUP BY l."userId") s ON s."userId" = tm."userId"
+     WHERE tm."teamId" = ${teamId}`;
+  return new Map(
+    rows.map((row) => [row.userId, { use: periodUseFrom(row), spentThisMonth: Number(row.spentThisMonth) }]),
+  );
 }

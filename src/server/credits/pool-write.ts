@@ -15,7 +15,8 @@ import { TeamNotFoundError } from "~/server/teams/errors";
 import { afterCommit, entryBelongsTo, findEntry, logLedgerWrite, type LedgerResult, type LedgerWrite } from "./account";
 import { LedgerRefConflictError } from "./errors";
 import { ledgerRow } from "./one-statement-write";
-import { bumpMemberSql, poolGateSql, poolRefusal, runGated, STALE, type PoolGate, type PoolGateRow } from "./pool-gate";
+import { countMemberUseSql } from "./member-limits";
+import { poolGateSql, poolRefusal, type PoolGate, type PoolGateRow } from "./pool-gate";
 
 type Outcome = { balance: number; heldCredits: number; refUsed: boolean; refused: boolean } & Partial<PoolGateRow> & {
     [K in keyof CreditLedger]: CreditLedger[K] | null;
@@ -24,20 +25,20 @@ type Outcome = { balance: number; heldCredits: number; refUsed: boolean; refused
 export type PoolWrite = LedgerWrite & { teamId: string };
 
 /** Writes `write` on its pool. `withinSpendable` (a spend): gated (pool-gate.ts) and within the pool's spendable credits. */
-export function writePool(db: DbOrTx, write: PoolWrite, { withinSpendable }: { withinSpendable: boolean }) {
-  return runGated(db, write.teamId, (runner, lockedFirst) =>
-    attempt(
-      runner,
-      write,
-      withinSpendable ? { teamId: write.teamId, userId: write.userId, amount: -write.amount, lockedFirst } : null,
-    ),
-  );
-}
-
-async function attempt(db: DbOrTx, write: PoolWrite, gate: PoolGate | null): Promise<LedgerResult | typeof STALE> {
+export async function writePool(
+  db: DbOrTx,
+  write: PoolWrite,
+  { withinSpendable }: { withinSpendable: boolean },
+): Promise<LedgerResult> {
+  const gate: PoolGate | null = withinSpendable
+    ? { teamId: write.teamId, userId: write.userId, amount: -write.amount }
+    : null;
   const required = gate ? gate.amount : 0;
   const after = Prisma.sql`(a.balance::bigint + ${write.amount}::int)`;
   const gated = gate !== null;
+  // A member's chat spend counts against their limits; the write is gated, so the Team row is locked first.
+  const countedSpend = Prisma.sql`(SELECT w."teamId", w."userId", 0 AS held,
+    CASE WHEN w.reason = 'chat_usage'::"LedgerReason" AND w.amount < 0 THEN -w.amount ELSE 0 END AS spent FROM written w)`;
   const rows = await db.$queryRaw<Outcome[]>`
     WITH a AS (SELECT t.balance, t."heldCredits" FROM "Team" t WHERE t.id = ${write.teamId} FOR UPDATE),
     prior AS (SELECT * FROM "CreditLedger" WHERE "refType" = ${write.refType} AND "refId" = ${write.refId})
@@ -54,14 +55,14 @@ async function attempt(db: DbOrTx, write: PoolWrite, gate: PoolGate | null): Pro
       SELECT ${randomUUID()}, ${write.userId}, ${write.teamId}, ${write.amount}::int, m.after,
              ${write.reason}::"LedgerReason", ${write.refType}, ${write.refId}, ${write.note ?? null}
         FROM m WHERE NOT (m."refUsed" OR m.refused
-                          ${gated ? Prisma.sql`OR m."notMember" OR m.stale OR m."limitRefused"` : Prisma.empty})
+                          ${gated ? Prisma.sql`OR m."notMember" OR m."limitRefused"` : Prisma.empty})
       ON CONFLICT ("refType", "refId") DO NOTHING
       RETURNING *
     ),
     moved AS (
       UPDATE "Team" t SET balance = w."balanceAfter", "updatedAt" = now() FROM written w WHERE t.id = w."teamId"
     )
-    ${gated ? bumpMemberSql("written") : Prisma.empty}
+    ${gated ? countMemberUseSql("counted", countedSpend, write) : Prisma.empty}
     SELECT m.*, e.*
       FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`;
   const row = rows[0];
@@ -72,7 +73,6 @@ async function attempt(db: DbOrTx, write: PoolWrite, gate: PoolGate | null): Pro
   }
   const pool = { balance: Number(row.balance), heldCredits: Number(row.heldCredits) };
   if (gate) {
-    if (row.stale) return STALE;
     const refusal = poolRefusal(gate, row as PoolGateRow, pool);
     if (refusal) throw refusal;
   }

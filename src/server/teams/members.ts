@@ -4,7 +4,7 @@
  */
 import type { TeamMember } from "~/generated/prisma/client";
 import type { AssignableRole, MemberLimits } from "~/lib/teams";
-import { limitUses, teamMemberUses } from "~/server/credits";
+import { limitUses, recountMemberUse, teamMemberUses } from "~/server/credits";
 import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
 
 import { requireTeamRole } from "./access";
@@ -30,9 +30,6 @@ async function lockedAs(tx: Tx, teamId: string, userId: string, role: "member" |
   return requireTeamRole(tx, teamId, userId, role);
 }
 
-/** A member with neither spend nor holds on the pool. */
-const NO_USE = { use: { day: 0, week: 0, month: 0 }, held: 0 };
-
 export async function listMembers(db: DbOrTx, userId: string, teamId: string): Promise<TeamMemberView[]> {
   const me = await requireTeamRole(db, teamId, userId);
   const seesAll = me.role !== "member";
@@ -41,11 +38,14 @@ export async function listMembers(db: DbOrTx, userId: string, teamId: string): P
     include: { user: { select: { name: true, email: true } } },
     orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],
   });
-  // One statement for every member's use (spent per period + held), however large the team.
+  // One statement for every member's use, however large the team.
   const uses = await teamMemberUses(db, teamId);
   return members.map((member) => {
     const visible = seesAll || member.userId === userId;
-    const { use, held } = uses.get(member.userId) ?? NO_USE;
+    const { use, spentThisMonth } = uses.get(member.userId) ?? {
+      use: { day: 0, week: 0, month: 0 },
+      spentThisMonth: 0,
+    };
     return {
       userId: member.userId,
       name: member.user.name,
@@ -54,8 +54,7 @@ export async function listMembers(db: DbOrTx, userId: string, teamId: string): P
       joinedAt: member.joinedAt,
       limits: visible ? limitsOf(member) : null,
       use: visible ? limitUses(limitsOf(member), use) : null,
-      // Credits actually spent this month: the month's counted use less what is held now.
-      spentThisMonth: visible ? use.month - held : null,
+      spentThisMonth: visible ? spentThisMonth : null,
     };
   });
 }
@@ -103,6 +102,9 @@ export async function setMemberLimits(
       where: { teamId_userId: { teamId: input.teamId, userId: input.memberId } },
       data: { dailyLimit: after.day, weeklyLimit: after.week, monthlyLimit: after.month },
     });
+    // Nothing kept the totals while the member had no limit; with one they count from now on.
+    if (after.day !== null || after.week !== null || after.month !== null)
+      await recountMemberUse(tx, input.teamId, input.memberId);
     await recordTeamEvent(tx, {
       teamId: input.teamId,
       actorId: userId,

@@ -131,7 +131,7 @@ export const holdContention: BenchCase = {
       });
       report.row("raw SQL spend transaction, one account (floor)", line(f, "spends/s"));
       report.note(
-        "a reply takes the account row lock twice: reserve() is one statement (lock, insert the hold if spendable covers it, raise heldCredits), so the lock is held for no round trip; settle() is a transaction of 5 round trips (BEGIN; close the hold and lower heldCredits in one statement, which takes the lock; the ledger write of account.ts, an insert and a balance update; COMMIT), holding the lock across 3 of them, like the floor (SELECT … FOR UPDATE, INSERT, UPDATE, COMMIT over plain pg) but through Prisma's interactive transaction; a one-statement ledger write would cut settle() to 3",
+        "a reply takes the account row lock twice, each time for one statement only: reserve() (lock, insert the hold if spendable covers it, raise heldCredits) and settle() (src/server/credits/one-statement-settle.ts: lock the hold, then the account, insert the charge's ledger row, close the hold, move balance and heldCredits), where the floor (SELECT … FOR UPDATE, INSERT, UPDATE, COMMIT over plain pg) holds the lock across 4 round trips; a settle whose charge would fire a hook (a low-balance crossing, an auto top-up) still takes the transaction (not in this load)",
       );
     } finally {
       await rawPool.end();

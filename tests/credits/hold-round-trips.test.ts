@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
-import { getBalance, grant, InsufficientCreditsError, release, reserve, settle } from "~/server/credits";
+import { getBalance, grant, InsufficientCreditsError, release, reserve, settle, spend } from "~/server/credits";
 
 import { countingDb, type CountingDb } from "../helpers/counting-db";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
@@ -60,7 +60,7 @@ describeEachDb("hold round trips", (kind) => {
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 100, held: 60, spendable: 40 });
   });
 
-  it("release is one statement; settle is a transaction of at most 5 round trips", async () => {
+  it("release and settle are one statement each; closing twice changes nothing", async () => {
     const u = await funded(1000);
     const a = await reserve(c.db, {
       userId: u.id,
@@ -83,17 +83,76 @@ describeEachDb("hold round trips", (kind) => {
       settle(c.db, { holdId: b.id, cost: 250, refType: "chat_message", refId: `y-${u.id}` }),
     );
     expect(settled.result.charged).toBe(200);
-    // BEGIN, close the hold + lower heldCredits, the ledger write (insert, balance), COMMIT.
-    expect(settled.statements.length).toBeLessThanOrEqual(5);
-    expect(settled.statements[0]).toBe("BEGIN");
-    expect(settled.statements.at(-1)).toBe("COMMIT");
+    expect(settled.result.entry).toMatchObject({ userId: u.id, amount: -200, balanceAfter: 800, reason: "chat_usage" });
+    expect(settled.statements).toHaveLength(1);
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 800, held: 0, spendable: 800 });
-    // Closing twice changes nothing.
+    // Closing twice changes nothing (the repeat settle answers from its transaction).
     expect(await release(c.db, a.id)).toBe(false);
     expect((await settle(c.db, { holdId: b.id, cost: 5, refType: "chat_message", refId: `y-${u.id}` })).charged).toBe(
       200,
     );
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 800, held: 0, spendable: 800 });
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("a settle of nothing is one statement too: the hold closes, no ledger row", async () => {
+    const u = await funded(500);
+    const hold = await reserve(c.db, {
+      userId: u.id,
+      amount: 50,
+      refType: "chat_message",
+      refId: `z-${u.id}`,
+      ttlSeconds: 60,
+    });
+    const settled = await counted(() =>
+      settle(c.db, { holdId: hold.id, cost: 0, refType: "chat_message", refId: `z-${u.id}` }),
+    );
+    expect(settled.result).toEqual({ charged: 0, entry: null });
+    expect(settled.statements).toHaveLength(1);
+    expect(await t.db.creditHold.findUniqueOrThrow({ where: { id: hold.id } })).toMatchObject({
+      status: "settled",
+      settledAmount: 0,
+    });
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 500, held: 0, spendable: 500 });
+  });
+
+  it("a settle whose charge crosses the low-balance threshold takes the transaction, and the alert fires once", async () => {
+    const u = await funded(1000);
+    await t.db.user.update({ where: { id: u.id }, data: { lowBalanceAlerts: true, lowBalanceThreshold: 900 } });
+    const hold = await reserve(c.db, {
+      userId: u.id,
+      amount: 300,
+      refType: "chat_message",
+      refId: `l-${u.id}`,
+      ttlSeconds: 60,
+    });
+    const settled = await counted(() =>
+      settle(c.db, { holdId: hold.id, cost: 200, refType: "chat_message", refId: `l-${u.id}` }),
+    );
+    expect(settled.result.charged).toBe(200);
+    expect(settled.statements[0]).not.toBe("BEGIN"); // the one statement tried first, wrote nothing
+    expect(settled.statements).toContain("BEGIN");
+    const after = await t.db.user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(after).toMatchObject({ balance: 800, heldCredits: 0 });
+    expect(after.lowBalanceAlertedAt).not.toBeNull();
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("a settle whose ref another write already took changes nothing but what the transaction decides", async () => {
+    const u = await funded(1000);
+    const hold = await reserve(c.db, {
+      userId: u.id,
+      amount: 100,
+      refType: "chat_message",
+      refId: `h-${u.id}`,
+      ttlSeconds: 60,
+    });
+    // The reply's ref already charged outside the hold (e.g. a direct spend under it): settle must not charge again.
+    await spend(t.db, { userId: u.id, amount: 40, refType: "chat_message", refId: `taken-${u.id}` });
+    const settled = await settle(c.db, { holdId: hold.id, cost: 60, refType: "chat_message", refId: `taken-${u.id}` });
+    expect(settled.entry).toMatchObject({ amount: -40 });
+    expect(await t.db.creditLedger.count({ where: { refId: `taken-${u.id}` } })).toBe(1);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 960, held: 0, spendable: 960 });
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
-import { inTransaction, type DbOrTx } from "~/server/database/transaction";
+import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
 import { TeamNotFoundError } from "~/server/teams/errors";
@@ -23,6 +23,7 @@ import {
 import { AccountNotFoundError, HoldNotActiveError, InsufficientCreditsError } from "./errors";
 import { LOW_BALANCE_COLUMNS, lowBalanceStateFrom, type LowBalanceRow } from "./low-balance";
 import { countMemberUseSql } from "./member-limits";
+import { settleInOneStatement } from "./one-statement-settle";
 import { poolGateSql, poolRefusal, type PoolGate, type PoolGateRow } from "./pool-gate";
 import { AUTO_TOP_UP_COLUMNS, autoTopUpStateFrom, type AutoTopUpRow } from "~/server/billing/auto-top-up/state";
 
@@ -249,9 +250,15 @@ export interface SettleResult {
 /**
  * Charges the actual cost (≤ the hold) as one chat_usage ledger row under `ref`, and frees
  * the hold. Settling an already-settled hold returns what was charged the first time.
+ * Standalone on a user's own account it is one statement (one-statement-settle.ts) unless a hook
+ * of appendEntry must run with it; otherwise (a pool, inside a caller's transaction) a transaction.
  */
 export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResult> {
   assertCreditAmount(input.cost, { allowZero: true });
+  if (!isTransaction(db)) {
+    const settled = await settleInOneStatement(db, input);
+    if (settled) return settled;
+  }
   return inTransaction(db, async (tx) => {
     const closed = await closeHold(tx, input.holdId, { status: "settled", cost: input.cost });
     if (!closed) {

@@ -5,12 +5,13 @@ import { randomUUID } from "node:crypto";
 
 import pg from "pg";
 
-import { CHAT_REF_TYPE, grant, reserve, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, reserve, settle } from "~/server/credits";
 import { createDbHandle } from "~/server/database/create-client";
 
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
-import { measureInterleaved, statsFromLatencies, type LoadStats, type Measurable } from "../lib/load";
+import { fundedUser } from "../lib/funded-user";
+import { closedLoop, measureInterleaved, type LoadStats, type Measurable } from "../lib/load";
 import { rawSpend } from "../lib/raw-spend";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 
@@ -19,42 +20,9 @@ const START_BALANCE = 1_000_000_000;
 const HOLD = 50;
 const COST = 17;
 
-async function fundedUser(ctx: BenchContext, label: string): Promise<string> {
-  const user = await ctx.db.user.create({ data: { email: `bench-${label}-${randomUUID()}@example.test` } });
-  await grant(ctx.db, {
-    userId: user.id,
-    amount: START_BALANCE,
-    reason: "adjustment",
-    refType: "operator",
-    refId: user.id,
-  });
-  return user.id;
-}
-
+/** `WORKERS` loops calling `once` until the time is up. */
 function loop(name: string, once: () => Promise<void>): Measurable {
-  return {
-    name,
-    async run(durationSec): Promise<LoadStats> {
-      const latencies: number[] = [];
-      let failures = 0;
-      const started = performance.now();
-      const end = started + durationSec * 1000;
-      await Promise.all(
-        Array.from({ length: WORKERS }, async () => {
-          while (performance.now() < end) {
-            const t0 = performance.now();
-            try {
-              await once();
-              latencies.push(performance.now() - t0);
-            } catch {
-              failures++;
-            }
-          }
-        }),
-      );
-      return statsFromLatencies(latencies, (performance.now() - started) / 1000, failures);
-    },
-  };
+  return closedLoop(name, WORKERS, once);
 }
 
 async function checkHolds(ctx: BenchContext, report: CaseReport, userId: string, replies: number): Promise<void> {
@@ -99,8 +67,8 @@ export const holdContention: BenchCase = {
     const handle = createDbHandle({ databaseUrl: ctx.database.url, poolSize: WORKERS });
     const rawPool = new pg.Pool({ connectionString: ctx.database.url, max: WORKERS });
     try {
-      const hot = await fundedUser(ctx, "holds");
-      const raw = await fundedUser(ctx, "holds-raw");
+      const hot = await fundedUser(ctx, "holds", START_BALANCE);
+      const raw = await fundedUser(ctx, "holds-raw", START_BALANCE);
       const db = handle.db;
       let replies = 0;
       const reply = loop("reserve + settle", async () => {

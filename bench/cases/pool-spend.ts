@@ -7,10 +7,8 @@ import { randomUUID } from "node:crypto";
 
 import {
   CHAT_REF_TYPE,
-  grant,
   InsufficientCreditsError,
   MemberLimitExceededError,
-  OPERATOR_REF_TYPE,
   reserve,
   settle,
   spend,
@@ -20,7 +18,8 @@ import { TeamNotFoundError } from "~/server/teams/errors";
 
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches, poolMismatches } from "../lib/ledger-checks";
-import { measureInterleaved, statsFromLatencies, type LoadStats, type Measurable } from "../lib/load";
+import { fundedUser } from "../lib/funded-user";
+import { closedLoop, measureInterleaved, type LoadStats, type Measurable } from "../lib/load";
 import { describeOverrun, limitOverruns, memberTotalMismatches, overdrawnPools, spentToday } from "../lib/pool-checks";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 import { seedTeam, type SeededTeam } from "../lib/seed-team";
@@ -54,46 +53,20 @@ function callers(
   counts: LoopCounts,
   onRefused?: (caller: number) => void,
 ): Measurable {
-  return {
+  return closedLoop(
     name,
-    async run(durationSec): Promise<LoadStats> {
-      const latencies: number[] = [];
-      let failures = 0;
-      const started = performance.now();
-      const end = started + durationSec * 1000;
-      await Promise.all(
-        Array.from({ length: MEMBERS }, async (_, caller) => {
-          for (let n = 0; performance.now() < end; n++) {
-            const t0 = performance.now();
-            try {
-              await once(caller, n);
-              counts.accepted++;
-              latencies.push(performance.now() - t0);
-            } catch (error) {
-              if (error instanceof MemberLimitExceededError) {
-                counts.refused++;
-                onRefused?.(caller);
-                latencies.push(performance.now() - t0);
-              } else failures++;
-            }
-          }
-        }),
-      );
-      return statsFromLatencies(latencies, (performance.now() - started) / 1000, failures);
+    MEMBERS,
+    async (caller, n) => {
+      await once(caller, n);
+      counts.accepted++;
     },
-  };
-}
-
-async function fundedUser(ctx: BenchContext, label: string, credits: number): Promise<string> {
-  const user = await ctx.db.user.create({ data: { email: `bench-${label}-${randomUUID()}@example.test` } });
-  await grant(ctx.db, {
-    userId: user.id,
-    amount: credits,
-    reason: "adjustment",
-    refType: OPERATOR_REF_TYPE,
-    refId: user.id,
-  });
-  return user.id;
+    (error, caller) => {
+      if (!(error instanceof MemberLimitExceededError)) return false;
+      counts.refused++;
+      onRefused?.(caller);
+      return true;
+    },
+  );
 }
 
 async function poolRow(ctx: BenchContext, teamId: string): Promise<{ balance: number; held: number; rows: number }> {

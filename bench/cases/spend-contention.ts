@@ -9,7 +9,7 @@ import { createDbHandle, type Db } from "~/server/database/create-client";
 
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches, balanceOf } from "../lib/ledger-checks";
-import { measureInterleaved, statsFromLatencies, type Measurable } from "../lib/load";
+import { closedLoop, measureInterleaved, type Measurable } from "../lib/load";
 import { rawSpend } from "../lib/raw-spend";
 import { atLeast, fmt, type CaseReport } from "../lib/report";
 
@@ -28,31 +28,10 @@ function spendLoop(
   spendOnce: (worker: number, i: number) => Promise<void>,
   counts: Map<string, number>,
 ): Measurable {
-  return {
-    name,
-    async run(durationSec) {
-      const latencies: number[] = [];
-      let failures = 0;
-      const started = performance.now();
-      const end = started + durationSec * 1000;
-      await Promise.all(
-        Array.from({ length: SPENDERS }, async (_, worker) => {
-          for (let i = 0; performance.now() < end; i++) {
-            const t0 = performance.now();
-            try {
-              await spendOnce(worker, i);
-              latencies.push(performance.now() - t0);
-            } catch {
-              failures++;
-            }
-          }
-        }),
-      );
-      counts.set(name, (counts.get(name) ?? 0) + latencies.length);
-      const seconds = (performance.now() - started) / 1000;
-      return statsFromLatencies(latencies, seconds, failures);
-    },
-  };
+  return closedLoop(name, SPENDERS, async (worker, i) => {
+    await spendOnce(worker, i);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  });
 }
 
 async function checkNoLostUpdates(

@@ -30,6 +30,43 @@ export interface Measurable {
   run(durationSec: number): Promise<LoadStats>;
 }
 
+/**
+ * `workers` concurrent loops, worker w making its call n as `once(w, n)` until the time is up; each
+ * call that resolves is timed. One that rejects is a failure, unless `answered(error, w)` says the
+ * rejection is an answer of the code under test (then it is timed like a success).
+ */
+export function closedLoop(
+  name: string,
+  workers: number,
+  once: (worker: number, n: number) => Promise<void>,
+  answered: (error: unknown, worker: number) => boolean = () => false,
+): Measurable {
+  return {
+    name,
+    async run(durationSec): Promise<LoadStats> {
+      const latencies: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      const end = started + durationSec * 1000;
+      await Promise.all(
+        Array.from({ length: workers }, async (_, worker) => {
+          for (let n = 0; performance.now() < end; n++) {
+            const t0 = performance.now();
+            try {
+              await once(worker, n);
+              latencies.push(performance.now() - t0);
+            } catch (error) {
+              if (answered(error, worker)) latencies.push(performance.now() - t0);
+              else failures++;
+            }
+          }
+        }),
+      );
+      return statsFromLatencies(latencies, (performance.now() - started) / 1000, failures);
+    },
+  };
+}
+
 export interface HttpTarget {
   name: string;
   url: string;

@@ -32,7 +32,7 @@ export interface LimitUse {
 }
 
 /** Whether the TeamMember row `alias` has any limit (its totals are kept). */
-export function limitedSql(alias: string): Prisma.Sql {
+function limitedSql(alias: string): Prisma.Sql {
   const a = Prisma.raw(alias);
   return Prisma.sql`(${a}."dailyLimit" IS NOT NULL OR ${a}."weeklyLimit" IS NOT NULL OR ${a}."monthlyLimit" IS NOT NULL)`;
 }

@@ -138,3 +138,33 @@ it("derives each key once and keeps at most a handful of them", () => {
   expect(derivedKeyCount()).toBeLessThanOrEqual(16);
   expect(derivedKey(SECRET, NAME).kid).toBe(first.kid);
 });
+
+it("answers a token seen before from memory, still checking its expiry every time, and forgets the oldest past 5,000", async () => {
+  const secret = `${SECRET}-memo`;
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const token = await issue({ sub: "u-memo", sid: "s-memo" }, { secret, maxAge: 60 });
+  const first = await decodeSessionToken(token, secret, NAME);
+  expect(first).toMatchObject({ sub: "u-memo" });
+  // The same payload object: no second decryption.
+  expect(await decodeSessionToken(token, secret, NAME)).toBe(first);
+  const at = (seconds: number) => new Date((issuedAt + seconds) * 1000);
+  // exp = iat + 60; next-auth's 15 s tolerance applies to the remembered token as to a new one.
+  expect(await decodeSessionToken(token, secret, NAME, at(60 + 10))).toBe(first);
+  expect(await decodeSessionToken(token, secret, NAME, at(60 + 16))).toBeNull();
+  // A changed byte is another string: it is decrypted (and refused), never matched to the remembered one.
+  expect(await decodeSessionToken(tamper(token, 3), secret, NAME)).toBeNull();
+  expect(await decodeSessionToken(tamper(token, 4), secret, NAME)).toBeNull();
+  // Remembered per key: under another salt the same token does not decrypt.
+  expect(await decodeSessionToken(token, secret, `__Secure-${NAME}`)).toBeNull();
+
+  const many = await Promise.all(
+    Array.from({ length: 5_000 }, (_, i) => issue({ sub: `u-${i}` }, { secret, maxAge: 60 })),
+  );
+  for (const other of many) expect(await decodeSessionToken(other, secret, NAME)).not.toBeNull();
+  expect(derivedKey(secret, NAME).verified.size).toBe(5_000);
+  // The oldest (the first token) was dropped; it still decodes, by decryption: a new, equal payload.
+  const again = await decodeSessionToken(token, secret, NAME);
+  expect(again).toEqual(first);
+  expect(again).not.toBe(first);
+  expect(derivedKey(secret, NAME).verified.size).toBe(5_000);
+});

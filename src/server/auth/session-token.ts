@@ -13,7 +13,9 @@
  *    next-auth's 15 s tolerance;
  * 3. the jwt callback's rule: a subject, and a session row that still exists (sessions.ts `sessionActive`,
  *    with its short cache and sliding expiry).
- * The derived keys are computed once per secret and salt (they never change while the process runs).
+ * The derived keys are computed once per secret and salt (they never change while the process runs), and
+ * a token that decrypted is remembered with its payload (a browser sends the same cookie on every request),
+ * so a repeat costs a map lookup and the time checks instead of an AES-CBC + HMAC-SHA512 decryption.
  */
 import { createHash, hkdfSync } from "node:crypto";
 
@@ -50,7 +52,11 @@ const CLOCK_TOLERANCE_SECONDS = 15;
 interface DerivedKey {
   key: Uint8Array;
   kid: string;
+  /** Tokens that decrypted under this key, and their payloads; oldest dropped first past MAX_VERIFIED_TOKENS. */
+  verified: Map<string, JWTPayload>;
 }
+
+const MAX_VERIFIED_TOKENS = 5_000;
 
 /** One entry per (secret, salt): a process has one secret and one cookie name, so this stays tiny. */
 const derivedKeys = new Map<string, DerivedKey>();
@@ -67,7 +73,7 @@ export function derivedKey(secret: string, salt: string): DerivedKey {
     const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, 64));
     const jwk = JSON.stringify({ k: Buffer.from(key).toString("base64url"), kty: "oct" });
     const kid = createHash("sha512").update(jwk).digest("base64url");
-    entry = { key, kid };
+    entry = { key, kid, verified: new Map() };
     if (derivedKeys.size >= MAX_DERIVED_KEYS) derivedKeys.clear();
     derivedKeys.set(id, entry);
   }
@@ -81,8 +87,8 @@ export function derivedKeyCount(): number {
 
 /**
  * Decodes a next-auth session JWT with jose, as @auth/core/jwt `decode` does: `dir` + A256CBC-HS512 only,
- * the `kid` (when present) must be the key's, `exp`/`nbf` with 15 s tolerance. Only the key derivation is
- * cached. Null when any check fails.
+ * the `kid` (when present) must be the key's, `exp`/`nbf` with 15 s tolerance. The key derivation and the
+ * decryption of a token seen before are cached; the time checks run every time. Null when any check fails.
  */
 export async function decodeSessionToken(
   token: string,
@@ -90,7 +96,9 @@ export async function decodeSessionToken(
   salt: string,
   now: Date = new Date(),
 ): Promise<JWTPayload | null> {
-  const { key, kid } = derivedKey(secret, salt);
+  const { key, kid, verified } = derivedKey(secret, salt);
+  const known = verified.get(token);
+  if (known) return inTime(known, now) ? known : null;
   try {
     const { payload } = await jwtDecrypt(
       token,
@@ -105,10 +113,20 @@ export async function decodeSessionToken(
         contentEncryptionAlgorithms: [ENC],
       },
     );
+    if (verified.size >= MAX_VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, payload);
     return payload;
   } catch {
     return null;
   }
+}
+
+/** jose's `exp` and `nbf` checks for a payload it already validated, at `now`, with the same tolerance. */
+function inTime(payload: JWTPayload, now: Date): boolean {
+  const seconds = Math.floor(now.getTime() / 1000);
+  if (typeof payload.exp === "number" && payload.exp <= seconds - CLOCK_TOLERANCE_SECONDS) return false;
+  if (typeof payload.nbf === "number" && payload.nbf > seconds + CLOCK_TOLERANCE_SECONDS) return false;
+  return true;
 }
 
 export interface SessionIdentity {

@@ -123,6 +123,8 @@ export const env = createEnv({
     CHAT_SETTLE_RETRY_SECONDS: positiveInt(300),
     /** A streaming reply's text and token counts are written at most once per this many ms (plus once at the end). */
     CHAT_PROGRESS_INTERVAL_MS: positiveInt(1000),
+    /** A streaming reply's text pieces are merged into at most one frame per this many ms (0: every piece; 0 in tests). */
+    CHAT_STREAM_FRAME_MS: int(process.env.NODE_ENV === "test" ? 0 : 25),
 
     /** Bearer secret for GET/POST /api/cron/<job> (platform cron, e.g. Vercel Cron); unset → the endpoint answers 404. */
     CRON_SECRET: optionalString.pipe(z.string().min(16, "CRON_SECRET must be at least 16 characters").optional()),

@@ -10,6 +10,8 @@ import { countTokens } from "~/server/chat/tokens";
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { ledgerSum } from "../helpers/users";
+import { createChatRouter } from "~/server/api/routers/chat";
+import { createCallerFactory, createTRPCRouter } from "~/server/api/trpc";
 import { asChatModel, chatCallerFor, doneOf, drain, fundedUser, scriptedModel, textOf, waitFor } from "./helpers";
 
 // The first reply on a cold database (PGlite boot, AI SDK import) can take seconds on a busy machine.
@@ -257,4 +259,27 @@ describeEachDb("chat metering", (kind) => {
       expect(await t.db.message.count({ where: { conversationId: conv.id } })).toBe(ok.length * 2);
     });
   }
+
+  it("with CHAT_STREAM_FRAME_MS a fast model's pieces arrive merged: fewer frames, the same text, stored and charged alike", async () => {
+    const chunks = Array.from({ length: 40 }, (_, i) => ` w${i}`);
+    const model = scriptedModel({ chunks, usage: { inputTokens: 20, outputTokens: 40 }, delayMs: 2 });
+    const u = await fundedUser(t.db, 10_000);
+    const router = createTRPCRouter({
+      chat: createChatRouter({ model: () => asChatModel(model), config: () => ({ ...config, streamFrameMs: 40 }) }),
+    });
+    const chat = createCallerFactory(router)({ db: t.db, userId: u.id, headers: new Headers() }).chat;
+    const conv = await chat.createConversation({});
+    const all = await drain(await chat.send({ conversationId: conv.id, content: QUESTION }));
+    const deltas = all.filter((e) => e.type === "delta").map((e) => (e as { text: string }).text);
+    expect(deltas[0]).toBe(chunks[0]);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.length).toBeLessThan(chunks.length / 2);
+    expect(deltas.join("")).toBe(chunks.join(""));
+    const done = doneOf(all);
+    expect(done.creditsCharged).toBe(creditsFor({ inputTokens: 20, outputTokens: 40 }, config));
+    const start = all[0] as Extract<ChatStreamEvent, { type: "start" }>;
+    const stored = await t.db.message.findUniqueOrThrow({ where: { id: start.assistantMessageId } });
+    expect(stored.content).toBe(chunks.join(""));
+    await expectClean(u.id);
+  });
 });

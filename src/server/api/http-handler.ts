@@ -53,6 +53,9 @@ function refuse(req: Request, router: AnyTRPCRouter, refusal: Refusal): Response
   });
 }
 
+/** httpBatchStreamLink's request: answered as JSON lines, value by value. */
+const isStreamed = (req: Request) => req.headers.get("trpc-accept") === "application/jsonl";
+
 export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(
   req: Request,
   opts: TrpcHttpOptions<TRouter>,
@@ -79,6 +82,8 @@ export async function handleTrpcRequest<TRouter extends AnyTRPCRouter>(
         },
       });
   // Everything here is someone's data, errors and streamed batches included (headers go out before the stream).
-  res.headers.set("Cache-Control", "private, no-store");
+  // A streamed batch (chat replies) is also no-transform: gzip would cost CPU on every small frame it
+  // flushes and save little, and a proxy that compresses may hold frames back.
+  res.headers.set("Cache-Control", isStreamed(req) ? "private, no-store, no-transform" : "private, no-store");
   return res;
 }

@@ -19,6 +19,8 @@ export interface ChatConfig {
   settleRetrySeconds: number;
   /** At most one write of a streaming reply's text and token counts per this many ms (plus a final one). */
   progressIntervalMs: number;
+  /** A reply's text goes to the reader in at most one frame per this many ms (delta-frames.ts); 0 or unset: every piece. */
+  streamFrameMs?: number;
 }
 
 export function chatConfigFromEnv(): ChatConfig {
@@ -30,5 +32,6 @@ export function chatConfigFromEnv(): ChatConfig {
     holdTtlSeconds: env.HOLD_TTL_SECONDS,
     settleRetrySeconds: env.CHAT_SETTLE_RETRY_SECONDS,
     progressIntervalMs: env.CHAT_PROGRESS_INTERVAL_MS,
+    streamFrameMs: env.CHAT_STREAM_FRAME_MS,
   };
 }

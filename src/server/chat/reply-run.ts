@@ -19,6 +19,7 @@ import type { ChatStreamEvent, ReplyStatus } from "./events";
 import { creditsFor, type TokenUsage } from "./metering";
 import type { CatalogModel } from "./catalog";
 import type { Prompt } from "./prompt";
+import { deltaFramer } from "./delta-frames";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
@@ -252,8 +253,10 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     let charged = 0;
     const progress = createProgressWriter(input.db, input.assistantMessageId, input.config.progressIntervalMs);
+    const frames = deltaFramer((text) => push({ type: "delta", text }), input.config.streamFrameMs ?? 0);
     try {
-      g = await generate(input, signal, progress, (text) => push({ type: "delta", text }));
+      g = await generate(input, signal, progress, frames.push);
+      frames.flush();
       usage = usageOf(g, input.estimatedInputTokens);
       const final = { content: g.text, ...usage };
       progress.update(() => final);
@@ -268,6 +271,7 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     } catch {
       g = { ...g, status: "error", error: "settle_failed" };
     } finally {
+      frames.flush();
       push({ type: "done", status: g.status, usage, creditsCharged: charged, ...(g.error ? { error: g.error } : {}) });
       close();
     }

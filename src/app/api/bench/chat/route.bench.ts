@@ -30,5 +30,6 @@ export async function POST(req: Request) {
     maxOutputTokens: chatConfigFromEnv().maxOutputTokens,
     abortSignal: req.signal,
   });
-  return result.toTextStreamResponse({ headers: { "Cache-Control": "no-store" } });
+  // Streamed uncompressed, as the app streams chat.send (src/server/api/http-handler.ts).
+  return result.toTextStreamResponse({ headers: { "Cache-Control": "no-store, no-transform" } });
 }

@@ -2,7 +2,8 @@
 // piece, and tokens over the whole reply.
 import { streamText } from "ai";
 
-import { catalogOf, chooseModel, createConversation, sendMessage, type ChatDeps } from "~/server/chat";
+import { catalogOf, chooseModel, sendMessage, type ChatDeps } from "~/server/chat";
+import type { Db } from "~/server/db";
 import { buildPrompt } from "~/server/chat/prompt";
 import { countTokens } from "~/server/chat/tokens";
 
@@ -14,7 +15,7 @@ export interface Reply {
   ttftMs: number;
   totalMs: number;
   tokens: number;
-  /** In-process metered only: until sendMessage resolved (every read, the hold and the messages committed). */
+  /** Until the call resolved: sendMessage (every read, the hold and the messages committed), or the answer's start over HTTP. */
   admitMs?: number;
 }
 
@@ -33,11 +34,32 @@ async function timed(start: () => Promise<AsyncIterable<{ delta?: string; doneTo
   return { ttftMs: ttft, totalMs: performance.now() - t0, tokens, admitMs };
 }
 
-export function inProcessMetered(deps: ChatDeps, userId: string): Variant {
+/**
+ * A new conversation for each metered reply (so every prompt is the same, as the bare one's), made
+ * by the harness in batches straight in the database: opening a conversation is not part of sending
+ * a message, and one request per reply for it would load the server the bare variant does not.
+ */
+export function conversationSupply(db: Db, userId: string, batch = 100): () => Promise<string> {
+  const ready: string[] = [];
+  let filling: Promise<void> | null = null;
+  const fill = async () => {
+    const made = await db.conversation.createManyAndReturn({
+      data: Array.from({ length: batch }, () => ({ userId, title: "" })),
+      select: { id: true },
+    });
+    ready.push(...made.map((c) => c.id));
+  };
   return async () => {
-    const conversation = await createConversation(deps.db, userId);
+    while (ready.length === 0) await (filling ??= fill().finally(() => (filling = null)));
+    return ready.pop()!;
+  };
+}
+
+export function inProcessMetered(deps: ChatDeps, userId: string, conversation: () => Promise<string>): Variant {
+  return async () => {
+    const conversationId = await conversation();
     return timed(async () => {
-      const run = await sendMessage(deps, { userId, conversationId: conversation.id, content: QUESTION });
+      const run = await sendMessage(deps, { userId, conversationId, content: QUESTION });
       return (async function* () {
         for await (const e of run.events) {
           if (e.type === "delta") yield { delta: e.text };
@@ -71,12 +93,12 @@ export function inProcessBare(deps: ChatDeps): Variant {
     });
 }
 
-export function httpMetered(baseUrl: string, cookie: string): Variant {
+export function httpMetered(baseUrl: string, cookie: string, conversation: () => Promise<string>): Variant {
   const client = trpcClient(baseUrl, cookie);
   return async () => {
-    const conversation = await client.chat.createConversation.mutate({});
+    const conversationId = await conversation();
     return timed(async () => {
-      const events = await client.chat.send.mutate({ conversationId: conversation.id, content: QUESTION });
+      const events = await client.chat.send.mutate({ conversationId, content: QUESTION });
       return (async function* () {
         for await (const e of events) {
           if (e.type === "delta") yield { delta: e.text };

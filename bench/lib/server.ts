@@ -70,6 +70,8 @@ export async function startServer(
     env: { ...process.env, ...env },
     stdio: ["ignore", log, log],
     detached: true,
+    // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=bench/out/prof": where the server's time goes.
+    nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean),
   });
   const pid = app.child.pid!;
   const stop = async () => {

@@ -18,6 +18,7 @@ const NEXT_BIN = "node_modules/next/dist/bin/next";
  * @property {boolean} [peerAddress] load the peer-address preload (default true)
  * @property {import("node:child_process").StdioOptions} [stdio] default: inherit stdout and stderr
  * @property {boolean} [detached] its own process group, so stop() also ends what it forked
+ * @property {string[]} [nodeArgs] flags for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses)
  */
 
 /**
@@ -48,6 +49,7 @@ export function startApp({
   peerAddress = true,
   stdio = ["ignore", "inherit", "inherit"],
   detached = false,
+  nodeArgs = [],
 }) {
   const missing = missingBuild(server, env);
   if (missing) throw new Error(missing);
@@ -60,7 +62,7 @@ export function startApp({
     server === "standalone"
       ? [path.resolve(distDir(env), "standalone", "server.js")]
       : [NEXT_BIN, server, "--port", String(port), ...hostArgs];
-  const child = spawn(process.execPath, args, { env: childEnv, stdio, detached });
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { env: childEnv, stdio, detached });
   /** @type {AppInstance["exited"]} */
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   const url = `http://${hostname ?? "127.0.0.1"}:${port}`;

@@ -161,7 +161,7 @@ export const balanceOverhead: BenchCase = {
       );
     }
     report.note(
-      `where the bare route's time goes: constant route ${fmt.rate(constant.reqPerSec, "req/s")} → + session check (session cookie decrypt + session-row check, cached) ${fmt.ratio(session.reqPerSec / constant.reqPerSec)} → + balance query ${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} → + tRPC ${fmt.ratio(trpc.reqPerSec / constant.reqPerSec)}`,
+      `where the bare route's time goes: constant route ${fmt.rate(constant.reqPerSec, "req/s")} → + session check (cookie read, the token decrypted once and then remembered, expiry and session-row checks, cached) ${fmt.ratio(session.reqPerSec / constant.reqPerSec)} → + balance query ${fmt.ratio(bare.reqPerSec / constant.reqPerSec)} → + tRPC ${fmt.ratio(trpc.reqPerSec / constant.reqPerSec)}`,
     );
     report.row("tRPC credits.balance", line(trpc), {
       ratio: `${fmt.ratio(overhead)} of bare`,

@@ -232,6 +232,10 @@ export const webhookStorm: BenchCase = {
     report.note(
       "a new event costs one Stripe read (the session with line items, charge and invoice, from the emulator in the harness process) and the database work: event-id lookup, purchase read (overlapping the Stripe read), one transaction (account row lock, ref lookup, ledger insert, balance update, and one conditional purchase update — read again only if the purchase changed since it was read), then the event-id insert; a duplicate stops at the first lookup, a second event for a credited session at the purchase read (no transaction). Events for the same buyer serialise on the account row lock (100 buyers here)",
     );
+    const readP99 = median(reads.map((r) => r.p99));
+    report.note(
+      `the p99 target includes the Stripe read fulfilment makes for each new event: that read alone, at the same concurrency from the harness (where the emulator runs, sharing the 2 cores), had p99 ${fmt.ms(readP99)} in this run, so the storm's p99 cannot be lower than this machine's emulator allows; the throughput ratio is the app's own cost per new event (in a CPU profile of the server: Prisma's query pipeline and node-postgres for the event-id lookup, purchase read, fulfilment transaction and event-id insert, and the SDK's request and JSON parse of the expanded session). Webhook answers are sent no-transform (Next would otherwise gzip each 30-byte answer)`,
+    );
     const line = (runs: PoolStats[], unit: string) =>
       `${fmt.rate(median(runs.map((r) => r.perSec)), unit)} · p50 ${fmt.ms(median(runs.map((r) => r.p50)))} · p99 ${fmt.ms(median(runs.map((r) => r.p99)))}`;
     report.row(`${(2 * unique).toLocaleString("en-US")} signed events, 50 concurrent`, line(real, "events/s"), {

@@ -27,20 +27,12 @@ export interface WebhookDeps {
 }
 
 /**
- * A small JSON answer with its length: without one, Next's compression gzips even a 30-byte body
- * (a zlib stream per answer, a measurable share of a webhook storm's CPU); with it, bodies under
- * its 1 KB threshold go out as they are.
+ * A small JSON answer, no-transform: Next's compression would otherwise gzip even a 30-byte body
+ * (Next drops a route's Content-Length, so the size threshold never applies), one zlib stream per
+ * answer: a measurable share of a webhook storm's CPU.
  */
 function json(status: number, body: Record<string, unknown>): Response {
-  const text = JSON.stringify(body);
-  return new Response(text, {
-    status,
-    headers: {
-      "Content-Type": "application/json",
-      "Content-Length": String(Buffer.byteLength(text)),
-      "Cache-Control": "no-store",
-    },
-  });
+  return Response.json(body, { status, headers: { "Cache-Control": "no-store, no-transform" } });
 }
 
 /** Reads at most `max` bytes; null when the body is larger (stops reading at once). */

@@ -23,7 +23,7 @@ import { BENCH_DEMO_DELAY_MS } from "../lib/server";
 import { signUpAndSignIn } from "../lib/session";
 import { mean, median } from "../lib/stats";
 
-const CHATS = Number(process.env.BENCH_CHATS ?? 20);
+const CHATS = 20;
 
 interface RunStats {
   ttftMs: number;

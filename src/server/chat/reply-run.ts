@@ -256,6 +256,7 @@ export function startReplyRun(input: ReplyRunInput): ReplyRun {
     const frames = deltaFramer((text) => push({ type: "delta", text }), input.config.streamFrameMs ?? 0);
     try {
       g = await generate(input, signal, progress, frames.push);
+      // The last text goes out now, not after the settle (which may retry for minutes); `finally` covers a throw.
       frames.flush();
       usage = usageOf(g, input.estimatedInputTokens);
       const final = { content: g.text, ...usage };

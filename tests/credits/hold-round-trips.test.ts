@@ -44,6 +44,24 @@ describeEachDb("hold round trips", (kind) => {
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 300, spendable: 700 });
   });
 
+  it("a standalone reserve commits without waiting for the WAL flush; inside a caller's transaction it leaves that commit alone", async () => {
+    const u = await funded(1000);
+    const input = { userId: u.id, amount: 10, ttlSeconds: 60, refType: "chat_message" as const };
+    const alone = await counted(() => reserve(c.db, { ...input, refId: `async-${u.id}` }));
+    expect(alone.statements).toHaveLength(1);
+    expect(alone.statements[0]).toContain("set_config('synchronous_commit', 'off', true)");
+    const inTx = await counted(() =>
+      c.db.$transaction(async (tx) => {
+        await reserve(tx, { ...input, refId: `sync-${u.id}` });
+        const [row] = await tx.$queryRaw<{ synchronous_commit: string }[]>`SHOW synchronous_commit`;
+        return row!.synchronous_commit;
+      }),
+    );
+    expect(inTx.result).toBe("on");
+    expect(inTx.statements.some((s) => s.includes("synchronous_commit', 'off'"))).toBe(false);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 1000, held: 20, spendable: 980 });
+  });
+
   it("a refused reserve writes nothing and reports the locked account's numbers", async () => {
     const u = await funded(100);
     await reserve(c.db, { userId: u.id, amount: 60, refType: "chat_message", refId: `a-${u.id}`, ttlSeconds: 60 });

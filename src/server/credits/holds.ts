@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
+import { commitWithoutFlush } from "~/server/database/commit-without-flush";
 import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
@@ -50,6 +51,8 @@ interface ReserveRow extends Partial<CreditHold> {
  * data-modifying CTEs (`, name AS (…)`) that select FROM `hold`, so they happen only with it.
  * With teamId it reserves that pool (Team.heldCredits) for member userId, gated like a spend
  * (pool-gate.ts): not a member → TeamNotFoundError, over a limit → MemberLimitExceededError.
+ * Its own commit does not wait for the WAL flush (commit-without-flush.ts): a hold lost in a
+ * database crash is a hold whose reply cannot settle, as when the app crashes mid-reply.
  */
 export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma.Sql): Promise<CreditHold> {
   assertCreditAmount(input.amount);
@@ -71,7 +74,7 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
         FROM hold h WHERE u.id = h."userId"
     )${withHold ?? Prisma.empty}
     SELECT h.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
-      FROM account a LEFT JOIN hold h ON true`;
+      FROM account a LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`;
   if (!row) throw new AccountNotFoundError(input.userId);
   const { accountBalance, accountHeld, ...fields } = row;
   if (fields.id) {
@@ -124,7 +127,7 @@ async function reservePool(
         FROM hold h WHERE t.id = h."teamId"
     ) ${countMemberUseSql("counted", Prisma.sql`(SELECT h."teamId", h."userId", 0 AS spent, h.amount AS held FROM hold h)`, gate)}${withHold ?? Prisma.empty}
     SELECT h.*, g.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
-      FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true`;
+      FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`;
   if (!row) throw new TeamNotFoundError(input.teamId);
   if (row.id) {
     const hold = pickHold(row);

@@ -179,9 +179,19 @@ function send(res: ServerResponse, reply: Reply, requestId: string): void {
   }
 }
 
+/**
+ * How long an idle keep-alive connection stays open. Node's default (5 s) would close an SDK's
+ * pooled connections at every pause, so each burst after one would start by opening new connections,
+ * which a Node server busy with requests accepts only one per event-loop turn (measured: 50 new
+ * connections took ~0.8 s to be accepted under load), a delay Stripe's API does not add.
+ */
+const IDLE_KEEP_ALIVE_MS = 65_000;
+
 export function createEmulatorServer(ctx: EmulatorContext): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const requestId = newRequestId();
     void dispatch(ctx, req, requestId).then((reply) => send(res, reply, requestId));
   });
+  server.keepAliveTimeout = IDLE_KEEP_ALIVE_MS;
+  return server;
 }

@@ -12,14 +12,14 @@ describeEachDb("commit without flush", (kind) => {
   });
   afterAll(() => t.close());
 
-  const setting = async (sql: Parameters<TestDb["db"]["$queryRaw"]>[0]) =>
-    (await t.db.$queryRaw<{ s: string }[]>(sql))[0]!.s;
+  const setting = async (sql: TemplateStringsArray, ...values: unknown[]) =>
+    (await t.db.$queryRaw<{ s: string }[]>(sql, ...values))[0]!.s;
 
   it("turns synchronous_commit off for its own statement's transaction only", async () => {
     expect(await setting`SELECT current_setting('synchronous_commit') AS s`).toBe("on");
-    const during = await t.db.$queryRaw<{ s: string }[]>`
-      SELECT current_setting('synchronous_commit') AS s FROM (SELECT 1) AS one ${commitWithoutFlush(t.db)}`;
-    expect(during[0]!.s).toBe("off");
+    expect(
+      await setting`SELECT current_setting('synchronous_commit') AS s FROM (SELECT 1) AS one ${commitWithoutFlush(t.db)}`,
+    ).toBe("off");
     expect(await setting`SELECT current_setting('synchronous_commit') AS s`).toBe("on");
   });
 

@@ -18,6 +18,8 @@ import {
   type LowBalanceState,
 } from "~/server/credits/low-balance";
 
+import { inTransaction } from "~/server/database/transaction";
+
 import { captureLogs } from "../security/log-capture";
 import { loggedDb, type LoggedDb } from "../helpers/statement-log";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
@@ -142,7 +144,7 @@ describeEachDb("standalone ledger writes: one statement each", (kind) => {
     expect((await getBalance(t.db, u.id)).balance).toBe(5_400);
   });
 
-  it("inside a caller's transaction a write joins it (and rolls back with it)", async () => {
+  it("inside a caller's transaction a write is one statement of it, and rolls back with it", async () => {
     const u = await funded(100);
     const { statements } = await statementsOf(() =>
       logged.db
@@ -152,9 +154,60 @@ describeEachDb("standalone ledger writes: one statement each", (kind) => {
         })
         .catch(() => undefined),
     );
+    expect(statements).toHaveLength(3);
     expect(statements[0]).toBe("BEGIN");
     expect(statements.at(-1)).toBe("ROLLBACK");
     expect(await getBalance(t.db, u.id)).toEqual({ balance: 100, held: 0, spendable: 100 });
+    expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(1);
+  });
+
+  it("inside a caller's transaction: logged only once it commits; a repeat and a refusal change nothing", async () => {
+    const u = await funded(100);
+    const ref = { refType: "stripe_checkout_session" as const, refId: `cs-${u.id}` };
+    const { logs, result } = await captureLogs(() =>
+      statementsOf(() =>
+        inTransaction(logged.db, async (tx) => {
+          const written = await grant(tx, { userId: u.id, amount: 25, reason: "purchase", ...ref });
+          const repeat = await grant(tx, { userId: u.id, amount: 25, reason: "purchase", ...ref });
+          const refused = await spend(tx, {
+            userId: u.id,
+            amount: 126,
+            refType: "chat_message",
+            refId: `n-${u.id}`,
+          }).catch((e: unknown) => e);
+          console.log(JSON.stringify({ msg: "before_commit" })); // a marker: the log line must come after it
+          return { written, repeat, refused };
+        }),
+      ),
+    );
+    // BEGIN, the grant, its repeat, the refused spend, COMMIT: one round trip per write.
+    expect(result.statements).toHaveLength(5);
+    expect(result.statements[0]).toBe("BEGIN");
+    expect(result.statements.at(-1)).toBe("COMMIT");
+    const { written, repeat, refused } = result.result;
+    expect(written).toMatchObject({ created: true, lowBalance: null, entry: { amount: 25, balanceAfter: 125 } });
+    expect(repeat).toEqual({ entry: written.entry, created: false });
+    expect(refused).toBeInstanceOf(InsufficientCreditsError);
+    expect(logs.events.filter((e) => e.msg === "ledger_write" || e.msg === "before_commit")).toEqual([
+      { msg: "before_commit" },
+      expect.objectContaining({ entryId: written.entry.id, balanceAfter: 125 }),
+    ]);
+    expect(await getBalance(t.db, u.id)).toEqual({ balance: 125, held: 0, spendable: 125 });
+    expect(await ledgerSum(t.db, u.id)).toBe(125);
+  });
+
+  it("inside a caller's transaction a crossing still takes the locked path with its alert", async () => {
+    const u = await createUser(t.db);
+    await grant(t.db, { userId: u.id, amount: 6_000, reason: "purchase", refType: "operator", refId: `seed-${u.id}` });
+    const crossing = await statementsOf(() =>
+      logged.db.$transaction((tx) =>
+        spend(tx, { userId: u.id, amount: 1_500, refType: "chat_message", refId: `tx1-${u.id}` }),
+      ),
+    );
+    expect(crossing.result.lowBalance).toEqual({ userId: u.id, direction: "below", balance: 4_500, threshold: 5_000 });
+    expect(crossing.statements.length).toBeGreaterThan(3);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).lowBalanceAlertedAt).not.toBeNull();
+    expect(await ledgerSum(t.db, u.id)).toBe(4_500);
   });
 
   it.skipIf(kind === "pglite")(

@@ -4,7 +4,7 @@
  * (refType + refId) that is unique in the database, so retries and races never double-count.
  */
 import type { LedgerReason } from "~/generated/prisma/client";
-import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
+import { inTransaction, type DbOrTx } from "~/server/database/transaction";
 
 import {
   appendEntry,
@@ -46,16 +46,14 @@ export interface CreditChange extends LedgerRef {
 /**
  * Writes one ledger row under `write.ref` unless that ref is already written (then returns the
  * first entry, changing nothing). `withinSpendable`: refused unless the credits taken are spendable.
- * Standalone (`db` is the client) it is one statement (one-statement-write.ts) unless a hook of
- * appendEntry must run with it; inside a caller's transaction it joins that transaction.
+ * It is one statement (one-statement-write.ts), in autocommit or inside a caller's transaction,
+ * unless a hook of appendEntry must run with it: then it is the locked read-check-append below.
  * A pool's write (write.teamId) is always one statement (pool-write.ts): a pool has no hooks.
  */
 async function writeEntry(db: DbOrTx, write: LedgerWrite, withinSpendable = false): Promise<LedgerResult> {
   if (write.teamId) return writePool(db, { ...write, teamId: write.teamId }, { withinSpendable });
-  if (!isTransaction(db)) {
-    const written = await writeInOneStatement(db, write, { withinSpendable });
-    if (written) return written;
-  }
+  const written = await writeInOneStatement(db, write, { withinSpendable });
+  if (written) return written;
   return inTransaction(db, async (tx) => {
     const account = await lockAccount(tx, write.userId);
     const existing = await findEntry(tx, write, write);

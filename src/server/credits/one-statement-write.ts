@@ -1,9 +1,10 @@
 /**
- * A standalone ledger write (grant, spend, clawback or adjust called with the root client, not
- * inside a caller's transaction) as ONE SQL statement in autocommit: lock the account row, check
- * the ref and the spendable credits, insert the ledger row, move the balance, commit. One round
- * trip, and the account row stays locked only while the database runs it, where an interactive
- * transaction (lockAccount → findEntry → appendEntry) holds it across six.
+ * A ledger write (grant, spend, clawback or adjust) as ONE SQL statement: lock the account row,
+ * check the ref and the spendable credits, insert the ledger row, move the balance. Standalone (the
+ * root client) it runs in autocommit: one round trip, and the account row stays locked only while
+ * the database runs it, where an interactive transaction (lockAccount → findEntry → appendEntry)
+ * holds it across six. Inside a caller's transaction (a purchase's fulfilment) it is one round trip
+ * of that transaction instead of four, and its log line waits for the commit.
  *
  * Same guarantees: the lock is the same row lock (selectLockedAccount); the unique ref index is the
  * last word (ON CONFLICT), and the balance moves only with an inserted row. When one of appendEntry's
@@ -14,9 +15,10 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditLedger } from "~/generated/prisma/client";
-import type { Db } from "~/server/database/create-client";
+import type { DbOrTx } from "~/server/database/transaction";
 
 import {
+  afterCommit,
   entryBelongsTo,
   findEntry,
   hooksWouldActSql,
@@ -38,7 +40,7 @@ type Outcome = { balance: number; heldCredits: number; refUsed: boolean; refused
  * in the spendable credits. Returns null when the write must go through appendEntry instead.
  */
 export async function writeInOneStatement(
-  db: Db,
+  db: DbOrTx,
   write: LedgerWrite,
   { withinSpendable }: { withinSpendable: boolean },
 ): Promise<LedgerResult | null> {
@@ -84,7 +86,7 @@ export async function writeInOneStatement(
     return { entry: existing, created: false };
   }
   const entry = ledgerRow(row);
-  logLedgerWrite(entry);
+  afterCommit(db, () => logLedgerWrite(entry));
   return { entry, created: true, lowBalance: null };
 }
 

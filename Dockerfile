@@ -35,10 +35,13 @@ USER node
 CMD ["node", "--import", "tsx", "scripts/db-migrate.ts"]
 
 # What runs in production: no package manager step, no dev dependencies, no source.
+# MALLOC_ARENA_MAX=2: glibc's per-thread malloc arenas otherwise keep freed native memory resident
+# (scripts/launcher/app.mjs says what bench case 8 measured).
 FROM base AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
-    HOSTNAME=0.0.0.0
+    HOSTNAME=0.0.0.0 \
+    MALLOC_ARENA_MAX=2
 COPY --from=build --chown=node:node /app/.next/standalone ./
 COPY --from=build --chown=node:node /app/.next/static ./.next/static
 COPY --from=build --chown=node:node /app/public ./public

@@ -76,7 +76,11 @@ describe("the Dockerfile", () => {
     expect(execForm(runtime, "HEALTHCHECK").join(" ")).toContain("/api/health");
     expect(runtime.instructions.find((i) => i.op === "STOPSIGNAL")?.args).toBe("SIGTERM");
     expect(execForm(runtime, "CMD")).toEqual(["node", "server.js"]);
-    expect(envOf(lineage(stages, "runtime"))).toMatchObject({ NODE_ENV: "production", HOSTNAME: "0.0.0.0" });
+    expect(envOf(lineage(stages, "runtime"))).toMatchObject({
+      NODE_ENV: "production",
+      HOSTNAME: "0.0.0.0",
+      MALLOC_ARENA_MAX: "2",
+    });
   });
 
   it("migrates in a separate target (not when the app starts), as a non-root user", () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
+import { loggedDb } from "../helpers/statement-log";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
 import { checkoutSession, deliver, recordCheckout, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
@@ -109,6 +110,28 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect(after.ledger).toEqual(before.ledger);
     expect(after.balances).toEqual(before.balances);
     expect(await purchaseRows(session.id)).toBe(1);
+  });
+
+  it("a new credit is 4 round trips: BEGIN, the ledger write in one statement, the purchase move, COMMIT", async () => {
+    const logged = await loggedDb(t);
+    try {
+      const u = await createUser(t.db);
+      const session = await soldSession(t.db, u.id);
+      const recorded = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+      logged.statements.length = 0;
+      const result = await fulfilCheckoutSession(logged.db, session, undefined, recorded);
+      expect(result.kind).toBe("credited");
+      expect(logged.statements).toHaveLength(4);
+      expect(logged.statements[0]).toBe("BEGIN");
+      expect(logged.statements[1]).toMatch(/INSERT INTO "CreditLedger"/);
+      expect(logged.statements[2]).toMatch(/UPDATE "public"\."Purchase"|UPDATE "Purchase"/);
+      expect(logged.statements[3]).toBe("COMMIT");
+      expect(await balance(u.id)).toBe(50_000);
+      expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("paid");
+      expect(await purchaseRows(session.id)).toBe(1);
+    } finally {
+      await logged.close();
+    }
   });
 
   it("a purchase that changed after it was read is read again under the lock (a late paid wins over expired)", async () => {

@@ -24,10 +24,16 @@ export function GET() {
   if (!benchRoutesEnabled()) return notFoundResponse();
   fullGc();
   fullGc();
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
   const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
   return Response.json(
-    { rssMb: mb(rss), heapUsedMb: mb(heapUsed), externalMb: mb(external), arrayBuffersMb: mb(arrayBuffers) },
+    {
+      rssMb: mb(rss),
+      heapTotalMb: mb(heapTotal),
+      heapUsedMb: mb(heapUsed),
+      externalMb: mb(external),
+      arrayBuffersMb: mb(arrayBuffers),
+    },
     { headers: { "Cache-Control": "no-store" } },
   );
 }

@@ -44,8 +44,9 @@ export function missingBuild(server, env) {
  * The environment an instance starts with: the caller's, its port and hostname, the peer-address
  * preload, and glibc's malloc held to two arenas unless the caller chose otherwise. With glibc's
  * default (8 per core) the threads that serve compression, crypto and file work each keep their own
- * arena of freed memory: the server's resident memory then wandered ±20–45% between identical load
- * rounds with its JS heap flat, and settled ~35% lower with two (bench case 8).
+ * arena of freed memory: after identical load rounds the server's RSS read 357–588 MB, moving up to
+ * 1.45× round over round with its JS heap flat, and ~25% lower and steadier with two (bench case 8;
+ * the A/B runs are in bench/README.md).
  * @param {NodeJS.ProcessEnv} env @param {{ port: number | string, hostname?: string, peerAddress: boolean }} options
  * @returns {NodeJS.ProcessEnv}
  */

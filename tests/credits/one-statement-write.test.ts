@@ -17,7 +17,6 @@ import {
   lowBalanceWouldActSql,
   type LowBalanceState,
 } from "~/server/credits/low-balance";
-
 import { inTransaction } from "~/server/database/transaction";
 
 import { captureLogs } from "../security/log-capture";

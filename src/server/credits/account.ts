@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditLedger, type LedgerReason } from "~/generated/prisma/client";
-import type { Db } from "~/server/database/create-client";
-import { onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
+import { isTransaction, onCommit, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
 import { TeamNotFoundError } from "~/server/teams/errors";
@@ -150,8 +149,8 @@ export async function findEntry(tx: DbOrTx, key: AccountKey, ref: LedgerRef): Pr
 
 /** Runs `run` once `db`'s transaction commits, or at once when `db` is the client (autocommit). */
 export function afterCommit(db: DbOrTx, run: () => void): void {
-  if (typeof (db as Partial<Db>).$disconnect === "function") run();
-  else onCommit(db as Tx, run);
+  if (isTransaction(db)) onCommit(db, run);
+  else run();
 }
 
 /**

@@ -10,14 +10,6 @@ import { atMost, fmt, type CaseReport } from "../lib/report";
 import { signUpAndSignIn } from "../lib/session";
 
 const ROUNDS = 5;
-
-/** A variable of the running server's environment (/proc/<pid>/environ): what it started with, whoever set it. */
-function serverEnv(pid: number, name: string): string | undefined {
-  const entry = readFileSync(`/proc/${pid}/environ`, "latin1")
-    .split("\0")
-    .find((e) => e.startsWith(`${name}=`));
-  return entry?.slice(name.length + 1);
-}
 // Each figure is read after a full garbage collection in the server (/api/bench/memory, a bench-only route).
 /** Round over round, RSS may move this much either way (GC timing, allocator) without counting as growth. */
 export const ROUND_TOLERANCE = 1.1;
@@ -29,6 +21,14 @@ export function growingRounds(rss: number[], tolerance = ROUND_TOLERANCE): numbe
   const grew: number[] = [];
   for (let i = 1; i < rss.length; i++) if (rss[i]! > rss[i - 1]! * tolerance) grew.push(i + 1);
   return grew;
+}
+
+/** A variable of the running server's environment (/proc/<pid>/environ): what it started with, whoever set it. */
+function serverEnv(pid: number, name: string): string | undefined {
+  const entry = readFileSync(`/proc/${pid}/environ`, "latin1")
+    .split("\0")
+    .find((e) => e.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
 }
 
 interface Memory {
@@ -120,7 +120,7 @@ export const memoryRounds: BenchCase = {
       `each round: 3 new accounts signed in, then ${durationSec} s each of the browser's batched credits.balance (20 connections), signed-in /billing renders (5) and the session route (10); one warm-up round first; figures read after a forced full garbage collection`,
     );
     report.note(
-      `the server runs with MALLOC_ARENA_MAX=${serverEnv(ctx.server.pid, "MALLOC_ARENA_MAX") ?? "unset"}, as every launcher and the runtime image start it (scripts/launcher/app.mjs): in A/B runs of this case on 2026-12-06 (two each) the server's RSS after the rounds was 297–344 MB with it (one round at 475 MB, back to 344 the next) and 357–510 MB with glibc's default of 8 arenas per core, the heap flat in all; what V8 holds beyond its heap in use, and native memory, are outside the collector's reach, so RSS is a reported target and the heap the leak check`,
+      `the server runs with MALLOC_ARENA_MAX=${serverEnv(ctx.server.pid, "MALLOC_ARENA_MAX") ?? "unset"}, as every launcher and the runtime image start it (scripts/launcher/app.mjs; the A/B runs it was chosen on are in bench/README.md); what V8 holds beyond its heap in use, and native memory, are outside the collector's reach, so RSS is a reported target and the heap the leak check`,
     );
   },
 };

@@ -1,14 +1,19 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { PrismaClient } from "~/generated/prisma/client";
 import type { Db } from "~/server/database/create-client";
+import { attachDriverPool } from "~/server/database/driver-rows";
 
 import type { TestDb } from "./test-db";
 
 export interface LoggedDb {
-  /** A second Prisma client on the same database whose driver adapter records what it sends. */
+  /**
+   * A second Prisma client on the same database whose driver adapter records what it sends; on
+   * PostgreSQL it also has the app's driver pool (driver-rows.ts), whose statements are recorded too.
+   */
   db: Db;
   /** Every statement sent, in order, one per round trip; BEGIN / COMMIT / ROLLBACK included. */
   statements: string[];
@@ -48,19 +53,32 @@ function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: stri
 }
 
 export async function loggedDb(t: TestDb): Promise<LoggedDb> {
+  const statements: string[] = [];
   let inner: SqlDriverAdapterFactory;
+  let pool: pg.Pool | undefined;
   if (t.pglite) {
     await t.db.$queryRaw`SELECT 1`; // t.db migrates the in-memory database on its first query
     inner = new PrismaPGlite(t.pglite);
   } else if (t.url) {
     inner = new PrismaPg({ connectionString: t.url, max: 4 });
+    // The driver path's own pool (the app shares one with Prisma's adapter, which uses pool.query too).
+    pool = new pg.Pool({ connectionString: t.url, max: 4 });
+    const query = pool.query.bind(pool) as (config: { text: string }) => Promise<unknown>;
+    pool.query = ((config: { text: string }) => (statements.push(config.text), query(config))) as never;
   } else throw new Error("loggedDb needs an in-memory PGlite or a PostgreSQL test database");
-  const statements: string[] = [];
   const adapter: SqlDriverAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => recorded(await inner.connect(), statements),
   };
   const db = new PrismaClient({ adapter });
-  return { db, statements, close: () => db.$disconnect() };
+  if (pool) attachDriverPool(db, pool);
+  return {
+    db,
+    statements,
+    async close() {
+      await db.$disconnect();
+      await pool?.end();
+    },
+  };
 }

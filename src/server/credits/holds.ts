@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
 import { commitWithoutFlush } from "~/server/database/commit-without-flush";
+import { driverRows } from "~/server/database/driver-rows";
 import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
 
@@ -60,7 +61,9 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
   if (teamId)
     return reservePool(db, { ...input, teamId }, { teamId, userId: input.userId, amount: input.amount }, withHold);
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
-  const [row] = await db.$queryRaw<ReserveRow[]>`
+  const [row] = await driverRows<ReserveRow>(
+    db,
+    Prisma.sql`
     WITH account AS (
       SELECT u.id, u.balance, u."heldCredits" FROM "User" u WHERE u.id = ${input.userId} FOR UPDATE
     ), hold AS (
@@ -74,7 +77,8 @@ export async function reserve(db: DbOrTx, input: ReserveInput, withHold?: Prisma
         FROM hold h WHERE u.id = h."userId"
     )${withHold ?? Prisma.empty}
     SELECT h.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
-      FROM account a LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`;
+      FROM account a LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`,
+  );
   if (!row) throw new AccountNotFoundError(input.userId);
   const { accountBalance, accountHeld, ...fields } = row;
   if (fields.id) {
@@ -111,7 +115,9 @@ async function reservePool(
   withHold?: Prisma.Sql,
 ): Promise<CreditHold> {
   const expiresAt = new Date(Date.now() + input.ttlSeconds * 1000);
-  const [row] = await db.$queryRaw<PoolReserveRow[]>`
+  const [row] = await driverRows<PoolReserveRow>(
+    db,
+    Prisma.sql`
     WITH account AS (
       SELECT t.id, t.balance, t."heldCredits" FROM "Team" t WHERE t.id = ${input.teamId} FOR UPDATE
     ) ${poolGateSql("account", gate)},
@@ -127,7 +133,8 @@ async function reservePool(
         FROM hold h WHERE t.id = h."teamId"
     ) ${countMemberUseSql("counted", Prisma.sql`(SELECT h."teamId", h."userId", 0 AS spent, h.amount AS held FROM hold h)`, gate)}${withHold ?? Prisma.empty}
     SELECT h.*, g.*, a.balance AS "accountBalance", a."heldCredits" AS "accountHeld"
-      FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`;
+      FROM account a CROSS JOIN pool_gate g LEFT JOIN hold h ON true ${commitWithoutFlush(db)}`,
+  );
   if (!row) throw new TeamNotFoundError(input.teamId);
   if (row.id) {
     const hold = pickHold(row);

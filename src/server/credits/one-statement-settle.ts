@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 
 import { AUTO_TOP_UP_COLUMNS, AUTO_TOP_UP_JOIN } from "~/server/billing/auto-top-up/state";
 import { Prisma, type CreditLedger } from "~/generated/prisma/client";
+import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/database/create-client";
 
 import { hooksWouldActSql, logLedgerWrite } from "./account";
@@ -27,7 +28,9 @@ type Outcome = { charged: number; closed: boolean } & { [K in keyof CreditLedger
 
 export async function settleInOneStatement(db: Db, input: SettleInput): Promise<SettleResult | null> {
   const after = Prisma.sql`(a.balance::bigint - h.charged)`;
-  const rows = await db.$queryRaw<Outcome[]>`
+  const rows = await driverRows<Outcome>(
+    db,
+    Prisma.sql`
     WITH h AS (
       SELECT id, "userId", amount, LEAST(${input.cost}::int, amount) AS charged FROM "CreditHold"
        WHERE id = ${input.holdId} AND status = 'active'::"HoldStatus" AND "teamId" IS NULL
@@ -59,7 +62,8 @@ export async function settleInOneStatement(db: Db, input: SettleInput): Promise<
         FROM closed c WHERE u.id = c."userId"
     )
     SELECT m.charged, EXISTS (SELECT 1 FROM closed) AS closed, w.*
-      FROM m LEFT JOIN written w ON true`;
+      FROM m LEFT JOIN written w ON true`,
+  );
   const row = rows[0];
   if (!row?.closed) return null;
   const entry = row.id === null ? null : ledgerRow(row);

@@ -15,6 +15,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditLedger } from "~/generated/prisma/client";
+import { driverRows } from "~/server/database/driver-rows";
 import type { DbOrTx } from "~/server/database/transaction";
 
 import {
@@ -48,7 +49,9 @@ export async function writeInOneStatement(
   const after = Prisma.sql`(a.balance::bigint + ${write.amount}::int)`;
   // `prior` reads the statement's snapshot, taken before the lock wait: a ref written meanwhile is
   // caught by ON CONFLICT instead (no row inserted, no balance moved) and read back below.
-  const rows = await db.$queryRaw<Outcome[]>`
+  const rows = await driverRows<Outcome>(
+    db,
+    Prisma.sql`
     WITH a AS (${selectLockedAccount(write.userId)}),
     prior AS (SELECT * FROM "CreditLedger" WHERE "refType" = ${write.refType} AND "refId" = ${write.refId}),
     m AS (
@@ -70,7 +73,8 @@ export async function writeInOneStatement(
       UPDATE "User" u SET balance = w."balanceAfter", "updatedAt" = now() FROM written w WHERE u.id = w."userId"
     )
     SELECT m.balance, m."heldCredits", m."refUsed", m.refused, m.hooks, e.*
-      FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`;
+      FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`,
+  );
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(write.userId);
   if (row.refUsed) {

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditLedger } from "~/generated/prisma/client";
+import { driverRows } from "~/server/database/driver-rows";
 import type { DbOrTx } from "~/server/database/transaction";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
@@ -39,7 +40,9 @@ export async function writePool(
   // A member's chat spend counts against their limits; the write is gated, so the Team row is locked first.
   const countedSpend = Prisma.sql`(SELECT w."teamId", w."userId", 0 AS held,
     CASE WHEN w.reason = 'chat_usage'::"LedgerReason" AND w.amount < 0 THEN -w.amount ELSE 0 END AS spent FROM written w)`;
-  const rows = await db.$queryRaw<Outcome[]>`
+  const rows = await driverRows<Outcome>(
+    db,
+    Prisma.sql`
     WITH a AS (SELECT t.balance, t."heldCredits" FROM "Team" t WHERE t.id = ${write.teamId} FOR UPDATE),
     prior AS (SELECT * FROM "CreditLedger" WHERE "refType" = ${write.refType} AND "refId" = ${write.refId})
     ${gate ? poolGateSql("a", gate) : Prisma.empty},
@@ -64,7 +67,8 @@ export async function writePool(
     )
     ${gated ? countMemberUseSql("counted", countedSpend, write) : Prisma.empty}
     SELECT m.*, e.*
-      FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`;
+      FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`,
+  );
   const row = rows[0];
   if (!row) throw new TeamNotFoundError(write.teamId);
   if (row.refUsed) {

@@ -1,10 +1,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { PrismaClient } from "~/generated/prisma/client";
 
+import { attachDriverPool } from "./driver-rows";
 import { loadMigrations, migrate } from "./migrate";
 import { openEmbedded, type EmbeddedAccess } from "./open-embedded";
 import { pgliteRunner } from "./runners";
@@ -38,9 +40,20 @@ export interface DbHandle {
  */
 export function createDbHandle(target: DbTarget): DbHandle {
   if (target.databaseUrl) {
-    const adapter = new PrismaPg({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
-    const db = new PrismaClient({ adapter });
-    return { db, kind: "postgres", close: () => db.$disconnect() };
+    // One pool for Prisma and for the hot statements sent to the driver (driver-rows.ts).
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
+    // An idle connection dropped by the server is replaced on the next checkout; it must not crash the process.
+    pool.on("error", () => undefined);
+    const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+    attachDriverPool(db, pool);
+    return {
+      db,
+      kind: "postgres",
+      async close() {
+        await db.$disconnect();
+        if (!pool.ended) await pool.end();
+      },
+    };
   }
 
   const dir = target.pgliteDir ?? ".data/pglite";

@@ -10,13 +10,16 @@ import { createUser } from "../helpers/users";
 
 describeEachDb("driverRows: the hot statements' rows, as $queryRaw reads them", (kind) => {
   let t: TestDb;
+  const zone = process.env.TZ;
   beforeAll(async () => {
     t = await createTestDb(kind);
   });
   afterAll(() => t.close());
   afterEach(() => {
     vi.restoreAllMocks();
-    delete process.env.TZ;
+    // The process's own zone back (one test sets another), not simply unset.
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
   });
 
   async function ledgerRowOf(userId: string) {

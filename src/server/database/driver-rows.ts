@@ -16,6 +16,7 @@ import type { Prisma } from "~/generated/prisma/client";
 
 import { isTransaction, type DbOrTx } from "./transaction";
 
+// Symbol.for: a dev hot reload evaluates this module again while the handle (db.ts) survives it.
 const POOL = Symbol.for("tally.driverPool");
 
 const TIMESTAMP = 1114;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { CHECKOUT_REF_TYPE } from "~/server/billing";
-import type { Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
@@ -10,41 +9,23 @@ import { createUser } from "../helpers/users";
 import { deliver, soldSession, stripeEvent } from "./stripe-fixtures";
 
 /**
- * The real database, except that inside the next transaction the purchase write fails as if
- * the connection dropped — after the credits were granted in that same transaction.
+ * Until the returned function is called, the database refuses to mark purchase `id` paid, as if the
+ * connection dropped while the write ran: a trigger, so the failure happens inside whichever statement
+ * or transaction makes that write, after the credits were written in it.
  */
-function failingOncePurchaseWrite(db: Db): Db {
-  let armed = true;
-  const failingTx = (tx: Tx): Tx =>
-    new Proxy(tx, {
-      get(target, prop, receiver) {
-        if (prop === "purchase" && armed) {
-          return new Proxy(target.purchase, {
-            get(p, method) {
-              if (method === "update" || method === "updateManyAndReturn") {
-                armed = false;
-                return () => Promise.reject(new Error("Connection terminated unexpectedly"));
-              }
-              return Reflect.get(p, method) as unknown;
-            },
-          });
-        }
-        return Reflect.get(target, prop, receiver) as unknown;
-      },
-    });
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "$transaction") {
-        return (fn: (tx: Tx) => Promise<unknown>, opts?: unknown) =>
-          (target.$transaction as (f: (tx: Tx) => Promise<unknown>, o?: unknown) => Promise<unknown>)(
-            (tx) => fn(failingTx(tx)),
-            opts,
-          );
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+async function failPurchaseWrites(db: Db, id: string): Promise<() => Promise<void>> {
+  await db.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION fault_test_fail_purchase() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.id = '${id}' AND NEW.status = 'paid' THEN RAISE EXCEPTION 'Connection terminated unexpectedly'; END IF;
+      RETURN NEW;
+    END $$`);
+  await db.$executeRawUnsafe(
+    `CREATE TRIGGER fault_test_fail_purchase BEFORE UPDATE ON "Purchase" FOR EACH ROW EXECUTE FUNCTION fault_test_fail_purchase()`,
+  );
+  return async () => {
+    await db.$executeRawUnsafe(`DROP TRIGGER fault_test_fail_purchase ON "Purchase"`);
+  };
 }
 
 describeEachDb("a database failure during fulfilment", (kind) => {
@@ -54,14 +35,24 @@ describeEachDb("a database failure during fulfilment", (kind) => {
   });
   afterAll(() => t.close());
 
-  it("→ 500 with nothing written; Stripe's redelivery then credits exactly once", async () => {
+  it.each([
+    ["one statement: the purchase read unchanged", false],
+    ["a transaction: the purchase changed after the read", true],
+  ])("→ 500 with nothing written (%s); Stripe's redelivery then credits exactly once", async (_, changed) => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id);
     const event = stripeEvent("checkout.session.completed", session);
+    // A purchase marked expired meanwhile: the one statement finds it changed, the transaction path moves it.
+    if (changed) await t.db.purchase.update({ where: { id: session.id }, data: { status: "expired" } });
     const before = await snapshot(t.db);
 
-    const failed = await deliver(failingOncePurchaseWrite(t.db), event);
-    expect(failed).toEqual({ status: 500, body: { error: "processing_failed" } });
+    const repair = await failPurchaseWrites(t.db, session.id);
+    try {
+      const failed = await deliver(t.db, event);
+      expect(failed).toEqual({ status: 500, body: { error: "processing_failed" } });
+    } finally {
+      await repair();
+    }
     expect(await snapshot(t.db)).toEqual(before); // the grant rolled back with the failed purchase write; event not recorded
 
     const retried = await deliver(t.db, event);
@@ -69,6 +60,7 @@ describeEachDb("a database failure during fulfilment", (kind) => {
     await deliver(t.db, event);
     expect(await t.db.creditLedger.count({ where: { refType: CHECKOUT_REF_TYPE, refId: session.id } })).toBe(1);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(50_000);
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("paid");
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 

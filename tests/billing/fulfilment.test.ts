@@ -112,7 +112,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect(await purchaseRows(session.id)).toBe(1);
   });
 
-  it("a new credit is 4 round trips: BEGIN, the ledger write in one statement, the purchase move, COMMIT", async () => {
+  it("a new credit is one round trip: the ledger write and the purchase move in one statement", async () => {
     const logged = await loggedDb(t);
     try {
       const u = await createUser(t.db);
@@ -121,17 +121,42 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
       logged.statements.length = 0;
       const result = await fulfilCheckoutSession(logged.db, session, undefined, recorded);
       expect(result.kind).toBe("credited");
-      expect(logged.statements).toHaveLength(4);
-      expect(logged.statements[0]).toBe("BEGIN");
-      expect(logged.statements[1]).toMatch(/INSERT INTO "CreditLedger"/);
-      expect(logged.statements[2]).toMatch(/UPDATE "public"\."Purchase"|UPDATE "Purchase"/);
-      expect(logged.statements[3]).toBe("COMMIT");
+      expect(logged.statements).toHaveLength(1);
+      expect(logged.statements[0]).toMatch(
+        /INSERT INTO "CreditLedger"[\s\S]*UPDATE "Purchase"|UPDATE "Purchase"[\s\S]*INSERT INTO "CreditLedger"/,
+      );
       expect(await balance(u.id)).toBe(50_000);
-      expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).status).toBe("paid");
+      const stored = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+      // What fulfilment returns is the row as stored.
+      expect(result.kind === "credited" && result.purchase).toEqual(stored);
+      expect(stored).toMatchObject({ status: "paid", paymentIntentId: session.payment_intent });
+      expect(stored.creditedAt).toBeInstanceOf(Date);
       expect(await purchaseRows(session.id)).toBe(1);
     } finally {
       await logged.close();
     }
+  });
+
+  it("the one statement writes nothing when the purchase moved since it was read: the transaction path decides", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    await t.db.purchase.update({ where: { id: session.id }, data: { paymentIntentId: "pi_set_by_someone_else" } });
+    const logged = await loggedDb(t);
+    try {
+      const result = await fulfilCheckoutSession(logged.db, session, undefined, stale);
+      expect(result.kind).toBe("credited");
+      // The one statement (nothing written), then BEGIN, ledger write, the conditional move (no row), re-read, move, COMMIT.
+      expect(logged.statements[0]).toMatch(/UPDATE "Purchase"/);
+      expect(logged.statements[1]).toBe("BEGIN");
+      expect(logged.statements.at(-1)).toBe("COMMIT");
+    } finally {
+      await logged.close();
+    }
+    const stored = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+    expect(stored).toMatchObject({ status: "paid", paymentIntentId: "pi_set_by_someone_else" });
+    expect(await balance(u.id)).toBe(50_000);
+    expect(await t.db.creditLedger.count({ where: { refId: session.id } })).toBe(1);
   });
 
   it("a purchase that changed after it was read is read again under the lock (a late paid wins over expired)", async () => {

@@ -28,6 +28,7 @@ describe("Purchase.status has one writer", () => {
       "purchase.update",
       "purchase.updateManyAndReturn",
       "purchase.updateMany",
+      'UPDATE "Purchase',
     ]);
   });
 

@@ -6,6 +6,7 @@ import {
   clawback,
   getBalance,
   grant,
+  grantAlongside,
   InsufficientCreditsError,
   reserve,
   spend,
@@ -237,6 +238,41 @@ describeEachDb("standalone ledger writes: one statement each", (kind) => {
       expect(await t.db.creditLedger.count({ where: { userId: u.id } })).toBe(2);
     },
   );
+
+  it("grantAlongside: both writes in one statement, or neither (the other matched nothing, or the ref was used)", async () => {
+    const u = await funded(100);
+    // Another table's row: of two updates of one row in one statement PostgreSQL applies only one.
+    const conversation = await t.db.conversation.create({ data: { userId: u.id, title: "before" } });
+    const rename = (to: string, ifNamed: string) => (proceed: Prisma.Sql) =>
+      Prisma.sql`UPDATE "Conversation" SET title = ${to}
+                 WHERE id = ${conversation.id} AND title = ${ifNamed} AND ${proceed} RETURNING 1`;
+    const input = {
+      userId: u.id,
+      amount: 40,
+      reason: "purchase" as const,
+      refType: "operator" as const,
+      refId: `ga-${u.id}`,
+    };
+    const name = async () => (await t.db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).title;
+
+    // The other statement matches no row: nothing at all is written.
+    const missed = await statementsOf(() => grantAlongside(logged.db, input, rename("after", "someone else")));
+    expect(missed.result).toBeNull();
+    expect(missed.statements).toHaveLength(1);
+    expect(await getBalance(t.db, u.id)).toMatchObject({ balance: 100 });
+    expect(await name()).toBe("before");
+
+    const both = await statementsOf(() => grantAlongside(logged.db, input, rename("after", "before")));
+    expect(both.result).toMatchObject({ created: true, entry: { amount: 40, balanceAfter: 140 } });
+    expect(both.statements).toHaveLength(1);
+    expect(await name()).toBe("after");
+
+    // The ref is used: the other statement is not run either, and the caller takes its transaction path.
+    expect(await grantAlongside(t.db, input, rename("again", "after"))).toBeNull();
+    expect(await name()).toBe("after");
+    expect(await getBalance(t.db, u.id)).toMatchObject({ balance: 140 });
+    expect(await ledgerSum(t.db, u.id)).toBe(140);
+  });
 
   it("the SQL twin of the low-balance rule agrees with it on every edge", async () => {
     const cases: (LowBalanceState & { before: number; after: number })[] = [];

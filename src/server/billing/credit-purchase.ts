@@ -6,11 +6,11 @@
  * credits the team's pool and writes its audit event (credits_purchased) in the same transaction.
  */
 import type { Purchase } from "~/generated/prisma/client";
-import { grant, type LedgerRefType } from "~/server/credits";
-import type { Tx } from "~/server/database/transaction";
+import { grant, grantAlongside, type CreditChange, type LedgerRefType } from "~/server/credits";
+import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { recordTeamEvent } from "~/server/teams/audit";
 
-import { movePurchase, movePurchaseIfUnchanged, type PurchaseFacts } from "./purchase-status";
+import { moveAlongside, movePurchase, movePurchaseIfUnchanged, type PurchaseFacts } from "./purchase-status";
 import { receiptFacts, type ReceiptLinks } from "./receipt-links";
 
 export interface PaidPurchase {
@@ -29,19 +29,46 @@ export interface PaidPurchase {
   recorded?: Purchase;
 }
 
+/**
+ * Credits `paid` and moves its purchase to paid: in one statement (grantAlongside) when the caller read
+ * the purchase and it is unchanged since, otherwise in a transaction (the caller's, when given one).
+ */
 export async function creditPaidPurchase(
-  tx: Tx,
+  db: DbOrTx,
   paid: PaidPurchase,
 ): Promise<{ created: boolean; purchase: Purchase }> {
-  // grant locks the account row (the user's, or the team's for a pool) first, so everything below is serialised per account.
-  const { created } = await grant(tx, {
+  if (paid.recorded && !paid.teamId) {
+    const move = moveAlongside(paid.recorded, "paid", factsFor(paid, paid.recorded));
+    const granted = move && (await grantAlongside(db, grantOf(paid), move.alongside));
+    if (move && granted) return { created: granted.created, purchase: move.moved };
+  }
+  return inTransaction(db, (tx) => creditInTransaction(tx, paid));
+}
+
+function grantOf(paid: PaidPurchase): CreditChange & { reason: "purchase" } {
+  return {
     userId: paid.userId,
     teamId: paid.teamId ?? null,
     amount: paid.credits,
     reason: "purchase",
     ...paid.ref,
     note: paid.note,
-  });
+  };
+}
+
+/** What a move to paid records on `current`: anything the caller adds, and whichever of these it does not have yet. */
+function factsFor(paid: PaidPurchase, current: Purchase): PurchaseFacts {
+  return {
+    ...paid.facts,
+    ...(current.paymentIntentId || !paid.paymentIntentId ? {} : { paymentIntentId: paid.paymentIntentId }),
+    ...(current.creditedAt ? {} : { creditedAt: new Date() }),
+    ...receiptFacts(current, paid.links),
+  };
+}
+
+async function creditInTransaction(tx: Tx, paid: PaidPurchase): Promise<{ created: boolean; purchase: Purchase }> {
+  // grant locks the account row (the user's, or the team's for a pool) first, so everything below is serialised per account.
+  const { created } = await grant(tx, grantOf(paid));
   if (created && paid.teamId) {
     await recordTeamEvent(tx, {
       teamId: paid.teamId,
@@ -50,18 +77,12 @@ export async function creditPaidPurchase(
       detail: { purchaseId: paid.purchaseId, credits: paid.credits },
     });
   }
-  const facts = (current: Purchase): PurchaseFacts => ({
-    ...paid.facts,
-    ...(current.paymentIntentId || !paid.paymentIntentId ? {} : { paymentIntentId: paid.paymentIntentId }),
-    ...(current.creditedAt ? {} : { creditedAt: new Date() }),
-    ...receiptFacts(current, paid.links),
-  });
   if (paid.recorded) {
-    const moved = await movePurchaseIfUnchanged(tx, paid.recorded, "paid", facts(paid.recorded));
+    const moved = await movePurchaseIfUnchanged(tx, paid.recorded, "paid", factsFor(paid, paid.recorded));
     if (moved) return { created, purchase: moved };
   }
   const current = await tx.purchase.findUniqueOrThrow({ where: { id: paid.purchaseId } });
   // A late duplicate for a refunded or disputed purchase leaves its status as it is (and may still fill in its receipt links).
-  const purchase = await movePurchase(tx, current, "paid", facts(current));
+  const purchase = await movePurchase(tx, current, "paid", factsFor(paid, current));
   return { created, purchase };
 }

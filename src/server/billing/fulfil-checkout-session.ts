@@ -7,9 +7,9 @@
  * recorded for a team (Purchase.teamId) credits that team's pool; the row is the truth, and a session
  * whose metadata names another team (or none, or one where the row has none) is refused.
  */
-import type { Purchase } from "~/generated/prisma/client";
+import { Prisma, type Purchase } from "~/generated/prisma/client";
 import { CHECKOUT_REF_TYPE } from "~/server/credits";
-import { inTransaction } from "~/server/database/transaction";
+import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
@@ -66,8 +66,9 @@ function purchaseMismatch(
 }
 
 /** The pending purchase billing.checkout recorded for a session (read without a lock: its sale never changes). */
-export function findPurchase(db: Db, sessionId: string): Promise<Purchase | null> {
-  return db.purchase.findUnique({ where: { id: sessionId } });
+export async function findPurchase(db: Db, sessionId: string): Promise<Purchase | null> {
+  const [row] = await driverRows<Purchase>(db, Prisma.sql`SELECT * FROM "Purchase" WHERE id = ${sessionId}`);
+  return row ?? null;
 }
 
 /**
@@ -128,18 +129,16 @@ async function fulfil(
   // A repeat (a second event for the session, billing.confirm after the webhook): no lock, no transaction.
   if (nothingLeftToWrite(recorded, session, links)) return { kind: "already_credited", purchase: recorded };
 
-  return inTransaction(db, async (tx) => {
-    const { created, purchase } = await creditPaidPurchase(tx, {
-      purchaseId: session.id,
-      userId,
-      teamId: recorded.teamId,
-      credits: recorded.credits,
-      ref: { refType: CHECKOUT_REF_TYPE, refId: session.id },
-      note: `${pack.id} pack`,
-      paymentIntentId: idOf(session.payment_intent),
-      links,
-      recorded,
-    });
-    return { kind: created ? "credited" : "already_credited", purchase };
+  const { created, purchase } = await creditPaidPurchase(db, {
+    purchaseId: session.id,
+    userId,
+    teamId: recorded.teamId,
+    credits: recorded.credits,
+    ref: { refType: CHECKOUT_REF_TYPE, refId: session.id },
+    note: `${pack.id} pack`,
+    paymentIntentId: idOf(session.payment_intent),
+    links,
+    recorded,
   });
+  return { kind: created ? "credited" : "already_credited", purchase };
 }

@@ -9,6 +9,8 @@
  */
 import type Stripe from "stripe";
 
+import { Prisma } from "~/generated/prisma/client";
+import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
@@ -142,18 +144,35 @@ async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions
   }
 }
 
+// Both sent straight to the driver: every delivery of a storm pays for the first, every new event for both.
+async function recordedEvent(db: Db, eventId: string): Promise<{ outcome: string } | undefined> {
+  const [row] = await driverRows<{ outcome: string }>(
+    db,
+    Prisma.sql`SELECT outcome FROM "StripeEvent" WHERE id = ${eventId}`,
+  );
+  return row;
+}
+
+async function recordEvent(db: Db, event: Stripe.Event, outcome: string): Promise<void> {
+  await driverRows(
+    db,
+    Prisma.sql`INSERT INTO "StripeEvent" (id, type, outcome) VALUES (${event.id}, ${event.type}, ${outcome})
+               ON CONFLICT (id) DO NOTHING`,
+  );
+}
+
 export async function handleStripeEvent(
   db: Db,
   event: Stripe.Event,
   options: StripeEventOptions,
 ): Promise<StripeEventResult> {
-  const seen = await db.stripeEvent.findUnique({ where: { id: event.id }, select: { outcome: true } });
+  const seen = await recordedEvent(db, event.id);
   if (seen) {
     logEvent("stripe_event", { eventId: event.id, type: event.type, outcome: seen.outcome, duplicate: true });
     return { outcome: seen.outcome, duplicate: true };
   }
   const outcome = await dispatch(db, event, options);
-  await db.stripeEvent.createMany({ data: [{ id: event.id, type: event.type, outcome }], skipDuplicates: true });
+  await recordEvent(db, event, outcome);
   logEvent("stripe_event", { eventId: event.id, type: event.type, objectId: objectIdOf(event), outcome });
   return { outcome, duplicate: false };
 }

@@ -9,7 +9,8 @@
  *   pending → requires_action → paid | failed       (an auto top-up whose bank asked the payer to authenticate)
  *   paid → partially_refunded | refunded | disputed → dispute_won | dispute_lost
  */
-import type { Prisma, Purchase, PurchaseStatus } from "~/generated/prisma/client";
+import { Prisma, type Purchase, type PurchaseStatus } from "~/generated/prisma/client";
+import type { Alongside } from "~/server/credits";
 import type { Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -104,6 +105,69 @@ export async function movePurchaseIfUnchanged(
     data: { ...facts, ...(to === seen.status ? {} : { status: to }) },
   });
   return written ?? null;
+}
+
+/**
+ * The columns a move writes or is computed from, with their SQL types: a value sent to the driver
+ * arrives untyped, one sent through Prisma as text, so each is cast to its column's type.
+ */
+const MOVE_COLUMNS = {
+  status: Prisma.raw(`"PurchaseStatus"`),
+  paymentIntentId: Prisma.raw("text"),
+  creditedAt: Prisma.raw("timestamp(3)"),
+  receiptUrl: Prisma.raw("text"),
+  invoiceId: Prisma.raw("text"),
+  hostedInvoiceUrl: Prisma.raw("text"),
+  invoicePdfUrl: Prisma.raw("text"),
+  receiptLinksAt: Prisma.raw("timestamp(3)"),
+  failureCode: Prisma.raw("text"),
+  failureMessage: Prisma.raw("text"),
+  updatedAt: Prisma.raw("timestamp(3)"),
+} as const satisfies Partial<Record<keyof Purchase, Prisma.Sql>>;
+
+type MoveColumn = keyof typeof MOVE_COLUMNS;
+
+function isMoveColumn(field: string): field is MoveColumn {
+  return Object.hasOwn(MOVE_COLUMNS, field);
+}
+
+function columnValue(column: MoveColumn, value: unknown): Prisma.Sql {
+  return Prisma.sql`${value}::${MOVE_COLUMNS[column]}`;
+}
+
+/**
+ * movePurchaseIfUnchanged as the statement that goes with another write (the ledger write of the
+ * purchase's credits, see grantAlongside): the same conditional update, done only if `proceed` holds,
+ * and the purchase as it then is. Null when the move would be refused, or `facts` holds anything but
+ * plain values for the columns above: the caller moves it with movePurchase in a transaction.
+ */
+export function moveAlongside(
+  seen: Purchase,
+  to: PurchaseStatus,
+  facts: PurchaseFacts = {},
+): { alongside: Alongside; moved: Purchase } | null {
+  if (!canMovePurchase(seen.status, to)) return null;
+  const written: Record<string, unknown> = {
+    ...facts,
+    ...(to === seen.status ? {} : { status: to }),
+    updatedAt: new Date(), // what Prisma's @updatedAt would write
+  };
+  const entries = Object.entries(written);
+  const plain = (v: unknown) => v === null || typeof v === "string" || v instanceof Date;
+  if (!entries.every(([field, value]) => isMoveColumn(field) && plain(value))) return null;
+  const column = (field: string) => Prisma.raw(`"${field}"`);
+  const assignments = Prisma.join(
+    entries.map(([field, value]) => Prisma.sql`${column(field)} = ${columnValue(field as MoveColumn, value)}`),
+  );
+  const unchanged = Prisma.join(
+    MOVE_INPUTS.map((field) => Prisma.sql`${column(field)} IS NOT DISTINCT FROM ${columnValue(field, seen[field])}`),
+    " AND ",
+  );
+  return {
+    alongside: (proceed) =>
+      Prisma.sql`UPDATE "Purchase" SET ${assignments} WHERE id = ${seen.id} AND ${unchanged} AND ${proceed} RETURNING 1`,
+    moved: { ...seen, ...written } as Purchase,
+  };
 }
 
 /**

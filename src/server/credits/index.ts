@@ -5,6 +5,7 @@ export {
   getBalance,
   getTeamBalance,
   grant,
+  grantAlongside,
   limitUses,
   memberLimitUse,
   recountMemberUse,
@@ -26,6 +27,7 @@ export {
 export { history, spentPerDay, type HistoryPage, type LedgerEntry } from "./history";
 export { InvalidRangeError, TOP_CONVERSATIONS, usageReport, type UsageReport } from "./usage";
 export { spendableCredits, type LedgerResult } from "./account";
+export type { Alongside } from "./one-statement-write";
 export {
   CROSSING_HANDLERS,
   DEFAULT_LOW_BALANCE_THRESHOLD,

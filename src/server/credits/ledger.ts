@@ -18,7 +18,7 @@ import {
   type LedgerWrite,
 } from "./account";
 import { AccountNotFoundError } from "./errors";
-import { writeInOneStatement } from "./one-statement-write";
+import { writeInOneStatement, type Alongside } from "./one-statement-write";
 import { writePool } from "./pool-write";
 import { TeamNotFoundError } from "~/server/teams/errors";
 
@@ -61,6 +61,21 @@ async function writeEntry(db: DbOrTx, write: LedgerWrite, withinSpendable = fals
     if (withinSpendable) assertSpendable(account, -write.amount);
     return appendEntry(tx, account, write);
   });
+}
+
+/**
+ * grant and `alongside` (another write that must happen with it) as one statement: both or neither
+ * (one-statement-write.ts). Null when that statement wrote nothing (the ref already written, a hook to
+ * run, `alongside` matched no row) or a pool's grant was asked: the caller does both in a transaction.
+ */
+export async function grantAlongside(
+  db: DbOrTx,
+  input: CreditChange & { reason: LedgerReason },
+  alongside: Alongside,
+): Promise<LedgerResult | null> {
+  assertCreditAmount(input.amount);
+  if (input.teamId) return null;
+  return writeInOneStatement(db, input, { withinSpendable: false, alongside });
 }
 
 /** Adds credits. Idempotent by ref: a repeat returns the first entry and adds nothing. */

@@ -32,21 +32,41 @@ import {
 import { AccountNotFoundError, InsufficientCreditsError, LedgerRefConflictError } from "./errors";
 
 /** The locked account's numbers, what was decided, and the ledger row written or found (all null when none). */
-type Outcome = { balance: number; heldCredits: number; refUsed: boolean; refused: boolean; hooks: boolean } & {
+type Outcome = {
+  balance: number;
+  heldCredits: number;
+  refUsed: boolean;
+  refused: boolean;
+  hooks: boolean;
+  alongsideRan: boolean;
+} & {
   [K in keyof CreditLedger]: CreditLedger[K] | null;
 };
 
 /**
+ * Another write that must happen with this one or not at all (a purchase moving to paid as its credits
+ * are granted): one data-modifying statement with a RETURNING clause, given `proceed`, the SQL condition
+ * under which the ledger write goes ahead, to put in its WHERE. It runs in the same statement, under the
+ * account's lock, and the ledger row is written only if it returned a row. It must not write the
+ * account's row itself: of two updates of one row in one statement PostgreSQL applies only one.
+ */
+export type Alongside = (proceed: Prisma.Sql) => Prisma.Sql;
+
+/**
  * Writes `write` in one statement. `withinSpendable` (spend): refused unless the amount taken fits
- * in the spendable credits. Returns null when the write must go through appendEntry instead.
+ * in the spendable credits. Returns null when the write must go through appendEntry instead, and,
+ * with `alongside`, whenever that statement returned no row (then nothing at all was written).
  */
 export async function writeInOneStatement(
   db: DbOrTx,
   write: LedgerWrite,
-  { withinSpendable }: { withinSpendable: boolean },
+  { withinSpendable, alongside }: { withinSpendable: boolean; alongside?: Alongside },
 ): Promise<LedgerResult | null> {
   const required = withinSpendable ? -write.amount : 0;
   const after = Prisma.sql`(a.balance::bigint + ${write.amount}::int)`;
+  const along = alongside
+    ? Prisma.sql`along AS (${alongside(Prisma.sql`EXISTS (SELECT 1 FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks))`)}),`
+    : Prisma.empty;
   // `prior` reads the statement's snapshot, taken before the lock wait: a ref written meanwhile is
   // caught by ON CONFLICT instead (no row inserted, no balance moved) and read back below.
   const rows = await driverRows<Outcome>(
@@ -61,22 +81,25 @@ export async function writeInOneStatement(
              ${hooksWouldActSql(Prisma.sql`a.balance`, after)} AS hooks
         FROM a
     ),
+    ${along}
     written AS (
       INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId", note)
       SELECT ${randomUUID()}, ${write.userId}, ${write.amount}::int, m.after, ${write.reason}::"LedgerReason",
              ${write.refType}, ${write.refId}, ${write.note ?? null}
-        FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks)
+        FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks) ${alongside ? Prisma.sql`AND EXISTS (SELECT 1 FROM along)` : Prisma.empty}
       ON CONFLICT ("refType", "refId") DO NOTHING
       RETURNING *
     ),
     moved AS (
       UPDATE "User" u SET balance = w."balanceAfter", "updatedAt" = now() FROM written w WHERE u.id = w."userId"
     )
-    SELECT m.balance, m."heldCredits", m."refUsed", m.refused, m.hooks, e.*
+    SELECT m.balance, m."heldCredits", m."refUsed", m.refused, m.hooks,
+           ${alongside ? Prisma.sql`EXISTS (SELECT 1 FROM along)` : Prisma.sql`true`} AS "alongsideRan", e.*
       FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`,
   );
   const row = rows[0];
   if (!row) throw new AccountNotFoundError(write.userId);
+  if (!row.alongsideRan) return null;
   if (row.refUsed) {
     if (!entryBelongsTo(row as CreditLedger, write)) throw new LedgerRefConflictError(write.refType, write.refId);
     return { entry: ledgerRow(row), created: false };

@@ -64,8 +64,11 @@ export async function writeInOneStatement(
 ): Promise<LedgerResult | null> {
   const required = withinSpendable ? -write.amount : 0;
   const after = Prisma.sql`(a.balance::bigint + ${write.amount}::int)`;
+  // Whether the ledger write goes ahead (decided in `m`, under the lock), and, with `alongside`, whether it ran.
+  const goesAhead = Prisma.sql`NOT (m."refUsed" OR m.refused OR m.hooks)`;
+  const alongsideRan = alongside ? Prisma.sql`EXISTS (SELECT 1 FROM along)` : Prisma.sql`true`;
   const along = alongside
-    ? Prisma.sql`along AS (${alongside(Prisma.sql`EXISTS (SELECT 1 FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks))`)}),`
+    ? Prisma.sql`along AS (${alongside(Prisma.sql`EXISTS (SELECT 1 FROM m WHERE ${goesAhead})`)}),`
     : Prisma.empty;
   // `prior` reads the statement's snapshot, taken before the lock wait: a ref written meanwhile is
   // caught by ON CONFLICT instead (no row inserted, no balance moved) and read back below.
@@ -86,7 +89,7 @@ export async function writeInOneStatement(
       INSERT INTO "CreditLedger" (id, "userId", amount, "balanceAfter", reason, "refType", "refId", note)
       SELECT ${randomUUID()}, ${write.userId}, ${write.amount}::int, m.after, ${write.reason}::"LedgerReason",
              ${write.refType}, ${write.refId}, ${write.note ?? null}
-        FROM m WHERE NOT (m."refUsed" OR m.refused OR m.hooks) ${alongside ? Prisma.sql`AND EXISTS (SELECT 1 FROM along)` : Prisma.empty}
+        FROM m WHERE ${goesAhead} AND ${alongsideRan}
       ON CONFLICT ("refType", "refId") DO NOTHING
       RETURNING *
     ),
@@ -94,7 +97,7 @@ export async function writeInOneStatement(
       UPDATE "User" u SET balance = w."balanceAfter", "updatedAt" = now() FROM written w WHERE u.id = w."userId"
     )
     SELECT m.balance, m."heldCredits", m."refUsed", m.refused, m.hooks,
-           ${alongside ? Prisma.sql`EXISTS (SELECT 1 FROM along)` : Prisma.sql`true`} AS "alongsideRan", e.*
+           ${alongsideRan} AS "alongsideRan", e.*
       FROM m LEFT JOIN (SELECT * FROM written UNION ALL SELECT * FROM prior) e ON true`,
   );
   const row = rows[0];

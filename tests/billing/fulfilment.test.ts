@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
+import { findPurchase } from "~/server/billing/fulfil-checkout-session";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { loggedDb } from "../helpers/statement-log";
@@ -117,7 +118,9 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     try {
       const u = await createUser(t.db);
       const session = await soldSession(t.db, u.id);
-      const recorded = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
+      // Read as the webhook reads it (straight from the driver): the one statement compares against these values.
+      const recorded = await findPurchase(t.db, session.id);
+      expect(recorded).toEqual(await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } }));
       logged.statements.length = 0;
       const result = await fulfilCheckoutSession(logged.db, session, undefined, recorded);
       expect(result.kind).toBe("credited");
@@ -129,6 +132,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
       const stored = await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } });
       // What fulfilment returns is the row as stored.
       expect(result.kind === "credited" && result.purchase).toEqual(stored);
+      expect(await findPurchase(t.db, session.id)).toEqual(stored);
       expect(stored).toMatchObject({ status: "paid", paymentIntentId: session.payment_intent });
       expect(stored.creditedAt).toBeInstanceOf(Date);
       expect(await purchaseRows(session.id)).toBe(1);

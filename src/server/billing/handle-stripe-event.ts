@@ -153,11 +153,17 @@ async function recordedEvent(db: Db, eventId: string): Promise<{ outcome: string
   return row;
 }
 
+/**
+ * Concurrent deliveries of one event all process it (none found it recorded), and each records its
+ * outcome: the one that credited it is kept over a twin that then found the credit already there.
+ */
 async function recordEvent(db: Db, event: Stripe.Event, outcome: string): Promise<void> {
+  const already = "already_credited" satisfies FulfilResult["kind"];
   await driverRows(
     db,
     Prisma.sql`INSERT INTO "StripeEvent" (id, type, outcome) VALUES (${event.id}, ${event.type}, ${outcome})
-               ON CONFLICT (id) DO NOTHING`,
+               ON CONFLICT (id) DO UPDATE SET outcome = EXCLUDED.outcome
+                 WHERE "StripeEvent".outcome = ${already} AND EXCLUDED.outcome <> ${already}`,
   );
 }
 

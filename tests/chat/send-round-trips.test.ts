@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { getBalance, grant, reserve } from "~/server/credits";
-import { CHAT_REF_TYPE, chatConfigFromEnv, sendMessage, type ChatDeps } from "~/server/chat";
+import { CHAT_REF_TYPE, chatConfigFromEnv, sendMessage, settleStaleReplies, type ChatDeps } from "~/server/chat";
 
 import { countingDb, type CountingDb } from "../helpers/counting-db";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
@@ -111,6 +111,104 @@ describeEachDb("chat send round trips", (kind) => {
     );
     expect((await second.settled).status).toBe("complete");
     expect((await t.db.creditHold.findUniqueOrThrow({ where: { id: stale.id } })).status).toBe("released");
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("a reply settles in ONE statement: its charge, the hold closed and the final message", async () => {
+    const u = await fundedUser(t.db, 100_000);
+    const conv = await t.db.conversation.create({ data: { userId: u.id, title: "" } });
+    const run = await sendMessage(deps(), { userId: u.id, conversationId: conv.id, content: "hello once" });
+    const from = c.statements.length;
+    const done = doneOf(await drain(run.events));
+    const outcome = await run.settled;
+    const after = c.statements.slice(from);
+    expect(after).not.toContain("BEGIN");
+    const settles = after.filter((sql) => /"CreditHold"/.test(sql));
+    expect(settles).toHaveLength(1);
+    expect(settles[0]).toMatch(/INSERT INTO "CreditLedger".*UPDATE "CreditHold".*UPDATE "Message"/);
+
+    const reply = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
+    const entry = await t.db.creditLedger.findUniqueOrThrow({
+      where: { refType_refId: { refType: CHAT_REF_TYPE, refId: reply.id } },
+    });
+    const hold = await t.db.creditHold.findUniqueOrThrow({
+      where: { refType_refId: { refType: CHAT_REF_TYPE, refId: reply.id } },
+    });
+    expect(outcome.creditsCharged).toBeGreaterThan(0);
+    expect(done.creditsCharged).toBe(outcome.creditsCharged);
+    expect(reply).toMatchObject({
+      status: "complete",
+      content: "Hi there",
+      inputTokens: 20,
+      outputTokens: 2,
+      creditsCharged: outcome.creditsCharged,
+    });
+    expect(entry.amount).toBe(-outcome.creditsCharged);
+    expect(hold).toMatchObject({ status: "settled", settledAmount: outcome.creditsCharged });
+    expect(await getBalance(t.db, u.id)).toMatchObject({ balance: 100_000 - outcome.creditsCharged, held: 0 });
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("the final message and the charge are both or neither: a refused message write charges nothing, and the sweep settles it later", async () => {
+    const u = await fundedUser(t.db, 100_000);
+    const conv = await t.db.conversation.create({ data: { userId: u.id, title: "" } });
+    // The database refuses this conversation's reply leaving "streaming" (the settle's own write).
+    await t.db.$executeRawUnsafe(`
+      CREATE FUNCTION refuse_final_reply() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW."conversationId" = '${conv.id}' AND OLD.status = 'streaming' AND NEW.status <> 'streaming' THEN
+          RAISE EXCEPTION 'final reply refused (test)';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_final_reply BEFORE UPDATE ON "Message" FOR EACH ROW EXECUTE FUNCTION refuse_final_reply()`,
+    );
+    const config = { ...chatConfigFromEnv(), progressIntervalMs: 60_000, settleRetrySeconds: 0.3 };
+    try {
+      const run = await sendMessage({ ...deps(), config }, { userId: u.id, conversationId: conv.id, content: "hi" });
+      await drain(run.events);
+      expect((await run.settled).status).toBe("error");
+    } finally {
+      await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_final_reply ON "Message"`);
+      await t.db.$executeRawUnsafe(`DROP FUNCTION refuse_final_reply()`);
+    }
+    const reply = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
+    const hold = () =>
+      t.db.creditHold.findUniqueOrThrow({ where: { refType_refId: { refType: CHAT_REF_TYPE, refId: reply.id } } });
+    expect(reply.status).toBe("streaming");
+    expect((await hold()).status).toBe("active");
+    expect(await t.db.creditLedger.count({ where: { refType: CHAT_REF_TYPE, refId: reply.id } })).toBe(0);
+    expect((await getBalance(t.db, u.id)).balance).toBe(100_000);
+
+    // Once the hold expires, the sweep settles the reply from what it delivered: charged once.
+    await t.db.creditHold.update({
+      where: { id: (await hold()).id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    expect(await settleStaleReplies(t.db, config, { userId: u.id })).toBe(1);
+    const settled = await hold();
+    expect(settled.status).toBe("settled");
+    const after = await t.db.message.findUniqueOrThrow({ where: { id: reply.id } });
+    expect(after.status).not.toBe("streaming");
+    expect(after.creditsCharged).toBe(settled.settledAmount);
+    expect(await t.db.creditLedger.count({ where: { refType: CHAT_REF_TYPE, refId: reply.id } })).toBe(1);
+    expect(await ledgerInvariantViolations(t.db)).toEqual([]);
+  });
+
+  it("a charge that fires the low-balance alert settles through the transaction, final message included", async () => {
+    const u = await fundedUser(t.db, 100_000);
+    await t.db.user.update({ where: { id: u.id }, data: { lowBalanceAlerts: true, lowBalanceThreshold: 99_999 } });
+    const conv = await t.db.conversation.create({ data: { userId: u.id, title: "" } });
+    const run = await sendMessage(deps(), { userId: u.id, conversationId: conv.id, content: "hello alert" });
+    const from = c.statements.length;
+    await drain(run.events);
+    const outcome = await run.settled;
+    expect(c.statements.slice(from)).toContain("BEGIN");
+    const reply = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
+    expect(reply).toMatchObject({ status: "complete", creditsCharged: outcome.creditsCharged });
+    expect(outcome.creditsCharged).toBeGreaterThan(0);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: u.id } })).lowBalanceAlertedAt).not.toBeNull();
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 });

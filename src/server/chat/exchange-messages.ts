@@ -4,7 +4,9 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma/client";
 import type { Tx } from "~/server/database/transaction";
 
+import type { ReplyStatus } from "./events";
 import type { ConversationChoices, NewAssistantMessage } from "./exchange";
+import type { TokenUsage } from "./metering";
 
 function streamingReply(conversationId: string, assistant: NewAssistantMessage, createdAt: Date) {
   return {
@@ -89,4 +91,25 @@ export function userMessageAndReplyWithHold(
         FROM hold WHERE c.id = ${conversationId}
     )`;
   return { userMessageId, withHold };
+}
+
+/** A reply's final state, written with its settle. */
+export interface FinalReply extends TokenUsage {
+  content: string;
+  status: ReplyStatus;
+}
+
+/**
+ * The reply's final message as a write of its settle's own statement (credits settleWith's
+ * `withSettle`): written only if the hold closes, with the amount the settle charged.
+ */
+export function finalReplyWithSettle(messageId: string, final: FinalReply): Prisma.Sql {
+  return Prisma.sql`,
+    final_reply AS (
+      UPDATE "Message" m
+         SET content = ${final.content}, status = ${final.status}::"MessageStatus",
+             "inputTokens" = ${final.inputTokens}::int, "outputTokens" = ${final.outputTokens}::int,
+             "creditsCharged" = c."settledAmount"
+        FROM closed c WHERE m.id = ${messageId}
+    )`;
 }

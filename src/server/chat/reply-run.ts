@@ -9,7 +9,7 @@
  */
 import { streamText, wrapLanguageModel } from "ai";
 
-import { CHAT_REF_TYPE, HoldNotActiveError, release, settle } from "~/server/credits";
+import { CHAT_REF_TYPE, HoldNotActiveError, release, settle, settleWith, type SettleInput } from "~/server/credits";
 import { inTransaction } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -20,6 +20,7 @@ import { creditsFor, type TokenUsage } from "./metering";
 import type { CatalogModel } from "./catalog";
 import type { Prompt } from "./prompt";
 import { deltaFramer } from "./delta-frames";
+import { finalReplyWithSettle } from "./exchange-messages";
 import { createProgressWriter, type ProgressWriter } from "./reply-progress";
 import { countTokens } from "./tokens";
 
@@ -154,20 +155,30 @@ function usageOf(g: Generated, estimatedInputTokens: number): TokenUsage {
   return { inputTokens: 0, outputTokens: 0 };
 }
 
+/**
+ * Charges the reply and writes its final message, both or neither: one statement when the hold
+ * is an active hold on the user's own account (settleWith), else a transaction (a pool's hold, a
+ * charge that makes a hook act, a hold the sweep closed first, nothing to charge).
+ */
 async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage): Promise<number> {
   const cost = creditsFor(usage, input.model);
+  const final = { content: g.text, status: g.status, ...usage };
+  const settleInput: SettleInput = {
+    holdId: input.holdId,
+    cost,
+    refType: CHAT_REF_TYPE,
+    refId: input.assistantMessageId,
+    note: `${usage.inputTokens} input + ${usage.outputTokens} output tokens`,
+  };
+  if (cost > 0) {
+    const settled = await settleWith(input.db, settleInput, finalReplyWithSettle(input.assistantMessageId, final));
+    if (settled) return settled.charged;
+  }
   return inTransaction(input.db, async (tx) => {
     let charged = 0;
     try {
       if (cost > 0) {
-        const res = await settle(tx, {
-          holdId: input.holdId,
-          cost,
-          refType: CHAT_REF_TYPE,
-          refId: input.assistantMessageId,
-          note: `${usage.inputTokens} input + ${usage.outputTokens} output tokens`,
-        });
-        charged = res.charged;
+        charged = (await settle(tx, settleInput)).charged;
       } else if (!(await release(tx, input.holdId))) {
         // The sweep got here first: report what it charged.
         const hold = await tx.creditHold.findUnique({ where: { id: input.holdId } });
@@ -181,13 +192,7 @@ async function settleReply(input: ReplyRunInput, g: Generated, usage: TokenUsage
     }
     await tx.message.updateMany({
       where: { id: input.assistantMessageId },
-      data: {
-        content: g.text,
-        status: g.status,
-        inputTokens: usage.inputTokens,
-        outputTokens: usage.outputTokens,
-        creditsCharged: charged,
-      },
+      data: { ...final, creditsCharged: charged },
     });
     return charged;
   });

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 
 import { Prisma, type CreditHold, type CreditLedger } from "~/generated/prisma/client";
 import { commitWithoutFlush } from "~/server/database/commit-without-flush";
+import type { Db } from "~/server/database/create-client";
 import { driverRows } from "~/server/database/driver-rows";
 import { inTransaction, isTransaction, type DbOrTx } from "~/server/database/transaction";
 import { logEvent } from "~/server/log";
@@ -297,6 +298,17 @@ export async function settle(db: DbOrTx, input: SettleInput): Promise<SettleResu
     });
     return { charged, entry };
   });
+}
+
+/**
+ * settle() with writes that must happen with it or not at all (`withSettle`, see settleInOneStatement),
+ * as one statement. Null when the settle cannot be that statement (the hold is no longer active, is a
+ * pool's, or the charge makes a hook act): nothing was written, and the caller settles through
+ * settle()'s transaction with its writes beside it.
+ */
+export function settleWith(db: Db, input: SettleInput, withSettle: Prisma.Sql): Promise<SettleResult | null> {
+  assertCreditAmount(input.cost, { allowZero: true });
+  return settleInOneStatement(db, input, withSettle);
 }
 
 /** Frees the whole hold (one statement). Returns false when it was no longer active. */

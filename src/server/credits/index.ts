@@ -16,7 +16,7 @@ export {
   type CreditChange,
   type LimitUse,
 } from "./ledger";
-export { release, reserve, settle, type ReserveInput, type SettleInput, type SettleResult } from "./holds";
+export { release, reserve, settle, settleWith, type ReserveInput, type SettleInput, type SettleResult } from "./holds";
 export {
   releaseStaleHolds,
   sweepStaleHolds,

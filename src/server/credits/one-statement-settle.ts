@@ -26,7 +26,17 @@ import { ledgerRow } from "./one-statement-write";
 
 type Outcome = { charged: number; closed: boolean } & { [K in keyof CreditLedger]: CreditLedger[K] | null };
 
-export async function settleInOneStatement(db: Db, input: SettleInput): Promise<SettleResult | null> {
+/**
+ * `withSettle`: writes that belong with the settle (a reply's final message), as CTEs appended to the
+ * statement (each starting with a comma), that read `closed` (one row with the hold's "settledAmount"
+ * when the hold closes, none otherwise) to write only with it. They must not write the hold's or the
+ * account's row: of two updates of one row in one statement PostgreSQL applies only one.
+ */
+export async function settleInOneStatement(
+  db: Db,
+  input: SettleInput,
+  withSettle?: Prisma.Sql,
+): Promise<SettleResult | null> {
   const after = Prisma.sql`(a.balance::bigint - h.charged)`;
   const rows = await driverRows<Outcome>(
     db,
@@ -55,12 +65,12 @@ export async function settleInOneStatement(db: Db, input: SettleInput): Promise<
       UPDATE "CreditHold" c SET status = 'settled'::"HoldStatus", "settledAmount" = m.charged, "closedAt" = now()
         FROM m
        WHERE c.id = m.id AND NOT m.blocked AND (m.charged = 0 OR EXISTS (SELECT 1 FROM written))
-      RETURNING c.amount, c."userId"
+      RETURNING c.amount, c."userId", c."settledAmount"
     ), moved AS (
       UPDATE "User" u SET balance = COALESCE((SELECT w."balanceAfter" FROM written w), u.balance),
              "heldCredits" = u."heldCredits" - c.amount, "updatedAt" = now()
         FROM closed c WHERE u.id = c."userId"
-    )
+    )${withSettle ?? Prisma.empty}
     SELECT m.charged, EXISTS (SELECT 1 FROM closed) AS closed, w.*
       FROM m LEFT JOIN written w ON true`,
   );

@@ -6,7 +6,7 @@
 import { createTRPCClient, httpBatchStreamLink, TRPCClientError } from "@trpc/client";
 import type { TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 
 import type { MemberLimits, TeamRoleName } from "~/lib/teams";
 import { handleTrpcRequest } from "~/server/api/http-handler";
@@ -25,6 +25,7 @@ import type { Db } from "~/server/db";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
+import { loggedDb } from "../helpers/statement-log";
 import { asChatModel, chatCallerFor, codeOf, doneOf, drain, fundedUser, scriptedModel } from "./helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -286,18 +287,13 @@ describeEachDb("chat: which balance pays", (kind) => {
     const conv = await t.db.conversation.create({ data: { userId: member.id, title: "x", payerTeamId: team.id } });
     // The membership goes right after the conversation (with its payer) was read as still valid.
     let left = false;
-    const racing = t.db.$extends({
-      query: {
-        async $allOperations({ operation, args, query }) {
-          const result = await query(args);
-          if (!left && operation === "$queryRaw" && JSON.stringify(args).includes("payerIsMember")) {
-            left = true;
-            await t.db.teamMember.delete({ where: { teamId_userId: { teamId: team.id, userId: member.id } } });
-          }
-          return result;
-        },
-      },
-    }) as unknown as Db;
+    const logged = await loggedDb(t, async (sql) => {
+      if (left || !sql.includes("payerIsMember")) return;
+      left = true;
+      await t.db.teamMember.delete({ where: { teamId_userId: { teamId: team.id, userId: member.id } } });
+    });
+    onTestFinished(() => logged.close());
+    const racing = logged.db;
     const model = asChatModel(scriptedModel({ chunks: ["Mine."], usage: USAGE }));
     const run = await sendMessage(
       { db: racing, model, config, maxTitleChars: 120 },

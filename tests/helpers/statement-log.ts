@@ -25,7 +25,7 @@ export interface LoggedDb {
  * end. (The pg adapter sends BEGIN inside startTransaction and COMMIT as a query; PGlite's
  * transactions send neither as a query, usePhantomQuery, so commit() and rollback() count there.)
  */
-function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: string[]): T {
+function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: string[], after: AfterStatement): T {
   return new Proxy(target, {
     get(obj, key) {
       const value: unknown = Reflect.get(obj, key, obj);
@@ -34,11 +34,19 @@ function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: stri
       switch (key) {
         case "queryRaw":
         case "executeRaw":
-          return (query: SqlQuery) => (log.push(query.sql), call(query));
+          return async (query: SqlQuery) => {
+            log.push(query.sql);
+            const result = await call(query);
+            await after(query.sql);
+            return result;
+          };
         case "executeScript":
           return (script: string) => (log.push(script), call(script));
         case "startTransaction":
-          return async (...args: unknown[]) => (log.push("BEGIN"), recorded((await call(...args)) as Transaction, log));
+          return async (...args: unknown[]) => (
+            log.push("BEGIN"),
+            recorded((await call(...args)) as Transaction, log, after)
+          );
         case "commit":
         case "rollback":
           return () => {
@@ -52,7 +60,10 @@ function recorded<T extends SqlDriverAdapter | Transaction>(target: T, log: stri
   });
 }
 
-export async function loggedDb(t: TestDb): Promise<LoggedDb> {
+/** Runs once a statement's result is back, before its caller sees it (to stage a race in between). */
+type AfterStatement = (sql: string) => Promise<void> | void;
+
+export async function loggedDb(t: TestDb, after: AfterStatement = () => {}): Promise<LoggedDb> {
   const statements: string[] = [];
   let inner: SqlDriverAdapterFactory;
   let pool: pg.Pool | undefined;
@@ -64,12 +75,17 @@ export async function loggedDb(t: TestDb): Promise<LoggedDb> {
     // The driver path's own pool (the app shares one with Prisma's adapter, which uses pool.query too).
     pool = new pg.Pool({ connectionString: t.url, max: 4 });
     const query = pool.query.bind(pool) as (config: { text: string }) => Promise<unknown>;
-    pool.query = ((config: { text: string }) => (statements.push(config.text), query(config))) as never;
+    pool.query = (async (config: { text: string }) => {
+      statements.push(config.text);
+      const result = await query(config);
+      await after(config.text);
+      return result;
+    }) as never;
   } else throw new Error("loggedDb needs an in-memory PGlite or a PostgreSQL test database");
   const adapter: SqlDriverAdapterFactory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => recorded(await inner.connect(), statements),
+    connect: async () => recorded(await inner.connect(), statements, after),
   };
   const db = new PrismaClient({ adapter });
   if (pool) attachDriverPool(db, pool);

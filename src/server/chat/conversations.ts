@@ -4,6 +4,7 @@
  */
 import { Prisma } from "~/generated/prisma/client";
 import type { Db } from "~/server/db";
+import { driverRows } from "~/server/database/driver-rows";
 import type { DbOrTx } from "~/server/database/transaction";
 
 import { ConversationNotFoundError } from "./errors";
@@ -80,12 +81,16 @@ const messageFields = {
  * theirs (someone who left or was removed must never spend that pool by default).
  */
 export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<OwnConversation> {
-  const [found] = await db.$queryRaw<OwnConversation[]>`
+  // Every exchange starts with it: straight to the driver (driver-rows.ts).
+  const [found] = await driverRows<OwnConversation>(
+    db,
+    Prisma.sql`
     SELECT c.id, c.title, c."updatedAt", c."modelId", c."payerTeamId",
            EXISTS (SELECT 1 FROM "TeamMember" tm WHERE tm."teamId" = c."payerTeamId" AND tm."userId" = ${userId})
              AS "payerIsMember"
       FROM "Conversation" c
-     WHERE c.id = ${id} AND c."userId" = ${userId}`;
+     WHERE c.id = ${id} AND c."userId" = ${userId}`,
+  );
   if (!found) throw new ConversationNotFoundError(id);
   return found;
 }

@@ -6,6 +6,8 @@
  */
 import type { ModelMessage } from "ai";
 
+import { Prisma } from "~/generated/prisma/client";
+import { driverRows } from "~/server/database/driver-rows";
 import type { DbOrTx } from "~/server/database/transaction";
 
 import { countTokens, MESSAGE_OVERHEAD_TOKENS } from "./tokens";
@@ -33,32 +35,27 @@ export function turnTokens(turn: PromptTurn): number {
 }
 
 /** The turns that may be resent: finished or stopped replies with text, still in the conversation. */
-function resendable(conversationId: string, before?: Date) {
-  return {
-    conversationId,
-    content: { not: "" },
-    status: { in: ["complete" as const, "stopped" as const] },
-    replacedById: null,
-    ...(before ? { createdAt: { lt: before } } : {}),
-  };
+function resendable(conversationId: string, before?: Date): Prisma.Sql {
+  return Prisma.sql`"conversationId" = ${conversationId} AND content <> ''
+    AND status IN ('complete'::"MessageStatus", 'stopped'::"MessageStatus") AND "replacedById" IS NULL
+    ${before ? Prisma.sql`AND "createdAt" < ${before}` : Prisma.empty}`;
 }
 
 /**
  * One page of resendable turns, newest first (`skip` pages in). Needs no budget, so an exchange
- * reads the first page alongside its conversation check (exchange.ts).
+ * reads the first page alongside its conversation check (exchange.ts); straight to the driver
+ * (driver-rows.ts), as every exchange reads it.
  */
 export function historyPage(
   db: DbOrTx,
   conversationId: string,
   opts: { before?: Date; skip?: number } = {},
 ): Promise<PromptTurn[]> {
-  return db.message.findMany({
-    where: resendable(conversationId, opts.before),
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    skip: opts.skip ?? 0,
-    take: HISTORY_PAGE,
-    select: { role: true, content: true },
-  });
+  return driverRows<PromptTurn>(
+    db,
+    Prisma.sql`SELECT role::text AS role, content FROM "Message" WHERE ${resendable(conversationId, opts.before)}
+      ORDER BY "createdAt" DESC, id DESC LIMIT ${HISTORY_PAGE}::int OFFSET ${opts.skip ?? 0}::int`,
+  );
 }
 
 /**
@@ -91,7 +88,14 @@ export async function loadHistory(
     if (rows.length < HISTORY_PAGE) break;
   }
   let omittedTurns = full
-    ? (await db.message.count({ where: resendable(conversationId, opts.before) })) - kept.length
+    ? Number(
+        (
+          await driverRows<{ n: bigint }>(
+            db,
+            Prisma.sql`SELECT COUNT(*) AS n FROM "Message" WHERE ${resendable(conversationId, opts.before)}`,
+          )
+        )[0]!.n,
+      ) - kept.length
     : 0;
   // A prompt should not open with an assistant turn that answers a dropped question.
   while (kept.at(-1)?.role === "assistant") {

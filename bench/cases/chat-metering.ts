@@ -3,6 +3,8 @@
 //    settle) vs the same demo model streamed bare with streamText (no credits, no database);
 //  - over HTTP: chat.send through the browser's tRPC stream link vs a bare bench route streaming
 //    the same model behind the same session check.
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 import { grant } from "~/server/credits";
 import { chatConfigFromEnv, type ChatDeps } from "~/server/chat";
 import { DemoLanguageModel } from "~/server/chat/demo-model";
@@ -145,11 +147,16 @@ export const chatMetering: BenchCase = {
       config: chatConfigFromEnv(),
       maxTitleChars: 120,
     };
+    // How long a ready callback waits in this process while 20 replies stream: every round trip
+    // before the first token waits that long again for its answer to be read.
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    loopDelay.enable();
     const local = await compare(
       ctx,
       inProcessMetered(deps, user.id, conversationSupply(ctx.db, user.id)),
       inProcessBare(deps),
     );
+    loopDelay.disable();
     await checkSettled(ctx, report, "in process", user.id, local.meteredReplies);
     rows(report, "in process", local.on, local.off);
 
@@ -173,13 +180,13 @@ export const chatMetering: BenchCase = {
       `${CHATS} concurrent chats, demo model at ${BENCH_DEMO_DELAY_MS} ms/token, each metered reply the first message of a conversation the harness opened beforehand in the database (in batches); "bare" streams the same model with no credits, messages or tRPC`,
     );
     report.note(
-      "before the first token a send does 2 steps: (1) at once, the API edge's rate-limit count (over HTTP), the conversation check and the history's first page; (2) one statement, committed without waiting for its WAL flush: the worst-case hold (lock the account, insert the hold if spendable covers it, raise heldCredits) with both messages and the conversation's title/updatedAt as CTEs that only write with the hold. Stale holds are swept by the scheduled job, and before a reply only when they stand between the user and the hold; the reply ends only after the settle transaction. The bare model does none of this, so the ratio is the full price of never streaming an unpaid token",
+      "before the first token a send does 2 steps: (1) at once, the API edge's rate-limit count (over HTTP; committed without waiting for its WAL flush) and ONE statement reading the conversation with its history's first page; (2) one statement, committed without waiting for its WAL flush: the worst-case hold (lock the account, insert the hold if spendable covers it, raise heldCredits) with both messages and the conversation's title/updatedAt as CTEs that only write with the hold. Stale holds are swept by the scheduled job, and before a reply only when they stand between the user and the hold; the reply ends after its settle, one statement too (the charge, the hold closed, the final message). The bare model does none of this, so the ratio is the full price of never streaming an unpaid token",
     );
     report.note(
       `where the time to first token over HTTP goes (medians): chat.send's answer starts after ${fmt.ms(http.on.admitMs)} (the tRPC link's request, the session, the steps above, the stream's head), the first token follows ${fmt.ms(http.on.ttftMs - http.on.admitMs)} later; bare: the response starts after ${fmt.ms(http.off.admitMs)}, its first token ${fmt.ms(http.off.ttftMs - http.off.admitMs)} later`,
     );
     report.note(
-      `where the in-process time to first token goes (medians): sendMessage resolves after ${fmt.ms(local.on.admitMs)} (the steps above), the first token follows ${fmt.ms(local.on.ttftMs - local.on.admitMs)} later (stream start, model); bare: ${fmt.ms(local.off.ttftMs)} in all (before: 13 sequential round trips — the edge's rate-limit count, conversation, sweep lookup + orphan update, history, then BEGIN, lock, ref lookup, held update, hold insert, messages, conversation update, COMMIT; now 2 sequential, see tests/chat/send-round-trips.test.ts)`,
+      `where the in-process time to first token goes (medians): sendMessage resolves after ${fmt.ms(local.on.admitMs)} (the steps above), the first token follows ${fmt.ms(local.on.ttftMs - local.on.admitMs)} later (stream start, model); bare: ${fmt.ms(local.off.ttftMs)} in all (before: 13 sequential round trips — the edge's rate-limit count, conversation, sweep lookup + orphan update, history, then BEGIN, lock, ref lookup, held update, hold insert, messages, conversation update, COMMIT; now 2 sequential, see tests/chat/send-round-trips.test.ts). The harness's event loop, running the 20 streams, delayed a ready callback by ${fmt.ms(loopDelay.percentile(50) / 1e6)} at the median and ${fmt.ms(loopDelay.percentile(99) / 1e6)} at p99 through the in-process runs (perf_hooks), so the loop's lag is a small part of sendMessage's time: most of it is the two statements' answer time while the 20 chats, which start their replies together, queue on the pool's 10 connections and on the one account's row`,
     );
   },
 };

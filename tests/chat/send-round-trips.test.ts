@@ -30,14 +30,15 @@ describeEachDb("chat send round trips", (kind) => {
     maxTitleChars: 120,
   });
 
-  it("sendMessage starts the reply after 3 round trips: 2 reads at once, then the hold with both messages", async () => {
+  it("sendMessage starts the reply after 2 round trips: the conversation with its history's first page, then the hold with both messages", async () => {
     const u = await fundedUser(t.db, 100_000);
     const conv = await t.db.conversation.create({ data: { userId: u.id, title: "" } });
     const from = c.statements.length;
     const run = await sendMessage(deps(), { userId: u.id, conversationId: conv.id, content: "hello there" });
     const before = c.statements.slice(from);
-    expect(before).toHaveLength(3);
-    expect(before[2]).toMatch(/INSERT INTO "CreditHold".*INSERT INTO "Message"/);
+    expect(before).toHaveLength(2);
+    expect(before[0]).toMatch(/"payerIsMember".*json_agg.*FROM "Message"/);
+    expect(before[1]).toMatch(/INSERT INTO "CreditHold".*INSERT INTO "Message"/);
     // The stale-hold sweep is not among them (the scheduled job's, or a refused hold's: see below).
     expect(before.some((sql) => /"expiresAt" </.test(sql))).toBe(false);
     expect(doneOf(await drain(run.events)).status).toBe("complete");
@@ -47,7 +48,7 @@ describeEachDb("chat send round trips", (kind) => {
     expect(await ledgerInvariantViolations(t.db)).toEqual([]);
   });
 
-  it("paid by a team's pool: still 3 round trips, the pool's hold (membership and limits checked) with both messages", async () => {
+  it("paid by a team's pool: still 2 round trips, the pool's hold (membership and limits checked) with both messages", async () => {
     const member = await fundedUser(t.db, 0);
     const team = await t.db.team.create({
       data: { name: "Pool", members: { create: { userId: member.id, role: "owner", dailyLimit: 1_000_000 } } },
@@ -69,8 +70,8 @@ describeEachDb("chat send round trips", (kind) => {
       payerTeamId: team.id,
     });
     const before = c.statements.slice(from);
-    expect(before).toHaveLength(3);
-    expect(before[2]).toMatch(/"Team".*INSERT INTO "CreditHold".*INSERT INTO "Message"/);
+    expect(before).toHaveLength(2);
+    expect(before[1]).toMatch(/"Team".*INSERT INTO "CreditHold".*INSERT INTO "Message"/);
     expect(doneOf(await drain(run.events)).status).toBe("complete");
     await run.settled;
     expect(await t.db.message.count({ where: { conversationId: conv.id, paidByTeamId: team.id } })).toBe(1);

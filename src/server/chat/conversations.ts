@@ -8,6 +8,7 @@ import { driverRows } from "~/server/database/driver-rows";
 import type { DbOrTx } from "~/server/database/transaction";
 
 import { ConversationNotFoundError } from "./errors";
+import { firstHistoryPageJson, type PromptTurn } from "./prompt";
 
 /** Untitled until the first message names it; the UI shows "New conversation" in the reader's own locale. */
 export const DEFAULT_TITLE = "";
@@ -78,16 +79,25 @@ const messageFields = {
 
 /**
  * The user's conversation, in one statement with whether its remembered payer is still a team of
- * theirs (someone who left or was removed must never spend that pool by default).
+ * theirs (someone who left or was removed must never spend that pool by default); with
+ * `firstHistoryPage` (a send), the history's first page too (prompt.ts), read only when it is theirs.
  */
-export async function requireOwnConversation(db: DbOrTx, userId: string, id: string): Promise<OwnConversation> {
+export async function requireOwnConversation(
+  db: DbOrTx,
+  userId: string,
+  id: string,
+  opts: { firstHistoryPage?: boolean } = {},
+): Promise<OwnConversation & { firstHistoryPage?: PromptTurn[] }> {
+  const history = opts.firstHistoryPage
+    ? Prisma.sql`, (${firstHistoryPageJson(Prisma.sql`c.id`)}) AS "firstHistoryPage"`
+    : Prisma.empty;
   // Every exchange starts with it: straight to the driver (driver-rows.ts).
-  const [found] = await driverRows<OwnConversation>(
+  const [found] = await driverRows<OwnConversation & { firstHistoryPage?: PromptTurn[] }>(
     db,
     Prisma.sql`
     SELECT c.id, c.title, c."updatedAt", c."modelId", c."payerTeamId",
            EXISTS (SELECT 1 FROM "TeamMember" tm WHERE tm."teamId" = c."payerTeamId" AND tm."userId" = ${userId})
-             AS "payerIsMember"
+             AS "payerIsMember" ${history}
       FROM "Conversation" c
      WHERE c.id = ${id} AND c."userId" = ${userId}`,
   );

@@ -20,7 +20,7 @@ import type { ChatConfig } from "./config";
 import { rememberedPayer, requireOwnConversation, type ConversationView } from "./conversations";
 import { priceExchange } from "./metering";
 import type { ChatModel } from "./models";
-import { estimatePromptTokens, type Prompt } from "./prompt";
+import { estimatePromptTokens, type Prompt, type PromptTurn } from "./prompt";
 import { startReplyRun, type ReplyRun } from "./reply-run";
 import { settleStaleReplies } from "./sweep";
 
@@ -87,47 +87,50 @@ export function catalogOf(deps: Pick<ChatDeps, "catalog" | "model" | "config">):
   return singleModelCatalog(deps.model, deps.config);
 }
 
+/** Plans an exchange once its conversation passed the check: `firstHistoryPage` when it was asked for. */
+type PlanExchange = (
+  conversation: ConversationView,
+  model: CatalogModel,
+  firstHistoryPage: PromptTurn[] | undefined,
+) => Promise<ExchangePlan>;
+
 /**
- * `prefetch` reads what the plan needs that depends on neither the conversation row nor the model
- * (send: the history's first page); it runs alongside the conversation check and its result is
- * used only once that check passed.
+ * `readsFirstHistoryPage` (send): the conversation check reads the history's first page in the
+ * same statement, for the plan.
  */
-export function startExchange<P>(
+export function startExchange(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView, model: CatalogModel, prefetched: P | undefined) => Promise<ExchangePlan>,
-  prefetch?: (conversationId: string) => Promise<P>,
+  plan: PlanExchange,
+  opts: { readsFirstHistoryPage?: boolean } = {},
 ): Promise<ReplyRun> {
   if (deps.drain?.draining) return Promise.reject(new ServiceDrainingError());
   // A shutdown that begins while this exchange reserves its credits waits for it (and its reply).
-  const admitted = admit(deps, request, plan, prefetch);
+  const admitted = admit(deps, request, plan, opts.readsFirstHistoryPage ?? false);
   return deps.drain ? deps.drain.track(admitted) : admitted;
 }
 
-async function admit<P>(
+async function admit(
   deps: ChatDeps,
   request: ExchangeRequest,
-  plan: (conversation: ConversationView, model: CatalogModel, prefetched: P | undefined) => Promise<ExchangePlan>,
-  prefetch?: (conversationId: string) => Promise<P>,
+  plan: PlanExchange,
+  readsFirstHistoryPage: boolean,
 ): Promise<ReplyRun> {
   const { db, config } = deps;
   const catalog = catalogOf(deps);
   // An unknown model is refused before anything is read or written.
   if (request.modelId !== undefined) chooseModel(catalog, request.modelId);
-  // The reads before the hold go out at once; a refusal wins in this order: the rate limit, the
-  // conversation check, then the prefetched reads.
-  const [limited, owned, prefetched] = await Promise.allSettled([
+  // The read before the hold goes out alongside the rate-limit count, whose refusal wins.
+  const [limited, owned] = await Promise.allSettled([
     request.admitted,
-    requireOwnConversation(db, request.userId, request.conversationId),
-    prefetch?.(request.conversationId),
+    requireOwnConversation(db, request.userId, request.conversationId, { firstHistoryPage: readsFirstHistoryPage }),
   ]);
   if (limited.status === "rejected") throw limited.reason;
   if (owned.status === "rejected") throw owned.reason;
-  if (prefetched.status === "rejected") throw prefetched.reason;
-  const conversation = owned.value;
+  const { firstHistoryPage, ...conversation } = owned.value;
   const model = chooseModel(catalog, request.modelId, conversation.modelId);
 
-  const { prompt, write } = await plan(conversation, model, prefetched.value);
+  const { prompt, write } = await plan(conversation, model, firstHistoryPage);
   const estimatedInputTokens = estimatePromptTokens(prompt);
   const assistantMessageId = randomUUID();
 

@@ -35,27 +35,38 @@ export function turnTokens(turn: PromptTurn): number {
 }
 
 /** The turns that may be resent: finished or stopped replies with text, still in the conversation. */
-function resendable(conversationId: string, before?: Date): Prisma.Sql {
+function resendable(conversationId: string | Prisma.Sql, before?: Date): Prisma.Sql {
   return Prisma.sql`"conversationId" = ${conversationId} AND content <> ''
     AND status IN ('complete'::"MessageStatus", 'stopped'::"MessageStatus") AND "replacedById" IS NULL
     ${before ? Prisma.sql`AND "createdAt" < ${before}` : Prisma.empty}`;
 }
 
+/** One page of resendable turns, newest first; `conversationId` may be a column of an enclosing query. */
+function historyPageSql(conversationId: string | Prisma.Sql, opts: { before?: Date; skip?: number } = {}) {
+  return Prisma.sql`SELECT role::text AS role, content, "createdAt", id FROM "Message"
+     WHERE ${resendable(conversationId, opts.before)}
+     ORDER BY "createdAt" DESC, id DESC LIMIT ${HISTORY_PAGE}::int OFFSET ${opts.skip ?? 0}::int`;
+}
+
 /**
- * One page of resendable turns, newest first (`skip` pages in). Needs no budget, so an exchange
- * reads the first page alongside its conversation check (exchange.ts); straight to the driver
+ * One page of resendable turns, newest first (`skip` pages in). Needs no budget, so a send reads
+ * the first page with its conversation check (firstHistoryPageJson); straight to the driver
  * (driver-rows.ts), as every exchange reads it.
  */
-export function historyPage(
+export async function historyPage(
   db: DbOrTx,
   conversationId: string,
   opts: { before?: Date; skip?: number } = {},
 ): Promise<PromptTurn[]> {
-  return driverRows<PromptTurn>(
-    db,
-    Prisma.sql`SELECT role::text AS role, content FROM "Message" WHERE ${resendable(conversationId, opts.before)}
-      ORDER BY "createdAt" DESC, id DESC LIMIT ${HISTORY_PAGE}::int OFFSET ${opts.skip ?? 0}::int`,
-  );
+  const rows = await driverRows<PromptTurn>(db, historyPageSql(conversationId, opts));
+  return rows.map(({ role, content }) => ({ role, content }));
+}
+
+/** historyPage's first page as one JSON array, for a query whose `conversationId` column names the conversation. */
+export function firstHistoryPageJson(conversationId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT COALESCE(json_agg(json_build_object('role', p.role, 'content', p.content)
+      ORDER BY p."createdAt" DESC, p.id DESC), '[]'::json)
+    FROM (${historyPageSql(conversationId)}) p`;
 }
 
 /**

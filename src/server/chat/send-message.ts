@@ -3,7 +3,6 @@ import { DEFAULT_TITLE, titleFrom } from "./conversations";
 import { userMessageAndReplyWithHold } from "./exchange-messages";
 import { startExchange, type ChatDeps, type ExchangeRequest } from "./exchange";
 import { exchangePrompt } from "./exchange-prompt";
-import { historyPage, type PromptTurn } from "./prompt";
 import type { ReplyRun } from "./reply-run";
 
 export type { ChatDeps } from "./exchange";
@@ -14,7 +13,7 @@ export interface SendInput extends ExchangeRequest {
 }
 
 export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun> {
-  return startExchange<PromptTurn[]>(
+  return startExchange(
     deps,
     input,
     async (conversation, model, firstPage) => ({
@@ -28,6 +27,6 @@ export function sendMessage(deps: ChatDeps, input: SendInput): Promise<ReplyRun>
           }),
       },
     }),
-    (conversationId) => historyPage(deps.db, conversationId),
+    { readsFirstHistoryPage: true },
   );
 }

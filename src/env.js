@@ -20,6 +20,17 @@ const rateLimit = (fallback) =>
       return { limit: /** @type {number} */ (limit), windowSeconds: /** @type {number} */ (seconds) };
     });
 /**
+ * DATABASE_POOL_SIZE: connections one instance opens to PostgreSQL at most (Prisma and the driver's
+ * hot statements share them). Instances × this must stay below the server's max_connections, or
+ * go through a pooler (docs/scaling.md).
+ */
+export const databasePoolSize = z.coerce
+  .number({ error: "DATABASE_POOL_SIZE must be a whole number of connections" })
+  .int("DATABASE_POOL_SIZE must be a whole number of connections")
+  .min(1, "DATABASE_POOL_SIZE must be at least 1")
+  .max(1000, "DATABASE_POOL_SIZE must be at most 1000")
+  .default(10);
+/**
  * CHAT_MODELS: the OpenAI-compatible models users may pick, as one JSON array, e.g.
  * [{"id":"gpt-4o-mini","label":"GPT-4o mini","inputCreditsPer1k":15,"outputCreditsPer1k":60,"contextTokens":16000}].
  * Prices are credits per 1,000 tokens (integers); the first entry, or the one with "default": true, is the default.
@@ -85,6 +96,7 @@ export const env = createEnv({
       .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
       .optional()
       .or(z.literal("").transform(() => undefined)),
+    DATABASE_POOL_SIZE: databasePoolSize,
     PGLITE_DATA_DIR: z.string().default(".data/pglite"),
 
     STRIPE_SECRET_KEY: optionalString,

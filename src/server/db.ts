@@ -8,7 +8,11 @@ const globalForDb = globalThis as unknown as { tallyDb?: DbHandle };
 
 /** The app's one database handle; survives dev hot reloads; opened on first use. */
 export function getDbHandle(): DbHandle {
-  globalForDb.tallyDb ??= createDbHandle({ databaseUrl: env.DATABASE_URL, pgliteDir: env.PGLITE_DATA_DIR });
+  globalForDb.tallyDb ??= createDbHandle({
+    databaseUrl: env.DATABASE_URL,
+    pgliteDir: env.PGLITE_DATA_DIR,
+    poolSize: env.DATABASE_POOL_SIZE,
+  });
   return globalForDb.tallyDb;
 }
 

@@ -62,7 +62,7 @@ export async function historyPage(
   return rows.map(({ role, content }) => ({ role, content }));
 }
 
-/** historyPage's first page as one JSON array, for a query whose `conversationId` column names the conversation. */
+/** historyPage's first page as one JSON array, for an enclosing query: `conversationId` is its column of the conversation's id. */
 export function firstHistoryPageJson(conversationId: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`SELECT COALESCE(json_agg(json_build_object('role', p.role, 'content', p.content)
       ORDER BY p."createdAt" DESC, p.id DESC), '[]'::json)

@@ -1,5 +1,6 @@
 /**
- * The rows of one raw statement, for the hot credit writes (one-statement spend, reserve, settle).
+ * The rows of one raw statement, for the hot statements: the one-statement credit writes (spend,
+ * reserve, settle, fulfilment), a send's reads and the rate-limit count.
  * On PostgreSQL's root client the statement goes straight to the pool Prisma's adapter shares
  * (same connections, same autocommit): Prisma's raw-query pipeline costs several times the
  * driver's own CPU per call, and on one hot account that CPU is what bounds the writes per second.

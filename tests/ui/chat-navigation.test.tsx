@@ -102,6 +102,36 @@ describe("chat navigation (the open conversation lives in the URL)", () => {
     expect(await screen.findByTestId("chat-empty")).toBeInTheDocument();
   });
 
+  it("a message sent while New conversation is still being created goes to the new one, once, not to the one shown", async () => {
+    openAt("/chat/c1");
+    const c3 = { id: "c3", title: "", updatedAt: at };
+    let created!: () => void;
+    const creating = new Promise<void>((resolve) => (created = resolve));
+    async function* reply(): AsyncGenerator<ChatStreamEvent> {
+      yield { type: "start", userMessageId: "u3", assistantMessageId: "a3", conversationId: "c3" };
+      yield { type: "done", status: "complete", usage: { inputTokens: 1, outputTokens: 1 }, creditsCharged: 1 };
+    }
+    const { calls } = renderApp(<ChatView />, {
+      handlers: handlers({
+        "chat.createConversation": async () => (await creating, c3),
+        "chat.send": () => reply(),
+      }),
+    });
+    await screen.findByText("Question one");
+    await userEvent.click(screen.getByTestId("new-conversation"));
+    await userEvent.type(screen.getByTestId("chat-input"), "Hello new");
+    await userEvent.click(screen.getByTestId("chat-send"));
+    await userEvent.click(screen.getByTestId("chat-send"));
+    expect(calls.filter((c) => c.path === "chat.send")).toEqual([]);
+    created();
+    await waitFor(() => expect(window.location.pathname).toBe("/chat/c3"));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === "chat.send").map((c) => c.input)).toEqual([
+        { conversationId: "c3", content: "Hello new" },
+      ]),
+    );
+  });
+
   it("deleting the open conversation opens the next one under its URL, not a not-found page", async () => {
     openAt("/chat/c1");
     let deleted = false;

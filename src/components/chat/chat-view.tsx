@@ -137,10 +137,38 @@ export function ChatView() {
     },
   });
 
+  // "New conversation" clicked and not created yet: a message sent meanwhile goes to it, not to the
+  // conversation still shown.
+  const creatingNew = useRef<Promise<string | null> | null>(null);
+  const waitingForNew = useRef(false);
+  const startNewConversation = () => {
+    const created: Promise<string | null> = create.mutateAsync({}).then(
+      (c) => {
+        showConversation(c.id);
+        return c.id;
+      },
+      () => null, // the mutation's error state shows it; a message sent meanwhile stays where it was
+    );
+    creatingNew.current = created;
+    void created.finally(() => {
+      if (creatingNew.current === created) creatingNew.current = null;
+    });
+  };
+
   async function sendContent(content: string, conversationId: string | null, payerOverride?: { payerTeamId: null }) {
     const text = content.trim();
     if (!text || isSending) return;
     setFailure(null);
+    if (creatingNew.current) {
+      // One message per click, however often Send is pressed while the conversation is created.
+      if (waitingForNew.current) return;
+      waitingForNew.current = true;
+      const created = await creatingNew.current.finally(() => (waitingForNew.current = false));
+      if (created) {
+        send({ conversationId: created, content: text, ...payerOverride });
+        return;
+      }
+    }
     let target = conversationId && list.some((c) => c.id === conversationId) ? conversationId : currentId;
     // The model and payer picked for the conversation shown (or for the one about to be created) go with it.
     const model = target === currentId ? withModel : {};
@@ -236,7 +264,7 @@ export function ChatView() {
           creating={create.isPending}
           onSelect={() => setShowList(false)}
           onNew={() => {
-            create.mutate({}, { onSuccess: (c) => showConversation(c.id) });
+            startNewConversation();
             setShowList(false);
           }}
           onRename={(id, title) => rename.mutate({ id, title })}

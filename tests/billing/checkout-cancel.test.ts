@@ -1,4 +1,7 @@
+import type Stripe from "stripe";
 import { expect, it, vi } from "vitest";
+
+import { cancelCheckout } from "~/server/billing/cancel-checkout";
 
 import { snapshot } from "../helpers/db-snapshot";
 import { describeEachDb } from "../helpers/test-db";
@@ -46,6 +49,32 @@ describeEachDb("billing.cancel against the Stripe emulator", (kind) => {
     expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(0);
     // Coming back to the cancel link again is harmless.
     expect(await callerFor(suite.t.db, u.id).billing.cancel({ checkoutRef })).toEqual({ status: "canceled" });
+  });
+
+  it("the expired event of the app's own expiry reaching the webhook first: the purchase still ends canceled", async () => {
+    const u = await createUser(suite.t.db);
+    const { sessionId, checkoutRef } = await checkoutFor(u.id);
+    const stripe = suite.rig.stripe;
+    // The cancel's expire call returns only once the webhook has handled the event it caused.
+    const slowToReturn = {
+      checkout: {
+        sessions: {
+          expire: async (id: string) => {
+            const session = await stripe.checkout.sessions.expire(id);
+            await vi.waitFor(async () => expect(await statusOf(sessionId)).toBe("expired"), {
+              timeout: 10_000,
+              interval: 50,
+            });
+            return session;
+          },
+        },
+      },
+    } as unknown as Stripe;
+    expect(await cancelCheckout({ db: suite.t.db, stripe: slowToReturn }, u.id, checkoutRef)).toEqual({
+      status: "canceled",
+    });
+    expect(await statusOf(sessionId)).toBe("canceled");
+    expect((await suite.t.db.user.findUniqueOrThrow({ where: { id: u.id } })).balance).toBe(0);
   });
 
   it("a session paid in the meantime is not canceled: it is credited once and shows paid", async () => {

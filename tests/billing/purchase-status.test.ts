@@ -16,7 +16,8 @@ const LEGAL: Record<PurchaseStatus, PurchaseStatus[]> = {
   requires_action: ["paid", "failed"],
   // Stripe's own record says paid: a late async success wins over an earlier failed/expired mark.
   failed: ["paid"],
-  expired: ["paid"],
+  // Or canceled: the app expired the buyer's session itself, and that expiry's event arrived first.
+  expired: ["paid", "canceled"],
   paid: ["partially_refunded", "refunded", "disputed", "dispute_won", "dispute_lost"],
   partially_refunded: ["refunded", "disputed", "dispute_won", "dispute_lost"],
   refunded: ["disputed", "dispute_won", "dispute_lost"],
@@ -46,7 +47,7 @@ describe("purchase status transitions", () => {
   it("only a pending purchase (or a top-up awaiting authentication) can be marked failed or expired", () => {
     expect(statusesMovingTo("failed")).toEqual(["pending", "requires_action"]);
     expect(statusesMovingTo("expired")).toEqual(["pending"]);
-    expect(statusesMovingTo("canceled")).toEqual(["pending"]);
+    expect(statusesMovingTo("canceled")).toEqual(["pending", "expired"]);
   });
 });
 

@@ -5,7 +5,8 @@
  * never move a purchase backwards (a refunded or disputed purchase never becomes "paid" again,
  * a lost dispute is final). A refused move keeps the status and logs the refusal.
  *
- *   pending → paid | failed | expired | canceled   (canceled: the buyer left Checkout and the app expired the session)
+ *   pending → paid | failed | expired | canceled   (canceled: the buyer left Checkout and the app expired the session;
+ *                                                   expired → canceled when that expiry's own event came first)
  *   pending → requires_action → paid | failed       (an auto top-up whose bank asked the payer to authenticate)
  *   paid → partially_refunded | refunded | disputed → dispute_won | dispute_lost
  */
@@ -24,7 +25,8 @@ const ALLOWED_FROM: Record<PurchaseStatus, readonly PurchaseStatus[]> = {
   requires_action: ["pending"],
   expired: ["pending"],
   // Only a session the app itself expired at Stripe (the buyer's cancel); Stripe never completes it after that.
-  canceled: ["pending"],
+  // From expired too: that expiry's own checkout.session.expired event may reach the webhook first.
+  canceled: ["pending", "expired"],
   partially_refunded: ["paid", "partially_refunded", "dispute_won"],
   refunded: ["paid", "partially_refunded", "dispute_won"],
   // A dispute on a (partly) refunded charge is still a dispute.
@@ -172,7 +174,9 @@ export function moveAlongside(
 
 /**
  * Marks a still-pending purchase failed, expired or canceled in one conditional write (no lock needed:
- * only a pending row matches, and Stripe's "paid" still wins later). False when nothing moved.
+ * only a row the machine lets move matches, and Stripe's "paid" still wins later). Canceled is also
+ * marked over expired: only cancelCheckout marks it, right after its own expire call succeeded, so an
+ * expired mark then is that call's event arriving first. False when nothing moved.
  */
 export async function markPendingPurchase(
   db: Db,

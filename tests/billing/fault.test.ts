@@ -1,32 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { CHECKOUT_REF_TYPE } from "~/server/billing";
-import type { Db } from "~/server/db";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
+import { injectWriteFault } from "../helpers/faults";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
 import { deliver, soldSession, stripeEvent } from "./stripe-fixtures";
-
-/**
- * Until the returned function is called, the database refuses to mark purchase `id` paid, as if the
- * connection dropped while the write ran: a trigger, so the failure happens inside whichever statement
- * or transaction makes that write, after the credits were written in it.
- */
-async function failPurchaseWrites(db: Db, id: string): Promise<() => Promise<void>> {
-  await db.$executeRawUnsafe(`
-    CREATE OR REPLACE FUNCTION fault_test_fail_purchase() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      IF NEW.id = '${id}' AND NEW.status = 'paid' THEN RAISE EXCEPTION 'Connection terminated unexpectedly'; END IF;
-      RETURN NEW;
-    END $$`);
-  await db.$executeRawUnsafe(
-    `CREATE TRIGGER fault_test_fail_purchase BEFORE UPDATE ON "Purchase" FOR EACH ROW EXECUTE FUNCTION fault_test_fail_purchase()`,
-  );
-  return async () => {
-    await db.$executeRawUnsafe(`DROP TRIGGER fault_test_fail_purchase ON "Purchase"`);
-  };
-}
 
 describeEachDb("a database failure during fulfilment", (kind) => {
   let t: TestDb;
@@ -46,7 +26,11 @@ describeEachDb("a database failure during fulfilment", (kind) => {
     if (changed) await t.db.purchase.update({ where: { id: session.id }, data: { status: "expired" } });
     const before = await snapshot(t.db);
 
-    const repair = await failPurchaseWrites(t.db, session.id);
+    // The database refuses to mark this purchase paid, inside whichever statement or transaction makes
+    // that write, after the credits were written in it.
+    const repair = await injectWriteFault(t, "Purchase", "error", {
+      when: `TG_OP = 'UPDATE' AND NEW.id = '${session.id}' AND NEW.status = 'paid'`,
+    });
     try {
       const failed = await deliver(t.db, event);
       expect(failed).toEqual({ status: 500, body: { error: "processing_failed" } });

@@ -4,6 +4,7 @@ import { getBalance, grant, reserve } from "~/server/credits";
 import { CHAT_REF_TYPE, chatConfigFromEnv, sendMessage, settleStaleReplies, type ChatDeps } from "~/server/chat";
 
 import { countingDb, type CountingDb } from "../helpers/counting-db";
+import { injectWriteFault } from "../helpers/faults";
 import { ledgerInvariantViolations } from "../helpers/db-snapshot";
 import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { asChatModel, drain, doneOf, fundedUser, scriptedModel } from "./helpers";
@@ -154,25 +155,16 @@ describeEachDb("chat send round trips", (kind) => {
     const u = await fundedUser(t.db, 100_000);
     const conv = await t.db.conversation.create({ data: { userId: u.id, title: "" } });
     // The database refuses this conversation's reply leaving "streaming" (the settle's own write).
-    await t.db.$executeRawUnsafe(`
-      CREATE FUNCTION refuse_final_reply() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW."conversationId" = '${conv.id}' AND OLD.status = 'streaming' AND NEW.status <> 'streaming' THEN
-          RAISE EXCEPTION 'final reply refused (test)';
-        END IF;
-        RETURN NEW;
-      END $$`);
-    await t.db.$executeRawUnsafe(
-      `CREATE TRIGGER refuse_final_reply BEFORE UPDATE ON "Message" FOR EACH ROW EXECUTE FUNCTION refuse_final_reply()`,
-    );
+    const repair = await injectWriteFault(t, "Message", "error", {
+      when: `TG_OP = 'UPDATE' AND NEW."conversationId" = '${conv.id}' AND OLD.status = 'streaming' AND NEW.status <> 'streaming'`,
+    });
     const config = { ...chatConfigFromEnv(), progressIntervalMs: 60_000, settleRetrySeconds: 0.3 };
     try {
       const run = await sendMessage({ ...deps(), config }, { userId: u.id, conversationId: conv.id, content: "hi" });
       await drain(run.events);
       expect((await run.settled).status).toBe("error");
     } finally {
-      await t.db.$executeRawUnsafe(`DROP TRIGGER refuse_final_reply ON "Message"`);
-      await t.db.$executeRawUnsafe(`DROP FUNCTION refuse_final_reply()`);
+      await repair();
     }
     const reply = await t.db.message.findFirstOrThrow({ where: { conversationId: conv.id, role: "assistant" } });
     const hold = () =>

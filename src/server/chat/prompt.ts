@@ -69,6 +69,14 @@ export function firstHistoryPageJson(conversationId: Prisma.Sql): Prisma.Sql {
     FROM (${historyPageSql(conversationId)}) p`;
 }
 
+async function countResendable(db: DbOrTx, conversationId: string, before?: Date): Promise<number> {
+  const [row] = await driverRows<{ n: bigint }>(
+    db,
+    Prisma.sql`SELECT COUNT(*) AS n FROM "Message" WHERE ${resendable(conversationId, before)}`,
+  );
+  return Number(row!.n);
+}
+
 /**
  * Earlier turns worth resending, newest first until `budgetTokens` is used up: finished or
  * stopped replies with text, newest last. Replaced messages (regenerated or edited) are gone from
@@ -98,16 +106,7 @@ export async function loadHistory(
     }
     if (rows.length < HISTORY_PAGE) break;
   }
-  let omittedTurns = full
-    ? Number(
-        (
-          await driverRows<{ n: bigint }>(
-            db,
-            Prisma.sql`SELECT COUNT(*) AS n FROM "Message" WHERE ${resendable(conversationId, opts.before)}`,
-          )
-        )[0]!.n,
-      ) - kept.length
-    : 0;
+  let omittedTurns = full ? (await countResendable(db, conversationId, opts.before)) - kept.length : 0;
   // A prompt should not open with an assistant turn that answers a dropped question.
   while (kept.at(-1)?.role === "assistant") {
     kept.pop();

@@ -31,6 +31,15 @@ export const databasePoolSize = z.coerce
   .max(1000, "DATABASE_POOL_SIZE must be at most 1000")
   .default(10);
 /**
+ * DATABASE_PREPARED_STATEMENTS: "1" (default) sends the hot statements (credit writes, a send's
+ * reads) as prepared statements, parsed and planned once per connection; "0" for a pooler in
+ * transaction mode that cannot keep them (PgBouncer before 1.21, or max_prepared_statements = 0).
+ */
+export const databasePreparedStatements = z
+  .enum(["0", "1"], { error: 'DATABASE_PREPARED_STATEMENTS must be "0" or "1"' })
+  .default("1")
+  .transform((v) => v === "1");
+/**
  * CHAT_MODELS: the OpenAI-compatible models users may pick, as one JSON array, e.g.
  * [{"id":"gpt-4o-mini","label":"GPT-4o mini","inputCreditsPer1k":15,"outputCreditsPer1k":60,"contextTokens":16000}].
  * Prices are credits per 1,000 tokens (integers); the first entry, or the one with "default": true, is the default.
@@ -97,6 +106,7 @@ export const env = createEnv({
       .optional()
       .or(z.literal("").transform(() => undefined)),
     DATABASE_POOL_SIZE: databasePoolSize,
+    DATABASE_PREPARED_STATEMENTS: databasePreparedStatements,
     PGLITE_DATA_DIR: z.string().default(".data/pglite"),
 
     STRIPE_SECRET_KEY: optionalString,

@@ -12,6 +12,7 @@ export function getDbHandle(): DbHandle {
     databaseUrl: env.DATABASE_URL,
     pgliteDir: env.PGLITE_DATA_DIR,
     poolSize: env.DATABASE_POOL_SIZE,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
   });
   return globalForDb.tallyDb;
 }

@@ -20,6 +20,8 @@ export interface DbTarget {
   pgliteDir?: string;
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
+  /** PostgreSQL: the hot statements go as prepared statements (default); false behind a pooler that cannot keep them. */
+  preparedStatements?: boolean;
 }
 
 export interface DbHandle {
@@ -45,7 +47,7 @@ export function createDbHandle(target: DbTarget): DbHandle {
     // An idle connection dropped by the server is replaced on the next checkout; it must not crash the process.
     pool.on("error", () => undefined);
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
-    attachDriverPool(db, pool);
+    attachDriverPool(db, pool, { preparedStatements: target.preparedStatements });
     return {
       db,
       kind: "postgres",

@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 import { PrismaClient } from "~/generated/prisma/client";
+import { logEvent } from "~/server/log";
 
 import { attachDriverPool } from "./driver-rows";
 import { loadMigrations, migrate } from "./migrate";
@@ -44,8 +45,11 @@ export function createDbHandle(target: DbTarget): DbHandle {
   if (target.databaseUrl) {
     // One pool for Prisma and for the hot statements sent to the driver (driver-rows.ts).
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
-    // An idle connection dropped by the server is replaced on the next checkout; it must not crash the process.
-    pool.on("error", () => undefined);
+    // An idle connection dropped by the server (a restart, a failover, an idle timeout) is replaced on
+    // the next checkout: it must not crash the process, but the operator should see it happen.
+    pool.on("error", (error: Error & { code?: string }) =>
+      logEvent("database_idle_connection_lost", { code: error.code ?? null, error: error.message }, "warn"),
+    );
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     attachDriverPool(db, pool, { preparedStatements: target.preparedStatements });
     return {

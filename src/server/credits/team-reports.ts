@@ -3,7 +3,7 @@
  * row, and chat spend by day, model and member. Members' conversations stay private: a row shows a
  * conversation only when it is the caller's own, and the team usage report names no conversations.
  */
-import { daysOf, parseUtcDay, RANGE_PROBLEM_MESSAGES, rangeProblem, type DayRange } from "~/lib/usage-range";
+import { parseUtcDay, RANGE_PROBLEM_MESSAGES, rangeProblem, type DayRange } from "~/lib/usage-range";
 import type { DbOrTx } from "~/server/database/transaction";
 import { decodeCursor, keysetAfterSql, toPage, type Page } from "~/server/pagination/keyset";
 import { requireTeamRole } from "~/server/teams/access";
@@ -11,7 +11,7 @@ import { requireTeamRole } from "~/server/teams/access";
 import { joinChatConversation } from "./chat-conversation-join";
 import type { LedgerEntry } from "./history";
 import { CHAT_REF_TYPE, CHECKOUT_REF_TYPE } from "./ref-types";
-import { InvalidRangeError, type UsageReport } from "./usage";
+import { InvalidRangeError, spendByDayAndModel, spendCount, type GroupedSpendRow, type UsageReport } from "./usage";
 
 /** The member who caused a pool row (the spender, the buyer); name null when they have none (or were anonymised). */
 export interface LedgerMember {
@@ -88,16 +88,10 @@ export interface TeamUsageReport extends UsageReport {
   byMember: MemberSpend[];
 }
 
-interface TeamUsageRow {
-  g_day: number;
-  g_model: number;
+interface TeamUsageRow extends GroupedSpendRow {
   g_member: number;
-  day: string | null;
-  model: string | null;
   member_id: string | null;
   member_name: string | null;
-  spent: bigint | number | null;
-  replies: bigint | number;
 }
 
 /**
@@ -137,25 +131,18 @@ export async function teamUsageReport(
       FROM spend
      GROUP BY GROUPING SETS ((day), (model), (member_id, member_name), ())`;
 
-  const num = (v: bigint | number | null) => Number(v ?? 0);
-  const grand = rows.find((r) => r.g_day && r.g_model && r.g_member);
-  const spentByDay = new Map(rows.filter((r) => !r.g_day).map((r) => [r.day!, num(r.spent)]));
-  const byModel = rows
-    .filter((r) => !r.g_model)
-    .map((r) => ({ model: r.model, spent: num(r.spent), replies: num(r.replies) }))
-    .sort((a, b) => b.spent - a.spent || (a.model ?? "").localeCompare(b.model ?? ""));
   const byMember = rows
     .filter((r) => !r.g_member)
-    .map((r) => ({ userId: r.member_id!, name: r.member_name, spent: num(r.spent), replies: num(r.replies) }))
+    .map((r) => ({
+      userId: r.member_id!,
+      name: r.member_name,
+      spent: spendCount(r.spent),
+      replies: spendCount(r.replies),
+    }))
     .sort((a, b) => b.spent - a.spent || a.userId.localeCompare(b.userId));
 
   return {
-    from: range.from,
-    to: range.to,
-    total: num(grand?.spent ?? 0),
-    replies: num(grand?.replies ?? 0),
-    byDay: daysOf(range).map((day) => ({ day, spent: spentByDay.get(day) ?? 0 })),
-    byModel,
+    ...spendByDayAndModel(rows, range, (r) => r.g_member !== 0),
     byConversation: [],
     otherConversations: { count: 0, spent: 0, replies: 0 },
     byMember,

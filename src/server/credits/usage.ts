@@ -30,16 +30,48 @@ export interface UsageReport {
   otherConversations: { count: number; spent: number; replies: number };
 }
 
-interface Row {
+/** A row of a spend report's GROUPING SETS ((day), (model), (<a third breakdown>), ()). */
+export interface GroupedSpendRow {
   g_day: number;
   g_model: number;
-  g_conversation: number;
   day: string | null;
   model: string | null;
-  conversation_id: string | null;
-  title: string | null;
   spent: bigint | number | null;
   replies: bigint | number;
+}
+
+interface Row extends GroupedSpendRow {
+  g_conversation: number;
+  conversation_id: string | null;
+  title: string | null;
+}
+
+export const spendCount = (v: bigint | number | null) => Number(v ?? 0);
+
+/**
+ * The parts every spend report shares, from its grouping-set rows: the grand total (the row grouped
+ * over every set, `overThird` saying so of the report's own third one), each day of the range
+ * (zero-filled) and each model, largest first.
+ */
+export function spendByDayAndModel<R extends GroupedSpendRow>(
+  rows: R[],
+  range: DayRange,
+  overThird: (row: R) => boolean,
+): Pick<UsageReport, "from" | "to" | "total" | "replies" | "byDay" | "byModel"> {
+  const grand = rows.find((r) => r.g_day && r.g_model && overThird(r));
+  const spentByDay = new Map(rows.filter((r) => !r.g_day).map((r) => [r.day!, spendCount(r.spent)]));
+  const byModel = rows
+    .filter((r) => !r.g_model)
+    .map((r) => ({ model: r.model, spent: spendCount(r.spent), replies: spendCount(r.replies) }))
+    .sort((a, b) => b.spent - a.spent || (a.model ?? "").localeCompare(b.model ?? ""));
+  return {
+    from: range.from,
+    to: range.to,
+    total: spendCount(grand?.spent ?? 0),
+    replies: spendCount(grand?.replies ?? 0),
+    byDay: daysOf(range).map((day) => ({ day, spent: spentByDay.get(day) ?? 0 })),
+    byModel,
+  };
 }
 
 /**
@@ -79,26 +111,14 @@ export async function usageReport(
       FROM spend
      GROUP BY GROUPING SETS ((day), (model), (conversation_id, title), ())`;
 
-  const num = (v: bigint | number | null) => Number(v ?? 0);
-  const grand = rows.find((r) => r.g_day && r.g_model && r.g_conversation);
-  const spentByDay = new Map(rows.filter((r) => !r.g_day).map((r) => [r.day!, num(r.spent)]));
-  const byModel = rows
-    .filter((r) => !r.g_model)
-    .map((r) => ({ model: r.model, spent: num(r.spent), replies: num(r.replies) }))
-    .sort((a, b) => b.spent - a.spent || (a.model ?? "").localeCompare(b.model ?? ""));
   const conversations = rows
     .filter((r) => !r.g_conversation)
-    .map((r) => ({ id: r.conversation_id, title: r.title, spent: num(r.spent), replies: num(r.replies) }))
+    .map((r) => ({ id: r.conversation_id, title: r.title, spent: spendCount(r.spent), replies: spendCount(r.replies) }))
     .sort((a, b) => b.spent - a.spent || (a.id ?? "").localeCompare(b.id ?? ""));
   const rest = conversations.slice(top);
 
   return {
-    from: range.from,
-    to: range.to,
-    total: num(grand?.spent ?? 0),
-    replies: num(grand?.replies ?? 0),
-    byDay: daysOf(range).map((day) => ({ day, spent: spentByDay.get(day) ?? 0 })),
-    byModel,
+    ...spendByDayAndModel(rows, range, (r) => r.g_conversation !== 0),
     byConversation: conversations.slice(0, top),
     otherConversations: {
       count: rest.filter((c) => c.id !== null).length,

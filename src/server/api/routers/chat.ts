@@ -84,6 +84,15 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     };
   };
 
+  /** What every exchange (send, regenerate, edit) takes from its request besides its input. */
+  const exchangeContext = (ctx: Context & { userId: string; admitted: Promise<unknown> }, signal?: AbortSignal) => ({
+    userId: ctx.userId,
+    locale: requestLocale(ctx.headers),
+    // The client's stop button: aborting the request stops generation.
+    signal,
+    admitted: ctx.admitted,
+  });
+
   return createTRPCRouter({
     /** The default model. */
     model: publicProcedure.query((): { id: string; label: string; demo: boolean } => {
@@ -143,16 +152,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         }),
       )
       .use(LIMITS.chatExchange)
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await sendMessage(depsFor(ctx), {
-          userId: ctx.userId,
-          ...input,
-          locale: requestLocale(ctx.headers),
-          signal,
-          admitted: ctx.admitted,
-        });
-        return run.events;
-      }),
+      .mutation(
+        async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> =>
+          (await sendMessage(depsFor(ctx), { ...input, ...exchangeContext(ctx, signal) })).events,
+      ),
     /**
      * A new reply to the last user message, streamed like send's and metered like a send; it
      * replaces the last reply, whose charge stays. CONFLICT when there is no finished exchange.
@@ -160,16 +163,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
     regenerate: protectedProcedure
       .input(z.object({ conversationId: recordId, modelId: modelId.optional(), payerTeamId }))
       .use(LIMITS.chatExchange)
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await regenerateReply(depsFor(ctx), {
-          userId: ctx.userId,
-          ...input,
-          locale: requestLocale(ctx.headers),
-          signal,
-          admitted: ctx.admitted,
-        });
-        return run.events;
-      }),
+      .mutation(
+        async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> =>
+          (await regenerateReply(depsFor(ctx), { ...input, ...exchangeContext(ctx, signal) })).events,
+      ),
     /** The last user message, edited, and a new reply: replaces the last exchange, metered like a send. */
     editLast: protectedProcedure
       .input(
@@ -181,16 +178,10 @@ export function createChatRouter(options: ChatRouterOptions = {}) {
         }),
       )
       .use(LIMITS.chatExchange)
-      .mutation(async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> => {
-        const run = await editLastMessage(depsFor(ctx), {
-          userId: ctx.userId,
-          ...input,
-          locale: requestLocale(ctx.headers),
-          signal,
-          admitted: ctx.admitted,
-        });
-        return run.events;
-      }),
+      .mutation(
+        async ({ ctx, input, signal }): Promise<AsyncIterable<ChatStreamEvent>> =>
+          (await editLastMessage(depsFor(ctx), { ...input, ...exchangeContext(ctx, signal) })).events,
+      ),
   });
 }
 

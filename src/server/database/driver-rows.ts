@@ -42,13 +42,14 @@ const types = {
  * built with a varying shape can never grow every connection's cache without bound.
  */
 export const MAX_NAMED_STATEMENTS = 200;
-const statementNames = new Map<string, string>();
+/** A text's name; null once it must go unnamed (a migration outdated its prepared statement). */
+const statementNames = new Map<string, string | null>();
 
 // Named by the text's hash, not a counter: after a dev hot reload empties this map, the pool's
 // connections (which survive it) still hold each name for the same text.
 function statementName(text: string): string | undefined {
   const known = statementNames.get(text);
-  if (known !== undefined) return known || undefined;
+  if (known !== undefined) return known ?? undefined;
   if (statementNames.size >= MAX_NAMED_STATEMENTS) return undefined;
   const name = `tally_${createHash("sha256").update(text).digest("base64url").slice(0, 24)}`;
   statementNames.set(text, name);
@@ -87,7 +88,7 @@ export async function driverRows<T>(db: DbOrTx, sql: Prisma.Sql): Promise<T[]> {
     // A migration changed a table this statement returns whole (a new column) while this process
     // ran: PostgreSQL refuses the prepared statement before running it, so sending it unnamed
     // (planned afresh) is safe, and from now on this text always goes unnamed.
-    statementNames.set(sql.text, "");
+    statementNames.set(sql.text, null);
     return (await pool.query({ text: sql.text, values, types })).rows as T[];
   }
 }

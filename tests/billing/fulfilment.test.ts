@@ -141,6 +141,67 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     }
   });
 
+  it("a new checkout event is three round trips: event id with purchase, the credit, the event's record; a redelivery one", async () => {
+    const logged = await loggedDb(t);
+    try {
+      const u = await createUser(t.db);
+      const session = await soldSession(t.db, u.id);
+      const event = stripeEvent("checkout.session.completed", session);
+      logged.statements.length = 0;
+      expect((await deliver(logged.db, event)).body.outcome).toBe("credited");
+      expect(logged.statements).toHaveLength(3);
+      expect(logged.statements[0]).toMatch(/FROM "StripeEvent"[\s\S]*"Purchase"/);
+      expect(logged.statements[1]).toMatch(/INSERT INTO "CreditLedger"/);
+      expect(logged.statements[2]).toMatch(/INSERT INTO "StripeEvent"/);
+      expect(await balance(u.id)).toBe(50_000);
+
+      logged.statements.length = 0;
+      expect((await deliver(logged.db, event)).body.outcome).toBe("credited");
+      expect(logged.statements).toHaveLength(1);
+
+      // A second event for the credited session: the same first read, nothing written but its record.
+      logged.statements.length = 0;
+      const again = await deliver(logged.db, stripeEvent("checkout.session.async_payment_succeeded", session));
+      expect(again.body.outcome).toBe("already_credited");
+      expect(logged.statements).toHaveLength(2);
+      expect(logged.statements[1]).toMatch(/INSERT INTO "StripeEvent"/);
+      expect(await balance(u.id)).toBe(50_000);
+      expect(await purchaseRows(session.id)).toBe(1);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it("another event for a purchase credited for good (receipt links final) is answered without asking Stripe", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const retrieve = vi.spyOn(stripeBook.client.checkout.sessions, "retrieve");
+    try {
+      expect((await deliver(t.db, stripeEvent("checkout.session.completed", session))).body.outcome).toBe("credited");
+      expect(retrieve).toHaveBeenCalledTimes(1);
+      // Links not final yet: a second event still reads the session back (it may bring them).
+      expect((await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", session))).body.outcome).toBe(
+        "already_credited",
+      );
+      expect(retrieve).toHaveBeenCalledTimes(2);
+
+      // As the receipt-link backfill leaves it once it has the links (or stops waiting for them).
+      await t.db.purchase.update({ where: { id: session.id }, data: { receiptLinksAt: new Date() } });
+      const before = await snapshot(t.db);
+      // Even an event Stripe never sent for it: nothing is read, nothing moves.
+      stripeBook.forget(session.id);
+      const third = await deliver(t.db, stripeEvent("checkout.session.completed", session));
+      expect(third.body.outcome).toBe("already_credited");
+      expect(retrieve).toHaveBeenCalledTimes(2);
+      const after = await snapshot(t.db);
+      expect(after.ledger).toEqual(before.ledger);
+      expect(after.balances).toEqual(before.balances);
+      expect(await balance(u.id)).toBe(50_000);
+    } finally {
+      retrieve.mockRestore();
+    }
+  });
+
   it("the one statement writes nothing when the purchase moved since it was read: the transaction path decides", async () => {
     const u = await createUser(t.db);
     const session = await soldSession(t.db, u.id);

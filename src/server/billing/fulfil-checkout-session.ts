@@ -72,8 +72,19 @@ export async function findPurchase(db: Db, sessionId: string): Promise<Purchase 
 }
 
 /**
- * `recorded`: the purchase as findPurchase read it, when the caller read it alongside Stripe's answer
- * (the webhook does, to save a round trip); read here otherwise.
+ * True when nothing Stripe could say about this purchase's session would change it: credited, its
+ * PaymentIntent recorded and its receipt links final (receiptLinksAt: all of them arrived, or the
+ * backfill stopped waiting). These are only ever filled in, never cleared, so another event for the
+ * session is already_credited, and the webhook need not ask Stripe first: the read decides what to
+ * credit, and nothing is left to credit or record.
+ */
+export function creditedForGood(recorded: Purchase): boolean {
+  return recorded.creditedAt !== null && recorded.paymentIntentId !== null && recorded.receiptLinksAt !== null;
+}
+
+/**
+ * `recorded`: the purchase as the caller read it (the webhook reads it with its event-id lookup, to save
+ * a round trip; findPurchase reads it the same way); read here otherwise.
  */
 export async function fulfilCheckoutSession(
   db: Db,

@@ -9,7 +9,7 @@
  */
 import type Stripe from "stripe";
 
-import { Prisma } from "~/generated/prisma/client";
+import { Prisma, type Purchase } from "~/generated/prisma/client";
 import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -18,7 +18,7 @@ import { fulfilAutoTopUp } from "./auto-top-up/fulfil";
 import { retrieveTopUpIntent } from "./auto-top-up/intents";
 import { fulfilByPaymentIntent } from "./catch-up-purchase";
 import { applyDispute } from "./disputes";
-import { findPurchase, fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
+import { creditedForGood, fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
 import { markPendingPurchase } from "./purchase-status";
 import { applyChargeRefund } from "./refunds";
@@ -75,14 +75,51 @@ async function afterCatchUp<T extends string>(
   return (await fulfilByPaymentIntent(db, stripe(), paymentIntentId, packs)) ? apply() : outcome;
 }
 
-async function fulfilFromStripe(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+/** What a delivery reads first: the outcome recorded for its event id, and a checkout event's purchase. */
+interface FirstRead {
+  seen: { outcome: string } | null;
+  /** Read only for the events that fulfil a session; undefined for the rest. */
+  purchase?: Purchase | null;
+}
+
+/** The events that credit a paid Checkout Session. */
+const FULFILLING_TYPES = new Set<string>(["checkout.session.completed", "checkout.session.async_payment_succeeded"]);
+
+// Sent straight to the driver: every delivery of a storm pays for this read, every new event for the record too.
+// A checkout event's purchase (read without a lock: its sale never changes) comes in the same statement:
+// the round trip it saves is a storm's most common one after the lookup itself.
+async function firstRead(db: Db, event: Stripe.Event): Promise<FirstRead> {
+  const sessionId = FULFILLING_TYPES.has(event.type) ? objectIdOf(event) : null;
+  if (!sessionId) {
+    const [row] = await driverRows<{ outcome: string }>(
+      db,
+      Prisma.sql`SELECT outcome FROM "StripeEvent" WHERE id = ${event.id}`,
+    );
+    return { seen: row ?? null };
+  }
+  const [row] = await driverRows<Purchase & { seenOutcome: string | null }>(
+    db,
+    Prisma.sql`SELECT (SELECT outcome FROM "StripeEvent" WHERE id = ${event.id}) AS "seenOutcome", p.*
+                 FROM (SELECT 1) AS one LEFT JOIN "Purchase" p ON p.id = ${sessionId}`,
+  );
+  const { seenOutcome, ...purchase } = row!;
+  return {
+    seen: seenOutcome === null ? null : { outcome: seenOutcome },
+    purchase: purchase.id === null ? null : purchase,
+  };
+}
+
+/** `recorded`: the session's purchase, read with the event-id lookup (null: none); one credited for good needs no Stripe read. */
+async function fulfilFromStripe(
+  db: Db,
+  event: Stripe.Event,
+  recorded: Purchase | null,
+  options: StripeEventOptions,
+): Promise<string> {
   const sessionId = objectIdOf(event);
   if (!sessionId) return refused(event, "invalid_object");
-  // The pending purchase is read while Stripe answers: one round trip less on the way.
-  const [session, recorded] = await Promise.all([
-    retrieveCheckoutSession(options.stripe(), sessionId),
-    findPurchase(db, sessionId),
-  ]);
+  if (recorded && creditedForGood(recorded)) return "already_credited" satisfies FulfilResult["kind"];
+  const session = await retrieveCheckoutSession(options.stripe(), sessionId);
   if (!session) return refused(event, "unknown_session");
   return fulfilOutcome(await fulfilCheckoutSession(db, session, options.packs, recorded));
 }
@@ -116,12 +153,10 @@ async function topUpFromStripe(db: Db, event: Stripe.Event, options: StripeEvent
   return result.kind === "refused" ? `refused:${result.reason}` : result.kind;
 }
 
-async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions): Promise<string> {
+async function dispatch(db: Db, event: Stripe.Event, first: FirstRead, options: StripeEventOptions): Promise<string> {
   if (event.livemode !== options.livemode) return refused(event, "livemode_mismatch");
+  if (FULFILLING_TYPES.has(event.type)) return fulfilFromStripe(db, event, first.purchase ?? null, options);
   switch (event.type) {
-    case "checkout.session.completed":
-    case "checkout.session.async_payment_succeeded":
-      return fulfilFromStripe(db, event, options);
     case "checkout.session.async_payment_failed":
       return markSession(db, event, "failed");
     case "checkout.session.expired":
@@ -144,15 +179,6 @@ async function dispatch(db: Db, event: Stripe.Event, options: StripeEventOptions
   }
 }
 
-// Both sent straight to the driver: every delivery of a storm pays for the first, every new event for both.
-async function recordedEvent(db: Db, eventId: string): Promise<{ outcome: string } | undefined> {
-  const [row] = await driverRows<{ outcome: string }>(
-    db,
-    Prisma.sql`SELECT outcome FROM "StripeEvent" WHERE id = ${eventId}`,
-  );
-  return row;
-}
-
 /**
  * Concurrent deliveries of one event all process it (none found it recorded), and each records its
  * outcome: the one that credited it is kept over a twin that then found the credit already there.
@@ -172,12 +198,13 @@ export async function handleStripeEvent(
   event: Stripe.Event,
   options: StripeEventOptions,
 ): Promise<StripeEventResult> {
-  const seen = await recordedEvent(db, event.id);
+  const first = await firstRead(db, event);
+  const { seen } = first;
   if (seen) {
     logEvent("stripe_event", { eventId: event.id, type: event.type, outcome: seen.outcome, duplicate: true });
     return { outcome: seen.outcome, duplicate: true };
   }
-  const outcome = await dispatch(db, event, options);
+  const outcome = await dispatch(db, event, first, options);
   await recordEvent(db, event, outcome);
   logEvent("stripe_event", { eventId: event.id, type: event.type, objectId: objectIdOf(event), outcome });
   return { outcome, duplicate: false };

@@ -10,6 +10,7 @@
 import type Stripe from "stripe";
 
 import { Prisma, type Purchase } from "~/generated/prisma/client";
+import { commitWithoutFlush } from "~/server/database/commit-without-flush";
 import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -180,6 +181,8 @@ async function dispatch(db: Db, event: Stripe.Event, first: FirstRead, options: 
 }
 
 /**
+ * Committed without waiting for its WAL flush: a record lost in a database crash only means a redelivery
+ * is processed again, which the ledger's refs make a no-op (and what it records was committed before).
  * Concurrent deliveries of one event all process it (none found it recorded), and each records its
  * outcome: the one that credited it is kept over a twin that then found the credit already there.
  */
@@ -187,7 +190,8 @@ async function recordEvent(db: Db, event: Stripe.Event, outcome: string): Promis
   const already = "already_credited" satisfies FulfilResult["kind"];
   await driverRows(
     db,
-    Prisma.sql`INSERT INTO "StripeEvent" (id, type, outcome) VALUES (${event.id}, ${event.type}, ${outcome})
+    Prisma.sql`INSERT INTO "StripeEvent" (id, type, outcome)
+               SELECT ${event.id}, ${event.type}, ${outcome} FROM (SELECT 1) AS delivery ${commitWithoutFlush(db)}
                ON CONFLICT (id) DO UPDATE SET outcome = EXCLUDED.outcome
                  WHERE "StripeEvent".outcome = ${already} AND EXCLUDED.outcome <> ${already}`,
   );

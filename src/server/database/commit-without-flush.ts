@@ -9,7 +9,8 @@ import { isTransaction, type DbOrTx } from "./transaction";
  * milliseconds may lose that commit, but never a later synchronous one: WAL is flushed in order, so
  * any durable commit after it makes it durable too. Use only for a write whose loss is the same as
  * the app crashing at that moment (a hold: the reply it pays for cannot be settled, nobody is
- * charged; a rate-limit count: a few requests more get through). Empty inside a caller's
+ * charged; a rate-limit count: a few requests more get through; a webhook event's record: a redelivery is
+ * processed again, a no-op by the ledger's refs). Empty inside a caller's
  * transaction: that commit is the caller's to make.
  */
 export function commitWithoutFlush(db: DbOrTx): Prisma.Sql {

@@ -79,8 +79,8 @@ async function afterCatchUp<T extends string>(
 /** What a delivery reads first: the outcome recorded for its event id, and a checkout event's purchase. */
 interface FirstRead {
   seen: { outcome: string } | null;
-  /** Read only for the events that fulfil a session; undefined for the rest. */
-  purchase?: Purchase | null;
+  /** The session's purchase, read only for the events that fulfil a session; null for the rest, or none. */
+  purchase: Purchase | null;
 }
 
 /** The events that credit a paid Checkout Session. */
@@ -96,7 +96,7 @@ async function firstRead(db: Db, event: Stripe.Event): Promise<FirstRead> {
       db,
       Prisma.sql`SELECT outcome FROM "StripeEvent" WHERE id = ${event.id}`,
     );
-    return { seen: row ?? null };
+    return { seen: row ?? null, purchase: null };
   }
   const [row] = await driverRows<Purchase & { seenOutcome: string | null }>(
     db,
@@ -156,7 +156,7 @@ async function topUpFromStripe(db: Db, event: Stripe.Event, options: StripeEvent
 
 async function dispatch(db: Db, event: Stripe.Event, first: FirstRead, options: StripeEventOptions): Promise<string> {
   if (event.livemode !== options.livemode) return refused(event, "livemode_mismatch");
-  if (FULFILLING_TYPES.has(event.type)) return fulfilFromStripe(db, event, first.purchase ?? null, options);
+  if (FULFILLING_TYPES.has(event.type)) return fulfilFromStripe(db, event, first.purchase, options);
   switch (event.type) {
     case "checkout.session.async_payment_failed":
       return markSession(db, event, "failed");

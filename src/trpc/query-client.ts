@@ -1,4 +1,11 @@
-import { defaultShouldDehydrateQuery, MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
+import {
+  defaultShouldDehydrateQuery,
+  MutationCache,
+  QueryCache,
+  QueryClient,
+  type InvalidateOptions,
+  type InvalidateQueryFilters,
+} from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 
@@ -21,8 +28,25 @@ function handleGlobalError(error: unknown) {
   if (isPaymentRequired(error)) reportPaymentRequired(creditShortfallOf(error));
 }
 
+/**
+ * Invalidation after a write always ends in data read after it. React Query refetches an invalidated
+ * query by cancelling its fetch in flight only when the query already has data; a first load still
+ * in flight is reused instead, and it may have been answered before the write (an invitation sent
+ * while the page's list was still loading stayed missing from it). Such a first load is cancelled
+ * here first, silently (its waiters get the new fetch's answer), when a refetch will replace it.
+ */
+class QueryClientFreshAfterWrites extends QueryClient {
+  override invalidateQueries(filters?: InvalidateQueryFilters, options?: InvalidateOptions): Promise<void> {
+    if ((filters?.refetchType ?? "active") !== "none") {
+      for (const query of this.getQueryCache().findAll({ ...filters, type: "active", fetchStatus: "fetching" }))
+        if (query.state.data === undefined) void query.cancel({ silent: true });
+    }
+    return super.invalidateQueries(filters, options);
+  }
+}
+
 export function createQueryClient(): QueryClient {
-  return new QueryClient({
+  return new QueryClientFreshAfterWrites({
     queryCache: new QueryCache({ onError: handleGlobalError }),
     mutationCache: new MutationCache({ onError: handleGlobalError }),
     defaultOptions: {

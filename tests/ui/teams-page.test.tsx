@@ -273,6 +273,43 @@ describe("team page: invitations", () => {
     expect(callsTo(calls, "teams.events").length).toBeGreaterThanOrEqual(2);
   });
 
+  it("an invitation sent while the pending list is still loading shows up in it", async () => {
+    // The list's first load is answered only after the invitation was written: what it says is from before.
+    let answerFirstLoad: (invites: []) => void = () => undefined;
+    const sent = {
+      id: "cminvite00000000000000002",
+      email: "early@example.com",
+      role: "member" as const,
+      invitedBy: "Adam Admin",
+      createdAt: new Date("2026-12-04T10:00:00Z"),
+      expiresAt: new Date("2026-12-11T10:00:00Z"),
+    };
+    let invited = false;
+    const { calls } = renderApp(view(), {
+      handlers: adminHandlers({
+        "teams.invites": () =>
+          callsTo(calls, "teams.invites").length === 1
+            ? new Promise((resolve) => (answerFirstLoad = resolve))
+            : invited
+              ? [sent]
+              : [],
+        "teams.invite": () => {
+          invited = true;
+          return {
+            inviteId: sent.id,
+            inviteUrl: "http://localhost:3000/invite/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+          };
+        },
+      }),
+    });
+    await userEvent.type(await screen.findByLabelText("Email address"), sent.email);
+    await userEvent.click(screen.getByTestId("invite-submit"));
+    expect(await screen.findByTestId("invite-sent")).toHaveTextContent(sent.email);
+    answerFirstLoad([]);
+    expect(await screen.findByTestId("invite-row")).toHaveTextContent(sent.email);
+    expect(screen.queryByTestId("invites-empty")).toBeNull();
+  });
+
   it("refuses a malformed email without calling the server", async () => {
     const { calls } = renderApp(view(), { handlers: adminHandlers() });
     await userEvent.type(await screen.findByLabelText("Email address"), "not-an-email");

@@ -10,7 +10,6 @@
 import type Stripe from "stripe";
 
 import { Prisma, type Purchase } from "~/generated/prisma/client";
-import { commitWithoutFlush } from "~/server/database/commit-without-flush";
 import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
@@ -19,6 +18,7 @@ import { fulfilAutoTopUp } from "./auto-top-up/fulfil";
 import { retrieveTopUpIntent } from "./auto-top-up/intents";
 import { fulfilByPaymentIntent } from "./catch-up-purchase";
 import { applyDispute } from "./disputes";
+import { recordEvent } from "./event-records";
 import { creditedForGood, fulfilCheckoutSession, idOf, type FulfilResult } from "./fulfil-checkout-session";
 import type { Pack } from "./packs";
 import { markPendingPurchase } from "./purchase-status";
@@ -180,23 +180,6 @@ async function dispatch(db: Db, event: Stripe.Event, first: FirstRead, options: 
   }
 }
 
-/**
- * Committed without waiting for its WAL flush: a record lost in a database crash only means a redelivery
- * is processed again, which the ledger's refs make a no-op (and what it records was committed before).
- * Concurrent deliveries of one event all process it (none found it recorded), and each records its
- * outcome: the one that credited it is kept over a twin that then found the credit already there.
- */
-async function recordEvent(db: Db, event: Stripe.Event, outcome: string): Promise<void> {
-  const already = "already_credited" satisfies FulfilResult["kind"];
-  await driverRows(
-    db,
-    Prisma.sql`INSERT INTO "StripeEvent" (id, type, outcome)
-               SELECT ${event.id}, ${event.type}, ${outcome} FROM (SELECT 1) AS delivery ${commitWithoutFlush(db)}
-               ON CONFLICT (id) DO UPDATE SET outcome = EXCLUDED.outcome
-                 WHERE "StripeEvent".outcome = ${already} AND EXCLUDED.outcome <> ${already}`,
-  );
-}
-
 export async function handleStripeEvent(
   db: Db,
   event: Stripe.Event,
@@ -209,7 +192,7 @@ export async function handleStripeEvent(
     return { outcome: seen.outcome, duplicate: true };
   }
   const outcome = await dispatch(db, event, first, options);
-  await recordEvent(db, event, outcome);
+  await recordEvent(db, { id: event.id, type: event.type, outcome });
   logEvent("stripe_event", { eventId: event.id, type: event.type, objectId: objectIdOf(event), outcome });
   return { outcome, duplicate: false };
 }

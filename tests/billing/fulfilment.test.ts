@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 
 import { CHECKOUT_REF_TYPE, fulfilCheckoutSession } from "~/server/billing";
-import { findPurchase } from "~/server/billing/fulfil-checkout-session";
+import { findPurchase } from "~/server/billing/purchase-status";
 
 import { ledgerInvariantViolations, snapshot } from "../helpers/db-snapshot";
 import { loggedDb } from "../helpers/statement-log";
@@ -214,9 +214,11 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     try {
       const result = await fulfilCheckoutSession(logged.db, session, undefined, stale);
       expect(result.kind).toBe("credited");
-      // The one statement (nothing written), then BEGIN, ledger write, the conditional move (no row), re-read, move, COMMIT.
+      // The one statement (nothing written), a read (not credited yet), then BEGIN, ledger write, the conditional
+      // move (no row), re-read, move, COMMIT.
       expect(logged.statements[0]).toMatch(/UPDATE "Purchase"/);
-      expect(logged.statements[1]).toBe("BEGIN");
+      expect(logged.statements[1]).toMatch(/^SELECT \* FROM "Purchase"/);
+      expect(logged.statements[2]).toBe("BEGIN");
       expect(logged.statements.at(-1)).toBe("COMMIT");
     } finally {
       await logged.close();
@@ -225,6 +227,57 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     expect(stored).toMatchObject({ status: "paid", paymentIntentId: "pi_set_by_someone_else" });
     expect(await balance(u.id)).toBe(50_000);
     expect(await t.db.creditLedger.count({ where: { refId: session.id } })).toBe(1);
+  });
+
+  it("a purchase a twin credited after it was read: one more read finds nothing left to write, no transaction", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await findPurchase(t.db, session.id);
+    expect((await fulfilCheckoutSession(t.db, session, undefined, stale)).kind).toBe("credited");
+    const before = await snapshot(t.db);
+    const logged = await loggedDb(t);
+    try {
+      const twin = await fulfilCheckoutSession(logged.db, session, undefined, stale);
+      expect(twin.kind).toBe("already_credited");
+      expect(logged.statements).toHaveLength(2);
+      expect(logged.statements[0]).toMatch(/UPDATE "Purchase"/);
+      expect(logged.statements[1]).toMatch(/^SELECT \* FROM "Purchase"/);
+      expect(twin.kind === "already_credited" && twin.purchase).toEqual(
+        await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } }),
+      );
+    } finally {
+      await logged.close();
+    }
+    const after = await snapshot(t.db);
+    expect(after.ledger).toEqual(before.ledger);
+    expect(after.balances).toEqual(before.balances);
+    expect(await purchaseRows(session.id)).toBe(1);
+  });
+
+  it("a twin that would still record something (a receipt link it brings) goes through the transaction", async () => {
+    const u = await createUser(t.db);
+    const session = await soldSession(t.db, u.id);
+    const stale = await findPurchase(t.db, session.id);
+    expect((await fulfilCheckoutSession(t.db, session, undefined, stale)).kind).toBe("credited");
+    const receiptUrl = `https://pay.stripe.com/receipts/${session.id}`;
+    const withReceipt = stripeBook.record({
+      ...session,
+      payment_intent: {
+        id: session.payment_intent,
+        object: "payment_intent",
+        latest_charge: { id: "ch_2", object: "charge", receipt_url: receiptUrl },
+      },
+    } as unknown as typeof session);
+    const logged = await loggedDb(t);
+    try {
+      const twin = await fulfilCheckoutSession(logged.db, withReceipt, undefined, stale);
+      expect(twin.kind).toBe("already_credited");
+      expect(logged.statements).toContain("BEGIN");
+    } finally {
+      await logged.close();
+    }
+    expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).receiptUrl).toBe(receiptUrl);
+    expect(await purchaseRows(session.id)).toBe(1);
   });
 
   it("a purchase that changed after it was read is read again under the lock (a late paid wins over expired)", async () => {

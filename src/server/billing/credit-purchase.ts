@@ -10,7 +10,13 @@ import { grant, grantAlongside, type CreditChange, type LedgerRefType } from "~/
 import { inTransaction, type DbOrTx, type Tx } from "~/server/database/transaction";
 import { recordTeamEvent } from "~/server/teams/audit";
 
-import { moveAlongside, movePurchase, movePurchaseIfUnchanged, type PurchaseFacts } from "./purchase-status";
+import {
+  findPurchase,
+  moveAlongside,
+  movePurchase,
+  movePurchaseIfUnchanged,
+  type PurchaseFacts,
+} from "./purchase-status";
 import { receiptFacts, type ReceiptLinks } from "./receipt-links";
 
 export interface PaidPurchase {
@@ -41,8 +47,22 @@ export async function creditPaidPurchase(
     const move = moveAlongside(paid.recorded, "paid", factsFor(paid, paid.recorded));
     const granted = move && (await grantAlongside(db, grantOf(paid), move.alongside));
     if (move && granted) return { created: granted.created, purchase: move.moved };
+    // It changed since it was read: in a storm of deliveries, mostly a twin crediting it meanwhile.
+    const credited = await creditedMeanwhile(db, paid);
+    if (credited) return { created: false, purchase: credited };
   }
   return inTransaction(db, (tx) => creditInTransaction(tx, paid));
+}
+
+/**
+ * The purchase as it is now, when it was credited and holds everything this credit would record:
+ * nothing is left to write (creditedAt is set only with the grant, and these facts are only ever
+ * filled in), so no transaction is needed to find that out. Null otherwise.
+ */
+async function creditedMeanwhile(db: DbOrTx, paid: PaidPurchase): Promise<Purchase | null> {
+  const current = await findPurchase(db, paid.purchaseId);
+  if (!current?.creditedAt || Object.keys(factsFor(paid, current)).length > 0) return null;
+  return current;
 }
 
 function grantOf(paid: PaidPurchase): CreditChange & { reason: "purchase" } {

@@ -7,14 +7,14 @@
  * recorded for a team (Purchase.teamId) credits that team's pool; the row is the truth, and a session
  * whose metadata names another team (or none, or one where the row has none) is refused.
  */
-import { Prisma, type Purchase } from "~/generated/prisma/client";
+import type { Purchase } from "~/generated/prisma/client";
 import { CHECKOUT_REF_TYPE } from "~/server/credits";
-import { driverRows } from "~/server/database/driver-rows";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
 import { creditPaidPurchase } from "./credit-purchase";
+import { findPurchase } from "./purchase-status";
 import { receiptFacts, receiptLinksOf, type ReceiptLinks } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
@@ -63,12 +63,6 @@ function purchaseMismatch(
   if (row.amountTotal !== session.amount_total || row.currency !== session.currency?.toLowerCase())
     return "purchase_amount_mismatch";
   return null;
-}
-
-/** The pending purchase billing.checkout recorded for a session (read without a lock: its sale never changes). */
-export async function findPurchase(db: Db, sessionId: string): Promise<Purchase | null> {
-  const [row] = await driverRows<Purchase>(db, Prisma.sql`SELECT * FROM "Purchase" WHERE id = ${sessionId}`);
-  return row ?? null;
 }
 
 /**

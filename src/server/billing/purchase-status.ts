@@ -12,7 +12,8 @@
  */
 import { Prisma, type Purchase, type PurchaseStatus } from "~/generated/prisma/client";
 import type { Alongside } from "~/server/credits";
-import type { Tx } from "~/server/database/transaction";
+import { driverRows } from "~/server/database/driver-rows";
+import type { DbOrTx, Tx } from "~/server/database/transaction";
 import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
@@ -135,6 +136,12 @@ function isMoveColumn(field: string): field is MoveColumn {
 
 function columnValue(column: MoveColumn, value: unknown): Prisma.Sql {
   return Prisma.sql`${value}::${MOVE_COLUMNS[column]}`;
+}
+
+/** A purchase as stored, read straight from the driver without a lock (its sale never changes; moves compare against it). */
+export async function findPurchase(db: DbOrTx, purchaseId: string): Promise<Purchase | null> {
+  const [row] = await driverRows<Purchase>(db, Prisma.sql`SELECT * FROM "Purchase" WHERE id = ${purchaseId}`);
+  return row ?? null;
 }
 
 /**

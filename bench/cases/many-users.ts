@@ -13,7 +13,7 @@ import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
 import { runOpenLoop, type OpenLoopKind, type OpenLoopStats } from "../lib/open-loop";
 import { fmt, type CaseReport } from "../lib/report";
-import { startSampler, type ResourceUsage } from "../lib/resource-sampler";
+import { cpuUseText, startSampler, type ResourceUsage } from "../lib/resource-sampler";
 import { seedAccounts, type SeededAccounts } from "../lib/seed-accounts";
 import { BENCH_WEBHOOK_SECRET, MAIN_SERVER_APP_NAME, startServer, type BenchServer } from "../lib/server";
 
@@ -183,9 +183,8 @@ function bottleneck(r: StepResult): string {
 }
 
 function usageText(u: ResourceUsage): string {
-  const cores = u.appCores.map((c) => c.toFixed(2)).join(" + ");
   const conns = u.connsMean.map((c, i) => `${c.toFixed(1)} (max ${u.connsMax[i]})`).join(" + ");
-  return `app CPU ${cores} cores · PostgreSQL ${u.dbCores.toFixed(2)} · harness ${u.harnessCores.toFixed(2)} · machine ${(u.machineBusy * 100).toFixed(0)}% busy · conns in use ${conns} of ${POOL} · lock waits ${u.lockWaitsMean.toFixed(2)} (max ${u.lockWaitsMax})`;
+  return `${cpuUseText(u)} · conns in use ${conns} of ${POOL} · lock waits ${u.lockWaitsMean.toFixed(2)} (max ${u.lockWaitsMax})`;
 }
 
 function statsText(s: OpenLoopStats): string {

@@ -12,7 +12,8 @@ import { runWithConcurrency, type PoolStats } from "../lib/concurrent";
 import type { BenchCase, BenchContext } from "../lib/context";
 import { balanceMismatches } from "../lib/ledger-checks";
 import { atLeast, atMost, fmt, type CaseReport } from "../lib/report";
-import { BENCH_WEBHOOK_SECRET } from "../lib/server";
+import { cpuUseText, medianUse, startSampler, type ResourceUsage } from "../lib/resource-sampler";
+import { BENCH_WEBHOOK_SECRET, MAIN_SERVER_APP_NAME } from "../lib/server";
 import { median, shuffle } from "../lib/stats";
 
 const USERS = 100;
@@ -91,6 +92,17 @@ const CONCURRENCY = 50;
 async function warmConnections(baseUrl: string, payload: string): Promise<void> {
   await runWithConcurrency(Array.from({ length: CONCURRENCY }), CONCURRENCY, async () => {
     await (await deliverWebhook(baseUrl, payload, "whsec_warm_up_only")).arrayBuffer();
+  });
+}
+
+/** What the machine's cores do during a phase: the app server, its database backends, the harness (sender and emulator). */
+function sampleUse(ctx: BenchContext) {
+  return startSampler({
+    databaseUrl: ctx.database.url,
+    databaseName: ctx.database.name,
+    appPids: [ctx.server.pid],
+    appNamePrefix: MAIN_SERVER_APP_NAME,
+    intervalMs: 100,
   });
 }
 
@@ -210,6 +222,8 @@ export const webhookStorm: BenchCase = {
     const floor: PoolStats[] = [];
     const dupes: PoolStats[] = [];
     const reads: PoolStats[] = [];
+    const realUsage: ResourceUsage[] = [];
+    const floorUsage: ResourceUsage[] = [];
     const rejectedBad = { count: 0 };
     const wrongStatus = { count: 0 };
 
@@ -220,8 +234,12 @@ export const webhookStorm: BenchCase = {
 
     for (let run = 1; run <= ctx.opts.runs; run++) {
       const { deliveries, sessionIds } = await prepareRun(ctx, run, userIds, unique);
+      const realUse = await sampleUse(ctx);
       real.push(await send(ctx.server.baseUrl, deliveries, BENCH_WEBHOOK_SECRET, 200, wrongStatus));
+      realUsage.push(await realUse.stop());
+      const floorUse = await sampleUse(ctx);
       floor.push(await send(ctx.server.baseUrl, deliveries, "whsec_not_the_server_secret", 400, rejectedBad));
+      floorUsage.push(await floorUse.stop());
       // Where the time goes: the same deliveries again are all duplicates (signature + event-id lookup),
       // and the Stripe read fulfilment does, alone, from here at the same concurrency.
       dupes.push(await send(ctx.server.baseUrl, deliveries, BENCH_WEBHOOK_SECRET, 200, wrongStatus));
@@ -250,11 +268,11 @@ export const webhookStorm: BenchCase = {
     const outcome = atLeast(ratio, 0.5, "see notes");
     const latency = atMost(p99, 250, "see notes");
     report.note(
-      "a new event costs one Stripe read (the session with line items, charge and invoice, from the emulator in the harness process) and the database work: ONE read of the event id's record with the session's purchase, ONE statement that locks the account row, checks the ref, inserts the ledger row, moves the balance and marks the purchase paid — both writes or neither (a purchase changed since it was read goes through a transaction instead) —, then the event-id insert, committed without waiting for its WAL flush (its loss only means a redelivery is processed again): 3 round trips, all straight to node-postgres. A duplicate stops at that first read; a second event for a session credited for good (credited, its PaymentIntent and final receipt links recorded, as every purchase here is) too, but for the event's record: no Stripe read, no lock. Events for the same buyer serialise on the account row lock (100 buyers here)",
+      "a new event costs one Stripe read (the session with line items, charge and invoice, from the emulator in the harness process) and the database work: ONE read of the event id's record with the session's purchase, ONE statement that locks the account row, checks the ref, inserts the ledger row, moves the balance and marks the purchase paid — both writes or neither (a purchase changed since it was read goes through a transaction instead) —, then the event's record, committed without waiting for its WAL flush (its loss only means a redelivery is processed again) and written with the records of the deliveries that finished while the record statement before it ran (one statement per group, not per event: src/server/billing/event-records.ts): 3 round trips for a lone event, all straight to node-postgres. A duplicate stops at that first read; a second event for a session credited for good (credited, its PaymentIntent and final receipt links recorded, as every purchase here is) too, but for the event's record: no Stripe read, no lock. Events for the same buyer serialise on the account row lock (100 buyers here)",
     );
     const readP99 = median(reads.map((r) => r.p99));
     report.note(
-      `the p99 target includes the Stripe read fulfilment makes for each new event: that read alone, at the same concurrency from the harness (where the emulator runs, sharing the 2 cores), had p99 ${fmt.ms(readP99)} in this run. The storm's latency follows from its throughput (${CONCURRENCY} deliveries in flight at all times), and the throughput is the app's own CPU per new event: the server's one event loop is busy ~95% of the storm, in a CPU profile Next's route handling and web streams, node-postgres's socket writes (writev, ~20% of the server's samples during the storm: on this VM a loopback write wakes PostgreSQL, whose work then shares the server's core) and the SDK's request and JSON parse of the expanded session; Prisma's pipeline no longer appears (7 round trips through it before this build, 4 of them a transaction; 10 before that). Every phase starts with warm connections (the emulator keeps idle keep-alive connections 65 s; a busy Node server accepts new ones one per event-loop turn, which put ~0.7 s on the first reads of a burst before). Webhook answers are sent no-transform (Next would otherwise gzip each 30-byte answer)`,
+      `the p99 target includes the Stripe read fulfilment makes for each new event: that read alone, at the same concurrency from the harness (where the emulator runs, sharing the 2 cores), had p99 ${fmt.ms(readP99)} in this run. The storm's latency follows from its throughput (${CONCURRENCY} deliveries in flight at all times), and the throughput is the app's own CPU per new event: in both phases the app's one event loop is near a full core (the resource rows) while the machine keeps some idle; in a CPU profile Next's route handling and web streams, node-postgres's socket writes (writev, ~20% of the server's samples during the storm: on this VM a loopback write wakes PostgreSQL, whose work then shares the server's core) and the SDK's request and JSON parse of the expanded session; Prisma's pipeline no longer appears (7 round trips through it before this build, 4 of them a transaction; 10 before that). Every phase starts with warm connections (the emulator keeps idle keep-alive connections 65 s; a busy Node server accepts new ones one per event-loop turn, which put ~0.7 s on the first reads of a burst before). Webhook answers are sent no-transform (Next would otherwise gzip each 30-byte answer)`,
     );
     const line = (runs: PoolStats[], unit: string) =>
       `${fmt.rate(median(runs.map((r) => r.perSec)), unit)} · p50 ${fmt.ms(median(runs.map((r) => r.p50)))} · p99 ${fmt.ms(median(runs.map((r) => r.p99)))}`;
@@ -273,7 +291,9 @@ export const webhookStorm: BenchCase = {
                 .join("; "),
       },
     );
+    report.row("signed events: resources", cpuUseText(medianUse(realUsage), "harness (sender + emulator)"));
     report.row("same requests, bad signature (floor)", line(floor, "req/s"));
+    report.row("bad signature: resources", cpuUseText(medianUse(floorUsage), "harness (sender)"));
     report.row("same requests again: all duplicates (signature + event-id lookup)", line(dupes, "req/s"), {
       ratio: `${fmt.ratio(median(dupes.map((r) => r.perSec)) / floorRate)} of floor`,
     });

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 
 import { processTree } from "./process-memory";
+import { median } from "./stats";
 
 const TICKS_PER_SEC = 100; // USER_HZ on Linux
 
@@ -135,5 +136,22 @@ export async function startSampler(opts: {
         samples: locks.length,
       };
     },
+  };
+}
+
+/** The CPU part of a usage: each app instance, the database, the harness (named by what it runs) and the machine. */
+export function cpuUseText(u: ResourceUsage, harness = "harness"): string {
+  const cores = u.appCores.map((c) => c.toFixed(2)).join(" + ");
+  return `app CPU ${cores} cores · PostgreSQL ${u.dbCores.toFixed(2)} · ${harness} ${u.harnessCores.toFixed(2)} · machine ${(u.machineBusy * 100).toFixed(0)}% busy`;
+}
+
+/** The median of each CPU figure over runs of the same load (connections and locks: of the first run). */
+export function medianUse(runs: ResourceUsage[]): ResourceUsage {
+  return {
+    ...runs[0]!,
+    appCores: runs[0]!.appCores.map((_, i) => median(runs.map((r) => r.appCores[i]!))),
+    dbCores: median(runs.map((r) => r.dbCores)),
+    harnessCores: median(runs.map((r) => r.harnessCores)),
+    machineBusy: median(runs.map((r) => r.machineBusy)),
   };
 }

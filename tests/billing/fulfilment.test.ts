@@ -9,6 +9,20 @@ import { createTestDb, describeEachDb, type TestDb } from "../helpers/test-db";
 import { createUser } from "../helpers/users";
 import { checkoutSession, deliver, recordCheckout, soldSession, stripeBook, stripeEvent } from "./stripe-fixtures";
 
+/** Stripe's session as it reads once its charge has a receipt (recorded in the fake Stripe). */
+function withReceiptLink(session: ReturnType<typeof checkoutSession>) {
+  const receiptUrl = `https://pay.stripe.com/receipts/${session.id}`;
+  const withReceipt = stripeBook.record({
+    ...session,
+    payment_intent: {
+      id: session.payment_intent,
+      object: "payment_intent",
+      latest_charge: { id: `ch_${session.id}`, object: "charge", receipt_url: receiptUrl },
+    },
+  } as unknown as typeof session);
+  return { receiptUrl, withReceipt };
+}
+
 describeEachDb("checkout fulfilment: exactly once", (kind) => {
   let t: TestDb;
   beforeAll(async () => {
@@ -259,15 +273,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     const session = await soldSession(t.db, u.id);
     const stale = await findPurchase(t.db, session.id);
     expect((await fulfilCheckoutSession(t.db, session, undefined, stale)).kind).toBe("credited");
-    const receiptUrl = `https://pay.stripe.com/receipts/${session.id}`;
-    const withReceipt = stripeBook.record({
-      ...session,
-      payment_intent: {
-        id: session.payment_intent,
-        object: "payment_intent",
-        latest_charge: { id: "ch_2", object: "charge", receipt_url: receiptUrl },
-      },
-    } as unknown as typeof session);
+    const { receiptUrl, withReceipt } = withReceiptLink(session);
     const logged = await loggedDb(t);
     try {
       const twin = await fulfilCheckoutSession(logged.db, withReceipt, undefined, stale);
@@ -308,15 +314,7 @@ describeEachDb("checkout fulfilment: exactly once", (kind) => {
     const session = await soldSession(t.db, u.id);
     await deliver(t.db, stripeEvent("checkout.session.completed", session));
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).receiptUrl).toBeNull();
-    const receiptUrl = `https://pay.stripe.com/receipts/${session.id}`;
-    const withReceipt = stripeBook.record({
-      ...session,
-      payment_intent: {
-        id: session.payment_intent,
-        object: "payment_intent",
-        latest_charge: { id: "ch_1", object: "charge", receipt_url: receiptUrl },
-      },
-    } as unknown as typeof session);
+    const { receiptUrl, withReceipt } = withReceiptLink(session);
     const again = await deliver(t.db, stripeEvent("checkout.session.async_payment_succeeded", withReceipt));
     expect(again.body.outcome).toBe("already_credited");
     expect((await t.db.purchase.findUniqueOrThrow({ where: { id: session.id } })).receiptUrl).toBe(receiptUrl);

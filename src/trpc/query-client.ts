@@ -37,9 +37,13 @@ function handleGlobalError(error: unknown) {
  */
 class QueryClientFreshAfterWrites extends QueryClient {
   override invalidateQueries(filters?: InvalidateQueryFilters, options?: InvalidateOptions): Promise<void> {
-    if ((filters?.refetchType ?? "active") !== "none") {
-      for (const query of this.getQueryCache().findAll({ ...filters, type: "active", fetchStatus: "fetching" }))
-        if (query.state.data === undefined) void query.cancel({ silent: true });
+    const refetchType = filters?.refetchType ?? "active";
+    // Exactly the queries the refetch below will fetch again (refetchQueries' own selection), and only
+    // when the caller lets a refetch cancel the fetch in flight (React Query's default).
+    if (refetchType !== "none" && options?.cancelRefetch !== false) {
+      for (const query of this.getQueryCache().findAll({ ...filters, type: refetchType, fetchStatus: "fetching" }))
+        if (query.state.data === undefined && !query.isDisabled() && !query.isStatic())
+          void query.cancel({ silent: true });
     }
     return super.invalidateQueries(filters, options);
   }

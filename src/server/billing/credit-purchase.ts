@@ -55,14 +55,20 @@ export async function creditPaidPurchase(
 }
 
 /**
- * The purchase as it is now, when it was credited and holds everything this credit would record:
- * nothing is left to write (creditedAt is set only with the grant, and these facts are only ever
- * filled in), so no transaction is needed to find that out. Null otherwise.
+ * True when `current` (read without a lock) was credited and already holds everything crediting
+ * `paid` would record: creditedAt is set only with the grant, and it, the PaymentIntent and the
+ * receipt facts are only ever filled in, never cleared; a credited purchase can no longer move to
+ * "paid" (it is paid, or refunded/disputed after). So what the read shows stays true under the
+ * lock, and a transaction would change nothing.
  */
+export function nothingLeftToWrite(paid: PaidPurchase, current: Purchase): boolean {
+  return current.creditedAt !== null && Object.keys(factsFor(paid, current)).length === 0;
+}
+
+/** The purchase as it is now when nothing is left to write (no transaction needed to find that out); null otherwise. */
 async function creditedMeanwhile(db: DbOrTx, paid: PaidPurchase): Promise<Purchase | null> {
   const current = await findPurchase(db, paid.purchaseId);
-  if (!current?.creditedAt || Object.keys(factsFor(paid, current)).length > 0) return null;
-  return current;
+  return current && nothingLeftToWrite(paid, current) ? current : null;
 }
 
 function grantOf(paid: PaidPurchase): CreditChange & { reason: "purchase" } {

@@ -13,9 +13,9 @@ import type { Db } from "~/server/db";
 import { logEvent } from "~/server/log";
 
 import { findPack, packsFrom, type Pack } from "./packs";
-import { creditPaidPurchase } from "./credit-purchase";
+import { creditPaidPurchase, nothingLeftToWrite, type PaidPurchase } from "./credit-purchase";
 import { findPurchase } from "./purchase-status";
-import { receiptFacts, receiptLinksOf, type ReceiptLinks } from "./receipt-links";
+import { receiptLinksOf } from "./receipt-links";
 import type { VerifiedCheckoutSession } from "./stripe-records";
 
 export type FulfilResult =
@@ -100,20 +100,6 @@ export async function fulfilCheckoutSession(
   return result;
 }
 
-/**
- * True when a credited purchase has nothing left that fulfilment would write: creditedAt, the payment
- * intent and the receipt facts are only ever filled in, never cleared, and a credited purchase can
- * no longer move to "paid" (it is paid, or refunded/disputed after), so what an unlocked read shows
- * here stays true under the lock, and the transaction would change nothing.
- */
-function nothingLeftToWrite(recorded: Purchase, session: VerifiedCheckoutSession, links: ReceiptLinks): boolean {
-  return (
-    recorded.creditedAt !== null &&
-    (recorded.paymentIntentId !== null || idOf(session.payment_intent) === null) &&
-    Object.keys(receiptFacts(recorded, links)).length === 0
-  );
-}
-
 async function fulfil(
   db: Db,
   session: VerifiedCheckoutSession,
@@ -130,11 +116,7 @@ async function fulfil(
   const mismatch = purchaseMismatch(recorded, session, checked);
   if (mismatch) return { kind: "refused", reason: mismatch };
   if (session.payment_status !== "paid") return { kind: "not_paid", paymentStatus: session.payment_status };
-  const links = receiptLinksOf(session);
-  // A repeat (a second event for the session, billing.confirm after the webhook): no lock, no transaction.
-  if (nothingLeftToWrite(recorded, session, links)) return { kind: "already_credited", purchase: recorded };
-
-  const { created, purchase } = await creditPaidPurchase(db, {
+  const paid: PaidPurchase = {
     purchaseId: session.id,
     userId,
     teamId: recorded.teamId,
@@ -142,8 +124,12 @@ async function fulfil(
     ref: { refType: CHECKOUT_REF_TYPE, refId: session.id },
     note: `${pack.id} pack`,
     paymentIntentId: idOf(session.payment_intent),
-    links,
+    links: receiptLinksOf(session),
     recorded,
-  });
+  };
+  // A repeat (a second event for the session, billing.confirm after the webhook): no lock, no transaction.
+  if (nothingLeftToWrite(paid, recorded)) return { kind: "already_credited", purchase: recorded };
+
+  const { created, purchase } = await creditPaidPurchase(db, paid);
   return { kind: created ? "credited" : "already_credited", purchase };
 }

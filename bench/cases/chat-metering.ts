@@ -171,17 +171,10 @@ export const chatMetering: BenchCase = {
       refType: "operator",
       refId: web.userId,
     });
-    const http = await compare(
-      ctx,
-      httpMetered(ctx.server.baseUrl, web.cookie, conversationSupply(ctx.db, web.userId)),
-      httpBare(ctx.server.baseUrl, web.cookie),
-    );
-    const alone = await compare(
-      ctx,
-      httpMetered(ctx.server.baseUrl, web.cookie, conversationSupply(ctx.db, web.userId)),
-      httpBare(ctx.server.baseUrl, web.cookie),
-      ALONE,
-    );
+    const meteredOverHttp = httpMetered(ctx.server.baseUrl, web.cookie, conversationSupply(ctx.db, web.userId));
+    const bareOverHttp = httpBare(ctx.server.baseUrl, web.cookie);
+    const http = await compare(ctx, meteredOverHttp, bareOverHttp);
+    const alone = await compare(ctx, meteredOverHttp, bareOverHttp, ALONE);
     await checkSettled(ctx, report, "over HTTP", web.userId, http.meteredReplies + alone.meteredReplies);
     rows(report, "over HTTP", http.on, http.off);
     report.row("over HTTP, one chat at a time: time to first token, metered", fmt.ms(alone.on.ttftMs), {
